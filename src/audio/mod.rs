@@ -1,0 +1,47 @@
+//! Audio: decoding (symphonia), exact durations, playback with pitch-preserving speed, the waveform
+//! overview, and clips. The TUI drives playback only through the small [`Playback`] trait and reads
+//! a cheap [`Snapshot`]; tests and headless runs use a silent real-time clock.
+//!
+//! Planned modules: `decode`, `probe`, `player`, `stretch`, `output`, `overview`, `clip`, `clock`.
+use serde::Serialize;
+
+/// What the UI reads about playback. Cheap to take; never blocks.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Snapshot {
+    /// Media position in seconds, at any speed.
+    pub position_s: f64,
+    pub duration_s: f64,
+    pub playing: bool,
+    /// 0.5–2.0.
+    pub speed: f32,
+    /// Set when playback is silent (no device, `--no-audio`): the reason to show.
+    pub silent_reason: Option<String>,
+    /// Set when decoding stopped (damaged audio): what to show.
+    pub error: Option<String>,
+    /// True once the end of the media has been reached.
+    pub ended: bool,
+}
+
+/// The transport the UI drives. Implemented by the real player and by the silent clock.
+pub trait Playback: Send {
+    fn play(&mut self);
+    fn pause(&mut self);
+    /// Seek to media time `to_s`, clamped to the recording.
+    fn seek(&mut self, to_s: f64);
+    /// Speed 0.5–2.0 (clamped), pitch preserved.
+    fn set_speed(&mut self, speed: f32);
+    fn snapshot(&self) -> Snapshot;
+}
+
+/// What `probe` reports about an audio file.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProbeInfo {
+    pub codec: String,
+    pub container: String,
+    pub sample_rate: u32,
+    pub channels: u16,
+    /// Total frames (samples per channel), exact.
+    pub frames: u64,
+    /// Exact duration in seconds (frames / sample_rate).
+    pub duration_s: f64,
+}

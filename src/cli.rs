@@ -1,0 +1,259 @@
+//! Command-line definitions (clap derive) and nothing else: each subcommand's work lives in
+//! [`crate::commands`].
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Code audio recordings of home visits: tag behaviour-change talk, score seven practice domains,
+/// check inter-rater reliability and adjudicate.
+#[derive(Debug, Parser)]
+#[command(name = "tapecoder", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// The study folder (default: $TAPECODER_STUDY, else the nearest folder upwards holding
+    /// study.toml, else the bundled sample study).
+    #[arg(long, global = true, env = "TAPECODER_STUDY", value_name = "DIR")]
+    pub study: Option<PathBuf>,
+    /// Who you are: a coder id from coders.toml (default: $TAPECODER_CODER; `demo` in the sample study).
+    #[arg(long = "as", global = true, env = "TAPECODER_CODER", value_name = "ID")]
+    pub as_coder: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The coder's terminal interface: queue, then the coding screen (the default command).
+    Code(CodeArgs),
+    /// Create a new study folder.
+    Init(InitArgs),
+    /// Manage the study's coders.
+    #[command(subcommand)]
+    Coders(CodersCommand),
+    /// Register recordings: opaque id, sha256 and exact duration.
+    Import(ImportArgs),
+    /// Build the coders' queues (re-running keeps existing assignments and work).
+    Assign(AssignArgs),
+    /// Progress per coder and, for supervisors, per study.
+    Status(StatusArgs),
+    /// Codec, container, sample rate, channels and exact duration of an audio file.
+    Probe(ProbeArgs),
+    /// Decode a stretch of a recording to a WAV file (seeks, never decodes from the start).
+    Clip(ClipArgs),
+    /// The inter-rater reliability report from submitted blind codings.
+    Reliability(ReliabilityArgs),
+    /// The supervisor's adjudication interface.
+    Adjudicate(AdjudicateArgs),
+    /// Export codings, final scores or segments as CSV or JSON.
+    Export(ExportArgs),
+    /// Check every file parses, every submitted coding matches its journal hash, journals chain.
+    Verify,
+    /// Codebook tools.
+    #[command(subcommand)]
+    Codebook(CodebookCommand),
+    /// Open (or restore with --reset) the working copy of the bundled sample study.
+    Demo(DemoArgs),
+    /// Measure the audio engine and the screens against the performance targets.
+    Bench(BenchArgs),
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct CodeArgs {
+    /// Play silently on a real-time clock even when an audio device is present.
+    #[arg(long)]
+    pub no_audio: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create (it must not exist or be empty).
+    pub dir: PathBuf,
+    /// The study's name.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The codebook to use (default: the bundled handbook, copied into the study).
+    #[arg(long, value_name = "FILE")]
+    pub codebook: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodersCommand {
+    /// Register a coder.
+    Add {
+        /// Short id: letters, digits, `-` and `_`.
+        id: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        #[arg(long, value_enum, default_value_t = RoleArg::Coder)]
+        role: RoleArg,
+    },
+    /// List the coders (supervisors only).
+    List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Coder,
+    Supervisor,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Audio files to register.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// The coder who observed these visits (they will never be assigned them).
+    #[arg(long, value_name = "ID")]
+    pub observer: Option<String>,
+    /// A study variable, kept only in supervisor/metadata.toml (repeatable): `--meta arm=A`.
+    #[arg(long = "meta", value_name = "KEY=VALUE")]
+    pub meta: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct AssignArgs {
+    /// Share of recordings coded by two coders (default: study.toml).
+    #[arg(long)]
+    pub fraction: Option<f64>,
+    /// Random seed (default: study.toml).
+    #[arg(long)]
+    pub seed: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum TableOrJson {
+    #[default]
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct ProbeArgs {
+    pub file: PathBuf,
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
+}
+
+#[derive(Debug, Args)]
+pub struct ClipArgs {
+    pub file: PathBuf,
+    /// Start: seconds (754.2), mm:ss or h:mm:ss.
+    #[arg(long)]
+    pub from: String,
+    /// End: seconds, mm:ss or h:mm:ss.
+    #[arg(long)]
+    pub to: String,
+    /// The WAV file to write.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Playback speed 0.5–2.0, pitch preserved.
+    #[arg(long, default_value_t = 1.0)]
+    pub speed: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ReportFormat {
+    #[default]
+    Table,
+    Json,
+    Csv,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct ReliabilityArgs {
+    #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
+    pub format: ReportFormat,
+    /// Write the report to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Ratings made elsewhere: CSV `recording,coder,domain,score` (empty or NA = missing).
+    #[arg(long, value_name = "FILE")]
+    pub from_csv: Option<PathBuf>,
+    /// The rating scale of --from-csv, as MIN..MAX.
+    #[arg(long, default_value = "1..5")]
+    pub scale: String,
+    /// Also report the average-measures ICC forms.
+    #[arg(long)]
+    pub average_measures: bool,
+}
+
+#[derive(Debug, Clone, Default, Args)]
+pub struct AdjudicateArgs {
+    /// Play silently on a real-time clock even when an audio device is present.
+    #[arg(long)]
+    pub no_audio: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportKind {
+    Codings,
+    Final,
+    Segments,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum ExportFormat {
+    #[default]
+    Csv,
+    Json,
+    /// One Audacity label file per coding (segments only; --out names a folder).
+    Audacity,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(value_enum)]
+    pub kind: ExportKind,
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    pub format: ExportFormat,
+    /// Write to this file (or folder, for audacity) instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CodebookCommand {
+    /// Validate a codebook (default: the study's codebook) and report problems with file:line:col.
+    Check { file: Option<PathBuf> },
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Restore the working copy of the sample study to its bundled state.
+    #[arg(long)]
+    pub reset: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// What to measure.
+    #[arg(value_enum, default_value_t = BenchWhat::Audio)]
+    pub what: BenchWhat,
+    /// The audio file to measure (default: a generated 2-hour recording in a temp folder).
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+    pub format: TableOrJson,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum BenchWhat {
+    #[default]
+    Audio,
+    Ui,
+    Study,
+}

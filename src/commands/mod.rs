@@ -1,0 +1,46 @@
+//! One module per subcommand: the glue between the command line and the layers below.
+//!
+//! Each `run` returns `anyhow::Result<ExitCode>`; errors name the file or id at fault and what the
+//! user can do. The binary prints them and exits non-zero.
+use std::process::ExitCode;
+
+use crate::cli::{Cli, CodeArgs, Command};
+
+pub mod adjudicate;
+pub mod assign;
+pub mod bench;
+pub mod clip;
+pub mod code;
+pub mod codebook;
+pub mod coders;
+pub mod demo;
+pub mod export;
+pub mod import;
+pub mod init;
+pub mod probe;
+pub mod reliability;
+pub mod status;
+pub mod verify;
+
+/// Runs the parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let g = cli.global;
+    match cli.command {
+        None => code::run(&g, &CodeArgs::default()),
+        Some(Command::Code(a)) => code::run(&g, &a),
+        Some(Command::Init(a)) => init::run(&g, &a),
+        Some(Command::Coders(c)) => coders::run(&g, &c),
+        Some(Command::Import(a)) => import::run(&g, &a),
+        Some(Command::Assign(a)) => assign::run(&g, &a),
+        Some(Command::Status(a)) => status::run(&g, &a),
+        Some(Command::Probe(a)) => probe::run(&g, &a),
+        Some(Command::Clip(a)) => clip::run(&g, &a),
+        Some(Command::Reliability(a)) => reliability::run(&g, &a),
+        Some(Command::Adjudicate(a)) => adjudicate::run(&g, &a),
+        Some(Command::Export(a)) => export::run(&g, &a),
+        Some(Command::Verify) => verify::run(&g),
+        Some(Command::Codebook(c)) => codebook::run(&g, &c),
+        Some(Command::Demo(a)) => demo::run(&g, &a),
+        Some(Command::Bench(a)) => bench::run(&g, &a),
+    }
+}

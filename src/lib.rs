@@ -1,0 +1,23 @@
+//! tapecoder: blind, double-coded scoring of social-work home-visit recordings.
+//!
+//! The crate is layered so that a newcomer can see it at a glance:
+//!
+//! - pure domain logic with no I/O: [`codebook`] (the instrument), [`coding`] (one coder's coding of
+//!   one recording and its rules), [`stats`] (reliability statistics), the planners in [`study`];
+//! - storage at the edge: [`study`] reads and writes the study folder (atomic writes, journal, locks);
+//! - [`audio`]: decoding, exact durations, playback behind the small [`audio::Playback`] trait;
+//! - [`reliability`] and [`export`]: from study codings to reports and tables;
+//! - [`tui`]: the coder and supervisor terminal interfaces, Elm style (state, messages, update, view);
+//! - [`cli`] and [`commands`]: the command line and the glue of each subcommand.
+pub mod audio;
+pub mod cli;
+pub mod codebook;
+pub mod coding;
+pub mod commands;
+pub mod export;
+pub mod ids;
+pub mod reliability;
+pub mod stats;
+pub mod study;
+pub mod timefmt;
+pub mod tui;

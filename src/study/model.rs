@@ -1,0 +1,196 @@
+//! The shapes of the study folder's files. Every file carries `schema = 1`.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub const SCHEMA: u32 = 1;
+
+/// `study.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StudyConfig {
+    pub schema: u32,
+    pub name: String,
+    /// Relative to the study folder, or absolute.
+    pub codebook: String,
+    #[serde(default)]
+    pub double_coding: DoubleCoding,
+    #[serde(default)]
+    pub reliability: ReliabilityConfig,
+    #[serde(default)]
+    pub final_scores: FinalScores,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DoubleCoding {
+    pub fraction: f64,
+    pub seed: u64,
+}
+
+impl Default for DoubleCoding {
+    fn default() -> Self {
+        Self { fraction: 0.2, seed: 1 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReliabilityConfig {
+    pub tolerance: u8,
+}
+
+impl Default for ReliabilityConfig {
+    fn default() -> Self {
+        Self { tolerance: 1 }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinalScores {
+    pub rule: FinalRule,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FinalRule {
+    #[default]
+    Primary,
+    Mean,
+    Adjudicated,
+}
+
+/// `coders.toml`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CodersFile {
+    pub schema: u32,
+    #[serde(default, rename = "coder")]
+    pub coders: Vec<Coder>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coder {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Coder,
+    Supervisor,
+}
+
+/// `recordings.toml`. Holds no study variables: coders may read it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingsFile {
+    pub schema: u32,
+    #[serde(default, rename = "recording")]
+    pub recordings: Vec<Recording>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recording {
+    /// Opaque id: R001, R002, …
+    pub id: String,
+    /// Relative to the study folder, or absolute.
+    pub file: String,
+    pub sha256: String,
+    pub duration_s: f64,
+}
+
+/// `queues/<coder>.toml`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QueueFile {
+    pub schema: u32,
+    pub coder: String,
+    pub recordings: Vec<String>,
+}
+
+/// `supervisor/metadata.toml`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetadataFile {
+    pub schema: u32,
+    #[serde(default, rename = "recording")]
+    pub recordings: Vec<RecordingMeta>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingMeta {
+    pub id: String,
+    /// The coder id of whoever observed the visit (never assigned it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub observer: Option<String>,
+    /// Free study variables: arm, site, worker, …
+    #[serde(default)]
+    pub variables: BTreeMap<String, String>,
+}
+
+/// `supervisor/assignments.toml`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssignmentsFile {
+    pub schema: u32,
+    #[serde(default, rename = "recording")]
+    pub recordings: Vec<Assignment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assignment {
+    pub id: String,
+    /// First = primary, second (if any) = secondary.
+    pub coders: Vec<String>,
+    pub double_coded: bool,
+}
+
+/// `supervisor/adjudications/<recording>.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adjudication {
+    pub schema: u32,
+    pub recording: String,
+    pub supervisor: String,
+    /// RFC 3339 UTC.
+    pub decided_at: String,
+    #[serde(default, rename = "decision")]
+    pub decisions: Vec<Decision>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub domain: String,
+    pub final_score: u8,
+    pub reason: String,
+    /// The submitted scores it settles: coder id -> score.
+    #[serde(default)]
+    pub coder_scores: BTreeMap<String, u8>,
+}
+
+/// One line of `journal/<actor>.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    pub seq: u64,
+    pub at: String,
+    pub actor: String,
+    /// e.g. `init`, `coder_added`, `import`, `assign`, `save`, `submit`, `adjudicate`.
+    pub event: String,
+    /// The study-relative path of the file the event saved, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// sha256 of the saved file's content, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    /// sha256 of the previous journal line's bytes (without its newline); all zeros for the first.
+    pub prev: String,
+}

@@ -1,0 +1,1 @@
+//! The terminal interfaces in the Elm style: state, messages, `update`, `view`.
