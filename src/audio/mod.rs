@@ -45,3 +45,26 @@ pub struct ProbeInfo {
     /// Exact duration in seconds (frames / sample_rate).
     pub duration_s: f64,
 }
+
+/// Why an audio file cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AudioError {
+    #[error("cannot open {path}: {source}")]
+    Open {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {reason}")]
+    Unreadable { path: String, reason: String },
+}
+
+/// Codec, container, rate, channels and exact duration (a demux pass where headers are missing or
+/// wrong). Does not decode the whole file.
+pub fn probe(path: &std::path::Path) -> Result<ProbeInfo, AudioError> {
+    Err(AudioError::Unreadable {
+        path: path.display().to_string(),
+        reason: "probing is not built yet".into(),
+    })
+}
