@@ -45,6 +45,9 @@ use crate::ids::{sanitize_for_terminal, validate_id};
 /// The codebook schema this version reads.
 pub const SCHEMA: u32 = 1;
 
+/// The largest codebook file read (a real one is a few tens of KiB).
+pub const MAX_CODEBOOK_BYTES: u64 = 4 << 20;
+
 /// The largest scale value accepted (keeps level lists small and scores in a `u8`).
 pub const MAX_SCALE_VALUE: u8 = 20;
 
@@ -103,6 +106,19 @@ impl Codebook {
 
     pub fn domain_keys(&self) -> impl Iterator<Item = &str> {
         self.domains.iter().map(|d| d.key.as_str())
+    }
+
+    /// The scale's levels, lowest first.
+    pub fn levels(&self) -> std::ops::RangeInclusive<u8> {
+        self.scale.min..=self.scale.max
+    }
+
+    pub fn segment_kind(&self, key: &str) -> Option<&SegmentKind> {
+        self.segment_kinds.iter().find(|k| k.key == key)
+    }
+
+    pub fn composite(&self, key: &str) -> Option<&Composite> {
+        self.composites.iter().find(|c| c.key == key)
     }
 
     /// The descriptor of `level` in `domain`, if both exist.
@@ -501,9 +517,23 @@ pub fn parse(text: &str, origin: &str) -> Result<Codebook, CodebookError> {
 
 /// Reads, parses and validates a codebook file and records the sha256 of its bytes.
 pub fn load(path: &Path) -> Result<Codebook, CodebookError> {
+    use std::io::Read;
     let origin = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|source| CodebookError::Read { path: origin.clone(), source })?;
+    let read_error = |source| CodebookError::Read { path: origin.clone(), source };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CODEBOOK_BYTES + 1).read_to_end(&mut bytes).map_err(read_error)?;
+    if bytes.len() as u64 > MAX_CODEBOOK_BYTES {
+        return Err(CodebookError::Invalid(vec![Problem {
+            origin,
+            line: 1,
+            column: 1,
+            message: format!(
+                "the file is larger than {} MiB; a codebook is a small text file, check the path",
+                MAX_CODEBOOK_BYTES >> 20
+            ),
+        }]));
+    }
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -1015,6 +1045,13 @@ domains = ["a", "b"]
             cb.domain("evocation").and_then(|d| d.requires_segment.as_deref()),
             Some("behaviour-change")
         );
+        assert_eq!(cb.levels().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+        assert!(cb.segment_kind("behaviour-change").is_some_and(|k| !k.description.is_empty()));
+        assert!(cb.segment_kind("other").is_none());
+        assert_eq!(
+            cb.composite("good_authority").map(|c| c.label.as_str()),
+            Some("Good authority")
+        );
         assert_eq!(cb.segment_kinds.len(), 1);
         assert_eq!(cb.segment_kinds[0].key, "behaviour-change");
         let comp = |k: &str| {
@@ -1256,5 +1293,12 @@ domains = ["a", "b"]
             other => panic!("{other:?}"),
         }
         assert!(matches!(load(&dir.path().join("none.toml")), Err(CodebookError::Read { .. })));
+        assert!(matches!(load(dir.path()), Err(CodebookError::Read { .. })), "a folder");
+        let huge = vec![b'#'; (MAX_CODEBOOK_BYTES + 1) as usize];
+        std::fs::write(&path, huge).expect("write");
+        match load(&path) {
+            Err(CodebookError::Invalid(p)) => assert!(p[0].message.contains("larger than 4 MiB")),
+            other => panic!("{other:?}"),
+        }
     }
 }
