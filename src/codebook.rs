@@ -1301,4 +1301,41 @@ domains = ["a", "b"]
             other => panic!("{other:?}"),
         }
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            /// Damaged codebooks never panic, and every problem points inside the file.
+            #[test]
+            fn damaged_codebooks_are_reported_not_panicked(
+                cut in 0usize..2000,
+                len in 0usize..40,
+                insert in "\\PC{0,8}",
+            ) {
+                let mut text = SMALL.to_string();
+                let at = (cut % (text.len() + 1)).min(text.len());
+                let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                let end = (at + len).min(text.len());
+                let end = (end..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+                text.replace_range(at..end, &insert);
+                let lines = text.lines().count().max(1) + 1;
+                match parse(&text, "x.toml") {
+                    Ok(cb) => prop_assert!(!cb.domains.is_empty()),
+                    Err(CodebookError::Invalid(problems)) => {
+                        prop_assert!(!problems.is_empty());
+                        for p in problems {
+                            prop_assert!(p.line >= 1 && p.line <= lines, "{:?}", p);
+                            prop_assert!(p.column >= 1);
+                            prop_assert!(!p.message.is_empty());
+                        }
+                    }
+                    Err(e) => prop_assert!(false, "unexpected {e}"),
+                }
+            }
+        }
+    }
 }
