@@ -574,7 +574,26 @@ fn required_text(
             problems.at(s.span().start, format!("`{name}` in {place} is empty; write it out"));
             String::new()
         }
-        Some(s) => s.get_ref().trim().to_string(),
+        Some(s) => {
+            check_printable(s, &format!("`{name}` in {place}"), problems);
+            s.get_ref().trim().to_string()
+        }
+    }
+}
+
+/// Codebook text is drawn on coders' terminals: control characters (other than line breaks and
+/// tabs) and escape sequences are refused.
+fn check_printable(text: &Sp<String>, what: &str, problems: &mut Problems) {
+    if let Some(c) =
+        text.get_ref().chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        problems.at(
+            text.span().start,
+            format!(
+                "{what} contains a control character (U+{:04X}); remove it, codebook text must be printable",
+                c as u32
+            ),
+        );
     }
 }
 
@@ -759,7 +778,10 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
                 );
                 String::new()
             }
-            Some(g) => g.get_ref().trim().to_string(),
+            Some(g) => {
+                check_printable(g, &format!("`group` in {place}"), problems);
+                g.get_ref().trim().to_string()
+            }
             None => String::new(),
         };
         let requires_segment = match &d.requires_segment {
@@ -920,6 +942,7 @@ fn validate_levels(
                         format!("{place}: the descriptor for level {n} is empty; describe what a {n} sounds like"),
                     );
                 }
+                check_printable(v, &format!("{place}: the descriptor for level {n}"), problems);
                 if by_level.insert(n, v.get_ref().trim().to_string()).is_some() {
                     problems.at(
                         k.span().start,
@@ -1214,6 +1237,24 @@ domains = ["a", "b"]
         ] {
             assert!(all.contains(needle), "{needle} not in\n{all}");
         }
+    }
+
+    #[test]
+    fn control_characters_in_text_are_refused() {
+        let text = SMALL
+            .replace("label = \"A\"", "label = \"A\\u001b[2J\"")
+            .replace("3 = \"high\"", "3 = \"hi\\u0007gh\"");
+        let p = problems(&text);
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert!(
+            p[0].message.contains("`label` in domain `a` contains a control character (U+001B)")
+        );
+        assert!(
+            p[1].message.contains("descriptor for level 3 contains a control character (U+0007)")
+        );
+        let multi_line =
+            SMALL.replace("description = \"about a\"", "description = \"\"\"\nabout\n\ta\"\"\"");
+        assert!(parse(&multi_line, "x").is_ok(), "line breaks and tabs are fine");
     }
 
     #[test]
