@@ -450,30 +450,39 @@ impl PlayerSource {
         if (speed - self.speed).abs() > f32::EPSILON {
             self.change_speed(speed);
         }
-        self.receive();
         let c = usize::from(self.channels);
         self.out.clear();
         self.out_pos = 0;
-        let take = self.pending_frames().min(BLOCK_FRAMES);
-        let slice_end = self.pending_read + take * c;
-        match &mut self.stretch {
+        match self.stretch.take() {
             None => {
-                self.out.extend_from_slice(&self.pending[self.pending_read..slice_end]);
-                self.pending_read = slice_end;
+                self.receive();
+                let take = self.pending_frames().min(BLOCK_FRAMES);
+                let end = self.pending_read + take * c;
+                self.out.extend_from_slice(&self.pending[self.pending_read..end]);
+                self.pending_read = end;
                 self.pending_frame += take as u64;
             }
-            Some(w) => {
-                w.push(&self.pending[self.pending_read..slice_end]);
-                self.pending_read = slice_end;
-                self.pending_frame += take as u64;
-                if take == 0 && self.decoder_done {
-                    w.finish();
+            Some(mut w) => {
+                // Feed the stretcher until it has output (it needs a window's worth first).
+                while w.available() < BLOCK_FRAMES * c {
+                    self.receive();
+                    let take = self.pending_frames().min(BLOCK_FRAMES);
+                    if take == 0 {
+                        if self.decoder_done {
+                            w.finish();
+                        }
+                        break;
+                    }
+                    let end = self.pending_read + take * c;
+                    w.push(&self.pending[self.pending_read..end]);
+                    self.pending_read = end;
+                    self.pending_frame += take as u64;
                 }
-                let avail = w.available();
-                self.out.resize(avail, 0.0);
+                self.out.resize(w.available(), 0.0);
                 let n = w.pop(&mut self.out);
                 self.out.truncate(n);
                 self.stretch_out += (n / c) as u64;
+                self.stretch = Some(w);
             }
         }
         let produced = self.out.len() / c;
@@ -525,7 +534,10 @@ impl Iterator for PlayerSource {
         if self.shared.stopped.load(Ordering::Relaxed) {
             return None;
         }
-        if self.out_pos >= self.out.len() {
+        // A seek takes effect at once, not after the block already prepared.
+        if self.out_pos >= self.out.len()
+            || self.shared.generation.load(Ordering::Relaxed) != self.generation
+        {
             self.refill();
         }
         let s = self.out.get(self.out_pos).copied().unwrap_or(0.0);
