@@ -190,11 +190,8 @@ fn take_over_stale(path: &Path, judged: Option<&str>) -> Result<(), StudyError> 
 }
 
 fn is_stale(h: &Holder) -> bool {
-    if h.host == hostname() {
-        !pid_alive(h.pid)
-    } else {
-        now_secs().saturating_sub(h.heartbeat) > STALE_AFTER.as_secs()
-    }
+    let silent = now_secs().saturating_sub(h.heartbeat) > STALE_AFTER.as_secs();
+    if h.host == hostname() && cfg!(unix) { !pid_alive(h.pid) } else { silent }
 }
 
 /// A lock file that does not parse (a crash while creating it) is stale once it is old enough.
@@ -228,8 +225,7 @@ fn pid_alive(pid: u32) -> bool {
 
 #[cfg(not(unix))]
 fn pid_alive(_pid: u32) -> bool {
-    // Without a cheap check, assume alive: the lock then expires by its heartbeat only when the
-    // host differs; on the same host the user removes it (the message names the file).
+    // Not used: without a cheap check, a lock on this host also expires by its heartbeat.
     true
 }
 
