@@ -230,3 +230,41 @@ fn demo_makes_and_restores_a_working_copy() {
         .success()
         .stdout(contains("\"coder\": \"demo\""));
 }
+
+#[test]
+fn verify_catches_a_hand_edited_plan_and_assign_repairs_the_queues() {
+    let t = tempfile::tempdir().unwrap();
+    let s = study(t.path(), 3);
+    tc(t.path())
+        .args(["--study", "s", "--as", "sup", "assign", "--fraction", "0"])
+        .assert()
+        .success();
+    let st = Study::open(&s).unwrap();
+    let first = st.assignments().unwrap()[0].clone();
+    let owner = first.coders[0].clone();
+    // The queue loses a recording.
+    let q = s.join(format!("queues/{owner}.toml"));
+    let original = fs::read_to_string(&q).unwrap();
+    fs::write(&q, format!("schema = 1\ncoder = \"{owner}\"\nrecordings = []\n")).unwrap();
+    tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().failure().stderr(
+        contains(format!("queues/{owner}.toml does not match supervisor/assignments.toml")),
+    );
+    tc(t.path())
+        .args(["--study", "s", "--as", "sup", "assign"])
+        .assert()
+        .success()
+        .stdout(contains("the queues were rewritten"));
+    assert_eq!(fs::read_to_string(&q).unwrap(), original);
+    tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().success();
+
+    // The observer of a visit must never code it.
+    let meta = s.join("supervisor/metadata.toml");
+    fs::write(
+        &meta,
+        format!("schema = 1\n\n[[recording]]\nid = \"{}\"\nobserver = \"{owner}\"\n", first.id),
+    )
+    .unwrap();
+    tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().failure().stderr(
+        contains(format!("recording {} is assigned to {owner}, who observed the visit", first.id)),
+    );
+}

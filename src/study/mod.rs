@@ -286,15 +286,7 @@ impl Study {
     /// The recordings in `coder`'s queue, in order (empty when nothing is assigned yet).
     pub fn queue(&self, coder: &str) -> Result<Vec<&Recording>, StudyError> {
         let path = self.layout.queue_file(coder)?;
-        let Some(q) = files::read_toml_opt::<QueueFile>(&path)? else { return Ok(vec![]) };
-        check_schema(&path, q.schema)?;
-        if q.coder != coder {
-            return Err(StudyError::Invalid {
-                path,
-                message: format!("the queue names coder {:?}, not {coder:?}", q.coder),
-            });
-        }
-        q.recordings
+        self.queue_ids(coder)?
             .iter()
             .map(|id| {
                 self.recording(id).ok_or_else(|| StudyError::Invalid {
@@ -305,6 +297,20 @@ impl Study {
                 })
             })
             .collect()
+    }
+
+    /// The recording ids in `coder`'s queue file, as written (empty when there is none).
+    pub fn queue_ids(&self, coder: &str) -> Result<Vec<String>, StudyError> {
+        let path = self.layout.queue_file(coder)?;
+        let Some(q) = files::read_toml_opt::<QueueFile>(&path)? else { return Ok(vec![]) };
+        check_schema(&path, q.schema)?;
+        if q.coder != coder {
+            return Err(StudyError::Invalid {
+                path,
+                message: format!("the queue names coder {:?}, not {coder:?}", q.coder),
+            });
+        }
+        Ok(q.recordings)
     }
 
     /// `coder`'s coding of `recording`, if one was started.
