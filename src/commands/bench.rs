@@ -168,7 +168,7 @@ fn measure(path: &Path, ffmpeg: bool, tmp: &Path) -> anyhow::Result<FileResult> 
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
     let mut lat = Vec::with_capacity(SEEKS);
     for _ in 0..SEEKS {
-        let to = rng.random_range(0.0..info.duration_s.max(1.0) - 1.0);
+        let to = rng.random_range(0.0..(info.duration_s - 1.0).max(0.001));
         let t = Instant::now();
         player.seek(to);
         let _ = src.next();
