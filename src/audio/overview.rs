@@ -248,26 +248,32 @@ pub fn compute_mode(
     if sample {
         decode_until = sample_end(bucket_start(0), bucket_start(1));
     }
+    let mut next_boundary = bucket_start(1);
     while b < buckets {
         if cancel.load(Ordering::Acquire) {
             return Ok(false);
         }
         buf.clear();
         let Some((first, n)) = dec.read(&mut buf)? else { break };
-        for (i, s) in buf.iter().take(n).enumerate() {
+        let mut i = 0usize;
+        while i < n && b < buckets {
             let frame = first + i as u64;
-            while b < buckets && frame >= bucket_start(b + 1) {
+            if frame >= next_boundary {
                 b += 1;
+                next_boundary = bucket_start(b + 1);
                 if b - chunk_first == CHUNK_BUCKETS && !flush(b, &mut accs, &mut chunk_first) {
                     return Ok(false);
                 }
+                continue;
             }
-            if b >= buckets {
-                break;
-            }
+            // The samples of this packet that fall in bucket b.
+            let upto = (next_boundary - first).min(n as u64) as usize;
             if let Some(a) = accs.get_mut(b - chunk_first) {
-                a.add(*s);
+                for s in buf.get(i..upto).unwrap_or(&[]) {
+                    a.add(*s);
+                }
             }
+            i = upto;
         }
         if sample && first + n as u64 >= decode_until && b + 1 < buckets {
             // Skip to the next bucket without decoding (a forward seek reads packet headers
