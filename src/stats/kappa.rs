@@ -81,10 +81,10 @@ mod tests {
         let r = [2.0, 1.0, 1.0];
         let c = [1.0, 1.0, 2.0];
         let mut e = 0.0;
-        for i in 0..3 {
-            for j in 0..3 {
+        for (i, ri) in r.iter().enumerate() {
+            for (j, cj) in c.iter().enumerate() {
                 let d: f64 = (i as f64 - j as f64) / 2.0;
-                e += d * d * r[i] * c[j] / 16.0;
+                e += d * d * ri * cj / 16.0;
             }
         }
         let want = 1.0 - 0.125 / e;
