@@ -1,13 +1,17 @@
 //! `tapecoder reliability`: the reliability report from the study's submitted blind codings, or
 //! from a CSV of ratings made elsewhere (`--from-csv`, no study needed).
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
 use crate::cli::{GlobalArgs, ReliabilityArgs, ReportFormat};
-use crate::reliability::input::{Ratings, from_csv, parse_scale};
+use crate::reliability::input::{Ratings, StudyParts, from_csv, from_study, parse_scale};
 use crate::reliability::{build, render};
+use crate::study::Study;
+use crate::study::locate::find_upwards;
+use crate::study::model::{AssignmentsFile, SCHEMA};
 
 /// Ratings files larger than this are refused rather than read into memory.
 const MAX_CSV_BYTES: u64 = 64 * 1024 * 1024;
@@ -60,10 +64,47 @@ fn csv_ratings(file: &Path, scale: &str) -> anyhow::Result<Ratings> {
     })
 }
 
-fn study_ratings(_g: &GlobalArgs) -> anyhow::Result<Ratings> {
-    anyhow::bail!(
-        "the study report needs the study loader, which is not built yet: use --from-csv FILE for now"
-    )
+fn study_ratings(g: &GlobalArgs) -> anyhow::Result<Ratings> {
+    let (study, who) = open_study(g)?;
+    study.require_supervisor(&who, "see the reliability report")?;
+    let assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
+    let durations = durations(&study);
+    let codings = study.all_codings()?;
+    Ok(from_study(&StudyParts {
+        name: &study.config().name,
+        codebook: study.codebook(),
+        assignments: &assignments,
+        durations: &durations,
+        codings: &codings,
+        tolerance: study.config().reliability.tolerance,
+    }))
+}
+
+/// recording id → duration in seconds, from recordings.toml.
+pub(crate) fn durations(study: &Study) -> BTreeMap<String, f64> {
+    study.recordings().iter().map(|r| (r.id.clone(), r.duration_s)).collect()
+}
+
+/// Opens the study named by `--study` (or `TAPECODER_STUDY`, or the nearest folder upwards holding
+/// study.toml) and returns it with the acting coder id from `--as` (or `TAPECODER_CODER`).
+pub(crate) fn open_study(g: &GlobalArgs) -> anyhow::Result<(Study, String)> {
+    let dir = match &g.study {
+        Some(d) => d.clone(),
+        None => {
+            let cwd = std::env::current_dir().context("cannot read the current folder")?;
+            find_upwards(&cwd).ok_or_else(|| {
+                anyhow!(
+                    "no study here: run inside a study folder (one holding study.toml) or pass --study DIR"
+                )
+            })?
+        }
+    };
+    let study = Study::open(&dir)?;
+    let who = g.as_coder.clone().ok_or_else(|| {
+        anyhow!("say who you are: --as ID or TAPECODER_CODER (a coder id from coders.toml)")
+    })?;
+    study.require_coder(&who)?;
+    Ok((study, who))
 }
 
 /// Writes `bytes` to `out` atomically (temp file in the same folder, fsync, rename, fsync the

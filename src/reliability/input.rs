@@ -208,7 +208,7 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
     let duration = |rec: &str| p.durations.get(rec).copied().unwrap_or(f64::NAN);
     measures.push(MeasureRatings {
         key: "bc_percent".into(),
-        label: "Behaviour-change share (%)".into(),
+        label: "Behaviour-change %".into(),
         kind: MeasureKind::BcShare,
         categories: None,
         tolerance: BC_TOLERANCE_PP,

@@ -34,6 +34,28 @@ fn icc_cell(i: Option<&IccResult>) -> (String, String) {
     }
 }
 
+/// Appends `text` word-wrapped at 100 columns, every line starting with `indent` (continuations
+/// indented two more).
+fn wrap(o: &mut String, text: &str, indent: &str) {
+    let mut line = indent.to_string();
+    let mut first = true;
+    for word in text.split_whitespace() {
+        let fresh = line.trim().is_empty();
+        if !fresh && line.chars().count() + 1 + word.chars().count() > 100 {
+            let _ = writeln!(o, "{line}");
+            line = format!("{indent}  ");
+            first = false;
+        }
+        if !line.trim().is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.trim().is_empty() || first {
+        let _ = writeln!(o, "{line}");
+    }
+}
+
 /// Renders the report as text.
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
@@ -44,10 +66,13 @@ pub fn render(r: &Report) -> String {
         }
     };
     let _ = writeln!(o, "Reliability report: {}", clean(&r.source));
-    let _ = writeln!(
-        o,
-        "Double-coded recordings: {} ({} with two or more submitted codings). Tolerance: {} point(s) on the {}..{} scale.",
-        r.double_coded, r.complete, r.tolerance, r.scale.0, r.scale.1
+    wrap(
+        &mut o,
+        &format!(
+            "Double-coded recordings: {} ({} with two or more submitted codings). Tolerance: {} point(s) on the {}..{} scale.",
+            r.double_coded, r.complete, r.tolerance, r.scale.0, r.scale.1
+        ),
+        "",
     );
     let _ = writeln!(o);
     let _ = writeln!(
@@ -179,20 +204,25 @@ pub fn render(r: &Report) -> String {
         note("bin kappa", "behaviour-change bins", &b.kappa);
     }
     for n in &r.notes {
-        let _ = writeln!(o, "{}", clean(n));
+        wrap(&mut o, &clean(n), "");
     }
 
     if !missing.is_empty() {
         let all: Vec<String> = r.measures.iter().map(|m| clean(&m.label)).collect();
         let _ = writeln!(o);
         let _ = writeln!(o, "Not available:");
+        // Statistics sharing a reason and the same measures read as one line.
+        let mut grouped: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
         for ((what, reason), measures) in missing {
             let whom = if measures == all && all.len() > 1 {
                 "all measures".to_string()
             } else {
                 measures.join(", ")
             };
-            let _ = writeln!(o, "  {what} ({whom}): n/a ({})", clean(&reason));
+            grouped.entry((reason, whom)).or_default().push(what);
+        }
+        for ((reason, whom), whats) in grouped {
+            wrap(&mut o, &format!("{} ({whom}): n/a ({})", whats.join(", "), clean(&reason)), "  ");
         }
     }
     o
