@@ -367,3 +367,62 @@ pub fn final_table(p: &FinalParts<'_>) -> Table {
     }
     t
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coding::{CodebookRef, Segment};
+
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(fmt_num(3.0), "3");
+        assert_eq!(fmt_num(3.5), "3.5");
+        assert_eq!(fmt_num(7.0 / 3.0), "2.3333");
+        assert_eq!(fmt_num(-0.0), "0");
+    }
+
+    #[test]
+    fn audacity_labels_never_break_lines() {
+        let c = Coding {
+            schema: 1,
+            recording: "R1".into(),
+            coder: "x".into(),
+            codebook: CodebookRef {
+                id: String::new(),
+                version: String::new(),
+                sha256: String::new(),
+            },
+            audio_sha256: String::new(),
+            status: Status::Submitted,
+            created_at: String::new(),
+            updated_at: String::new(),
+            submitted_at: None,
+            resume_s: 0.0,
+            listened: vec![],
+            scores: BTreeMap::new(),
+            rationales: BTreeMap::new(),
+            segments: vec![
+                Segment { kind: "bc".into(), start_s: 5.0, end_s: 6.5, note: "a\tb\nc".into() },
+                Segment { kind: "bc".into(), start_s: 1.0, end_s: 2.0, note: String::new() },
+            ],
+            notes: vec![],
+        };
+        let files = audacity_labels(&[c]);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, "R1_x.txt");
+        assert_eq!(files[0].1, "1.000000\t2.000000\tbc\n5.000000\t6.500000\tbc: a b c\n");
+    }
+
+    #[test]
+    fn json_keeps_na_and_nulls_empty_cells() {
+        let mut t = Table::new(&["id", "score"], &["score"]);
+        t.rows.push(vec!["R1".into(), "3".into()]);
+        t.rows.push(vec!["R2".into(), "NA".into()]);
+        t.rows.push(vec!["R3".into(), String::new()]);
+        let v: Value = serde_json::from_str(&t.to_json().unwrap()).unwrap();
+        assert_eq!(v[0]["score"], 3.0);
+        assert_eq!(v[1]["score"], "NA");
+        assert!(v[2]["score"].is_null());
+        assert_eq!(t.to_csv().unwrap(), "id,score\nR1,3\nR2,NA\nR3,\n");
+    }
+}

@@ -212,3 +212,28 @@ fn forty_recordings_is_fast() {
         assert!(took.as_millis() < 500, "took {took:?}");
     }
 }
+
+#[test]
+fn hostile_names_are_escaped_in_html_and_sanitised_in_the_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ratings.csv");
+    let csv = "recording,coder,domain,score\n\"<img src=x onerror=alert(1)>\",a,<script>bad</script>,1\n\
+               \"<img src=x onerror=alert(1)>\",b,<script>bad</script>,4\nR2,a,<script>bad</script>,2\n\
+               R2,b,<script>bad</script>,2\nR3,\"\u{1b}[31mred\",<script>bad</script>,3\nR3,a,<script>bad</script>,3\n";
+    std::fs::write(&file, csv).unwrap();
+    let out = cmd(dir.path())
+        .args(["reliability", "--format", "html", "--from-csv"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let html = String::from_utf8(out.stdout).unwrap();
+    assert!(!html.contains("<script"), "{html}");
+    assert!(!html.contains("<img"));
+    assert!(html.contains("&lt;script&gt;bad&lt;/script&gt;"));
+    assert!(!html.contains('\u{1b}'));
+    let out = cmd(dir.path()).args(["reliability", "--from-csv"]).arg(&file).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\u{1b}'), "raw escape reached the terminal");
+    assert!(text.contains("?[31mred"));
+}

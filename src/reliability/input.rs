@@ -402,3 +402,163 @@ pub fn from_csv(
         notes: vec!["Ratings from a CSV: no composites or behaviour-change measures.".into()],
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codebook::{Composite, Domain, Scale, SegmentKind};
+    use crate::coding::{CodebookRef, Segment};
+    use crate::study::model::Assignment;
+
+    fn codebook() -> Codebook {
+        let domain = |key: &str, req: Option<&str>| Domain {
+            key: key.into(),
+            label: key.to_uppercase(),
+            group: String::new(),
+            description: String::new(),
+            levels: vec![String::new(); 5],
+            requires_segment: req.map(String::from),
+        };
+        Codebook {
+            id: "cb".into(),
+            version: "1".into(),
+            title: "t".into(),
+            sha256: String::new(),
+            scale: Scale { min: 1, max: 5 },
+            tolerance: 1,
+            domains: vec![domain("a", None), domain("b", None), domain("evo", Some("bc"))],
+            segment_kinds: vec![SegmentKind {
+                key: "bc".into(),
+                label: "BC".into(),
+                description: String::new(),
+            }],
+            composites: vec![Composite {
+                key: "ab".into(),
+                label: "AB".into(),
+                domains: vec!["a".into(), "b".into()],
+            }],
+        }
+    }
+
+    fn coding(
+        rec: &str,
+        coder: &str,
+        scores: &[(&str, u8)],
+        segs: &[(f64, f64)],
+        st: Status,
+    ) -> Coding {
+        Coding {
+            schema: 1,
+            recording: rec.into(),
+            coder: coder.into(),
+            codebook: CodebookRef { id: "cb".into(), version: "1".into(), sha256: String::new() },
+            audio_sha256: String::new(),
+            status: st,
+            created_at: String::new(),
+            updated_at: String::new(),
+            submitted_at: None,
+            resume_s: 0.0,
+            listened: vec![],
+            scores: scores.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            rationales: BTreeMap::new(),
+            segments: segs
+                .iter()
+                .map(|&(a, b)| Segment {
+                    kind: "bc".into(),
+                    start_s: a,
+                    end_s: b,
+                    note: String::new(),
+                })
+                .collect(),
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn only_submitted_codings_of_assigned_coders_on_double_coded_recordings() {
+        let cb = codebook();
+        let asg = AssignmentsFile {
+            schema: 1,
+            recordings: vec![
+                Assignment {
+                    id: "R1".into(),
+                    coders: vec!["x".into(), "y".into()],
+                    double_coded: true,
+                },
+                Assignment {
+                    id: "R2".into(),
+                    coders: vec!["x".into(), "y".into()],
+                    double_coded: true,
+                },
+                Assignment { id: "R3".into(), coders: vec!["x".into()], double_coded: false },
+            ],
+        };
+        let sub = Status::Submitted;
+        let codings = vec![
+            coding("R1", "y", &[("a", 2), ("b", 3), ("evo", 4)], &[(0.0, 10.0)], sub),
+            coding("R1", "x", &[("a", 4), ("b", 3), ("evo", 4)], &[(5.0, 10.0), (8.0, 20.0)], sub),
+            coding("R1", "z", &[("a", 1)], &[], sub),
+            coding("R2", "x", &[("a", 1)], &[], sub),
+            coding("R2", "y", &[("a", 5)], &[], Status::InProgress),
+            coding("R3", "x", &[("a", 1)], &[], sub),
+        ];
+        let durations: BTreeMap<String, f64> =
+            [("R1".to_string(), 100.0), ("R2".to_string(), 50.0)].into_iter().collect();
+        let r = from_study(&StudyParts {
+            name: "s",
+            codebook: &cb,
+            assignments: &asg,
+            durations: &durations,
+            codings: &codings,
+            tolerance: 1,
+        });
+        assert_eq!(r.double_coded, 2);
+        let a = &r.measures[0];
+        assert_eq!(a.recordings.len(), 1, "R2 lacks a submitted second coding");
+        // Slot order follows the assignment (x primary), not file order; z is ignored.
+        assert_eq!(
+            a.recordings[0].ratings,
+            vec![("x".to_string(), Some(4.0)), ("y".to_string(), Some(2.0))]
+        );
+        let comp = r.measures.iter().find(|m| m.key == "ab").unwrap();
+        assert_eq!(comp.recordings[0].ratings[0].1, Some(3.5));
+        let bc = r.measures.iter().find(|m| m.kind == MeasureKind::BcShare).unwrap();
+        // x: union of [5,10] and [8,20] = 15 s of 100; y: 10 s.
+        assert_eq!(
+            bc.recordings[0].ratings,
+            vec![("x".into(), Some(15.0)), ("y".into(), Some(10.0))]
+        );
+        let bins = r.bins.unwrap();
+        assert_eq!(bins[0].1.len(), 100);
+        assert_eq!(bins[0].1.iter().filter(|b| **b).count(), 15);
+        assert_eq!(bins[0].2.iter().filter(|b| **b).count(), 10);
+    }
+
+    #[test]
+    fn evocation_without_segments_is_missing() {
+        let cb = codebook();
+        let c = coding("R1", "x", &[("evo", 3)], &[], Status::Submitted);
+        assert_eq!(domain_value(&cb, &c, "evo"), None);
+        let c = coding("R1", "x", &[("evo", 3)], &[(1.0, 2.0)], Status::Submitted);
+        assert_eq!(domain_value(&cb, &c, "evo"), Some(3.0));
+        assert_eq!(composite_value(&cb, &c, &["a".into(), "b".into()]), None);
+    }
+
+    #[test]
+    fn bc_percent_clips_and_needs_a_duration() {
+        let c =
+            coding("R1", "x", &[], &[(-5.0, 10.0), (90.0, 150.0), (30.0, 20.0)], Status::Submitted);
+        assert_eq!(bc_percent(&c, "bc", 100.0), Some(30.0));
+        assert_eq!(bc_percent(&c, "bc", 0.0), None);
+        assert_eq!(bc_percent(&c, "bc", f64::NAN), None);
+    }
+
+    #[test]
+    fn scales_parse_or_explain() {
+        assert_eq!(parse_scale("1..5"), Ok((1, 5)));
+        assert_eq!(parse_scale("0..10"), Ok((0, 10)));
+        assert!(parse_scale("5..1").is_err());
+        assert!(parse_scale("1-5").is_err());
+        assert!(parse_scale("a..5").is_err());
+    }
+}

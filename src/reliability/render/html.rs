@@ -266,3 +266,17 @@ pub fn render(r: &Report) -> String {
     o.push_str("</body></html>\n");
     o
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_quotes_and_controls() {
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(esc("a\u{1b}[31m"), "a\u{FFFD}[31m");
+    }
+}
