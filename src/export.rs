@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::codebook::Codebook;
-use crate::coding::{Coding, Status};
-use crate::reliability::input::{bc_kind, bc_percent, domain_value};
+use crate::coding::{Coding, ScoreState, Status};
+use crate::reliability::input::{bc_kind, bc_percent};
 use crate::study::model::{Adjudication, Assignment, FinalRule, RecordingMeta};
 
 /// A table of text cells with a header; `numeric` marks columns written as JSON numbers.
@@ -110,16 +110,7 @@ fn status(s: Status) -> &'static str {
 
 /// A domain's cell: the level, `NA` when not applicable, empty when unscored.
 fn score_cell(cb: &Codebook, c: &Coding, domain: &str) -> String {
-    match domain_value(cb, c, domain) {
-        Some(v) => fmt_num(v),
-        None => {
-            let na = cb
-                .domain(domain)
-                .and_then(|d| d.requires_segment.as_deref())
-                .is_some_and(|k| !c.segments.iter().any(|s| s.kind == k));
-            if na { "NA".into() } else { String::new() }
-        }
-    }
+    c.score_state(cb, domain).export_value()
 }
 
 fn bc_cell(cb: &Codebook, c: &Coding, durations: &BTreeMap<String, f64>) -> String {
@@ -273,10 +264,10 @@ pub fn final_table(p: &FinalParts<'_>) -> Table {
             .collect();
         let primary =
             assigned.first().and_then(|c| submitted.iter().find(|x| x.coder == *c)).copied();
-        let value_of = |c: &Coding, d: &str| match domain_value(cb, c, d) {
-            Some(v) => Final::Value(v),
-            None if score_cell(cb, c, d) == "NA" => Final::NotApplicable,
-            None => Final::Missing,
+        let value_of = |c: &Coding, d: &str| match c.score_state(cb, d) {
+            ScoreState::Level(v) => Final::Value(f64::from(v)),
+            ScoreState::NotApplicable => Final::NotApplicable,
+            ScoreState::Unscored => Final::Missing,
         };
         let duration = p.durations.get(rec).copied().unwrap_or(f64::NAN);
         let (mut scores, bc, mut source): (BTreeMap<&str, Final>, Option<f64>, String) = match p

@@ -15,7 +15,7 @@ use super::model::MeasureKind;
 pub const BC_TOLERANCE_PP: f64 = 5.0;
 
 /// The segment kind whose share and bins are reported when the codebook names none.
-pub const BC_KIND: &str = "behaviour-change";
+pub const BC_KIND: &str = crate::coding::BEHAVIOUR_CHANGE;
 
 /// Longest recording (in seconds) binned for time-unit agreement: a hostile duration must not
 /// allocate without bound.
@@ -72,24 +72,10 @@ pub struct StudyParts<'a> {
     pub tolerance: u8,
 }
 
-/// A domain's value in a coding: its level, or `None` when unscored or not applicable.
+/// A domain's value in a coding: its level, or `None` when unscored or not applicable (the
+/// coding's own rule, [`Coding::score_state`]).
 pub fn domain_value(codebook: &Codebook, coding: &Coding, domain: &str) -> Option<f64> {
-    if let Some(kind) = codebook.domain(domain).and_then(|d| d.requires_segment.as_deref())
-        && !coding.segments.iter().any(|s| s.kind == kind)
-    {
-        return None;
-    }
-    coding.scores.get(domain).map(|&v| f64::from(v))
-}
-
-/// The mean of `domains` when every one is scored.
-pub fn composite_value(codebook: &Codebook, coding: &Coding, domains: &[String]) -> Option<f64> {
-    if domains.is_empty() {
-        return None;
-    }
-    let values: Option<Vec<f64>> =
-        domains.iter().map(|d| domain_value(codebook, coding, d)).collect();
-    values.map(|v| v.iter().sum::<f64>() / v.len() as f64)
+    coding.score_state(codebook, domain).level().map(f64::from)
 }
 
 /// The segment kind reported as behaviour-change: the one a domain requires, else `behaviour-change`.
@@ -126,8 +112,7 @@ pub fn bc_percent(coding: &Coding, kind: &str, duration: f64) -> Option<f64> {
     if !(duration.is_finite() && duration > 0.0) {
         return None;
     }
-    let total: f64 = intervals(coding, kind, duration).iter().map(|(a, b)| b - a).sum();
-    Some(100.0 * total / duration)
+    Some(100.0 * coding.share_of(kind, duration))
 }
 
 /// Presence of `kind` in each 1-second bin (the bin's midpoint lies in a segment).
@@ -202,7 +187,7 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
             kind: MeasureKind::Composite,
             categories: None,
             tolerance,
-            recordings: per_recording(&|_, c| composite_value(cb, c, &comp.domains)),
+            recordings: per_recording(&|_, c| c.composite(cb, &comp.key)),
         });
     }
     let duration = |rec: &str| p.durations.get(rec).copied().unwrap_or(f64::NAN);
@@ -535,13 +520,14 @@ mod tests {
     }
 
     #[test]
-    fn evocation_without_segments_is_missing() {
+    fn evocation_follows_the_coding_rule() {
         let cb = codebook();
-        let c = coding("R1", "x", &[("evo", 3)], &[], Status::Submitted);
+        let c = coding("R1", "x", &[], &[], Status::Submitted);
+        assert_eq!(c.score_state(&cb, "evo"), crate::coding::ScoreState::NotApplicable);
         assert_eq!(domain_value(&cb, &c, "evo"), None);
-        let c = coding("R1", "x", &[("evo", 3)], &[(1.0, 2.0)], Status::Submitted);
+        let c = coding("R1", "x", &[("evo", 3), ("a", 2)], &[(1.0, 2.0)], Status::Submitted);
         assert_eq!(domain_value(&cb, &c, "evo"), Some(3.0));
-        assert_eq!(composite_value(&cb, &c, &["a".into(), "b".into()]), None);
+        assert_eq!(c.composite(&cb, "ab"), None, "b is unscored");
     }
 
     #[test]
