@@ -118,13 +118,16 @@ pub fn bc_percent(coding: &Coding, kind: &str, duration: f64) -> Option<f64> {
 /// Presence of `kind` in each 1-second bin (the bin's midpoint lies in a segment).
 fn bins(coding: &Coding, kind: &str, duration: f64) -> Vec<bool> {
     let count = duration.min(MAX_BINNED_S).ceil().max(0.0) as usize;
-    let iv = intervals(coding, kind, duration);
-    (0..count)
-        .map(|i| {
-            let mid = i as f64 + 0.5;
-            iv.iter().any(|&(a, b)| mid >= a && mid < b)
-        })
-        .collect()
+    let mut out = vec![false; count];
+    for (a, b) in intervals(coding, kind, duration) {
+        // Bins i with a <= i + 0.5 < b.
+        let first = (a - 0.5).ceil().max(0.0) as usize;
+        let end = ((b - 0.5).ceil().max(0.0) as usize).min(count);
+        if let Some(slice) = out.get_mut(first.min(end)..end) {
+            slice.fill(true);
+        }
+    }
+    out
 }
 
 /// Rounds to one decimal, the precision the share is reported in (so "exact" means equal there).
