@@ -96,6 +96,7 @@ fn slot(assignments: &[Assignment], recording: &str, coder: &str) -> String {
     match a.coders.iter().position(|c| c == coder) {
         Some(0) => "primary".into(),
         Some(1) => "secondary".into(),
+        Some(2) => "tertiary".into(),
         Some(n) => format!("coder{}", n + 1),
         None => "unassigned".into(),
     }

@@ -237,3 +237,16 @@ fn hostile_names_are_escaped_in_html_and_sanitised_in_the_table() {
     assert!(!text.contains('\u{1b}'), "raw escape reached the terminal");
     assert!(text.contains("?[31mred"));
 }
+
+#[test]
+fn mixed_numbers_of_coders_say_which_recordings_the_icc_uses() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "recording,coder,domain,score\nR1,a,x,1\nR1,b,x,2\nR2,a,x,4\nR2,b,x,4\nR3,a,x,5\nR3,b,x,4\n\
+               R4,a,x,2\nR4,b,x,2\nR4,c,x,3\n";
+    let r = report(dir.path(), csv, &[]);
+    let m = &r["measures"][0];
+    assert_eq!((m["icc_n"].as_u64(), m["icc_k"].as_u64()), (Some(3), Some(2)));
+    assert_eq!(m["n"], 4, "agreement uses every complete recording");
+    let notes = r["notes"].as_array().unwrap();
+    assert!(notes.iter().any(|n| n.as_str().unwrap().contains("1 recording(s)")), "{notes:?}");
+}

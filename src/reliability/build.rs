@@ -24,6 +24,15 @@ pub fn build(r: &Ratings, average_measures: bool) -> Report {
         .map(|rec| rec.recording.as_str())
         .collect();
     let (pairs, coders) = pairs_and_coders(r);
+    let mut notes = r.notes.clone();
+    for m in &measures {
+        if m.icc_dropped > 0 {
+            notes.push(format!(
+                "{}: the ICCs use the {} recordings with {} ratings each; {} recording(s) with another number of ratings are left out of them.",
+                m.label, m.icc_n, m.icc_k, m.icc_dropped
+            ));
+        }
+    }
     Report {
         source: r.source.clone(),
         tolerance: r.tolerance,
@@ -35,7 +44,7 @@ pub fn build(r: &Ratings, average_measures: bool) -> Report {
         pairs,
         coders,
         bins: r.bins.as_ref().map(|b| bins(b)),
-        notes: r.notes.clone(),
+        notes,
     }
 }
 
@@ -133,6 +142,7 @@ fn measure(m: &MeasureRatings, average: bool) -> MeasureReport {
         within: within.percent,
         outside,
         icc_n: slot_rows.len(),
+        icc_dropped: present.iter().filter(|p| p.len() >= 2 && p.len() != k).count(),
         icc_k: k,
         iccs,
         kappa,
