@@ -244,3 +244,31 @@ fn a_folder_without_study_toml_is_not_a_study() {
     fails_unchanged(t.path(), &["--study", "s", "--as", "x", "status"], "is not a study folder");
     fails_unchanged(t.path(), &["--study", "s", "verify"], "is not a study folder");
 }
+
+#[test]
+fn hand_edited_ids_that_could_escape_the_study_are_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let s = study(t.path(), 1);
+    let recs = s.join("recordings.toml");
+    let good = fs::read_to_string(&recs).unwrap();
+    fs::write(&recs, good.replace("id = \"R001\"", "id = \"../../R001\"")).unwrap();
+    fails_unchanged(
+        t.path(),
+        &["--study", "s", "--as", "c1", "status"],
+        "recordings.toml:4:6: recording id",
+    );
+    fails_unchanged(t.path(), &["--study", "s", "--as", "c1", "status"], "contains `..`");
+    fs::write(&recs, good).unwrap();
+
+    tc(t.path())
+        .args(["--study", "s", "--as", "sup", "assign", "--fraction", "1"])
+        .assert()
+        .success();
+    let q = s.join("queues/c1.toml");
+    fs::write(&q, "schema = 1\ncoder = \"c1\"\nrecordings = [\"R001\", \"R999\"]\n").unwrap();
+    fails_unchanged(
+        t.path(),
+        &["--study", "s", "--as", "c1", "status"],
+        "recording \"R999\" is not in recordings.toml",
+    );
+}

@@ -592,18 +592,42 @@ fn check_unique<'a>(
 ) -> Result<(), StudyError> {
     let mut seen = BTreeSet::new();
     for id in ids {
-        check_id(what, id).map_err(|e| StudyError::Invalid {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        if let Err(e) = check_id(what, id) {
+            return Err(located(path, id, 1, e.to_string()));
+        }
         if !seen.insert(id) {
-            return Err(StudyError::Invalid {
-                path: path.to_path_buf(),
-                message: format!("{what} {id:?} is listed twice; remove one entry"),
-            });
+            return Err(located(
+                path,
+                id,
+                2,
+                format!("{what} {id:?} is listed twice; remove one entry"),
+            ));
         }
     }
     Ok(())
+}
+
+/// An error about the `nth` `id = "…"` holding `id` in the file, with its line and column when it
+/// can be found (the file is read again: this is the error path only).
+fn located(path: &Path, id: &str, nth: usize, message: String) -> StudyError {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let quoted = toml::Value::String(id.to_string()).to_string();
+    let offset = text
+        .match_indices(&quoted)
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            text.get(..i)
+                .and_then(|b| b.lines().last())
+                .is_some_and(|l| l.trim_start().starts_with("id"))
+        })
+        .nth(nth.saturating_sub(1));
+    match offset {
+        Some(o) => {
+            let (line, column) = files::line_col(&text, o);
+            StudyError::Parse { path: path.to_path_buf(), line, column, message }
+        }
+        None => StudyError::Invalid { path: path.to_path_buf(), message },
+    }
 }
 
 /// Reads a coding file with the coding module's own checks (line:col on every problem).

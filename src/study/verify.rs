@@ -214,8 +214,20 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
     r
 }
 
+/// Reads a study file, refusing one larger than any real study file.
+fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+    let len = fs::metadata(path)?.len();
+    if len > files::MAX_TEXT_FILE {
+        return Err(std::io::Error::other(format!(
+            "the file is {} MB, far larger than any study file",
+            len / (1024 * 1024)
+        )));
+    }
+    fs::read(path)
+}
+
 fn read(r: &mut Report, path: &Path) -> Option<Vec<u8>> {
-    match fs::read(path) {
+    match read_limited(path) {
         Ok(b) => Some(b),
         Err(e) => {
             r.problems.push(format!("{}: cannot read: {e}", path.display()));
@@ -242,7 +254,7 @@ fn parse_coding(r: &mut Report, path: &Path, bytes: &[u8]) -> Option<Coding> {
 }
 
 fn parse<T: DeserializeOwned>(r: &mut Report, path: &Path, required: bool) -> Option<T> {
-    match fs::read(path) {
+    match read_limited(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
         Err(e) => {
             r.problems.push(format!("{}: cannot read: {e}", path.display()));
