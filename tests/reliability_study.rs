@@ -156,7 +156,7 @@ fn a_study_without_double_coding_reports_reasons_not_numbers() {
     let out = f.cmd("sup").arg("reliability").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("Double-coded recordings: 0"), "{text}");
+    assert!(text.contains("Double-coded recordings: 0,"), "{text}");
     assert!(text.contains("n/a (no recording has every rating)"), "{text}");
     assert!(!text.to_lowercase().contains("nan"), "{text}");
     let r = json_report(&f);

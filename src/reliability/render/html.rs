@@ -185,7 +185,7 @@ pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Reliability report: {src}</title><style>{STYLE}</style></head><body>\n<h1>Reliability report</h1>\n<p>{src}. Double-coded recordings: {dc} ({c} with two or more submitted codings). Tolerance: {t} point(s) on the {a}..{b} scale.</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Reliability report: {src}</title><style>{STYLE}</style></head><body>\n<h1>Reliability report</h1>\n<p>{src}. Double-coded recordings: {dc}, analysed (two or more ratings): {c}. Tolerance: {t} point(s) on the {a}..{b} scale.</p>\n",
         src = esc(&r.source),
         dc = r.double_coded,
         c = r.complete,
