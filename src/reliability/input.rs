@@ -212,7 +212,7 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
         })
         .collect();
     Ratings {
-        source: format!("study {}", p.name),
+        source: format!("Study \"{}\"", p.name),
         tolerance,
         scale,
         double_coded: double.len(),
