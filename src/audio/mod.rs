@@ -2,8 +2,10 @@
 //! overview, and clips. The TUI drives playback only through the small [`Playback`] trait and reads
 //! a cheap [`Snapshot`]; tests and headless runs use a silent real-time clock.
 //!
-//! Modules: `decode` (streaming symphonia decoder), `probe` (exact durations), `clock` (the silent
-//! real-time clock).
+//! Modules: `decode` (the one streaming symphonia decoder), `probe` (exact durations), `mp3index`
+//! (MP3 seek index), `stretch` (pitch-preserving WSOLA), `player` (transport + rodio source),
+//! `output` (device or silent clock), `clock` (the silent real-time clock), `overview` (waveform
+//! peaks worker + cache). See `src/audio/README.md`.
 use serde::Serialize;
 
 pub mod clock;
