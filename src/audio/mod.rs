@@ -8,6 +8,7 @@
 //! peaks worker + cache). See `src/audio/README.md`.
 use serde::Serialize;
 
+pub mod clip;
 pub mod clock;
 pub mod decode;
 pub mod mp3index;
@@ -72,6 +73,12 @@ pub enum AudioError {
     },
     #[error("{path}: {reason}")]
     Unreadable { path: String, reason: String },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Codec, container, rate, channels and exact duration (a demux pass where headers are missing or
