@@ -23,6 +23,16 @@ pub fn write_clip(
     speed: f32,
     out: &Path,
 ) -> Result<u64, AudioError> {
+    super::guard(file, || write_inner(file, from_s, to_s, speed, out))
+}
+
+fn write_inner(
+    file: &Path,
+    from_s: f64,
+    to_s: f64,
+    speed: f32,
+    out: &Path,
+) -> Result<u64, AudioError> {
     let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| write_err(out, e))?;
     let mut dec = AudioDecoder::open(file, 2)?;

@@ -86,3 +86,17 @@ pub enum AudioError {
 pub fn probe(path: &std::path::Path) -> Result<ProbeInfo, AudioError> {
     probe::probe(path)
 }
+
+/// Runs `f`, turning a panic inside the codec library (possible on hostile input) into an error
+/// naming the file, so no input can bring the program down.
+pub(crate) fn guard<T>(
+    path: &std::path::Path,
+    f: impl FnOnce() -> Result<T, AudioError>,
+) -> Result<T, AudioError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(AudioError::Unreadable {
+            path: path.display().to_string(),
+            reason: "the audio decoder failed on damaged data".into(),
+        })
+    })
+}
