@@ -94,10 +94,6 @@ impl Player {
         let known = duration_s
             .filter(|d| d.is_finite() && *d > 0.0)
             .map(|d| (d * f64::from(rate)).round() as u64);
-        let header_exact = match info.container.as_str() {
-            "mpeg audio" => super::probe::mp3_vbr_header(path).is_some_and(|h| h.frames.is_some()),
-            _ => info.header_frames.is_some(),
-        };
         let total = known.or(info.header_frames).unwrap_or(0);
         let shared = Arc::new(Shared {
             sample_rate: rate,
@@ -111,8 +107,9 @@ impl Player {
             stopped: AtomicBool::new(false),
             error: Mutex::new(None),
         });
-        if known.is_none() && !header_exact {
-            // The header only estimates the length: count it exactly in the background.
+        if known.is_none() {
+            // The header may only estimate the length (MP3 without Xing, streamed WAV): take
+            // the exact one from `probe` in the background.
             let s = Arc::clone(&shared);
             let p = path.to_path_buf();
             std::thread::Builder::new()
