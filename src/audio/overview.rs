@@ -336,8 +336,10 @@ fn read_cache(path: &Path, buckets: usize) -> Option<Vec<Peak>> {
             let f = |i: usize| f32::from_le_bytes([c[i], c[i + 1], c[i + 2], c[i + 3]]);
             Peak { min: f(0), max: f(4), rms: f(8) }
         })
-        .collect();
-    Some(peaks)
+        .collect::<Vec<_>>();
+    // A damaged cache file is ignored (and rewritten), never drawn.
+    let sane = |v: f32| v.is_finite() && (-2.0..=2.0).contains(&v);
+    peaks.iter().all(|p| sane(p.min) && sane(p.max) && sane(p.rms)).then_some(peaks)
 }
 
 fn write_cache(path: &Path, peaks: &[Peak]) -> std::io::Result<()> {
