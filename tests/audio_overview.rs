@@ -112,3 +112,18 @@ fn sampled_overview_of_a_long_mp3_matches_a_full_decode() {
         assert!((s.rms - level / 2f32.sqrt()).abs() < 0.1 * level, "bucket {i}: {s:?}");
     }
 }
+
+#[test]
+fn a_damaged_cache_file_is_recomputed() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("steps.wav");
+    audio_support::steps_wav(&wav, &LEVELS);
+    let cache = dir.path().join("cache");
+    let good = collect(&overview::spawn_with_cache(&wav, "k", 8, Some(cache.clone())), 8);
+    let file = std::fs::read_dir(&cache).unwrap().next().unwrap().unwrap().path();
+    let mut bytes = std::fs::read(&file).unwrap();
+    let n = bytes.len();
+    bytes[n - 4..].copy_from_slice(&f32::NAN.to_le_bytes());
+    std::fs::write(&file, &bytes).unwrap();
+    assert_eq!(collect(&overview::spawn_with_cache(&wav, "k", 8, Some(cache)), 8), good);
+}

@@ -194,3 +194,19 @@ fn truncated_mp3_with_xing_is_refused() {
     let err = probe(&cut).expect_err("truncated").to_string();
     assert!(err.contains("cut.mp3") && err.contains("truncated"), "{err}");
 }
+
+#[test]
+fn streamed_wav_with_a_placeholder_size_is_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = fixture(dir.path());
+    let mut bytes = std::fs::read(&wav).unwrap();
+    // hound writes a 44-byte header: the data size field is at 40.
+    assert_eq!(&bytes[36..40], b"data");
+    bytes[40..44].copy_from_slice(&u32::MAX.to_le_bytes());
+    // As a streaming writer leaves it: the RIFF size is a placeholder too.
+    bytes[4..8].copy_from_slice(&u32::MAX.to_le_bytes());
+    let streamed = dir.path().join("streamed.wav");
+    std::fs::write(&streamed, &bytes).unwrap();
+    let p = probe(&streamed).unwrap();
+    assert_eq!(p.frames, FRAMES);
+}

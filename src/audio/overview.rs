@@ -222,6 +222,16 @@ pub fn compute_mode(
     cancel: &AtomicBool,
     sink: &mut dyn FnMut(usize, &[Peak]) -> bool,
 ) -> Result<bool, AudioError> {
+    super::guard(path, || compute_inner(path, buckets, mode, cancel, sink))
+}
+
+fn compute_inner(
+    path: &Path,
+    buckets: usize,
+    mode: Mode,
+    cancel: &AtomicBool,
+    sink: &mut dyn FnMut(usize, &[Peak]) -> bool,
+) -> Result<bool, AudioError> {
     let buckets = buckets.max(1);
     let info = super::probe(path)?;
     let total = info.frames.max(1);
@@ -326,8 +336,10 @@ fn read_cache(path: &Path, buckets: usize) -> Option<Vec<Peak>> {
             let f = |i: usize| f32::from_le_bytes([c[i], c[i + 1], c[i + 2], c[i + 3]]);
             Peak { min: f(0), max: f(4), rms: f(8) }
         })
-        .collect();
-    Some(peaks)
+        .collect::<Vec<_>>();
+    // A damaged cache file is ignored (and rewritten), never drawn.
+    let sane = |v: f32| v.is_finite() && (-2.0..=2.0).contains(&v);
+    peaks.iter().all(|p| sane(p.min) && sane(p.max) && sane(p.rms)).then_some(peaks)
 }
 
 fn write_cache(path: &Path, peaks: &[Peak]) -> std::io::Result<()> {

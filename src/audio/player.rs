@@ -87,16 +87,13 @@ impl Player {
         path: &Path,
         duration_s: Option<f64>,
     ) -> Result<(Player, PlayerSource), AudioError> {
-        let decoder = AudioDecoder::open(path, 2)?;
+        let mut decoder = AudioDecoder::open(path, 2)?;
+        decoder.start_mp3_index();
         let info = decoder.info().clone();
         let rate = info.sample_rate;
         let known = duration_s
             .filter(|d| d.is_finite() && *d > 0.0)
             .map(|d| (d * f64::from(rate)).round() as u64);
-        let header_exact = match info.container.as_str() {
-            "mpeg audio" => super::probe::mp3_vbr_header(path).is_some_and(|h| h.frames.is_some()),
-            _ => info.header_frames.is_some(),
-        };
         let total = known.or(info.header_frames).unwrap_or(0);
         let shared = Arc::new(Shared {
             sample_rate: rate,
@@ -110,15 +107,16 @@ impl Player {
             stopped: AtomicBool::new(false),
             error: Mutex::new(None),
         });
-        if known.is_none() && !header_exact {
-            // The header only estimates the length: count it exactly in the background.
+        if known.is_none() {
+            // The header may only estimate the length (MP3 without Xing, streamed WAV): take
+            // the exact one from `probe` in the background.
             let s = Arc::clone(&shared);
             let p = path.to_path_buf();
             std::thread::Builder::new()
                 .name("tapecoder-duration".into())
                 .spawn(move || {
-                    if let Ok(frames) = super::probe::demux_frames(&p) {
-                        s.total.store(frames, Ordering::Release);
+                    if let Ok(info) = super::probe::probe(&p) {
+                        s.total.store(info.frames, Ordering::Release);
                     }
                 })
                 .map_err(|e| AudioError::Unreadable {
@@ -131,7 +129,20 @@ impl Player {
         let s = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("tapecoder-decode".into())
-            .spawn(move || decode_loop(decoder, s, cmd_rx, chunk_tx))
+            .spawn(move || {
+                let path = decoder.path().to_path_buf();
+                let shared = Arc::clone(&s);
+                let run =
+                    std::panic::AssertUnwindSafe(|| decode_loop(decoder, s, cmd_rx, chunk_tx));
+                if std::panic::catch_unwind(run).is_err() {
+                    // The source sees the channel close and ends; say why.
+                    shared.set_error(format!(
+                        "{}: playback stopped: the audio decoder failed on damaged data",
+                        path.display()
+                    ));
+                    shared.ended.store(true, Ordering::Release);
+                }
+            })
             .map_err(|e| AudioError::Unreadable {
                 path: path.display().to_string(),
                 reason: format!("cannot start the decoder thread: {e}"),

@@ -96,9 +96,16 @@ fn header_trust(path: &Path, dec: &AudioDecoder, file_len: u64) -> Result<Option
             _ => Ok(None),
         },
         "wav" => {
-            // A WAV data chunk larger than the file (a recorder that crashed, or a streamed WAV
-            // with a placeholder size) is wrong: count what is there.
+            // A streamed WAV (or one from a recorder that stopped before finishing the header)
+            // has a placeholder data size: count what is there. A real size larger than the
+            // file means the file was cut short: refuse it.
             let bytes_per_frame = wav_block_align(path).unwrap_or(0);
+            if let Some((0 | u32::MAX, offset)) = wav_data_chunk(path) {
+                if bytes_per_frame > 0 && info.codec.starts_with("pcm") {
+                    return Ok(Some(file_len.saturating_sub(offset) / bytes_per_frame));
+                }
+                return Ok(None);
+            }
             if bytes_per_frame > 0 && info.codec.starts_with("pcm") {
                 let need = frames.saturating_mul(bytes_per_frame);
                 if need > file_len {
@@ -116,6 +123,23 @@ fn header_trust(path: &Path, dec: &AudioDecoder, file_len: u64) -> Result<Option
     }
 }
 
+/// The size field of a WAV `data` chunk and where its audio starts (walking the RIFF chunks).
+fn wav_data_chunk(path: &Path) -> Option<(u32, u64)> {
+    let mut f = std::fs::File::open(path).ok()?;
+    let mut head = [0u8; 12];
+    f.read_exact(&mut head).ok()?;
+    for _ in 0..64 {
+        let mut ch = [0u8; 8];
+        f.read_exact(&mut ch).ok()?;
+        let size = u32::from_le_bytes([ch[4], ch[5], ch[6], ch[7]]);
+        if &ch[..4] == b"data" {
+            return Some((size, f.stream_position().ok()?));
+        }
+        f.seek(SeekFrom::Current(i64::from(size) + i64::from(size & 1))).ok()?;
+    }
+    None
+}
+
 /// The block align of a WAV `fmt ` chunk.
 fn wav_block_align(path: &Path) -> Option<u64> {
     let mut f = std::fs::File::open(path).ok()?;
@@ -127,8 +151,12 @@ fn wav_block_align(path: &Path) -> Option<u64> {
     Some(u64::from(align))
 }
 
-/// See [`super::probe`].
+/// See [`super::probe`]. A panic inside the codec library (hostile input) becomes an error.
 pub fn probe(path: &Path) -> Result<ProbeInfo, AudioError> {
+    super::guard(path, || probe_inner(path))
+}
+
+fn probe_inner(path: &Path) -> Result<ProbeInfo, AudioError> {
     let file_len = std::fs::metadata(path)
         .map_err(|source| AudioError::Open { path: path.display().to_string(), source })?
         .len();
@@ -143,6 +171,12 @@ pub fn probe(path: &Path) -> Result<ProbeInfo, AudioError> {
     }
     let frames = match trusted {
         Some(f) => f,
+        // An MP3 without a Xing header: counting frame headers is the demux pass, done by
+        // our own scanner (several times faster than symphonia's packet reader).
+        None if info.codec == "mp3" => match super::mp3index::build(path) {
+            Some(idx) => idx.total_raw,
+            None => demux_frames(path)?,
+        },
         None => demux_frames(path)?,
     };
     if frames == 0 {
