@@ -365,8 +365,8 @@ pub fn load(path: &Path) -> Result<Codebook, CodebookError> {
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(e) => {
-            let valid = std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or(&[]))
-                .unwrap_or("");
+            let valid =
+                std::str::from_utf8(bytes.get(..e.valid_up_to()).unwrap_or(&[])).unwrap_or("");
             let (line, column) = line_col(valid, valid.len());
             return Err(CodebookError::Invalid(vec![Problem {
                 origin,
@@ -455,7 +455,8 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
     let mut scale = Scale { min: 1, max: 5 };
     let mut scale_ok = false;
     match &raw.scale {
-        None => problems.at(0, "the codebook is missing its scale; add `[scale]` with `min = 1` and `max = 5`"),
+        None => problems
+            .at(0, "the codebook is missing its scale; add `[scale]` with `min = 1` and `max = 5`"),
         Some(s) => {
             let anchor = s.span().start;
             let bound = |field: &Option<Sp<i64>>, name: &str, problems: &mut Problems| match field {
@@ -482,10 +483,7 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
             if let (Some(min), Some(max)) = (min, max) {
                 if min >= max {
                     let at = s.get_ref().min.as_ref().map_or(anchor, |v| v.span().start);
-                    problems.at(
-                        at,
-                        format!("scale min ({min}) must be less than max ({max})"),
-                    );
+                    problems.at(at, format!("scale min ({min}) must be less than max ({max})"));
                 } else {
                     scale = Scale { min, max };
                     scale_ok = true;
@@ -755,9 +753,7 @@ fn validate_levels(
             ),
         );
     }
-    (scale.min..=scale.max)
-        .map(|n| by_level.get(&n).cloned().unwrap_or_default())
-        .collect()
+    (scale.min..=scale.max).map(|n| by_level.get(&n).cloned().unwrap_or_default()).collect()
 }
 
 #[cfg(test)]
@@ -904,7 +900,11 @@ domains = ["a", "b"]
 
     #[test]
     fn missing_and_out_of_scale_levels() {
-        let text = SMALL.replacen("2 = \"mid\"\n", "", 1).replacen("3 = \"high\"", "3 = \"high\"\n4 = \"extra\"", 1);
+        let text = SMALL.replacen("2 = \"mid\"\n", "", 1).replacen(
+            "3 = \"high\"",
+            "3 = \"high\"\n4 = \"extra\"",
+            1,
+        );
         let p = problems(&text);
         assert_eq!(p.len(), 2, "{p:?}");
         assert!(p[0].message.contains("domain `a` is missing the descriptor for level 2"), "{p:?}");
@@ -937,10 +937,13 @@ domains = ["a", "b"]
         let text = SMALL.replace("domains = [\"a\", \"b\"]", "domains = [\"a\", \"zz\", \"a\"]");
         let p = problems(&text);
         assert_eq!(p.len(), 2, "{p:?}");
-        assert!(p[0].message.contains("composite `ab` names unknown domain `zz`; known domains: a, b"));
+        assert!(
+            p[0].message.contains("composite `ab` names unknown domain `zz`; known domains: a, b")
+        );
         assert_eq!(p[0].column, 17);
         assert!(p[1].message.contains("names domain `a` twice"));
-        let text = format!("{SMALL}[[composite]]\nkey = \"ab\"\nlabel = \"again\"\ndomains = [\"a\"]\n");
+        let text =
+            format!("{SMALL}[[composite]]\nkey = \"ab\"\nlabel = \"again\"\ndomains = [\"a\"]\n");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].message.contains("duplicate composite `ab`"));
@@ -951,13 +954,18 @@ domains = ["a", "b"]
         let text = SMALL.replace("requires_segment = \"bc\"", "requires_segment = \"behaviour\"");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].message.contains("requires segment kind `behaviour`, which is not defined; known kinds: bc"));
+        assert!(
+            p[0].message.contains(
+                "requires segment kind `behaviour`, which is not defined; known kinds: bc"
+            )
+        );
         assert_eq!((p[0].line, p[0].column), (24, 20));
     }
 
     #[test]
     fn duplicate_segment_kind() {
-        let text = format!("{SMALL}[[segment_kind]]\nkey = \"bc\"\nlabel = \"x\"\ndescription = \"y\"\n");
+        let text =
+            format!("{SMALL}[[segment_kind]]\nkey = \"bc\"\nlabel = \"x\"\ndescription = \"y\"\n");
         let p = problems(&text);
         assert_eq!(p.len(), 1, "{p:?}");
         assert!(p[0].message.contains("duplicate segment kind `bc`"));
@@ -999,7 +1007,8 @@ domains = ["a", "b"]
         let p = problems(&SMALL.replace("version = \"0.1\"", "version = 0.1"));
         assert_eq!(p.len(), 1, "{p:?}");
         assert_eq!(p[0].line, 3);
-        let p = problems(&SMALL.replace("[scale]\nmin = 1\nmax = 3", "[scale]\nmin = 1\nmax = 300"));
+        let p =
+            problems(&SMALL.replace("[scale]\nmin = 1\nmax = 3", "[scale]\nmin = 1\nmax = 300"));
         assert!(p.iter().any(|p| p.message.contains("scale `max` is 300")), "{p:?}");
     }
 
@@ -1007,14 +1016,23 @@ domains = ["a", "b"]
     fn tolerance_must_fit_the_scale() {
         let p = problems(&format!("{SMALL}[reliability]\ntolerance = 5\n"));
         assert_eq!(p.len(), 1, "{p:?}");
-        assert!(p[0].message.contains("tolerance 5 is out of range; use a whole number from 0 to 2"));
+        assert!(
+            p[0].message.contains("tolerance 5 is out of range; use a whole number from 0 to 2")
+        );
         let cb = parse(&format!("{SMALL}[reliability]\ntolerance = 0\n"), "x").expect("valid");
         assert_eq!(cb.tolerance, 0);
     }
 
     #[test]
     fn hostile_input_never_panics() {
-        for text in ["", "\u{0}", "[[domain]]\n[domain.levels]\n255 = \"x\"\n", "scale = 3", "domain = 1", "[[domain]]\nlevels = 3"] {
+        for text in [
+            "",
+            "\u{0}",
+            "[[domain]]\n[domain.levels]\n255 = \"x\"\n",
+            "scale = 3",
+            "domain = 1",
+            "[[domain]]\nlevels = 3",
+        ] {
             assert!(parse(text, "x").is_err(), "{text:?}");
         }
     }

@@ -1,8 +1,387 @@
-//! `tapecoder code`.
+//! `tapecoder code` (and bare `tapecoder`): the coder TUI. This is the runner around the pure
+//! `tui::app::update`: it owns the terminal, the player, the study and the worker threads, feeds
+//! messages in, and carries out the effects that come back. Disk work happens on a saver thread and
+//! the overview on its own thread, so nothing here waits on the disk or the decoder while keys
+//! arrive.
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use crate::cli::GlobalArgs;
+use anyhow::Context;
 
-pub fn run(_g: &GlobalArgs, _a: &crate::cli::CodeArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`tapecoder code` is not built yet")
+use crate::audio::{Playback, Snapshot};
+use crate::cli::{CodeArgs, GlobalArgs};
+use crate::coding::{CodebookRef, Coding, Status};
+use crate::study::journal::now_rfc3339;
+use crate::study::{CodingLock, Study, StudyError};
+use crate::tui::app::{App, Effect, Msg, Opened, update};
+use crate::tui::keys::{self, Keymap};
+use crate::tui::rules;
+use crate::tui::screens::queue::{QueueRow, RowStatus};
+use crate::tui::{event, screens, terminal};
+
+/// How long the loop waits for a message before it polls the player and ticks.
+const FRAME: Duration = Duration::from_millis(40);
+
+pub fn run(g: &GlobalArgs, a: &CodeArgs) -> anyhow::Result<ExitCode> {
+    let dir = study_dir(g)?;
+    let study = Study::open(&dir)?;
+    let Some(coder) = g.as_coder.clone() else {
+        anyhow::bail!(
+            "who is coding? pass --as ID or set TAPECODER_CODER (coders are listed in {})",
+            study.layout().coders_file().display()
+        );
+    };
+    study.require_coder(&coder)?;
+    let keymap = match keys::default_path() {
+        Some(p) => Keymap::load(&p)?,
+        None => Keymap::default(),
+    };
+    let rows = queue_rows(&study, &coder)?;
+    let app =
+        App::new(Arc::new(study.codebook().clone()), keymap, &coder, &study.config().name, rows);
+    Runner::new(Arc::new(study), coder, a.no_audio).run(app)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--study`, else `TAPECODER_STUDY` (both via clap), else the nearest folder upwards.
+fn study_dir(g: &GlobalArgs) -> anyhow::Result<PathBuf> {
+    if let Some(d) = &g.study {
+        return Ok(d.clone());
+    }
+    let cwd = std::env::current_dir().context("reading the current folder")?;
+    crate::study::locate::find_upwards(&cwd).ok_or_else(|| {
+        anyhow::anyhow!(
+            "no study here: no study.toml in {} or above; pass --study DIR or set TAPECODER_STUDY",
+            cwd.display()
+        )
+    })
+}
+
+/// The coder's queue as the screen shows it: only their own recordings and their own codings.
+/// Checks only that each audio file is there (hashing waits until a recording is opened).
+pub fn queue_rows(study: &Study, coder: &str) -> anyhow::Result<Vec<QueueRow>> {
+    let recs = study.queue(coder)?;
+    let mut rows = Vec::with_capacity(recs.len());
+    for r in recs {
+        let coding = study.load_coding(coder, &r.id);
+        let (status, listened, problem) = match coding {
+            Ok(Some(c)) => (
+                match c.status {
+                    Status::Submitted => RowStatus::Submitted,
+                    Status::InProgress => RowStatus::InProgress,
+                },
+                rules::listened_share(&c, r.duration_s),
+                None,
+            ),
+            Ok(None) => (RowStatus::NotStarted, 0.0, None),
+            Err(e) => {
+                (RowStatus::InProgress, 0.0, Some(format!("your coding file cannot be read: {e}")))
+            }
+        };
+        let problem = problem.or_else(|| {
+            (!study.audio_path(r).is_file()).then(|| {
+                "the audio file is missing or was moved; ask your supervisor to restore it"
+                    .to_string()
+            })
+        });
+        rows.push(QueueRow {
+            id: r.id.clone(),
+            duration_s: r.duration_s,
+            status,
+            listened,
+            problem,
+        });
+    }
+    Ok(rows)
+}
+
+/// A user-facing reason a recording cannot be opened. Names no audio file (blinding).
+fn open_problem(e: &StudyError) -> String {
+    match e {
+        StudyError::AudioMissing { .. } => {
+            "the audio file is missing or was moved; ask your supervisor to restore it".into()
+        }
+        StudyError::AudioChanged { .. } => {
+            "the audio file has changed since it was imported; ask your supervisor to restore the original".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Creates the coding of a recording opened for the first time: nothing scored, nothing tagged.
+pub fn new_coding(study: &Study, coder: &str, recording: &str, audio_sha256: &str) -> Coding {
+    let book = study.codebook();
+    let now = now_rfc3339();
+    Coding {
+        schema: crate::coding::SCHEMA,
+        recording: recording.to_string(),
+        coder: coder.to_string(),
+        codebook: CodebookRef {
+            id: book.id.clone(),
+            version: book.version.clone(),
+            sha256: book.sha256.clone(),
+        },
+        audio_sha256: audio_sha256.to_string(),
+        status: Status::InProgress,
+        created_at: now.clone(),
+        updated_at: now,
+        submitted_at: None,
+        resume_s: 0.0,
+        listened: vec![],
+        scores: Default::default(),
+        rationales: Default::default(),
+        segments: vec![],
+        notes: vec![],
+    }
+}
+
+enum Job {
+    Save(Box<Coding>),
+    Submit(Box<Coding>),
+}
+
+/// Writes codings one at a time, newest save wins when several are waiting.
+fn spawn_saver(study: Arc<Study>, rx: Receiver<Job>, out: Sender<Msg>) -> Option<JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name("tui-saver".into())
+        .spawn(move || {
+            while let Ok(first) = rx.recv() {
+                let mut jobs = vec![first];
+                jobs.extend(rx.try_iter());
+                // Consecutive saves collapse into the last one; a submit is never skipped.
+                let mut i = 0;
+                while i < jobs.len() {
+                    let skip = matches!(jobs[i], Job::Save(_))
+                        && matches!(jobs.get(i + 1), Some(Job::Save(_)));
+                    if !skip {
+                        let msg = match &jobs[i] {
+                            Job::Save(c) => {
+                                let mut c = (**c).clone();
+                                c.updated_at = now_rfc3339();
+                                Msg::Saved(study.save_coding(&c).map_err(|e| e.to_string()))
+                            }
+                            Job::Submit(c) => {
+                                let mut c = (**c).clone();
+                                let now = now_rfc3339();
+                                c.status = Status::Submitted;
+                                c.submitted_at = Some(now.clone());
+                                c.updated_at = now;
+                                match study.submit_coding(&c) {
+                                    Ok(()) => Msg::Submitted(Ok(Box::new(c))),
+                                    Err(e) => Msg::Submitted(Err(e.to_string())),
+                                }
+                            }
+                        };
+                        let _ = out.send(msg);
+                    } else {
+                        // Answer the skipped save too, so the UI's count of pending saves is right.
+                        let _ = out.send(Msg::Saved(Ok(())));
+                    }
+                    i += 1;
+                }
+            }
+        })
+        .ok()
+}
+
+/// Number of waveform buckets for the whole recording.
+const OVERVIEW_BUCKETS: usize = 2_000;
+
+/// Streams waveform peaks of `path` in chunks until done or cancelled.
+fn spawn_overview(path: PathBuf, duration_s: f64, cancel: Arc<AtomicBool>, out: Sender<Msg>) {
+    let _ = std::thread::Builder::new().name("tui-overview".into()).spawn(move || {
+        let Ok(mut dec) = crate::audio::decode::AudioDecoder::open(&path, 1) else { return };
+        let rate = f64::from(dec.info().sample_rate.max(1));
+        let total_frames = (duration_s * rate).max(1.0);
+        let n = OVERVIEW_BUCKETS;
+        let mut peaks = vec![0f32; n];
+        let mut sent = 0usize;
+        let mut buf = Vec::new();
+        let mut last_send = Instant::now();
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            buf.clear();
+            let Ok(Some((start, frames))) = dec.read(&mut buf) else { break };
+            let ch = usize::from(dec.info().out_channels.max(1));
+            for f in 0..frames {
+                let b = (((start + f as u64) as f64 / total_frames) * n as f64) as usize;
+                let b = b.min(n - 1);
+                let v = buf.get(f * ch).copied().unwrap_or(0.0).abs();
+                if v > peaks[b] {
+                    peaks[b] = v;
+                }
+            }
+            let done = ((((start + frames as u64) as f64) / total_frames) * n as f64) as usize;
+            let done = done.min(n);
+            if done > sent && last_send.elapsed() > Duration::from_millis(100) {
+                let chunk = peaks[sent..done].to_vec();
+                if out.send(Msg::Overview { total: n, start: sent, peaks: chunk }).is_err() {
+                    return;
+                }
+                sent = done;
+                last_send = Instant::now();
+            }
+        }
+        let chunk = peaks[sent..].to_vec();
+        let _ = out.send(Msg::Overview { total: n, start: sent, peaks: chunk });
+    });
+}
+
+/// The recording open on the coding screen: its lock (held while open), player and overview.
+struct Session {
+    _lock: CodingLock,
+    player: Box<dyn Playback>,
+    cancel_overview: Arc<AtomicBool>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.cancel_overview.store(true, Ordering::Relaxed);
+    }
+}
+
+struct Runner {
+    study: Arc<Study>,
+    coder: String,
+    no_audio: bool,
+    session: Option<Session>,
+    last_snap: Option<Snapshot>,
+}
+
+impl Runner {
+    fn new(study: Arc<Study>, coder: String, no_audio: bool) -> Self {
+        Runner { study, coder, no_audio, session: None, last_snap: None }
+    }
+
+    fn open_player(&self, path: &Path, duration_s: f64) -> Box<dyn Playback> {
+        let _ = path;
+        let reason = if self.no_audio {
+            "--no-audio".to_string()
+        } else {
+            "no audio output in this build".to_string()
+        };
+        Box::new(crate::audio::clock::SilentClock::new(duration_s, reason))
+    }
+
+    fn open(&mut self, id: &str, tx: &Sender<Msg>) -> Msg {
+        let failed = |reason: String| Msg::OpenFailed { id: id.to_string(), reason };
+        let Some(rec) = self.study.recording(id).cloned() else {
+            return failed("this recording is no longer in the study; ask your supervisor".into());
+        };
+        self.session = None;
+        let lock = match self.study.lock_coding(&self.coder, id) {
+            Ok(l) => l,
+            Err(e) => return failed(e.to_string()),
+        };
+        let path = match self.study.checked_audio_path(&rec) {
+            Ok(p) => p,
+            Err(e) => return failed(open_problem(&e)),
+        };
+        let coding = match self.study.load_coding(&self.coder, id) {
+            Ok(Some(c)) => c,
+            Ok(None) => new_coding(&self.study, &self.coder, id, &rec.sha256),
+            Err(e) => return failed(format!("your coding file cannot be read: {e}")),
+        };
+        if coding.status != Status::Submitted
+            && !coding.audio_sha256.eq_ignore_ascii_case(&rec.sha256)
+        {
+            return failed(
+                "your coding was made from different audio than the study now holds; ask your supervisor"
+                    .into(),
+            );
+        }
+        let mut player = self.open_player(&path, rec.duration_s);
+        player.seek(coding.resume_s.clamp(0.0, rec.duration_s));
+        let snapshot = player.snapshot();
+        let cancel = Arc::new(AtomicBool::new(false));
+        spawn_overview(path, rec.duration_s, Arc::clone(&cancel), tx.clone());
+        self.last_snap = Some(snapshot.clone());
+        self.session = Some(Session { _lock: lock, player, cancel_overview: cancel });
+        Msg::Opened(Box::new(Opened { coding, duration_s: rec.duration_s, snapshot }))
+    }
+
+    fn run(mut self, mut app: App) -> anyhow::Result<()> {
+        let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;
+        let (tx, rx) = event::channel();
+        event::spawn_input(tx.clone()).context("starting the input thread")?;
+        let (job_tx, job_rx) = mpsc::channel::<Job>();
+        let saver = spawn_saver(Arc::clone(&self.study), job_rx, tx.clone());
+        let started = Instant::now();
+        if let Ok(sz) = guard.terminal.size() {
+            update(&mut app, Msg::Resize(sz.width, sz.height));
+        }
+        let mut pending: VecDeque<Msg> = VecDeque::new();
+        while !app.quitting {
+            guard.terminal.draw(|f| screens::draw(f, &app)).context("drawing the screen")?;
+            match rx.recv_timeout(FRAME) {
+                Ok(m) => pending.push_back(m),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+            pending.extend(rx.try_iter().take(256));
+            if let Some(s) = &self.session {
+                let snap = s.player.snapshot();
+                if self.last_snap.as_ref() != Some(&snap) {
+                    self.last_snap = Some(snap.clone());
+                    pending.push_back(Msg::Playback(snap));
+                }
+            }
+            pending.push_back(Msg::Tick(started.elapsed().as_millis() as u64));
+            while let Some(m) = pending.pop_front() {
+                for fx in update(&mut app, m) {
+                    if let Some(reply) = self.execute(fx, &tx, &job_tx) {
+                        pending.push_back(reply);
+                    }
+                }
+            }
+        }
+        // Let the saver finish every write before the terminal is given back.
+        drop(job_tx);
+        if let Some(h) = saver {
+            let _ = h.join();
+        }
+        self.session = None;
+        drop(guard);
+        Ok(())
+    }
+
+    fn execute(&mut self, fx: Effect, tx: &Sender<Msg>, jobs: &Sender<Job>) -> Option<Msg> {
+        let player = self.session.as_mut().map(|s| &mut s.player);
+        match fx {
+            Effect::Open(id) => return Some(self.open(&id, tx)),
+            Effect::Close => {
+                self.session = None;
+                self.last_snap = None;
+            }
+            Effect::Save(c) => {
+                if jobs.send(Job::Save(c)).is_err() {
+                    return Some(Msg::Saved(Err("the saver stopped; quit and reopen".into())));
+                }
+            }
+            Effect::Submit(c) => {
+                if jobs.send(Job::Submit(c)).is_err() {
+                    return Some(Msg::Submitted(Err("the saver stopped; quit and reopen".into())));
+                }
+            }
+            Effect::Play => player.into_iter().for_each(|p| p.play()),
+            Effect::Pause => player.into_iter().for_each(|p| p.pause()),
+            Effect::Seek(t) => player.into_iter().for_each(|p| p.seek(t)),
+            Effect::Speed(s) => player.into_iter().for_each(|p| p.set_speed(s)),
+            Effect::RefreshQueue => {
+                if let Ok(rows) = queue_rows(&self.study, &self.coder) {
+                    return Some(Msg::Queue(rows));
+                }
+            }
+            Effect::Quit => {}
+        }
+        None
+    }
 }

@@ -31,7 +31,7 @@ pub fn scorable(coding: &Coding, book: &Codebook, domain: &str) -> bool {
 
 /// Total length of the union of `kind` segments, over `duration_s`; 0 for a zero duration.
 pub fn share(coding: &Coding, kind: &str, duration_s: f64) -> f64 {
-    if !(duration_s > 0.0) {
+    if duration_s.is_nan() || duration_s <= 0.0 {
         return 0.0;
     }
     let mut spans: Vec<[f64; 2]> = coding
@@ -48,7 +48,7 @@ pub fn share(coding: &Coding, kind: &str, duration_s: f64) -> f64 {
 /// Adds a segment `[min, max]` of the two times, kept sorted by start. `None` if it is empty.
 pub fn add_segment(coding: &mut Coding, kind: &str, a: f64, b: f64) -> Option<usize> {
     let (start_s, end_s) = (a.min(b), a.max(b));
-    if !(end_s - start_s > 0.05) {
+    if (end_s - start_s).is_nan() || end_s - start_s <= 0.05 {
         return None;
     }
     let seg = Segment { kind: kind.to_string(), start_s, end_s, note: String::new() };
@@ -59,7 +59,7 @@ pub fn add_segment(coding: &mut Coding, kind: &str, a: f64, b: f64) -> Option<us
 
 /// Records that `[a, b]` was played, merged into the sorted, disjoint `listened` intervals.
 pub fn record_listened(coding: &mut Coding, a: f64, b: f64) {
-    if !(b > a) {
+    if b.is_nan() || a.is_nan() || b <= a {
         return;
     }
     let mut all = std::mem::take(&mut coding.listened);
@@ -70,7 +70,7 @@ pub fn record_listened(coding: &mut Coding, a: f64, b: f64) {
 
 /// Share of the recording actually listened to.
 pub fn listened_share(coding: &Coding, duration_s: f64) -> f64 {
-    if !(duration_s > 0.0) {
+    if duration_s.is_nan() || duration_s <= 0.0 {
         return 0.0;
     }
     let total: f64 = coding.listened.iter().map(|s| (s[1] - s[0]).max(0.0)).sum();

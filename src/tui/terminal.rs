@@ -46,25 +46,10 @@ pub fn restore() {
     ratatui::restore();
 }
 
-/// Text from a file made safe to draw: control characters (C0, DEL, C1, which includes ESC and so
-/// every escape sequence) and bidi overrides become `�`; tabs and newlines become spaces.
+/// Text from a file made safe to draw: escape sequences removed, other control characters and bidi
+/// overrides replaced, tabs and newlines made spaces (see [`crate::ids::sanitize_for_terminal`]).
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if s.chars().all(|c| !needs_replacing(c) && c != '\t' && c != '\n' && c != '\r') {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(
-        s.chars()
-            .map(|c| match c {
-                '\t' | '\n' | '\r' => ' ',
-                c if needs_replacing(c) => '\u{FFFD}',
-                c => c,
-            })
-            .collect(),
-    )
-}
-
-fn needs_replacing(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    crate::ids::sanitize_for_terminal(s)
 }
 
 #[cfg(test)]

@@ -60,7 +60,7 @@ impl Timeline<'_> {
 
     fn col_of(&self, area: Rect, t: f64) -> Option<u16> {
         let (a, b) = self.window;
-        if !(b > a) || t < a || t > b {
+        if b.is_nan() || a.is_nan() || b <= a || t < a || t > b {
             return None;
         }
         let c = ((t - a) / (b - a) * f64::from(area.width)).floor() as u16;
@@ -70,7 +70,7 @@ impl Timeline<'_> {
     /// The loudest known peak in `[t0, t1)`, `None` if nothing there is known yet.
     fn peak(&self, t0: f64, t1: f64) -> Option<f32> {
         let n = self.peaks.len();
-        if n == 0 || !(self.duration_s > 0.0) {
+        if n == 0 || self.duration_s.is_nan() || self.duration_s <= 0.0 {
             return None;
         }
         let per = self.duration_s / n as f64;
@@ -189,7 +189,7 @@ impl Timeline<'_> {
         for col in 0..area.width {
             buf[(area.x + col, y)].set_char(' ').set_style(Style::new().fg(Color::DarkGray));
         }
-        if !(b > a) {
+        if b.is_nan() || a.is_nan() || b <= a {
             return;
         }
         let per_col = (b - a) / f64::from(area.width.max(1));
@@ -201,13 +201,8 @@ impl Timeline<'_> {
         while t <= b {
             if let Some(c) = self.col_of(area, t) {
                 let label = format!("╵{}", crate::tui::format::hms(t));
-                let mut x = area.x + c;
-                for ch in label.chars() {
-                    if x >= area.right() {
-                        break;
-                    }
+                for (x, ch) in (area.x + c..area.right()).zip(label.chars()) {
                     buf[(x, y)].set_char(ch);
-                    x += 1;
                 }
             }
             t += step;
