@@ -67,7 +67,8 @@ pub fn coding(area: Rect) -> CodingLayout {
         overview,
         marks,
         zoom,
-        segment_rows: rows_below(segments, 1),
+        // The share summary takes one line, or two in a narrow pane.
+        segment_rows: rows_below(segments, if segments.width >= 44 { 1 } else { 2 }),
         segments,
         note_rows: rows_below(notes, 0),
         notes,

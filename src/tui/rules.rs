@@ -41,7 +41,7 @@ pub fn share(coding: &Coding, kind: &str, duration_s: f64) -> f64 {
         .map(|s| [s.start_s.clamp(0.0, duration_s), s.end_s.clamp(0.0, duration_s)])
         .collect();
     spans.sort_by(|a, b| a[0].total_cmp(&b[0]));
-    let total: f64 = merge(spans).iter().map(|s| s[1] - s[0]).sum();
+    let total = merge(spans).iter().fold(0.0, |acc, s| acc + (s[1] - s[0]));
     (total / duration_s).clamp(0.0, 1.0)
 }
 
@@ -73,7 +73,7 @@ pub fn listened_share(coding: &Coding, duration_s: f64) -> f64 {
     if duration_s.is_nan() || duration_s <= 0.0 {
         return 0.0;
     }
-    let total: f64 = coding.listened.iter().map(|s| (s[1] - s[0]).max(0.0)).sum();
+    let total = coding.listened.iter().fold(0.0, |acc, s| acc + (s[1] - s[0]).max(0.0));
     (total / duration_s).clamp(0.0, 1.0)
 }
 

@@ -191,10 +191,12 @@ pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
     notes(f, c, &l);
     scores(f, &app.codebook, c, &l);
     rubric(f, &app.codebook, c, l.rubric);
-    let hints = if c.read_only() {
-        "read-only · Space play · ←→ seek · Tab panes · ? help · q back"
-    } else {
-        "Space play · ←→ ±5s · b/e segment · n note · Tab panes · 1-5 score · S submit · ? help · q back"
+    let hints = match (c.read_only(), f.area().width >= 100) {
+        (true, _) => "read-only · Space play · ←→ seek · Tab panes · ? help · q back",
+        (false, true) => {
+            "Space play · ←→ ±5s · b/e segment · n note · Tab panes · 1-5 score · S submit · ? help · q back"
+        }
+        (false, false) => "Space play ←→ ±5s b/e segment n note Tab pane 1-5 score S submit ? help",
     };
     super::footer(f, app, l.footer, hints);
 }
@@ -291,17 +293,19 @@ fn segments(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
         l.segments,
     );
     let share = rules::share(&c.coding, rules::BEHAVIOUR_CHANGE, c.duration_s) * 100.0;
-    let summary = Rect { y: l.segment_rows.y.saturating_sub(1), height: 1, ..l.segment_rows };
-    f.render_widget(
-        Line::from(vec![
-            Span::styled(" behaviour-change talk: ", Style::new().fg(Color::Gray)),
-            Span::styled(
-                format!("{share:.1}% of session"),
-                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            ),
-        ]),
-        summary,
+    let inner = l.segments.inner(ratatui::layout::Margin::new(1, 1));
+    let label = Span::styled(" behaviour-change talk: ", Style::new().fg(Color::Gray));
+    let value = Span::styled(
+        format!("{share:.1}% of session"),
+        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
     );
+    let summary: Vec<Line> = if l.segment_rows.y > inner.y + 1 {
+        vec![Line::from(label), Line::from(vec![Span::raw(" "), value])]
+    } else {
+        vec![Line::from(vec![label, value])]
+    };
+    let summary_area = Rect { height: l.segment_rows.y.saturating_sub(inner.y), ..inner };
+    f.render_widget(ratatui::widgets::Paragraph::new(summary), summary_area);
     let items = c
         .coding
         .segments

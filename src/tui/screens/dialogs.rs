@@ -201,8 +201,7 @@ pub fn view_dialog(f: &mut Frame, d: &Dialog, segments: &[(f64, f64)], notes: &[
             ("Submit coding", Color::Green)
         }
     };
-    let h = (lines.len() as u16 + 2).min(f.area().height);
-    let area = centered(f.area(), 76, h + 2);
+    let area = centered(f.area(), 76, lines.len() as u16 + 2);
     f.render_widget(Clear, area);
     let block = Block::bordered()
         .border_type(BorderType::Rounded)

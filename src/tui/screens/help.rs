@@ -58,7 +58,7 @@ pub fn view(f: &mut Frame, keymap: &Keymap) {
         .collect();
     let half = entries.len().div_ceil(2);
     let area = f.area();
-    let h = (half as u16 + 5).min(area.height);
+    let h = (half as u16 + 2).min(area.height);
     let [r] =
         Layout::horizontal([Constraint::Length(area.width.min(96))]).flex(Flex::Center).areas(area);
     let [r] = Layout::vertical([Constraint::Length(h)]).flex(Flex::Center).areas(r);

@@ -27,6 +27,7 @@ impl Widget for Rubric<'_> {
         if let Some(n) = self.notice {
             lines.push(Line::styled(n.to_string(), Style::new().fg(Color::Yellow)));
         }
+        lines.push(Line::raw(""));
         for (level, text) in self.levels {
             let chosen = self.chosen == Some(level);
             let style = if chosen {

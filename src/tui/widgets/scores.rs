@@ -21,7 +21,10 @@ pub struct Scores<'a> {
 impl Widget for Scores<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let offset = list_offset(self.selected, self.rows.len(), area.height);
-        let dots_w = usize::from(self.max) + 3;
+        let longest = self.rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+        // Dots when there is room for the longest label beside them, else just the number.
+        let dots = usize::from(area.width) >= longest + usize::from(self.max) + 6;
+        let dots_w = if dots { usize::from(self.max) + 3 } else { 3 };
         for (row, (i, (label, state, rationale))) in
             self.rows.iter().enumerate().skip(offset).take(usize::from(area.height)).enumerate()
         {
@@ -31,6 +34,12 @@ impl Widget for Scores<'_> {
                 buf.set_style(r, selection_style(self.focused));
             }
             let right: Vec<Span> = match state {
+                ScoreState::Level(l) if !dots => {
+                    vec![Span::styled(format!(" {l} "), Style::new().add_modifier(Modifier::BOLD))]
+                }
+                ScoreState::Unscored if !dots => {
+                    vec![Span::styled(" – ", Style::new().fg(Color::DarkGray))]
+                }
                 ScoreState::Level(l) => {
                     let l = (*l).min(self.max);
                     vec![
