@@ -172,7 +172,7 @@ impl<'a> Problems<'a> {
         ));
     }
 
-    fn from_toml(&mut self, err: &toml::de::Error) {
+    fn toml_error(&mut self, err: &toml::de::Error) {
         let offset = err.span().map_or(0, |s| s.start);
         let message = err.message().trim().replace('\n', " ");
         self.at(offset, message);
@@ -337,7 +337,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Codebook, CodebookError> {
     let (mut doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         for e in &errors {
-            problems.from_toml(e);
+            let offset = e.span().map_or(0, |s| s.start);
+            problems.at(
+                offset,
+                format!("TOML syntax error: {}", e.message().trim().replace('\n', " ")),
+            );
         }
         return Err(CodebookError::Invalid(problems.into_vec()));
     }
@@ -345,7 +349,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Codebook, CodebookError> {
     let raw = match RawCodebook::deserialize(toml::de::Deserializer::from(doc)) {
         Ok(raw) => raw,
         Err(e) => {
-            problems.from_toml(&e);
+            problems.toml_error(&e);
             return Err(CodebookError::Invalid(problems.into_vec()));
         }
     };

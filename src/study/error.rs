@@ -44,8 +44,8 @@ pub enum StudyError {
     },
 
     /// An id that would become a file name is not acceptable.
-    #[error("{what} id {id:?} is not allowed: {reason} (use letters, digits, `-` and `_` only)")]
-    InvalidId { what: &'static str, id: String, reason: String },
+    #[error(transparent)]
+    InvalidId(#[from] crate::ids::IdError),
 
     /// Free text (a name, a study variable) that cannot be stored.
     #[error("the {what} {text:?} is not allowed: {reason}")]

@@ -32,6 +32,7 @@ pub mod locate;
 pub mod lock;
 pub mod model;
 pub mod progress;
+pub mod verify;
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -113,13 +114,15 @@ impl Study {
     }
 
     /// Creates a new study in `dir` (which must not exist, or be empty): the whole layout, an empty
-    /// coders.toml and recordings.toml, and the codebook written to `codebook/<codebook_name>`.
+    /// coders.toml and recordings.toml, and the codebook written to `codebook/<codebook_name>`;
+    /// `tolerance` (the codebook's default) goes into study.toml.
     /// Nothing is left behind on failure.
     pub fn create(
         dir: &Path,
         name: &str,
         codebook_name: &str,
         codebook_bytes: &[u8],
+        tolerance: u8,
     ) -> Result<(), StudyError> {
         let existed = dir.exists();
         if existed {
@@ -134,7 +137,7 @@ impl Study {
                 });
             }
         }
-        let result = Self::populate(dir, name, codebook_name, codebook_bytes);
+        let result = Self::populate(dir, name, codebook_name, codebook_bytes, tolerance);
         if result.is_err() {
             if existed {
                 if let Ok(rd) = fs::read_dir(dir) {
@@ -156,6 +159,7 @@ impl Study {
         name: &str,
         codebook_name: &str,
         codebook_bytes: &[u8],
+        tolerance: u8,
     ) -> Result<(), StudyError> {
         let layout = Layout::new(dir);
         for d in [
@@ -186,7 +190,7 @@ impl Study {
             name: name.to_string(),
             codebook: format!("codebook/{codebook_name}"),
             double_coding: Default::default(),
-            reliability: Default::default(),
+            reliability: model::ReliabilityConfig { tolerance },
             final_scores: Default::default(),
         };
         // study.toml last: a folder without it is not a study, so a failure leaves no half study.
