@@ -128,8 +128,10 @@ impl CodingState {
         if !self.read_only() && self.snap.playing && s.playing {
             let (a, b) = (self.snap.position_s, s.position_s);
             let max_step = 1.5 * f64::from(s.speed.max(1.0)) + 0.25;
-            if b > a && b - a <= max_step {
-                rules::record_listened(&mut self.coding, a, b.min(self.duration_s));
+            if b > a
+                && b - a <= max_step
+                && self.coding.record_listened(a, b.min(self.duration_s)).is_ok()
+            {
                 self.listen_dirty = true;
             }
         }
