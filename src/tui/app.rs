@@ -491,6 +491,9 @@ fn coding_action(app: &mut App, a: Action) -> Vec<Effect> {
                 Pane::Timeline => return vec![],
             };
             *sel = step(*sel, len, down);
+            if c.focus == Pane::Scores {
+                c.rubric_scroll = 0;
+            }
             vec![]
         }
         Action::Activate => match c.focus {
@@ -761,6 +764,7 @@ fn coding_mouse(app: &mut App, kind: MouseEventKind, x: u16, y: u16) -> Vec<Effe
             {
                 c.focus = Pane::Scores;
                 c.score_sel = i;
+                c.rubric_scroll = 0;
             } else if contains(l.segments, x, y) {
                 c.focus = Pane::Segments;
             } else if contains(l.notes, x, y) {
@@ -768,6 +772,14 @@ fn coding_mouse(app: &mut App, kind: MouseEventKind, x: u16, y: u16) -> Vec<Effe
             } else if contains(l.scores, x, y) {
                 c.focus = Pane::Scores;
             }
+            vec![]
+        }
+        MouseEventKind::ScrollUp if contains(l.rubric, x, y) => {
+            c.rubric_scroll = c.rubric_scroll.saturating_sub(2);
+            vec![]
+        }
+        MouseEventKind::ScrollDown if contains(l.rubric, x, y) => {
+            c.rubric_scroll = c.rubric_scroll.saturating_add(2).min(500);
             vec![]
         }
         MouseEventKind::ScrollUp if in_timeline => {
