@@ -165,11 +165,7 @@ fn shell_line(study: &Path, keys: &Path, exec: bool) -> String {
         keys.display(),
         study.display()
     );
-    if exec {
-        format!("exec {run}")
-    } else {
-        format!("{run}; echo EXIT=$?; sleep 600")
-    }
+    if exec { format!("exec {run}") } else { format!("{run}; echo EXIT=$?; sleep 600") }
 }
 
 #[test]
@@ -184,7 +180,8 @@ fn code_submit_then_survive_kill_9() {
     let tmp = tempfile::tempdir().unwrap();
     let study = build_study(tmp.path());
     let keys = tmp.path().join("no-keys.toml");
-    let mut t = Tmux { socket: format!("tapecoder-e2e-{}", std::process::id()), session: "".into() };
+    let mut t =
+        Tmux { socket: format!("tapecoder-e2e-{}", std::process::id()), session: "".into() };
     t.keep_alive();
 
     // ---- 1. code R001 completely and submit -----------------------------------------------------
@@ -239,7 +236,8 @@ fn code_submit_then_survive_kill_9() {
         "/codebook/handbook.toml"
     )))
     .unwrap();
-    let entered: Vec<u8> = book.domains.iter().filter_map(|d| c.scores.get(&d.key).copied()).collect();
+    let entered: Vec<u8> =
+        book.domains.iter().filter_map(|d| c.scores.get(&d.key).copied()).collect();
     assert_eq!(entered, vec![3, 4, 2, 3, 4, 5, 1], "in the handbook's domain order");
     assert_eq!(c.segments.len(), 1);
     assert_eq!(c.segments[0].kind, "behaviour-change");
@@ -267,7 +265,8 @@ fn code_submit_then_survive_kill_9() {
 
     let c = read_coding(&study, "R002");
     assert_eq!(c.status, Status::InProgress);
-    let entered: Vec<u8> = book.domains.iter().filter_map(|d| c.scores.get(&d.key).copied()).collect();
+    let entered: Vec<u8> =
+        book.domains.iter().filter_map(|d| c.scores.get(&d.key).copied()).collect();
     assert_eq!(entered, vec![4, 2], "scores entered before the kill survive");
 
     // ---- 3. restart: the stale lock is recovered and the work is there ---------------------------

@@ -102,6 +102,32 @@ pub fn new_coding(study: &Study, coder: &str, recording: &str, audio_sha256: &st
     Coding::new(recording, coder, CodebookRef::of(study.codebook()), audio_sha256, &now_rfc3339())
 }
 
+/// Everything opening a recording needs, checked: the audio is there and unchanged since import,
+/// and the coder's own coding (or a new one). Errors are user-facing and name no audio file.
+pub fn prepare_open(
+    study: &Study,
+    coder: &str,
+    id: &str,
+) -> Result<(Coding, PathBuf, f64), String> {
+    let Some(rec) = study.recording(id) else {
+        return Err("this recording is no longer in the study; ask your supervisor".into());
+    };
+    let path = study.checked_audio_path(rec).map_err(|e| open_problem(&e))?;
+    let coding = match study.load_coding(coder, id) {
+        Ok(Some(c)) => c,
+        Ok(None) => new_coding(study, coder, id, &rec.sha256),
+        Err(e) => return Err(format!("your coding file cannot be read: {e}")),
+    };
+    if coding.status != Status::Submitted && !coding.audio_sha256.eq_ignore_ascii_case(&rec.sha256)
+    {
+        return Err(
+            "your coding was made from different audio than the study now holds; ask your supervisor"
+                .into(),
+        );
+    }
+    Ok((coding, path, rec.duration_s))
+}
+
 enum Job {
     Save(Box<Coding>),
     Submit(Box<Coding>),
@@ -235,39 +261,23 @@ impl Runner {
 
     fn open(&mut self, id: &str, tx: &Sender<Msg>) -> Msg {
         let failed = |reason: String| Msg::OpenFailed { id: id.to_string(), reason };
-        let Some(rec) = self.study.recording(id).cloned() else {
-            return failed("this recording is no longer in the study; ask your supervisor".into());
-        };
         self.session = None;
         let lock = match self.study.lock_coding(&self.coder, id) {
             Ok(l) => l,
             Err(e) => return failed(e.to_string()),
         };
-        let path = match self.study.checked_audio_path(&rec) {
-            Ok(p) => p,
-            Err(e) => return failed(open_problem(&e)),
+        let (coding, path, duration_s) = match prepare_open(&self.study, &self.coder, id) {
+            Ok(v) => v,
+            Err(reason) => return failed(reason),
         };
-        let coding = match self.study.load_coding(&self.coder, id) {
-            Ok(Some(c)) => c,
-            Ok(None) => new_coding(&self.study, &self.coder, id, &rec.sha256),
-            Err(e) => return failed(format!("your coding file cannot be read: {e}")),
-        };
-        if coding.status != Status::Submitted
-            && !coding.audio_sha256.eq_ignore_ascii_case(&rec.sha256)
-        {
-            return failed(
-                "your coding was made from different audio than the study now holds; ask your supervisor"
-                    .into(),
-            );
-        }
-        let mut player = self.output.playback(&path, rec.duration_s);
-        player.seek(coding.resume_s.clamp(0.0, rec.duration_s));
+        let mut player = self.output.playback(&path, duration_s);
+        player.seek(coding.resume_s.clamp(0.0, duration_s));
         let snapshot = player.snapshot();
         let cancel = Arc::new(AtomicBool::new(false));
-        spawn_overview(path, rec.duration_s, Arc::clone(&cancel), tx.clone());
+        spawn_overview(path, duration_s, Arc::clone(&cancel), tx.clone());
         self.last_snap = Some(snapshot.clone());
         self.session = Some(Session { _lock: lock, player, cancel_overview: cancel });
-        Msg::Opened(Box::new(Opened { coding, duration_s: rec.duration_s, snapshot }))
+        Msg::Opened(Box::new(Opened { coding, duration_s, snapshot }))
     }
 
     fn run(mut self, mut app: App) -> anyhow::Result<()> {
