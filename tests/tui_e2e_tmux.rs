@@ -121,6 +121,14 @@ impl Drop for Tmux {
     }
 }
 
+/// Whether `pid` still runs (a zombie waiting for tmux to reap it has exited).
+fn running(pid: u32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Ok(stat) => !stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
+        Err(_) => false,
+    }
+}
+
 fn tmux_available() -> bool {
     Command::new("tmux").arg("-V").output().map(|o| o.status.success()).unwrap_or(false)
 }
@@ -314,7 +322,7 @@ fn code_submit_then_survive_kill_9() {
     let ok = Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
     assert!(ok.success());
     let start = Instant::now();
-    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+    while running(pid) {
         assert!(start.elapsed() < Duration::from_secs(10), "still running after SIGTERM");
         std::thread::sleep(Duration::from_millis(50));
     }

@@ -283,8 +283,15 @@ impl Runner {
         // prove a panic restores the terminal and still saves the work.
         let panic_key =
             cfg!(debug_assertions) && std::env::var_os("TAPECODER_DEBUG_PANIC_KEY").is_some();
+        // Draw when something happened, and at least a few times a second (notices expire).
+        let mut dirty = true;
+        let mut last_draw = Instant::now();
         while !app.quitting {
-            guard.terminal.draw(|f| screens::draw(f, app)).context("drawing the screen")?;
+            if dirty || last_draw.elapsed() >= Duration::from_millis(250) {
+                guard.terminal.draw(|f| screens::draw(f, app)).context("drawing the screen")?;
+                last_draw = Instant::now();
+                dirty = false;
+            }
             match rx.recv_timeout(FRAME) {
                 Ok(m) => pending.push_back(m),
                 Err(RecvTimeoutError::Timeout) => {}
@@ -316,12 +323,14 @@ impl Runner {
                 pending.push_back(Msg::Shutdown);
             }
             while let Some(m) = pending.pop_front() {
+                dirty |= !matches!(m, Msg::Tick(_));
                 if panic_key
                     && matches!(&m, Msg::Key(k) if k.code == crossterm::event::KeyCode::F(12))
                 {
                     panic!("deliberate panic (TAPECODER_DEBUG_PANIC_KEY)");
                 }
                 for fx in update(app, m) {
+                    dirty = true;
                     if let Some(reply) = self.execute(fx, job_tx) {
                         pending.push_back(reply);
                     }
