@@ -532,3 +532,23 @@ fn no_save_races_a_submit_in_flight() {
     assert_eq!(update(&mut a, Msg::Tick(10_000)), vec![]);
     assert_eq!(update(&mut a, ch('q')), vec![], "keys wait for the submit's answer");
 }
+
+#[test]
+fn leaving_with_a_half_tagged_segment_warns_once() {
+    let mut a = coding_app(coding("R001"), 10.0);
+    update(&mut a, ch('b'));
+    assert_eq!(update(&mut a, ch('q')), vec![], "the first q only warns");
+    assert!(a.current_notice().unwrap().contains("not ended"));
+    assert_eq!(a.screen, Screen::Coding);
+    let fx = update(&mut a, ch('q'));
+    assert!(fx.contains(&Effect::Close));
+}
+
+#[test]
+fn share_is_live_while_a_segment_is_being_tagged() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    update(&mut a, ch('b'));
+    update(&mut a, Msg::Playback(snapshot_at(60.0)));
+    let s = render(&a, 120, 40);
+    assert!(s.contains("10.0% of session"), "{s}");
+}

@@ -561,7 +561,18 @@ fn coding_action(app: &mut App, a: Action) -> Vec<Effect> {
             app.overlay = Some(Overlay::Dialog(Dialog::Submit(check)));
             vec![]
         }
-        Action::Back => close(app),
+        Action::Back => {
+            if let Some(b) = c.pending_begin.take() {
+                // Leaving would drop a half-tagged segment: say so once.
+                let m = format!(
+                    "the segment begun at {} is not ended: press b and e again to tag it, or q to leave",
+                    crate::tui::format::hms_tenths(b)
+                );
+                app.notice(m);
+                return vec![];
+            }
+            close(app)
+        }
         Action::Help => {
             app.overlay = Some(Overlay::Help);
             vec![]

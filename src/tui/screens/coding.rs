@@ -294,7 +294,16 @@ fn segments(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
         pane_block(format!(" Segments ({}) ", c.coding.segments.len()), focused),
         l.segments,
     );
-    let share = rules::share(&c.coding, rules::BEHAVIOUR_CHANGE, c.duration_s) * 100.0;
+    // Live: a segment being tagged (b pressed, e not yet) counts up to the playhead.
+    let share = match c.pending_begin {
+        Some(b) => {
+            let mut with_open = c.coding.clone();
+            let _ =
+                with_open.add_segment(rules::BEHAVIOUR_CHANGE, b, c.snap.position_s, c.duration_s);
+            rules::share(&with_open, rules::BEHAVIOUR_CHANGE, c.duration_s)
+        }
+        None => rules::share(&c.coding, rules::BEHAVIOUR_CHANGE, c.duration_s),
+    } * 100.0;
     let inner = l.segments.inner(ratatui::layout::Margin::new(1, 1));
     let label = Span::styled(" behaviour-change talk: ", Style::new().fg(Color::Gray));
     let value = Span::styled(
