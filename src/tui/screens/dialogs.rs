@@ -178,7 +178,10 @@ pub fn view_dialog(f: &mut Frame, d: &Dialog, segments: &[(f64, f64)], notes: &[
                     Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
                 ));
                 for p in &check.problems {
-                    lines.push(Line::styled(format!("  ✗ {p}"), Style::new().fg(Color::Red)));
+                    lines.push(Line::styled(
+                        format!("  ✗ {}", crate::tui::terminal::sanitize(&p.to_string())),
+                        Style::new().fg(Color::Red),
+                    ));
                 }
             }
             if !check.warnings.is_empty() {

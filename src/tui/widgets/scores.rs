@@ -8,6 +8,7 @@ use ratatui::widgets::Widget;
 
 use crate::coding::ScoreState;
 use crate::tui::layout::list_offset;
+use crate::tui::terminal::sanitize;
 use crate::tui::widgets::lists::selection_style;
 
 pub struct Scores<'a> {
@@ -65,7 +66,7 @@ impl Widget for Scores<'_> {
             let marker = if sel && self.focused { "▸" } else { " " };
             let note = if *rationale { "✎" } else { " " };
             let label_w = usize::from(r.width).saturating_sub(dots_w + 3);
-            let label: String = label.chars().take(label_w).collect();
+            let label: String = sanitize(label).chars().take(label_w).collect();
             let mut spans = vec![
                 Span::raw(marker),
                 Span::raw(format!("{label:<label_w$}")),
