@@ -128,64 +128,83 @@ pub fn prepare_open(
     Ok((coding, path, rec.duration_s))
 }
 
+/// Work for the disk thread, done in order: a refresh after a save sees the saved file.
 enum Job {
     Save(Box<Coding>),
     Submit(Box<Coding>),
+    RefreshQueue,
+    /// Lock the recording and check its audio and coding (hashing a long file takes a while).
+    Prepare(String),
 }
 
-/// Writes codings one at a time, newest save wins when several are waiting.
-fn spawn_saver(study: Arc<Study>, rx: Receiver<Job>, out: Sender<Msg>) -> Option<JoinHandle<()>> {
+/// What opening a recording found, handed back to the UI thread, which owns the audio output.
+struct Prepared {
+    id: String,
+    result: Result<(CodingLock, Coding, PathBuf, f64), String>,
+}
+
+/// The thread that touches the study folder, so no key ever waits for the disk. Consecutive saves
+/// collapse into the newest; submits, refreshes and opens are never skipped.
+fn spawn_disk_worker(
+    study: Arc<Study>,
+    coder: String,
+    rx: Receiver<Job>,
+    out: Sender<Msg>,
+    prepared: Sender<Prepared>,
+) -> Option<JoinHandle<()>> {
     std::thread::Builder::new()
-        .name("tui-saver".into())
+        .name("tui-disk".into())
         .spawn(move || {
             while let Ok(first) = rx.recv() {
                 let mut jobs = vec![first];
                 jobs.extend(rx.try_iter());
-                // Consecutive saves collapse into the last one; a submit is never skipped.
-                let mut i = 0;
-                while i < jobs.len() {
-                    let skip = matches!(jobs[i], Job::Save(_))
-                        && matches!(jobs.get(i + 1), Some(Job::Save(_)));
-                    if !skip {
-                        let msg = match &jobs[i] {
-                            Job::Save(c) => {
-                                let mut c = (**c).clone();
-                                c.updated_at = now_rfc3339();
-                                Msg::Saved(study.save_coding(&c).map_err(|e| e.to_string()))
-                            }
-                            Job::Submit(c) => {
-                                let mut c = (**c).clone();
-                                let book = study.codebook();
-                                let duration =
-                                    study.recording(&c.recording).map_or(0.0, |r| r.duration_s);
-                                let submitted = c
-                                    .try_submit(book, duration, &now_rfc3339())
-                                    .map_err(|problems| {
-                                        problems
-                                            .iter()
-                                            .map(ToString::to_string)
-                                            .collect::<Vec<_>>()
-                                            .join("; ")
-                                    })
-                                    .and_then(|()| {
-                                        study.submit_coding(&c).map_err(|e| e.to_string())
-                                    });
-                                match submitted {
-                                    Ok(()) => Msg::Submitted(Ok(Box::new(c))),
-                                    Err(e) => Msg::Submitted(Err(e)),
-                                }
-                            }
-                        };
-                        let _ = out.send(msg);
-                    } else {
-                        // Answer the skipped save too, so the UI's count of pending saves is right.
-                        let _ = out.send(Msg::Saved(Ok(())));
-                    }
-                    i += 1;
+                let mut jobs = jobs.into_iter().peekable();
+                while let Some(job) = jobs.next() {
+                    let msg = match job {
+                        Job::Save(_) if matches!(jobs.peek(), Some(Job::Save(_))) => {
+                            // Answered too, so the UI's count of pending saves stays right.
+                            Msg::Saved(Ok(()))
+                        }
+                        Job::Save(c) => {
+                            let mut c = *c;
+                            c.updated_at = now_rfc3339();
+                            Msg::Saved(study.save_coding(&c).map_err(|e| e.to_string()))
+                        }
+                        Job::Submit(c) => submit(&study, *c),
+                        Job::RefreshQueue => match queue_rows(&study, &coder) {
+                            Ok(rows) => Msg::Queue(rows),
+                            Err(_) => continue,
+                        },
+                        Job::Prepare(id) => {
+                            let result = study
+                                .lock_coding(&coder, &id)
+                                .map_err(|e| e.to_string())
+                                .and_then(|lock| {
+                                    prepare_open(&study, &coder, &id)
+                                        .map(|(c, p, d)| (lock, c, p, d))
+                                });
+                            let _ = prepared.send(Prepared { id, result });
+                            continue;
+                        }
+                    };
+                    let _ = out.send(msg);
                 }
             }
         })
         .ok()
+}
+
+/// Submits after checking the rules once more; the answer for the UI.
+fn submit(study: &Study, mut c: Coding) -> Msg {
+    let duration = study.recording(&c.recording).map_or(0.0, |r| r.duration_s);
+    let submitted = c
+        .try_submit(study.codebook(), duration, &now_rfc3339())
+        .map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+        .and_then(|()| study.submit_coding(&c).map_err(|e| e.to_string()));
+    match submitted {
+        Ok(()) => Msg::Submitted(Ok(Box::new(c))),
+        Err(e) => Msg::Submitted(Err(e)),
+    }
 }
 
 /// Number of waveform buckets for the whole recording (the timeline is never wider).
@@ -203,30 +222,28 @@ struct Runner {
     study: Arc<Study>,
     coder: String,
     output: Output,
+    /// The recording being prepared on the disk thread, if any.
+    opening: Option<String>,
     session: Option<Session>,
     last_snap: Option<Snapshot>,
 }
 
 impl Runner {
     fn new(study: Arc<Study>, coder: String, output: Output) -> Self {
-        Runner { study, coder, output, session: None, last_snap: None }
+        Runner { study, coder, output, opening: None, session: None, last_snap: None }
     }
 
-    fn open(&mut self, id: &str) -> Msg {
-        let failed = |reason: String| Msg::OpenFailed { id: id.to_string(), reason };
-        self.session = None;
-        let lock = match self.study.lock_coding(&self.coder, id) {
-            Ok(l) => l,
-            Err(e) => return failed(e.to_string()),
-        };
-        let (coding, path, duration_s) = match prepare_open(&self.study, &self.coder, id) {
+    /// Second half of opening, on the UI thread: the player, the overview, the session.
+    fn finish_open(&mut self, p: Prepared) -> Msg {
+        self.opening = None;
+        let (lock, coding, path, duration_s) = match p.result {
             Ok(v) => v,
-            Err(reason) => return failed(reason),
+            Err(reason) => return Msg::OpenFailed { id: p.id, reason },
         };
         let mut player = self.output.playback(&path, duration_s);
         player.seek(coding.resume_s.clamp(0.0, duration_s));
         let snapshot = player.snapshot();
-        let key = self.study.recording(id).map_or_else(|| id.to_string(), |r| r.sha256.clone());
+        let key = self.study.recording(&p.id).map_or_else(|| p.id.clone(), |r| r.sha256.clone());
         let overview = crate::audio::overview::spawn(&path, &key, OVERVIEW_BUCKETS);
         self.last_snap = Some(snapshot.clone());
         self.session = Some(Session { _lock: lock, player, overview });
@@ -239,14 +256,21 @@ impl Runner {
         let (tx, rx) = event::channel();
         event::spawn_input(tx.clone()).context("starting the input thread")?;
         let (job_tx, job_rx) = mpsc::channel::<Job>();
-        let saver = spawn_saver(Arc::clone(&self.study), job_rx, tx.clone());
+        let (prep_tx, prep_rx) = mpsc::channel::<Prepared>();
+        let saver = spawn_disk_worker(
+            Arc::clone(&self.study),
+            self.coder.clone(),
+            job_rx,
+            tx.clone(),
+            prep_tx,
+        );
         if let Ok(sz) = guard.terminal.size() {
             update(&mut app, Msg::Resize(sz.width, sz.height));
         }
         // A panic inside the loop must not lose work either: the hook has already given the
         // terminal back; here the unsaved coding is still handed to the saver below.
         let looped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.event_loop(&mut guard, &mut app, &rx, &job_tx)
+            self.event_loop(&mut guard, &mut app, &rx, &prep_rx, &job_tx)
         }));
         if !app.quitting {
             for fx in update(&mut app, Msg::Shutdown) {
@@ -275,6 +299,7 @@ impl Runner {
         guard: &mut terminal::TerminalGuard,
         app: &mut App,
         rx: &Receiver<Msg>,
+        prepared: &Receiver<Prepared>,
         job_tx: &Sender<Job>,
     ) -> anyhow::Result<()> {
         let started = Instant::now();
@@ -298,6 +323,9 @@ impl Runner {
                 Err(RecvTimeoutError::Disconnected) => break,
             }
             pending.extend(rx.try_iter().take(256));
+            if let Ok(p) = prepared.try_recv() {
+                pending.push_back(self.finish_open(p));
+            }
             if let Some(s) = &self.session {
                 while let Some(m) = s.overview.try_recv() {
                     match m {
@@ -343,7 +371,19 @@ impl Runner {
     fn execute(&mut self, fx: Effect, jobs: &Sender<Job>) -> Option<Msg> {
         let player = self.session.as_mut().map(|s| &mut s.player);
         match fx {
-            Effect::Open(id) => return Some(self.open(&id)),
+            Effect::Open(id) => {
+                if self.opening.is_none() {
+                    self.session = None;
+                    self.opening = Some(id.clone());
+                    if jobs.send(Job::Prepare(id.clone())).is_err() {
+                        self.opening = None;
+                        return Some(Msg::OpenFailed {
+                            id,
+                            reason: "the disk worker stopped; quit and reopen".into(),
+                        });
+                    }
+                }
+            }
             Effect::Close => {
                 self.session = None;
                 self.last_snap = None;
@@ -363,9 +403,7 @@ impl Runner {
             Effect::Seek(t) => player.into_iter().for_each(|p| p.seek(t)),
             Effect::Speed(s) => player.into_iter().for_each(|p| p.set_speed(s)),
             Effect::RefreshQueue => {
-                if let Ok(rows) = queue_rows(&self.study, &self.coder) {
-                    return Some(Msg::Queue(rows));
-                }
+                let _ = jobs.send(Job::RefreshQueue);
             }
             Effect::Quit => {}
         }

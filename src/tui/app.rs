@@ -188,6 +188,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.coding = Some(CodingState::new(o.coding, o.duration_s, o.snapshot));
             app.screen = Screen::Coding;
             app.overlay = None;
+            app.notice = None;
             if read_only {
                 app.notice("this coding is submitted: it is read-only");
             }
@@ -374,7 +375,11 @@ fn open_selected(app: &mut App) -> Vec<Effect> {
             app.notice("your queue is empty: ask your supervisor to assign recordings");
             vec![]
         }
-        Some(row) => vec![Effect::Open(row.id.clone())],
+        Some(row) => {
+            let id = row.id.clone();
+            app.notice(format!("opening {id}: checking the audio…"));
+            vec![Effect::Open(id)]
+        }
     }
 }
 
