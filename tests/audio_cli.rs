@@ -97,7 +97,8 @@ fn clip_refuses_bad_times_and_speeds() {
     let out = dir.path().join("x.wav");
     for (from, to, speed, msg) in [
         ("5", "2", "1", "must be after"),
-        ("1:75", "2:00", "1", "not a time"),
+        ("1:75", "2:00", "1", "1:75"),
+        ("soon", "2:00", "1", "not a time"),
         ("10", "12", "1", "past the end"),
         ("0", "1", "3", "out of range"),
     ] {

@@ -10,10 +10,11 @@ use crate::audio::Playback;
 use crate::audio::decode::AudioDecoder;
 use crate::audio::player::Player;
 use crate::cli::{ClipArgs, GlobalArgs};
+use crate::timefmt::parse_time;
 
 pub fn run(_g: &GlobalArgs, a: &ClipArgs) -> anyhow::Result<ExitCode> {
-    let from = parse_time(&a.from).with_context(|| "--from")?;
-    let to = parse_time(&a.to).with_context(|| "--to")?;
+    let from = parse_time(&a.from).context("--from")?;
+    let to = parse_time(&a.to).context("--to")?;
     if to <= from {
         bail!("--to ({}) must be after --from ({})", a.to, a.from);
     }
@@ -115,54 +116,4 @@ pub fn write_clip(file: &Path, from: f64, to: f64, speed: f32, out: &Path) -> an
     w.finalize().with_context(|| format!("cannot write {}", out.display()))?;
     tmp.persist(out).with_context(|| format!("cannot write {}", out.display()))?;
     Ok(written)
-}
-
-/// Seconds (`754.2`), `mm:ss` or `h:mm:ss` (seconds may have decimals).
-// TODO(integration): replace with `crate::timefmt::parse_time` once the domain branch is merged.
-fn parse_time(s: &str) -> anyhow::Result<f64> {
-    let t = s.trim();
-    let bad =
-        || anyhow::anyhow!("`{t}` is not a time: write seconds (754.2), mm:ss (12:34) or h:mm:ss");
-    let parts: Vec<&str> = t.split(':').collect();
-    if parts.is_empty() || parts.len() > 3 || parts.iter().any(|p| p.is_empty()) {
-        return Err(bad());
-    }
-    let plain = |p: &str| p.chars().all(|c| c.is_ascii_digit() || c == '.');
-    if !parts.iter().all(|p| plain(p)) {
-        return Err(bad());
-    }
-    let (last, rest) = parts.split_last().ok_or_else(bad)?;
-    let secs: f64 = last.parse().map_err(|_| bad())?;
-    let mut total = 0.0;
-    for p in rest {
-        let v: u64 = p.parse().map_err(|_| bad())?;
-        total = total * 60.0 + v as f64;
-    }
-    if !rest.is_empty() && secs >= 60.0 {
-        return Err(bad());
-    }
-    if rest.len() == 2 && rest.get(1).and_then(|m| m.parse::<u64>().ok()).unwrap_or(0) >= 60 {
-        return Err(bad());
-    }
-    let v = total * 60.0 + secs;
-    if !v.is_finite() {
-        return Err(bad());
-    }
-    Ok(if rest.is_empty() { secs } else { v })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_time;
-
-    #[test]
-    fn times_parse() {
-        assert_eq!(parse_time("754.2").unwrap(), 754.2);
-        assert_eq!(parse_time("12:34").unwrap(), 754.0);
-        assert_eq!(parse_time("1:30:00").unwrap(), 5400.0);
-        assert_eq!(parse_time("0:00:01.5").unwrap(), 1.5);
-        for bad in ["", "-1", "1:60", "1:60:00", "a", "1::2", "inf", "1e3", "1:2:3:4"] {
-            assert!(parse_time(bad).is_err(), "{bad}");
-        }
-    }
 }
