@@ -151,6 +151,14 @@ impl Widget for Timeline<'_> {
         if y < area.bottom() {
             if self.axis {
                 self.render_axis(area, y, buf);
+                // Notes as small flags over the waveform (the axis row holds the times).
+                for &t in self.ticks {
+                    if let Some(c) = self.col_of(area, t) {
+                        buf[(area.x + c, area.y)]
+                            .set_char('▾')
+                            .set_style(Style::new().fg(Color::Magenta));
+                    }
+                }
             } else if self.tick_row {
                 for col in 0..area.width {
                     buf[(area.x + col, y)].set_char(' ');
@@ -256,6 +264,20 @@ mod tests {
         let row = |y: u16| (0..10).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>();
         assert_eq!(row(1), "   ───────");
         assert_eq!(row(2), "─────     ");
+    }
+
+    #[test]
+    fn zoom_with_axis_flags_notes_and_labels_times() {
+        let mut t = tl(&[0.5; 10], &[], &[4.0]);
+        t.window = (2.0, 6.0);
+        t.tick_row = false;
+        t.axis = true;
+        t.playhead = None;
+        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 3));
+        t.render(buf.area, &mut buf);
+        let row = |y: u16| (0..40).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>();
+        assert_eq!(row(0).find('▾').map(|b| row(0)[..b].chars().count()), Some(20));
+        assert!(row(2).contains("╵00:02") && row(2).contains("╵00:04"), "{}", row(2));
     }
 
     #[test]
