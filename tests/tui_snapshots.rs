@@ -167,3 +167,14 @@ fn hostile_text_is_sanitised() {
     assert!(!out.contains('\x1b') && !out.contains('\x07'));
     assert!(out.contains("evil"), "{out}");
 }
+
+#[test]
+fn help_overlay_at_minimum_size() {
+    let mut a = app();
+    update(&mut a, ch('?'));
+    let s = render(&a, 80, 24);
+    for want in ["play / pause", "submit…", "delete segment or note", "back / quit"] {
+        assert!(s.contains(want), "{want} missing at 80×24:\n{s}");
+    }
+    assert_snapshot!(s);
+}

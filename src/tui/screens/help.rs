@@ -21,14 +21,14 @@ fn describe(a: Action) -> &'static str {
         Action::SpeedUp => "speed +0.1",
         Action::SpeedReset => "speed 1.0",
         Action::Replay => "replay last 5 s",
-        Action::SegmentBegin => "begin behaviour-change segment",
-        Action::SegmentEnd => "end behaviour-change segment",
+        Action::SegmentBegin => "begin segment (b-c talk)",
+        Action::SegmentEnd => "end segment (b-c talk)",
         Action::Note => "note at playhead…",
         Action::FocusNext => "next pane",
         Action::FocusPrev => "previous pane",
         Action::Up => "select up",
         Action::Down => "select down",
-        Action::Activate => "open / jump there / rationale",
+        Action::Activate => "open · jump · rationale",
         Action::Delete => "delete segment or note",
         Action::Score(1) => "score 1 (scores pane)",
         Action::Score(2) => "score 2",
@@ -43,13 +43,15 @@ fn describe(a: Action) -> &'static str {
 }
 
 pub fn view(f: &mut Frame, keymap: &Keymap) {
+    let keys: Vec<String> = ACTIONS.iter().map(|(a, _, _)| keymap.keys_for(*a).join(" ")).collect();
+    let w = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0).min(16);
     let entries: Vec<Line> = ACTIONS
         .iter()
-        .map(|(a, _, _)| {
-            let keys = keymap.keys_for(*a).join(" ");
+        .zip(&keys)
+        .map(|((a, _, _), keys)| {
             Line::from(vec![
                 Span::styled(
-                    format!("{keys:>14} "),
+                    format!(" {keys:>w$}  "),
                     Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
                 ),
                 Span::raw(describe(*a)),
@@ -66,7 +68,7 @@ pub fn view(f: &mut Frame, keymap: &Keymap) {
     let block = Block::bordered()
         .border_type(BorderType::Rounded)
         .title(" Help — keys ")
-        .title_bottom(" mouse: click timeline to seek, drag to scrub, wheel ±5 s, click rows · Esc/q/? close ")
+        .title_bottom(" mouse: click or drag the timeline, wheel ±5 s, click rows · Esc closes ")
         .border_style(Style::new().fg(Color::Cyan));
     let inner = block.inner(r);
     f.render_widget(block, r);
