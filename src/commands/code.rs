@@ -240,8 +240,10 @@ impl Runner {
             Ok(v) => v,
             Err(reason) => return Msg::OpenFailed { id: p.id, reason },
         };
+        let duration_s = if duration_s.is_finite() { duration_s.max(0.0) } else { 0.0 };
         let mut player = self.output.playback(&path, duration_s);
-        player.seek(coding.resume_s.clamp(0.0, duration_s));
+        let resume = if coding.resume_s.is_finite() { coding.resume_s } else { 0.0 };
+        player.seek(resume.clamp(0.0, duration_s));
         let snapshot = player.snapshot();
         let key = self.study.recording(&p.id).map_or_else(|| p.id.clone(), |r| r.sha256.clone());
         let overview = crate::audio::overview::spawn(&path, &key, OVERVIEW_BUCKETS);

@@ -43,6 +43,9 @@ const WAVE_UNHEARD: Color = Color::Blue;
 
 /// The time under column `x` of `area` showing `from..to` (clamped to the window).
 pub fn time_at(area: Rect, x: u16, from: f64, to: f64) -> f64 {
+    if !from.is_finite() || !to.is_finite() {
+        return 0.0;
+    }
     if area.width == 0 {
         return from;
     }

@@ -77,12 +77,25 @@ pub struct CodingState {
     pub save_state: SaveState,
 }
 
+/// A snapshot with finite numbers only: a player is trusted for nothing that could break drawing.
+fn sane(mut s: Snapshot, previous_s: f64, duration_s: f64) -> Snapshot {
+    if !s.position_s.is_finite() {
+        s.position_s = if previous_s.is_finite() { previous_s } else { 0.0 };
+    }
+    s.position_s = s.position_s.clamp(0.0, duration_s);
+    if !s.speed.is_finite() {
+        s.speed = 1.0;
+    }
+    s
+}
+
 impl CodingState {
     pub fn new(coding: Coding, duration_s: f64, snap: Snapshot) -> Self {
+        let duration_s = if duration_s.is_finite() { duration_s.max(0.0) } else { 0.0 };
         CodingState {
             coding,
-            duration_s: if duration_s.is_finite() { duration_s.max(0.0) } else { 0.0 },
-            snap,
+            duration_s,
+            snap: sane(snap, 0.0, duration_s),
             focus: Pane::Timeline,
             seg_sel: 0,
             note_sel: 0,
@@ -120,6 +133,7 @@ impl CodingState {
 
     /// A new snapshot: continuous playback since the last one counts as listened.
     pub fn on_snapshot(&mut self, s: Snapshot, _now: u64) {
+        let s = sane(s, self.snap.position_s, self.duration_s);
         if !self.read_only() && self.snap.playing && s.playing {
             let (a, b) = (self.snap.position_s, s.position_s);
             let max_step = 1.5 * f64::from(s.speed.max(1.0)) + 0.25;
@@ -148,7 +162,8 @@ impl CodingState {
     /// The zoomed strip's window: `ZOOM_S` seconds around the playhead, inside the recording.
     pub fn zoom_window(&self) -> (f64, f64) {
         let w = ZOOM_S.min(self.duration_s).max(0.0);
-        let a = (self.snap.position_s - w / 2.0).clamp(0.0, (self.duration_s - w).max(0.0));
+        let pos = if self.snap.position_s.is_finite() { self.snap.position_s } else { 0.0 };
+        let a = (pos - w / 2.0).clamp(0.0, (self.duration_s - w).max(0.0));
         (a, a + w)
     }
 
