@@ -114,3 +114,33 @@ proptest! {
         }
     }
 }
+
+/// A hand-edited coding file with impossible numbers still draws and edits without panicking.
+#[test]
+fn hostile_coding_values_draw() {
+    use tapecoder::coding::{Note, Segment};
+    let mut c = coding("R001");
+    for (a, b) in
+        [(f64::NAN, 3.0), (-50.0, 1e300), (500.0, 100.0), (f64::INFINITY, f64::NEG_INFINITY)]
+    {
+        c.segments.push(Segment {
+            kind: "behaviour-change".into(),
+            start_s: a,
+            end_s: b,
+            note: "\x1b[2J".into(),
+        });
+        c.notes.push(Note { at_s: a, text: "x".repeat(5000), domains: vec![] });
+    }
+    c.listened = vec![[f64::NAN, 1.0], [-1.0, 1e308]];
+    c.scores.insert("empathy".into(), 200);
+    c.scores.insert("no-such-domain".into(), 3);
+    c.resume_s = f64::NAN;
+    let mut a = coding_app(c, f64::NAN);
+    with_overview(&mut a);
+    for m in [key(KeyCode::Tab), key(KeyCode::Enter), key(KeyCode::Down), ch('S')] {
+        update(&mut a, m);
+        for (w, h) in [(80, 24), (200, 60), (20, 5)] {
+            let _ = render(&a, w, h);
+        }
+    }
+}
