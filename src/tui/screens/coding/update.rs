@@ -31,8 +31,10 @@ pub(crate) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
         Action::PlayPause => {
             if c.snap.playing {
                 c.snap.playing = false;
-                // Pausing is a good moment to keep the listening progress.
-                c.listen_dirty = c.listen_dirty || !c.read_only();
+                // Pausing is a good moment to keep the listening progress and resume position.
+                if c.listen_dirty {
+                    c.touch(now);
+                }
                 return vec![Effect::Pause];
             }
             if c.snap.ended || pos >= c.duration_s {
