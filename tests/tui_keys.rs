@@ -552,3 +552,22 @@ fn share_is_live_while_a_segment_is_being_tagged() {
     let s = render(&a, 120, 40);
     assert!(s.contains("10.0% of session"), "{s}");
 }
+
+#[test]
+fn pausing_saves_listening_progress_promptly() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    update(&mut a, Msg::Tick(1_000));
+    update(&mut a, ch(' '));
+    let mut s = snapshot_at(0.0);
+    s.playing = true;
+    for i in 0..10 {
+        s.position_s = f64::from(i) * 0.2;
+        update(&mut a, Msg::Playback(s.clone()));
+    }
+    update(&mut a, Msg::Tick(1_100));
+    update(&mut a, ch(' '));
+    let fx = update(&mut a, Msg::Tick(1_500));
+    let [Effect::Save(c)] = fx.as_slice() else { panic!("{fx:?}") };
+    assert_eq!(c.listened, vec![[0.0, 1.8]]);
+    assert_eq!(c.resume_s, 1.8);
+}
