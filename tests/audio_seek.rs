@@ -168,3 +168,17 @@ fn mp3_index_reads_to_the_exact_end() {
     }
     assert_eq!(last, 30 * 44_100, "stops at the exact length, padding trimmed");
 }
+
+#[test]
+fn aac_and_vorbis_seeks_match_a_decode_from_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("b.wav");
+    audio_support::bursts_wav(&wav, 20.0, 1);
+    for (name, args) in [
+        ("b.m4a", &["-c:a", "aac", "-b:a", "96k"][..]),
+        ("b.ogg", &["-c:a", "libvorbis", "-q:a", "3"][..]),
+    ] {
+        let Some(f) = audio_support::ffmpeg(&wav, &dir.path().join(name), args) else { return };
+        check_seeks(&f, 20.0);
+    }
+}

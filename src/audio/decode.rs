@@ -28,8 +28,9 @@ const MAX_CONSECUTIVE_ERRORS: u32 = 64;
 pub(crate) fn lossy_preroll(sample_rate: u32) -> u64 {
     u64::from(sample_rate / 2).max(8192)
 }
-/// A gap in packet timestamps longer than this is not filled with silence (it is damage).
-const MAX_GAP_S: u64 = 30;
+/// A gap in packet timestamps longer than this (10 s at 48 kHz) is not filled with silence: it
+/// is damage, and filling it could allocate without bound.
+const MAX_GAP_FRAMES: u64 = 480_000;
 
 /// What the decoder knows about the stream before decoding it.
 #[derive(Debug, Clone, PartialEq)]
@@ -450,7 +451,7 @@ impl AudioDecoder {
             let mut start = ts;
             if ts > self.pos && self.pos >= self.discard_until {
                 let gap = ts - self.pos;
-                if gap <= MAX_GAP_S * u64::from(self.info.sample_rate) {
+                if gap <= MAX_GAP_FRAMES {
                     let fill = gap as usize * oc;
                     out.splice(start_len..start_len, std::iter::repeat_n(0.0, fill));
                     start = self.pos;

@@ -2,10 +2,13 @@
 //! overview, and clips. The TUI drives playback only through the small [`Playback`] trait and reads
 //! a cheap [`Snapshot`]; tests and headless runs use a silent real-time clock.
 //!
-//! Modules: `decode` (streaming symphonia decoder), `probe` (exact durations), `clock` (the silent
-//! real-time clock).
+//! Modules: `decode` (the one streaming symphonia decoder), `probe` (exact durations), `mp3index`
+//! (MP3 seek index), `stretch` (pitch-preserving WSOLA), `player` (transport + rodio source),
+//! `output` (device or silent clock), `clock` (the silent real-time clock), `overview` (waveform
+//! peaks worker + cache). See `src/audio/README.md`.
 use serde::Serialize;
 
+pub mod clip;
 pub mod clock;
 pub mod decode;
 pub mod mp3index;
@@ -70,10 +73,30 @@ pub enum AudioError {
     },
     #[error("{path}: {reason}")]
     Unreadable { path: String, reason: String },
+    #[error("cannot write {path}: {source}")]
+    Write {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Codec, container, rate, channels and exact duration (a demux pass where headers are missing or
 /// wrong). Does not decode the whole file.
 pub fn probe(path: &std::path::Path) -> Result<ProbeInfo, AudioError> {
     probe::probe(path)
+}
+
+/// Runs `f`, turning a panic inside the codec library (possible on hostile input) into an error
+/// naming the file, so no input can bring the program down.
+pub(crate) fn guard<T>(
+    path: &std::path::Path,
+    f: impl FnOnce() -> Result<T, AudioError>,
+) -> Result<T, AudioError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+        Err(AudioError::Unreadable {
+            path: path.display().to_string(),
+            reason: "the audio decoder failed on damaged data".into(),
+        })
+    })
 }

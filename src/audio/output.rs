@@ -68,6 +68,12 @@ impl Output {
     }
 }
 
+// The TUI may keep the output in state that moves between threads.
+const _: () = {
+    fn is_send<T: Send>() {}
+    let _ = is_send::<Output>;
+};
+
 fn open_device() -> Result<rodio::MixerDeviceSink, String> {
     silence_alsa();
     let opened = with_stderr_silenced(|| {

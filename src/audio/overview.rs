@@ -222,6 +222,16 @@ pub fn compute_mode(
     cancel: &AtomicBool,
     sink: &mut dyn FnMut(usize, &[Peak]) -> bool,
 ) -> Result<bool, AudioError> {
+    super::guard(path, || compute_inner(path, buckets, mode, cancel, sink))
+}
+
+fn compute_inner(
+    path: &Path,
+    buckets: usize,
+    mode: Mode,
+    cancel: &AtomicBool,
+    sink: &mut dyn FnMut(usize, &[Peak]) -> bool,
+) -> Result<bool, AudioError> {
     let buckets = buckets.max(1);
     let info = super::probe(path)?;
     let total = info.frames.max(1);

@@ -132,7 +132,20 @@ impl Player {
         let s = Arc::clone(&shared);
         std::thread::Builder::new()
             .name("tapecoder-decode".into())
-            .spawn(move || decode_loop(decoder, s, cmd_rx, chunk_tx))
+            .spawn(move || {
+                let path = decoder.path().to_path_buf();
+                let shared = Arc::clone(&s);
+                let run =
+                    std::panic::AssertUnwindSafe(|| decode_loop(decoder, s, cmd_rx, chunk_tx));
+                if std::panic::catch_unwind(run).is_err() {
+                    // The source sees the channel close and ends; say why.
+                    shared.set_error(format!(
+                        "{}: playback stopped: the audio decoder failed on damaged data",
+                        path.display()
+                    ));
+                    shared.ended.store(true, Ordering::Release);
+                }
+            })
             .map_err(|e| AudioError::Unreadable {
                 path: path.display().to_string(),
                 reason: format!("cannot start the decoder thread: {e}"),

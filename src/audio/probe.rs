@@ -127,8 +127,12 @@ fn wav_block_align(path: &Path) -> Option<u64> {
     Some(u64::from(align))
 }
 
-/// See [`super::probe`].
+/// See [`super::probe`]. A panic inside the codec library (hostile input) becomes an error.
 pub fn probe(path: &Path) -> Result<ProbeInfo, AudioError> {
+    super::guard(path, || probe_inner(path))
+}
+
+fn probe_inner(path: &Path) -> Result<ProbeInfo, AudioError> {
     let file_len = std::fs::metadata(path)
         .map_err(|source| AudioError::Open { path: path.display().to_string(), source })?
         .len();
