@@ -1,1 +1,17 @@
 //! The terminal interfaces in the Elm style: state, messages, `update`, `view`.
+//!
+//! - [`app`]: the model, [`app::Msg`], and `update(&mut App, Msg) -> Vec<Effect>` (pure, tested);
+//! - [`keys`]: the default keymap and `keys.toml` rebinding;
+//! - [`screens`]: one view function per screen or overlay, next to its own state;
+//! - [`widgets`]: pieces that only draw (timeline, scores, rubric, lists, prompt);
+//! - [`event`]: the input thread and the worker messages that feed the loop;
+//! - [`terminal`]: taking and restoring the terminal on every exit path, and sanitising text.
+pub mod app;
+pub mod event;
+pub mod format;
+pub mod keys;
+pub mod layout;
+pub mod rules;
+pub mod screens;
+pub mod terminal;
+pub mod widgets;

@@ -1,0 +1,384 @@
+//! The default keymap (SPEC §5) and rebinding from `~/.config/tapecoder/keys.toml`:
+//!
+//! ```toml
+//! play_pause = "space"
+//! segment_begin = ["b", "ctrl+b"]
+//! ```
+//!
+//! A rebound action loses its default keys. An unknown action or key stops the program at start
+//! with a message naming the file and line. Prompt editing and dialog answers (`y`/`n`/`Enter`/
+//! `Esc`) are fixed.
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Everything a key can do outside prompts and dialogs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    PlayPause,
+    Back5,
+    Forward5,
+    Back30,
+    Forward30,
+    Start,
+    End,
+    GoTo,
+    SpeedDown,
+    SpeedUp,
+    SpeedReset,
+    Replay,
+    SegmentBegin,
+    SegmentEnd,
+    Note,
+    FocusNext,
+    FocusPrev,
+    Up,
+    Down,
+    Activate,
+    Delete,
+    Score(u8),
+    ClearScore,
+    Submit,
+    Help,
+    Back,
+}
+
+/// Every action with its name in `keys.toml` and its default keys.
+pub const ACTIONS: &[(Action, &str, &[&str])] = &[
+    (Action::PlayPause, "play_pause", &["space"]),
+    (Action::Back5, "back_5s", &["left"]),
+    (Action::Forward5, "forward_5s", &["right"]),
+    (Action::Back30, "back_30s", &["shift+left"]),
+    (Action::Forward30, "forward_30s", &["shift+right"]),
+    (Action::Start, "start", &["home"]),
+    (Action::End, "end", &["end"]),
+    (Action::GoTo, "go_to", &["g"]),
+    (Action::SpeedDown, "speed_down", &["["]),
+    (Action::SpeedUp, "speed_up", &["]"]),
+    (Action::SpeedReset, "speed_reset", &["="]),
+    (Action::Replay, "replay", &["r"]),
+    (Action::SegmentBegin, "segment_begin", &["b"]),
+    (Action::SegmentEnd, "segment_end", &["e"]),
+    (Action::Note, "note", &["n"]),
+    (Action::FocusNext, "focus_next", &["tab"]),
+    (Action::FocusPrev, "focus_prev", &["shift+tab"]),
+    (Action::Up, "up", &["up", "k"]),
+    (Action::Down, "down", &["down", "j"]),
+    (Action::Activate, "activate", &["enter"]),
+    (Action::Delete, "delete", &["delete", "x"]),
+    (Action::Score(1), "score_1", &["1"]),
+    (Action::Score(2), "score_2", &["2"]),
+    (Action::Score(3), "score_3", &["3"]),
+    (Action::Score(4), "score_4", &["4"]),
+    (Action::Score(5), "score_5", &["5"]),
+    (Action::ClearScore, "score_clear", &["0"]),
+    (Action::Submit, "submit", &["S"]),
+    (Action::Help, "help", &["?"]),
+    (Action::Back, "back", &["q", "esc"]),
+];
+
+/// A key as the keymap compares it: code plus the modifiers that matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+}
+
+impl Key {
+    /// Normalises a terminal key event: Shift is part of a character (`S`, `?`) and of BackTab, so
+    /// it is dropped there; only Shift, Ctrl and Alt are kept.
+    pub fn from_event(ev: &KeyEvent) -> Self {
+        let mut mods =
+            ev.modifiers & (KeyModifiers::SHIFT | KeyModifiers::CONTROL | KeyModifiers::ALT);
+        if matches!(ev.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            mods.remove(KeyModifiers::SHIFT);
+        }
+        Key { code: ev.code, mods }
+    }
+}
+
+/// Parses `space`, `shift+left`, `ctrl+w`, `S`, `f5`, `?` … (case matters only for one character).
+pub fn parse_key(spec: &str) -> Option<Key> {
+    let mut mods = KeyModifiers::NONE;
+    let parts: Vec<&str> = if spec == "+" { vec!["+"] } else { spec.split('+').collect() };
+    let (last, prefixes) = parts.split_last()?;
+    for p in prefixes {
+        match p.to_ascii_lowercase().as_str() {
+            "shift" => mods |= KeyModifiers::SHIFT,
+            "ctrl" | "control" => mods |= KeyModifiers::CONTROL,
+            "alt" => mods |= KeyModifiers::ALT,
+            _ => return None,
+        }
+    }
+    let mut chars = last.chars();
+    let code = match (chars.next(), chars.next()) {
+        (Some(c), None) => KeyCode::Char(c),
+        _ => match last.to_ascii_lowercase().as_str() {
+            "space" => KeyCode::Char(' '),
+            "left" => KeyCode::Left,
+            "right" => KeyCode::Right,
+            "up" => KeyCode::Up,
+            "down" => KeyCode::Down,
+            "home" => KeyCode::Home,
+            "end" => KeyCode::End,
+            "pageup" => KeyCode::PageUp,
+            "pagedown" => KeyCode::PageDown,
+            "tab" if mods.contains(KeyModifiers::SHIFT) => {
+                mods.remove(KeyModifiers::SHIFT);
+                KeyCode::BackTab
+            }
+            "tab" => KeyCode::Tab,
+            "backtab" => KeyCode::BackTab,
+            "enter" | "return" => KeyCode::Enter,
+            "esc" | "escape" => KeyCode::Esc,
+            "delete" | "del" => KeyCode::Delete,
+            "backspace" => KeyCode::Backspace,
+            "insert" => KeyCode::Insert,
+            f if f.starts_with('f') => {
+                let n: u8 = f[1..].parse().ok()?;
+                if !(1..=12).contains(&n) {
+                    return None;
+                }
+                KeyCode::F(n)
+            }
+            _ => return None,
+        },
+    };
+    if let KeyCode::Char(c) = code {
+        // `shift+s` means `S`; Shift is never kept on characters.
+        if mods.contains(KeyModifiers::SHIFT) {
+            mods.remove(KeyModifiers::SHIFT);
+            return Some(Key { code: KeyCode::Char(c.to_ascii_uppercase()), mods });
+        }
+    }
+    Some(Key { code, mods })
+}
+
+/// Key → action.
+#[derive(Debug, Clone)]
+pub struct Keymap {
+    map: HashMap<Key, Action>,
+}
+
+impl Default for Keymap {
+    fn default() -> Self {
+        let mut map = HashMap::new();
+        for (action, _, keys) in ACTIONS {
+            for k in *keys {
+                if let Some(key) = parse_key(k) {
+                    map.insert(key, *action);
+                }
+            }
+        }
+        Keymap { map }
+    }
+}
+
+/// A problem in `keys.toml`, with file and line.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum KeysError {
+    #[error("cannot read key bindings {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {message} (fix or remove that line; see `?` in the app for actions)")]
+    Invalid { path: String, line: usize, message: String },
+}
+
+impl Keymap {
+    pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
+        self.map.get(&Key::from_event(ev)).copied()
+    }
+
+    /// The keys bound to `action`, as shown in help (sorted, readable).
+    pub fn keys_for(&self, action: Action) -> Vec<String> {
+        let mut v: Vec<String> =
+            self.map.iter().filter(|(_, a)| **a == action).map(|(k, _)| key_name(k)).collect();
+        v.sort();
+        v
+    }
+
+    /// The default keymap with the bindings of `path` applied; a missing file is the defaults.
+    pub fn load(path: &Path) -> Result<Self, KeysError> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Self::parse(&text, &path.display().to_string()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(KeysError::Read { path: path.display().to_string(), source }),
+        }
+    }
+
+    /// The defaults with the bindings in `text` applied; `origin` names the file in errors.
+    pub fn parse(text: &str, origin: &str) -> Result<Self, KeysError> {
+        let invalid = |line: usize, message: String| KeysError::Invalid {
+            path: origin.to_string(),
+            line,
+            message,
+        };
+        let table: toml::Table = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+            invalid(line, e.message().to_string())
+        })?;
+        let mut keymap = Self::default();
+        for (name, value) in &table {
+            let line = line_of_key(text, name);
+            let Some((action, _, _)) = ACTIONS.iter().find(|(_, n, _)| n == name) else {
+                let known: Vec<&str> = ACTIONS.iter().map(|(_, n, _)| *n).collect();
+                return Err(invalid(
+                    line,
+                    format!("unknown action `{name}`; known actions: {}", known.join(", ")),
+                ));
+            };
+            let specs: Vec<&str> = match value {
+                toml::Value::String(s) => vec![s.as_str()],
+                toml::Value::Array(a) => {
+                    let mut v = Vec::new();
+                    for item in a {
+                        let Some(s) = item.as_str() else {
+                            return Err(invalid(line, format!("`{name}`: keys must be strings")));
+                        };
+                        v.push(s);
+                    }
+                    v
+                }
+                _ => return Err(invalid(line, format!("`{name}`: give a key or a list of keys"))),
+            };
+            keymap.map.retain(|_, a| a != action);
+            for s in specs {
+                let key = parse_key(s).ok_or_else(|| {
+                    invalid(
+                        line,
+                        format!(
+                            "unknown key `{s}` for `{name}` (e.g. \"x\", \"space\", \"shift+left\", \"ctrl+w\", \"f5\")"
+                        ),
+                    )
+                })?;
+                keymap.map.insert(key, *action);
+            }
+        }
+        Ok(keymap)
+    }
+}
+
+/// `~/.config/tapecoder/keys.toml` (the platform's config dir), or `TAPECODER_KEYS` if set.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("TAPECODER_KEYS") {
+        return Some(PathBuf::from(p));
+    }
+    directories::BaseDirs::new().map(|b| b.config_dir().join("tapecoder").join("keys.toml"))
+}
+
+fn line_of(text: &str, byte: usize) -> usize {
+    text.get(..byte).map_or(1, |t| t.matches('\n').count() + 1)
+}
+
+fn line_of_key(text: &str, key: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            let rest = l
+                .strip_prefix(key)
+                .or_else(|| l.strip_prefix(&format!("\"{key}\"")))
+                .or_else(|| l.strip_prefix(&format!("'{key}'")));
+            rest.is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .map_or(1, |i| i + 1)
+}
+
+/// A short readable name: `Space`, `←`, `Shift+→`, `S`, `Ctrl+W`.
+pub fn key_name(k: &Key) -> String {
+    let base = match k.code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "Shift+Tab".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Delete => "Delete".into(),
+        KeyCode::Backspace => "Backspace".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    };
+    let mut s = String::new();
+    if k.mods.contains(KeyModifiers::CONTROL) {
+        s.push_str("Ctrl+");
+    }
+    if k.mods.contains(KeyModifiers::ALT) {
+        s.push_str("Alt+");
+    }
+    if k.mods.contains(KeyModifiers::SHIFT) {
+        s.push_str("Shift+");
+    }
+    s + &base
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(code: KeyCode, mods: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, mods)
+    }
+
+    #[test]
+    fn defaults_cover_spec_keys() {
+        let k = Keymap::default();
+        assert_eq!(k.action(&ev(KeyCode::Char(' '), KeyModifiers::NONE)), Some(Action::PlayPause));
+        assert_eq!(k.action(&ev(KeyCode::Left, KeyModifiers::SHIFT)), Some(Action::Back30));
+        assert_eq!(k.action(&ev(KeyCode::Left, KeyModifiers::NONE)), Some(Action::Back5));
+        assert_eq!(k.action(&ev(KeyCode::Char('S'), KeyModifiers::SHIFT)), Some(Action::Submit));
+        assert_eq!(k.action(&ev(KeyCode::Char('s'), KeyModifiers::NONE)), None);
+        assert_eq!(k.action(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::FocusPrev));
+        assert_eq!(k.action(&ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::Help));
+        assert_eq!(k.action(&ev(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
+    }
+
+    #[test]
+    fn rebinding_replaces_defaults() {
+        let k =
+            Keymap::parse("play_pause = [\"p\", \"ctrl+space\"]\nsubmit = \"shift+s\"\n", "k.toml")
+                .unwrap();
+        assert_eq!(k.action(&ev(KeyCode::Char('p'), KeyModifiers::NONE)), Some(Action::PlayPause));
+        assert_eq!(
+            k.action(&ev(KeyCode::Char(' '), KeyModifiers::CONTROL)),
+            Some(Action::PlayPause)
+        );
+        assert_eq!(k.action(&ev(KeyCode::Char(' '), KeyModifiers::NONE)), None);
+        assert_eq!(k.action(&ev(KeyCode::Char('S'), KeyModifiers::SHIFT)), Some(Action::Submit));
+    }
+
+    #[test]
+    fn unknown_action_names_file_and_line() {
+        let e =
+            Keymap::parse("# mine\nplay_pause = \"p\"\nfly = \"f\"\n", "/h/keys.toml").unwrap_err();
+        let msg = e.to_string();
+        assert!(msg.starts_with("/h/keys.toml:3: unknown action `fly`"), "{msg}");
+    }
+
+    #[test]
+    fn unknown_key_names_file_and_line() {
+        let e = Keymap::parse("\n\nhelp = \"hyper+q\"\n", "keys.toml").unwrap_err();
+        assert!(e.to_string().starts_with("keys.toml:3: unknown key `hyper+q`"), "{e}");
+    }
+
+    #[test]
+    fn syntax_error_has_a_line() {
+        let e = Keymap::parse("help = \"h\"\nplay_pause = \n", "keys.toml").unwrap_err();
+        assert!(e.to_string().starts_with("keys.toml:2:"), "{e}");
+    }
+
+    #[test]
+    fn missing_file_is_defaults() {
+        let k = Keymap::load(Path::new("/nonexistent/tapecoder/keys.toml")).unwrap();
+        assert_eq!(k.keys_for(Action::Back), vec!["Esc".to_string(), "q".to_string()]);
+    }
+}

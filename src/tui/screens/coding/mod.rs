@@ -1,0 +1,184 @@
+//! The coding screen: header, timeline (overview + zoom), segments, notes, scores and rubric. This
+//! module holds its state (the coding being edited, the last playback snapshot, focus and
+//! selections, what has been saved); [`update`] handles its keys, prompts, dialogs and mouse, and
+//! [`view`](mod@view) draws it. A feature of this screen changes these files, not `app.rs`.
+pub mod update;
+pub mod view;
+
+pub use view::view;
+
+use crate::audio::Snapshot;
+use crate::coding::{Coding, Status};
+use crate::tui::app::Effect;
+use crate::tui::rules;
+
+/// The panes `Tab` moves between, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Timeline,
+    Segments,
+    Notes,
+    Scores,
+}
+
+impl Pane {
+    pub fn next(self) -> Self {
+        match self {
+            Pane::Timeline => Pane::Segments,
+            Pane::Segments => Pane::Notes,
+            Pane::Notes => Pane::Scores,
+            Pane::Scores => Pane::Timeline,
+        }
+    }
+
+    pub fn prev(self) -> Self {
+        match self {
+            Pane::Timeline => Pane::Scores,
+            Pane::Segments => Pane::Timeline,
+            Pane::Notes => Pane::Segments,
+            Pane::Scores => Pane::Notes,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum SaveState {
+    Saved,
+    Unsaved,
+    Saving,
+    Failed(String),
+}
+
+/// Width of the zoomed strip around the playhead, in seconds.
+pub const ZOOM_S: f64 = 30.0;
+
+#[derive(Debug, Clone)]
+pub struct CodingState {
+    pub coding: Coding,
+    pub duration_s: f64,
+    pub snap: Snapshot,
+    pub focus: Pane,
+    pub seg_sel: usize,
+    pub note_sel: usize,
+    pub score_sel: usize,
+    /// Where `b` was pressed, until `e`.
+    pub pending_begin: Option<f64>,
+    /// Lines the rubric is scrolled (mouse wheel); back to 0 when another domain is selected.
+    pub rubric_scroll: u16,
+    /// Overview peaks (negative = not known yet).
+    pub peaks: Vec<f32>,
+    /// When the first unsaved edit happened (ms), if any.
+    pub dirty_since: Option<u64>,
+    /// Listening progress not yet saved.
+    pub listen_dirty: bool,
+    pub last_save_ms: u64,
+    /// Saves sent and not yet answered.
+    pub saving: u32,
+    pub save_state: SaveState,
+}
+
+/// A snapshot with finite numbers only: a player is trusted for nothing that could break drawing.
+fn sane(mut s: Snapshot, previous_s: f64, duration_s: f64) -> Snapshot {
+    if !s.position_s.is_finite() {
+        s.position_s = if previous_s.is_finite() { previous_s } else { 0.0 };
+    }
+    s.position_s = s.position_s.clamp(0.0, duration_s);
+    if !s.speed.is_finite() {
+        s.speed = 1.0;
+    }
+    s
+}
+
+impl CodingState {
+    pub fn new(coding: Coding, duration_s: f64, snap: Snapshot) -> Self {
+        let duration_s = if duration_s.is_finite() { duration_s.max(0.0) } else { 0.0 };
+        CodingState {
+            coding,
+            duration_s,
+            snap: sane(snap, 0.0, duration_s),
+            focus: Pane::Timeline,
+            seg_sel: 0,
+            note_sel: 0,
+            score_sel: 0,
+            pending_begin: None,
+            rubric_scroll: 0,
+            peaks: vec![],
+            dirty_since: None,
+            listen_dirty: false,
+            last_save_ms: 0,
+            saving: 0,
+            save_state: SaveState::Saved,
+        }
+    }
+
+    pub fn read_only(&self) -> bool {
+        self.coding.status == Status::Submitted
+    }
+
+    /// Records an edit made at `now` (ms): saved after the debounce.
+    pub fn touch(&mut self, now: u64) {
+        self.dirty_since.get_or_insert(now);
+        if !matches!(self.save_state, SaveState::Failed(_)) {
+            self.save_state = SaveState::Unsaved;
+        }
+    }
+
+    /// Moves the playhead now (so repeated keys add up) and asks the player to follow.
+    pub fn seek_to(&mut self, t: f64) -> Effect {
+        let t = if t.is_finite() { t.clamp(0.0, self.duration_s) } else { 0.0 };
+        self.snap.position_s = t;
+        self.snap.ended = false;
+        Effect::Seek(t)
+    }
+
+    /// A new snapshot: continuous playback since the last one counts as listened.
+    pub fn on_snapshot(&mut self, s: Snapshot, _now: u64) {
+        let s = sane(s, self.snap.position_s, self.duration_s);
+        if !self.read_only() && self.snap.playing && s.playing {
+            let (a, b) = (self.snap.position_s, s.position_s);
+            let max_step = 1.5 * f64::from(s.speed.max(1.0)) + 0.25;
+            if b > a
+                && b - a <= max_step
+                && self.coding.record_listened(a, b.min(self.duration_s)).is_ok()
+            {
+                self.listen_dirty = true;
+            }
+        }
+        self.snap = s;
+    }
+
+    pub fn on_overview(&mut self, total: usize, start: usize, peaks: &[f32]) {
+        let total = total.min(1 << 20);
+        if self.peaks.len() != total {
+            self.peaks = vec![-1.0; total];
+        }
+        for (i, p) in peaks.iter().enumerate() {
+            if let Some(slot) = self.peaks.get_mut(start + i) {
+                *slot = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
+            }
+        }
+    }
+
+    /// The zoomed strip's window: `ZOOM_S` seconds around the playhead, inside the recording.
+    pub fn zoom_window(&self) -> (f64, f64) {
+        let w = ZOOM_S.min(self.duration_s).max(0.0);
+        let pos = if self.snap.position_s.is_finite() { self.snap.position_s } else { 0.0 };
+        let a = (pos - w / 2.0).clamp(0.0, (self.duration_s - w).max(0.0));
+        (a, a + w)
+    }
+
+    fn bc_spans(&self) -> Vec<(f64, f64)> {
+        let mut v: Vec<(f64, f64)> = self
+            .coding
+            .segments
+            .iter()
+            .filter(|s| s.kind == rules::BEHAVIOUR_CHANGE)
+            .map(|s| (s.start_s, s.end_s))
+            .collect();
+        if let Some(b) = self.pending_begin {
+            let p = self.snap.position_s;
+            v.push((b.min(p), b.max(p)));
+        }
+        v
+    }
+}

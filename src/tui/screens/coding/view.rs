@@ -1,0 +1,259 @@
+//! Drawing the coding screen from its state; nothing here changes anything.
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType};
+
+use super::{CodingState, Pane, SaveState, ZOOM_S};
+use crate::codebook::Codebook;
+use crate::coding::ScoreState;
+use crate::tui::app::App;
+use crate::tui::format::{hms, hms_tenths};
+use crate::tui::layout::{self, CodingLayout};
+use crate::tui::rules;
+use crate::tui::terminal::sanitize;
+use crate::tui::widgets::lists::SelectList;
+use crate::tui::widgets::rubric::Rubric;
+use crate::tui::widgets::scores::Scores;
+use crate::tui::widgets::timeline::{Lane, Timeline};
+
+fn pane_block(title: String, focused: bool) -> Block<'static> {
+    let color = if focused { Color::Cyan } else { Color::DarkGray };
+    let mut title_style = Style::new().fg(if focused { Color::Cyan } else { Color::Gray });
+    if focused {
+        title_style = title_style.add_modifier(Modifier::BOLD);
+    }
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(Style::new().fg(color))
+        .title(Span::styled(title, title_style))
+}
+
+pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
+    let l = layout::coding(f.area());
+    header(f, c, l.header);
+    timeline(f, c, &l);
+    segments(f, c, &l);
+    notes(f, c, &l);
+    scores(f, &app.codebook, c, &l);
+    rubric(f, &app.codebook, c, l.rubric);
+    let hints = match (c.read_only(), f.area().width >= 100) {
+        (true, _) => "read-only · Space play · ←→ seek · Tab panes · ? help · q back",
+        (false, true) => {
+            "Space play · ←→ ±5s · b/e segment · n note · Tab panes · 1-5 score · S submit · ? help · q back"
+        }
+        (false, false) => "Space play ←→ ±5s b/e segment n note Tab pane 1-5 score S submit ? help",
+    };
+    crate::tui::screens::footer(f, app, l.footer, hints);
+}
+
+fn header(f: &mut Frame, c: &CodingState, area: Rect) {
+    let s = &c.snap;
+    let play = if s.playing {
+        Span::styled(" ▶ playing ", Style::new().fg(Color::Black).bg(Color::Green))
+    } else if s.ended {
+        Span::styled(" ■ ended ", Style::new().fg(Color::Black).bg(Color::Gray))
+    } else {
+        Span::styled(" ❚❚ paused ", Style::new().fg(Color::Black).bg(Color::Yellow))
+    };
+    let saved = match &c.save_state {
+        _ if c.read_only() => Span::styled("submitted · read-only", Style::new().fg(Color::Green)),
+        SaveState::Saved => Span::styled("✓ saved", Style::new().fg(Color::Green)),
+        SaveState::Unsaved | SaveState::Saving => {
+            Span::styled("● saving…", Style::new().fg(Color::Yellow))
+        }
+        SaveState::Failed(_) => Span::styled(
+            "✗ NOT SAVED (retrying)",
+            Style::new().fg(Color::White).bg(Color::Red).add_modifier(Modifier::BOLD),
+        ),
+    };
+    let mut spans = vec![
+        Span::styled(
+            format!(" {} ", sanitize(&c.coding.recording)),
+            Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+        Span::styled(
+            format!("{} / {}", hms(s.position_s), hms(c.duration_s)),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+        play,
+        Span::raw(format!(" {:.1}× ", s.speed)),
+        saved,
+    ];
+    if let Some(b) = c.pending_begin {
+        spans.push(Span::styled(
+            format!("  ● segment from {}", hms_tenths(b)),
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        ));
+    }
+    if let Some(e) = &s.error {
+        spans.push(Span::styled(format!("  ⚠ {}", sanitize(e)), Style::new().fg(Color::Red)));
+    } else if let Some(r) = &s.silent_reason {
+        spans.push(Span::styled(format!("  ◌ {}", sanitize(r)), Style::new().fg(Color::Magenta)));
+    }
+    f.render_widget(Line::from(spans), area);
+}
+
+const BC_SHADE: Color = Color::Indexed(58);
+
+fn timeline(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
+    let focused = c.focus == Pane::Timeline;
+    f.render_widget(
+        pane_block(" Timeline ".into(), focused).title_bottom(Line::from(vec![Span::styled(
+            format!(" zoom ±{}s ", ZOOM_S / 2.0),
+            Style::new().fg(Color::DarkGray),
+        )])),
+        l.timeline,
+    );
+    let spans = c.bc_spans();
+    let ticks: Vec<f64> = c.coding.notes.iter().map(|n| n.at_s).collect();
+    let over = Rect { height: l.overview.height + l.marks.height, ..l.overview };
+    let base = Timeline {
+        peaks: &c.peaks,
+        duration_s: c.duration_s,
+        window: (0.0, c.duration_s),
+        lanes: vec![Lane { spans: &spans, color: BC_SHADE }],
+        lane_rows: false,
+        listened: &c.coding.listened,
+        ticks: &ticks,
+        playhead: Some(c.snap.position_s),
+        tick_row: true,
+        axis: false,
+    };
+    f.render_widget(base.clone(), over);
+    f.render_widget(
+        Timeline { window: c.zoom_window(), tick_row: false, axis: true, ..base },
+        l.zoom,
+    );
+}
+
+fn segments(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
+    let focused = c.focus == Pane::Segments;
+    f.render_widget(
+        pane_block(format!(" Segments ({}) ", c.coding.segments.len()), focused),
+        l.segments,
+    );
+    // Live: a segment being tagged (b pressed, e not yet) counts up to the playhead.
+    let share = match c.pending_begin {
+        Some(b) => {
+            let mut with_open = c.coding.clone();
+            let _ =
+                with_open.add_segment(rules::BEHAVIOUR_CHANGE, b, c.snap.position_s, c.duration_s);
+            rules::share(&with_open, rules::BEHAVIOUR_CHANGE, c.duration_s)
+        }
+        None => rules::share(&c.coding, rules::BEHAVIOUR_CHANGE, c.duration_s),
+    } * 100.0;
+    let inner = l.segments.inner(ratatui::layout::Margin::new(1, 1));
+    let label = Span::styled(" behaviour-change talk: ", Style::new().fg(Color::Gray));
+    let value = Span::styled(
+        format!("{share:.1}% of session"),
+        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+    );
+    let summary: Vec<Line> = if l.segment_rows.y > inner.y + 1 {
+        vec![Line::from(label), Line::from(vec![Span::raw(" "), value])]
+    } else {
+        vec![Line::from(vec![label, value])]
+    };
+    let summary_area = Rect { height: l.segment_rows.y.saturating_sub(inner.y), ..inner };
+    f.render_widget(ratatui::widgets::Paragraph::new(summary), summary_area);
+    let items = c
+        .coding
+        .segments
+        .iter()
+        .map(|s| {
+            Line::from(vec![
+                Span::raw(format!("{}–{}", hms_tenths(s.start_s), hms_tenths(s.end_s))),
+                Span::styled(
+                    format!(" {:.0}s", s.end_s - s.start_s),
+                    Style::new().fg(Color::DarkGray),
+                ),
+            ])
+        })
+        .collect();
+    f.render_widget(
+        SelectList { items, selected: c.seg_sel, focused, empty: "b at the start, e at the end" },
+        l.segment_rows,
+    );
+}
+
+fn notes(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
+    let focused = c.focus == Pane::Notes;
+    f.render_widget(pane_block(format!(" Notes ({}) ", c.coding.notes.len()), focused), l.notes);
+    let items = c
+        .coding
+        .notes
+        .iter()
+        .map(|n| {
+            Line::from(vec![
+                Span::styled(format!("{} ", hms_tenths(n.at_s)), Style::new().fg(Color::Magenta)),
+                Span::raw(sanitize(&n.text).into_owned()),
+            ])
+        })
+        .collect();
+    f.render_widget(
+        SelectList { items, selected: c.note_sel, focused, empty: "n adds a note at the playhead" },
+        l.note_rows,
+    );
+}
+
+fn scores(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
+    let focused = c.focus == Pane::Scores;
+    let scored = book.domains.iter().filter(|d| c.coding.scores.contains_key(&d.key)).count();
+    f.render_widget(
+        pane_block(format!(" Scores {scored}/{} ", book.domains.len()), focused),
+        l.scores,
+    );
+    let rows = book
+        .domains
+        .iter()
+        .map(|d| {
+            (
+                d.label.as_str(),
+                rules::score_state(&c.coding, book, &d.key),
+                c.coding.rationales.contains_key(&d.key),
+            )
+        })
+        .collect();
+    f.render_widget(
+        Scores { rows, max: book.scale.max, selected: c.score_sel, focused },
+        l.score_rows,
+    );
+}
+
+fn rubric(f: &mut Frame, book: &Codebook, c: &CodingState, area: Rect) {
+    let Some(d) = book.domains.get(c.score_sel) else {
+        f.render_widget(pane_block(" Rubric ".into(), false), area);
+        return;
+    };
+    let block = pane_block(format!(" Rubric: {} ", sanitize(&d.label)), false);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let state = rules::score_state(&c.coding, book, &d.key);
+    let notice = match (state, d.requires_segment.as_deref()) {
+        (ScoreState::NotApplicable, Some(_)) => {
+            Some("not applicable — no behaviour-change segment")
+        }
+        _ => None,
+    };
+    let chosen = match state {
+        ScoreState::Level(l) => Some(l),
+        _ => None,
+    };
+    let levels = (book.scale.min..=book.scale.max)
+        .filter_map(|lv| book.descriptor(&d.key, lv).map(|t| (lv, t)))
+        .collect();
+    f.render_widget(
+        Rubric {
+            description: &d.description,
+            levels,
+            chosen,
+            notice,
+            rationale: c.coding.rationales.get(&d.key).map(String::as_str),
+            scroll: c.rubric_scroll,
+        },
+        inner,
+    );
+}

@@ -1,0 +1,182 @@
+//! The queue: the coder's own recordings in their assigned order, with duration, status and how
+//! much has been listened to. Deliberately nothing else: no other coder, no double-coding flag, no
+//! study variables, no file names (SPEC §2 blinding).
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, Wrap};
+
+use crate::coding::{Coding, Status};
+use crate::tui::app::App;
+use crate::tui::format::hms;
+use crate::tui::layout::{self, list_offset};
+use crate::tui::rules;
+use crate::tui::terminal::sanitize;
+use crate::tui::widgets::lists::selection_style;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowStatus {
+    NotStarted,
+    InProgress,
+    Submitted,
+}
+
+/// One recording as the coder may see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueRow {
+    pub id: String,
+    pub duration_s: f64,
+    pub status: RowStatus,
+    /// 0.0–1.0 of the recording listened to.
+    pub listened: f64,
+    /// Why it cannot be opened (audio missing or changed), if so.
+    pub problem: Option<String>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct QueueState {
+    pub rows: Vec<QueueRow>,
+    pub selected: usize,
+}
+
+impl QueueState {
+    pub fn new(rows: Vec<QueueRow>) -> Self {
+        QueueState { rows, selected: 0 }
+    }
+
+    pub fn select_next(&mut self) {
+        if self.selected + 1 < self.rows.len() {
+            self.selected += 1;
+        }
+    }
+
+    pub fn select_prev(&mut self) {
+        self.selected = self.selected.saturating_sub(1);
+    }
+
+    /// New rows, keeping the selection on the same recording when it is still there.
+    pub fn replace_rows(&mut self, rows: Vec<QueueRow>) {
+        let id = self.rows.get(self.selected).map(|r| r.id.clone());
+        self.rows = rows;
+        self.selected = id
+            .and_then(|id| self.rows.iter().position(|r| r.id == id))
+            .unwrap_or(self.selected)
+            .min(self.rows.len().saturating_sub(1));
+    }
+
+    pub fn set_problem(&mut self, id: &str, problem: &str) {
+        if let Some(r) = self.rows.iter_mut().find(|r| r.id == id) {
+            r.problem = Some(problem.to_string());
+        }
+    }
+
+    pub fn clear_problem(&mut self, id: &str) {
+        if let Some(r) = self.rows.iter_mut().find(|r| r.id == id) {
+            r.problem = None;
+        }
+    }
+
+    /// Reflects a coding just closed (status, listened) without waiting for the disk.
+    pub fn update_from(&mut self, coding: &Coding, duration_s: f64) {
+        if let Some(r) = self.rows.iter_mut().find(|r| r.id == coding.recording) {
+            r.status = match coding.status {
+                Status::Submitted => RowStatus::Submitted,
+                Status::InProgress => RowStatus::InProgress,
+            };
+            r.listened = rules::listened_share(coding, duration_s);
+        }
+    }
+}
+
+pub fn view(f: &mut Frame, app: &App) {
+    let l = layout::queue(f.area());
+    let q = &app.queue;
+    let done = q.rows.iter().filter(|r| r.status == RowStatus::Submitted).count();
+    let header = Line::from(vec![
+        Span::styled(
+            " tapecoder ",
+            Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(format!(" {} ", sanitize(&app.study_name))),
+        Span::styled(format!("· coder {} ", sanitize(&app.coder)), Style::new().fg(Color::Gray)),
+        Span::styled(
+            format!("· {done} of {} submitted", q.rows.len()),
+            Style::new().fg(Color::DarkGray),
+        ),
+    ]);
+    f.render_widget(header, l.header);
+
+    let offset = list_offset(q.selected, q.rows.len(), l.rows.height);
+    let rows =
+        q.rows.iter().enumerate().skip(offset).take(usize::from(l.rows.height)).map(|(i, r)| {
+            let (status, color) = match (&r.problem, r.status) {
+                (Some(_), _) => ("cannot open", Color::Red),
+                (None, RowStatus::NotStarted) => ("not started", Color::Gray),
+                (None, RowStatus::InProgress) => ("in progress", Color::Yellow),
+                (None, RowStatus::Submitted) => ("submitted ✓", Color::Green),
+            };
+            let pct = (r.listened * 100.0).clamp(0.0, 100.0);
+            let bar_w = 10usize;
+            let filled = ((pct / 100.0) * bar_w as f64).round() as usize;
+            let bar = format!("{}{} {pct:>3.0}%", "█".repeat(filled), "░".repeat(bar_w - filled));
+            let row = Row::new(vec![
+                Cell::from(format!(
+                    "{}{}",
+                    if i == q.selected { "▸ " } else { "  " },
+                    sanitize(&r.id)
+                )),
+                Cell::from(hms(r.duration_s)),
+                Cell::from(Span::styled(status, Style::new().fg(color))),
+                Cell::from(bar),
+            ]);
+            if i == q.selected { row.style(selection_style(true)) } else { row }
+        });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(24),
+            Constraint::Length(10),
+            Constraint::Length(15),
+            Constraint::Min(16),
+        ],
+    )
+    .header(
+        Row::new(vec!["  Recording", "Duration", "Status", "Listened"])
+            .style(Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)),
+    )
+    .block(
+        Block::bordered()
+            .border_type(BorderType::Rounded)
+            .title(" My recordings ")
+            .border_style(Style::new().fg(Color::Cyan)),
+    );
+    f.render_widget(table, l.table);
+    if q.rows.is_empty() {
+        let msg = Line::styled(
+            "  Nothing assigned to you yet: ask your supervisor to run `tapecoder assign`.",
+            Style::new().fg(Color::DarkGray),
+        );
+        f.render_widget(msg, Rect { height: 1, ..l.rows });
+    }
+
+    let detail = match q.rows.get(q.selected) {
+        Some(QueueRow { problem: Some(p), id, .. }) => {
+            Line::styled(format!(" {}: {}", sanitize(id), sanitize(p)), Style::new().fg(Color::Red))
+        }
+        Some(r) if r.status == RowStatus::Submitted => Line::styled(
+            format!(" {} is submitted: Enter opens it read-only.", sanitize(&r.id)),
+            Style::new().fg(Color::Gray),
+        ),
+        Some(r) => Line::styled(
+            format!(
+                " Enter opens {}; your work is saved as you go and resumes where you stopped.",
+                sanitize(&r.id)
+            ),
+            Style::new().fg(Color::Gray),
+        ),
+        None => Line::raw(""),
+    };
+    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), l.detail);
+    super::footer(f, app, l.footer, "↑↓ select · Enter open · ? help · q quit");
+}

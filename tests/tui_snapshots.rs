@@ -1,0 +1,180 @@
+//! Whole-screen snapshots of the coder TUI on a TestBackend (no wall-clock times are drawn, so
+//! nothing needs masking).
+mod tui_support;
+
+use crossterm::event::KeyCode;
+use insta::assert_snapshot;
+use tapecoder::tui::app::{Msg, update};
+use tui_support::*;
+
+#[test]
+fn queue() {
+    assert_snapshot!(render(&app(), 100, 24));
+}
+
+#[test]
+fn queue_empty() {
+    let mut a = app();
+    update(&mut a, Msg::Queue(vec![]));
+    assert_snapshot!(render(&a, 80, 24));
+}
+
+#[test]
+fn coding_empty() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    assert_snapshot!(render(&a, 80, 24));
+}
+
+#[test]
+fn coding_partly_coded_progressive_overview() {
+    let mut a = coding_app(partly_coded("R001"), 100.0);
+    update(&mut a, Msg::Overview { total: 600, start: 0, peaks: vec![0.5; 250] });
+    update(&mut a, Msg::Tick(10_000));
+    assert_snapshot!(render(&a, 120, 40));
+}
+
+#[test]
+fn coding_with_segments_and_notes_focused_lists() {
+    let mut a = coding_app(partly_coded("R001"), 310.0);
+    with_overview(&mut a);
+    update(&mut a, Msg::Tick(10_000));
+    send(&mut a, [key(KeyCode::Tab), key(KeyCode::Down)]);
+    assert_snapshot!("coding_segments_focused", render(&a, 120, 40));
+    send(&mut a, [key(KeyCode::Tab)]);
+    assert_snapshot!("coding_notes_focused", render(&a, 200, 60));
+}
+
+#[test]
+fn rubric_for_each_domain() {
+    let mut a = coding_app(partly_coded("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    send(&mut a, [key(KeyCode::BackTab)]);
+    for (i, (key_, _)) in DOMAINS.iter().enumerate() {
+        assert_snapshot!(format!("rubric_{i}_{key_}"), render(&a, 100, 30));
+        update(&mut a, tui_support::key(KeyCode::Down));
+    }
+}
+
+#[test]
+fn evocation_not_applicable_without_segment() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    send(
+        &mut a,
+        [key(KeyCode::BackTab), key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down)],
+    );
+    let wide = render(&a, 200, 40);
+    assert!(wide.contains("not applicable — no behaviour-change segment"), "{wide}");
+    let s = render(&a, 100, 30);
+    assert_snapshot!(s);
+}
+
+#[test]
+fn submit_dialog_with_problems() {
+    let mut a = coding_app(partly_coded("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('S'));
+    assert_snapshot!(render(&a, 100, 30));
+}
+
+#[test]
+fn submit_dialog_ready_with_warning() {
+    let mut c = partly_coded("R001");
+    for (k, _) in DOMAINS {
+        c.scores.insert(k.to_string(), 3);
+    }
+    let mut a = coding_app(c, 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('S'));
+    assert_snapshot!(render(&a, 100, 30));
+}
+
+#[test]
+fn delete_confirm_dialog() {
+    let mut a = coding_app(partly_coded("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    send(&mut a, [key(KeyCode::Tab), ch('x')]);
+    assert_snapshot!(render(&a, 100, 30));
+}
+
+#[test]
+fn help_overlay() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('?'));
+    assert_snapshot!(render(&a, 120, 40));
+}
+
+#[test]
+fn prompts() {
+    let mut a = coding_app(coding("R001"), 65.3);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('n'));
+    typed(&mut a, "Parent describes a good week");
+    assert_snapshot!("prompt_note", render(&a, 100, 30));
+    update(&mut a, key(KeyCode::Esc));
+    update(&mut a, ch('g'));
+    typed(&mut a, "99:99");
+    update(&mut a, key(KeyCode::Enter));
+    assert_snapshot!("prompt_goto_error", render(&a, 100, 30));
+}
+
+#[test]
+fn too_small_and_back() {
+    let mut a = coding_app(partly_coded("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    let small = render(&a, 60, 20);
+    assert!(small.contains("Terminal too small"));
+    assert_snapshot!(small);
+    // Resizing back shows the same state: nothing lost.
+    let big = render(&a, 120, 40);
+    assert!(big.contains("Scores 3/7"), "{big}");
+}
+
+#[test]
+fn submitted_is_read_only_in_header() {
+    let mut c = partly_coded("R003");
+    c.status = tapecoder::coding::Status::Submitted;
+    let mut a = coding_app(c, 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    let s = render(&a, 100, 30);
+    assert!(s.contains("submitted · read-only"), "{s}");
+}
+
+#[test]
+fn silent_notice_in_header() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    let mut s = snapshot_at(12.0);
+    s.silent_reason = Some("--no-audio".into());
+    s.playing = true;
+    update(&mut a, Msg::Playback(s));
+    let out = render(&a, 120, 40);
+    assert!(out.contains("◌ --no-audio"), "{out}");
+    assert!(out.contains("▶ playing"), "{out}");
+}
+
+#[test]
+fn hostile_text_is_sanitised() {
+    let mut c = coding("R001");
+    c.notes.push(tapecoder::coding::Note {
+        at_s: 1.0,
+        text: "evil\x1b]0;pwned\x07\x1b[2Jtext".into(),
+        domains: vec![],
+    });
+    let a = coding_app(c, 0.0);
+    let out = render(&a, 120, 40);
+    assert!(!out.contains('\x1b') && !out.contains('\x07'));
+    assert!(out.contains("evil"), "{out}");
+}
+
+#[test]
+fn help_overlay_at_minimum_size() {
+    let mut a = app();
+    update(&mut a, ch('?'));
+    let s = render(&a, 80, 24);
+    for want in ["play / pause", "submit…", "delete segment or note", "back / quit"] {
+        assert!(s.contains(want), "{want} missing at 80×24:\n{s}");
+    }
+    assert_snapshot!(s);
+}

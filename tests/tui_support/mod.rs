@@ -1,0 +1,215 @@
+//! Shared fixtures for the TUI tests: a small fixed codebook, codings, an app, rendering to text,
+//! and key/mouse message builders.
+#![allow(dead_code)]
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tapecoder::audio::Snapshot;
+use tapecoder::codebook::{Codebook, Composite, Domain, Scale, SegmentKind};
+use tapecoder::coding::{CodebookRef, Coding, Note, Segment, Status};
+use tapecoder::tui::app::{App, Effect, Msg, Opened, update};
+use tapecoder::tui::keys::Keymap;
+use tapecoder::tui::screens::queue::{QueueRow, RowStatus};
+
+pub const DOMAINS: [(&str, &str); 7] = [
+    ("empathy", "Empathy"),
+    ("collaboration", "Collaboration"),
+    ("autonomy", "Autonomy"),
+    ("evocation", "Evocation"),
+    ("purposefulness", "Purposefulness"),
+    ("clarity", "Clarity about concerns"),
+    ("child_focus", "Child focus"),
+];
+
+pub fn codebook() -> Codebook {
+    Codebook {
+        id: "test-book".into(),
+        version: "1".into(),
+        title: "Test book".into(),
+        sha256: "00".into(),
+        scale: Scale { min: 1, max: 5 },
+        tolerance: 1,
+        domains: DOMAINS
+            .iter()
+            .map(|(k, l)| Domain {
+                key: k.to_string(),
+                label: l.to_string(),
+                group: "g".into(),
+                description: format!("What {l} means: the worker's {k} across the whole visit."),
+                levels: (1..=5)
+                    .map(|i| format!("{l} at level {i}: what a {i} sounds like."))
+                    .collect(),
+                requires_segment: (*k == "evocation").then(|| "behaviour-change".to_string()),
+            })
+            .collect(),
+        segment_kinds: vec![SegmentKind {
+            key: "behaviour-change".into(),
+            label: "Behaviour-change talk".into(),
+            description: "d".into(),
+        }],
+        composites: vec![Composite {
+            key: "care".into(),
+            label: "Care".into(),
+            domains: vec!["empathy".into()],
+        }],
+    }
+}
+
+pub fn coding(rec: &str) -> Coding {
+    Coding {
+        schema: 1,
+        recording: rec.into(),
+        coder: "c1".into(),
+        codebook: CodebookRef { id: "test-book".into(), version: "1".into(), sha256: "00".into() },
+        audio_sha256: "ab".into(),
+        status: Status::InProgress,
+        created_at: "2026-01-01T00:00:00Z".into(),
+        updated_at: "2026-01-01T00:00:00Z".into(),
+        submitted_at: None,
+        resume_s: 0.0,
+        listened: vec![],
+        scores: Default::default(),
+        rationales: Default::default(),
+        segments: vec![],
+        notes: vec![],
+    }
+}
+
+/// A partly coded recording: two segments, two notes, three scores, one rationale.
+pub fn partly_coded(rec: &str) -> Coding {
+    let mut c = coding(rec);
+    c.segments = vec![
+        Segment {
+            kind: "behaviour-change".into(),
+            start_s: 60.0,
+            end_s: 120.0,
+            note: String::new(),
+        },
+        Segment {
+            kind: "behaviour-change".into(),
+            start_s: 300.0,
+            end_s: 330.5,
+            note: String::new(),
+        },
+    ];
+    c.notes = vec![
+        Note { at_s: 45.0, text: "Parent raises housing worry".into(), domains: vec![] },
+        Note { at_s: 400.2, text: "Worker summarises well".into(), domains: vec![] },
+    ];
+    c.scores.insert("empathy".into(), 3);
+    c.scores.insert("collaboration".into(), 2);
+    c.scores.insert("evocation".into(), 4);
+    c.rationales.insert("empathy".into(), "Several accurate reflections.".into());
+    c.listened = vec![[0.0, 420.0]];
+    c
+}
+
+pub fn rows() -> Vec<QueueRow> {
+    vec![
+        QueueRow {
+            id: "R001".into(),
+            duration_s: 600.0,
+            status: RowStatus::InProgress,
+            listened: 0.42,
+            problem: None,
+        },
+        QueueRow {
+            id: "R002".into(),
+            duration_s: 3725.0,
+            status: RowStatus::NotStarted,
+            listened: 0.0,
+            problem: None,
+        },
+        QueueRow {
+            id: "R003".into(),
+            duration_s: 1800.0,
+            status: RowStatus::Submitted,
+            listened: 0.97,
+            problem: None,
+        },
+        QueueRow {
+            id: "R004".into(),
+            duration_s: 900.0,
+            status: RowStatus::NotStarted,
+            listened: 0.0,
+            problem: Some(
+                "the audio file is missing or was moved; ask your supervisor to restore it".into(),
+            ),
+        },
+    ]
+}
+
+pub fn app() -> App {
+    let mut a = App::new(Arc::new(codebook()), Keymap::default(), "c1", "Test study", rows());
+    update(&mut a, Msg::Resize(120, 40));
+    a
+}
+
+pub fn snapshot_at(pos: f64) -> Snapshot {
+    Snapshot {
+        position_s: pos,
+        duration_s: 600.0,
+        playing: false,
+        speed: 1.0,
+        ..Default::default()
+    }
+}
+
+/// An app on the coding screen of `c` (600 s long), playhead at `pos`.
+pub fn coding_app(c: Coding, pos: f64) -> App {
+    let mut a = app();
+    update(
+        &mut a,
+        Msg::Opened(Box::new(Opened { coding: c, duration_s: 600.0, snapshot: snapshot_at(pos) })),
+    );
+    a
+}
+
+/// A simple repeatable waveform for the whole recording.
+pub fn with_overview(a: &mut App) {
+    let peaks: Vec<f32> = (0..600).map(|i| ((i as f32 * 0.37).sin().abs() * 0.9) + 0.05).collect();
+    update(a, Msg::Overview { total: 600, start: 0, peaks });
+}
+
+pub fn render(a: &App, w: u16, h: u16) -> String {
+    let mut app = a.clone();
+    update(&mut app, Msg::Resize(w, h));
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| tapecoder::tui::screens::draw(f, &app)).unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+pub fn ch(c: char) -> Msg {
+    let mods = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
+}
+pub fn shift(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::SHIFT))
+}
+pub fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+pub fn mouse(kind: MouseEventKind, x: u16, y: u16) -> Msg {
+    Msg::Mouse(MouseEvent { kind, column: x, row: y, modifiers: KeyModifiers::NONE })
+}
+pub fn click(x: u16, y: u16) -> Msg {
+    mouse(MouseEventKind::Down(MouseButton::Left), x, y)
+}
+pub fn typed(a: &mut App, s: &str) -> Vec<Effect> {
+    s.chars().flat_map(|c| update(a, ch(c))).collect()
+}
+pub fn send(a: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    msgs.into_iter().flat_map(|m| update(a, m)).collect()
+}
