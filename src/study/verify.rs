@@ -127,7 +127,7 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
         let Ok(cdir) = l.codings_dir(coder) else { continue };
         for (rec, path) in toml_files(&cdir) {
             let Some(bytes) = read(&mut r, &path) else { continue };
-            let Some(c) = parse_bytes::<Coding>(&mut r, &path, &bytes) else { continue };
+            let Some(c) = parse_coding(&mut r, &path, &bytes) else { continue };
             if c.coder != *coder || c.recording != rec {
                 r.problems.push(format!(
                     "{}: the file says coder {:?}, recording {:?}",
@@ -219,6 +219,23 @@ fn read(r: &mut Report, path: &Path) -> Option<Vec<u8>> {
         Ok(b) => Some(b),
         Err(e) => {
             r.problems.push(format!("{}: cannot read: {e}", path.display()));
+            None
+        }
+    }
+}
+
+fn parse_coding(r: &mut Report, path: &Path, bytes: &[u8]) -> Option<Coding> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        r.problems.push(format!("{}: not UTF-8 text", path.display()));
+        return None;
+    };
+    match Coding::from_toml(text, &path.display().to_string()) {
+        Ok(c) => {
+            r.files_parsed += 1;
+            Some(c)
+        }
+        Err(e) => {
+            r.problems.push(format!("{e}; fix the file by hand or restore it from a backup"));
             None
         }
     }
