@@ -1,8 +1,139 @@
-//! `tapecoder reliability`.
+//! `tapecoder reliability`: the reliability report from the study's submitted blind codings, or
+//! from a CSV of ratings made elsewhere (`--from-csv`, no study needed).
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::ExitCode;
 
-use crate::cli::GlobalArgs;
+use anyhow::{Context, anyhow};
 
-pub fn run(_g: &GlobalArgs, _a: &crate::cli::ReliabilityArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`tapecoder reliability` is not built yet")
+use crate::cli::{GlobalArgs, ReliabilityArgs, ReportFormat};
+use crate::reliability::input::{Ratings, StudyParts, from_csv, from_study, parse_scale};
+use crate::reliability::{build, render};
+use crate::study::Study;
+use crate::study::locate::find_upwards;
+use crate::study::model::{AssignmentsFile, SCHEMA};
+
+/// Ratings files larger than this are refused rather than read into memory.
+const MAX_CSV_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Agreement criterion for `--from-csv` (the field's "within 1 point").
+const CSV_TOLERANCE: f64 = 1.0;
+
+pub fn run(g: &GlobalArgs, a: &ReliabilityArgs) -> anyhow::Result<ExitCode> {
+    let ratings = match &a.from_csv {
+        Some(file) => csv_ratings(file, &a.scale)?,
+        None => study_ratings(g)?,
+    };
+    let report = build(&ratings, a.average_measures);
+    let text = match a.format {
+        ReportFormat::Table => render::table::render(&report),
+        ReportFormat::Json => render::json::render(&report),
+        ReportFormat::Csv => render::csv::render(&report),
+        ReportFormat::Html => render::html::render(&report),
+    };
+    write_output(a.out.as_deref(), text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn csv_ratings(file: &Path, scale: &str) -> anyhow::Result<Ratings> {
+    let scale = parse_scale(scale).map_err(|e| anyhow!("--scale: {e}"))?;
+    let meta = std::fs::metadata(file)
+        .with_context(|| format!("cannot read ratings file {}: check the path", file.display()))?;
+    if meta.len() > MAX_CSV_BYTES {
+        anyhow::bail!(
+            "ratings file {} is {} bytes; the limit is {MAX_CSV_BYTES}",
+            file.display(),
+            meta.len()
+        );
+    }
+    let bytes = std::fs::read(file)
+        .with_context(|| format!("cannot read ratings file {}", file.display()))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        anyhow!("ratings file {} is not UTF-8 text: save it as UTF-8 CSV", file.display())
+    })?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    from_csv(text, &file.display().to_string(), scale, CSV_TOLERANCE).map_err(|problems| {
+        let lines: Vec<String> = problems.iter().take(20).map(ToString::to_string).collect();
+        let more = problems.len().saturating_sub(20);
+        let tail = if more > 0 { format!("\n… and {more} more") } else { String::new() };
+        anyhow!(
+            "{} problem(s) in ratings file (expected columns recording,coder,domain,score):\n{}{tail}",
+            problems.len(),
+            lines.join("\n")
+        )
+    })
+}
+
+fn study_ratings(g: &GlobalArgs) -> anyhow::Result<Ratings> {
+    let (study, who) = open_study(g)?;
+    study.require_supervisor(&who, "see the reliability report")?;
+    let assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
+    let durations = durations(&study);
+    let codings = study.all_codings()?;
+    Ok(from_study(&StudyParts {
+        name: &study.config().name,
+        codebook: study.codebook(),
+        assignments: &assignments,
+        durations: &durations,
+        codings: &codings,
+        tolerance: study.config().reliability.tolerance,
+    }))
+}
+
+/// recording id → duration in seconds, from recordings.toml.
+pub(crate) fn durations(study: &Study) -> BTreeMap<String, f64> {
+    study.recordings().iter().map(|r| (r.id.clone(), r.duration_s)).collect()
+}
+
+/// Opens the study named by `--study` (or `TAPECODER_STUDY`, or the nearest folder upwards holding
+/// study.toml) and returns it with the acting coder id from `--as` (or `TAPECODER_CODER`).
+pub(crate) fn open_study(g: &GlobalArgs) -> anyhow::Result<(Study, String)> {
+    let dir = match &g.study {
+        Some(d) => d.clone(),
+        None => {
+            let cwd = std::env::current_dir().context("cannot read the current folder")?;
+            find_upwards(&cwd).ok_or_else(|| {
+                anyhow!(
+                    "no study here: run inside a study folder (one holding study.toml) or pass --study DIR"
+                )
+            })?
+        }
+    };
+    let study = Study::open(&dir)?;
+    let who = g.as_coder.clone().ok_or_else(|| {
+        anyhow!("say who you are: --as ID or TAPECODER_CODER (a coder id from coders.toml)")
+    })?;
+    study.require_coder(&who)?;
+    Ok((study, who))
+}
+
+/// Writes `bytes` to `out` atomically (temp file in the same folder, fsync, rename, fsync the
+/// folder), or to standard output when `out` is `None`.
+pub(crate) fn write_output(out: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let Some(path) = out else {
+        let mut stdout = std::io::stdout().lock();
+        return stdout
+            .write_all(bytes)
+            .and_then(|()| stdout.flush())
+            .context("cannot write to standard output");
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => std::path::PathBuf::from("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).with_context(|| {
+        format!(
+            "cannot create a file in {}: check the folder exists and is writable",
+            dir.display()
+        )
+    })?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path).map_err(|e| anyhow!("cannot write {}: {}", path.display(), e.error))?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
 }

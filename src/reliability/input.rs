@@ -1,0 +1,404 @@
+//! The ratings a report is computed from, gathered from the study's parts or from a CSV of ratings
+//! made elsewhere. Pure: the caller reads the files.
+//!
+//! Only **submitted** codings of **double-coded** recordings by their **assigned** coders count;
+//! adjudications are never an input here, so the report always shows the original blind scores.
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::codebook::Codebook;
+use crate::coding::{Coding, Status};
+use crate::study::model::AssignmentsFile;
+
+use super::model::MeasureKind;
+
+/// Agreement criterion for the behaviour-change share, in percentage points of the session.
+pub const BC_TOLERANCE_PP: f64 = 5.0;
+
+/// The segment kind whose share and bins are reported when the codebook names none.
+pub const BC_KIND: &str = "behaviour-change";
+
+/// Longest recording (in seconds) binned for time-unit agreement: a hostile duration must not
+/// allocate without bound.
+const MAX_BINNED_S: f64 = 24.0 * 3600.0;
+
+/// Everything the report is computed from.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Ratings {
+    pub source: String,
+    pub tolerance: f64,
+    pub scale: (i64, i64),
+    pub double_coded: usize,
+    pub measures: Vec<MeasureRatings>,
+    /// Behaviour-change presence per 1-second bin, primary and secondary slot, per recording.
+    pub bins: Option<Vec<RecordingBins>>,
+    pub notes: Vec<String>,
+}
+
+/// One recording's behaviour-change presence per 1-second bin: (recording, primary, secondary).
+pub type RecordingBins = (String, Vec<bool>, Vec<bool>);
+
+/// Slot-ordered (coder, value) ratings.
+pub type SlotRatings = Vec<(String, Option<f64>)>;
+
+/// One measure's ratings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureRatings {
+    pub key: String,
+    pub label: String,
+    pub kind: MeasureKind,
+    /// Category scale for kappa; `None` for continuous measures.
+    pub categories: Option<(i64, i64)>,
+    pub tolerance: f64,
+    pub recordings: Vec<RecordingRatings>,
+}
+
+/// One recording's ratings of one measure, in coder-slot order (primary first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordingRatings {
+    pub recording: String,
+    /// (coder id, value); `None` = missing (unscored, not applicable, or empty in the CSV).
+    pub ratings: Vec<(String, Option<f64>)>,
+}
+
+/// The pure inputs of a study report.
+pub struct StudyParts<'a> {
+    pub name: &'a str,
+    pub codebook: &'a Codebook,
+    pub assignments: &'a AssignmentsFile,
+    /// recording id → duration in seconds.
+    pub durations: &'a BTreeMap<String, f64>,
+    /// Codings of any status; only submitted codings by assigned coders are used.
+    pub codings: &'a [Coding],
+    pub tolerance: u8,
+}
+
+/// A domain's value in a coding: its level, or `None` when unscored or not applicable.
+pub fn domain_value(codebook: &Codebook, coding: &Coding, domain: &str) -> Option<f64> {
+    if let Some(kind) = codebook.domain(domain).and_then(|d| d.requires_segment.as_deref())
+        && !coding.segments.iter().any(|s| s.kind == kind)
+    {
+        return None;
+    }
+    coding.scores.get(domain).map(|&v| f64::from(v))
+}
+
+/// The mean of `domains` when every one is scored.
+pub fn composite_value(codebook: &Codebook, coding: &Coding, domains: &[String]) -> Option<f64> {
+    if domains.is_empty() {
+        return None;
+    }
+    let values: Option<Vec<f64>> =
+        domains.iter().map(|d| domain_value(codebook, coding, d)).collect();
+    values.map(|v| v.iter().sum::<f64>() / v.len() as f64)
+}
+
+/// The segment kind reported as behaviour-change: the one a domain requires, else `behaviour-change`.
+pub fn bc_kind(codebook: &Codebook) -> String {
+    codebook
+        .domains
+        .iter()
+        .find_map(|d| d.requires_segment.clone())
+        .unwrap_or_else(|| BC_KIND.to_string())
+}
+
+/// Merged intervals of `kind`, clipped to `[0, duration]`.
+fn intervals(coding: &Coding, kind: &str, duration: f64) -> Vec<(f64, f64)> {
+    let mut v: Vec<(f64, f64)> = coding
+        .segments
+        .iter()
+        .filter(|s| s.kind == kind && s.start_s.is_finite() && s.end_s.is_finite())
+        .map(|s| (s.start_s.min(s.end_s).max(0.0), s.end_s.max(s.start_s).min(duration)))
+        .filter(|(a, b)| b > a)
+        .collect();
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut merged: Vec<(f64, f64)> = Vec::new();
+    for (a, b) in v {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
+}
+
+/// Percent of the session inside segments of `kind` (0–100), or `None` without a duration.
+pub fn bc_percent(coding: &Coding, kind: &str, duration: f64) -> Option<f64> {
+    if !(duration.is_finite() && duration > 0.0) {
+        return None;
+    }
+    let total: f64 = intervals(coding, kind, duration).iter().map(|(a, b)| b - a).sum();
+    Some(100.0 * total / duration)
+}
+
+/// Presence of `kind` in each 1-second bin (the bin's midpoint lies in a segment).
+fn bins(coding: &Coding, kind: &str, duration: f64) -> Vec<bool> {
+    let count = duration.min(MAX_BINNED_S).ceil().max(0.0) as usize;
+    let iv = intervals(coding, kind, duration);
+    (0..count)
+        .map(|i| {
+            let mid = i as f64 + 0.5;
+            iv.iter().any(|&(a, b)| mid >= a && mid < b)
+        })
+        .collect()
+}
+
+/// Rounds to one decimal, the precision the share is reported in (so "exact" means equal there).
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+/// Gathers the ratings of a study.
+pub fn from_study(p: &StudyParts<'_>) -> Ratings {
+    let cb = p.codebook;
+    let kind = bc_kind(cb);
+    let submitted: BTreeMap<(&str, &str), &Coding> = p
+        .codings
+        .iter()
+        .filter(|c| c.status == Status::Submitted)
+        .map(|c| ((c.recording.as_str(), c.coder.as_str()), c))
+        .collect();
+    let double: Vec<_> =
+        p.assignments.recordings.iter().filter(|a| a.double_coded && a.coders.len() >= 2).collect();
+    // Each analysed recording with its submitted codings in slot order.
+    let mut analysed: Vec<(&str, Vec<&Coding>)> = Vec::new();
+    for a in &double {
+        let mut seen = BTreeSet::new();
+        let codings: Vec<&Coding> = a
+            .coders
+            .iter()
+            .filter(|c| seen.insert(c.as_str()))
+            .filter_map(|c| submitted.get(&(a.id.as_str(), c.as_str())).copied())
+            .collect();
+        if codings.len() >= 2 {
+            analysed.push((a.id.as_str(), codings));
+        }
+    }
+    let tolerance = f64::from(p.tolerance);
+    let scale = (i64::from(cb.scale.min), i64::from(cb.scale.max));
+    let per_recording = |f: &dyn Fn(&str, &Coding) -> Option<f64>| -> Vec<RecordingRatings> {
+        analysed
+            .iter()
+            .map(|(rec, codings)| RecordingRatings {
+                recording: rec.to_string(),
+                ratings: codings.iter().map(|c| (c.coder.clone(), f(rec, c))).collect(),
+            })
+            .collect()
+    };
+    let mut measures = Vec::new();
+    for d in &cb.domains {
+        measures.push(MeasureRatings {
+            key: d.key.clone(),
+            label: d.label.clone(),
+            kind: MeasureKind::Domain,
+            categories: Some(scale),
+            tolerance,
+            recordings: per_recording(&|_, c| domain_value(cb, c, &d.key)),
+        });
+    }
+    for comp in &cb.composites {
+        measures.push(MeasureRatings {
+            key: comp.key.clone(),
+            label: comp.label.clone(),
+            kind: MeasureKind::Composite,
+            categories: None,
+            tolerance,
+            recordings: per_recording(&|_, c| composite_value(cb, c, &comp.domains)),
+        });
+    }
+    let duration = |rec: &str| p.durations.get(rec).copied().unwrap_or(f64::NAN);
+    measures.push(MeasureRatings {
+        key: "bc_percent".into(),
+        label: "Behaviour-change %".into(),
+        kind: MeasureKind::BcShare,
+        categories: None,
+        tolerance: BC_TOLERANCE_PP,
+        recordings: per_recording(&|rec, c| bc_percent(c, &kind, duration(rec)).map(round1)),
+    });
+    let bins = analysed
+        .iter()
+        .filter(|(rec, _)| duration(rec).is_finite() && duration(rec) > 0.0)
+        .filter_map(|(rec, codings)| {
+            let (a, b) = (codings.first()?, codings.get(1)?);
+            let d = duration(rec);
+            Some((rec.to_string(), bins(a, &kind, d), bins(b, &kind, d)))
+        })
+        .collect();
+    Ratings {
+        source: format!("study {}", p.name),
+        tolerance,
+        scale,
+        double_coded: double.len(),
+        measures,
+        bins: Some(bins),
+        notes: vec![format!(
+            "Behaviour-change share: within tolerance means within {BC_TOLERANCE_PP} percentage points; exact means equal to 0.1 point."
+        )],
+    }
+}
+
+/// A problem in a ratings CSV, located by line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{origin}:{line}: {message}")]
+pub struct CsvProblem {
+    pub origin: String,
+    pub line: u64,
+    pub message: String,
+}
+
+/// Parses a scale written `MIN..MAX` (e.g. `1..5`).
+pub fn parse_scale(text: &str) -> Result<(i64, i64), String> {
+    let (a, b) = text
+        .split_once("..")
+        .ok_or_else(|| format!("scale `{text}` is not MIN..MAX (e.g. 1..5)"))?;
+    let p = |s: &str| {
+        s.trim().parse::<i64>().map_err(|_| format!("scale `{text}`: `{s}` is not a whole number"))
+    };
+    let (min, max) = (p(a)?, p(b)?);
+    if max <= min || max - min > 1000 {
+        return Err(format!(
+            "scale `{text}`: MAX must be above MIN (and at most 1000 points above)"
+        ));
+    }
+    Ok((min, max))
+}
+
+/// Reads ratings in long form, `recording,coder,domain,score` with a header row (empty or `NA` =
+/// missing), on `scale`. Domains, recordings and coder slots keep the order they first appear in.
+pub fn from_csv(
+    text: &str,
+    origin: &str,
+    scale: (i64, i64),
+    tolerance: f64,
+) -> Result<Ratings, Vec<CsvProblem>> {
+    let problem =
+        |line: u64, message: String| CsvProblem { origin: origin.to_string(), line, message };
+    let mut problems = Vec::new();
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    let want = ["recording", "coder", "domain", "score"];
+    match reader.headers() {
+        Ok(h) => {
+            let got: Vec<String> = h.iter().map(|s| s.trim().to_ascii_lowercase()).collect();
+            if got.len() != 4 || got.iter().zip(want).any(|(g, w)| g != w) {
+                return Err(vec![problem(
+                    1,
+                    format!(
+                        "the header must be `recording,coder,domain,score`, found `{}`",
+                        h.iter().collect::<Vec<_>>().join(",")
+                    ),
+                )]);
+            }
+        }
+        Err(e) => return Err(vec![problem(1, format!("cannot read the header: {e}"))]),
+    }
+    // domain -> recording -> [(coder, value)]
+    let mut domains: Vec<String> = Vec::new();
+    let mut recordings: Vec<String> = Vec::new();
+    let mut data: BTreeMap<(String, String), SlotRatings> = BTreeMap::new();
+    let mut seen: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    for rec in reader.records() {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                problems.push(problem(line, format!("cannot read this row: {e}")));
+                continue;
+            }
+        };
+        let line = rec.position().map_or(0, |p| p.line());
+        if rec.len() != 4 {
+            problems.push(problem(line, format!("expected 4 fields, found {}", rec.len())));
+            continue;
+        }
+        let field = |i: usize| rec.get(i).unwrap_or("").trim().to_string();
+        let (r, c, d, s) = (field(0), field(1), field(2), field(3));
+        if r.is_empty() || c.is_empty() || d.is_empty() {
+            problems.push(problem(line, "recording, coder and domain must not be empty".into()));
+            continue;
+        }
+        let value = if s.is_empty() || s.eq_ignore_ascii_case("na") {
+            None
+        } else {
+            match s.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= scale.0 as f64 && v <= scale.1 as f64 => Some(v),
+                Ok(_) => {
+                    problems.push(problem(
+                        line,
+                        format!(
+                            "score `{s}` is outside the scale {}..{} (use --scale MIN..MAX)",
+                            scale.0, scale.1
+                        ),
+                    ));
+                    continue;
+                }
+                Err(_) => {
+                    problems
+                        .push(problem(line, format!("score `{s}` is not a number, empty or NA")));
+                    continue;
+                }
+            }
+        };
+        if let Some(first) = seen.insert((r.clone(), c.clone(), d.clone()), line) {
+            problems.push(problem(
+                line,
+                format!(
+                    "recording `{r}`, coder `{c}`, domain `{d}` was already rated on line {first}"
+                ),
+            ));
+            continue;
+        }
+        if !domains.contains(&d) {
+            domains.push(d.clone());
+        }
+        if !recordings.contains(&r) {
+            recordings.push(r.clone());
+        }
+        data.entry((d, r)).or_default().push((c, value));
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    if domains.is_empty() {
+        return Err(vec![problem(1, "no ratings after the header".into())]);
+    }
+    let integer_scale = (scale.0, scale.1);
+    let measures = domains
+        .iter()
+        .map(|d| MeasureRatings {
+            key: d.clone(),
+            label: d.clone(),
+            kind: MeasureKind::Domain,
+            categories: Some(integer_scale),
+            tolerance,
+            recordings: recordings
+                .iter()
+                .filter_map(|r| {
+                    data.get(&(d.clone(), r.clone())).map(|ratings| RecordingRatings {
+                        recording: r.clone(),
+                        ratings: ratings.clone(),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    let double_coded = recordings
+        .iter()
+        .filter(|r| {
+            let coders: BTreeSet<&str> = data
+                .iter()
+                .filter(|((_, rr), _)| rr == *r)
+                .flat_map(|(_, v)| v.iter().map(|(c, _)| c.as_str()))
+                .collect();
+            coders.len() >= 2
+        })
+        .count();
+    Ok(Ratings {
+        source: origin.to_string(),
+        tolerance,
+        scale,
+        double_coded,
+        measures,
+        bins: None,
+        notes: vec!["Ratings from a CSV: no composites or behaviour-change measures.".into()],
+    })
+}

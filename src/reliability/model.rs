@@ -1,0 +1,128 @@
+//! The reliability report: every number a renderer shows, already computed. Undefined statistics
+//! are [`Stat`] errors that carry their reason.
+use crate::stats::Stat;
+use crate::stats::bands::Band;
+use crate::stats::icc::Icc;
+
+/// What a measure is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasureKind {
+    /// One codebook domain (a category score on the scale).
+    Domain,
+    /// The mean of several domains.
+    Composite,
+    /// The share of the session in behaviour-change talk, in percent.
+    BcShare,
+}
+
+impl MeasureKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MeasureKind::Domain => "domain",
+            MeasureKind::Composite => "composite",
+            MeasureKind::BcShare => "bc_share",
+        }
+    }
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    /// Where the ratings came from ("study Example study", "ratings.csv").
+    pub source: String,
+    /// The agreement criterion in scale points.
+    pub tolerance: f64,
+    pub scale: (i64, i64),
+    /// Recordings meant to be double-coded (study) or rated more than once (CSV).
+    pub double_coded: usize,
+    /// Of those, recordings with at least two submitted codings: the ones analysed.
+    pub complete: usize,
+    pub average_measures: bool,
+    pub measures: Vec<MeasureReport>,
+    pub pairs: Vec<PairReport>,
+    pub coders: Vec<CoderReport>,
+    pub bins: Option<BinsReport>,
+    /// Things the reader should know (e.g. the behaviour-change tolerance).
+    pub notes: Vec<String>,
+}
+
+/// One ICC form's result.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IccResult {
+    /// "ICC(1,1)", "ICC(2,k)", …
+    pub form: &'static str,
+    pub stat: Stat<Icc>,
+}
+
+impl IccResult {
+    pub fn band(&self) -> Option<Band> {
+        self.stat.as_ref().ok().map(|i| Band::of(i.value))
+    }
+}
+
+/// The statistics of one measure (a domain, a composite, the behaviour-change share).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeasureReport {
+    pub key: String,
+    pub label: String,
+    pub kind: MeasureKind,
+    /// Within-tolerance criterion for this measure (scale points; percentage points for the share).
+    pub tolerance: f64,
+    /// Recordings with every rating present.
+    pub n: usize,
+    pub exact: Stat,
+    pub within: Stat,
+    /// Recordings whose ratings differ by more than the tolerance.
+    pub outside: Vec<String>,
+    /// Recordings and ratings per recording the ICCs were computed from.
+    pub icc_n: usize,
+    pub icc_k: usize,
+    /// ICC(1,1), ICC(2,1), ICC(3,1), then (on request) ICC(1,k), ICC(2,k), ICC(3,k).
+    pub iccs: Vec<IccResult>,
+    /// Quadratic-weighted Cohen's kappa, primary vs secondary slot, over the full scale.
+    pub kappa: Stat,
+    pub alpha_ordinal: Stat,
+    pub alpha_interval: Stat,
+}
+
+impl MeasureReport {
+    pub fn icc(&self, form: &str) -> Option<&IccResult> {
+        self.iccs.iter().find(|i| i.form == form)
+    }
+}
+
+/// Agreement of one pair of coders over every domain score they both gave.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairReport {
+    pub a: String,
+    pub b: String,
+    /// Recordings they both coded.
+    pub recordings: usize,
+    /// Domain comparisons (recording × domain with both scores).
+    pub n: usize,
+    pub within: Stat,
+    /// Mean of (a − b).
+    pub mean_diff: Stat,
+}
+
+/// One coder against whoever else coded the same recordings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoderReport {
+    pub coder: String,
+    pub recordings: usize,
+    pub n: usize,
+    pub within: Stat,
+    /// Mean of (this coder − the other coder): positive = scores higher.
+    pub mean_diff: Stat,
+}
+
+/// Time-unit agreement on behaviour-change segments: 1-second bins pooled over recordings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BinsReport {
+    pub recordings: usize,
+    pub bins: usize,
+    /// % of bins where both coders agree (both in or both out of a segment).
+    pub agreement: Stat,
+    /// Cohen's kappa over the bins (two categories).
+    pub kappa: Stat,
+}

@@ -1,0 +1,116 @@
+//! Weighted Cohen's kappa for two raters over the FULL category scale min..=max (categories count
+//! even when nobody used them, which matters for the weights' denominator).
+use super::{Stat, Undefined};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Weights {
+    /// Disagreement weight |i − j| / (K − 1).
+    Linear,
+    /// Disagreement weight ((i − j) / (K − 1))².
+    Quadratic,
+}
+
+/// Weighted kappa of `pairs` (rater 1, rater 2) on the integer scale `min..=max`.
+pub fn weighted_kappa(pairs: &[(i64, i64)], min: i64, max: i64, weights: Weights) -> Stat {
+    if max <= min {
+        return Err(Undefined::new(format!("the scale {min}..{max} has fewer than 2 categories")));
+    }
+    if pairs.is_empty() {
+        return Err(Undefined::new("no recording has both scores"));
+    }
+    let span = max - min;
+    let k = usize::try_from(span + 1)
+        .ok()
+        .filter(|&k| k <= 10_000)
+        .ok_or_else(|| Undefined::new(format!("the scale {min}..{max} is too wide for kappa")))?;
+    let mut observed = vec![0.0f64; k * k];
+    let mut row = vec![0.0f64; k];
+    let mut col = vec![0.0f64; k];
+    for &(a, b) in pairs {
+        let idx = |x: i64| {
+            if (min..=max).contains(&x) { usize::try_from(x - min).ok() } else { None }
+        };
+        let (Some(i), Some(j)) = (idx(a), idx(b)) else {
+            let bad = if (min..=max).contains(&a) { b } else { a };
+            return Err(Undefined::new(format!("score {bad} is outside the scale {min}..{max}")));
+        };
+        observed[i * k + j] += 1.0;
+        row[i] += 1.0;
+        col[j] += 1.0;
+    }
+    let n = pairs.len() as f64;
+    let span = span as f64;
+    let mut obs_dis = 0.0;
+    let mut exp_dis = 0.0;
+    for i in 0..k {
+        for j in 0..k {
+            let d = (i as f64 - j as f64).abs() / span;
+            let w = match weights {
+                Weights::Linear => d,
+                Weights::Quadratic => d * d,
+            };
+            obs_dis += w * observed[i * k + j] / n;
+            exp_dis += w * row[i] * col[j] / (n * n);
+        }
+    }
+    if exp_dis <= 0.0 {
+        return Err(Undefined::new(
+            "no variance: both coders gave one and the same score throughout",
+        ));
+    }
+    Ok(1.0 - obs_dis / exp_dis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perfect_agreement_is_one() {
+        let p = [(1, 1), (2, 2), (5, 5)];
+        assert!((weighted_kappa(&p, 1, 5, Weights::Quadratic).unwrap() - 1.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn known_value_quadratic_and_linear() {
+        // Hand computation: K = 3 (1..3), pairs (1,1) (2,3) (3,3) (1,2).
+        // Observed quadratic disagreement: (0 + .25 + 0 + .25)/4 = .125.
+        // Marginals rater1: 1:2, 2:1, 3:1; rater2: 1:1, 2:1, 3:2.
+        // Expected: Σ w r_i c_j / 16 = [.25(2·1 + 1·1 + 1·2 ... )] computed below.
+        let p = [(1, 1), (2, 3), (3, 3), (1, 2)];
+        let r = [2.0, 1.0, 1.0];
+        let c = [1.0, 1.0, 2.0];
+        let mut e = 0.0;
+        for (i, ri) in r.iter().enumerate() {
+            for (j, cj) in c.iter().enumerate() {
+                let d: f64 = (i as f64 - j as f64) / 2.0;
+                e += d * d * ri * cj / 16.0;
+            }
+        }
+        let want = 1.0 - 0.125 / e;
+        assert!((weighted_kappa(&p, 1, 3, Weights::Quadratic).unwrap() - want).abs() < 1e-12);
+        let lin = weighted_kappa(&p, 1, 3, Weights::Linear).unwrap();
+        assert!(lin.is_finite() && lin < 1.0);
+    }
+
+    #[test]
+    fn unused_categories_keep_their_distance() {
+        // Scores 1, 2 and 4 on 1..5: 4 is two steps from 2 even though nobody used 3. Recoding
+        // the used levels to ranks (as tools that only see observed levels do) gives another value.
+        let p = [(1, 2), (2, 4), (4, 4), (1, 1), (2, 1), (4, 2)];
+        let full = weighted_kappa(&p, 1, 5, Weights::Quadratic).unwrap();
+        let rank = |x: i64| if x == 4 { 3 } else { x };
+        let ranked: Vec<_> = p.iter().map(|&(a, b)| (rank(a), rank(b))).collect();
+        let observed_levels = weighted_kappa(&ranked, 1, 3, Weights::Quadratic).unwrap();
+        assert!((full - observed_levels).abs() > 1e-3);
+    }
+
+    #[test]
+    fn undefined_cases() {
+        assert!(weighted_kappa(&[], 1, 5, Weights::Quadratic).is_err());
+        assert!(weighted_kappa(&[(3, 3), (3, 3)], 1, 5, Weights::Quadratic).is_err());
+        let e = weighted_kappa(&[(3, 7)], 1, 5, Weights::Quadratic).unwrap_err();
+        assert!(e.reason.contains('7'));
+        assert!(weighted_kappa(&[(1, 1)], 1, 1, Weights::Quadratic).is_err());
+    }
+}
