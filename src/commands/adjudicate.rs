@@ -1,8 +1,265 @@
-//! `tapecoder adjudicate`.
+//! `tapecoder adjudicate [--no-audio]`: the supervisor's adjudication TUI (SPEC §7). This is the
+//! runner around the pure `tui::adjudication::app::update`: it checks the role, reads what needs
+//! adjudicating, opens the audio output before the terminal is taken, owns the player and the
+//! overview thread, and carries out the effects (the only file it ever writes is
+//! `supervisor/adjudications/<recording>.toml`, with its journal line, through
+//! [`Study::save_adjudication`]). Codings are only read.
+use std::collections::VecDeque;
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
 
-use crate::cli::GlobalArgs;
+use anyhow::{Context as _, bail};
 
-pub fn run(_g: &GlobalArgs, _a: &crate::cli::AdjudicateArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`tapecoder adjudicate` is not built yet")
+use crate::audio::output::Output;
+use crate::audio::{Playback, Snapshot};
+use crate::cli::{AdjudicateArgs, GlobalArgs};
+use crate::study::adjudication::{self, Case};
+use crate::study::journal::now_rfc3339;
+use crate::study::model::{Adjudication, Role};
+use crate::study::{Study, StudyError};
+use crate::tui::adjudication::app::{AdjApp, Effect, Msg, update};
+use crate::tui::adjudication::view;
+use crate::tui::keys::{self, Keymap};
+use crate::tui::terminal;
+
+use super::context;
+
+/// How long the loop waits for a message before it polls the player.
+const FRAME: Duration = Duration::from_millis(40);
+/// Number of waveform buckets for the whole recording.
+const OVERVIEW_BUCKETS: usize = 2_000;
+
+pub fn run(g: &GlobalArgs, a: &AdjudicateArgs) -> anyhow::Result<ExitCode> {
+    let ctx = context::resolve(g)?;
+    let me = ctx.me()?.clone();
+    if me.role != Role::Supervisor {
+        bail!(
+            "`tapecoder adjudicate` is for supervisors: {} is registered with role \"coder\" in {}. \
+             Coders never see each other's scores; ask a supervisor, or run it with --as SUPERVISOR_ID",
+            me.id,
+            ctx.study.layout().coders_file().display()
+        );
+    }
+    let study = ctx.study;
+    let cases = load_cases(&study)?;
+    let keymap = match keys::default_path() {
+        Some(p) => Keymap::load(&p)?,
+        None => Keymap::default(),
+    };
+    // The device opens before the terminal is taken, so nothing the audio stack prints lands
+    // on the TUI.
+    let output = Output::open(a.no_audio);
+    let app = AdjApp::new(
+        Arc::new(study.codebook().clone()),
+        keymap,
+        &me.id,
+        &study.config().name,
+        study.config().reliability.tolerance,
+        cases,
+    );
+    Runner { study: Arc::new(study), output, session: None, last_snap: None }.run(app)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The recordings to adjudicate: double-coded, both codings submitted, outside the study's
+/// tolerance on some domain; each with the adjudication saved earlier, if any.
+pub fn load_cases(study: &Study) -> Result<Vec<Case>, StudyError> {
+    let assignments = study.assignments()?;
+    let codings = study.all_codings()?;
+    let adjudications = study.adjudications()?;
+    Ok(adjudication::cases(
+        study.codebook(),
+        study.recordings(),
+        &assignments,
+        &codings,
+        &adjudications,
+        study.config().reliability.tolerance,
+    ))
+}
+
+/// Stamps `adj` with the time and saves it (journal line with its sha256, then the file,
+/// atomically). Returns what was written.
+pub fn save(study: &Study, adj: &Adjudication) -> Result<Adjudication, StudyError> {
+    let mut adj = adj.clone();
+    adj.decided_at = now_rfc3339();
+    study.save_adjudication(&adj)?;
+    Ok(adj)
+}
+
+/// Streams waveform peaks of `path` in chunks until done or cancelled.
+fn spawn_overview(path: PathBuf, duration_s: f64, cancel: Arc<AtomicBool>, out: Sender<Msg>) {
+    let _ = std::thread::Builder::new().name("adj-overview".into()).spawn(move || {
+        let Ok(mut dec) = crate::audio::decode::AudioDecoder::open(&path, 1) else { return };
+        let rate = f64::from(dec.info().sample_rate.max(1));
+        let total_frames = (duration_s * rate).max(1.0);
+        let n = OVERVIEW_BUCKETS;
+        let mut peaks = vec![0f32; n];
+        let mut sent = 0usize;
+        let mut buf = Vec::new();
+        let mut last_send = Instant::now();
+        loop {
+            if cancel.load(Ordering::Relaxed) {
+                return;
+            }
+            buf.clear();
+            let Ok(Some((start, frames))) = dec.read(&mut buf) else { break };
+            let ch = usize::from(dec.info().out_channels.max(1));
+            for f in 0..frames {
+                let b = (((start + f as u64) as f64 / total_frames) * n as f64) as usize;
+                let v = buf.get(f * ch).copied().unwrap_or(0.0).abs();
+                if let Some(p) = peaks.get_mut(b.min(n - 1))
+                    && v > *p
+                {
+                    *p = v;
+                }
+            }
+            let done = ((((start + frames as u64) as f64) / total_frames) * n as f64) as usize;
+            let done = done.min(n);
+            if done > sent && last_send.elapsed() > Duration::from_millis(100) {
+                let chunk = peaks.get(sent..done).map(<[f32]>::to_vec).unwrap_or_default();
+                if out.send(Msg::Overview { total: n, start: sent, peaks: chunk }).is_err() {
+                    return;
+                }
+                sent = done;
+                last_send = Instant::now();
+            }
+        }
+        let chunk = peaks.get(sent..).map(<[f32]>::to_vec).unwrap_or_default();
+        let _ = out.send(Msg::Overview { total: n, start: sent, peaks: chunk });
+    });
+}
+
+/// Reads terminal input on its own thread. Ends when the receiver is gone or input fails.
+fn spawn_input(tx: Sender<Msg>) -> std::io::Result<()> {
+    std::thread::Builder::new().name("adj-input".into()).spawn(move || {
+        loop {
+            let msg = match crossterm::event::read() {
+                Ok(crossterm::event::Event::Key(k)) => Msg::Key(k),
+                Ok(crossterm::event::Event::Mouse(m)) => Msg::Mouse(m),
+                Ok(crossterm::event::Event::Resize(w, h)) => Msg::Resize(w, h),
+                Ok(_) => continue,
+                Err(_) => return,
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    })?;
+    Ok(())
+}
+
+/// The recording open on the recording screen: its player and overview.
+struct Session {
+    player: Box<dyn Playback>,
+    cancel_overview: Arc<AtomicBool>,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.cancel_overview.store(true, Ordering::Relaxed);
+    }
+}
+
+struct Runner {
+    study: Arc<Study>,
+    output: Output,
+    session: Option<Session>,
+    last_snap: Option<Snapshot>,
+}
+
+impl Runner {
+    fn open(&mut self, id: &str, duration_s: f64, tx: &Sender<Msg>) -> Msg {
+        self.session = None;
+        let cancel = Arc::new(AtomicBool::new(false));
+        let player: Box<dyn Playback> = match self.study.require_recording(id) {
+            Ok(rec) => match self.study.checked_audio_path(rec) {
+                Ok(path) => {
+                    spawn_overview(path.clone(), duration_s, Arc::clone(&cancel), tx.clone());
+                    self.output.playback(&path, duration_s)
+                }
+                // Adjudication can go on from the scores without the audio.
+                Err(e) => Box::new(crate::audio::clock::SilentClock::new(
+                    duration_s,
+                    format!("no audio: {e}"),
+                )),
+            },
+            Err(e) => Box::new(crate::audio::clock::SilentClock::new(
+                duration_s,
+                format!("no audio: {e}"),
+            )),
+        };
+        let snapshot = player.snapshot();
+        self.last_snap = Some(snapshot.clone());
+        self.session = Some(Session { player, cancel_overview: cancel });
+        Msg::Opened { id: id.to_string(), snapshot }
+    }
+
+    fn run(mut self, mut app: AdjApp) -> anyhow::Result<()> {
+        let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;
+        let (tx, rx) = mpsc::channel::<Msg>();
+        spawn_input(tx.clone()).context("starting the input thread")?;
+        let started = Instant::now();
+        if let Ok(sz) = guard.terminal.size() {
+            update(&mut app, Msg::Resize(sz.width, sz.height));
+        }
+        let mut pending: VecDeque<Msg> = VecDeque::new();
+        while !app.quitting {
+            guard.terminal.draw(|f| view::draw(f, &app)).context("drawing the screen")?;
+            match rx.recv_timeout(FRAME) {
+                Ok(m) => pending.push_back(m),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+            pending.extend(rx.try_iter().take(256));
+            if let Some(s) = &self.session {
+                let snap = s.player.snapshot();
+                if self.last_snap.as_ref() != Some(&snap) {
+                    self.last_snap = Some(snap.clone());
+                    pending.push_back(Msg::Playback(snap));
+                }
+            }
+            pending.push_back(Msg::Tick(started.elapsed().as_millis() as u64));
+            while let Some(m) = pending.pop_front() {
+                for fx in update(&mut app, m) {
+                    if let Some(reply) = self.execute(fx, &tx) {
+                        pending.push_back(reply);
+                    }
+                }
+            }
+        }
+        self.session = None;
+        drop(guard);
+        Ok(())
+    }
+
+    fn execute(&mut self, fx: Effect, tx: &Sender<Msg>) -> Option<Msg> {
+        let player = self.session.as_mut().map(|s| &mut s.player);
+        match fx {
+            Effect::Open { id, duration_s } => return Some(self.open(&id, duration_s, tx)),
+            Effect::Close => {
+                self.session = None;
+                self.last_snap = None;
+            }
+            Effect::Play => player.into_iter().for_each(|p| p.play()),
+            Effect::Pause => player.into_iter().for_each(|p| p.pause()),
+            Effect::Seek(t) => player.into_iter().for_each(|p| p.seek(t)),
+            Effect::Speed(s) => player.into_iter().for_each(|p| p.set_speed(s)),
+            // One small file: written here, between frames, so the answer comes back in order.
+            Effect::Save(adj) => {
+                return Some(Msg::Saved(
+                    save(&self.study, &adj).map(Box::new).map_err(|e| e.to_string()),
+                ));
+            }
+            Effect::RefreshList => match load_cases(&self.study) {
+                Ok(cases) => return Some(Msg::List(cases)),
+                Err(e) => return Some(Msg::Problem(format!("cannot re-read the study: {e}"))),
+            },
+            Effect::Quit => {}
+        }
+        None
+    }
 }
