@@ -383,6 +383,15 @@ fn timeline(f: &mut Frame, r: &RecordingState, l: &RecordingLayout) {
     // Lane rows sit below the waveform: height - 2 lanes - 1 axis.
     let wave_h = l.wave.height.saturating_sub(3).max(1);
     let buf = f.buffer_mut();
+    // The playhead on the axis row, so it shows where the waveform is full.
+    if let Some(x) = column_of(l.wave, dur, r.snap.position_s) {
+        let y = l.wave.bottom().saturating_sub(1);
+        if y > l.wave.y {
+            buf[(x, y)]
+                .set_char('▲')
+                .set_style(Style::new().fg(Color::White).add_modifier(Modifier::BOLD));
+        }
+    }
     for (k, c) in [&r.case.primary, &r.case.secondary].into_iter().enumerate() {
         let y = l.wave.y + wave_h + k as u16;
         if y >= l.wave.bottom() {
@@ -405,18 +414,21 @@ fn timeline(f: &mut Frame, r: &RecordingState, l: &RecordingLayout) {
     }
 }
 
+/// The column of `area` (showing `0..dur`) where time `t` falls, if it does.
+fn column_of(area: Rect, dur: f64, t: f64) -> Option<u16> {
+    if area.width == 0 || !(dur > 0.0) || !(t.is_finite() && (0.0..=dur).contains(&t)) {
+        return None;
+    }
+    let col = ((t / dur) * f64::from(area.width)).floor() as u16;
+    Some(area.x + col.min(area.width - 1))
+}
+
 /// A `◆` in the coder's lane at each of their notes.
 fn note_marks(buf: &mut Buffer, area: Rect, y: u16, dur: f64, c: &Coding) {
-    if area.width == 0 || !(dur > 0.0) {
-        return;
-    }
     for n in &c.notes {
-        if !(n.at_s.is_finite() && (0.0..=dur).contains(&n.at_s)) {
-            continue;
+        if let Some(x) = column_of(area, dur, n.at_s) {
+            buf[(x, y)].set_char('◆').set_fg(Color::Magenta);
         }
-        let col = ((n.at_s / dur) * f64::from(area.width)).floor() as u16;
-        let x = area.x + col.min(area.width - 1);
-        buf[(x, y)].set_char('◆').set_fg(Color::Magenta);
     }
 }
 
@@ -430,7 +442,7 @@ fn scores(f: &mut Frame, app: &AdjApp, r: &RecordingState, l: &RecordingLayout) 
     f.render_widget(pane_block(title, focused), l.scores);
     let inner = l.scores.inner(Margin::new(1, 1));
     let book = &app.codebook;
-    let label_w = usize::from(inner.width).saturating_sub(26).max(8);
+    let label_w = usize::from(inner.width).saturating_sub(28).max(8);
     let head = format!(" {:<label_w$}   A   B   Δ   final", "domain");
     f.render_widget(
         Line::styled(head, Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)),
@@ -471,8 +483,7 @@ fn scores(f: &mut Frame, app: &AdjApp, r: &RecordingState, l: &RecordingLayout) 
                 let draft = r.drafts.get(&d.key);
                 let fin = match draft {
                     Some(dr) if dr.score.is_some() => {
-                        let mark =
-                            if dr.reason.trim().is_empty() { "✗ no reason" } else { "✎" };
+                        let mark = if dr.reason.trim().is_empty() { "✗ reason" } else { "✎" };
                         Span::styled(
                             format!("  → {} {mark}", score_text(dr.score)),
                             Style::new()
@@ -672,7 +683,7 @@ fn leave_view(f: &mut Frame, app: &AdjApp, quit: bool) {
 const HELP: &[(Action, &str)] = &[
     (Action::Up, "select up"),
     (Action::Down, "select down"),
-    (Action::Activate, "list: open · scores: reason · segments/notes: jump there"),
+    (Action::Activate, "open · write the reason · jump there"),
     (Action::FocusNext, "next pane (scores → A → B)"),
     (Action::FocusPrev, "previous pane"),
     (Action::Score(1), "final score 1 (on a disagreement)"),
