@@ -339,3 +339,53 @@ fn help_opens_and_closes() {
     assert!(a.overlay.is_none());
     assert_eq!(a.screen, Screen::Recording);
 }
+
+#[test]
+fn a_decision_on_a_domain_now_within_tolerance_blocks_saving_until_cleared() {
+    use tapecoder::study::model::Decision;
+    let mut case = main_case();
+    case.existing = Some(Adjudication {
+        schema: 1,
+        recording: "R002".into(),
+        supervisor: "sup".into(),
+        decided_at: "2026-01-02T00:00:00Z".into(),
+        decisions: vec![Decision {
+            domain: "collaboration".into(),
+            final_score: 3,
+            reason: "made when the tolerance was 0".into(),
+            coder_scores: Default::default(),
+        }],
+    });
+    let mut a = app_with(vec![case]);
+    send(&mut a, [key(KeyCode::Enter)]);
+    update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0) });
+    send(&mut a, [ch('3')]);
+    typed(&mut a, "r");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert!(send(&mut a, [ch('S')]).is_empty());
+    assert_eq!(a.selected_domain(), Some("collaboration"));
+    assert!(a.current_notice().unwrap().contains("agree within tolerance"));
+    send(&mut a, [ch('0')]);
+    assert!(!a.recording.as_ref().unwrap().drafts.contains_key("collaboration"));
+    assert!(matches!(send(&mut a, [ch('S')]).as_slice(), [Effect::Save(_)]));
+}
+
+#[test]
+fn clicking_the_timeline_seeks() {
+    use ratatui::layout::Rect;
+    use tapecoder::tui::adjudication::view::recording_layout;
+    let mut a = recording_app(0.0);
+    let l = recording_layout(Rect::new(0, 0, 120, 40), DOMAINS.len());
+    let x = l.wave.x + l.wave.width / 2;
+    let fx = send(
+        &mut a,
+        [Msg::Mouse(crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column: x,
+            row: l.wave.y,
+            modifiers: crossterm::event::KeyModifiers::NONE,
+        })],
+    );
+    let [Effect::Seek(t)] = fx.as_slice() else { panic!("{fx:?}") };
+    assert!((t - 300.0).abs() < 600.0 / f64::from(l.wave.width), "{t}");
+}

@@ -81,7 +81,7 @@ fn scores(empathy: u8) -> Vec<(&'static str, u8)> {
 
 /// Supervisor `sup`, coders `ann` and `ben`. R001 and R002 double-coded (ann primary) and
 /// submitted: R001 differs by 3 on empathy, R002 agrees. R003 is single-coded.
-fn study() -> tempfile::TempDir {
+pub(crate) fn study() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("study");
     Study::create(&dir, "Adjudication test", "handbook.toml", HANDBOOK, 1).unwrap();

@@ -635,6 +635,19 @@ fn disputed_selection(app: &mut AdjApp) -> Option<(String, String)> {
 }
 
 fn set_score(app: &mut AdjApp, level: Option<u8>) {
+    // A decision can always be cleared, even on a domain no longer in disagreement (the
+    // tolerance in study.toml may have changed since it was made).
+    if level.is_none()
+        && let Some(r) = app.recording.as_mut()
+        && r.focus == Pane::Scores
+        && let Some(d) = app.codebook.domains.get(r.domain_sel)
+        && r.drafts.remove(&d.key).is_some()
+    {
+        r.dirty = true;
+        let label = d.label.clone();
+        app.notice(format!("{label}: decision cleared"));
+        return;
+    }
     let Some((key, label)) = disputed_selection(app) else { return };
     let (min, max) = (app.codebook.scale.min, app.codebook.scale.max);
     let Some(r) = app.recording.as_mut() else { return };
@@ -650,12 +663,7 @@ fn set_score(app: &mut AdjApp, level: Option<u8>) {
             }
         }
         Some(_) => {}
-        None => {
-            if r.drafts.remove(&key).is_some() {
-                r.dirty = true;
-                app.notice(format!("{label}: decision cleared"));
-            }
-        }
+        None => {}
     }
 }
 

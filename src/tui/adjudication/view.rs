@@ -416,7 +416,8 @@ fn timeline(f: &mut Frame, r: &RecordingState, l: &RecordingLayout) {
 
 /// The column of `area` (showing `0..dur`) where time `t` falls, if it does.
 fn column_of(area: Rect, dur: f64, t: f64) -> Option<u16> {
-    if area.width == 0 || !(dur > 0.0) || !(t.is_finite() && (0.0..=dur).contains(&t)) {
+    if area.width == 0 || dur.is_nan() || dur <= 0.0 || !(t.is_finite() && (0.0..=dur).contains(&t))
+    {
         return None;
     }
     let col = ((t / dur) * f64::from(area.width)).floor() as u16;
@@ -508,6 +509,12 @@ fn scores(f: &mut Frame, app: &AdjApp, r: &RecordingState, l: &RecordingLayout) 
                     dim,
                 ));
                 spans.push(Span::styled("  ✓ agree", Style::new().fg(Color::DarkGray)));
+                if let Some(s) = r.drafts.get(&d.key).and_then(|x| x.score) {
+                    spans.push(Span::styled(
+                        format!(" →{s}? 0 clears"),
+                        Style::new().fg(Color::Yellow),
+                    ));
+                }
             }
         }
         f.render_widget(Line::from(spans), area);
