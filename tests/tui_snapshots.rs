@@ -150,7 +150,7 @@ fn silent_notice_in_header() {
     s.playing = true;
     update(&mut a, Msg::Playback(s));
     let out = render(&a, 120, 40);
-    assert!(out.contains("silent playback: --no-audio"), "{out}");
+    assert!(out.contains("◌ --no-audio"), "{out}");
     assert!(out.contains("▶ playing"), "{out}");
 }
 

@@ -4,7 +4,7 @@
 //! the overview on its own thread, so nothing here waits on the disk or the decoder while keys
 //! arrive.
 use std::collections::VecDeque;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 
+use crate::audio::output::Output;
 use crate::audio::{Playback, Snapshot};
 use crate::cli::{CodeArgs, GlobalArgs};
 use crate::coding::{CodebookRef, Coding, Status};
@@ -29,15 +30,9 @@ use crate::tui::{event, screens, terminal};
 const FRAME: Duration = Duration::from_millis(40);
 
 pub fn run(g: &GlobalArgs, a: &CodeArgs) -> anyhow::Result<ExitCode> {
-    let dir = study_dir(g)?;
-    let study = Study::open(&dir)?;
-    let Some(coder) = g.as_coder.clone() else {
-        anyhow::bail!(
-            "who is coding? pass --as ID or set TAPECODER_CODER (coders are listed in {})",
-            study.layout().coders_file().display()
-        );
-    };
-    study.require_coder(&coder)?;
+    let ctx = crate::commands::context::resolve(g)?;
+    let coder = ctx.me()?.id.clone();
+    let study = ctx.study;
     let keymap = match keys::default_path() {
         Some(p) => Keymap::load(&p)?,
         None => Keymap::default(),
@@ -45,22 +40,10 @@ pub fn run(g: &GlobalArgs, a: &CodeArgs) -> anyhow::Result<ExitCode> {
     let rows = queue_rows(&study, &coder)?;
     let app =
         App::new(Arc::new(study.codebook().clone()), keymap, &coder, &study.config().name, rows);
-    Runner::new(Arc::new(study), coder, a.no_audio).run(app)?;
+    // The device is opened before the terminal is taken, so nothing it prints can garble it.
+    let output = Output::open(a.no_audio);
+    Runner::new(Arc::new(study), coder, output).run(app)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// `--study`, else `TAPECODER_STUDY` (both via clap), else the nearest folder upwards.
-fn study_dir(g: &GlobalArgs) -> anyhow::Result<PathBuf> {
-    if let Some(d) = &g.study {
-        return Ok(d.clone());
-    }
-    let cwd = std::env::current_dir().context("reading the current folder")?;
-    crate::study::locate::find_upwards(&cwd).ok_or_else(|| {
-        anyhow::anyhow!(
-            "no study here: no study.toml in {} or above; pass --study DIR or set TAPECODER_STUDY",
-            cwd.display()
-        )
-    })
 }
 
 /// The coder's queue as the screen shows it: only their own recordings and their own codings.
@@ -116,29 +99,33 @@ fn open_problem(e: &StudyError) -> String {
 
 /// Creates the coding of a recording opened for the first time: nothing scored, nothing tagged.
 pub fn new_coding(study: &Study, coder: &str, recording: &str, audio_sha256: &str) -> Coding {
-    let book = study.codebook();
-    let now = now_rfc3339();
-    Coding {
-        schema: crate::coding::SCHEMA,
-        recording: recording.to_string(),
-        coder: coder.to_string(),
-        codebook: CodebookRef {
-            id: book.id.clone(),
-            version: book.version.clone(),
-            sha256: book.sha256.clone(),
-        },
-        audio_sha256: audio_sha256.to_string(),
-        status: Status::InProgress,
-        created_at: now.clone(),
-        updated_at: now,
-        submitted_at: None,
-        resume_s: 0.0,
-        listened: vec![],
-        scores: Default::default(),
-        rationales: Default::default(),
-        segments: vec![],
-        notes: vec![],
+    Coding::new(recording, coder, CodebookRef::of(study.codebook()), audio_sha256, &now_rfc3339())
+}
+
+/// Everything opening a recording needs, checked: the audio is there and unchanged since import,
+/// and the coder's own coding (or a new one). Errors are user-facing and name no audio file.
+pub fn prepare_open(
+    study: &Study,
+    coder: &str,
+    id: &str,
+) -> Result<(Coding, PathBuf, f64), String> {
+    let Some(rec) = study.recording(id) else {
+        return Err("this recording is no longer in the study; ask your supervisor".into());
+    };
+    let path = study.checked_audio_path(rec).map_err(|e| open_problem(&e))?;
+    let coding = match study.load_coding(coder, id) {
+        Ok(Some(c)) => c,
+        Ok(None) => new_coding(study, coder, id, &rec.sha256),
+        Err(e) => return Err(format!("your coding file cannot be read: {e}")),
+    };
+    if coding.status != Status::Submitted && !coding.audio_sha256.eq_ignore_ascii_case(&rec.sha256)
+    {
+        return Err(
+            "your coding was made from different audio than the study now holds; ask your supervisor"
+                .into(),
+        );
     }
+    Ok((coding, path, rec.duration_s))
 }
 
 enum Job {
@@ -168,13 +155,24 @@ fn spawn_saver(study: Arc<Study>, rx: Receiver<Job>, out: Sender<Msg>) -> Option
                             }
                             Job::Submit(c) => {
                                 let mut c = (**c).clone();
-                                let now = now_rfc3339();
-                                c.status = Status::Submitted;
-                                c.submitted_at = Some(now.clone());
-                                c.updated_at = now;
-                                match study.submit_coding(&c) {
+                                let book = study.codebook();
+                                let duration =
+                                    study.recording(&c.recording).map_or(0.0, |r| r.duration_s);
+                                let submitted = c
+                                    .try_submit(book, duration, &now_rfc3339())
+                                    .map_err(|problems| {
+                                        problems
+                                            .iter()
+                                            .map(ToString::to_string)
+                                            .collect::<Vec<_>>()
+                                            .join("; ")
+                                    })
+                                    .and_then(|()| {
+                                        study.submit_coding(&c).map_err(|e| e.to_string())
+                                    });
+                                match submitted {
                                     Ok(()) => Msg::Submitted(Ok(Box::new(c))),
-                                    Err(e) => Msg::Submitted(Err(e.to_string())),
+                                    Err(e) => Msg::Submitted(Err(e)),
                                 }
                             }
                         };
@@ -251,61 +249,35 @@ impl Drop for Session {
 struct Runner {
     study: Arc<Study>,
     coder: String,
-    no_audio: bool,
+    output: Output,
     session: Option<Session>,
     last_snap: Option<Snapshot>,
 }
 
 impl Runner {
-    fn new(study: Arc<Study>, coder: String, no_audio: bool) -> Self {
-        Runner { study, coder, no_audio, session: None, last_snap: None }
-    }
-
-    fn open_player(&self, path: &Path, duration_s: f64) -> Box<dyn Playback> {
-        let _ = path;
-        let reason = if self.no_audio {
-            "--no-audio".to_string()
-        } else {
-            "no audio output in this build".to_string()
-        };
-        Box::new(crate::audio::clock::SilentClock::new(duration_s, reason))
+    fn new(study: Arc<Study>, coder: String, output: Output) -> Self {
+        Runner { study, coder, output, session: None, last_snap: None }
     }
 
     fn open(&mut self, id: &str, tx: &Sender<Msg>) -> Msg {
         let failed = |reason: String| Msg::OpenFailed { id: id.to_string(), reason };
-        let Some(rec) = self.study.recording(id).cloned() else {
-            return failed("this recording is no longer in the study; ask your supervisor".into());
-        };
         self.session = None;
         let lock = match self.study.lock_coding(&self.coder, id) {
             Ok(l) => l,
             Err(e) => return failed(e.to_string()),
         };
-        let path = match self.study.checked_audio_path(&rec) {
-            Ok(p) => p,
-            Err(e) => return failed(open_problem(&e)),
+        let (coding, path, duration_s) = match prepare_open(&self.study, &self.coder, id) {
+            Ok(v) => v,
+            Err(reason) => return failed(reason),
         };
-        let coding = match self.study.load_coding(&self.coder, id) {
-            Ok(Some(c)) => c,
-            Ok(None) => new_coding(&self.study, &self.coder, id, &rec.sha256),
-            Err(e) => return failed(format!("your coding file cannot be read: {e}")),
-        };
-        if coding.status != Status::Submitted
-            && !coding.audio_sha256.eq_ignore_ascii_case(&rec.sha256)
-        {
-            return failed(
-                "your coding was made from different audio than the study now holds; ask your supervisor"
-                    .into(),
-            );
-        }
-        let mut player = self.open_player(&path, rec.duration_s);
-        player.seek(coding.resume_s.clamp(0.0, rec.duration_s));
+        let mut player = self.output.playback(&path, duration_s);
+        player.seek(coding.resume_s.clamp(0.0, duration_s));
         let snapshot = player.snapshot();
         let cancel = Arc::new(AtomicBool::new(false));
-        spawn_overview(path, rec.duration_s, Arc::clone(&cancel), tx.clone());
+        spawn_overview(path, duration_s, Arc::clone(&cancel), tx.clone());
         self.last_snap = Some(snapshot.clone());
         self.session = Some(Session { _lock: lock, player, cancel_overview: cancel });
-        Msg::Opened(Box::new(Opened { coding, duration_s: rec.duration_s, snapshot }))
+        Msg::Opened(Box::new(Opened { coding, duration_s, snapshot }))
     }
 
     fn run(mut self, mut app: App) -> anyhow::Result<()> {

@@ -11,7 +11,7 @@ use ratatui::layout::Rect;
 
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
-use crate::coding::{Coding, Note, Status};
+use crate::coding::{Coding, Status};
 use crate::tui::keys::{Action, Keymap};
 use crate::tui::layout::{self, contains, row_at};
 use crate::tui::rules;
@@ -449,14 +449,20 @@ fn coding_action(app: &mut App, a: Action) -> Vec<Effect> {
                 app.notice("press b at the start of the behaviour-change talk first");
                 return vec![];
             };
-            match rules::add_segment(&mut c.coding, rules::BEHAVIOUR_CHANGE, begin, pos) {
-                Some(i) => {
+            let before = c.coding.segments.len();
+            match c.coding.add_segment(rules::BEHAVIOUR_CHANGE, begin, pos, c.duration_s) {
+                Ok(i) => {
                     c.pending_begin = None;
                     c.seg_sel = i;
                     c.touch(now);
-                    app.notice("behaviour-change segment added");
+                    let merged = c.coding.segments.len() <= before;
+                    app.notice(if merged {
+                        "behaviour-change segment added (joined with the one it overlaps)"
+                    } else {
+                        "behaviour-change segment added"
+                    });
                 }
-                None => app.notice("the segment is empty: move the playhead away from its start"),
+                Err(_) => app.notice("the segment is empty: move the playhead away from its start"),
             }
             vec![]
         }
@@ -485,6 +491,9 @@ fn coding_action(app: &mut App, a: Action) -> Vec<Effect> {
                 Pane::Timeline => return vec![],
             };
             *sel = step(*sel, len, down);
+            if c.focus == Pane::Scores {
+                c.rubric_scroll = 0;
+            }
             vec![]
         }
         Action::Activate => match c.focus {
@@ -587,13 +596,16 @@ fn score(app: &mut App, level: Option<u8>) -> Vec<Effect> {
                 app.notice(m);
                 return vec![];
             }
-            if !(book.scale.min..=book.scale.max).contains(&l) {
+            if let Err(e) = c.coding.set_score(&book, &d.key, l) {
+                app.notice(e.to_string());
                 return vec![];
             }
-            c.coding.scores.insert(d.key.clone(), l);
         }
         None => {
-            c.coding.scores.remove(&d.key);
+            if let Err(e) = c.coding.clear_score(&d.key) {
+                app.notice(e.to_string());
+                return vec![];
+            }
         }
     }
     c.touch(now);
@@ -623,24 +635,24 @@ fn prompt_done(app: &mut App, p: Prompt, text: String) -> Vec<Effect> {
             }
         },
         PromptKind::Note { at_s } => {
-            let text = text.trim().to_string();
-            if text.is_empty() {
+            if text.trim().is_empty() {
                 return vec![];
             }
-            let at = c.coding.notes.partition_point(|n| n.at_s <= at_s);
-            c.coding.notes.insert(at, Note { at_s, text, domains: vec![] });
-            c.note_sel = at;
-            c.touch(now);
+            match c.coding.add_note(at_s, text.trim(), vec![]) {
+                Ok(at) => {
+                    c.note_sel = at;
+                    c.touch(now);
+                }
+                Err(e) => app.notice(e.to_string()),
+            }
             vec![]
         }
         PromptKind::Rationale { domain, .. } => {
-            let text = text.trim().to_string();
-            if text.is_empty() {
-                c.coding.rationales.remove(&domain);
-            } else {
-                c.coding.rationales.insert(domain, text);
+            let book = Arc::clone(&app.codebook);
+            match c.coding.set_rationale(&book, &domain, text.trim()) {
+                Ok(()) => c.touch(now),
+                Err(e) => app.notice(e.to_string()),
             }
-            c.touch(now);
             vec![]
         }
     }
@@ -660,23 +672,21 @@ fn dialog_key(app: &mut App, d: Dialog, k: &KeyEvent) -> Vec<Effect> {
     let Some(c) = app.coding.as_mut() else { return vec![] };
     match d {
         Dialog::DeleteSegment(i) => {
-            if i < c.coding.segments.len() {
-                c.coding.segments.remove(i);
+            if c.coding.remove_segment(i).is_ok() {
                 c.seg_sel = c.seg_sel.min(c.coding.segments.len().saturating_sub(1));
                 c.touch(now);
             }
             vec![]
         }
         Dialog::DeleteNote(i) => {
-            if i < c.coding.notes.len() {
-                c.coding.notes.remove(i);
+            if c.coding.remove_note(i).is_ok() {
                 c.note_sel = c.note_sel.min(c.coding.notes.len().saturating_sub(1));
                 c.touch(now);
             }
             vec![]
         }
         Dialog::Submit(check) => {
-            if !check.problems.is_empty() {
+            if !check.can_submit() {
                 // Enter only dismisses a dialog that lists problems.
                 return vec![];
             }
@@ -754,6 +764,7 @@ fn coding_mouse(app: &mut App, kind: MouseEventKind, x: u16, y: u16) -> Vec<Effe
             {
                 c.focus = Pane::Scores;
                 c.score_sel = i;
+                c.rubric_scroll = 0;
             } else if contains(l.segments, x, y) {
                 c.focus = Pane::Segments;
             } else if contains(l.notes, x, y) {
@@ -761,6 +772,14 @@ fn coding_mouse(app: &mut App, kind: MouseEventKind, x: u16, y: u16) -> Vec<Effe
             } else if contains(l.scores, x, y) {
                 c.focus = Pane::Scores;
             }
+            vec![]
+        }
+        MouseEventKind::ScrollUp if contains(l.rubric, x, y) => {
+            c.rubric_scroll = c.rubric_scroll.saturating_sub(2);
+            vec![]
+        }
+        MouseEventKind::ScrollDown if contains(l.rubric, x, y) => {
+            c.rubric_scroll = c.rubric_scroll.saturating_add(2).min(500);
             vec![]
         }
         MouseEventKind::ScrollUp if in_timeline => {

@@ -47,8 +47,8 @@ pub fn coding(area: Rect) -> CodingLayout {
         Constraint::Length(zoom_h),
     ])
     .areas(inner);
-    let lists_w = (area.width * 3 / 10).max(24);
-    let scores_w = if area.width >= 120 { 40 } else { 30 };
+    let lists_w = (area.width / 4).max(24);
+    let scores_w = if area.width >= 120 { 38 } else { 30 };
     let [lists, scores, rubric] = Layout::horizontal([
         Constraint::Length(lists_w),
         Constraint::Length(scores_w),

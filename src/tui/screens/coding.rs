@@ -71,6 +71,8 @@ pub struct CodingState {
     pub score_sel: usize,
     /// Where `b` was pressed, until `e`.
     pub pending_begin: Option<f64>,
+    /// Lines the rubric is scrolled (mouse wheel); back to 0 when another domain is selected.
+    pub rubric_scroll: u16,
     /// Overview peaks (negative = not known yet).
     pub peaks: Vec<f32>,
     /// When the first unsaved edit happened (ms), if any.
@@ -94,6 +96,7 @@ impl CodingState {
             note_sel: 0,
             score_sel: 0,
             pending_begin: None,
+            rubric_scroll: 0,
             peaks: vec![],
             dirty_since: None,
             listen_dirty: false,
@@ -128,8 +131,10 @@ impl CodingState {
         if !self.read_only() && self.snap.playing && s.playing {
             let (a, b) = (self.snap.position_s, s.position_s);
             let max_step = 1.5 * f64::from(s.speed.max(1.0)) + 0.25;
-            if b > a && b - a <= max_step {
-                rules::record_listened(&mut self.coding, a, b.min(self.duration_s));
+            if b > a
+                && b - a <= max_step
+                && self.coding.record_listened(a, b.min(self.duration_s)).is_ok()
+            {
                 self.listen_dirty = true;
             }
         }
@@ -245,10 +250,7 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
     if let Some(e) = &s.error {
         spans.push(Span::styled(format!("  ⚠ {}", sanitize(e)), Style::new().fg(Color::Red)));
     } else if let Some(r) = &s.silent_reason {
-        spans.push(Span::styled(
-            format!("  🔇 silent playback: {}", sanitize(r)),
-            Style::new().fg(Color::Magenta),
-        ));
+        spans.push(Span::styled(format!("  ◌ {}", sanitize(r)), Style::new().fg(Color::Magenta)));
     }
     f.render_widget(Line::from(spans), area);
 }
@@ -399,6 +401,7 @@ fn rubric(f: &mut Frame, book: &Codebook, c: &CodingState, area: Rect) {
             chosen,
             notice,
             rationale: c.coding.rationales.get(&d.key).map(String::as_str),
+            scroll: c.rubric_scroll,
         },
         inner,
     );

@@ -7,8 +7,8 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
+use crate::coding::SubmitCheck;
 use crate::tui::format::hms_tenths;
-use crate::tui::rules::SubmitCheck;
 use crate::tui::widgets::prompt::PromptBox;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,10 +1,11 @@
 //! The selected domain's description and every level descriptor from the codebook, the chosen
-//! level highlighted, plus the coder's rationale; wraps to the pane.
+//! level highlighted, plus the coder's rationale. Wraps to the pane with hanging indents; when the
+//! text is taller than the pane it scrolls (by the wheel) and always keeps the chosen level in view.
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::Widget;
 
 use crate::tui::terminal::sanitize;
 
@@ -16,41 +17,152 @@ pub struct Rubric<'a> {
     /// Shown above the levels when the domain cannot be scored yet.
     pub notice: Option<&'a str>,
     pub rationale: Option<&'a str>,
+    /// Lines scrolled down by the coder.
+    pub scroll: u16,
+}
+
+/// Greedy word wrap to `width` columns (by characters); long words are cut.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    let mut cur_len = 0usize;
+    for word in text.split_whitespace() {
+        let mut word: Vec<char> = word.chars().collect();
+        while word.len() > width {
+            if cur_len > 0 {
+                lines.push(std::mem::take(&mut cur));
+                cur_len = 0;
+            }
+            lines.push(word.drain(..width).collect());
+        }
+        let wl = word.len();
+        if cur_len > 0 && cur_len + 1 + wl > width {
+            lines.push(std::mem::take(&mut cur));
+            cur_len = 0;
+        }
+        if cur_len > 0 {
+            cur.push(' ');
+            cur_len += 1;
+        }
+        cur.extend(word);
+        cur_len += wl;
+    }
+    if cur_len > 0 || lines.is_empty() {
+        lines.push(cur);
+    }
+    lines
 }
 
 impl Widget for Rubric<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let mut lines: Vec<Line> = vec![Line::styled(
-            sanitize(self.description).into_owned(),
-            Style::new().fg(Color::Gray),
-        )];
+        if area.width < 4 || area.height == 0 {
+            return;
+        }
+        let w = usize::from(area.width);
+        let mut lines: Vec<Line> = Vec::new();
+        for l in wrap(&sanitize(self.description), w) {
+            lines.push(Line::styled(l, Style::new().fg(Color::Gray)));
+        }
         if let Some(n) = self.notice {
-            lines.push(Line::styled(n.to_string(), Style::new().fg(Color::Yellow)));
+            for l in wrap(n, w) {
+                lines.push(Line::styled(l, Style::new().fg(Color::Yellow)));
+            }
+        }
+        let mut chosen_range = None;
+        for (level, text) in &self.levels {
+            lines.push(Line::raw(""));
+            let chosen = self.chosen == Some(*level);
+            let style =
+                if chosen { Style::new().fg(Color::Black).bg(Color::Green) } else { Style::new() };
+            let start = lines.len();
+            for (i, l) in wrap(&sanitize(text), w.saturating_sub(3)).into_iter().enumerate() {
+                let prefix = match (i, chosen) {
+                    (0, true) => format!("▶{level} "),
+                    (0, false) => format!(" {level} "),
+                    _ => "   ".to_string(),
+                };
+                let pad = w.saturating_sub(3 + l.chars().count());
+                lines.push(Line::from(vec![
+                    Span::styled(prefix, style.add_modifier(Modifier::BOLD)),
+                    Span::styled(l, style),
+                    Span::styled(" ".repeat(if chosen { pad } else { 0 }), style),
+                ]));
+            }
+            if chosen {
+                chosen_range = Some((start, lines.len()));
+            }
         }
         lines.push(Line::raw(""));
-        for (level, text) in self.levels {
-            let chosen = self.chosen == Some(level);
-            let style = if chosen {
-                Style::new().fg(Color::Black).bg(Color::Green).add_modifier(Modifier::BOLD)
-            } else {
-                Style::new()
-            };
-            let mark = if chosen { "▶" } else { " " };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{mark}{level} "), style.add_modifier(Modifier::BOLD)),
-                Span::styled(sanitize(text).into_owned(), style),
-            ]));
-        }
         match self.rationale {
-            Some(r) => lines.push(Line::from(vec![
-                Span::styled("Rationale: ", Style::new().fg(Color::Magenta)),
-                Span::raw(sanitize(r).into_owned()),
-            ])),
-            None => lines.push(Line::styled(
-                "No rationale yet (Enter in the scores pane to write one)",
-                Style::new().fg(Color::DarkGray),
-            )),
+            Some(r) => {
+                for (i, l) in
+                    wrap(&format!("Rationale: {}", sanitize(r)), w).into_iter().enumerate()
+                {
+                    let style = if i == 0 { Style::new().fg(Color::Magenta) } else { Style::new() };
+                    lines.push(Line::styled(l, style));
+                }
+            }
+            None => {
+                for l in wrap("No rationale yet (Enter in the scores pane to write one)", w) {
+                    lines.push(Line::styled(l, Style::new().fg(Color::DarkGray)));
+                }
+            }
         }
-        Paragraph::new(lines).wrap(Wrap { trim: true }).render(area, buf);
+        let h = usize::from(area.height);
+        let max_scroll = lines.len().saturating_sub(h);
+        let mut top = usize::from(self.scroll).min(max_scroll);
+        if let Some((a, b)) = chosen_range {
+            // Keep the chosen level in view.
+            if b > top + h {
+                top = b.saturating_sub(h).min(a);
+            }
+            if a < top {
+                top = a;
+            }
+        }
+        for (row, line) in lines.iter().skip(top).take(h).enumerate() {
+            line.render(Rect { y: area.y + row as u16, height: 1, ..area }, buf);
+        }
+        let more = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+        if top > 0 {
+            buf.set_string(area.right() - 1, area.y, "▲", more);
+        }
+        if top + h < lines.len() {
+            buf.set_string(area.right() - 1, area.bottom() - 1, "▼", more);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_words_and_cuts_long_ones() {
+        assert_eq!(wrap("a bb ccc dddd", 6), vec!["a bb", "ccc", "dddd"]);
+        assert_eq!(wrap("abcdefgh", 3), vec!["abc", "def", "gh"]);
+        assert_eq!(wrap("", 5), vec![""]);
+    }
+
+    #[test]
+    fn chosen_level_stays_in_view() {
+        let long = "word ".repeat(40);
+        let r = Rubric {
+            description: &long,
+            levels: (1..=5).map(|l| (l, long.as_str())).collect(),
+            chosen: Some(5),
+            notice: None,
+            rationale: None,
+            scroll: 0,
+        };
+        let mut buf = Buffer::empty(Rect::new(0, 0, 30, 10));
+        r.render(buf.area, &mut buf);
+        let text: String = (0..10)
+            .flat_map(|y| (0..30).map(move |x| (x, y)))
+            .map(|(x, y)| buf[(x, y)].symbol().to_string())
+            .collect();
+        assert!(text.contains("▶5"), "{text}");
+        assert!(text.contains('▲'));
     }
 }
