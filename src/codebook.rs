@@ -45,6 +45,9 @@ use crate::ids::{sanitize_for_terminal, validate_id};
 /// The codebook schema this version reads.
 pub const SCHEMA: u32 = 1;
 
+/// The largest codebook file read (a real one is a few tens of KiB).
+pub const MAX_CODEBOOK_BYTES: u64 = 4 << 20;
+
 /// The largest scale value accepted (keeps level lists small and scores in a `u8`).
 pub const MAX_SCALE_VALUE: u8 = 20;
 
@@ -103,6 +106,19 @@ impl Codebook {
 
     pub fn domain_keys(&self) -> impl Iterator<Item = &str> {
         self.domains.iter().map(|d| d.key.as_str())
+    }
+
+    /// The scale's levels, lowest first.
+    pub fn levels(&self) -> std::ops::RangeInclusive<u8> {
+        self.scale.min..=self.scale.max
+    }
+
+    pub fn segment_kind(&self, key: &str) -> Option<&SegmentKind> {
+        self.segment_kinds.iter().find(|k| k.key == key)
+    }
+
+    pub fn composite(&self, key: &str) -> Option<&Composite> {
+        self.composites.iter().find(|c| c.key == key)
     }
 
     /// The descriptor of `level` in `domain`, if both exist.
@@ -501,9 +517,23 @@ pub fn parse(text: &str, origin: &str) -> Result<Codebook, CodebookError> {
 
 /// Reads, parses and validates a codebook file and records the sha256 of its bytes.
 pub fn load(path: &Path) -> Result<Codebook, CodebookError> {
+    use std::io::Read;
     let origin = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|source| CodebookError::Read { path: origin.clone(), source })?;
+    let read_error = |source| CodebookError::Read { path: origin.clone(), source };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CODEBOOK_BYTES + 1).read_to_end(&mut bytes).map_err(read_error)?;
+    if bytes.len() as u64 > MAX_CODEBOOK_BYTES {
+        return Err(CodebookError::Invalid(vec![Problem {
+            origin,
+            line: 1,
+            column: 1,
+            message: format!(
+                "the file is larger than {} MiB; a codebook is a small text file, check the path",
+                MAX_CODEBOOK_BYTES >> 20
+            ),
+        }]));
+    }
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -544,7 +574,26 @@ fn required_text(
             problems.at(s.span().start, format!("`{name}` in {place} is empty; write it out"));
             String::new()
         }
-        Some(s) => s.get_ref().trim().to_string(),
+        Some(s) => {
+            check_printable(s, &format!("`{name}` in {place}"), problems);
+            s.get_ref().trim().to_string()
+        }
+    }
+}
+
+/// Codebook text is drawn on coders' terminals: control characters (other than line breaks and
+/// tabs) and escape sequences are refused.
+fn check_printable(text: &Sp<String>, what: &str, problems: &mut Problems) {
+    if let Some(c) =
+        text.get_ref().chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        problems.at(
+            text.span().start,
+            format!(
+                "{what} contains a control character (U+{:04X}); remove it, codebook text must be printable",
+                c as u32
+            ),
+        );
     }
 }
 
@@ -729,7 +778,10 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
                 );
                 String::new()
             }
-            Some(g) => g.get_ref().trim().to_string(),
+            Some(g) => {
+                check_printable(g, &format!("`group` in {place}"), problems);
+                g.get_ref().trim().to_string()
+            }
             None => String::new(),
         };
         let requires_segment = match &d.requires_segment {
@@ -890,6 +942,7 @@ fn validate_levels(
                         format!("{place}: the descriptor for level {n} is empty; describe what a {n} sounds like"),
                     );
                 }
+                check_printable(v, &format!("{place}: the descriptor for level {n}"), problems);
                 if by_level.insert(n, v.get_ref().trim().to_string()).is_some() {
                     problems.at(
                         k.span().start,
@@ -1014,6 +1067,13 @@ domains = ["a", "b"]
         assert_eq!(
             cb.domain("evocation").and_then(|d| d.requires_segment.as_deref()),
             Some("behaviour-change")
+        );
+        assert_eq!(cb.levels().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+        assert!(cb.segment_kind("behaviour-change").is_some_and(|k| !k.description.is_empty()));
+        assert!(cb.segment_kind("other").is_none());
+        assert_eq!(
+            cb.composite("good_authority").map(|c| c.label.as_str()),
+            Some("Good authority")
         );
         assert_eq!(cb.segment_kinds.len(), 1);
         assert_eq!(cb.segment_kinds[0].key, "behaviour-change");
@@ -1180,6 +1240,24 @@ domains = ["a", "b"]
     }
 
     #[test]
+    fn control_characters_in_text_are_refused() {
+        let text = SMALL
+            .replace("label = \"A\"", "label = \"A\\u001b[2J\"")
+            .replace("3 = \"high\"", "3 = \"hi\\u0007gh\"");
+        let p = problems(&text);
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert!(
+            p[0].message.contains("`label` in domain `a` contains a control character (U+001B)")
+        );
+        assert!(
+            p[1].message.contains("descriptor for level 3 contains a control character (U+0007)")
+        );
+        let multi_line =
+            SMALL.replace("description = \"about a\"", "description = \"\"\"\nabout\n\ta\"\"\"");
+        assert!(parse(&multi_line, "x").is_ok(), "line breaks and tabs are fine");
+    }
+
+    #[test]
     fn wrong_types_are_reported_with_position() {
         let p = problems(&SMALL.replace("version = \"0.1\"", "version = 0.1"));
         assert_eq!(p.len(), 1, "a wrong type is not also reported as missing: {p:?}");
@@ -1256,5 +1334,49 @@ domains = ["a", "b"]
             other => panic!("{other:?}"),
         }
         assert!(matches!(load(&dir.path().join("none.toml")), Err(CodebookError::Read { .. })));
+        assert!(matches!(load(dir.path()), Err(CodebookError::Read { .. })), "a folder");
+        let huge = vec![b'#'; (MAX_CODEBOOK_BYTES + 1) as usize];
+        std::fs::write(&path, huge).expect("write");
+        match load(&path) {
+            Err(CodebookError::Invalid(p)) => assert!(p[0].message.contains("larger than 4 MiB")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            /// Damaged codebooks never panic, and every problem points inside the file.
+            #[test]
+            fn damaged_codebooks_are_reported_not_panicked(
+                cut in 0usize..2000,
+                len in 0usize..40,
+                insert in "\\PC{0,8}",
+            ) {
+                let mut text = SMALL.to_string();
+                let at = (cut % (text.len() + 1)).min(text.len());
+                let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                let end = (at + len).min(text.len());
+                let end = (end..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+                text.replace_range(at..end, &insert);
+                let lines = text.lines().count().max(1) + 1;
+                match parse(&text, "x.toml") {
+                    Ok(cb) => prop_assert!(!cb.domains.is_empty()),
+                    Err(CodebookError::Invalid(problems)) => {
+                        prop_assert!(!problems.is_empty());
+                        for p in problems {
+                            prop_assert!(p.line >= 1 && p.line <= lines, "{:?}", p);
+                            prop_assert!(p.column >= 1);
+                            prop_assert!(!p.message.is_empty());
+                        }
+                    }
+                    Err(e) => prop_assert!(false, "unexpected {e}"),
+                }
+            }
+        }
     }
 }

@@ -19,8 +19,12 @@ use super::AudioError;
 
 /// After this many packets in a row fail to decode, the stream is treated as broken.
 const MAX_CONSECUTIVE_ERRORS: u32 = 64;
-/// Frames decoded and dropped before a seek target on lossy codecs (2–4 packets).
-const LOSSY_PREROLL_FRAMES: u64 = 4096;
+/// Frames decoded and dropped before a seek target on lossy codecs: half a second, at least
+/// 8192 (measured: symphonia's MP3 decoder needs about ten packets after a reset before its
+/// output matches a decode from the start; this costs well under a millisecond).
+pub(crate) fn lossy_preroll(sample_rate: u32) -> u64 {
+    u64::from(sample_rate / 2).max(8192)
+}
 /// A gap in packet timestamps longer than this is not filled with silence (it is damage).
 const MAX_GAP_S: u64 = 30;
 
@@ -228,7 +232,7 @@ impl AudioDecoder {
         let preroll = if self.info.codec.starts_with("pcm") || self.info.codec == "flac" {
             0
         } else {
-            LOSSY_PREROLL_FRAMES
+            lossy_preroll(self.info.sample_rate)
         };
         let ts = frame.saturating_sub(preroll);
         let seeked =

@@ -9,6 +9,7 @@ use serde::Serialize;
 pub mod clock;
 pub mod decode;
 pub mod output;
+pub mod overview;
 pub mod player;
 pub mod probe;
 pub mod stretch;

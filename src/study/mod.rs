@@ -287,15 +287,7 @@ impl Study {
     /// The recordings in `coder`'s queue, in order (empty when nothing is assigned yet).
     pub fn queue(&self, coder: &str) -> Result<Vec<&Recording>, StudyError> {
         let path = self.layout.queue_file(coder)?;
-        let Some(q) = files::read_toml_opt::<QueueFile>(&path)? else { return Ok(vec![]) };
-        check_schema(&path, q.schema)?;
-        if q.coder != coder {
-            return Err(StudyError::Invalid {
-                path,
-                message: format!("the queue names coder {:?}, not {coder:?}", q.coder),
-            });
-        }
-        q.recordings
+        self.queue_ids(coder)?
             .iter()
             .map(|id| {
                 self.recording(id).ok_or_else(|| StudyError::Invalid {
@@ -306,6 +298,20 @@ impl Study {
                 })
             })
             .collect()
+    }
+
+    /// The recording ids in `coder`'s queue file, as written (empty when there is none).
+    pub fn queue_ids(&self, coder: &str) -> Result<Vec<String>, StudyError> {
+        let path = self.layout.queue_file(coder)?;
+        let Some(q) = files::read_toml_opt::<QueueFile>(&path)? else { return Ok(vec![]) };
+        check_schema(&path, q.schema)?;
+        if q.coder != coder {
+            return Err(StudyError::Invalid {
+                path,
+                message: format!("the queue names coder {:?}, not {coder:?}", q.coder),
+            });
+        }
+        Ok(q.recordings)
     }
 
     /// `coder`'s coding of `recording`, if one was started.
@@ -593,18 +599,42 @@ fn check_unique<'a>(
 ) -> Result<(), StudyError> {
     let mut seen = BTreeSet::new();
     for id in ids {
-        check_id(what, id).map_err(|e| StudyError::Invalid {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        if let Err(e) = check_id(what, id) {
+            return Err(located(path, id, 1, e.to_string()));
+        }
         if !seen.insert(id) {
-            return Err(StudyError::Invalid {
-                path: path.to_path_buf(),
-                message: format!("{what} {id:?} is listed twice; remove one entry"),
-            });
+            return Err(located(
+                path,
+                id,
+                2,
+                format!("{what} {id:?} is listed twice; remove one entry"),
+            ));
         }
     }
     Ok(())
+}
+
+/// An error about the `nth` `id = "…"` holding `id` in the file, with its line and column when it
+/// can be found (the file is read again: this is the error path only).
+fn located(path: &Path, id: &str, nth: usize, message: String) -> StudyError {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let quoted = toml::Value::String(id.to_string()).to_string();
+    let offset = text
+        .match_indices(&quoted)
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            text.get(..i)
+                .and_then(|b| b.lines().last())
+                .is_some_and(|l| l.trim_start().starts_with("id"))
+        })
+        .nth(nth.saturating_sub(1));
+    match offset {
+        Some(o) => {
+            let (line, column) = files::line_col(&text, o);
+            StudyError::Parse { path: path.to_path_buf(), line, column, message }
+        }
+        None => StudyError::Invalid { path: path.to_path_buf(), message },
+    }
 }
 
 /// Reads a coding file with the coding module's own checks (line:col on every problem).

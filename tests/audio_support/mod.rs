@@ -100,3 +100,17 @@ pub fn ffprobe_seconds(path: &Path) -> Option<f64> {
         .ok()?;
     String::from_utf8_lossy(&out.stdout).trim().parse().ok()
 }
+
+/// Frames ffmpeg decodes from a file (mono s16), if ffmpeg is available.
+pub fn ffmpeg_decoded_frames(path: &Path) -> Option<u64> {
+    if !have("ffmpeg") {
+        return None;
+    }
+    let out = Command::new("ffmpeg")
+        .args(["-v", "error", "-i"])
+        .arg(path)
+        .args(["-f", "s16le", "-ac", "1", "-"])
+        .output()
+        .ok()?;
+    Some(out.stdout.len() as u64 / 2)
+}
