@@ -10,8 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use crate::codebook::Codebook;
-use crate::coding::{Coding, Status};
-use crate::reliability::input::{bc_kind, bc_percent, domain_value};
+use crate::coding::{Coding, ScoreState, Status};
+use crate::reliability::input::{bc_kind, bc_percent};
 use crate::study::model::{Adjudication, Assignment, FinalRule, RecordingMeta};
 
 /// A table of text cells with a header; `numeric` marks columns written as JSON numbers.
@@ -96,6 +96,7 @@ fn slot(assignments: &[Assignment], recording: &str, coder: &str) -> String {
     match a.coders.iter().position(|c| c == coder) {
         Some(0) => "primary".into(),
         Some(1) => "secondary".into(),
+        Some(2) => "tertiary".into(),
         Some(n) => format!("coder{}", n + 1),
         None => "unassigned".into(),
     }
@@ -110,16 +111,7 @@ fn status(s: Status) -> &'static str {
 
 /// A domain's cell: the level, `NA` when not applicable, empty when unscored.
 fn score_cell(cb: &Codebook, c: &Coding, domain: &str) -> String {
-    match domain_value(cb, c, domain) {
-        Some(v) => fmt_num(v),
-        None => {
-            let na = cb
-                .domain(domain)
-                .and_then(|d| d.requires_segment.as_deref())
-                .is_some_and(|k| !c.segments.iter().any(|s| s.kind == k));
-            if na { "NA".into() } else { String::new() }
-        }
-    }
+    c.score_state(cb, domain).export_value()
 }
 
 fn bc_cell(cb: &Codebook, c: &Coding, durations: &BTreeMap<String, f64>) -> String {
@@ -273,10 +265,10 @@ pub fn final_table(p: &FinalParts<'_>) -> Table {
             .collect();
         let primary =
             assigned.first().and_then(|c| submitted.iter().find(|x| x.coder == *c)).copied();
-        let value_of = |c: &Coding, d: &str| match domain_value(cb, c, d) {
-            Some(v) => Final::Value(v),
-            None if score_cell(cb, c, d) == "NA" => Final::NotApplicable,
-            None => Final::Missing,
+        let value_of = |c: &Coding, d: &str| match c.score_state(cb, d) {
+            ScoreState::Level(v) => Final::Value(f64::from(v)),
+            ScoreState::NotApplicable => Final::NotApplicable,
+            ScoreState::Unscored => Final::Missing,
         };
         let duration = p.durations.get(rec).copied().unwrap_or(f64::NAN);
         let (mut scores, bc, mut source): (BTreeMap<&str, Final>, Option<f64>, String) = match p
@@ -366,4 +358,63 @@ pub fn final_table(p: &FinalParts<'_>) -> Table {
         t.rows.push(row);
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coding::{CodebookRef, Segment};
+
+    #[test]
+    fn numbers_are_short() {
+        assert_eq!(fmt_num(3.0), "3");
+        assert_eq!(fmt_num(3.5), "3.5");
+        assert_eq!(fmt_num(7.0 / 3.0), "2.3333");
+        assert_eq!(fmt_num(-0.0), "0");
+    }
+
+    #[test]
+    fn audacity_labels_never_break_lines() {
+        let c = Coding {
+            schema: 1,
+            recording: "R1".into(),
+            coder: "x".into(),
+            codebook: CodebookRef {
+                id: String::new(),
+                version: String::new(),
+                sha256: String::new(),
+            },
+            audio_sha256: String::new(),
+            status: Status::Submitted,
+            created_at: String::new(),
+            updated_at: String::new(),
+            submitted_at: None,
+            resume_s: 0.0,
+            listened: vec![],
+            scores: BTreeMap::new(),
+            rationales: BTreeMap::new(),
+            segments: vec![
+                Segment { kind: "bc".into(), start_s: 5.0, end_s: 6.5, note: "a\tb\nc".into() },
+                Segment { kind: "bc".into(), start_s: 1.0, end_s: 2.0, note: String::new() },
+            ],
+            notes: vec![],
+        };
+        let files = audacity_labels(&[c]);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, "R1_x.txt");
+        assert_eq!(files[0].1, "1.000000\t2.000000\tbc\n5.000000\t6.500000\tbc: a b c\n");
+    }
+
+    #[test]
+    fn json_keeps_na_and_nulls_empty_cells() {
+        let mut t = Table::new(&["id", "score"], &["score"]);
+        t.rows.push(vec!["R1".into(), "3".into()]);
+        t.rows.push(vec!["R2".into(), "NA".into()]);
+        t.rows.push(vec!["R3".into(), String::new()]);
+        let v: Value = serde_json::from_str(&t.to_json().unwrap()).unwrap();
+        assert_eq!(v[0]["score"], 3.0);
+        assert_eq!(v[1]["score"], "NA");
+        assert!(v[2]["score"].is_null());
+        assert_eq!(t.to_csv().unwrap(), "id,score\nR1,3\nR2,NA\nR3,\n");
+    }
 }

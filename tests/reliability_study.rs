@@ -96,7 +96,7 @@ fn out_writes_html_atomically_and_self_contained() {
     // No temp files left beside it.
     let names: Vec<_> =
         std::fs::read_dir(f.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert!(names.iter().all(|n| !n.to_string_lossy().starts_with(".tmp")), "{names:?}");
+    assert!(names.iter().all(|n| !n.to_string_lossy().contains(".tmp")), "{names:?}");
 }
 
 #[test]
@@ -146,4 +146,20 @@ fn show_table() {
     let f = support::study(FinalRule::Adjudicated);
     let out = f.cmd("sup").args(["reliability", "--average-measures"]).output().unwrap();
     println!("{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn a_study_without_double_coding_reports_reasons_not_numbers() {
+    let f = support::study(FinalRule::Primary);
+    let asg = f.path().join("supervisor/assignments.toml");
+    std::fs::write(&asg, "schema = 1\n").unwrap();
+    let out = f.cmd("sup").arg("reliability").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Double-coded recordings: 0,"), "{text}");
+    assert!(text.contains("n/a (no recording has every rating)"), "{text}");
+    assert!(!text.to_lowercase().contains("nan"), "{text}");
+    let r = json_report(&f);
+    assert!(measure(&r, "empathy")["icc"][0]["value"].is_null());
+    assert!(measure(&r, "empathy")["icc"][0]["reason"].is_string());
 }

@@ -7,21 +7,24 @@ use anyhow::{Context, anyhow};
 
 use crate::cli::{ExportArgs, ExportFormat, ExportKind, GlobalArgs};
 use crate::coding::Coding;
-use crate::commands::reliability::{durations, open_study, write_output};
+use crate::commands::context;
+use crate::commands::reliability::{durations, write_output};
 use crate::export::{
     FinalParts, Table, audacity_labels, codings_table, final_table, segments_table,
 };
 use crate::study::model::Role;
 
 pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
-    let (study, who) = open_study(g)?;
-    let supervisor = study.coder(&who).is_some_and(|c| c.role == Role::Supervisor);
+    let ctx = context::resolve(g)?;
+    let me = ctx.me()?;
+    let (study, who) = (&ctx.study, me.id.clone());
+    let supervisor = me.role == Role::Supervisor;
     if a.format == ExportFormat::Audacity && a.kind != ExportKind::Segments {
         anyhow::bail!("--format audacity is for `export segments` only; use csv or json");
     }
     let codings: Vec<Coding> =
         if supervisor { study.all_codings()? } else { study.codings_of(&who)? };
-    let durations = durations(&study);
+    let durations = durations(study);
     let table: Table = match a.kind {
         ExportKind::Codings => {
             let assignments = if supervisor { Some(study.assignments()?) } else { None };
@@ -46,7 +49,7 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             segments_table(&codings)
         }
         ExportKind::Final => {
-            study.require_supervisor(&who, "export final scores")?;
+            ctx.supervisor("export final scores")?;
             let recordings: Vec<String> = study.recordings().iter().map(|r| r.id.clone()).collect();
             let assignments = study.assignments()?;
             let adjudications = study.adjudications()?;

@@ -7,10 +7,10 @@ use std::process::ExitCode;
 use anyhow::{Context, anyhow};
 
 use crate::cli::{GlobalArgs, ReliabilityArgs, ReportFormat};
+use crate::commands::context;
 use crate::reliability::input::{Ratings, StudyParts, from_csv, from_study, parse_scale};
 use crate::reliability::{build, render};
 use crate::study::Study;
-use crate::study::locate::find_upwards;
 use crate::study::model::{AssignmentsFile, SCHEMA};
 
 /// Ratings files larger than this are refused rather than read into memory.
@@ -65,10 +65,11 @@ fn csv_ratings(file: &Path, scale: &str) -> anyhow::Result<Ratings> {
 }
 
 fn study_ratings(g: &GlobalArgs) -> anyhow::Result<Ratings> {
-    let (study, who) = open_study(g)?;
-    study.require_supervisor(&who, "see the reliability report")?;
+    let ctx = context::resolve(g)?;
+    ctx.supervisor("see the reliability report")?;
+    let study = &ctx.study;
     let assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
-    let durations = durations(&study);
+    let durations = durations(study);
     let codings = study.all_codings()?;
     Ok(from_study(&StudyParts {
         name: &study.config().name,
@@ -85,28 +86,6 @@ pub(crate) fn durations(study: &Study) -> BTreeMap<String, f64> {
     study.recordings().iter().map(|r| (r.id.clone(), r.duration_s)).collect()
 }
 
-/// Opens the study named by `--study` (or `TAPECODER_STUDY`, or the nearest folder upwards holding
-/// study.toml) and returns it with the acting coder id from `--as` (or `TAPECODER_CODER`).
-pub(crate) fn open_study(g: &GlobalArgs) -> anyhow::Result<(Study, String)> {
-    let dir = match &g.study {
-        Some(d) => d.clone(),
-        None => {
-            let cwd = std::env::current_dir().context("cannot read the current folder")?;
-            find_upwards(&cwd).ok_or_else(|| {
-                anyhow!(
-                    "no study here: run inside a study folder (one holding study.toml) or pass --study DIR"
-                )
-            })?
-        }
-    };
-    let study = Study::open(&dir)?;
-    let who = g.as_coder.clone().ok_or_else(|| {
-        anyhow!("say who you are: --as ID or TAPECODER_CODER (a coder id from coders.toml)")
-    })?;
-    study.require_coder(&who)?;
-    Ok((study, who))
-}
-
 /// Writes `bytes` to `out` atomically (temp file in the same folder, fsync, rename, fsync the
 /// folder), or to standard output when `out` is `None`.
 pub(crate) fn write_output(out: Option<&Path>, bytes: &[u8]) -> anyhow::Result<()> {
@@ -118,22 +97,6 @@ pub(crate) fn write_output(out: Option<&Path>, bytes: &[u8]) -> anyhow::Result<(
             .and_then(|()| stdout.flush())
             .context("cannot write to standard output");
     };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).with_context(|| {
-        format!(
-            "cannot create a file in {}: check the folder exists and is writable",
-            dir.display()
-        )
-    })?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    tmp.persist(path).map_err(|e| anyhow!("cannot write {}: {}", path.display(), e.error))?;
-    if let Ok(d) = std::fs::File::open(&dir) {
-        let _ = d.sync_all();
-    }
+    crate::study::files::atomic_write(path, bytes)?;
     Ok(())
 }

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::stats::agreement::agree;
 use crate::stats::alpha::{Metric, alpha};
 use crate::stats::icc::{Model, Unit, icc, mean_squares};
-use crate::stats::kappa::{Weights, weighted_kappa};
+use crate::stats::kappa::{Weights, kappa_from_table, weighted_kappa};
 use crate::stats::{Stat, Undefined};
 
 use super::input::{MeasureRatings, Ratings, RecordingBins};
@@ -24,6 +24,15 @@ pub fn build(r: &Ratings, average_measures: bool) -> Report {
         .map(|rec| rec.recording.as_str())
         .collect();
     let (pairs, coders) = pairs_and_coders(r);
+    let mut notes = r.notes.clone();
+    for m in &measures {
+        if m.icc_dropped > 0 {
+            notes.push(format!(
+                "{}: the ICCs use the {} recordings with {} ratings each; {} recording(s) with another number of ratings are left out of them.",
+                m.label, m.icc_n, m.icc_k, m.icc_dropped
+            ));
+        }
+    }
     Report {
         source: r.source.clone(),
         tolerance: r.tolerance,
@@ -35,7 +44,7 @@ pub fn build(r: &Ratings, average_measures: bool) -> Report {
         pairs,
         coders,
         bins: r.bins.as_ref().map(|b| bins(b)),
-        notes: r.notes.clone(),
+        notes,
     }
 }
 
@@ -133,6 +142,7 @@ fn measure(m: &MeasureRatings, average: bool) -> MeasureReport {
         within: within.percent,
         outside,
         icc_n: slot_rows.len(),
+        icc_dropped: present.iter().filter(|p| p.len() >= 2 && p.len() != k).count(),
         icc_k: k,
         iccs,
         kappa,
@@ -212,24 +222,27 @@ fn pairs_and_coders(r: &Ratings) -> (Vec<PairReport>, Vec<CoderReport>) {
 }
 
 fn bins(b: &[RecordingBins]) -> BinsReport {
-    let mut pairs = Vec::new();
+    // 2 × 2 counts: (primary in segment, secondary in segment).
+    let mut table = [0.0f64; 4];
     for (_, x, y) in b {
-        pairs.extend(x.iter().zip(y).map(|(&p, &q)| (i64::from(p), i64::from(q))));
+        for (&p, &q) in x.iter().zip(y) {
+            table[usize::from(p) * 2 + usize::from(q)] += 1.0;
+        }
     }
-    let agreement = if pairs.is_empty() {
+    let total: f64 = table.iter().sum();
+    let agreement = if total == 0.0 {
         Err(Undefined::new("no double-coded recording with a known duration"))
     } else {
-        let same = pairs.iter().filter(|(a, b)| a == b).count();
-        Ok(100.0 * same as f64 / pairs.len() as f64)
+        Ok(100.0 * (table[0] + table[3]) / total)
     };
-    let kappa = weighted_kappa(&pairs, 0, 1, Weights::Linear).map_err(|e| {
-        if pairs.is_empty() {
-            e
-        } else {
+    let kappa = if total == 0.0 {
+        Err(Undefined::new("no double-coded recording with a known duration"))
+    } else {
+        kappa_from_table(&table, 2, Weights::Linear).map_err(|_| {
             Undefined::new(
                 "no variance: every second is in (or out of) behaviour-change talk for both coders",
             )
-        }
-    });
-    BinsReport { recordings: b.len(), bins: pairs.len(), agreement, kappa }
+        })
+    };
+    BinsReport { recordings: b.len(), bins: total as usize, agreement, kappa }
 }

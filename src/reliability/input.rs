@@ -15,7 +15,7 @@ use super::model::MeasureKind;
 pub const BC_TOLERANCE_PP: f64 = 5.0;
 
 /// The segment kind whose share and bins are reported when the codebook names none.
-pub const BC_KIND: &str = "behaviour-change";
+pub const BC_KIND: &str = crate::coding::BEHAVIOUR_CHANGE;
 
 /// Longest recording (in seconds) binned for time-unit agreement: a hostile duration must not
 /// allocate without bound.
@@ -72,24 +72,10 @@ pub struct StudyParts<'a> {
     pub tolerance: u8,
 }
 
-/// A domain's value in a coding: its level, or `None` when unscored or not applicable.
+/// A domain's value in a coding: its level, or `None` when unscored or not applicable (the
+/// coding's own rule, [`Coding::score_state`]).
 pub fn domain_value(codebook: &Codebook, coding: &Coding, domain: &str) -> Option<f64> {
-    if let Some(kind) = codebook.domain(domain).and_then(|d| d.requires_segment.as_deref())
-        && !coding.segments.iter().any(|s| s.kind == kind)
-    {
-        return None;
-    }
-    coding.scores.get(domain).map(|&v| f64::from(v))
-}
-
-/// The mean of `domains` when every one is scored.
-pub fn composite_value(codebook: &Codebook, coding: &Coding, domains: &[String]) -> Option<f64> {
-    if domains.is_empty() {
-        return None;
-    }
-    let values: Option<Vec<f64>> =
-        domains.iter().map(|d| domain_value(codebook, coding, d)).collect();
-    values.map(|v| v.iter().sum::<f64>() / v.len() as f64)
+    coding.score_state(codebook, domain).level().map(f64::from)
 }
 
 /// The segment kind reported as behaviour-change: the one a domain requires, else `behaviour-change`.
@@ -126,20 +112,22 @@ pub fn bc_percent(coding: &Coding, kind: &str, duration: f64) -> Option<f64> {
     if !(duration.is_finite() && duration > 0.0) {
         return None;
     }
-    let total: f64 = intervals(coding, kind, duration).iter().map(|(a, b)| b - a).sum();
-    Some(100.0 * total / duration)
+    Some(100.0 * coding.share_of(kind, duration))
 }
 
 /// Presence of `kind` in each 1-second bin (the bin's midpoint lies in a segment).
 fn bins(coding: &Coding, kind: &str, duration: f64) -> Vec<bool> {
     let count = duration.min(MAX_BINNED_S).ceil().max(0.0) as usize;
-    let iv = intervals(coding, kind, duration);
-    (0..count)
-        .map(|i| {
-            let mid = i as f64 + 0.5;
-            iv.iter().any(|&(a, b)| mid >= a && mid < b)
-        })
-        .collect()
+    let mut out = vec![false; count];
+    for (a, b) in intervals(coding, kind, duration) {
+        // Bins i with a <= i + 0.5 < b.
+        let first = (a - 0.5).ceil().max(0.0) as usize;
+        let end = ((b - 0.5).ceil().max(0.0) as usize).min(count);
+        if let Some(slice) = out.get_mut(first.min(end)..end) {
+            slice.fill(true);
+        }
+    }
+    out
 }
 
 /// Rounds to one decimal, the precision the share is reported in (so "exact" means equal there).
@@ -202,7 +190,7 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
             kind: MeasureKind::Composite,
             categories: None,
             tolerance,
-            recordings: per_recording(&|_, c| composite_value(cb, c, &comp.domains)),
+            recordings: per_recording(&|_, c| c.composite(cb, &comp.key)),
         });
     }
     let duration = |rec: &str| p.durations.get(rec).copied().unwrap_or(f64::NAN);
@@ -401,4 +389,165 @@ pub fn from_csv(
         bins: None,
         notes: vec!["Ratings from a CSV: no composites or behaviour-change measures.".into()],
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codebook::{Composite, Domain, Scale, SegmentKind};
+    use crate::coding::{CodebookRef, Segment};
+    use crate::study::model::Assignment;
+
+    fn codebook() -> Codebook {
+        let domain = |key: &str, req: Option<&str>| Domain {
+            key: key.into(),
+            label: key.to_uppercase(),
+            group: String::new(),
+            description: String::new(),
+            levels: vec![String::new(); 5],
+            requires_segment: req.map(String::from),
+        };
+        Codebook {
+            id: "cb".into(),
+            version: "1".into(),
+            title: "t".into(),
+            sha256: String::new(),
+            scale: Scale { min: 1, max: 5 },
+            tolerance: 1,
+            domains: vec![domain("a", None), domain("b", None), domain("evo", Some("bc"))],
+            segment_kinds: vec![SegmentKind {
+                key: "bc".into(),
+                label: "BC".into(),
+                description: String::new(),
+            }],
+            composites: vec![Composite {
+                key: "ab".into(),
+                label: "AB".into(),
+                domains: vec!["a".into(), "b".into()],
+            }],
+        }
+    }
+
+    fn coding(
+        rec: &str,
+        coder: &str,
+        scores: &[(&str, u8)],
+        segs: &[(f64, f64)],
+        st: Status,
+    ) -> Coding {
+        Coding {
+            schema: 1,
+            recording: rec.into(),
+            coder: coder.into(),
+            codebook: CodebookRef { id: "cb".into(), version: "1".into(), sha256: String::new() },
+            audio_sha256: String::new(),
+            status: st,
+            created_at: String::new(),
+            updated_at: String::new(),
+            submitted_at: None,
+            resume_s: 0.0,
+            listened: vec![],
+            scores: scores.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            rationales: BTreeMap::new(),
+            segments: segs
+                .iter()
+                .map(|&(a, b)| Segment {
+                    kind: "bc".into(),
+                    start_s: a,
+                    end_s: b,
+                    note: String::new(),
+                })
+                .collect(),
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn only_submitted_codings_of_assigned_coders_on_double_coded_recordings() {
+        let cb = codebook();
+        let asg = AssignmentsFile {
+            schema: 1,
+            recordings: vec![
+                Assignment {
+                    id: "R1".into(),
+                    coders: vec!["x".into(), "y".into()],
+                    double_coded: true,
+                },
+                Assignment {
+                    id: "R2".into(),
+                    coders: vec!["x".into(), "y".into()],
+                    double_coded: true,
+                },
+                Assignment { id: "R3".into(), coders: vec!["x".into()], double_coded: false },
+            ],
+        };
+        let sub = Status::Submitted;
+        let codings = vec![
+            coding("R1", "y", &[("a", 2), ("b", 3), ("evo", 4)], &[(0.0, 10.0)], sub),
+            coding("R1", "x", &[("a", 4), ("b", 3), ("evo", 4)], &[(5.0, 10.0), (8.0, 20.0)], sub),
+            coding("R1", "z", &[("a", 1)], &[], sub),
+            coding("R2", "x", &[("a", 1)], &[], sub),
+            coding("R2", "y", &[("a", 5)], &[], Status::InProgress),
+            coding("R3", "x", &[("a", 1)], &[], sub),
+        ];
+        let durations: BTreeMap<String, f64> =
+            [("R1".to_string(), 100.0), ("R2".to_string(), 50.0)].into_iter().collect();
+        let r = from_study(&StudyParts {
+            name: "s",
+            codebook: &cb,
+            assignments: &asg,
+            durations: &durations,
+            codings: &codings,
+            tolerance: 1,
+        });
+        assert_eq!(r.double_coded, 2);
+        let a = &r.measures[0];
+        assert_eq!(a.recordings.len(), 1, "R2 lacks a submitted second coding");
+        // Slot order follows the assignment (x primary), not file order; z is ignored.
+        assert_eq!(
+            a.recordings[0].ratings,
+            vec![("x".to_string(), Some(4.0)), ("y".to_string(), Some(2.0))]
+        );
+        let comp = r.measures.iter().find(|m| m.key == "ab").unwrap();
+        assert_eq!(comp.recordings[0].ratings[0].1, Some(3.5));
+        let bc = r.measures.iter().find(|m| m.kind == MeasureKind::BcShare).unwrap();
+        // x: union of [5,10] and [8,20] = 15 s of 100; y: 10 s.
+        assert_eq!(
+            bc.recordings[0].ratings,
+            vec![("x".into(), Some(15.0)), ("y".into(), Some(10.0))]
+        );
+        let bins = r.bins.unwrap();
+        assert_eq!(bins[0].1.len(), 100);
+        assert_eq!(bins[0].1.iter().filter(|b| **b).count(), 15);
+        assert_eq!(bins[0].2.iter().filter(|b| **b).count(), 10);
+    }
+
+    #[test]
+    fn evocation_follows_the_coding_rule() {
+        let cb = codebook();
+        let c = coding("R1", "x", &[], &[], Status::Submitted);
+        assert_eq!(c.score_state(&cb, "evo"), crate::coding::ScoreState::NotApplicable);
+        assert_eq!(domain_value(&cb, &c, "evo"), None);
+        let c = coding("R1", "x", &[("evo", 3), ("a", 2)], &[(1.0, 2.0)], Status::Submitted);
+        assert_eq!(domain_value(&cb, &c, "evo"), Some(3.0));
+        assert_eq!(c.composite(&cb, "ab"), None, "b is unscored");
+    }
+
+    #[test]
+    fn bc_percent_clips_and_needs_a_duration() {
+        let c =
+            coding("R1", "x", &[], &[(-5.0, 10.0), (90.0, 150.0), (30.0, 20.0)], Status::Submitted);
+        assert_eq!(bc_percent(&c, "bc", 100.0), Some(30.0));
+        assert_eq!(bc_percent(&c, "bc", 0.0), None);
+        assert_eq!(bc_percent(&c, "bc", f64::NAN), None);
+    }
+
+    #[test]
+    fn scales_parse_or_explain() {
+        assert_eq!(parse_scale("1..5"), Ok((1, 5)));
+        assert_eq!(parse_scale("0..10"), Ok((0, 10)));
+        assert!(parse_scale("5..1").is_err());
+        assert!(parse_scale("1-5").is_err());
+        assert!(parse_scale("a..5").is_err());
+    }
 }

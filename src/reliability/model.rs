@@ -77,6 +77,8 @@ pub struct MeasureReport {
     /// Recordings and ratings per recording the ICCs were computed from.
     pub icc_n: usize,
     pub icc_k: usize,
+    /// Recordings with two or more ratings but not k of them, so left out of the ICCs.
+    pub icc_dropped: usize,
     /// ICC(1,1), ICC(2,1), ICC(3,1), then (on request) ICC(1,k), ICC(2,k), ICC(3,k).
     pub iccs: Vec<IccResult>,
     /// Quadratic-weighted Cohen's kappa, primary vs secondary slot, over the full scale.

@@ -111,6 +111,9 @@ pub fn icc(ms: &MeanSquares, model: Model, unit: Unit) -> Stat<Icc> {
     }
     let no_variance = || Undefined::new("no variance: every rating is the same");
     let no_between = || Undefined::new("no variance between recordings");
+    if msr <= 0.0 && msw <= 0.0 {
+        return Err(no_variance());
+    }
     let (value, resid, df2) = match (model, unit) {
         (Model::OneWay, Unit::Single) => {
             let d = msr + (kf - 1.0) * msw;

@@ -23,9 +23,7 @@ pub fn weighted_kappa(pairs: &[(i64, i64)], min: i64, max: i64, weights: Weights
         .ok()
         .filter(|&k| k <= 10_000)
         .ok_or_else(|| Undefined::new(format!("the scale {min}..{max} is too wide for kappa")))?;
-    let mut observed = vec![0.0f64; k * k];
-    let mut row = vec![0.0f64; k];
-    let mut col = vec![0.0f64; k];
+    let mut table = vec![0.0f64; k * k];
     for &(a, b) in pairs {
         let idx = |x: i64| {
             if (min..=max).contains(&x) { usize::try_from(x - min).ok() } else { None }
@@ -34,12 +32,24 @@ pub fn weighted_kappa(pairs: &[(i64, i64)], min: i64, max: i64, weights: Weights
             let bad = if (min..=max).contains(&a) { b } else { a };
             return Err(Undefined::new(format!("score {bad} is outside the scale {min}..{max}")));
         };
-        observed[i * k + j] += 1.0;
-        row[i] += 1.0;
-        col[j] += 1.0;
+        table[i * k + j] += 1.0;
     }
-    let n = pairs.len() as f64;
-    let span = span as f64;
+    kappa_from_table(&table, k, weights)
+}
+
+/// Weighted kappa from a k × k contingency table (row-major: rater 1's category × rater 2's), for
+/// callers that count rather than list pairs (e.g. millions of one-second bins).
+pub fn kappa_from_table(table: &[f64], k: usize, weights: Weights) -> Stat {
+    if k < 2 || table.len() != k * k {
+        return Err(Undefined::new("kappa needs a square table of at least 2 categories"));
+    }
+    let n: f64 = table.iter().sum();
+    if n <= 0.0 {
+        return Err(Undefined::new("no recording has both scores"));
+    }
+    let row: Vec<f64> = (0..k).map(|i| table[i * k..(i + 1) * k].iter().sum()).collect();
+    let col: Vec<f64> = (0..k).map(|j| (0..k).map(|i| table[i * k + j]).sum()).collect();
+    let span = (k - 1) as f64;
     let mut obs_dis = 0.0;
     let mut exp_dis = 0.0;
     for i in 0..k {
@@ -49,7 +59,7 @@ pub fn weighted_kappa(pairs: &[(i64, i64)], min: i64, max: i64, weights: Weights
                 Weights::Linear => d,
                 Weights::Quadratic => d * d,
             };
-            obs_dis += w * observed[i * k + j] / n;
+            obs_dis += w * table[i * k + j] / n;
             exp_dis += w * row[i] * col[j] / (n * n);
         }
     }
@@ -103,6 +113,23 @@ mod tests {
         let ranked: Vec<_> = p.iter().map(|&(a, b)| (rank(a), rank(b))).collect();
         let observed_levels = weighted_kappa(&ranked, 1, 3, Weights::Quadratic).unwrap();
         assert!((full - observed_levels).abs() > 1e-3);
+    }
+
+    #[test]
+    fn table_and_pairs_agree() {
+        let p = [(0, 0), (0, 1), (1, 1), (1, 1), (0, 0), (1, 0), (0, 0)];
+        let mut t = [0.0; 4];
+        for &(a, b) in &p {
+            t[(a * 2 + b) as usize] += 1.0;
+        }
+        let from_pairs = weighted_kappa(&p, 0, 1, Weights::Linear).unwrap();
+        let from_table = kappa_from_table(&t, 2, Weights::Linear).unwrap();
+        assert!((from_pairs - from_table).abs() < 1e-12);
+        // Unweighted two-category kappa by hand: po = 5/7, pe = (4·4 + 3·3)/49.
+        let (po, pe) = (5.0 / 7.0, 25.0 / 49.0);
+        assert!((from_table - (po - pe) / (1.0 - pe)).abs() < 1e-12);
+        assert!(kappa_from_table(&[0.0; 4], 2, Weights::Linear).is_err());
+        assert!(kappa_from_table(&[1.0; 3], 2, Weights::Linear).is_err());
     }
 
     #[test]

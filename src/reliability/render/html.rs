@@ -84,11 +84,13 @@ fn agreement_svg(r: &Report) -> String {
         );
         let mut bar = |v: &Stat, dy: f64, class: &str| match v {
             Ok(p) => {
+                let w = width * p.clamp(0.0, 100.0) / 100.0;
                 let _ = write!(
                     s,
-                    "<rect x=\"{left}\" y=\"{}\" width=\"{:.1}\" height=\"10\" class=\"{class}\"><title>{class}: {p:.1}%</title></rect>",
+                    "<rect x=\"{left}\" y=\"{}\" width=\"{w:.1}\" height=\"10\" class=\"{class}\"><title>{class}: {p:.1}%</title></rect><text x=\"{:.1}\" y=\"{}\" class=\"tick\">{p:.0}%</text>",
                     y + dy,
-                    width * p.clamp(0.0, 100.0) / 100.0
+                    left + w + 4.0,
+                    y + dy + 9.0
                 );
             }
             Err(e) => {
@@ -147,10 +149,12 @@ fn diff_svg(rows: &[(String, Stat)], tolerance: f64, title: &str) -> String {
                 let class = if d.abs() > tolerance { "bar out" } else { "bar" };
                 let _ = write!(
                     s,
-                    "<rect x=\"{a:.1}\" y=\"{}\" width=\"{:.1}\" height=\"14\" class=\"{class}\"><title>{}: {d:+.2}</title></rect>",
+                    "<rect x=\"{a:.1}\" y=\"{}\" width=\"{:.1}\" height=\"14\" class=\"{class}\"><title>{}: {d:+.2}</title></rect><text x=\"{:.1}\" y=\"{}\" class=\"tick\">{d:+.2}</text>",
                     y + 2.0,
                     (b - a).max(1.0),
-                    esc(name)
+                    esc(name),
+                    b + 4.0,
+                    y + 13.0
                 );
             }
             Err(e) => {
@@ -181,7 +185,7 @@ pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let _ = write!(
         o,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Reliability report: {src}</title><style>{STYLE}</style></head><body>\n<h1>Reliability report</h1>\n<p>{src}. Double-coded recordings: {dc} ({c} with two or more submitted codings). Tolerance: {t} point(s) on the {a}..{b} scale.</p>\n",
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Reliability report: {src}</title><style>{STYLE}</style></head><body>\n<h1>Reliability report</h1>\n<p>{src}. Double-coded recordings: {dc}, analysed (two or more ratings): {c}. Tolerance: {t} point(s) on the {a}..{b} scale.</p>\n",
         src = esc(&r.source),
         dc = r.double_coded,
         c = r.complete,
@@ -265,4 +269,18 @@ pub fn render(r: &Report) -> String {
     }
     o.push_str("</body></html>\n");
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_markup_quotes_and_controls() {
+        assert_eq!(
+            esc("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(esc("a\u{1b}[31m"), "a\u{FFFD}[31m");
+    }
 }

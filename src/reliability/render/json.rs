@@ -61,6 +61,7 @@ pub fn to_value(r: &Report) -> Value {
             m.insert("outside_tolerance".into(), json!(x.outside));
             m.insert("icc_n".into(), json!(x.icc_n));
             m.insert("icc_k".into(), json!(x.icc_k));
+            m.insert("icc_dropped".into(), json!(x.icc_dropped));
             m.insert("icc".into(), Value::Array(x.iccs.iter().map(icc).collect()));
             put(&mut m, "kappa_quadratic", &x.kappa);
             put(&mut m, "alpha_ordinal", &x.alpha_ordinal);

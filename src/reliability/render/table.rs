@@ -69,7 +69,7 @@ pub fn render(r: &Report) -> String {
     wrap(
         &mut o,
         &format!(
-            "Double-coded recordings: {} ({} with two or more submitted codings). Tolerance: {} point(s) on the {}..{} scale.",
+            "Double-coded recordings: {}, analysed (two or more ratings): {}. Tolerance: {} point(s) on the {}..{} scale.",
             r.double_coded, r.complete, r.tolerance, r.scale.0, r.scale.1
         ),
         "",
@@ -202,6 +202,9 @@ pub fn render(r: &Report) -> String {
         );
         note("bin agreement", "behaviour-change bins", &b.agreement);
         note("bin kappa", "behaviour-change bins", &b.kappa);
+    }
+    if !r.notes.is_empty() {
+        let _ = writeln!(o);
     }
     for n in &r.notes {
         wrap(&mut o, &clean(n), "");
