@@ -271,24 +271,6 @@ impl AudioDecoder {
         }
     }
 
-    /// Skips `n` packets without decoding them (for sampled overviews). Returns false at the end.
-    pub fn skip_packets(&mut self, n: usize) -> Result<bool, AudioError> {
-        for _ in 0..n {
-            match self.next_packet_span()? {
-                Some((ts, dur)) => {
-                    self.pos = ts + dur;
-                    self.discard_until = self.pos;
-                }
-                None => {
-                    self.ended = true;
-                    return Ok(false);
-                }
-            }
-        }
-        self.decoder.reset();
-        Ok(true)
-    }
-
     /// Appends the next packet's frames (interleaved, `out_channels` wide) to `out` and returns the
     /// media frame of the first appended frame and how many were appended. Returns `Ok(None)` at
     /// the end of the stream or when decoding had to stop at damage ([`error`](Self::error)).

@@ -45,6 +45,8 @@ struct FileResult {
 #[derive(Debug, Serialize)]
 struct Report {
     machine: Machine,
+    /// The output device, or why playback would be silent here.
+    output: String,
     ffmpeg: bool,
     files: Vec<FileResult>,
 }
@@ -55,6 +57,9 @@ pub fn run(_g: &GlobalArgs, a: &BenchArgs) -> anyhow::Result<ExitCode> {
             "`tapecoder bench` measures `audio` here; the UI and study benchmarks are not built yet"
         );
     }
+    // Opening the device here also shows that no audio-library noise reaches the terminal.
+    let output = crate::audio::output::Output::open(false);
+    let output = output.silent_reason().unwrap_or("default output device").to_string();
     let ffmpeg = have("ffmpeg");
     let tmp = tempfile::tempdir().context("cannot create a temporary folder")?;
     let files: Vec<PathBuf> = match &a.file {
@@ -73,7 +78,7 @@ pub fn run(_g: &GlobalArgs, a: &BenchArgs) -> anyhow::Result<ExitCode> {
         eprintln!("measuring {} …", f.display());
         results.push(measure(f, ffmpeg, tmp.path())?);
     }
-    let report = Report { machine: machine(), ffmpeg, files: results };
+    let report = Report { machine: machine(), output, ffmpeg, files: results };
     match a.format {
         TableOrJson::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         TableOrJson::Table => print_table(&report),
@@ -257,6 +262,7 @@ fn peak_rss_mb() -> Option<f64> {
 
 fn print_table(r: &Report) {
     println!("machine: {} CPUs, {}", r.machine.cpus, r.machine.cpu_model);
+    println!("audio output: {}", r.output);
     if !r.ffmpeg {
         println!("ffmpeg is not on PATH: no ffmpeg column");
     }
