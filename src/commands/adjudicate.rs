@@ -5,16 +5,15 @@
 //! `supervisor/adjudications/<recording>.toml`, with its journal line, through
 //! [`Study::save_adjudication`]). Codings are only read.
 use std::collections::VecDeque;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 
 use crate::audio::output::Output;
+use crate::audio::overview::{self, OverviewHandle, OverviewMsg};
 use crate::audio::{Playback, Snapshot};
 use crate::cli::{AdjudicateArgs, GlobalArgs};
 use crate::study::adjudication::{self, Case};
@@ -90,47 +89,17 @@ pub fn save(study: &Study, adj: &Adjudication) -> Result<Adjudication, StudyErro
     Ok(adj)
 }
 
-/// Streams waveform peaks of `path` in chunks until done or cancelled.
-fn spawn_overview(path: PathBuf, duration_s: f64, cancel: Arc<AtomicBool>, out: Sender<Msg>) {
-    let _ = std::thread::Builder::new().name("adj-overview".into()).spawn(move || {
-        let Ok(mut dec) = crate::audio::decode::AudioDecoder::open(&path, 1) else { return };
-        let rate = f64::from(dec.info().sample_rate.max(1));
-        let total_frames = (duration_s * rate).max(1.0);
-        let n = OVERVIEW_BUCKETS;
-        let mut peaks = vec![0f32; n];
-        let mut sent = 0usize;
-        let mut buf = Vec::new();
-        let mut last_send = Instant::now();
-        loop {
-            if cancel.load(Ordering::Relaxed) {
-                return;
-            }
-            buf.clear();
-            let Ok(Some((start, frames))) = dec.read(&mut buf) else { break };
-            let ch = usize::from(dec.info().out_channels.max(1));
-            for f in 0..frames {
-                let b = (((start + f as u64) as f64 / total_frames) * n as f64) as usize;
-                let v = buf.get(f * ch).copied().unwrap_or(0.0).abs();
-                if let Some(p) = peaks.get_mut(b.min(n - 1))
-                    && v > *p
-                {
-                    *p = v;
-                }
-            }
-            let done = ((((start + frames as u64) as f64) / total_frames) * n as f64) as usize;
-            let done = done.min(n);
-            if done > sent && last_send.elapsed() > Duration::from_millis(100) {
-                let chunk = peaks.get(sent..done).map(<[f32]>::to_vec).unwrap_or_default();
-                if out.send(Msg::Overview { total: n, start: sent, peaks: chunk }).is_err() {
-                    return;
-                }
-                sent = done;
-                last_send = Instant::now();
-            }
-        }
-        let chunk = peaks.get(sent..).map(<[f32]>::to_vec).unwrap_or_default();
-        let _ = out.send(Msg::Overview { total: n, start: sent, peaks: chunk });
-    });
+/// The overview worker's news as a message for `update` (peaks are the louder of |min|, |max|).
+fn overview_msg(m: OverviewMsg) -> Option<Msg> {
+    match m {
+        OverviewMsg::Chunk { first_bucket, peaks } => Some(Msg::Overview {
+            total: OVERVIEW_BUCKETS,
+            start: first_bucket,
+            peaks: peaks.iter().map(|p| p.max.abs().max(p.min.abs())).collect(),
+        }),
+        OverviewMsg::Done => None,
+        OverviewMsg::Failed(e) => Some(Msg::Problem(format!("no waveform: {e}"))),
+    }
 }
 
 /// Reads terminal input on its own thread. Ends when the receiver is gone or input fails.
@@ -152,16 +121,11 @@ fn spawn_input(tx: Sender<Msg>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The recording open on the recording screen: its player and overview.
+/// The recording open on the recording screen: its player and overview worker (cancelled when
+/// dropped).
 struct Session {
     player: Box<dyn Playback>,
-    cancel_overview: Arc<AtomicBool>,
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        self.cancel_overview.store(true, Ordering::Relaxed);
-    }
+    overview: Option<OverviewHandle>,
 }
 
 struct Runner {
@@ -172,13 +136,13 @@ struct Runner {
 }
 
 impl Runner {
-    fn open(&mut self, id: &str, duration_s: f64, tx: &Sender<Msg>) -> Msg {
+    fn open(&mut self, id: &str, duration_s: f64) -> Msg {
         self.session = None;
-        let cancel = Arc::new(AtomicBool::new(false));
+        let mut overview = None;
         let player: Box<dyn Playback> = match self.study.require_recording(id) {
             Ok(rec) => match self.study.checked_audio_path(rec) {
                 Ok(path) => {
-                    spawn_overview(path.clone(), duration_s, Arc::clone(&cancel), tx.clone());
+                    overview = Some(overview::spawn(&path, &rec.sha256, OVERVIEW_BUCKETS));
                     self.output.playback(&path, duration_s)
                 }
                 // Adjudication can go on from the scores without the audio.
@@ -194,7 +158,7 @@ impl Runner {
         };
         let snapshot = player.snapshot();
         self.last_snap = Some(snapshot.clone());
-        self.session = Some(Session { player, cancel_overview: cancel });
+        self.session = Some(Session { player, overview });
         Msg::Opened { id: id.to_string(), snapshot }
     }
 
@@ -221,11 +185,14 @@ impl Runner {
                     self.last_snap = Some(snap.clone());
                     pending.push_back(Msg::Playback(snap));
                 }
+                if let Some(o) = &s.overview {
+                    pending.extend(std::iter::from_fn(|| o.try_recv()).filter_map(overview_msg));
+                }
             }
             pending.push_back(Msg::Tick(started.elapsed().as_millis() as u64));
             while let Some(m) = pending.pop_front() {
                 for fx in update(&mut app, m) {
-                    if let Some(reply) = self.execute(fx, &tx) {
+                    if let Some(reply) = self.execute(fx) {
                         pending.push_back(reply);
                     }
                 }
@@ -236,10 +203,10 @@ impl Runner {
         Ok(())
     }
 
-    fn execute(&mut self, fx: Effect, tx: &Sender<Msg>) -> Option<Msg> {
+    fn execute(&mut self, fx: Effect) -> Option<Msg> {
         let player = self.session.as_mut().map(|s| &mut s.player);
         match fx {
-            Effect::Open { id, duration_s } => return Some(self.open(&id, duration_s, tx)),
+            Effect::Open { id, duration_s } => return Some(self.open(&id, duration_s)),
             Effect::Close => {
                 self.session = None;
                 self.last_snap = None;
