@@ -1,6 +1,8 @@
 //! Fixtures for the adjudication TUI tests: a small fixed codebook, two submitted codings that
 //! disagree, cases, an app, rendering to text, and key builders.
 #![allow(dead_code)]
+pub mod study;
+
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
