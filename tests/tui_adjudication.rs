@@ -389,3 +389,20 @@ fn clicking_the_timeline_seeks() {
     let [Effect::Seek(t)] = fx.as_slice() else { panic!("{fx:?}") };
     assert!((t - 300.0).abs() < 600.0 / f64::from(l.wave.width), "{t}");
 }
+
+#[test]
+fn too_small_then_resized_keeps_the_decisions() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3')]);
+    typed(&mut a, "kept");
+    send(&mut a, [key(KeyCode::Enter)]);
+    let small = render(&a, 60, 20);
+    assert!(small.contains("Terminal too small"), "{small}");
+    update(&mut a, Msg::Resize(60, 20));
+    // Only leaving is possible while nothing is visible; the decision stays.
+    assert!(send(&mut a, [ch('0')]).is_empty());
+    update(&mut a, Msg::Resize(120, 40));
+    let d = a.recording.as_ref().unwrap().drafts.get("empathy").unwrap();
+    assert_eq!((d.score, d.reason.as_str()), (Some(3), "kept"));
+    assert!(render(&a, 120, 40).contains("Reason: kept"));
+}
