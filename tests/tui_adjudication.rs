@@ -406,3 +406,21 @@ fn too_small_then_resized_keeps_the_decisions() {
     assert_eq!((d.score, d.reason.as_str()), (Some(3), "kept"));
     assert!(render(&a, 120, 40).contains("Reason: kept"));
 }
+
+#[test]
+fn hostile_text_from_files_never_reaches_the_terminal_raw() {
+    let (mut a, mut b) = pair();
+    a.rationales.insert("empathy".into(), "ok\x1b[2J\x1b]0;pwned\x07 then\u{202e}reversed".into());
+    b.notes[0].text = "note\r\nwith\tcontrols\x1b[31m".into();
+    b.coder = "b\x1bx".into();
+    let mut app = app_with(vec![case_of("R002", a, b, None)]);
+    send(&mut app, [key(KeyCode::Enter)]);
+    update(&mut app, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0) });
+    for screen in [render(&app, 120, 40), render(&app_with(app.cases.clone()), 120, 40)] {
+        assert!(
+            !screen.chars().any(|c| c.is_control() && c != '\n' || c == '\u{202e}'),
+            "{screen:?}"
+        );
+        assert!(!screen.contains("pwned\x07"));
+    }
+}

@@ -240,7 +240,7 @@ fn list_view(f: &mut Frame, app: &AdjApp) {
                 .map(|d| {
                     format!(
                         "{} {}↔{}",
-                        label_of(&app.codebook, &d.domain),
+                        sanitize(label_of(&app.codebook, &d.domain)),
                         score_text(d.primary),
                         score_text(d.secondary)
                     )
@@ -465,7 +465,7 @@ fn scores(f: &mut Frame, app: &AdjApp, r: &RecordingState, l: &RecordingLayout) 
             ScoreState::NotApplicable => "n/a".into(),
         };
         let diff = r.case.diff(&d.key);
-        let label: String = d.label.chars().take(label_w).collect();
+        let label: String = sanitize(&d.label).chars().take(label_w).collect();
         let marker = if sel && focused { "▸" } else { " " };
         let mut spans = vec![Span::raw(marker)];
         match diff {
