@@ -528,8 +528,19 @@ fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
     let inner = block.inner(area);
     f.render_widget(block, area);
     let decision_h = 3.min(inner.height);
-    let [cols, decision] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(decision_h)]).areas(inner);
+    let levels = usize::from(book.scale.max.saturating_sub(book.scale.min)) + 1;
+    // The handbook's levels, when there is room for them beside a few lines of rationale.
+    let rubric_h =
+        if inner.height >= levels as u16 + 1 + decision_h + 5 { levels as u16 + 1 } else { 0 };
+    let [cols, rubric, decision] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(rubric_h),
+        Constraint::Length(decision_h),
+    ])
+    .areas(inner);
+    if rubric_h > 0 {
+        levels_view(f, app, r, &d.key, rubric);
+    }
     let [left, right] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(cols);
     for (k, (c, col)) in
@@ -584,6 +595,44 @@ fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
         }
     };
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), decision);
+}
+
+/// The handbook's descriptor of every level of `domain`, marking A's, B's and the final score.
+fn levels_view(f: &mut Frame, app: &AdjApp, r: &RecordingState, domain: &str, area: Rect) {
+    let book = &app.codebook;
+    let level_of = |c: &Coding| c.scores.get(domain).copied();
+    let (a, b) = (level_of(&r.case.primary), level_of(&r.case.secondary));
+    let fin = r.drafts.get(domain).and_then(|d| d.score);
+    let mut lines = vec![Line::styled(
+        "Handbook levels",
+        Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD),
+    )];
+    for level in (book.scale.min..=book.scale.max).rev() {
+        let mark = |who: Option<u8>, tag: &'static str, k: usize| {
+            if who == Some(level) {
+                Span::styled(
+                    tag,
+                    Style::new().fg(Color::White).bg(LANE_COLORS[k]).add_modifier(Modifier::BOLD),
+                )
+            } else {
+                Span::raw(" ")
+            }
+        };
+        let is_final = fin == Some(level);
+        let text = book.descriptor(domain, level).unwrap_or("");
+        let style = if is_final {
+            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().fg(Color::Gray)
+        };
+        lines.push(Line::from(vec![
+            mark(a, "A", 0),
+            mark(b, "B", 1),
+            Span::styled(if is_final { "→" } else { " " }, style),
+            Span::styled(format!("{level} {}", sanitize(text)), style),
+        ]));
+    }
+    f.render_widget(Paragraph::new(lines), area);
 }
 
 fn item_line(it: &Item) -> Line<'static> {
