@@ -269,13 +269,25 @@ fn code_submit_then_survive_kill_9() {
         book.domains.iter().filter_map(|d| c.scores.get(&d.key).copied()).collect();
     assert_eq!(entered, vec![4, 2], "scores entered before the kill survive");
 
-    // ---- 3. restart: the stale lock is recovered and the work is there ---------------------------
-    t.start("restarted", &shell_line(&study, &keys, false));
+    // ---- 3. restart: the stale lock is recovered and the work is there; SIGTERM still saves ------
+    t.start("restarted", &shell_line(&study, &keys, true));
     t.wait_for("My recordings");
     t.keys(&["Down", "Enter"]);
     let s = t.wait_for("Scores 2/7");
     assert!(s.contains("R002"), "{s}");
-    t.keys(&["q", "q"]);
-    let after = t.wait_for("EXIT=");
-    assert!(after.contains("EXIT=0"), "{after}");
+    t.keys(&["BTab", "Down", "Down", "5"]);
+    t.wait_for("Scores 3/7");
+    // At once, inside the save debounce: the signal makes it save and quit.
+    let pid = t.pane_pid();
+    let ok = Command::new("kill").args(["-TERM", &pid.to_string()]).status().unwrap();
+    assert!(ok.success());
+    let start = Instant::now();
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() {
+        assert!(start.elapsed() < Duration::from_secs(10), "still running after SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let c = read_coding(&study, "R002");
+    let entered: Vec<u8> =
+        book.domains.iter().filter_map(|d| c.scores.get(&d.key).copied()).collect();
+    assert_eq!(entered, vec![4, 2, 5]);
 }

@@ -493,3 +493,37 @@ fn queue_click_selects_then_opens_and_wheel_moves() {
     update(&mut a, mouse(MouseEventKind::ScrollUp, l.rows.x, l.rows.y));
     assert_eq!(a.queue.selected, 1);
 }
+
+#[test]
+fn shutdown_saves_unsaved_work_and_quits() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    to_scores(&mut a);
+    update(&mut a, ch('4'));
+    let fx = update(&mut a, Msg::Shutdown);
+    let Some(Effect::Save(c)) = fx.first() else { panic!("{fx:?}") };
+    assert_eq!(c.scores.get("empathy"), Some(&4));
+    assert_eq!(fx.last(), Some(&Effect::Quit));
+    assert_eq!(update(&mut a, Msg::Shutdown), vec![], "only once");
+}
+
+#[test]
+fn no_save_races_a_submit_in_flight() {
+    let mut c = coding("R001");
+    for (k, _) in DOMAINS {
+        if k != "evocation" {
+            c.scores.insert(k.into(), 3);
+        }
+    }
+    let mut a = coding_app(c, 0.0);
+    update(&mut a, ch('S'));
+    let fx = update(&mut a, ch('y'));
+    assert!(matches!(fx.as_slice(), [Effect::Submit(_)]));
+    // Listening continues while the submit is written: no save may follow it.
+    let mut s = snapshot_at(0.0);
+    s.playing = true;
+    a.coding.as_mut().unwrap().snap.playing = true;
+    s.position_s = 0.5;
+    update(&mut a, Msg::Playback(s));
+    assert_eq!(update(&mut a, Msg::Tick(10_000)), vec![]);
+    assert_eq!(update(&mut a, ch('q')), vec![], "keys wait for the submit's answer");
+}

@@ -282,17 +282,53 @@ impl Runner {
 
     fn run(mut self, mut app: App) -> anyhow::Result<()> {
         let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;
+        event::watch_termination();
         let (tx, rx) = event::channel();
         event::spawn_input(tx.clone()).context("starting the input thread")?;
         let (job_tx, job_rx) = mpsc::channel::<Job>();
         let saver = spawn_saver(Arc::clone(&self.study), job_rx, tx.clone());
-        let started = Instant::now();
         if let Ok(sz) = guard.terminal.size() {
             update(&mut app, Msg::Resize(sz.width, sz.height));
         }
+        // A panic inside the loop must not lose work either: the hook has already given the
+        // terminal back; here the unsaved coding is still handed to the saver below.
+        let looped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.event_loop(&mut guard, &mut app, &tx, &rx, &job_tx)
+        }));
+        if !app.quitting {
+            for fx in update(&mut app, Msg::Shutdown) {
+                if let Effect::Save(c) = fx {
+                    let _ = job_tx.send(Job::Save(c));
+                }
+            }
+        }
+        // Let the saver finish every write before the terminal is given back.
+        drop(job_tx);
+        if let Some(h) = saver {
+            let _ = h.join();
+        }
+        self.session = None;
+        drop(guard);
+        match looped {
+            Ok(r) => r,
+            Err(_) => anyhow::bail!(
+                "tapecoder stopped on an internal error (reported above); your work up to that moment was saved"
+            ),
+        }
+    }
+
+    fn event_loop(
+        &mut self,
+        guard: &mut terminal::TerminalGuard,
+        app: &mut App,
+        tx: &Sender<Msg>,
+        rx: &Receiver<Msg>,
+        job_tx: &Sender<Job>,
+    ) -> anyhow::Result<()> {
+        let started = Instant::now();
         let mut pending: VecDeque<Msg> = VecDeque::new();
         while !app.quitting {
-            guard.terminal.draw(|f| screens::draw(f, &app)).context("drawing the screen")?;
+            guard.terminal.draw(|f| screens::draw(f, app)).context("drawing the screen")?;
             match rx.recv_timeout(FRAME) {
                 Ok(m) => pending.push_back(m),
                 Err(RecvTimeoutError::Timeout) => {}
@@ -307,21 +343,17 @@ impl Runner {
                 }
             }
             pending.push_back(Msg::Tick(started.elapsed().as_millis() as u64));
+            if event::termination_requested() {
+                pending.push_back(Msg::Shutdown);
+            }
             while let Some(m) = pending.pop_front() {
-                for fx in update(&mut app, m) {
-                    if let Some(reply) = self.execute(fx, &tx, &job_tx) {
+                for fx in update(app, m) {
+                    if let Some(reply) = self.execute(fx, tx, job_tx) {
                         pending.push_back(reply);
                     }
                 }
             }
         }
-        // Let the saver finish every write before the terminal is given back.
-        drop(job_tx);
-        if let Some(h) = saver {
-            let _ = h.join();
-        }
-        self.session = None;
-        drop(guard);
         Ok(())
     }
 

@@ -58,6 +58,8 @@ pub enum Msg {
     Submitted(Result<Box<Coding>, String>),
     /// A fresh queue (after closing a recording).
     Queue(Vec<QueueRow>),
+    /// Stop now (terminal hung up, SIGTERM, an internal error): save what is unsaved and quit.
+    Shutdown,
 }
 
 #[derive(Debug, Clone)]
@@ -194,7 +196,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Saved(r) => {
-            if let Some(c) = app.coding.as_mut() {
+            if let Some(c) = app.coding.as_mut().filter(|c| !c.read_only()) {
                 c.saving = c.saving.saturating_sub(1);
                 match r {
                     Ok(()) => {
@@ -238,12 +240,18 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.queue.replace_rows(rows);
             vec![]
         }
+        Msg::Shutdown if app.quitting => vec![],
+        Msg::Shutdown => quit(app),
     }
 }
 
 fn on_tick(app: &mut App, now: u64) -> Vec<Effect> {
     app.now_ms = now;
-    let Some(c) = app.coding.as_mut() else { return vec![] };
+    if matches!(app.overlay, Some(Overlay::Dialog(Dialog::Submitting))) {
+        // The submit carries everything; a save racing it would hit the submitted file.
+        return vec![];
+    }
+    let Some(c) = app.coding.as_mut().filter(|c| !c.read_only()) else { return vec![] };
     let edits_due = c.dirty_since.is_some_and(|t| now.saturating_sub(t) >= SAVE_DEBOUNCE_MS);
     let listen_due = c.listen_dirty && now.saturating_sub(c.last_save_ms) >= LISTEN_SAVE_MS;
     if edits_due || listen_due { vec![save(c, now)] } else { vec![] }
