@@ -76,29 +76,25 @@ fn measure(m: &MeasureRatings, average: bool) -> MeasureReport {
     let ms = mean_squares(&slot_rows);
     let one_way = |unit| ms.clone().and_then(|ms| icc(&ms, Model::OneWay, unit));
     // Two-way forms need the same coders on every recording (fully crossed).
-    let sets: BTreeSet<Vec<&str>> = rows
-        .iter()
-        .map(|r| {
-            let mut c: Vec<&str> = r.iter().map(|(c, _)| *c).collect();
-            c.sort_unstable();
-            c
-        })
-        .collect();
-    let crossed: Stat<Vec<Vec<f64>>> = if sets.len() == 1 {
-        Ok(rows
+    fn coder_set<'a>(r: &[(&'a str, f64)]) -> Vec<&'a str> {
+        let mut c: Vec<&str> = r.iter().map(|(c, _)| *c).collect();
+        c.sort_unstable();
+        c
+    }
+    let first_set = rows.first().map(|r| coder_set(r));
+    let crossed: Stat<Vec<Vec<f64>>> = match &first_set {
+        None => Err(Undefined::new("needs at least 2 recordings with every rating (n = 0)")),
+        Some(first) if rows.iter().all(|r| coder_set(r) == *first) => Ok(rows
             .iter()
             .map(|r| {
                 let mut r = (*r).clone();
                 r.sort_by(|a, b| a.0.cmp(b.0));
                 r.into_iter().map(|(_, v)| v).collect()
             })
-            .collect())
-    } else if sets.is_empty() {
-        Err(Undefined::new("needs at least 2 recordings with every rating (n = 0)"))
-    } else {
-        Err(Undefined::new(
+            .collect()),
+        Some(_) => Err(Undefined::new(
             "different coders rated different recordings (not fully crossed): use ICC(1,1)",
-        ))
+        )),
     };
     let two_way = |model, unit| {
         crossed.clone().and_then(|rows| mean_squares(&rows)).and_then(|ms| icc(&ms, model, unit))
@@ -156,16 +152,16 @@ fn whole(x: f64) -> Option<i64> {
 }
 
 #[derive(Default)]
-struct Tally {
-    recordings: BTreeSet<String>,
+struct Tally<'a> {
+    recordings: BTreeSet<&'a str>,
     n: usize,
     within: usize,
     diff: f64,
 }
 
-impl Tally {
-    fn add(&mut self, recording: &str, diff: f64, tolerance: f64) {
-        self.recordings.insert(recording.to_string());
+impl<'a> Tally<'a> {
+    fn add(&mut self, recording: &'a str, diff: f64, tolerance: f64) {
+        self.recordings.insert(recording);
         self.n += 1;
         self.diff += diff;
         if diff.abs() <= tolerance + 1e-9 {
@@ -185,21 +181,22 @@ impl Tally {
 
 /// Per pair and per coder, over every domain score both gave (composites and the share excluded).
 fn pairs_and_coders(r: &Ratings) -> (Vec<PairReport>, Vec<CoderReport>) {
-    let mut pairs: BTreeMap<(String, String), Tally> = BTreeMap::new();
-    let mut coders: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut pairs: BTreeMap<(&str, &str), Tally> = BTreeMap::new();
+    let mut coders: BTreeMap<&str, Tally> = BTreeMap::new();
     for m in r.measures.iter().filter(|m| m.kind == MeasureKind::Domain) {
         for rec in &m.recordings {
             for (i, (ca, va)) in rec.ratings.iter().enumerate() {
                 for (cb, vb) in rec.ratings.iter().skip(i + 1) {
                     let (Some(va), Some(vb)) = (va, vb) else { continue };
-                    let (a, b, d) = if ca <= cb { (ca, cb, va - vb) } else { (cb, ca, vb - va) };
-                    pairs.entry((a.clone(), b.clone())).or_default().add(
-                        &rec.recording,
-                        d,
-                        m.tolerance,
-                    );
-                    coders.entry(a.clone()).or_default().add(&rec.recording, d, m.tolerance);
-                    coders.entry(b.clone()).or_default().add(&rec.recording, -d, m.tolerance);
+                    let (a, b, d) = if ca <= cb {
+                        (ca.as_str(), cb.as_str(), va - vb)
+                    } else {
+                        (cb.as_str(), ca.as_str(), vb - va)
+                    };
+                    let rid = rec.recording.as_str();
+                    pairs.entry((a, b)).or_default().add(rid, d, m.tolerance);
+                    coders.entry(a).or_default().add(rid, d, m.tolerance);
+                    coders.entry(b).or_default().add(rid, -d, m.tolerance);
                 }
             }
         }
@@ -208,14 +205,27 @@ fn pairs_and_coders(r: &Ratings) -> (Vec<PairReport>, Vec<CoderReport>) {
         .into_iter()
         .map(|((a, b), t)| {
             let (within, mean_diff) = t.stats();
-            PairReport { a, b, recordings: t.recordings.len(), n: t.n, within, mean_diff }
+            PairReport {
+                a: a.to_string(),
+                b: b.to_string(),
+                recordings: t.recordings.len(),
+                n: t.n,
+                within,
+                mean_diff,
+            }
         })
         .collect();
     let coders = coders
         .into_iter()
         .map(|(coder, t)| {
             let (within, mean_diff) = t.stats();
-            CoderReport { coder, recordings: t.recordings.len(), n: t.n, within, mean_diff }
+            CoderReport {
+                coder: coder.to_string(),
+                recordings: t.recordings.len(),
+                n: t.n,
+                within,
+                mean_diff,
+            }
         })
         .collect();
     (pairs, coders)

@@ -3,7 +3,7 @@
 //!
 //! Only **submitted** codings of **double-coded** recordings by their **assigned** coders count;
 //! adjudications are never an input here, so the report always shows the original blind scores.
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::codebook::Codebook;
 use crate::coding::{Coding, Status};
@@ -212,7 +212,7 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
         })
         .collect();
     Ratings {
-        source: format!("study {}", p.name),
+        source: format!("Study \"{}\"", p.name),
         tolerance,
         scale,
         double_coded: double.len(),
@@ -282,8 +282,12 @@ pub fn from_csv(
     // domain -> recording -> [(coder, value)]
     let mut domains: Vec<String> = Vec::new();
     let mut recordings: Vec<String> = Vec::new();
-    let mut data: BTreeMap<(String, String), SlotRatings> = BTreeMap::new();
-    let mut seen: BTreeMap<(String, String, String), u64> = BTreeMap::new();
+    // Domains and recordings by first appearance; ratings keyed by their indices.
+    let mut domain_ix: HashMap<String, usize> = HashMap::new();
+    let mut recording_ix: HashMap<String, usize> = HashMap::new();
+    let mut data: HashMap<(usize, usize), SlotRatings> = HashMap::new();
+    let mut seen: HashMap<(usize, usize, String), u64> = HashMap::new();
+    let mut raters: Vec<BTreeSet<String>> = Vec::new();
     for rec in reader.records() {
         let rec = match rec {
             Ok(r) => r,
@@ -326,7 +330,16 @@ pub fn from_csv(
                 }
             }
         };
-        if let Some(first) = seen.insert((r.clone(), c.clone(), d.clone()), line) {
+        let di = *domain_ix.entry(d.clone()).or_insert_with(|| {
+            domains.push(d.clone());
+            domains.len() - 1
+        });
+        let ri = *recording_ix.entry(r.clone()).or_insert_with(|| {
+            recordings.push(r.clone());
+            raters.push(BTreeSet::new());
+            recordings.len() - 1
+        });
+        if let Some(first) = seen.insert((di, ri, c.clone()), line) {
             problems.push(problem(
                 line,
                 format!(
@@ -335,13 +348,10 @@ pub fn from_csv(
             ));
             continue;
         }
-        if !domains.contains(&d) {
-            domains.push(d.clone());
+        if let Some(set) = raters.get_mut(ri) {
+            set.insert(c.clone());
         }
-        if !recordings.contains(&r) {
-            recordings.push(r.clone());
-        }
-        data.entry((d, r)).or_default().push((c, value));
+        data.entry((di, ri)).or_default().push((c, value));
     }
     if !problems.is_empty() {
         return Err(problems);
@@ -352,7 +362,8 @@ pub fn from_csv(
     let integer_scale = (scale.0, scale.1);
     let measures = domains
         .iter()
-        .map(|d| MeasureRatings {
+        .enumerate()
+        .map(|(di, d)| MeasureRatings {
             key: d.clone(),
             label: d.clone(),
             kind: MeasureKind::Domain,
@@ -360,26 +371,15 @@ pub fn from_csv(
             tolerance,
             recordings: recordings
                 .iter()
-                .filter_map(|r| {
-                    data.get(&(d.clone(), r.clone())).map(|ratings| RecordingRatings {
-                        recording: r.clone(),
-                        ratings: ratings.clone(),
-                    })
+                .enumerate()
+                .filter_map(|(ri, r)| {
+                    data.remove(&(di, ri))
+                        .map(|ratings| RecordingRatings { recording: r.clone(), ratings })
                 })
                 .collect(),
         })
         .collect();
-    let double_coded = recordings
-        .iter()
-        .filter(|r| {
-            let coders: BTreeSet<&str> = data
-                .iter()
-                .filter(|((_, rr), _)| rr == *r)
-                .flat_map(|(_, v)| v.iter().map(|(c, _)| c.as_str()))
-                .collect();
-            coders.len() >= 2
-        })
-        .count();
+    let double_coded = raters.iter().filter(|c| c.len() >= 2).count();
     Ok(Ratings {
         source: origin.to_string(),
         tolerance,
