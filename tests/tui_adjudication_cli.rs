@@ -125,3 +125,26 @@ fn a_coder_cannot_save_an_adjudication_through_the_study_either() {
     assert!(save(&s, &adj).is_err());
     assert!(!tmp.path().join("study/supervisor/adjudications/R001.toml").exists());
 }
+
+#[test]
+fn a_revised_adjudication_replaces_the_first_and_still_verifies() {
+    let tmp = study();
+    let dir = tmp.path().join("study");
+    let s = Study::open(&dir).unwrap();
+    let case = load_cases(&s).unwrap().remove(0);
+    let draft = |score, reason: &str| {
+        BTreeMap::from([(
+            "empathy".to_string(),
+            Draft { score: Some(score), reason: reason.into() },
+        )])
+    };
+    save(&s, &build(s.codebook(), &case, "sup", "", &draft(2, "first view")).unwrap()).unwrap();
+    let second =
+        save(&s, &build(s.codebook(), &case, "sup", "", &draft(3, "on second listening")).unwrap())
+            .unwrap();
+    assert_eq!(s.adjudication("R001").unwrap(), Some(second));
+    let journal = std::fs::read_to_string(dir.join("journal/sup.jsonl")).unwrap();
+    assert_eq!(journal.lines().filter(|l| l.contains("\"adjudicate\"")).count(), 2);
+    let out = cmd(&dir, "sup").arg("verify").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
