@@ -56,10 +56,18 @@ fn reference_onsets(path: &Path, count: usize) -> Vec<u64> {
 }
 
 fn check_seeks(path: &Path, secs: f64) {
+    check_seeks_with(path, secs, false);
+}
+
+fn check_seeks_with(path: &Path, secs: f64, index: bool) {
     let onsets = audio_support::onsets(secs);
     let refs = reference_onsets(path, onsets.len());
     assert_eq!(refs.len(), onsets.len(), "{}: every burst found", path.display());
     let mut dec = AudioDecoder::open(path, 1).unwrap();
+    if index {
+        dec.start_mp3_index();
+        assert!(dec.wait_mp3_index(std::time::Duration::from_secs(10)), "index built");
+    }
     let rate = f64::from(dec.info().sample_rate);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
     let mut worst = 0.0f64;
@@ -119,4 +127,44 @@ fn mp3_with_xing_seeks_within_10ms() {
     {
         check_seeks(&mp3, 20.0);
     }
+}
+
+#[test]
+fn mp3_seeks_through_the_index_are_exact_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("b.wav");
+    audio_support::bursts_wav(&wav, 40.0, 1);
+    for (name, extra) in [("x.mp3", &[][..]), ("nx.mp3", &["-write_xing", "0"][..])] {
+        let mut args = vec!["-c:a", "libmp3lame", "-q:a", "4"];
+        args.extend_from_slice(extra);
+        let Some(mp3) = audio_support::ffmpeg(&wav, &dir.path().join(name), &args) else {
+            return;
+        };
+        check_seeks_with(&mp3, 40.0, true);
+    }
+}
+
+#[test]
+fn mp3_index_reads_to_the_exact_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("b.wav");
+    audio_support::bursts_wav(&wav, 30.0, 1);
+    let Some(mp3) = audio_support::ffmpeg(&wav, &dir.path().join("e.mp3"), &["-c:a", "libmp3lame"])
+    else {
+        return;
+    };
+    let mut dec = AudioDecoder::open(&mp3, 1).unwrap();
+    dec.start_mp3_index();
+    assert!(dec.wait_mp3_index(std::time::Duration::from_secs(10)));
+    // Read a little, then seek back (through the index) to 25 s and read to the end.
+    let mut buf = Vec::new();
+    dec.seek(28 * 44_100).unwrap();
+    dec.read(&mut buf).unwrap();
+    dec.seek(25 * 44_100).unwrap();
+    let mut last = 0;
+    while let Some((first, n)) = dec.read(&mut buf).unwrap() {
+        last = first + n as u64;
+        buf.clear();
+    }
+    assert_eq!(last, 30 * 44_100, "stops at the exact length, padding trimmed");
 }

@@ -256,6 +256,14 @@ fn code_submit_then_survive_kill_9() {
     t.wait_for("Timeline");
     t.keys(&["BTab", "4", "Down", "2"]);
     t.wait_for("Scores 2/7");
+    // A second instance of the same coder cannot open the same recording.
+    let first = t.session.clone();
+    t.start("second", &shell_line(&study, &keys, true));
+    t.wait_for("My recordings");
+    t.keys(&["Down", "Enter"]);
+    t.wait_for("already open");
+    t.keys(&["q"]);
+    t.session = first;
     std::thread::sleep(Duration::from_millis(1500));
     let pid = t.pane_pid();
     let ok = Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();

@@ -325,9 +325,14 @@ fn queue_keys_select_and_open() {
     update(&mut a, ch('k'));
     assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Open("R002".into())]);
     update(&mut a, key(KeyCode::End));
-    // R004's audio is missing: it does not open, and says why.
-    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![]);
+    // R004's audio was missing: opening it is tried again (the runner checks afresh).
+    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Open("R004".into())]);
+    update(
+        &mut a,
+        Msg::OpenFailed { id: "R004".into(), reason: "the audio file is missing".into() },
+    );
     assert!(a.current_notice().unwrap().contains("missing"));
+    assert_eq!(a.screen, Screen::Queue);
     update(&mut a, key(KeyCode::Home));
     assert_eq!(a.queue.selected, 0);
 }

@@ -5,7 +5,9 @@
 //!
 //! A recording is never decoded whole into memory: callers pull one packet's worth of samples.
 use std::fs::File;
+use std::io::{Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 use symphonia::core::audio::{AudioBufferRef, Channels, SampleBuffer};
 use symphonia::core::codecs::{CODEC_TYPE_NULL, Decoder, DecoderOptions};
@@ -16,6 +18,7 @@ use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
 use super::AudioError;
+use super::mp3index::{self, Mp3Index};
 
 /// After this many packets in a row fail to decode, the stream is treated as broken.
 const MAX_CONSECUTIVE_ERRORS: u32 = 64;
@@ -59,6 +62,17 @@ pub struct AudioDecoder {
     /// Set after a stream error (damage): what went wrong.
     error: Option<String>,
     ended: bool,
+    /// MP3 only: the seek index, filled by a background scan ([`Self::start_mp3_index`]).
+    mp3_index: Option<Arc<OnceLock<Mp3Index>>>,
+    /// Encoder delay the reader trims (MP3 LAME tag), in frames.
+    delay: u64,
+    /// Encoder padding at the end (MP3 LAME tag), in frames.
+    padding: u64,
+    /// Added to packet timestamps: non-zero when reading through a reader opened mid-file
+    /// at an index entry (its timestamps start at 0 there).
+    ts_shift: i64,
+    /// The media length such a reader must stop at (it cannot see the padding).
+    sub_end: Option<u64>,
 }
 
 fn unreadable(path: &Path, reason: impl Into<String>) -> AudioError {
@@ -197,7 +211,82 @@ impl AudioDecoder {
             discard_until: 0,
             error: None,
             ended: false,
+            mp3_index: None,
+            delay: u64::from(params.delay.unwrap_or(0)),
+            padding: u64::from(params.padding.unwrap_or(0)),
+            ts_shift: 0,
+            sub_end: None,
         })
+    }
+
+    /// MP3: builds the seek index in a background thread; seeks use it once it is ready
+    /// (until then, and for other formats, symphonia's own seek).
+    pub fn start_mp3_index(&mut self) {
+        if self.info.codec != "mp3" || self.mp3_index.is_some() {
+            return;
+        }
+        let slot = Arc::new(OnceLock::new());
+        self.mp3_index = Some(Arc::clone(&slot));
+        let path = self.path.clone();
+        let _ = std::thread::Builder::new().name("tapecoder-mp3-index".into()).spawn(move || {
+            if let Some(idx) = mp3index::build(&path) {
+                let _ = slot.set(idx);
+            }
+        });
+    }
+
+    /// Waits (briefly polling) until the MP3 index is built; for benchmarks and tests.
+    pub fn wait_mp3_index(&self, timeout: std::time::Duration) -> bool {
+        let Some(slot) = &self.mp3_index else { return false };
+        let t = std::time::Instant::now();
+        while slot.get().is_none() && t.elapsed() < timeout {
+            std::thread::sleep(std::time::Duration::from_millis(2));
+        }
+        slot.get().is_some()
+    }
+
+    fn packet_ts(&self, raw: u64) -> u64 {
+        (raw as i64).saturating_add(self.ts_shift).max(0) as u64
+    }
+
+    /// Opens a reader at `byte` (an index entry whose raw timestamp is `raw_ts`).
+    fn open_at(&mut self, byte: u64, raw_ts: u64, total_raw: u64) -> Result<(), AudioError> {
+        let file = File::open(&self.path)
+            .map_err(|source| AudioError::Open { path: self.path.display().to_string(), source })?;
+        let src = OffsetFile::new(file, byte)
+            .map_err(|e| unreadable(&self.path, format!("cannot seek: {e}")))?;
+        let mss = MediaSourceStream::new(Box::new(src), MediaSourceStreamOptions::default());
+        let mut hint = Hint::new();
+        hint.with_extension("mp3");
+        let probed = symphonia::default::get_probe()
+            .format(&hint, mss, &FormatOptions::default(), &MetadataOptions::default())
+            .map_err(|e| unreadable(&self.path, format!("cannot seek: {e}")))?;
+        let track = probed
+            .format
+            .tracks()
+            .iter()
+            .find(|t| t.codec_params.codec != CODEC_TYPE_NULL)
+            .ok_or_else(|| unreadable(&self.path, "cannot seek: no audio track"))?;
+        let decoder = symphonia::default::get_codecs()
+            .make(&track.codec_params, &DecoderOptions::default())
+            .map_err(|e| unreadable(&self.path, format!("cannot seek: {e}")))?;
+        self.track_id = track.id;
+        self.format = probed.format;
+        self.decoder = decoder;
+        self.ts_shift = raw_ts as i64 - self.delay as i64;
+        self.sub_end = Some(total_raw.saturating_sub(self.delay + self.padding));
+        Ok(())
+    }
+
+    /// Back to a reader over the whole file (after reading through [`Self::open_at`]).
+    fn reopen(&mut self) -> Result<(), AudioError> {
+        let fresh = AudioDecoder::open(&self.path, self.info.out_channels)?;
+        self.format = fresh.format;
+        self.decoder = fresh.decoder;
+        self.track_id = fresh.track_id;
+        self.ts_shift = 0;
+        self.sub_end = None;
+        Ok(())
     }
 
     pub fn info(&self) -> &StreamInfo {
@@ -235,12 +324,36 @@ impl AudioDecoder {
             lossy_preroll(self.info.sample_rate)
         };
         let ts = frame.saturating_sub(preroll);
-        let seeked =
-            self.format.seek(SeekMode::Accurate, SeekTo::TimeStamp { ts, track_id: self.track_id });
+        // MP3 with its index: a backward or long forward seek opens a reader at the nearest
+        // indexed frame before the target instead of scanning headers from the start.
+        let rate = u64::from(self.info.sample_rate);
+        let here = self.position();
+        let far = frame < here || frame > here + 10 * rate;
+        if let Some(idx) = self.mp3_index.as_ref().and_then(|s| s.get())
+            && far
+            && let Some((raw_ts, byte)) = idx.before(ts + self.delay)
+            && raw_ts >= self.delay
+        {
+            let total_raw = idx.total_raw;
+            self.open_at(byte, raw_ts, total_raw)?;
+            self.pos = raw_ts - self.delay;
+            self.discard_until = frame;
+            return Ok(());
+        }
+        // The reader's own timestamps.
+        let mut local = ts as i64 - self.ts_shift;
+        if local < 0 {
+            self.reopen()?;
+            local = ts as i64;
+        }
+        let seeked = self.format.seek(
+            SeekMode::Accurate,
+            SeekTo::TimeStamp { ts: local.max(0) as u64, track_id: self.track_id },
+        );
         match seeked {
             Ok(to) => {
                 self.decoder.reset();
-                self.pos = to.actual_ts.min(frame);
+                self.pos = self.packet_ts(to.actual_ts).min(frame);
                 self.discard_until = frame;
                 Ok(())
             }
@@ -260,7 +373,9 @@ impl AudioDecoder {
     pub fn next_packet_span(&mut self) -> Result<Option<(u64, u64)>, AudioError> {
         loop {
             match self.format.next_packet() {
-                Ok(p) if p.track_id() == self.track_id => return Ok(Some((p.ts(), p.dur()))),
+                Ok(p) if p.track_id() == self.track_id => {
+                    return Ok(Some((self.packet_ts(p.ts()), p.dur())));
+                }
                 Ok(_) => continue,
                 Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
                     return Ok(None);
@@ -302,7 +417,7 @@ impl AudioDecoder {
             if packet.track_id() != self.track_id {
                 continue;
             }
-            let ts = packet.ts();
+            let ts = self.packet_ts(packet.ts());
             let decoded = match self.decoder.decode(&packet) {
                 Ok(buf) => buf,
                 Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
@@ -351,6 +466,14 @@ impl AudioDecoder {
                 first_frame = start + drop as u64;
             }
             self.pos = end;
+            // A reader opened mid-file does not know the padding at the end: stop at the length.
+            if let Some(total) = self.sub_end
+                && end > total
+            {
+                let over = ((end - total) as usize).min((out.len() - start_len) / oc);
+                out.truncate(out.len() - over * oc);
+                self.ended = true;
+            }
             let kept = (out.len() - start_len) / oc;
             if kept == 0 {
                 continue;
@@ -413,4 +536,49 @@ fn mix_into(
         out.extend_from_slice(&acc[..oc]);
     }
     true
+}
+
+/// A file seen from byte `base` on, as if it started there.
+struct OffsetFile {
+    f: File,
+    base: u64,
+    len: u64,
+}
+
+impl OffsetFile {
+    fn new(mut f: File, base: u64) -> std::io::Result<Self> {
+        let total = f.metadata()?.len();
+        f.seek(SeekFrom::Start(base))?;
+        Ok(OffsetFile { f, base, len: total.saturating_sub(base) })
+    }
+}
+
+impl std::io::Read for OffsetFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.f.read(buf)
+    }
+}
+
+impl Seek for OffsetFile {
+    fn seek(&mut self, pos: SeekFrom) -> std::io::Result<u64> {
+        let abs = match pos {
+            SeekFrom::Start(n) => self.f.seek(SeekFrom::Start(self.base + n))?,
+            other => self.f.seek(other)?,
+        };
+        if abs < self.base {
+            self.f.seek(SeekFrom::Start(self.base))?;
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "seek before start"));
+        }
+        Ok(abs - self.base)
+    }
+}
+
+impl symphonia::core::io::MediaSource for OffsetFile {
+    fn is_seekable(&self) -> bool {
+        true
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        Some(self.len)
+    }
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 pub mod clock;
 pub mod decode;
+pub mod mp3index;
 pub mod output;
 pub mod overview;
 pub mod player;

@@ -87,7 +87,8 @@ impl Player {
         path: &Path,
         duration_s: Option<f64>,
     ) -> Result<(Player, PlayerSource), AudioError> {
-        let decoder = AudioDecoder::open(path, 2)?;
+        let mut decoder = AudioDecoder::open(path, 2)?;
+        decoder.start_mp3_index();
         let info = decoder.info().clone();
         let rate = info.sample_rate;
         let known = duration_s

@@ -181,6 +181,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Opened(o) => {
             let o = *o;
+            app.queue.clear_problem(&o.coding.recording);
             let read_only = o.coding.status == Status::Submitted;
             app.coding = Some(CodingState::new(o.coding, o.duration_s, o.snapshot));
             app.screen = Screen::Coding;
@@ -363,15 +364,12 @@ fn queue_action(app: &mut App, a: Action) -> Vec<Effect> {
     vec![]
 }
 
+/// Asks to open the selected recording. A row with a known problem is tried again (the audio may
+/// be back, the other instance closed); the runner checks everything afresh.
 fn open_selected(app: &mut App) -> Vec<Effect> {
     match app.queue.rows.get(app.queue.selected) {
         None => {
             app.notice("your queue is empty: ask your supervisor to assign recordings");
-            vec![]
-        }
-        Some(QueueRow { problem: Some(p), id, .. }) => {
-            let m = format!("{id}: {p}");
-            app.notice(m);
             vec![]
         }
         Some(row) => vec![Effect::Open(row.id.clone())],

@@ -314,9 +314,9 @@ fn segments(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
         .iter()
         .map(|s| {
             Line::from(vec![
-                Span::raw(format!("{} – {}", hms_tenths(s.start_s), hms_tenths(s.end_s))),
+                Span::raw(format!("{}–{}", hms_tenths(s.start_s), hms_tenths(s.end_s))),
                 Span::styled(
-                    format!("  {:.1}s", s.end_s - s.start_s),
+                    format!(" {:.0}s", s.end_s - s.start_s),
                     Style::new().fg(Color::DarkGray),
                 ),
             ])

@@ -71,6 +71,12 @@ impl QueueState {
         }
     }
 
+    pub fn clear_problem(&mut self, id: &str) {
+        if let Some(r) = self.rows.iter_mut().find(|r| r.id == id) {
+            r.problem = None;
+        }
+    }
+
     /// Reflects a coding just closed (status, listened) without waiting for the disk.
     pub fn update_from(&mut self, coding: &Coding, duration_s: f64) {
         if let Some(r) = self.rows.iter_mut().find(|r| r.id == coding.recording) {
@@ -105,7 +111,7 @@ pub fn view(f: &mut Frame, app: &App) {
     let rows =
         q.rows.iter().enumerate().skip(offset).take(usize::from(l.rows.height)).map(|(i, r)| {
             let (status, color) = match (&r.problem, r.status) {
-                (Some(_), _) => ("audio problem", Color::Red),
+                (Some(_), _) => ("cannot open", Color::Red),
                 (None, RowStatus::NotStarted) => ("not started", Color::Gray),
                 (None, RowStatus::InProgress) => ("in progress", Color::Yellow),
                 (None, RowStatus::Submitted) => ("submitted ✓", Color::Green),
