@@ -118,8 +118,8 @@ impl Player {
             std::thread::Builder::new()
                 .name("tapecoder-duration".into())
                 .spawn(move || {
-                    if let Ok(frames) = super::probe::demux_frames(&p) {
-                        s.total.store(frames, Ordering::Release);
+                    if let Ok(info) = super::probe::probe(&p) {
+                        s.total.store(info.frames, Ordering::Release);
                     }
                 })
                 .map_err(|e| AudioError::Unreadable {

@@ -143,6 +143,12 @@ pub fn probe(path: &Path) -> Result<ProbeInfo, AudioError> {
     }
     let frames = match trusted {
         Some(f) => f,
+        // An MP3 without a Xing header: counting frame headers is the demux pass, done by
+        // our own scanner (several times faster than symphonia's packet reader).
+        None if info.codec == "mp3" => match super::mp3index::build(path) {
+            Some(idx) => idx.total_raw,
+            None => demux_frames(path)?,
+        },
         None => demux_frames(path)?,
     };
     if frames == 0 {
