@@ -424,3 +424,18 @@ fn hostile_text_from_files_never_reaches_the_terminal_raw() {
         assert!(!screen.contains("pwned\x07"));
     }
 }
+
+#[test]
+fn terminate_saves_complete_decisions_and_quits() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3')]);
+    typed(&mut a, "complete");
+    send(&mut a, [key(KeyCode::Enter)]);
+    let fx = update(&mut a, Msg::Terminate);
+    assert!(matches!(fx.as_slice(), [Effect::Save(_), Effect::Close, Effect::Quit]), "{fx:?}");
+    assert!(a.quitting);
+    // Incomplete decisions (no reason) cannot be saved: it still quits.
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3'), key(KeyCode::Esc)]);
+    assert_eq!(update(&mut a, Msg::Terminate), vec![Effect::Close, Effect::Quit]);
+}

@@ -23,7 +23,7 @@ use crate::study::{Study, StudyError};
 use crate::tui::adjudication::app::{AdjApp, Effect, Msg, update};
 use crate::tui::adjudication::view;
 use crate::tui::keys::{self, Keymap};
-use crate::tui::terminal;
+use crate::tui::{event, terminal};
 
 use super::context;
 
@@ -170,6 +170,7 @@ impl Runner {
         if let Ok(sz) = guard.terminal.size() {
             update(&mut app, Msg::Resize(sz.width, sz.height));
         }
+        event::watch_termination();
         let mut pending: VecDeque<Msg> = VecDeque::new();
         while !app.quitting {
             guard.terminal.draw(|f| view::draw(f, &app)).context("drawing the screen")?;
@@ -190,6 +191,9 @@ impl Runner {
                 }
             }
             pending.push_back(Msg::Tick(started.elapsed().as_millis() as u64));
+            if event::termination_requested() {
+                pending.push_back(Msg::Terminate);
+            }
             while let Some(m) = pending.pop_front() {
                 for fx in update(&mut app, m) {
                     if let Some(reply) = self.execute(fx) {

@@ -56,6 +56,8 @@ pub enum Msg {
     List(Vec<Case>),
     /// Something the runner could not do, to show in the footer.
     Problem(String),
+    /// Stop now (SIGTERM, the terminal hung up): save the decisions if they can be saved, quit.
+    Terminate,
 }
 
 /// What the runner must do for `update`.
@@ -341,6 +343,7 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        Msg::Terminate => terminate(app),
         Msg::Problem(text) => {
             app.notice(text);
             vec![]
@@ -481,6 +484,19 @@ fn quit(app: &mut AdjApp, force: bool) -> Vec<Effect> {
     }
     fx.push(Effect::Quit);
     app.quitting = true;
+    fx
+}
+
+/// Quits at once; unsaved decisions are saved first when they are complete (each with its
+/// reason), since nobody is there to answer a question.
+fn terminate(app: &mut AdjApp) -> Vec<Effect> {
+    let mut fx = vec![];
+    if let Some(r) = app.recording.as_ref().filter(|r| r.dirty && !r.saving)
+        && let Ok(adj) = adjudication::build(&app.codebook, &r.case, &app.supervisor, "", &r.drafts)
+    {
+        fx.push(Effect::Save(Box::new(adj)));
+    }
+    fx.extend(quit(app, true));
     fx
 }
 
