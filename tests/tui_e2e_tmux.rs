@@ -161,8 +161,9 @@ fn read_coding(study: &Path, rec: &str) -> Coding {
 
 fn shell_line(study: &Path, keys: &Path, exec: bool) -> String {
     let run = format!(
-        "env TAPECODER_KEYS={} {BIN} --study {} --as c1 code --no-audio",
+        "env TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as c1 code --no-audio",
         keys.display(),
+        keys.with_file_name("cache").display(),
         study.display()
     );
     if exec { format!("exec {run}") } else { format!("{run}; echo EXIT=$?; sleep 600") }
@@ -189,6 +190,8 @@ fn code_submit_then_survive_kill_9() {
     t.wait_for("My recordings");
     t.keys(&["Enter"]);
     t.wait_for("Timeline");
+    // The waveform overview arrives from its worker and is drawn.
+    t.wait_for("█");
     t.keys(&["Space"]);
     t.wait_for("playing");
     std::thread::sleep(Duration::from_millis(1200));

@@ -7,7 +7,6 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -15,6 +14,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 
 use crate::audio::output::Output;
+use crate::audio::overview::{OverviewHandle, OverviewMsg};
 use crate::audio::{Playback, Snapshot};
 use crate::cli::{CodeArgs, GlobalArgs};
 use crate::coding::{CodebookRef, Coding, Status};
@@ -188,62 +188,15 @@ fn spawn_saver(study: Arc<Study>, rx: Receiver<Job>, out: Sender<Msg>) -> Option
         .ok()
 }
 
-/// Number of waveform buckets for the whole recording.
+/// Number of waveform buckets for the whole recording (the timeline is never wider).
 const OVERVIEW_BUCKETS: usize = 2_000;
 
-/// Streams waveform peaks of `path` in chunks until done or cancelled.
-fn spawn_overview(path: PathBuf, duration_s: f64, cancel: Arc<AtomicBool>, out: Sender<Msg>) {
-    let _ = std::thread::Builder::new().name("tui-overview".into()).spawn(move || {
-        let Ok(mut dec) = crate::audio::decode::AudioDecoder::open(&path, 1) else { return };
-        let rate = f64::from(dec.info().sample_rate.max(1));
-        let total_frames = (duration_s * rate).max(1.0);
-        let n = OVERVIEW_BUCKETS;
-        let mut peaks = vec![0f32; n];
-        let mut sent = 0usize;
-        let mut buf = Vec::new();
-        let mut last_send = Instant::now();
-        loop {
-            if cancel.load(Ordering::Relaxed) {
-                return;
-            }
-            buf.clear();
-            let Ok(Some((start, frames))) = dec.read(&mut buf) else { break };
-            let ch = usize::from(dec.info().out_channels.max(1));
-            for f in 0..frames {
-                let b = (((start + f as u64) as f64 / total_frames) * n as f64) as usize;
-                let b = b.min(n - 1);
-                let v = buf.get(f * ch).copied().unwrap_or(0.0).abs();
-                if v > peaks[b] {
-                    peaks[b] = v;
-                }
-            }
-            let done = ((((start + frames as u64) as f64) / total_frames) * n as f64) as usize;
-            let done = done.min(n);
-            if done > sent && last_send.elapsed() > Duration::from_millis(100) {
-                let chunk = peaks[sent..done].to_vec();
-                if out.send(Msg::Overview { total: n, start: sent, peaks: chunk }).is_err() {
-                    return;
-                }
-                sent = done;
-                last_send = Instant::now();
-            }
-        }
-        let chunk = peaks[sent..].to_vec();
-        let _ = out.send(Msg::Overview { total: n, start: sent, peaks: chunk });
-    });
-}
-
 /// The recording open on the coding screen: its lock (held while open), player and overview.
+/// (Dropping it cancels the overview worker and releases the lock.)
 struct Session {
     _lock: CodingLock,
     player: Box<dyn Playback>,
-    cancel_overview: Arc<AtomicBool>,
-}
-
-impl Drop for Session {
-    fn drop(&mut self) {
-        self.cancel_overview.store(true, Ordering::Relaxed);
-    }
+    overview: OverviewHandle,
 }
 
 struct Runner {
@@ -259,7 +212,7 @@ impl Runner {
         Runner { study, coder, output, session: None, last_snap: None }
     }
 
-    fn open(&mut self, id: &str, tx: &Sender<Msg>) -> Msg {
+    fn open(&mut self, id: &str) -> Msg {
         let failed = |reason: String| Msg::OpenFailed { id: id.to_string(), reason };
         self.session = None;
         let lock = match self.study.lock_coding(&self.coder, id) {
@@ -273,10 +226,10 @@ impl Runner {
         let mut player = self.output.playback(&path, duration_s);
         player.seek(coding.resume_s.clamp(0.0, duration_s));
         let snapshot = player.snapshot();
-        let cancel = Arc::new(AtomicBool::new(false));
-        spawn_overview(path, duration_s, Arc::clone(&cancel), tx.clone());
+        let key = self.study.recording(id).map_or_else(|| id.to_string(), |r| r.sha256.clone());
+        let overview = crate::audio::overview::spawn(&path, &key, OVERVIEW_BUCKETS);
         self.last_snap = Some(snapshot.clone());
-        self.session = Some(Session { _lock: lock, player, cancel_overview: cancel });
+        self.session = Some(Session { _lock: lock, player, overview });
         Msg::Opened(Box::new(Opened { coding, duration_s, snapshot }))
     }
 
@@ -293,7 +246,7 @@ impl Runner {
         // A panic inside the loop must not lose work either: the hook has already given the
         // terminal back; here the unsaved coding is still handed to the saver below.
         let looped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.event_loop(&mut guard, &mut app, &tx, &rx, &job_tx)
+            self.event_loop(&mut guard, &mut app, &rx, &job_tx)
         }));
         if !app.quitting {
             for fx in update(&mut app, Msg::Shutdown) {
@@ -321,7 +274,6 @@ impl Runner {
         &mut self,
         guard: &mut terminal::TerminalGuard,
         app: &mut App,
-        tx: &Sender<Msg>,
         rx: &Receiver<Msg>,
         job_tx: &Sender<Job>,
     ) -> anyhow::Result<()> {
@@ -336,6 +288,19 @@ impl Runner {
             }
             pending.extend(rx.try_iter().take(256));
             if let Some(s) = &self.session {
+                while let Some(m) = s.overview.try_recv() {
+                    match m {
+                        OverviewMsg::Chunk { first_bucket, peaks } => {
+                            pending.push_back(Msg::Overview {
+                                total: OVERVIEW_BUCKETS,
+                                start: first_bucket,
+                                peaks: peaks.iter().map(|p| p.min.abs().max(p.max.abs())).collect(),
+                            });
+                        }
+                        // The reason names the file: not for a coder's screen (blinding).
+                        OverviewMsg::Failed(_) | OverviewMsg::Done => {}
+                    }
+                }
                 let snap = s.player.snapshot();
                 if self.last_snap.as_ref() != Some(&snap) {
                     self.last_snap = Some(snap.clone());
@@ -348,7 +313,7 @@ impl Runner {
             }
             while let Some(m) = pending.pop_front() {
                 for fx in update(app, m) {
-                    if let Some(reply) = self.execute(fx, tx, job_tx) {
+                    if let Some(reply) = self.execute(fx, job_tx) {
                         pending.push_back(reply);
                     }
                 }
@@ -357,10 +322,10 @@ impl Runner {
         Ok(())
     }
 
-    fn execute(&mut self, fx: Effect, tx: &Sender<Msg>, jobs: &Sender<Job>) -> Option<Msg> {
+    fn execute(&mut self, fx: Effect, jobs: &Sender<Job>) -> Option<Msg> {
         let player = self.session.as_mut().map(|s| &mut s.player);
         match fx {
-            Effect::Open(id) => return Some(self.open(&id, tx)),
+            Effect::Open(id) => return Some(self.open(&id)),
             Effect::Close => {
                 self.session = None;
                 self.last_snap = None;
