@@ -91,6 +91,25 @@ impl Tmux {
         String::from_utf8_lossy(&out.stdout).trim().parse().expect("pane pid")
     }
 
+    /// tmux's view of the pane's terminal modes: (alternate screen, any mouse reporting).
+    fn modes(&self) -> (bool, bool) {
+        let out = self
+            .cmd()
+            .args([
+                "display-message",
+                "-p",
+                "-t",
+                &self.session,
+                "#{alternate_on} #{mouse_any_flag} #{mouse_button_flag} #{mouse_standard_flag}",
+            ])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        let flags: Vec<&str> = text.split_whitespace().collect();
+        let on = |i: usize| flags.get(i).is_some_and(|f| *f == "1");
+        (on(0), on(1) || on(2) || on(3))
+    }
+
     fn kill_session(&self) {
         let _ = self.cmd().args(["kill-session", "-t", &self.session]).status();
     }
@@ -188,6 +207,7 @@ fn code_submit_then_survive_kill_9() {
     // ---- 1. code R001 completely and submit -----------------------------------------------------
     t.start("first", &shell_line(&study, &keys, false));
     t.wait_for("My recordings");
+    assert_eq!(t.modes(), (true, true), "alternate screen and mouse capture while running");
     t.keys(&["Enter"]);
     t.wait_for("Timeline");
     // The waveform overview arrives from its worker and is drawn.
@@ -229,6 +249,7 @@ fn code_submit_then_survive_kill_9() {
     t.keys(&["q"]);
     let after = t.wait_for("EXIT=");
     assert!(after.contains("EXIT=0"), "{after}");
+    assert_eq!(t.modes(), (false, false), "the terminal is restored on quit");
     t.kill_session();
 
     let c = read_coding(&study, "R001");
@@ -301,4 +322,39 @@ fn code_submit_then_survive_kill_9() {
     let entered: Vec<u8> =
         book.domains.iter().filter_map(|d| c.scores.get(&d.key).copied()).collect();
     assert_eq!(entered, vec![4, 2, 5]);
+}
+
+/// A panic restores the terminal (alternate screen and mouse capture off) before its message is
+/// printed, and the coding entered just before it is still saved. Debug builds panic on F12 when
+/// `TAPECODER_DEBUG_PANIC_KEY` is set.
+#[test]
+fn panic_restores_the_terminal_and_keeps_the_work() {
+    if !tmux_available() {
+        if std::env::var("TAPECODER_REQUIRE_TOOLS").as_deref() == Ok("1") {
+            panic!("tmux is required (TAPECODER_REQUIRE_TOOLS=1) but was not found");
+        }
+        eprintln!("SKIPPED tui_e2e_tmux: tmux is not installed");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let study = build_study(tmp.path());
+    let keys = tmp.path().join("no-keys.toml");
+    let mut t =
+        Tmux { socket: format!("tapecoder-panic-{}", std::process::id()), session: "".into() };
+    t.keep_alive();
+    t.start("panic", &format!("TAPECODER_DEBUG_PANIC_KEY=1 {}", shell_line(&study, &keys, false)));
+    t.wait_for("My recordings");
+    t.keys(&["Enter"]);
+    t.wait_for("Timeline");
+    t.keys(&["BTab", "2"]);
+    t.wait_for("Scores 1/7");
+    // At once, inside the save debounce.
+    t.keys(&["F12"]);
+    let after = t.wait_for("EXIT=");
+    assert!(after.contains("deliberate panic"), "the message is visible after restore:\n{after}");
+    assert!(after.contains("your work up to that moment was saved"), "{after}");
+    assert!(!after.contains("EXIT=0"), "{after}");
+    assert_eq!(t.modes(), (false, false), "alternate screen and mouse capture are off");
+    let c = read_coding(&study, "R001");
+    assert_eq!(c.scores.values().copied().collect::<Vec<_>>(), vec![2]);
 }

@@ -279,6 +279,10 @@ impl Runner {
     ) -> anyhow::Result<()> {
         let started = Instant::now();
         let mut pending: VecDeque<Msg> = VecDeque::new();
+        // Debug builds only: F12 panics when TAPECODER_DEBUG_PANIC_KEY is set, so the tests can
+        // prove a panic restores the terminal and still saves the work.
+        let panic_key =
+            cfg!(debug_assertions) && std::env::var_os("TAPECODER_DEBUG_PANIC_KEY").is_some();
         while !app.quitting {
             guard.terminal.draw(|f| screens::draw(f, app)).context("drawing the screen")?;
             match rx.recv_timeout(FRAME) {
@@ -312,6 +316,11 @@ impl Runner {
                 pending.push_back(Msg::Shutdown);
             }
             while let Some(m) = pending.pop_front() {
+                if panic_key
+                    && matches!(&m, Msg::Key(k) if k.code == crossterm::event::KeyCode::F(12))
+                {
+                    panic!("deliberate panic (TAPECODER_DEBUG_PANIC_KEY)");
+                }
                 for fx in update(app, m) {
                     if let Some(reply) = self.execute(fx, job_tx) {
                         pending.push_back(reply);

@@ -1,5 +1,5 @@
-//! Times as the coder screens show and read them: `h:mm:ss` / `mm:ss` out, and seconds, `mm:ss` or
-//! `h:mm:ss` in (the go-to prompt).
+//! Times as the coder screens show them (`mm:ss`, `h:mm:ss`, fixed width under an hour so the
+//! header does not jump), and read them in the go-to prompt.
 /// `mm:ss` under an hour, `h:mm:ss` from an hour; whole seconds (floored).
 pub fn hms(t: f64) -> String {
     let t = if t.is_finite() && t > 0.0 { t.floor() as u64 } else { 0 };
@@ -14,29 +14,10 @@ pub fn hms_tenths(t: f64) -> String {
     format!("{}.{tenths}", hms(t))
 }
 
-/// Parses `754.2`, `12:34`, `1:02:03.5`. `None` for anything else (negative, empty, junk).
+/// Parses `754.2`, `12:34`, `1:02:03.5` exactly as the command line does
+/// ([`crate::timefmt::parse_time`]). `None` for anything else.
 pub fn parse_time(s: &str) -> Option<f64> {
-    let s = s.trim();
-    if s.is_empty() {
-        return None;
-    }
-    let parts: Vec<&str> = s.split(':').collect();
-    if parts.len() > 3 {
-        return None;
-    }
-    let mut total = 0.0;
-    for (i, p) in parts.iter().enumerate() {
-        let last = i + 1 == parts.len();
-        if p.is_empty() || !p.chars().all(|c| c.is_ascii_digit() || (last && c == '.')) {
-            return None;
-        }
-        let v: f64 = p.parse().ok()?;
-        if i > 0 && v >= 60.0 {
-            return None;
-        }
-        total = total * 60.0 + v;
-    }
-    total.is_finite().then_some(total)
+    crate::timefmt::parse_time(s.trim()).ok()
 }
 
 #[cfg(test)]
