@@ -24,6 +24,7 @@
 //! journalled, as are the supervisor's `coder_added`, `import` and `assign`. Autosaves of a coding in
 //! progress are NOT journalled (they happen every second and prove nothing: only a submitted coding
 //! is protected against change).
+pub mod adjudication;
 pub mod assign;
 pub mod error;
 pub mod files;

@@ -6,6 +6,7 @@
 //! - [`widgets`]: pieces that only draw (timeline, scores, rubric, lists, prompt);
 //! - [`event`]: the input thread and the worker messages that feed the loop;
 //! - [`terminal`]: taking and restoring the terminal on every exit path, and sanitising text.
+pub mod adjudication;
 pub mod app;
 pub mod event;
 pub mod format;

@@ -1,0 +1,815 @@
+//! The adjudication screens: the list of recordings outside tolerance, and one recording with both
+//! coders side by side (scores, rationales, segments and notes, one timeline with a lane each).
+//! Views read the state and draw; they change nothing. The layouts are pure so that `update`
+//! hit-tests the mouse with the same rectangles.
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Flex, Layout, Margin, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, Wrap};
+
+use crate::codebook::Codebook;
+use crate::coding::{Coding, ScoreState};
+use crate::study::adjudication::Case;
+use crate::tui::format::{hms, hms_tenths};
+use crate::tui::keys::{Action, Keymap};
+use crate::tui::layout::{MIN_HEIGHT, MIN_WIDTH, list_offset, too_small};
+use crate::tui::screens::dialogs::{Prompt, PromptKind, view_prompt};
+use crate::tui::terminal::sanitize;
+use crate::tui::widgets::lists::{SelectList, selection_style};
+use crate::tui::widgets::prompt::PromptBox;
+use crate::tui::widgets::timeline::{Lane, Timeline};
+
+use super::app::{AdjApp, Item, Overlay, Pane, RecordingState, Screen};
+
+/// Lane colours: primary coder (A), secondary coder (B).
+pub const LANE_COLORS: [Color; 2] = [Color::Indexed(58), Color::Indexed(24)];
+const LABEL_W: u16 = 9;
+
+/// The list screen's rectangles; `rows` is where recordings are listed (below the table header).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListLayout {
+    pub header: Rect,
+    pub table: Rect,
+    pub rows: Rect,
+    pub footer: Rect,
+}
+
+pub fn list_layout(area: Rect) -> ListLayout {
+    let [header, table, footer] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)])
+            .areas(area);
+    let i = table.inner(Margin::new(1, 1));
+    let rows = Rect { y: i.y + 1.min(i.height), height: i.height.saturating_sub(1), ..i };
+    ListLayout { header, table, rows, footer }
+}
+
+/// The recording screen's rectangles.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RecordingLayout {
+    pub header: Rect,
+    pub timeline: Rect,
+    /// The lane labels, left of the timeline.
+    pub labels: Rect,
+    /// The timeline widget: waveform, two lanes, axis.
+    pub wave: Rect,
+    pub scores: Rect,
+    pub score_rows: Rect,
+    pub detail: Rect,
+    pub primary: Rect,
+    pub primary_rows: Rect,
+    pub secondary: Rect,
+    pub secondary_rows: Rect,
+    pub footer: Rect,
+}
+
+pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
+    let wave_h = if area.height >= 40 { 4 } else { 2 };
+    let timeline_h = wave_h + 2 + 1 + 2;
+    let middle_min = n_domains as u16 + 3;
+    let rest = area.height.saturating_sub(timeline_h + 2);
+    let lists_h = (rest / 3).max(5).min(rest.saturating_sub(middle_min));
+    let [header, timeline, middle, lists, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(timeline_h),
+        Constraint::Min(0),
+        Constraint::Length(lists_h),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let inner = timeline.inner(Margin::new(1, 1));
+    let [labels, wave] =
+        Layout::horizontal([Constraint::Length(LABEL_W), Constraint::Min(0)]).areas(inner);
+    let scores_w = if area.width >= 120 { 56 } else { 48 };
+    let [scores, detail] =
+        Layout::horizontal([Constraint::Length(scores_w), Constraint::Min(0)]).areas(middle);
+    let [primary, secondary] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lists);
+    let rows_below = |r: Rect, skip: u16| {
+        let i = r.inner(Margin::new(1, 1));
+        Rect { y: i.y + skip.min(i.height), height: i.height.saturating_sub(skip), ..i }
+    };
+    RecordingLayout {
+        header,
+        timeline,
+        labels,
+        wave,
+        score_rows: rows_below(scores, 1),
+        scores,
+        detail,
+        primary_rows: rows_below(primary, 0),
+        primary,
+        secondary_rows: rows_below(secondary, 0),
+        secondary,
+        footer,
+    }
+}
+
+/// Draws the whole adjudication UI for the current state.
+pub fn draw(f: &mut Frame, app: &AdjApp) {
+    let area = f.area();
+    if too_small(area) {
+        let text = vec![
+            Line::styled(
+                "Terminal too small",
+                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            ),
+            Line::raw(format!(
+                "{}×{} — tapecoder needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
+                area.width, area.height
+            )),
+            Line::raw("Enlarge the window: nothing is lost."),
+        ];
+        let [r] = Layout::vertical([Constraint::Length(3)]).flex(Flex::Center).areas(area);
+        f.render_widget(Paragraph::new(text).centered(), r);
+        return;
+    }
+    match (app.screen, app.recording.as_ref()) {
+        (Screen::Recording, Some(r)) => recording_view(f, app, r),
+        _ => list_view(f, app),
+    }
+    match &app.overlay {
+        None => {}
+        Some(Overlay::Help) => help_view(f, &app.keymap, app.tolerance),
+        Some(Overlay::GoTo(p)) => view_prompt(f, p),
+        Some(Overlay::Reason(p)) => reason_view(f, app, p),
+        Some(Overlay::Leave { quit }) => leave_view(f, app, *quit),
+    }
+}
+
+fn footer(f: &mut Frame, app: &AdjApp, area: Rect, hints: &str) {
+    let line = match app.current_notice() {
+        Some(n) => Line::styled(format!(" {}", sanitize(n)), Style::new().fg(Color::Yellow)),
+        None => Line::styled(format!(" {hints}"), Style::new().fg(Color::DarkGray)),
+    };
+    f.render_widget(line, area);
+}
+
+fn pane_block(title: String, focused: bool) -> Block<'static> {
+    let color = if focused { Color::Cyan } else { Color::DarkGray };
+    let mut title_style = Style::new().fg(if focused { Color::Cyan } else { Color::Gray });
+    if focused {
+        title_style = title_style.add_modifier(Modifier::BOLD);
+    }
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(Style::new().fg(color))
+        .title(Span::styled(title, title_style))
+}
+
+fn label_of<'a>(book: &'a Codebook, key: &'a str) -> &'a str {
+    book.domain(key).map_or(key, |d| d.label.as_str())
+}
+
+fn score_text(s: Option<u8>) -> String {
+    s.map_or_else(|| "–".to_string(), |v| v.to_string())
+}
+
+// ----- list ---------------------------------------------------------------------------------
+
+fn adjudicated_cell(c: &Case) -> (String, Style) {
+    match &c.existing {
+        None => ("no".into(), Style::new().fg(Color::Yellow)),
+        Some(a) => {
+            let n = a.decisions.len();
+            let of = c.diffs.len();
+            let text = if n >= of {
+                format!("yes · {n} decision{}", if n == 1 { "" } else { "s" })
+            } else {
+                format!("partly · {n} of {of} decided")
+            };
+            (text, Style::new().fg(Color::Green))
+        }
+    }
+}
+
+fn list_view(f: &mut Frame, app: &AdjApp) {
+    let l = list_layout(f.area());
+    let done = app.cases.iter().filter(|c| c.existing.is_some()).count();
+    f.render_widget(
+        Line::from(vec![
+            Span::styled(
+                " Adjudication ",
+                Style::new().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD),
+            ),
+            Span::raw(format!(
+                " {} · supervisor {} · {} recording(s) outside ±{} · {done} adjudicated",
+                sanitize(&app.study_name),
+                sanitize(&app.supervisor),
+                app.cases.len(),
+                app.tolerance
+            )),
+        ]),
+        l.header,
+    );
+    let block = pane_block(" Double-coded recordings where the coders disagree ".into(), true);
+    if app.cases.is_empty() {
+        f.render_widget(block, l.table);
+        let inner = l.table.inner(Margin::new(2, 1));
+        let text = vec![
+            Line::raw(""),
+            Line::styled(
+                "Nothing to adjudicate.",
+                Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
+            ),
+            Line::raw(""),
+            Line::raw(format!(
+                "Every double-coded recording with both codings submitted agrees within ±{} on every domain.",
+                app.tolerance
+            )),
+            Line::styled(
+                "Recordings still being coded appear here once both coders have submitted. `tapecoder status` shows progress.",
+                Style::new().fg(Color::DarkGray),
+            ),
+        ];
+        f.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), inner);
+        footer(f, app, l.footer, "? help · q quit");
+        return;
+    }
+    let offset = list_offset(app.selected, app.cases.len(), l.rows.height);
+    let rows: Vec<Row> = app
+        .cases
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .map(|(i, c)| {
+            let diffs: Vec<String> = c
+                .diffs
+                .iter()
+                .map(|d| {
+                    format!(
+                        "{} {}↔{}",
+                        sanitize(label_of(&app.codebook, &d.domain)),
+                        score_text(d.primary),
+                        score_text(d.secondary)
+                    )
+                })
+                .collect();
+            let (adj, adj_style) = adjudicated_cell(c);
+            let row = Row::new(vec![
+                Cell::from(sanitize(&c.recording).into_owned()),
+                Cell::from(hms(c.duration_s)),
+                Cell::from(Line::styled(diffs.join(" · "), Style::new().fg(Color::Red))),
+                Cell::from(Line::styled(adj, adj_style)),
+            ]);
+            if i == app.selected { row.style(selection_style(true)) } else { row }
+        })
+        .collect();
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Length(10),
+            Constraint::Length(9),
+            Constraint::Min(20),
+            Constraint::Length(24),
+        ],
+    )
+    .header(
+        Row::new(["Recording", "Duration", "Domains in disagreement (A↔B)", "Adjudicated"])
+            .style(Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)),
+    )
+    .block(block);
+    f.render_widget(table, l.table);
+    footer(f, app, l.footer, "↑↓ select · Enter open · ? help · q quit");
+}
+
+// ----- one recording ------------------------------------------------------------------------
+
+fn recording_view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
+    let l = recording_layout(f.area(), app.codebook.domains.len());
+    header(f, app, r, l.header);
+    timeline(f, r, &l);
+    scores(f, app, r, &l);
+    detail(f, app, r, l.detail);
+    for (k, (area, rows)) in
+        [(l.primary, l.primary_rows), (l.secondary, l.secondary_rows)].into_iter().enumerate()
+    {
+        item_list(f, r, k, area, rows);
+    }
+    let hints = if f.area().width >= 110 {
+        "Space play · ←→ ±5s · Tab panes · 1-5 final score · Enter reason / jump · 0 clear · S save · ? help · q back"
+    } else {
+        "Space play ←→ ±5s Tab pane 1-5 score Enter reason/jump S save ? help q back"
+    };
+    footer(f, app, l.footer, hints);
+}
+
+fn coder_name(r: &RecordingState, k: usize) -> String {
+    let (c, role) =
+        if k == 0 { (&r.case.primary, "primary") } else { (&r.case.secondary, "secondary") };
+    format!("{} {} ({role})", ["A", "B"][k.min(1)], sanitize(&c.coder))
+}
+
+fn header(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
+    let s = &r.snap;
+    let play = if s.playing {
+        Span::styled(" ▶ playing ", Style::new().fg(Color::Black).bg(Color::Green))
+    } else if s.ended {
+        Span::styled(" ■ ended ", Style::new().fg(Color::Black).bg(Color::Gray))
+    } else {
+        Span::styled(" ❚❚ paused ", Style::new().fg(Color::Black).bg(Color::Yellow))
+    };
+    let decided = r.drafts.values().filter(|d| d.score.is_some()).count();
+    let state = if r.saving {
+        Span::styled("● saving…", Style::new().fg(Color::Yellow))
+    } else if r.dirty {
+        Span::styled("● unsaved (S saves)", Style::new().fg(Color::Yellow))
+    } else if r.case.existing.is_some() {
+        Span::styled("✓ saved", Style::new().fg(Color::Green))
+    } else {
+        Span::styled("not adjudicated yet", Style::new().fg(Color::Gray))
+    };
+    let mut spans = vec![
+        Span::styled(
+            format!(" {} ", sanitize(&r.case.recording)),
+            Style::new().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+        Span::styled(
+            format!("{} / {}", hms(s.position_s), hms(r.duration_s())),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Span::raw(" "),
+        play,
+        Span::raw(format!(" {:.1}× ", s.speed)),
+        Span::raw(format!(" decided {decided} of {} · ", r.case.diffs.len())),
+        state,
+    ];
+    if let Some(e) = &s.error {
+        spans.push(Span::styled(format!("  ⚠ {}", sanitize(e)), Style::new().fg(Color::Red)));
+    } else if let Some(reason) = &s.silent_reason {
+        spans.push(Span::styled(
+            format!("  🔇 {}", sanitize(reason)),
+            Style::new().fg(Color::Magenta),
+        ));
+    }
+    let _ = app;
+    f.render_widget(Line::from(spans), area);
+}
+
+fn spans_of(c: &Coding) -> Vec<(f64, f64)> {
+    c.segments.iter().map(|s| (s.start_s, s.end_s)).collect()
+}
+
+fn timeline(f: &mut Frame, r: &RecordingState, l: &RecordingLayout) {
+    f.render_widget(
+        pane_block(
+            " Timeline — behaviour-change segments: one lane per coder, ◆ notes ".into(),
+            false,
+        ),
+        l.timeline,
+    );
+    let dur = r.duration_s();
+    let a = spans_of(&r.case.primary);
+    let b = spans_of(&r.case.secondary);
+    let ticks: Vec<f64> = vec![];
+    let tl = Timeline {
+        peaks: &r.peaks,
+        duration_s: dur,
+        window: (0.0, dur),
+        lanes: vec![
+            Lane { spans: &a, color: LANE_COLORS[0] },
+            Lane { spans: &b, color: LANE_COLORS[1] },
+        ],
+        lane_rows: true,
+        listened: &[],
+        ticks: &ticks,
+        playhead: Some(r.snap.position_s),
+        tick_row: false,
+        axis: true,
+    };
+    f.render_widget(tl, l.wave);
+    // Lane rows sit below the waveform: height - 2 lanes - 1 axis.
+    let wave_h = l.wave.height.saturating_sub(3).max(1);
+    let buf = f.buffer_mut();
+    // The playhead on the axis row, so it shows where the waveform is full.
+    if let Some(x) = column_of(l.wave, dur, r.snap.position_s) {
+        let y = l.wave.bottom().saturating_sub(1);
+        if y > l.wave.y {
+            buf[(x, y)]
+                .set_char('▲')
+                .set_style(Style::new().fg(Color::White).add_modifier(Modifier::BOLD));
+        }
+    }
+    for (k, c) in [&r.case.primary, &r.case.secondary].into_iter().enumerate() {
+        let y = l.wave.y + wave_h + k as u16;
+        if y >= l.wave.bottom() {
+            continue;
+        }
+        note_marks(buf, l.wave, y, dur, c);
+        let label = Rect { y, height: 1, ..l.labels };
+        let text = format!(
+            "{} {:<w$}",
+            ["A", "B"][k],
+            sanitize(&c.coder).chars().take(usize::from(LABEL_W) - 3).collect::<String>(),
+            w = usize::from(LABEL_W) - 3
+        );
+        buf.set_string(
+            label.x,
+            label.y,
+            text,
+            Style::new().fg(Color::White).bg(LANE_COLORS[k]).add_modifier(Modifier::BOLD),
+        );
+    }
+}
+
+/// The column of `area` (showing `0..dur`) where time `t` falls, if it does.
+fn column_of(area: Rect, dur: f64, t: f64) -> Option<u16> {
+    if area.width == 0 || dur.is_nan() || dur <= 0.0 || !(t.is_finite() && (0.0..=dur).contains(&t))
+    {
+        return None;
+    }
+    let col = ((t / dur) * f64::from(area.width)).floor() as u16;
+    Some(area.x + col.min(area.width - 1))
+}
+
+/// A `◆` in the coder's lane at each of their notes.
+fn note_marks(buf: &mut Buffer, area: Rect, y: u16, dur: f64, c: &Coding) {
+    for n in &c.notes {
+        if let Some(x) = column_of(area, dur, n.at_s) {
+            buf[(x, y)].set_char('◆').set_fg(Color::Magenta);
+        }
+    }
+}
+
+fn scores(f: &mut Frame, app: &AdjApp, r: &RecordingState, l: &RecordingLayout) {
+    let focused = r.focus == Pane::Scores;
+    let title = format!(
+        " Scores — A {} · B {} · final ",
+        sanitize(&r.case.primary.coder),
+        sanitize(&r.case.secondary.coder)
+    );
+    f.render_widget(pane_block(title, focused), l.scores);
+    let inner = l.scores.inner(Margin::new(1, 1));
+    let book = &app.codebook;
+    let label_w = usize::from(inner.width).saturating_sub(28).max(8);
+    let head = format!(" {:<label_w$}   A   B   Δ   final", "domain");
+    f.render_widget(
+        Line::styled(head, Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)),
+        Rect { height: 1, ..inner },
+    );
+    let rows = l.score_rows;
+    let offset = list_offset(r.domain_sel, book.domains.len(), rows.height);
+    for (row, (i, d)) in
+        book.domains.iter().enumerate().skip(offset).take(usize::from(rows.height)).enumerate()
+    {
+        let area = Rect { y: rows.y + row as u16, height: 1, ..rows };
+        let sel = i == r.domain_sel;
+        if sel {
+            f.buffer_mut().set_style(area, selection_style(focused));
+        }
+        let cell = |c: &Coding| match c.score_state(book, &d.key) {
+            ScoreState::Level(v) => v.to_string(),
+            ScoreState::Unscored => "–".into(),
+            ScoreState::NotApplicable => "n/a".into(),
+        };
+        let diff = r.case.diff(&d.key);
+        let label: String = sanitize(&d.label).chars().take(label_w).collect();
+        let marker = if sel && focused { "▸" } else { " " };
+        let mut spans = vec![Span::raw(marker)];
+        match diff {
+            Some(x) => {
+                let strong = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+                let delta = x.difference().map_or_else(|| "!".to_string(), |v| v.to_string());
+                spans.push(Span::styled(format!("{label:<label_w$}"), strong));
+                spans.push(Span::styled(
+                    format!(" {:>3} {:>3} ", cell(&r.case.primary), cell(&r.case.secondary)),
+                    strong,
+                ));
+                spans.push(Span::styled(
+                    format!("{delta:>3} "),
+                    Style::new().fg(Color::Black).bg(Color::Red).add_modifier(Modifier::BOLD),
+                ));
+                let draft = r.drafts.get(&d.key);
+                let fin = match draft {
+                    Some(dr) if dr.score.is_some() => {
+                        let mark = if dr.reason.trim().is_empty() { "✗ reason" } else { "✎" };
+                        Span::styled(
+                            format!("  → {} {mark}", score_text(dr.score)),
+                            Style::new()
+                                .fg(if dr.reason.trim().is_empty() {
+                                    Color::Yellow
+                                } else {
+                                    Color::Green
+                                })
+                                .add_modifier(Modifier::BOLD),
+                        )
+                    }
+                    Some(_) => Span::styled("  ? ✎", Style::new().fg(Color::Yellow)),
+                    None => Span::styled("  ? 1-5", Style::new().fg(Color::Yellow)),
+                };
+                spans.push(fin);
+            }
+            None => {
+                let dim = Style::new().fg(Color::Gray);
+                spans.push(Span::styled(format!("{label:<label_w$}"), dim));
+                spans.push(Span::styled(
+                    format!(" {:>3} {:>3} ", cell(&r.case.primary), cell(&r.case.secondary)),
+                    dim,
+                ));
+                spans.push(Span::styled("  ✓ agree", Style::new().fg(Color::DarkGray)));
+                if let Some(s) = r.drafts.get(&d.key).and_then(|x| x.score) {
+                    spans.push(Span::styled(
+                        format!(" →{s}? 0 clears"),
+                        Style::new().fg(Color::Yellow),
+                    ));
+                }
+            }
+        }
+        f.render_widget(Line::from(spans), area);
+    }
+}
+
+fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
+    let book = &app.codebook;
+    let Some(d) = book.domains.get(r.domain_sel) else { return };
+    let block = pane_block(format!(" {} — rationales and decision ", sanitize(&d.label)), false);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let decision_h = 3.min(inner.height);
+    let levels = usize::from(book.scale.max.saturating_sub(book.scale.min)) + 1;
+    // The handbook's levels, when there is room for them beside a few lines of rationale.
+    let rubric_h =
+        if inner.height >= levels as u16 + 1 + decision_h + 5 { levels as u16 + 1 } else { 0 };
+    let [cols, rubric, decision] = Layout::vertical([
+        Constraint::Min(0),
+        Constraint::Length(rubric_h),
+        Constraint::Length(decision_h),
+    ])
+    .areas(inner);
+    if rubric_h > 0 {
+        levels_view(f, app, r, &d.key, rubric);
+    }
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(cols);
+    for (k, (c, col)) in
+        [(&r.case.primary, left), (&r.case.secondary, right)].into_iter().enumerate()
+    {
+        let score = match c.score_state(book, &d.key) {
+            ScoreState::Level(v) => v.to_string(),
+            ScoreState::Unscored => "unscored".into(),
+            ScoreState::NotApplicable => "n/a".into(),
+        };
+        let mut lines = vec![Line::from(vec![
+            Span::styled(
+                format!(" {} ", ["A", "B"][k]),
+                Style::new().fg(Color::White).bg(LANE_COLORS[k]).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                format!(" {}: {score}", sanitize(&c.coder)),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+        ])];
+        match c.rationales.get(&d.key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            Some(t) => lines.push(Line::raw(sanitize(t).into_owned())),
+            None => lines.push(Line::styled("(no rationale)", Style::new().fg(Color::DarkGray))),
+        }
+        let col = Rect { width: col.width.saturating_sub(1), ..col };
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), col);
+    }
+    let lines: Vec<Line> = match (r.case.diff(&d.key), r.drafts.get(&d.key)) {
+        (None, _) => vec![Line::styled(
+            format!("The coders agree within ±{}: nothing to decide.", app.tolerance),
+            Style::new().fg(Color::DarkGray),
+        )],
+        (Some(_), None) => vec![Line::styled(
+            "Not decided: press 1–5 for the final score, then give the reason.",
+            Style::new().fg(Color::Yellow),
+        )],
+        (Some(_), Some(dr)) => {
+            let level = dr
+                .score
+                .and_then(|s| book.descriptor(&d.key, s).map(|t| (s, t)))
+                .map(|(s, t)| format!("Final {s}: {}", sanitize(t)))
+                .unwrap_or_else(|| "Final score not chosen yet (1–5).".into());
+            let reason = if dr.reason.trim().is_empty() {
+                Line::styled(
+                    "Reason: required — press Enter to write it",
+                    Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+                )
+            } else {
+                Line::raw(format!("Reason: {}", sanitize(dr.reason.trim())))
+            };
+            vec![Line::styled(level, Style::new().fg(Color::Green)), reason]
+        }
+    };
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), decision);
+}
+
+/// The handbook's descriptor of every level of `domain`, marking A's, B's and the final score.
+fn levels_view(f: &mut Frame, app: &AdjApp, r: &RecordingState, domain: &str, area: Rect) {
+    let book = &app.codebook;
+    let level_of = |c: &Coding| c.scores.get(domain).copied();
+    let (a, b) = (level_of(&r.case.primary), level_of(&r.case.secondary));
+    let fin = r.drafts.get(domain).and_then(|d| d.score);
+    let mut lines = vec![Line::styled(
+        "Handbook levels",
+        Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD),
+    )];
+    for level in (book.scale.min..=book.scale.max).rev() {
+        let mark = |who: Option<u8>, tag: &'static str, k: usize| {
+            if who == Some(level) {
+                Span::styled(
+                    tag,
+                    Style::new().fg(Color::White).bg(LANE_COLORS[k]).add_modifier(Modifier::BOLD),
+                )
+            } else {
+                Span::raw(" ")
+            }
+        };
+        let is_final = fin == Some(level);
+        let text = book.descriptor(domain, level).unwrap_or("");
+        let style = if is_final {
+            Style::new().fg(Color::Green).add_modifier(Modifier::BOLD)
+        } else {
+            Style::new().fg(Color::Gray)
+        };
+        lines.push(Line::from(vec![
+            mark(a, "A", 0),
+            mark(b, "B", 1),
+            Span::styled(if is_final { "→" } else { " " }, style),
+            Span::styled(format!("{level} {}", sanitize(text)), style),
+        ]));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn item_line(it: &Item) -> Line<'static> {
+    match it.end_s {
+        Some(end) => {
+            let mut spans = vec![
+                Span::styled("▮ ", Style::new().fg(Color::Yellow)),
+                Span::raw(format!("{} – {}", hms_tenths(it.at_s), hms_tenths(end))),
+                Span::styled(format!("  {}", sanitize(&it.kind)), Style::new().fg(Color::DarkGray)),
+            ];
+            if !it.text.trim().is_empty() {
+                spans.push(Span::raw(format!("  {}", sanitize(it.text.trim()))));
+            }
+            Line::from(spans)
+        }
+        None => Line::from(vec![
+            Span::styled("◆ ", Style::new().fg(Color::Magenta)),
+            Span::raw(format!("{}  ", hms_tenths(it.at_s))),
+            Span::raw(sanitize(it.text.trim()).into_owned()),
+        ]),
+    }
+}
+
+fn item_list(f: &mut Frame, r: &RecordingState, k: usize, area: Rect, rows: Rect) {
+    let pane = if k == 0 { Pane::Primary } else { Pane::Secondary };
+    let focused = r.focus == pane;
+    let items = r.items.get(k).map_or(&[][..], Vec::as_slice);
+    let title = format!(" {} — segments & notes ({}) ", coder_name(r, k), items.len());
+    f.render_widget(pane_block(title, focused), area);
+    f.render_widget(
+        SelectList {
+            items: items.iter().map(item_line).collect(),
+            selected: r.item_sel.get(k).copied().unwrap_or(0),
+            focused,
+            empty: "no segments or notes",
+        },
+        rows,
+    );
+}
+
+// ----- overlays -----------------------------------------------------------------------------
+
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let [r] =
+        Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(area);
+    let [r] =
+        Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(r);
+    r
+}
+
+fn reason_view(f: &mut Frame, app: &AdjApp, p: &Prompt) {
+    let (key, label) = match &p.kind {
+        PromptKind::Rationale { domain, label } => (domain.as_str(), label.as_str()),
+        _ => ("", ""),
+    };
+    let score = app
+        .recording
+        .as_ref()
+        .and_then(|r| r.drafts.get(key))
+        .and_then(|d| d.score)
+        .map_or_else(|| "not chosen".to_string(), |s| s.to_string());
+    let title = format!("Reason — {} (final score {score})", sanitize(label));
+    let text = p.text();
+    let area = centered(f.area(), f.area().width.saturating_sub(8).min(100), 4);
+    f.render_widget(
+        PromptBox {
+            title: &title,
+            hint: "required: why this score settles the disagreement · Enter save · Esc later",
+            text: &text,
+            cursor: p.cursor,
+            error: p.error.as_deref(),
+        },
+        area,
+    );
+}
+
+fn leave_view(f: &mut Frame, app: &AdjApp, quit: bool) {
+    let rec = app.recording.as_ref().map_or("", |r| r.case.recording.as_str());
+    let lines = vec![
+        Line::styled(
+            format!("{} has decisions that are not saved.", sanitize(rec)),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Line::raw(""),
+        Line::styled(
+            if quit {
+                "y / Enter quit without saving · n / Esc stay (then S to save)"
+            } else {
+                "y / Enter leave without saving · n / Esc stay (then S to save)"
+            },
+            Style::new().fg(Color::DarkGray),
+        ),
+    ];
+    let area = centered(f.area(), 72, lines.len() as u16 + 2);
+    f.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Unsaved decisions ")
+        .border_style(Style::new().fg(Color::Yellow));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+}
+
+/// The keys of the adjudication screens, with what they do here.
+const HELP: &[(Action, &str)] = &[
+    (Action::Up, "select up"),
+    (Action::Down, "select down"),
+    (Action::Activate, "open · write the reason · jump there"),
+    (Action::FocusNext, "next pane (scores → A → B)"),
+    (Action::FocusPrev, "previous pane"),
+    (Action::Score(1), "final score 1 (on a disagreement)"),
+    (Action::Score(2), "final score 2"),
+    (Action::Score(3), "final score 3"),
+    (Action::Score(4), "final score 4"),
+    (Action::Score(5), "final score 5"),
+    (Action::ClearScore, "clear the decision"),
+    (Action::Submit, "save the adjudication (also s)"),
+    (Action::PlayPause, "play / pause"),
+    (Action::Back5, "back 5 s"),
+    (Action::Forward5, "forward 5 s"),
+    (Action::Back30, "back 30 s"),
+    (Action::Forward30, "forward 30 s"),
+    (Action::Start, "start"),
+    (Action::End, "end"),
+    (Action::GoTo, "go to time…"),
+    (Action::SpeedDown, "speed −0.1"),
+    (Action::SpeedUp, "speed +0.1"),
+    (Action::SpeedReset, "speed 1.0"),
+    (Action::Replay, "replay last 5 s"),
+    (Action::Help, "this help"),
+    (Action::Back, "back / quit"),
+];
+
+fn help_view(f: &mut Frame, keymap: &Keymap, tolerance: u8) {
+    let entries: Vec<Line> = HELP
+        .iter()
+        .map(|(a, what)| {
+            let keys = keymap.keys_for(*a).join(" ");
+            Line::from(vec![
+                Span::styled(
+                    format!("{keys:>12} "),
+                    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                ),
+                Span::raw(*what),
+            ])
+        })
+        .collect();
+    let half = entries.len().div_ceil(2);
+    let area = f.area();
+    let h = (half as u16 + 6).min(area.height);
+    let r = centered(area, area.width.min(104), h);
+    f.render_widget(Clear, r);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Help — adjudication ")
+        .title_bottom(" mouse: click the timeline to seek, wheel ±5 s, click rows · Esc/q/? close ")
+        .border_style(Style::new().fg(Color::Cyan));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let [intro, cols] = Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(inner);
+    f.render_widget(
+        Paragraph::new(vec![
+            Line::raw(format!(
+                "Red rows differ by more than ±{tolerance}. For each, choose the final score and write the required reason;"
+            )),
+            Line::raw(
+                "S saves supervisor/adjudications/<recording>.toml and the journal. The coders' files are never changed.",
+            ),
+        ])
+        .wrap(Wrap { trim: true })
+        .style(Style::new().fg(Color::Gray)),
+        intro,
+    );
+    let [a, b] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(cols);
+    let mut it = entries.into_iter();
+    let left: Vec<Line> = it.by_ref().take(half).collect();
+    let right: Vec<Line> = it.collect();
+    f.render_widget(Paragraph::new(left), a);
+    f.render_widget(Paragraph::new(right), b);
+}

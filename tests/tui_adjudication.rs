@@ -1,0 +1,441 @@
+//! The adjudication TUI through `update` and `view`: whole-screen snapshots on a TestBackend, and
+//! key-driven tests of deciding, the required reason, saving, and that the codings never change.
+mod tui_adjudication_support;
+
+use crossterm::event::KeyCode;
+use insta::assert_snapshot;
+use tapecoder::study::model::Adjudication;
+use tapecoder::tui::adjudication::app::{Effect, Msg, Overlay, Pane, Screen, update};
+use tui_adjudication_support::*;
+
+// ----- snapshots ----------------------------------------------------------------------------
+
+#[test]
+fn list_with_items() {
+    let a = app();
+    assert_snapshot!(render(&a, 120, 40));
+}
+
+#[test]
+fn list_empty() {
+    let a = app_with(vec![]);
+    assert_snapshot!(render(&a, 120, 40));
+}
+
+#[test]
+fn recording_with_disagreement_selected() {
+    let mut a = recording_app(100.0);
+    // A decision on empathy (the first disagreement, selected on opening) with its reason.
+    send(&mut a, [ch('3')]);
+    typed(&mut a, "Listened twice: warm but interrupting");
+    send(&mut a, [key(KeyCode::Enter)]);
+    update(&mut a, Msg::Tick(200_000));
+    assert_snapshot!(render(&a, 120, 40));
+}
+
+#[test]
+fn recording_at_minimum_size() {
+    let mut a = recording_app(320.0);
+    send(&mut a, [key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down)]);
+    assert_snapshot!(render(&a, 80, 24));
+}
+
+#[test]
+fn reason_prompt() {
+    let mut a = recording_app(100.0);
+    send(&mut a, [ch('2')]);
+    typed(&mut a, "Both have a point");
+    assert_snapshot!("reason_prompt", render(&a, 120, 40));
+    // Enter on an empty reason keeps the prompt open with the error.
+    send(&mut a, [ctrl_u()]);
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert_snapshot!("reason_prompt_required", render(&a, 120, 40));
+}
+
+#[test]
+fn help_overlay() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('?')]);
+    assert_snapshot!(render(&a, 120, 40));
+}
+
+#[test]
+fn leave_with_unsaved_decisions() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('4')]);
+    typed(&mut a, "why");
+    send(&mut a, [key(KeyCode::Enter), ch('q')]);
+    assert_snapshot!(render(&a, 100, 30));
+}
+
+fn ctrl_u() -> Msg {
+    Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('u'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ))
+}
+
+// ----- keys ---------------------------------------------------------------------------------
+
+#[test]
+fn list_navigation_and_quit() {
+    let mut a = app();
+    send(&mut a, [key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down)]);
+    assert_eq!(a.selected, 2);
+    let fx = send(&mut a, [key(KeyCode::Enter)]);
+    assert_eq!(fx, vec![Effect::Open { id: "R007".into(), duration_s: 3725.0 }]);
+    assert_eq!(a.screen, Screen::List, "the screen changes only once the runner opened it");
+    let fx = send(&mut a, [ch('q')]);
+    assert_eq!(fx, vec![Effect::Quit]);
+    assert!(a.quitting);
+}
+
+#[test]
+fn empty_list_enter_explains() {
+    let mut a = app_with(vec![]);
+    assert!(send(&mut a, [key(KeyCode::Enter)]).is_empty());
+    assert_eq!(a.current_notice(), Some("nothing to adjudicate"));
+}
+
+#[test]
+fn opening_selects_the_first_disagreement() {
+    let a = recording_app(0.0);
+    assert_eq!(a.screen, Screen::Recording);
+    assert_eq!(a.selected_domain(), Some("empathy"));
+    let r = a.recording.as_ref().unwrap();
+    assert_eq!(r.case.diffs.len(), 2);
+    assert!(r.drafts.is_empty() && !r.dirty);
+}
+
+#[test]
+fn score_reason_and_save_produce_the_adjudication() {
+    let mut a = recording_app(0.0);
+    let before = a.recording.as_ref().unwrap().case.clone();
+    // Empathy: 3, reason required.
+    let fx = send(&mut a, [ch('3')]);
+    assert!(fx.is_empty());
+    assert!(matches!(a.overlay, Some(Overlay::Reason(_))));
+    typed(&mut a, "  Warm, but two interruptions  ");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert!(a.overlay.is_none());
+    // Evocation (down 3 rows): 2, with reason.
+    send(&mut a, [key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down)]);
+    assert_eq!(a.selected_domain(), Some("evocation"));
+    send(&mut a, [ch('2')]);
+    typed(&mut a, "Brief change talk only");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert!(a.recording.as_ref().unwrap().dirty);
+    let fx = send(&mut a, [ch('S')]);
+    let [Effect::Save(adj)] = fx.as_slice() else { panic!("expected one save: {fx:?}") };
+    assert_eq!(adj.recording, "R002");
+    assert_eq!(adj.supervisor, "sup");
+    assert_eq!(adj.schema, 1);
+    let got: Vec<(&str, u8, &str)> = adj
+        .decisions
+        .iter()
+        .map(|d| (d.domain.as_str(), d.final_score, d.reason.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [("empathy", 3, "Warm, but two interruptions"), ("evocation", 2, "Brief change talk only")]
+    );
+    assert_eq!(adj.decisions[0].coder_scores.get("ann"), Some(&1));
+    assert_eq!(adj.decisions[0].coder_scores.get("ben"), Some(&4));
+    // Ben did not score evocation: only ann's score is recorded.
+    assert_eq!(adj.decisions[1].coder_scores.len(), 1);
+    // A second S while the save is on its way sends nothing.
+    assert!(send(&mut a, [ch('s')]).is_empty());
+    // The runner's answer.
+    let mut saved: Adjudication = (**adj).clone();
+    saved.decided_at = "2026-02-02T10:00:00Z".into();
+    update(&mut a, Msg::Saved(Ok(Box::new(saved.clone()))));
+    let r = a.recording.as_ref().unwrap();
+    assert!(!r.dirty && !r.saving);
+    assert_eq!(r.case.existing.as_ref(), Some(&saved));
+    assert_eq!(a.cases[0].existing.as_ref(), Some(&saved), "the list shows it adjudicated");
+    assert!(a.current_notice().unwrap().contains("supervisor/adjudications/R002.toml"));
+    // Originals untouched.
+    assert_eq!(r.case.primary, before.primary);
+    assert_eq!(r.case.secondary, before.secondary);
+    assert_eq!(a.cases[0].primary, before.primary);
+    assert_eq!(a.cases[0].secondary, before.secondary);
+    // Back to the list: no question asked, the list is refreshed.
+    let fx = send(&mut a, [key(KeyCode::Esc)]);
+    assert_eq!(fx, vec![Effect::Close, Effect::RefreshList]);
+    assert_eq!(a.screen, Screen::List);
+}
+
+#[test]
+fn saving_refuses_while_a_decision_lacks_a_reason() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3')]);
+    send(&mut a, [key(KeyCode::Esc)]); // later…
+    assert!(a.overlay.is_none());
+    send(&mut a, [key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down)]);
+    let fx = send(&mut a, [ch('S')]);
+    assert!(fx.is_empty(), "{fx:?}");
+    let notice = a.current_notice().unwrap();
+    assert!(notice.contains("Empathy") && notice.contains("needs a reason"), "{notice}");
+    assert_eq!(a.selected_domain(), Some("empathy"), "the problem is selected");
+    // An empty reason is not accepted either.
+    send(&mut a, [key(KeyCode::Enter)]);
+    typed(&mut a, "   ");
+    send(&mut a, [key(KeyCode::Enter)]);
+    let Some(Overlay::Reason(p)) = &a.overlay else { panic!("prompt stays open") };
+    assert!(p.error.as_deref().unwrap().contains("required"));
+    typed(&mut a, "ok");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert!(matches!(send(&mut a, [ch('S')]).as_slice(), [Effect::Save(_)]));
+}
+
+#[test]
+fn nothing_decided_is_not_saved() {
+    let mut a = recording_app(0.0);
+    assert!(send(&mut a, [ch('S')]).is_empty());
+    assert!(a.current_notice().unwrap().contains("nothing decided"));
+}
+
+#[test]
+fn agreeing_domains_and_other_panes_take_no_score() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [key(KeyCode::Down)]);
+    assert_eq!(a.selected_domain(), Some("collaboration"));
+    send(&mut a, [ch('5')]);
+    assert!(a.recording.as_ref().unwrap().drafts.is_empty());
+    assert!(a.current_notice().unwrap().contains("agree within ±1"));
+    send(&mut a, [key(KeyCode::Up), key(KeyCode::Tab), ch('5')]);
+    assert!(a.recording.as_ref().unwrap().drafts.is_empty());
+    assert!(a.current_notice().unwrap().contains("scores pane"));
+    // b/e/n never edit a coder's segments or notes.
+    let before = a.recording.as_ref().unwrap().case.clone();
+    send(&mut a, [ch('b'), ch('e'), ch('n'), ch('x')]);
+    assert_eq!(a.recording.as_ref().unwrap().case, before);
+}
+
+#[test]
+fn clearing_a_decision() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3')]);
+    typed(&mut a, "r");
+    send(&mut a, [key(KeyCode::Enter), ch('0')]);
+    assert!(a.recording.as_ref().unwrap().drafts.is_empty());
+    assert!(a.current_notice().unwrap().contains("cleared"));
+}
+
+#[test]
+fn an_earlier_adjudication_is_continued() {
+    let mut a = app();
+    send(&mut a, [key(KeyCode::Down)]);
+    let fx = send(&mut a, [key(KeyCode::Enter)]);
+    assert_eq!(fx, vec![Effect::Open { id: "R005".into(), duration_s: 600.0 }]);
+    update(&mut a, Msg::Opened { id: "R005".into(), snapshot: snapshot_at(0.0) });
+    let r = a.recording.as_ref().unwrap();
+    assert_eq!(a.selected_domain(), Some("child_focus"));
+    let d = r.drafts.get("child_focus").unwrap();
+    assert_eq!((d.score, d.reason.as_str()), (Some(2), "Child barely mentioned"));
+    assert!(!r.dirty);
+}
+
+#[test]
+fn leaving_with_unsaved_decisions_asks() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('4')]);
+    typed(&mut a, "why");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert!(send(&mut a, [ch('q')]).is_empty());
+    assert_eq!(a.overlay, Some(Overlay::Leave { quit: false }));
+    assert!(send(&mut a, [ch('n')]).is_empty());
+    assert_eq!(a.screen, Screen::Recording);
+    send(&mut a, [ch('q')]);
+    let fx = send(&mut a, [ch('y')]);
+    assert_eq!(fx, vec![Effect::Close, Effect::RefreshList]);
+    assert_eq!(a.screen, Screen::List);
+}
+
+#[test]
+fn ctrl_c_with_unsaved_decisions_asks_then_quits() {
+    let ctrl_c = || {
+        Msg::Key(crossterm::event::KeyEvent::new(
+            KeyCode::Char('c'),
+            crossterm::event::KeyModifiers::CONTROL,
+        ))
+    };
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('4')]);
+    typed(&mut a, "why");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert!(send(&mut a, [ctrl_c()]).is_empty());
+    assert_eq!(a.overlay, Some(Overlay::Leave { quit: true }));
+    let fx = send(&mut a, [ctrl_c()]);
+    assert_eq!(fx, vec![Effect::Close, Effect::Quit]);
+    assert!(a.quitting);
+}
+
+#[test]
+fn transport_keys() {
+    let mut a = recording_app(100.0);
+    assert_eq!(send(&mut a, [ch(' ')]), vec![Effect::Play]);
+    assert_eq!(send(&mut a, [ch(' ')]), vec![Effect::Pause]);
+    assert_eq!(send(&mut a, [key(KeyCode::Right)]), vec![Effect::Seek(105.0)]);
+    assert_eq!(
+        send(&mut a, [key(KeyCode::Left), key(KeyCode::Left)]),
+        vec![Effect::Seek(100.0), Effect::Seek(95.0)]
+    );
+    assert_eq!(send(&mut a, [shift(KeyCode::Right)]), vec![Effect::Seek(125.0)]);
+    assert_eq!(send(&mut a, [shift(KeyCode::Left)]), vec![Effect::Seek(95.0)]);
+    assert_eq!(send(&mut a, [key(KeyCode::End)]), vec![Effect::Seek(600.0)]);
+    assert_eq!(send(&mut a, [key(KeyCode::Home)]), vec![Effect::Seek(0.0)]);
+    assert_eq!(send(&mut a, [key(KeyCode::Left)]), vec![Effect::Seek(0.0)], "clamped");
+    assert_eq!(send(&mut a, [ch(']'), ch(']')]), vec![Effect::Speed(1.1), Effect::Speed(1.2)]);
+    assert_eq!(send(&mut a, [ch('[')]), vec![Effect::Speed(1.1)]);
+    assert_eq!(send(&mut a, [ch('=')]), vec![Effect::Speed(1.0)]);
+    // Go to 5:00.
+    send(&mut a, [ch('g')]);
+    typed(&mut a, "5:00");
+    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Seek(300.0)]);
+}
+
+#[test]
+fn jump_to_notes_and_segments_of_either_coder() {
+    let mut a = recording_app(0.0);
+    // A's list: note 0:45, segment 1:00, segment 6:40.
+    send(&mut a, [key(KeyCode::Tab)]);
+    assert_eq!(a.recording.as_ref().unwrap().focus, Pane::Primary);
+    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Seek(45.0)]);
+    send(&mut a, [key(KeyCode::Down), key(KeyCode::Down)]);
+    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Seek(400.0)]);
+    // B's list: notes 0:50, 5:20.
+    send(&mut a, [key(KeyCode::Tab), key(KeyCode::Down), key(KeyCode::Down)]);
+    assert_eq!(a.recording.as_ref().unwrap().focus, Pane::Secondary);
+    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Seek(320.0)]);
+    // Back to the scores pane.
+    send(&mut a, [key(KeyCode::Tab)]);
+    assert_eq!(a.recording.as_ref().unwrap().focus, Pane::Scores);
+}
+
+#[test]
+fn a_failed_save_keeps_the_decisions() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3')]);
+    typed(&mut a, "r");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert_eq!(send(&mut a, [ch('S')]).len(), 1);
+    update(&mut a, Msg::Saved(Err("disk full".into())));
+    let r = a.recording.as_ref().unwrap();
+    assert!(r.dirty && !r.saving && r.case.existing.is_none());
+    assert!(a.current_notice().unwrap().contains("not saved: disk full"));
+    assert_eq!(send(&mut a, [ch('S')]).len(), 1, "it can be saved again");
+}
+
+#[test]
+fn help_opens_and_closes() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('?')]);
+    assert_eq!(a.overlay, Some(Overlay::Help));
+    send(&mut a, [ch('3')]);
+    assert_eq!(a.overlay, Some(Overlay::Help), "keys do not leak through help");
+    assert!(a.recording.as_ref().unwrap().drafts.is_empty());
+    send(&mut a, [key(KeyCode::Esc)]);
+    assert!(a.overlay.is_none());
+    assert_eq!(a.screen, Screen::Recording);
+}
+
+#[test]
+fn a_decision_on_a_domain_now_within_tolerance_blocks_saving_until_cleared() {
+    use tapecoder::study::model::Decision;
+    let mut case = main_case();
+    case.existing = Some(Adjudication {
+        schema: 1,
+        recording: "R002".into(),
+        supervisor: "sup".into(),
+        decided_at: "2026-01-02T00:00:00Z".into(),
+        decisions: vec![Decision {
+            domain: "collaboration".into(),
+            final_score: 3,
+            reason: "made when the tolerance was 0".into(),
+            coder_scores: Default::default(),
+        }],
+    });
+    let mut a = app_with(vec![case]);
+    send(&mut a, [key(KeyCode::Enter)]);
+    update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0) });
+    send(&mut a, [ch('3')]);
+    typed(&mut a, "r");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert!(send(&mut a, [ch('S')]).is_empty());
+    assert_eq!(a.selected_domain(), Some("collaboration"));
+    assert!(a.current_notice().unwrap().contains("agree within tolerance"));
+    send(&mut a, [ch('0')]);
+    assert!(!a.recording.as_ref().unwrap().drafts.contains_key("collaboration"));
+    assert!(matches!(send(&mut a, [ch('S')]).as_slice(), [Effect::Save(_)]));
+}
+
+#[test]
+fn clicking_the_timeline_seeks() {
+    use ratatui::layout::Rect;
+    use tapecoder::tui::adjudication::view::recording_layout;
+    let mut a = recording_app(0.0);
+    let l = recording_layout(Rect::new(0, 0, 120, 40), DOMAINS.len());
+    let x = l.wave.x + l.wave.width / 2;
+    let fx = send(
+        &mut a,
+        [Msg::Mouse(crossterm::event::MouseEvent {
+            kind: crossterm::event::MouseEventKind::Down(crossterm::event::MouseButton::Left),
+            column: x,
+            row: l.wave.y,
+            modifiers: crossterm::event::KeyModifiers::NONE,
+        })],
+    );
+    let [Effect::Seek(t)] = fx.as_slice() else { panic!("{fx:?}") };
+    assert!((t - 300.0).abs() < 600.0 / f64::from(l.wave.width), "{t}");
+}
+
+#[test]
+fn too_small_then_resized_keeps_the_decisions() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3')]);
+    typed(&mut a, "kept");
+    send(&mut a, [key(KeyCode::Enter)]);
+    let small = render(&a, 60, 20);
+    assert!(small.contains("Terminal too small"), "{small}");
+    update(&mut a, Msg::Resize(60, 20));
+    // Only leaving is possible while nothing is visible; the decision stays.
+    assert!(send(&mut a, [ch('0')]).is_empty());
+    update(&mut a, Msg::Resize(120, 40));
+    let d = a.recording.as_ref().unwrap().drafts.get("empathy").unwrap();
+    assert_eq!((d.score, d.reason.as_str()), (Some(3), "kept"));
+    assert!(render(&a, 120, 40).contains("Reason: kept"));
+}
+
+#[test]
+fn hostile_text_from_files_never_reaches_the_terminal_raw() {
+    let (mut a, mut b) = pair();
+    a.rationales.insert("empathy".into(), "ok\x1b[2J\x1b]0;pwned\x07 then\u{202e}reversed".into());
+    b.notes[0].text = "note\r\nwith\tcontrols\x1b[31m".into();
+    b.coder = "b\x1bx".into();
+    let mut app = app_with(vec![case_of("R002", a, b, None)]);
+    send(&mut app, [key(KeyCode::Enter)]);
+    update(&mut app, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0) });
+    for screen in [render(&app, 120, 40), render(&app_with(app.cases.clone()), 120, 40)] {
+        assert!(
+            !screen.chars().any(|c| c.is_control() && c != '\n' || c == '\u{202e}'),
+            "{screen:?}"
+        );
+        assert!(!screen.contains("pwned\x07"));
+    }
+}
+
+#[test]
+fn terminate_saves_complete_decisions_and_quits() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3')]);
+    typed(&mut a, "complete");
+    send(&mut a, [key(KeyCode::Enter)]);
+    let fx = update(&mut a, Msg::Terminate);
+    assert!(matches!(fx.as_slice(), [Effect::Save(_), Effect::Close, Effect::Quit]), "{fx:?}");
+    assert!(a.quitting);
+    // Incomplete decisions (no reason) cannot be saved: it still quits.
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3'), key(KeyCode::Esc)]);
+    assert_eq!(update(&mut a, Msg::Terminate), vec![Effect::Close, Effect::Quit]);
+}

@@ -1,0 +1,247 @@
+//! Fixtures for the adjudication TUI tests: a small fixed codebook, two submitted codings that
+//! disagree, cases, an app, rendering to text, and key builders.
+#![allow(dead_code)]
+pub mod study;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tapecoder::audio::Snapshot;
+use tapecoder::codebook::{Codebook, Composite, Domain, Scale, SegmentKind};
+use tapecoder::coding::{CodebookRef, Coding, Note, Segment, Status};
+use tapecoder::study::adjudication::{Case, disagreements};
+use tapecoder::study::model::{Adjudication, Decision};
+use tapecoder::tui::adjudication::app::{AdjApp, Effect, Msg, update};
+use tapecoder::tui::adjudication::view;
+use tapecoder::tui::keys::Keymap;
+
+pub const DOMAINS: [(&str, &str); 7] = [
+    ("empathy", "Empathy"),
+    ("collaboration", "Collaboration"),
+    ("autonomy", "Autonomy"),
+    ("evocation", "Evocation"),
+    ("purposefulness", "Purposefulness"),
+    ("clarity", "Clarity about concerns"),
+    ("child_focus", "Child focus"),
+];
+
+pub fn codebook() -> Codebook {
+    Codebook {
+        id: "test-book".into(),
+        version: "1".into(),
+        title: "Test book".into(),
+        sha256: "00".into(),
+        scale: Scale { min: 1, max: 5 },
+        tolerance: 1,
+        domains: DOMAINS
+            .iter()
+            .map(|(k, l)| Domain {
+                key: k.to_string(),
+                label: l.to_string(),
+                group: "g".into(),
+                description: format!("What {l} means."),
+                levels: (1..=5)
+                    .map(|i| format!("{l} at level {i}: what a {i} sounds like."))
+                    .collect(),
+                requires_segment: (*k == "evocation").then(|| "behaviour-change".to_string()),
+            })
+            .collect(),
+        segment_kinds: vec![SegmentKind {
+            key: "behaviour-change".into(),
+            label: "Behaviour-change talk".into(),
+            description: "d".into(),
+        }],
+        composites: vec![Composite {
+            key: "care".into(),
+            label: "Care".into(),
+            domains: vec!["empathy".into()],
+        }],
+    }
+}
+
+pub fn coding(coder: &str, rec: &str, scores: &[(&str, u8)]) -> Coding {
+    Coding {
+        schema: 1,
+        recording: rec.into(),
+        coder: coder.into(),
+        codebook: CodebookRef { id: "test-book".into(), version: "1".into(), sha256: "00".into() },
+        audio_sha256: "ab".into(),
+        status: Status::Submitted,
+        created_at: "2026-01-01T00:00:00Z".into(),
+        updated_at: "2026-01-01T01:00:00Z".into(),
+        submitted_at: Some("2026-01-01T01:00:00Z".into()),
+        resume_s: 0.0,
+        listened: vec![[0.0, 600.0]],
+        scores: scores.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        rationales: BTreeMap::new(),
+        segments: vec![],
+        notes: vec![],
+    }
+}
+
+/// R002 (600 s): ann and ben differ on empathy (1 vs 4) and evocation (ann scored it, ben had no
+/// behaviour-change talk); they agree elsewhere.
+pub fn pair() -> (Coding, Coding) {
+    let mut a = coding(
+        "ann",
+        "R002",
+        &[
+            ("empathy", 1),
+            ("collaboration", 2),
+            ("autonomy", 2),
+            ("evocation", 3),
+            ("purposefulness", 3),
+            ("clarity", 2),
+            ("child_focus", 3),
+        ],
+    );
+    a.rationales
+        .insert("empathy".into(), "Worker talked over the mother twice; no reflections.".into());
+    a.rationales
+        .insert("evocation".into(), "Asked what she wanted to change about bedtimes.".into());
+    a.segments = vec![
+        Segment {
+            kind: "behaviour-change".into(),
+            start_s: 60.0,
+            end_s: 150.0,
+            note: String::new(),
+        },
+        Segment {
+            kind: "behaviour-change".into(),
+            start_s: 400.0,
+            end_s: 430.0,
+            note: "bedtimes".into(),
+        },
+    ];
+    a.notes = vec![Note { at_s: 45.0, text: "Interrupts at 0:45".into(), domains: vec![] }];
+    let mut b = coding(
+        "ben",
+        "R002",
+        &[
+            ("empathy", 4),
+            ("collaboration", 3),
+            ("autonomy", 2),
+            ("purposefulness", 3),
+            ("clarity", 3),
+            ("child_focus", 4),
+        ],
+    );
+    b.rationales
+        .insert("empathy".into(), "Warm tone throughout, two good complex reflections.".into());
+    b.notes = vec![
+        Note { at_s: 50.0, text: "Good reflection".into(), domains: vec![] },
+        Note { at_s: 320.0, text: "Summarises the plan".into(), domains: vec![] },
+    ];
+    (a, b)
+}
+
+pub fn case_of(rec: &str, a: Coding, b: Coding, existing: Option<Adjudication>) -> Case {
+    let diffs = disagreements(&codebook(), &a, &b, 1);
+    Case { recording: rec.into(), duration_s: 600.0, primary: a, secondary: b, diffs, existing }
+}
+
+pub fn main_case() -> Case {
+    let (a, b) = pair();
+    case_of("R002", a, b, None)
+}
+
+/// Three recordings: R002 (not adjudicated), R005 (fully), R007 (partly).
+pub fn cases() -> Vec<Case> {
+    let mut a5 = coding("ann", "R005", &[("empathy", 2), ("child_focus", 1)]);
+    a5.recording = "R005".into();
+    let b5 = coding("cat", "R005", &[("empathy", 2), ("child_focus", 4)]);
+    let adj5 = Adjudication {
+        schema: 1,
+        recording: "R005".into(),
+        supervisor: "sup".into(),
+        decided_at: "2026-01-02T00:00:00Z".into(),
+        decisions: vec![Decision {
+            domain: "child_focus".into(),
+            final_score: 2,
+            reason: "Child barely mentioned".into(),
+            coder_scores: BTreeMap::from([("ann".into(), 1), ("cat".into(), 4)]),
+        }],
+    };
+    let a7 = coding("ben", "R007", &[("empathy", 5), ("autonomy", 1)]);
+    let b7 = coding("cat", "R007", &[("empathy", 2), ("autonomy", 4)]);
+    let adj7 = Adjudication {
+        decisions: vec![Decision {
+            domain: "empathy".into(),
+            final_score: 4,
+            reason: "r".into(),
+            coder_scores: BTreeMap::new(),
+        }],
+        recording: "R007".into(),
+        ..adj5.clone()
+    };
+    let mut c7 = case_of("R007", a7, b7, Some(adj7));
+    c7.duration_s = 3725.0;
+    vec![main_case(), case_of("R005", a5, b5, Some(adj5)), c7]
+}
+
+pub fn app_with(cases: Vec<Case>) -> AdjApp {
+    let mut a = AdjApp::new(Arc::new(codebook()), Keymap::default(), "sup", "Test study", 1, cases);
+    update(&mut a, Msg::Resize(120, 40));
+    a
+}
+
+pub fn app() -> AdjApp {
+    app_with(cases())
+}
+
+pub fn snapshot_at(pos: f64) -> Snapshot {
+    Snapshot {
+        position_s: pos,
+        duration_s: 600.0,
+        playing: false,
+        speed: 1.0,
+        ..Default::default()
+    }
+}
+
+/// An app on the recording screen of R002, playhead at `pos`, with a waveform.
+pub fn recording_app(pos: f64) -> AdjApp {
+    let mut a = app();
+    let fx = send(&mut a, [key(KeyCode::Enter)]);
+    assert_eq!(fx, vec![Effect::Open { id: "R002".into(), duration_s: 600.0 }]);
+    update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(pos) });
+    let peaks: Vec<f32> = (0..600).map(|i| ((i as f32 * 0.37).sin().abs() * 0.9) + 0.05).collect();
+    update(&mut a, Msg::Overview { total: 600, start: 0, peaks });
+    update(&mut a, Msg::Tick(100_000));
+    a
+}
+
+pub fn render(a: &AdjApp, w: u16, h: u16) -> String {
+    let mut app = a.clone();
+    update(&mut app, Msg::Resize(w, h));
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::draw(f, &app)).unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+pub fn key(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
+}
+pub fn ch(c: char) -> Msg {
+    let mods = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
+}
+pub fn shift(code: KeyCode) -> Msg {
+    Msg::Key(KeyEvent::new(code, KeyModifiers::SHIFT))
+}
+pub fn typed(a: &mut AdjApp, s: &str) -> Vec<Effect> {
+    s.chars().flat_map(|c| update(a, ch(c))).collect()
+}
+pub fn send(a: &mut AdjApp, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+    msgs.into_iter().flat_map(|m| update(a, m)).collect()
+}
