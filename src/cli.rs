@@ -11,6 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// Options of the default command (`tapecoder` alone opens the coder TUI).
+    #[command(flatten)]
+    pub code: CodeArgs,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -27,8 +27,10 @@ pub mod verify;
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let g = cli.global;
     match cli.command {
-        None => code::run(&g, &CodeArgs::default()),
-        Some(Command::Code(a)) => code::run(&g, &a),
+        None => code::run(&g, &cli.code),
+        Some(Command::Code(a)) => {
+            code::run(&g, &CodeArgs { no_audio: a.no_audio || cli.code.no_audio })
+        }
         Some(Command::Init(a)) => init::run(&g, &a),
         Some(Command::Coders(c)) => coders::run(&g, &c),
         Some(Command::Import(a)) => import::run(&g, &a),
