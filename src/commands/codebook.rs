@@ -1,8 +1,9 @@
 //! `tapecoder codebook check [FILE]`: validates a codebook and reports every problem as
 //! `file:line:col: message` on stderr (exit 1), or prints a one-line summary (exit 0).
 //!
-//! Without FILE it checks the study's codebook: with `--study DIR`, the `codebook` named in
-//! `DIR/study.toml` (relative to DIR, or absolute); otherwise `./codebook/handbook.toml`.
+//! Without FILE it checks the study's codebook: the `codebook` named in `study.toml` (relative to
+//! the study, or absolute) of `--study DIR`, else of the nearest study folder upwards; outside any
+//! study, `./codebook/handbook.toml` (the source tree), else the sample study's codebook.
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -11,6 +12,7 @@ use anyhow::Context;
 use crate::cli::{CodebookCommand, GlobalArgs};
 use crate::codebook::{self, CodebookError};
 use crate::ids::sanitize_for_terminal;
+use crate::study::locate::find_upwards;
 use crate::study::model::StudyConfig;
 
 /// Where the bundled handbook lives relative to the source tree.
@@ -25,7 +27,17 @@ pub fn run(g: &GlobalArgs, a: &CodebookCommand) -> anyhow::Result<ExitCode> {
 fn check(g: &GlobalArgs, file: Option<&Path>) -> anyhow::Result<ExitCode> {
     let path = match file {
         Some(f) => f.to_path_buf(),
-        None => default_codebook(g.study.as_deref())?,
+        None => {
+            let study = match &g.study {
+                Some(dir) => Some(dir.clone()),
+                None => std::env::current_dir().ok().and_then(|cwd| find_upwards(&cwd)),
+            };
+            match study {
+                Some(dir) => default_codebook(Some(&dir))?,
+                None if Path::new(BUNDLED_HANDBOOK).is_file() => default_codebook(None)?,
+                None => default_codebook(Some(&crate::commands::context::resolve_dir(g)?.dir))?,
+            }
+        }
     };
     match codebook::load(&path) {
         Ok(cb) => {
