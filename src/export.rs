@@ -90,16 +90,10 @@ pub fn fmt_num(x: f64) -> String {
     if s == "-0" { "0".into() } else { s.to_string() }
 }
 
-/// The slot of `coder` on `recording`: `primary`, `secondary`, … from the assignments.
+/// The slot of `coder` on `recording` (`primary`, `secondary`, `additional`) from the assignments.
 fn slot(assignments: &[Assignment], recording: &str, coder: &str) -> String {
     let Some(a) = assignments.iter().find(|a| a.id == recording) else { return String::new() };
-    match a.coders.iter().position(|c| c == coder) {
-        Some(0) => "primary".into(),
-        Some(1) => "secondary".into(),
-        Some(2) => "tertiary".into(),
-        Some(n) => format!("coder{}", n + 1),
-        None => "unassigned".into(),
-    }
+    a.slot_of(coder).map_or("unassigned", |s| s.as_str()).to_string()
 }
 
 fn status(s: Status) -> &'static str {
@@ -254,7 +248,7 @@ pub fn final_table(p: &FinalParts<'_>) -> Table {
             .assignments
             .iter()
             .find(|a| &a.id == rec)
-            .map_or(Vec::new(), |a| a.coders.iter().map(String::as_str).collect());
+            .map_or(Vec::new(), |a| a.study_coders().iter().map(String::as_str).collect());
         let submitted: Vec<&Coding> = assigned
             .iter()
             .filter_map(|c| {

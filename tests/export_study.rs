@@ -165,3 +165,50 @@ fn out_file_is_written_and_stdout_stays_empty() {
     let text = std::fs::read_to_string(out).unwrap();
     assert!(text.starts_with("recording,empathy,"));
 }
+
+/// A coder in training listed after the study's coders (an additional slot) has their codings
+/// exported as `additional`, but they never change final scores or the reliability report.
+#[test]
+fn additional_coders_stay_out_of_final_scores_and_reliability() {
+    use tapecoder::coding::Status;
+    use tapecoder::study::model::{AssignmentsFile, Coder, CodersFile, Role};
+    let f = support::study(FinalRule::Mean);
+    let reliability_before = run_reliability_json(&f);
+    let path = f.path().join("coders.toml");
+    let mut coders: CodersFile = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    coders.coders.push(Coder { id: "tia".into(), name: "Tia".into(), role: Role::Coder });
+    std::fs::write(&path, toml::to_string(&coders).unwrap()).unwrap();
+    let path = f.path().join("supervisor/assignments.toml");
+    let mut a: AssignmentsFile = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    for x in a.recordings.iter_mut().filter(|x| x.id == "R004" || x.id == "R005") {
+        x.coders.push("tia".into());
+    }
+    std::fs::write(&path, toml::to_string(&a).unwrap()).unwrap();
+    for rec in ["R004", "R005"] {
+        let c = support::coding(rec, "tia", [1; 7], Some((0.0, 300.0)), Status::Submitted);
+        let dir = f.path().join("codings/tia");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{rec}.toml")), c.to_toml().unwrap()).unwrap();
+    }
+
+    let (header, rows) = csv_rows(&run(&f, "sup", &["final"]));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let r4 = rows.iter().find(|r| r[0] == "R004").unwrap();
+    assert_eq!((r4[col("empathy")].as_str(), r4[col("source")].as_str()), ("4.5", "mean"));
+    let r5 = rows.iter().find(|r| r[0] == "R005").unwrap();
+    assert_eq!(r5[col("source")], "primary");
+
+    let (header, rows) = csv_rows(&run(&f, "sup", &["codings"]));
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let tia: Vec<_> = rows.iter().filter(|r| r[col("coder")] == "tia").collect();
+    assert_eq!(tia.len(), 14, "two codings × seven domains");
+    assert!(tia.iter().all(|r| r[col("slot")] == "additional"));
+
+    assert_eq!(run_reliability_json(&f), reliability_before);
+}
+
+fn run_reliability_json(f: &support::Fixture) -> Value {
+    let out = f.cmd("sup").args(["reliability", "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}

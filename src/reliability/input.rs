@@ -1,7 +1,8 @@
 //! The ratings a report is computed from, gathered from the study's parts or from a CSV of ratings
 //! made elsewhere. Pure: the caller reads the files.
 //!
-//! Only **submitted** codings of **double-coded** recordings by their **assigned** coders count;
+//! Only **submitted** codings of **double-coded** recordings by their primary and secondary coders
+//! count (additional coders, e.g. in training, never do; see `Assignment::study_coders`);
 //! adjudications are never an input here, so the report always shows the original blind scores.
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -152,7 +153,7 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
     for a in &double {
         let mut seen = BTreeSet::new();
         let codings: Vec<&Coding> = a
-            .coders
+            .study_coders()
             .iter()
             .filter(|c| seen.insert(c.as_str()))
             .filter_map(|c| submitted.get(&(a.id.as_str(), c.as_str())).copied())

@@ -148,9 +148,48 @@ pub struct AssignmentsFile {
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
     pub id: String,
-    /// First = primary, second (if any) = secondary.
+    /// First = primary; second = secondary when `double_coded`. Any further coder (or a second
+    /// coder of a single-coded recording) is an additional coder, e.g. a coder in training: their
+    /// codings are kept and exported but never enter reliability, adjudication or final scores.
     pub coders: Vec<String>,
     pub double_coded: bool,
+}
+
+/// A coder's place on a recording.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Slot {
+    Primary,
+    Secondary,
+    /// Coded for training or calibration: outside reliability, adjudication and final scores.
+    Additional,
+}
+
+impl Slot {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Slot::Primary => "primary",
+            Slot::Secondary => "secondary",
+            Slot::Additional => "additional",
+        }
+    }
+}
+
+impl Assignment {
+    /// The coders whose codings count for the study: the primary, and the secondary when the
+    /// recording is double-coded.
+    pub fn study_coders(&self) -> &[String] {
+        let n = if self.double_coded { 2 } else { 1 };
+        &self.coders[..self.coders.len().min(n)]
+    }
+
+    /// `coder`'s slot on this recording, if assigned.
+    pub fn slot_of(&self, coder: &str) -> Option<Slot> {
+        match self.coders.iter().position(|c| c == coder)? {
+            0 => Some(Slot::Primary),
+            1 if self.double_coded => Some(Slot::Secondary),
+            _ => Some(Slot::Additional),
+        }
+    }
 }
 
 /// `supervisor/adjudications/<recording>.toml`.
