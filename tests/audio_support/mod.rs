@@ -74,6 +74,11 @@ pub fn have(tool: &str) -> bool {
 /// ffmpeg is not installed.
 pub fn ffmpeg(src: &Path, dst: &Path, args: &[&str]) -> Option<PathBuf> {
     if !have("ffmpeg") {
+        assert!(
+            std::env::var_os("TAPECODER_REQUIRE_TOOLS").is_none(),
+            "ffmpeg is required (TAPECODER_REQUIRE_TOOLS is set) for the {} case",
+            dst.display()
+        );
         eprintln!("ffmpeg not found: skipping the {} case", dst.display());
         return None;
     }
