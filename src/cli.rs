@@ -256,6 +256,10 @@ pub struct BenchArgs {
     /// `ui` and `study`: how many times each measure is repeated (median and max are reported).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub runs: u32,
+    /// `study`: generate the studies in DIR and keep them (default: a temp folder, removed), e.g.
+    /// to time `tapecoder reliability --study DIR/spec --as sup` as a whole process.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
     pub format: TableOrJson,
 }

@@ -27,7 +27,9 @@ fn assert_stat(v: &Value, runs: u64, target_ms: f64) {
 
 #[test]
 fn bench_study_reports_queue_open_and_reliability_on_both_study_shapes() {
-    let r = bench(&["study", "--recordings", "20", "--runs", "2"]);
+    let keep = tempfile::tempdir().unwrap();
+    let keep_arg = keep.path().to_str().unwrap();
+    let r = bench(&["study", "--recordings", "20", "--runs", "2", "--keep", keep_arg]);
     assert_eq!((r["width"].as_u64(), r["height"].as_u64()), (Some(200), Some(60)));
     assert!(r["machine"]["cpus"].as_u64().unwrap() >= 1);
     let studies = r["studies"].as_array().unwrap();
@@ -53,6 +55,10 @@ fn bench_study_reports_queue_open_and_reliability_on_both_study_shapes() {
     }
     assert_eq!(studies[0]["double_coded"], 20);
     assert_eq!(studies[1]["double_coded"], 4);
+    // --keep leaves the generated studies, which the ordinary commands open.
+    let spec = tapecoder::study::Study::open(keep.path().join("spec")).unwrap();
+    assert_eq!(spec.recordings().len(), 20);
+    assert_eq!(spec.all_codings().unwrap().len(), 48);
 }
 
 #[test]

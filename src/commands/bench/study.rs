@@ -117,6 +117,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
     let n = a.recordings as usize;
     let runs = a.runs as usize;
     let tmp = tempfile::tempdir().context("cannot create a temporary folder")?;
+    let root = a.keep.as_deref().unwrap_or(tmp.path());
     let shapes: [(&'static str, usize, String); 2] = [
         (
             "spec",
@@ -129,8 +130,11 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
     for (name, codings, description) in shapes {
         eprintln!("generating a study of {n} recordings and {codings} codings ({name}) …");
         let t = Instant::now();
-        let g = fixture::generate(&tmp.path().join(name), n, codings, 1)?;
+        let g = fixture::generate(&root.join(name), n, codings, 1)?;
         let generate_s = t.elapsed().as_secs_f64();
+        if a.keep.is_some() {
+            eprintln!("kept in {} (supervisor `{}`)", g.dir.display(), fixture::SUPERVISOR);
+        }
         eprintln!("measuring ({runs} runs each) …");
         studies.push(measure(name, description, &g, generate_s, runs)?);
     }
