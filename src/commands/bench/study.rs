@@ -172,8 +172,7 @@ fn measure(
         phases.push(p);
         bytes = text.len();
     }
-    let median =
-        |f: fn(&ReliabilityPhases) -> f64| Stat::of(phases.iter().map(f).collect(), 0.0).median_ms;
+    let median = |f: fn(&ReliabilityPhases) -> f64| super::median(phases.iter().map(f).collect());
     Ok(StudyResult {
         name,
         description,
