@@ -4,12 +4,15 @@
 //!
 //! Six coders and a supervisor; every recording has a primary coder, the planner double-codes a
 //! share of them (`assign`'s own planner), and when M exceeds two codings per recording a third
-//! coder joins double-coded recordings. Scores are realistic (recording quality around 2.3 on the
-//! 1–5 scale, a small bias per coder and noise, so most pairs agree within one point and a few do
-//! not); three recordings in four have behaviour-change talk (one to six stretches of half a minute
-//! to ten minutes, so the share spreads over 0–60% in 0.1-point steps), which each coder tags (with jitter,
-//! sometimes missing a stretch) and then scores evocation; every scored domain has a rationale;
-//! each coding has notes and listened stretches; about one in twenty codings is still in progress.
+//! coder joins double-coded recordings (an additional coder, as a coder in training would be: their
+//! codings are on disk and read, whether or not the report counts them).
+//!
+//! Scores are realistic: recording quality around 2.3 on the 1–5 scale, a small bias per coder and
+//! noise, so most pairs agree within one point and a few do not. Three recordings in four have
+//! behaviour-change talk (one to six stretches of half a minute to ten minutes, so the share
+//! spreads widely, in 0.1-point steps), which each coder tags with jitter, sometimes missing a
+//! stretch, and then scores evocation. Every scored domain has a rationale; each coding has notes
+//! and listened stretches; about one in twenty codings is still in progress.
 //! Audio files are tiny placeholders whose sha256 is registered (the queue screen only checks that
 //! the file is there; nothing here decodes audio).
 use std::collections::BTreeMap;

@@ -122,7 +122,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
         (
             "spec",
             n * 12 / 5,
-            "the SPEC §10 size: 2.4 codings per recording (every recording double-coded, 40% by a third coder)".into(),
+            "the SPEC §10 size: 2.4 codings per recording (every recording double-coded, 40% also by a third, additional coder)".into(),
         ),
         ("typical", n * 6 / 5, "a fifth of the recordings double-coded (1.2 codings per recording)".into()),
     ];
