@@ -243,12 +243,23 @@ pub struct DemoArgs {
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// What to measure.
+    /// What to measure: `audio` (player, overview, seeks), `ui` (one coding-screen frame at
+    /// 200×60), `study` (queue screen and reliability report on a generated study).
     #[arg(value_enum, default_value_t = BenchWhat::Audio)]
     pub what: BenchWhat,
     /// The audio file to measure (default: a generated 2-hour recording in a temp folder).
     #[arg(long)]
     pub file: Option<PathBuf>,
+    /// `study`: recordings in the generated study (the SPEC target is stated for 1,000).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(10..=20_000))]
+    pub recordings: u32,
+    /// `ui` and `study`: how many times each measure is repeated (median and max are reported).
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub runs: u32,
+    /// `study`: generate the studies in DIR and keep them (default: a temp folder, removed), e.g.
+    /// to time `tapecoder reliability --study DIR/spec --as sup` as a whole process.
+    #[arg(long, value_name = "DIR")]
+    pub keep: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
     pub format: TableOrJson,
 }

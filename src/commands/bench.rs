@@ -1,7 +1,16 @@
-//! `tapecoder bench audio`: the audio performance targets of SPEC §10, measured on one file or on
-//! generated 2-hour speech-like recordings (VBR MP3 with and without a Xing header, and WAV),
-//! beside `ffmpeg -threads 1 -i F -f null -` on the same file when ffmpeg is installed.
-//! Run it in release (`cargo run --release -- bench audio`).
+//! `tapecoder bench`: the performance targets of SPEC §10, measured through the command a user
+//! types. Run it in release (`cargo run --release -- bench audio|ui|study`).
+//!
+//! - `audio` (here): one file or generated 2-hour speech-like recordings (VBR MP3 with and without
+//!   a Xing header, and WAV), beside `ffmpeg -threads 1 -i F -f null -` on the same file when
+//!   ffmpeg is installed;
+//! - `ui` ([`ui`]): one frame at 200×60;
+//! - `study` ([`study`]): the queue screen and the reliability report on a generated study
+//!   ([`fixture`]).
+pub mod fixture;
+pub mod study;
+pub mod ui;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::sync::atomic::AtomicBool;
@@ -24,6 +33,34 @@ const SEEKS: usize = 100;
 struct Machine {
     cpus: usize,
     cpu_model: String,
+}
+
+/// Repeated timings of one measure against its target.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stat {
+    pub runs: usize,
+    pub median_ms: f64,
+    pub max_ms: f64,
+    pub target_ms: f64,
+    /// Every run (the max) was under the target.
+    pub met: bool,
+}
+
+impl Stat {
+    pub fn of(ms: Vec<f64>, target_ms: f64) -> Stat {
+        let max_ms = ms.iter().copied().fold(0.0, f64::max);
+        Stat { runs: ms.len(), median_ms: median(ms), max_ms, target_ms, met: max_ms < target_ms }
+    }
+}
+
+/// The median (the mean of the middle two for an even count; 0 for none).
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    match (v.get(n.saturating_sub(1) / 2), v.get(n / 2)) {
+        (Some(lo), Some(hi)) => (lo + hi) / 2.0,
+        _ => 0.0,
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -54,11 +91,14 @@ struct Report {
 }
 
 pub fn run(_g: &GlobalArgs, a: &BenchArgs) -> anyhow::Result<ExitCode> {
-    if a.what != BenchWhat::Audio {
-        bail!(
-            "`tapecoder bench` measures `audio` here; the UI and study benchmarks are not built yet"
-        );
+    match a.what {
+        BenchWhat::Audio => audio(a),
+        BenchWhat::Ui => ui::run(a),
+        BenchWhat::Study => study::run(a),
     }
+}
+
+fn audio(a: &BenchArgs) -> anyhow::Result<ExitCode> {
     // Opening the device here also shows that no audio-library noise reaches the terminal.
     let output = crate::audio::output::Output::open(false);
     let output = output.silent_reason().unwrap_or("default output device").to_string();
@@ -133,7 +173,7 @@ fn ffmpeg(args: &[&str], out: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn ms(d: Duration) -> f64 {
+pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
@@ -308,5 +348,21 @@ fn print_table(r: &Report) {
             f.peak_rss_mb.map(|v| format!("{v:.1}")).unwrap_or_else(|| "n/a".into()),
             f.ffmpeg_ms.map(|v| format!("{v:.0}")).unwrap_or_else(|| "n/a".into()),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn median_and_target() {
+        assert_eq!(median(vec![]), 0.0);
+        assert_eq!(median(vec![3.0]), 3.0);
+        assert_eq!(median(vec![4.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(vec![4.0, 1.0, 2.0, 10.0]), 3.0);
+        let s = Stat::of(vec![1.0, 2.0, 6.0], 5.0);
+        assert_eq!((s.runs, s.median_ms, s.max_ms, s.met), (3, 2.0, 6.0, false));
+        assert!(Stat::of(vec![1.0, 4.9], 5.0).met);
     }
 }

@@ -9,7 +9,7 @@ use anyhow::{Context, anyhow};
 use crate::cli::{GlobalArgs, ReliabilityArgs, ReportFormat};
 use crate::commands::context;
 use crate::reliability::input::{Ratings, StudyParts, from_csv, from_study, parse_scale};
-use crate::reliability::{build, render};
+use crate::reliability::{Report, build, render};
 use crate::study::Study;
 use crate::study::model::{AssignmentsFile, SCHEMA};
 
@@ -25,14 +25,19 @@ pub fn run(g: &GlobalArgs, a: &ReliabilityArgs) -> anyhow::Result<ExitCode> {
         None => study_ratings(g)?,
     };
     let report = build(&ratings, a.average_measures);
-    let text = match a.format {
-        ReportFormat::Table => render::table::render(&report),
-        ReportFormat::Json => render::json::render(&report),
-        ReportFormat::Csv => render::csv::render(&report),
-        ReportFormat::Html => render::html::render(&report),
-    };
+    let text = render_report(&report, a.format);
     write_output(a.out.as_deref(), text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The report's text in `format` (also what `tapecoder bench study` times).
+pub fn render_report(report: &Report, format: ReportFormat) -> String {
+    match format {
+        ReportFormat::Table => render::table::render(report),
+        ReportFormat::Json => render::json::render(report),
+        ReportFormat::Csv => render::csv::render(report),
+        ReportFormat::Html => render::html::render(report),
+    }
 }
 
 fn csv_ratings(file: &Path, scale: &str) -> anyhow::Result<Ratings> {
@@ -67,7 +72,12 @@ fn csv_ratings(file: &Path, scale: &str) -> anyhow::Result<Ratings> {
 fn study_ratings(g: &GlobalArgs) -> anyhow::Result<Ratings> {
     let ctx = context::resolve(g)?;
     ctx.supervisor("see the reliability report")?;
-    let study = &ctx.study;
+    study_report_ratings(&ctx.study)
+}
+
+/// The ratings of a study's report: its assignments, every coding, and the recordings' durations,
+/// gathered (the caller has checked that a supervisor asks; `tapecoder bench study` times this).
+pub fn study_report_ratings(study: &Study) -> anyhow::Result<Ratings> {
     let assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
     let durations = durations(study);
     let codings = study.all_codings()?;

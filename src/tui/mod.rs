@@ -5,9 +5,11 @@
 //! - [`screens`]: one view function per screen or overlay, next to its own state;
 //! - [`widgets`]: pieces that only draw (timeline, scores, rubric, lists, prompt);
 //! - [`event`]: the input thread and the worker messages that feed the loop;
-//! - [`terminal`]: taking and restoring the terminal on every exit path, and sanitising text.
+//! - [`terminal`]: taking and restoring the terminal on every exit path, and sanitising text;
+//! - [`bench_support`]: the coding-screen state the frame benchmarks draw.
 pub mod adjudication;
 pub mod app;
+pub mod bench_support;
 pub mod event;
 pub mod format;
 pub mod keys;

@@ -1,0 +1,242 @@
+//! `tapecoder bench study`: the study targets of SPEC §10 on a generated study (see
+//! [`super::fixture`]) — opening the queue screen and the reliability report, each timed over
+//! several runs through the same code the TUI runner and `tapecoder reliability` use.
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use serde::Serialize;
+
+use super::fixture::{self, Generated};
+use super::{Machine, Stat, machine, ms};
+use crate::cli::{BenchArgs, ReportFormat, TableOrJson};
+use crate::commands::code::queue_rows;
+use crate::commands::reliability::{render_report, study_report_ratings};
+use crate::study::Study;
+use crate::tui::app::{App, Msg, update};
+use crate::tui::bench_support::{HEIGHT, WIDTH};
+use crate::tui::keys::Keymap;
+use crate::tui::screens;
+
+/// SPEC §10: queue screen open and reliability report, each under 200 ms.
+pub const QUEUE_TARGET_MS: f64 = 200.0;
+pub const RELIABILITY_TARGET_MS: f64 = 200.0;
+
+/// Opens the queue screen as `tapecoder code` does: opens the study, reads `coder`'s queue with
+/// each recording's status and share listened, builds the app and draws its first frame into
+/// `term`. Returns the number of rows.
+pub fn open_queue_screen(
+    dir: &Path,
+    coder: &str,
+    term: &mut Terminal<TestBackend>,
+) -> anyhow::Result<usize> {
+    let study = Study::open(dir)?;
+    study.require_coder(coder)?;
+    let rows = queue_rows(&study, coder)?;
+    let mut app = App::new(
+        Arc::new(study.codebook().clone()),
+        Keymap::default(),
+        coder,
+        &study.config().name,
+        rows,
+    );
+    let area = term.size().context("reading the test terminal's size")?;
+    update(&mut app, Msg::Resize(area.width, area.height));
+    term.draw(|f| screens::draw(f, &app)).context("drawing the queue screen")?;
+    Ok(app.queue.rows.len())
+}
+
+/// Time spent in each step of one reliability report, in ms.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct ReliabilityPhases {
+    /// Opening the study (settings, coders, recordings, codebook).
+    pub open_ms: f64,
+    /// Reading assignments and every coding, and gathering the ratings.
+    pub load_ms: f64,
+    /// Computing the statistics.
+    pub compute_ms: f64,
+    /// Rendering the table.
+    pub render_ms: f64,
+}
+
+/// The reliability report of the study in `dir` as `tapecoder reliability` (table format) makes
+/// it, with the time of each step.
+pub fn reliability_report(dir: &Path) -> anyhow::Result<(String, ReliabilityPhases)> {
+    let t = Instant::now();
+    let study = Study::open(dir)?;
+    let open = t.elapsed();
+    let ratings = study_report_ratings(&study)?;
+    let load = t.elapsed();
+    let report = crate::reliability::build(&ratings, false);
+    let compute = t.elapsed();
+    let text = render_report(&report, ReportFormat::Table);
+    let render = t.elapsed();
+    Ok((
+        text,
+        ReliabilityPhases {
+            open_ms: ms(open),
+            load_ms: ms(load - open),
+            compute_ms: ms(compute - load),
+            render_ms: ms(render - compute),
+        },
+    ))
+}
+
+#[derive(Debug, Serialize)]
+struct StudyResult {
+    name: &'static str,
+    description: String,
+    recordings: usize,
+    codings: usize,
+    submitted: usize,
+    double_coded: usize,
+    triple_coded: usize,
+    generate_s: f64,
+    queue_coder: String,
+    queue_rows: usize,
+    queue_open: Stat,
+    reliability: Stat,
+    /// Medians of each step of the report.
+    reliability_phases_ms: ReliabilityPhases,
+    reliability_report_bytes: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct Report {
+    machine: Machine,
+    width: u16,
+    height: u16,
+    studies: Vec<StudyResult>,
+}
+
+pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
+    let n = a.recordings as usize;
+    let runs = a.runs as usize;
+    let tmp = tempfile::tempdir().context("cannot create a temporary folder")?;
+    let root = a.keep.as_deref().unwrap_or(tmp.path());
+    let shapes: [(&'static str, usize, String); 2] = [
+        (
+            "spec",
+            n * 12 / 5,
+            "the SPEC §10 size: 2.4 codings per recording (every recording double-coded, 40% also by a third, additional coder)".into(),
+        ),
+        ("typical", n * 6 / 5, "a fifth of the recordings double-coded (1.2 codings per recording)".into()),
+    ];
+    let mut studies = Vec::new();
+    for (name, codings, description) in shapes {
+        eprintln!("generating a study of {n} recordings and {codings} codings ({name}) …");
+        let t = Instant::now();
+        let g = fixture::generate(&root.join(name), n, codings, 1)?;
+        let generate_s = t.elapsed().as_secs_f64();
+        if a.keep.is_some() {
+            eprintln!("kept in {} (supervisor `{}`)", g.dir.display(), fixture::SUPERVISOR);
+        }
+        eprintln!("measuring ({runs} runs each) …");
+        studies.push(measure(name, description, &g, generate_s, runs)?);
+    }
+    let report = Report { machine: machine(), width: WIDTH, height: HEIGHT, studies };
+    match a.format {
+        TableOrJson::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        TableOrJson::Table => print_table(&report),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn measure(
+    name: &'static str,
+    description: String,
+    g: &Generated,
+    generate_s: f64,
+    runs: usize,
+) -> anyhow::Result<StudyResult> {
+    let mut term = Terminal::new(TestBackend::new(WIDTH, HEIGHT))
+        .context("cannot create the test terminal")?;
+    let mut queue = Vec::with_capacity(runs);
+    let mut queue_rows = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        queue_rows = open_queue_screen(&g.dir, &g.busiest_coder, &mut term)?;
+        queue.push(ms(t.elapsed()));
+    }
+    let mut total = Vec::with_capacity(runs);
+    let mut phases = Vec::with_capacity(runs);
+    let mut bytes = 0;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let (text, p) = reliability_report(&g.dir)?;
+        total.push(ms(t.elapsed()));
+        phases.push(p);
+        bytes = text.len();
+    }
+    let median = |f: fn(&ReliabilityPhases) -> f64| super::median(phases.iter().map(f).collect());
+    Ok(StudyResult {
+        name,
+        description,
+        recordings: g.recordings,
+        codings: g.codings,
+        submitted: g.submitted,
+        double_coded: g.double_coded,
+        triple_coded: g.triple_coded,
+        generate_s,
+        queue_coder: g.busiest_coder.clone(),
+        queue_rows,
+        queue_open: Stat::of(queue, QUEUE_TARGET_MS),
+        reliability: Stat::of(total, RELIABILITY_TARGET_MS),
+        reliability_phases_ms: ReliabilityPhases {
+            open_ms: median(|p| p.open_ms),
+            load_ms: median(|p| p.load_ms),
+            compute_ms: median(|p| p.compute_ms),
+            render_ms: median(|p| p.render_ms),
+        },
+        reliability_report_bytes: bytes,
+    })
+}
+
+fn print_table(r: &Report) {
+    println!("machine: {} CPUs, {}", r.machine.cpus, r.machine.cpu_model);
+    for s in &r.studies {
+        println!();
+        println!(
+            "study `{}`: {} recordings, {} codings ({} submitted), {} double-coded ({} by three coders); {}",
+            s.name,
+            s.recordings,
+            s.codings,
+            s.submitted,
+            s.double_coded,
+            s.triple_coded,
+            s.description
+        );
+        println!("  generated in {:.1} s", s.generate_s);
+        println!(
+            "  {:<44} {:>10} {:>10} {:>10} {:>5}",
+            "measure", "median ms", "max ms", "target ms", "met"
+        );
+        let line = |what: String, st: &Stat| {
+            println!(
+                "  {:<44} {:>10.1} {:>10.1} {:>10.0} {:>5}",
+                what,
+                st.median_ms,
+                st.max_ms,
+                st.target_ms,
+                if st.met { "yes" } else { "NO" }
+            );
+        };
+        line(
+            format!(
+                "queue screen open ({}, {} rows, {}×{})",
+                s.queue_coder, s.queue_rows, r.width, r.height
+            ),
+            &s.queue_open,
+        );
+        line("reliability report (table)".into(), &s.reliability);
+        let p = &s.reliability_phases_ms;
+        println!(
+            "  report steps (median ms): open {:.1}, load + gather {:.1}, compute {:.1}, render {:.1}",
+            p.open_ms, p.load_ms, p.compute_ms, p.render_ms
+        );
+    }
+}

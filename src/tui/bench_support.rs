@@ -1,0 +1,70 @@
+//! The coding-screen state that the frame benchmarks draw, shared by `tapecoder bench ui` and
+//! `cargo bench --bench ui` so both measure the same thing: a two-hour recording, heavily coded
+//! (60 segments, 60 notes, listened stretches, five domains scored), playing, with a complete
+//! waveform overview, at 200×60.
+use std::sync::Arc;
+
+use crate::audio::Snapshot;
+use crate::codebook::Codebook;
+use crate::coding::{BEHAVIOUR_CHANGE, CodebookRef, Coding, CodingError};
+use crate::tui::app::{App, Msg, Opened, update};
+use crate::tui::keys::Keymap;
+
+/// The terminal size of the SPEC §10 frame target.
+pub const WIDTH: u16 = 200;
+pub const HEIGHT: u16 = 60;
+/// The benchmark recording's length in seconds (two hours).
+pub const DURATION_S: f64 = 7200.0;
+/// Where the playhead starts.
+pub const START_S: f64 = 3000.0;
+
+/// The coding screen of a busy two-hour recording, sized `WIDTH`×`HEIGHT`.
+pub fn busy_coding_app(book: &Codebook) -> Result<App, CodingError> {
+    let dur = DURATION_S;
+    let mut c = Coding::new("R0001", "c1", CodebookRef::of(book), "ab", "2026-01-01T00:00:00Z");
+    for i in 0..60 {
+        let s = f64::from(i) * 110.0;
+        c.add_segment(BEHAVIOUR_CHANGE, s, s + 40.0, dur)?;
+        c.add_note(s + 5.0, &format!("note number {i} about what the worker said"), vec![])?;
+        c.record_listened(s, s + 90.0)?;
+    }
+    for (i, d) in book.domains.iter().enumerate().take(5) {
+        if d.requires_segment.is_none() {
+            c.set_score(book, &d.key, (i % 5) as u8 + 1)?;
+        }
+    }
+    let mut app = App::new(Arc::new(book.clone()), Keymap::default(), "c1", "Bench", vec![]);
+    let snapshot = playing_at(START_S);
+    update(&mut app, Msg::Opened(Box::new(Opened { coding: c, duration_s: dur, snapshot })));
+    let peaks: Vec<f32> = (0..2000).map(|i| ((i as f32) * 0.13).sin().abs()).collect();
+    update(&mut app, Msg::Overview { total: 2000, start: 0, peaks });
+    update(&mut app, Msg::Resize(WIDTH, HEIGHT));
+    Ok(app)
+}
+
+/// The player's state while playing at `position_s` (the playhead moves every frame).
+pub fn playing_at(position_s: f64) -> Snapshot {
+    Snapshot { position_s, duration_s: DURATION_S, playing: true, speed: 1.0, ..Default::default() }
+}
+
+/// Moves the playhead to `position_s`, as the runner does before each frame while playing.
+pub fn advance(app: &mut App, position_s: f64) {
+    update(app, Msg::Playback(playing_at(position_s)));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::app::Screen;
+
+    #[test]
+    fn the_busy_app_is_on_the_coding_screen_with_its_segments() {
+        let book = crate::codebook::parse(crate::commands::init::HANDBOOK, "handbook").unwrap();
+        let app = busy_coding_app(&book).unwrap();
+        assert_eq!(app.screen, Screen::Coding);
+        let c = app.coding.as_ref().unwrap();
+        assert_eq!(c.coding.segments.len(), 60);
+        assert_eq!(c.coding.notes.len(), 60);
+        assert_eq!((app.size.width, app.size.height), (WIDTH, HEIGHT));
+    }
+}
