@@ -1,2 +1,188 @@
 //! Identifiers that become file names (coder ids, recording ids) and text that reaches the terminal.
-//! Ids are checked before any path is built from them: letters, digits, `-` and `_` only.
+//! Ids are checked before any path is built from them: letters, digits, `-` and `_` only, 1 to 64
+//! characters, so no id can name a parent folder, hide a path separator or smuggle a terminal escape.
+//! Text from files (names, notes, rationales) is passed through [`sanitize_for_terminal`] before it
+//! is drawn, so a hand-edited file cannot move the cursor or change colours.
+use std::borrow::Cow;
+
+/// The longest id accepted.
+pub const MAX_ID_LEN: usize = 64;
+
+/// Why an id was refused. The message names the id (made safe to print) and what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum IdError {
+    #[error("{kind} is empty; use 1 to {MAX_ID_LEN} letters, digits, `-` or `_`")]
+    Empty { kind: String },
+    #[error(
+        "{kind} `{shown}` is too long ({len} characters); use at most {MAX_ID_LEN} letters, digits, `-` or `_`"
+    )]
+    TooLong { kind: String, shown: String, len: usize },
+    #[error(
+        "{kind} `{shown}` contains {what}; use only letters, digits, `-` and `_` (no spaces, `/`, `\\`, `..` or control characters)"
+    )]
+    BadChar { kind: String, shown: String, what: String },
+}
+
+/// Checks that `s` is a safe id of the given `kind` (e.g. "coder id", "recording id").
+///
+/// Allowed: ASCII letters, digits, `-` and `_`; 1 to 64 characters. This rules out path separators,
+/// `..`, spaces, control characters and ANSI escapes.
+pub fn validate_id(kind: &str, s: &str) -> Result<(), IdError> {
+    if s.is_empty() {
+        return Err(IdError::Empty { kind: kind.to_string() });
+    }
+    let shown = sanitize_for_terminal(s).into_owned();
+    if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
+        let what = match c {
+            '/' | '\\' => format!("a path separator `{c}`"),
+            '.' if s.contains("..") => "`..`".to_string(),
+            ' ' => "a space".to_string(),
+            '\u{1b}' => "an escape sequence".to_string(),
+            c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
+            c => format!("the character `{c}`"),
+        };
+        return Err(IdError::BadChar { kind: kind.to_string(), shown, what });
+    }
+    let len = s.chars().count();
+    if len > MAX_ID_LEN {
+        let mut short: String = shown.chars().take(20).collect();
+        short.push('…');
+        return Err(IdError::TooLong { kind: kind.to_string(), shown: short, len });
+    }
+    Ok(())
+}
+
+/// Makes text safe to draw on a terminal: removes ANSI/VT escape sequences (CSI, OSC, and
+/// two-character escapes) and replaces other control characters with `�` (tabs and newlines become
+/// a space). Printable Unicode and spaces are kept. Borrows when nothing needs changing.
+pub fn sanitize_for_terminal(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(needs_cleaning) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{1b}' => skip_escape(&mut chars),
+            '\u{9b}' => skip_csi(&mut chars),
+            '\u{9d}' => skip_osc(&mut chars),
+            '\t' | '\n' | '\r' => out.push(' '),
+            c if needs_cleaning(c) => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+fn needs_cleaning(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::Chars<'a>>;
+
+/// After ESC: CSI (`[`), OSC (`]`), other string controls (`P`, `X`, `^`, `_`), or a single char.
+fn skip_escape(chars: &mut Chars<'_>) {
+    match chars.next() {
+        Some('[') => skip_csi(chars),
+        Some(']') | Some('P') | Some('X') | Some('^') | Some('_') => skip_osc(chars),
+        // Two-character escapes with an intermediate byte (e.g. `ESC ( B`).
+        Some(c) if ('\u{20}'..='\u{2f}').contains(&c) => {
+            chars.next();
+        }
+        _ => {}
+    }
+}
+
+/// CSI: parameter and intermediate bytes, then one final byte in `@`..=`~`.
+fn skip_csi(chars: &mut Chars<'_>) {
+    for c in chars.by_ref() {
+        if ('\u{40}'..='\u{7e}').contains(&c) {
+            return;
+        }
+        if !('\u{20}'..='\u{3f}').contains(&c) {
+            // Malformed: stop at anything that cannot be part of a CSI sequence.
+            return;
+        }
+    }
+}
+
+/// OSC and other string controls: up to BEL or ST (`ESC \`).
+fn skip_osc(chars: &mut Chars<'_>) {
+    while let Some(c) = chars.next() {
+        match c {
+            '\u{7}' | '\u{9c}' => return,
+            '\u{1b}' => {
+                if chars.peek() == Some(&'\\') {
+                    chars.next();
+                }
+                return;
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_plain_ids() {
+        for id in ["R001", "coder_1", "a-b", "X", &"a".repeat(64)] {
+            assert_eq!(validate_id("coder id", id), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn rejects_unsafe_ids_with_a_message_naming_the_id() {
+        let cases = [
+            ("a/b", "path separator"),
+            ("a\\b", "path separator"),
+            ("..", "`..`"),
+            ("../etc", "`..`"),
+            ("x/../y", "path separator"),
+            ("a b", "a space"),
+            ("a\u{1b}[31mb", "escape sequence"),
+            ("a\u{7}", "control character"),
+            ("é", "character `é`"),
+            ("a.b", "character `.`"),
+        ];
+        for (id, what) in cases {
+            let err = validate_id("coder id", id).expect_err(id).to_string();
+            assert!(err.contains(what), "{id}: {err}");
+            assert!(err.starts_with("coder id `"), "{err}");
+            assert!(err.contains("letters, digits"), "{err}");
+            assert!(!err.contains('\u{1b}'), "message must be safe to print: {err:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_empty_and_too_long() {
+        assert!(matches!(validate_id("recording id", ""), Err(IdError::Empty { .. })));
+        let long = "a".repeat(65);
+        let err = validate_id("recording id", &long).expect_err("too long");
+        assert!(matches!(err, IdError::TooLong { len: 65, .. }));
+        assert!(err.to_string().contains("at most 64"));
+    }
+
+    #[test]
+    fn sanitize_keeps_clean_text_borrowed() {
+        let s = "Évaluation — parent said “no”, 3 kids";
+        assert!(matches!(sanitize_for_terminal(s), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn sanitize_strips_escape_sequences_and_controls() {
+        assert_eq!(sanitize_for_terminal("a\u{1b}[31;1mred\u{1b}[0m b"), "ared b");
+        assert_eq!(sanitize_for_terminal("x\u{1b}]0;title\u{7}y"), "xy");
+        assert_eq!(sanitize_for_terminal("x\u{1b}]8;;http://e\u{1b}\\link"), "xlink");
+        assert_eq!(sanitize_for_terminal("tab\there"), "tab here");
+        assert_eq!(sanitize_for_terminal("line\nbreak"), "line break");
+        assert_eq!(sanitize_for_terminal("bell\u{7}"), "bell\u{fffd}");
+        assert_eq!(sanitize_for_terminal("c1\u{9b}2Jx"), "c1x");
+        assert_eq!(sanitize_for_terminal("rtl\u{202e}x"), "rtl\u{fffd}x");
+        assert_eq!(sanitize_for_terminal("esc at end\u{1b}"), "esc at end");
+    }
+}
