@@ -10,6 +10,7 @@ use std::time::Duration;
 use assert_cmd::Command;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
+use tapecoder::codebook::Codebook;
 use tapecoder::coding::{Coding, Status};
 use tapecoder::study::model::{
     AssignmentsFile, CodersFile, FinalRule, JournalEntry, MetadataFile, QueueFile, RecordingsFile,
@@ -43,35 +44,14 @@ fn sha256_hex(bytes: &[u8]) -> String {
     hex::encode(Sha256::digest(bytes))
 }
 
-/// (key, label) of every domain in the bundled codebook, in codebook order.
-fn codebook_domains() -> Vec<(String, String)> {
+fn codebook() -> Codebook {
     let path = repo().join("codebook/handbook.toml");
-    let cb: toml::Table =
-        toml::from_str(&text(&path)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let domains = cb.get("domain").and_then(|d| d.as_array()).expect("codebook has [[domain]]");
-    domains
-        .iter()
-        .map(|d| {
-            let s = |k: &str| d.get(k).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            (s("key"), s("label"))
-        })
-        .collect()
+    tapecoder::codebook::load(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The domain whose score depends on a segment kind (evocation), from the codebook.
-fn segment_dependent_domains() -> BTreeMap<String, String> {
-    let path = repo().join("codebook/handbook.toml");
-    let cb: toml::Table = toml::from_str(&text(&path)).expect("codebook parses");
-    let mut out = BTreeMap::new();
-    for d in cb.get("domain").and_then(|d| d.as_array()).into_iter().flatten() {
-        if let (Some(k), Some(kind)) = (
-            d.get("key").and_then(|v| v.as_str()),
-            d.get("requires_segment").and_then(|v| v.as_str()),
-        ) {
-            out.insert(k.to_string(), kind.to_string());
-        }
-    }
-    out
+/// (key, label) of every domain in the bundled codebook, in codebook order.
+fn codebook_domains() -> Vec<(String, String)> {
+    codebook().domains.iter().map(|d| (d.key.clone(), d.label.clone())).collect()
 }
 
 fn codings() -> Vec<(String, Coding, Vec<u8>)> {
@@ -86,8 +66,8 @@ fn codings() -> Vec<(String, Coding, Vec<u8>)> {
         for name in names {
             let rel = format!("codings/{coder}/{name}");
             let bytes = read(&sample().join(&rel));
-            let coding: Coding = toml::from_str(std::str::from_utf8(&bytes).expect("UTF-8"))
-                .unwrap_or_else(|e| panic!("{rel}: {e}"));
+            let coding = Coding::from_toml(std::str::from_utf8(&bytes).expect("UTF-8"), &rel)
+                .unwrap_or_else(|e| panic!("{e}"));
             out.push((rel, coding, bytes));
         }
     }
@@ -173,11 +153,8 @@ fn sample_queues_follow_the_assignments() {
 #[test]
 fn sample_codings_are_submitted_complete_and_consistent() {
     let recs: RecordingsFile = load("recordings.toml");
-    let cb_path = repo().join("codebook/handbook.toml");
-    let cb: toml::Table = toml::from_str(&text(&cb_path)).expect("codebook parses");
-    let cb_sha = sha256_hex(&read(&cb_path));
-    let domains = codebook_domains();
-    let needs = segment_dependent_domains();
+    let cb = codebook();
+    let cb_sha = sha256_hex(&read(&repo().join("codebook/handbook.toml")));
     let list = codings();
     assert_eq!(list.len(), 8, "ana and ben each coded the four double-coded recordings");
     for (rel, c, _) in &list {
@@ -187,8 +164,7 @@ fn sample_codings_are_submitted_complete_and_consistent() {
         assert!(c.submitted_at.is_some(), "{rel}");
         let rec = recs.recordings.iter().find(|r| r.id == c.recording).expect("known recording");
         assert_eq!(c.audio_sha256, rec.sha256, "{rel}: audio_sha256");
-        assert_eq!(Some(c.codebook.id.as_str()), cb.get("id").and_then(|v| v.as_str()), "{rel}");
-        assert_eq!(Some(c.codebook.version.as_str()), cb.get("version").and_then(|v| v.as_str()));
+        assert_eq!((&c.codebook.id, &c.codebook.version), (&cb.id, &cb.version), "{rel}");
         assert_eq!(c.codebook.sha256, cb_sha, "{rel}: codebook sha256 (rerun make.sh study)");
         for ts in [&c.created_at, &c.updated_at] {
             assert!(ts.ends_with('Z') && ts.len() == 20, "{rel}: RFC 3339 UTC, got {ts}");
@@ -198,22 +174,18 @@ fn sample_codings_are_submitted_complete_and_consistent() {
         for w in c.listened.windows(2) {
             assert!(w[0][1] < w[1][0], "{rel}: listened intervals disjoint and sorted");
         }
-        for (key, _) in &domains {
-            let has_seg = needs
-                .get(key)
-                .map(|kind| c.segments.iter().any(|s| &s.kind == kind))
-                .unwrap_or(true);
-            match c.scores.get(key) {
-                Some(&v) => {
-                    assert!((1..=5).contains(&v), "{rel}: {key} = {v}");
-                    assert!(has_seg, "{rel}: {key} scored without its segment kind");
-                    let why = c.rationales.get(key).map(|s| s.trim()).unwrap_or_default();
-                    assert!(!why.is_empty(), "{rel}: {key} has no rationale");
-                }
-                None => assert!(!has_seg, "{rel}: {key} unscored"),
+        // Exactly what the coding screen's submit dialog would have accepted, without warnings.
+        let mut before = c.clone();
+        before.status = Status::InProgress;
+        before.submitted_at = None;
+        let check = before.can_submit(&cb, rec.duration_s);
+        assert!(check.problems.is_empty() && check.warnings.is_empty(), "{rel}: {check:?}");
+        for d in &cb.domains {
+            if c.scores.contains_key(&d.key) {
+                let why = c.rationales.get(&d.key).map(|s| s.trim()).unwrap_or_default();
+                assert!(!why.is_empty(), "{rel}: {} has no rationale", d.key);
             }
         }
-        assert!(c.scores.keys().all(|k| domains.iter().any(|(d, _)| d == k)), "{rel}");
         for s in &c.segments {
             assert!(0.0 <= s.start_s && s.start_s < s.end_s && s.end_s <= rec.duration_s);
         }
