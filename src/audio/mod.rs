@@ -2,8 +2,13 @@
 //! overview, and clips. The TUI drives playback only through the small [`Playback`] trait and reads
 //! a cheap [`Snapshot`]; tests and headless runs use a silent real-time clock.
 //!
-//! Planned modules: `decode`, `probe`, `player`, `stretch`, `output`, `overview`, `clip`, `clock`.
+//! Modules: `decode` (streaming symphonia decoder), `probe` (exact durations), `clock` (the silent
+//! real-time clock).
 use serde::Serialize;
+
+pub mod clock;
+pub mod decode;
+pub mod probe;
 
 /// What the UI reads about playback. Cheap to take; never blocks.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -63,8 +68,5 @@ pub enum AudioError {
 /// Codec, container, rate, channels and exact duration (a demux pass where headers are missing or
 /// wrong). Does not decode the whole file.
 pub fn probe(path: &std::path::Path) -> Result<ProbeInfo, AudioError> {
-    Err(AudioError::Unreadable {
-        path: path.display().to_string(),
-        reason: "probing is not built yet".into(),
-    })
+    probe::probe(path)
 }

@@ -1,8 +1,96 @@
-//! `tapecoder demo`.
+//! `tapecoder demo`: the working copy of the bundled sample study.
+//!
+//! The sample study (`sample-sessions/` and `codebook/` in the source tree) is copied on first use
+//! into `<data dir>/tapecoder/sample/`, keeping the two folders side by side so the study's relative
+//! codebook path (`../codebook/handbook.toml`) still works. The source tree stays clean and the tour
+//! can be repeated: `--reset` restores the copy.
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::GlobalArgs;
+use anyhow::{Context as _, Result, bail};
 
-pub fn run(_g: &GlobalArgs, _a: &crate::cli::DemoArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`tapecoder demo` is not built yet")
+use crate::cli::{DemoArgs, GlobalArgs};
+
+/// The bundled sample study and codebook, in the source tree tapecoder was built from.
+fn bundled_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `<data dir>/tapecoder/sample`.
+pub fn working_root() -> Result<PathBuf> {
+    let base = directories::BaseDirs::new()
+        .context("cannot find your home folder to keep the sample study in; set HOME")?;
+    Ok(base.data_dir().join("tapecoder").join("sample"))
+}
+
+/// The sample study's working copy, made (or, with `reset`, remade) from the bundled one.
+pub fn working_copy(reset: bool) -> Result<PathBuf> {
+    let src = bundled_root();
+    let src_study = src.join("sample-sessions");
+    if !src_study.join("study.toml").is_file() {
+        bail!(
+            "the bundled sample study is not available: {} does not exist (this tapecoder was built without it); use `tapecoder init DIR` to make a study",
+            src_study.join("study.toml").display()
+        );
+    }
+    let root = working_root()?;
+    let study = root.join("sample-sessions");
+    if !reset && study.join("study.toml").is_file() {
+        return Ok(study);
+    }
+    let parent = root.parent().unwrap_or(&root).to_path_buf();
+    fs::create_dir_all(&parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    // Build the copy beside the old one, then swap, so a failed copy leaves the old one usable.
+    let tmp = parent.join(format!(".sample.tmp-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&tmp);
+    let copied = copy_dir(&src_study, &tmp.join("sample-sessions"))
+        .and_then(|()| copy_dir(&src.join("codebook"), &tmp.join("codebook")));
+    if let Err(e) = copied {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e)
+            .with_context(|| format!("cannot copy the sample study into {}", root.display()));
+    }
+    if root.exists() {
+        fs::remove_dir_all(&root)
+            .with_context(|| format!("cannot remove the old sample copy {}", root.display()))?;
+    }
+    fs::rename(&tmp, &root)
+        .with_context(|| format!("cannot move the sample study into {}", root.display()))?;
+    Ok(study)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
+    fs::create_dir_all(to)?;
+    for entry in fs::read_dir(from)? {
+        let entry = entry?;
+        let ty = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if ty.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else if ty.is_file() {
+            fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn run(_g: &GlobalArgs, a: &DemoArgs) -> Result<ExitCode> {
+    let existed =
+        working_root().map(|r| r.join("sample-sessions/study.toml").is_file()).unwrap_or(false);
+    let dir = working_copy(a.reset)?;
+    let what = if a.reset {
+        "restored"
+    } else if existed {
+        "ready"
+    } else {
+        "copied"
+    };
+    println!("sample study {what}: {}", dir.display());
+    println!(
+        "run `tapecoder` from any folder without a study to open it (you are `demo`), or `tapecoder --study {}`",
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@ pub mod clip;
 pub mod code;
 pub mod codebook;
 pub mod coders;
+pub mod context;
 pub mod demo;
 pub mod export;
 pub mod import;

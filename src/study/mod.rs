@@ -12,5 +12,651 @@
 //! supervisor/adjudications/<recording>.toml
 //! journal/<actor>.jsonl              append-only, hash-chained events of that actor
 //! ```
+//!
+//! [`Study`] is the handle every command and screen goes through. Blinding is structural: the
+//! accessors a coder's screens use ([`Study::queue`], [`Study::load_coding`],
+//! [`Study::codings_of`], [`Study::save_coding`], [`Study::submit_coding`],
+//! [`Study::lock_coding`]) never read `supervisor/` or another coder's folder; the supervisor
+//! accessors ([`Study::assignments`], [`Study::metadata`], [`Study::all_codings`],
+//! [`Study::adjudication`]) read those files only when called, and opening a study never does.
+//!
+//! Journal policy: `submit` and `adjudicate` events (with the saved file's sha256) are always
+//! journalled, as are the supervisor's `coder_added`, `import` and `assign`. Autosaves of a coding in
+//! progress are NOT journalled (they happen every second and prove nothing: only a submitted coding
+//! is protected against change).
+pub mod assign;
+pub mod error;
 pub mod files;
+pub mod journal;
+pub mod locate;
+pub mod lock;
 pub mod model;
+pub mod progress;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use error::StudyError;
+pub use locate::{Layout, check_id};
+pub use lock::CodingLock;
+
+use crate::codebook::Codebook;
+use crate::coding::{Coding, Status};
+use model::{
+    Adjudication, Assignment, AssignmentsFile, Coder, CodersFile, MetadataFile, QueueFile,
+    Recording, RecordingMeta, RecordingsFile, Role, SCHEMA, StudyConfig,
+};
+
+/// An open study: its settings, coders, recordings and codebook, read once; everything else is
+/// read on demand.
+#[derive(Debug, Clone)]
+pub struct Study {
+    layout: Layout,
+    config: StudyConfig,
+    coders: Vec<Coder>,
+    recordings: Vec<Recording>,
+    codebook: Codebook,
+    codebook_path: PathBuf,
+}
+
+impl Study {
+    /// Opens the study in `dir`: reads study.toml, coders.toml and recordings.toml, and loads the
+    /// codebook. Reads nothing under `supervisor/`.
+    pub fn open(dir: impl AsRef<Path>) -> Result<Study, StudyError> {
+        let dir = dir.as_ref();
+        let layout = Layout::new(dir);
+        let study_file = layout.study_file();
+        if !study_file.is_file() {
+            return Err(StudyError::NotAStudy { dir: dir.to_path_buf() });
+        }
+        let config: StudyConfig = files::read_toml(&study_file)?;
+        check_schema(&study_file, config.schema)?;
+        if !(0.0..=1.0).contains(&config.double_coding.fraction) {
+            return Err(StudyError::Invalid {
+                path: study_file,
+                message: format!(
+                    "double_coding.fraction = {} must be between 0 and 1",
+                    config.double_coding.fraction
+                ),
+            });
+        }
+
+        let coders_file = layout.coders_file();
+        let coders: CodersFile = files::read_toml_opt(&coders_file)?
+            .unwrap_or(CodersFile { schema: SCHEMA, coders: vec![] });
+        check_schema(&coders_file, coders.schema)?;
+        check_unique(&coders_file, "coder", coders.coders.iter().map(|c| c.id.as_str()))?;
+
+        let recordings_file = layout.recordings_file();
+        let recordings: RecordingsFile = files::read_toml_opt(&recordings_file)?
+            .unwrap_or(RecordingsFile { schema: SCHEMA, recordings: vec![] });
+        check_schema(&recordings_file, recordings.schema)?;
+        check_unique(
+            &recordings_file,
+            "recording",
+            recordings.recordings.iter().map(|r| r.id.as_str()),
+        )?;
+
+        let codebook_path = resolve(dir, &config.codebook);
+        let codebook = crate::codebook::load(&codebook_path)
+            .map_err(|source| StudyError::Codebook { path: codebook_path.clone(), source })?;
+        Ok(Study {
+            layout,
+            config,
+            coders: coders.coders,
+            recordings: recordings.recordings,
+            codebook,
+            codebook_path,
+        })
+    }
+
+    /// Creates a new study in `dir` (which must not exist, or be empty): the whole layout, an empty
+    /// coders.toml and recordings.toml, and the codebook written to `codebook/<codebook_name>`;
+    /// `tolerance` (the codebook's default) goes into study.toml.
+    /// Nothing is left behind on failure.
+    pub fn create(
+        dir: &Path,
+        name: &str,
+        codebook_name: &str,
+        codebook_bytes: &[u8],
+        tolerance: u8,
+    ) -> Result<(), StudyError> {
+        let existed = dir.exists();
+        if existed {
+            let mut rd = fs::read_dir(dir).map_err(|e| {
+                StudyError::io(dir, "listing", "choose a new folder for the study", e)
+            })?;
+            if rd.next().is_some() {
+                return Err(StudyError::Invalid {
+                    path: dir.to_path_buf(),
+                    message: "the folder is not empty; choose a new or empty folder for the study"
+                        .into(),
+                });
+            }
+        }
+        let result = Self::populate(dir, name, codebook_name, codebook_bytes, tolerance);
+        if result.is_err() {
+            if existed {
+                if let Ok(rd) = fs::read_dir(dir) {
+                    for e in rd.flatten() {
+                        let p = e.path();
+                        let _ =
+                            if p.is_dir() { fs::remove_dir_all(&p) } else { fs::remove_file(&p) };
+                    }
+                }
+            } else {
+                let _ = fs::remove_dir_all(dir);
+            }
+        }
+        result
+    }
+
+    fn populate(
+        dir: &Path,
+        name: &str,
+        codebook_name: &str,
+        codebook_bytes: &[u8],
+        tolerance: u8,
+    ) -> Result<(), StudyError> {
+        let layout = Layout::new(dir);
+        for d in [
+            layout.queues_dir(),
+            layout.codings_root(),
+            layout.adjudications_dir(),
+            layout.journal_dir(),
+            dir.join("codebook"),
+        ] {
+            files::create_dir_all(&d)?;
+        }
+        files::atomic_write(&dir.join("codebook").join(codebook_name), codebook_bytes)?;
+        files::write_toml(&layout.coders_file(), &CodersFile { schema: SCHEMA, coders: vec![] })?;
+        files::write_toml(
+            &layout.recordings_file(),
+            &RecordingsFile { schema: SCHEMA, recordings: vec![] },
+        )?;
+        files::write_toml(
+            &layout.metadata_file(),
+            &MetadataFile { schema: SCHEMA, recordings: vec![] },
+        )?;
+        files::write_toml(
+            &layout.assignments_file(),
+            &AssignmentsFile { schema: SCHEMA, recordings: vec![] },
+        )?;
+        let config = StudyConfig {
+            schema: SCHEMA,
+            name: name.to_string(),
+            codebook: format!("codebook/{codebook_name}"),
+            double_coding: Default::default(),
+            reliability: model::ReliabilityConfig { tolerance },
+            final_scores: Default::default(),
+        };
+        // study.toml last: a folder without it is not a study, so a failure leaves no half study.
+        files::write_toml(&layout.study_file(), &config)?;
+        Ok(())
+    }
+
+    // ----- what everyone may read -------------------------------------------------------------
+
+    pub fn dir(&self) -> &Path {
+        self.layout.root()
+    }
+    pub fn layout(&self) -> &Layout {
+        &self.layout
+    }
+    pub fn config(&self) -> &StudyConfig {
+        &self.config
+    }
+    pub fn coders(&self) -> &[Coder] {
+        &self.coders
+    }
+    pub fn coder(&self, id: &str) -> Option<&Coder> {
+        self.coders.iter().find(|c| c.id == id)
+    }
+    /// The coder with this id, or an error listing the known ones and how to add one.
+    pub fn require_coder(&self, id: &str) -> Result<&Coder, StudyError> {
+        check_id("coder", id)?;
+        self.coder(id).ok_or_else(|| StudyError::UnknownCoder {
+            id: id.to_string(),
+            known: self.coders.iter().map(|c| c.id.clone()).collect(),
+            coders_file: self.layout.coders_file(),
+        })
+    }
+    /// The coder with this id if it is a supervisor; `action` says what needed the role.
+    pub fn require_supervisor(&self, id: &str, action: &'static str) -> Result<&Coder, StudyError> {
+        let c = self.require_coder(id)?;
+        if c.role != Role::Supervisor {
+            return Err(StudyError::NotSupervisor { id: id.to_string(), action });
+        }
+        Ok(c)
+    }
+    pub fn recordings(&self) -> &[Recording] {
+        &self.recordings
+    }
+    pub fn recording(&self, id: &str) -> Option<&Recording> {
+        self.recordings.iter().find(|r| r.id == id)
+    }
+    pub fn require_recording(&self, id: &str) -> Result<&Recording, StudyError> {
+        check_id("recording", id)?;
+        self.recording(id).ok_or_else(|| StudyError::UnknownRecording {
+            id: id.to_string(),
+            recordings_file: self.layout.recordings_file(),
+        })
+    }
+    pub fn codebook(&self) -> &Codebook {
+        &self.codebook
+    }
+    /// Where the codebook was loaded from.
+    pub fn codebook_path(&self) -> &Path {
+        &self.codebook_path
+    }
+    /// Where a recording's audio file is (relative paths are relative to the study folder).
+    pub fn audio_path(&self, recording: &Recording) -> PathBuf {
+        resolve(self.dir(), &recording.file)
+    }
+
+    /// The recording's audio path after checking that the file is there and unchanged since import
+    /// (its sha256). Use before opening a recording for coding.
+    pub fn checked_audio_path(&self, recording: &Recording) -> Result<PathBuf, StudyError> {
+        let path = self.audio_path(recording);
+        let actual = match files::sha256_file(&path) {
+            Ok(h) => h,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Err(StudyError::AudioMissing { recording: recording.id.clone(), path });
+            }
+            Err(e) => {
+                return Err(StudyError::io(path, "reading the audio", "check you may read it", e));
+            }
+        };
+        if !actual.eq_ignore_ascii_case(&recording.sha256) {
+            return Err(StudyError::AudioChanged {
+                recording: recording.id.clone(),
+                path,
+                expected: recording.sha256.clone(),
+                actual,
+            });
+        }
+        Ok(path)
+    }
+
+    // ----- one coder's own work (never touches supervisor/ or other coders) --------------------
+
+    /// The recordings in `coder`'s queue, in order (empty when nothing is assigned yet).
+    pub fn queue(&self, coder: &str) -> Result<Vec<&Recording>, StudyError> {
+        let path = self.layout.queue_file(coder)?;
+        let Some(q) = files::read_toml_opt::<QueueFile>(&path)? else { return Ok(vec![]) };
+        check_schema(&path, q.schema)?;
+        if q.coder != coder {
+            return Err(StudyError::Invalid {
+                path,
+                message: format!("the queue names coder {:?}, not {coder:?}", q.coder),
+            });
+        }
+        q.recordings
+            .iter()
+            .map(|id| {
+                self.recording(id).ok_or_else(|| StudyError::Invalid {
+                    path: path.clone(),
+                    message: format!(
+                        "recording {id:?} is not in recordings.toml; ask the supervisor to re-run `tapecoder assign`"
+                    ),
+                })
+            })
+            .collect()
+    }
+
+    /// `coder`'s coding of `recording`, if one was started.
+    pub fn load_coding(&self, coder: &str, recording: &str) -> Result<Option<Coding>, StudyError> {
+        let path = self.layout.coding_file(coder, recording)?;
+        let Some(c) = files::read_toml_opt::<Coding>(&path)? else { return Ok(None) };
+        check_coding(&path, &c, coder, recording)?;
+        Ok(Some(c))
+    }
+
+    /// Every coding `coder` has started, sorted by recording id.
+    pub fn codings_of(&self, coder: &str) -> Result<Vec<Coding>, StudyError> {
+        let dir = self.layout.codings_dir(coder)?;
+        let mut out = Vec::new();
+        for rec in toml_stems(&dir)? {
+            if check_id("recording", &rec).is_err() {
+                continue;
+            }
+            if let Some(c) = self.load_coding(coder, &rec)? {
+                out.push(c);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Saves a coding in progress (atomically; not journalled). A submitted coding on disk is never
+    /// overwritten; a coding whose status is `submitted` goes through [`Study::submit_coding`].
+    pub fn save_coding(&self, coding: &Coding) -> Result<(), StudyError> {
+        if coding.status == Status::Submitted {
+            return self.submit_coding(coding);
+        }
+        let path = self.prepare_coding_write(coding)?;
+        files::write_toml(&path, coding)?;
+        Ok(())
+    }
+
+    /// Submits a coding: appends a `submit` line with the file's sha256 to the coder's journal,
+    /// then writes the file atomically. The coding must have status `submitted` and be made from
+    /// the recording's registered audio.
+    pub fn submit_coding(&self, coding: &Coding) -> Result<(), StudyError> {
+        let path = self.prepare_coding_write(coding)?;
+        if coding.status != Status::Submitted {
+            return Err(StudyError::Invalid {
+                path,
+                message: "only a coding with status = \"submitted\" can be submitted".into(),
+            });
+        }
+        let rec = self.require_recording(&coding.recording)?;
+        if !coding.audio_sha256.eq_ignore_ascii_case(&rec.sha256) {
+            return Err(StudyError::AudioChanged {
+                recording: rec.id.clone(),
+                path: self.audio_path(rec),
+                expected: rec.sha256.clone(),
+                actual: coding.audio_sha256.clone(),
+            });
+        }
+        let bytes = files::to_toml_bytes(&path, coding)?;
+        let sha = files::sha256_hex(&bytes);
+        // Journal first: a crash after it leaves the coding in progress (verify ignores it), never
+        // a submitted coding without its journal line.
+        self.append_journal(&coding.coder, "submit", Some((&path, &sha)))?;
+        files::atomic_write(&path, &bytes)
+    }
+
+    fn prepare_coding_write(&self, coding: &Coding) -> Result<PathBuf, StudyError> {
+        self.require_coder(&coding.coder)?;
+        self.require_recording(&coding.recording)?;
+        let path = self.layout.coding_file(&coding.coder, &coding.recording)?;
+        if let Some(old) = files::read_toml_opt::<Coding>(&path)?
+            && old.status == Status::Submitted
+        {
+            return Err(StudyError::AlreadySubmitted {
+                coder: coding.coder.clone(),
+                recording: coding.recording.clone(),
+            });
+        }
+        files::create_dir_all(&self.layout.codings_dir(&coding.coder)?)?;
+        Ok(path)
+    }
+
+    /// Takes the lock of (coder, recording) for as long as the returned value lives. A second
+    /// live instance is refused with a clear message; a crashed holder's lock is recovered.
+    pub fn lock_coding(&self, coder: &str, recording: &str) -> Result<CodingLock, StudyError> {
+        self.require_coder(coder)?;
+        self.require_recording(recording)?;
+        files::create_dir_all(&self.layout.codings_dir(coder)?)?;
+        CodingLock::acquire(&self.layout.lock_file(coder, recording)?, coder, recording)
+    }
+
+    // ----- supervisor only: callers check the role (Study::require_supervisor) ----------------
+
+    /// Every coding of every coder (supervisor only).
+    pub fn all_codings(&self) -> Result<Vec<Coding>, StudyError> {
+        let mut out = Vec::new();
+        for c in &self.coders {
+            out.extend(self.codings_of(&c.id)?);
+        }
+        Ok(out)
+    }
+
+    /// `supervisor/assignments.toml` (supervisor only); empty before the first `assign`.
+    pub fn assignments(&self) -> Result<Vec<Assignment>, StudyError> {
+        let path = self.layout.assignments_file();
+        let Some(f) = files::read_toml_opt::<AssignmentsFile>(&path)? else { return Ok(vec![]) };
+        check_schema(&path, f.schema)?;
+        Ok(f.recordings)
+    }
+
+    /// `supervisor/metadata.toml` (supervisor only): observer and study variables per recording.
+    pub fn metadata(&self) -> Result<Vec<RecordingMeta>, StudyError> {
+        let path = self.layout.metadata_file();
+        let Some(f) = files::read_toml_opt::<MetadataFile>(&path)? else { return Ok(vec![]) };
+        check_schema(&path, f.schema)?;
+        Ok(f.recordings)
+    }
+
+    /// The adjudication of a recording, if there is one (supervisor only).
+    pub fn adjudication(&self, recording: &str) -> Result<Option<Adjudication>, StudyError> {
+        let path = self.layout.adjudication_file(recording)?;
+        let Some(a) = files::read_toml_opt::<Adjudication>(&path)? else { return Ok(None) };
+        check_schema(&path, a.schema)?;
+        if a.recording != recording {
+            return Err(StudyError::Invalid {
+                path,
+                message: format!("the file is about recording {:?}", a.recording),
+            });
+        }
+        Ok(Some(a))
+    }
+
+    /// Every adjudication (supervisor only), sorted by recording.
+    pub fn adjudications(&self) -> Result<Vec<Adjudication>, StudyError> {
+        let mut out = Vec::new();
+        for rec in toml_stems(&self.layout.adjudications_dir())? {
+            if check_id("recording", &rec).is_ok()
+                && let Some(a) = self.adjudication(&rec)?
+            {
+                out.push(a);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Saves an adjudication: an `adjudicate` journal line (actor = its supervisor) with the
+    /// file's sha256, then the file, atomically. Originals are never touched.
+    pub fn save_adjudication(&self, adjudication: &Adjudication) -> Result<(), StudyError> {
+        self.require_supervisor(&adjudication.supervisor, "adjudicate")?;
+        self.require_recording(&adjudication.recording)?;
+        let path = self.layout.adjudication_file(&adjudication.recording)?;
+        files::create_dir_all(&self.layout.adjudications_dir())?;
+        let bytes = files::to_toml_bytes(&path, adjudication)?;
+        let sha = files::sha256_hex(&bytes);
+        self.append_journal(&adjudication.supervisor, "adjudicate", Some((&path, &sha)))?;
+        files::atomic_write(&path, &bytes)
+    }
+
+    // ----- setup (supervisor) ------------------------------------------------------------------
+
+    /// Registers a coder in coders.toml; `actor` (a supervisor) is journalled when given.
+    pub fn add_coder(&mut self, coder: Coder, actor: Option<&str>) -> Result<(), StudyError> {
+        check_id("coder", &coder.id)?;
+        check_text("name", &coder.name)?;
+        if self.coder(&coder.id).is_some() {
+            return Err(StudyError::Invalid {
+                path: self.layout.coders_file(),
+                message: format!("coder {:?} is already registered; choose another id", coder.id),
+            });
+        }
+        let mut all = self.coders.clone();
+        all.push(coder);
+        let path = self.layout.coders_file();
+        let bytes = files::write_toml(&path, &CodersFile { schema: SCHEMA, coders: all.clone() })?;
+        self.coders = all;
+        if let Some(actor) = actor {
+            self.append_journal(actor, "coder_added", Some((&path, &files::sha256_hex(&bytes))))?;
+        }
+        Ok(())
+    }
+
+    /// Registers recordings (and their supervisor-only metadata) in one step: metadata first, then
+    /// recordings.toml; if the second write fails the first is restored.
+    pub fn add_recordings(
+        &mut self,
+        new: Vec<Recording>,
+        meta: Vec<RecordingMeta>,
+        actor: Option<&str>,
+    ) -> Result<(), StudyError> {
+        let meta_path = self.layout.metadata_file();
+        let old_meta = if meta.is_empty() { None } else { fs::read(&meta_path).ok() };
+        if !meta.is_empty() {
+            let mut all = self.metadata()?;
+            all.retain(|m| !meta.iter().any(|n| n.id == m.id));
+            all.extend(meta);
+            files::create_dir_all(&self.layout.supervisor_dir())?;
+            files::write_toml(&meta_path, &MetadataFile { schema: SCHEMA, recordings: all })?;
+        }
+        let mut all = self.recordings.clone();
+        all.extend(new);
+        let path = self.layout.recordings_file();
+        let written =
+            files::write_toml(&path, &RecordingsFile { schema: SCHEMA, recordings: all.clone() });
+        let bytes = match written {
+            Ok(b) => b,
+            Err(e) => {
+                if let Some(old) = old_meta {
+                    let _ = files::atomic_write(&meta_path, &old);
+                }
+                return Err(e);
+            }
+        };
+        self.recordings = all;
+        if let Some(actor) = actor {
+            self.append_journal(actor, "import", Some((&path, &files::sha256_hex(&bytes))))?;
+        }
+        Ok(())
+    }
+
+    /// The next free opaque recording id: R001, R002, … (after the highest registered).
+    pub fn next_recording_number(&self) -> u32 {
+        self.recordings
+            .iter()
+            .filter_map(|r| r.id.strip_prefix('R').and_then(|n| n.parse::<u32>().ok()))
+            .max()
+            .map_or(1, |n| n.saturating_add(1))
+    }
+
+    /// Writes supervisor/assignments.toml and every coder's queue; `actor` is journalled.
+    pub fn save_assignments(
+        &self,
+        assignments: &[Assignment],
+        actor: &str,
+    ) -> Result<(), StudyError> {
+        let path = self.layout.assignments_file();
+        files::create_dir_all(&self.layout.supervisor_dir())?;
+        files::create_dir_all(&self.layout.queues_dir())?;
+        let bytes = files::write_toml(
+            &path,
+            &AssignmentsFile { schema: SCHEMA, recordings: assignments.to_vec() },
+        )?;
+        let coders: Vec<String> =
+            self.coders.iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();
+        for (coder, recs) in assign::queues(assignments, &coders) {
+            let qpath = self.layout.queue_file(&coder)?;
+            files::write_toml(&qpath, &QueueFile { schema: SCHEMA, coder, recordings: recs })?;
+        }
+        self.append_journal(actor, "assign", Some((&path, &files::sha256_hex(&bytes))))?;
+        Ok(())
+    }
+
+    /// Appends an event to `actor`'s journal; `file` is (path, sha256 of its content).
+    pub fn append_journal(
+        &self,
+        actor: &str,
+        event: &str,
+        file: Option<(&Path, &str)>,
+    ) -> Result<model::JournalEntry, StudyError> {
+        let jpath = self.layout.journal_file(actor)?;
+        files::create_dir_all(&self.layout.journal_dir())?;
+        let rel = file.map(|(p, s)| (self.layout.relative(p), s));
+        journal::append(&jpath, actor, event, rel.as_ref().map(|(p, s)| (p.as_str(), *s)))
+    }
+}
+
+/// A path from a file: relative to the study folder, or absolute.
+fn resolve(dir: &Path, file: &str) -> PathBuf {
+    let p = Path::new(file);
+    if p.is_absolute() { p.to_path_buf() } else { dir.join(p) }
+}
+
+fn check_schema(path: &Path, schema: u32) -> Result<(), StudyError> {
+    if schema != SCHEMA {
+        return Err(StudyError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "schema = {schema} is not supported (this tapecoder reads schema {SCHEMA}); use a tapecoder version that matches the study"
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn check_unique<'a>(
+    path: &Path,
+    what: &'static str,
+    ids: impl Iterator<Item = &'a str>,
+) -> Result<(), StudyError> {
+    let mut seen = BTreeSet::new();
+    for id in ids {
+        check_id(what, id).map_err(|e| StudyError::Invalid {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        if !seen.insert(id) {
+            return Err(StudyError::Invalid {
+                path: path.to_path_buf(),
+                message: format!("{what} {id:?} is listed twice; remove one entry"),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_coding(path: &Path, c: &Coding, coder: &str, recording: &str) -> Result<(), StudyError> {
+    check_schema(path, c.schema)?;
+    if c.coder != coder || c.recording != recording {
+        return Err(StudyError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "the file says coder {:?}, recording {:?}, but its place says coder {coder:?}, recording {recording:?}",
+                c.coder, c.recording
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Free text that is stored (names): no control characters (they could reach a terminal raw).
+pub fn check_text(what: &'static str, text: &str) -> Result<(), StudyError> {
+    if text.trim().is_empty() {
+        return Err(StudyError::InvalidText {
+            what,
+            text: text.to_string(),
+            reason: "it is empty".into(),
+        });
+    }
+    if text.chars().any(char::is_control) {
+        return Err(StudyError::InvalidText {
+            what,
+            text: text.to_string(),
+            reason: "it contains a control character".into(),
+        });
+    }
+    Ok(())
+}
+
+/// File stems of the `*.toml` files in a folder (skipping temp files), sorted; none if missing.
+fn toml_stems(dir: &Path) -> Result<Vec<String>, StudyError> {
+    let rd = match fs::read_dir(dir) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(vec![]),
+        r => {
+            r.map_err(|e| StudyError::io(dir, "listing", "check that you may read the folder", e))?
+        }
+    };
+    let mut out: Vec<String> = rd
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                return None;
+            }
+            name.strip_suffix(".toml").map(str::to_string)
+        })
+        .collect();
+    out.sort();
+    Ok(out)
+}

@@ -1,0 +1,421 @@
+//! A streaming decoder over symphonia: one packet at a time, downmixed to mono or stereo, with
+//! sample-accurate seeks (symphonia seeks to the packet, then the frames up to the exact target are
+//! discarded). Probe, playback, overview and clip all read audio through this one type, so encoder
+//! delay (gapless trimming for MP3/LAME and Ogg Vorbis) is handled the same way everywhere.
+//!
+//! A recording is never decoded whole into memory: callers pull one packet's worth of samples.
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use symphonia::core::audio::{AudioBufferRef, Channels, SampleBuffer};
+use symphonia::core::codecs::{CODEC_TYPE_NULL, Decoder, DecoderOptions};
+use symphonia::core::errors::Error as SymError;
+use symphonia::core::formats::{FormatOptions, FormatReader, SeekMode, SeekTo};
+use symphonia::core::io::{MediaSourceStream, MediaSourceStreamOptions};
+use symphonia::core::meta::MetadataOptions;
+use symphonia::core::probe::Hint;
+
+use super::AudioError;
+
+/// After this many packets in a row fail to decode, the stream is treated as broken.
+const MAX_CONSECUTIVE_ERRORS: u32 = 64;
+/// A gap in packet timestamps longer than this is not filled with silence (it is damage).
+const MAX_GAP_S: u64 = 30;
+
+/// What the decoder knows about the stream before decoding it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamInfo {
+    pub codec: String,
+    pub container: String,
+    pub sample_rate: u32,
+    /// Channels in the file.
+    pub source_channels: u16,
+    /// Channels handed out by [`AudioDecoder::read`] (1 or 2).
+    pub out_channels: u16,
+    /// Frames according to the container header, if it has one (not checked here).
+    pub header_frames: Option<u64>,
+}
+
+/// A streaming decoder of one audio file.
+pub struct AudioDecoder {
+    path: PathBuf,
+    format: Box<dyn FormatReader>,
+    decoder: Box<dyn Decoder>,
+    track_id: u32,
+    info: StreamInfo,
+    /// Downmix weights: for each source channel, its weight into each output channel.
+    weights: Vec<[f32; 2]>,
+    sample_buf: Option<SampleBuffer<f32>>,
+    /// Media frame of the next frame `read` hands out.
+    pos: u64,
+    /// Frames still to discard before handing out audio (after a seek).
+    discard_until: u64,
+    /// Set after a stream error (damage): what went wrong.
+    error: Option<String>,
+    ended: bool,
+}
+
+fn unreadable(path: &Path, reason: impl Into<String>) -> AudioError {
+    AudioError::Unreadable { path: path.display().to_string(), reason: reason.into() }
+}
+
+/// The container, from the first bytes of the file (symphonia 0.5 does not name it).
+fn sniff_container(path: &Path) -> String {
+    use std::io::Read;
+    let mut head = [0u8; 12];
+    let n = File::open(path).and_then(|mut f| f.read(&mut head)).unwrap_or(0);
+    let head = head.get(..n).unwrap_or(&[]);
+    if head.starts_with(b"RIFF") {
+        "wav".into()
+    } else if head.starts_with(b"fLaC") {
+        "flac".into()
+    } else if head.starts_with(b"OggS") {
+        "ogg".into()
+    } else if head.get(4..8) == Some(b"ftyp") {
+        "mp4".into()
+    } else {
+        "mpeg audio".into()
+    }
+}
+
+/// How each source channel contributes to the output (mono or stereo) channels.
+fn downmix_weights(channels: Option<Channels>, n: usize, out: u16) -> Vec<[f32; 2]> {
+    if out == 1 {
+        let w = 1.0 / n.max(1) as f32;
+        return vec![[w, 0.0]; n];
+    }
+    if n == 1 {
+        return vec![[1.0, 1.0]];
+    }
+    if n == 2 {
+        return vec![[1.0, 0.0], [0.0, 1.0]];
+    }
+    const H: f32 = std::f32::consts::FRAC_1_SQRT_2;
+    let mut weights: Vec<[f32; 2]> = match channels {
+        Some(chs) if chs.count() == n => chs
+            .iter()
+            .map(|c| {
+                if c == Channels::FRONT_LEFT || c == Channels::REAR_LEFT || c == Channels::SIDE_LEFT
+                {
+                    [if c == Channels::FRONT_LEFT { 1.0 } else { H }, 0.0]
+                } else if c == Channels::FRONT_RIGHT
+                    || c == Channels::REAR_RIGHT
+                    || c == Channels::SIDE_RIGHT
+                {
+                    [0.0, if c == Channels::FRONT_RIGHT { 1.0 } else { H }]
+                } else if c == Channels::LFE1 {
+                    [0.0, 0.0]
+                } else {
+                    [H, H]
+                }
+            })
+            .collect(),
+        _ => (0..n).map(|i| if i % 2 == 0 { [1.0, 0.0] } else { [0.0, 1.0] }).collect(),
+    };
+    // Normalise so a full-scale signal on every channel stays within full scale.
+    let sum_l: f32 = weights.iter().map(|w| w[0]).sum();
+    let sum_r: f32 = weights.iter().map(|w| w[1]).sum();
+    let norm = sum_l.max(sum_r).max(1.0);
+    for w in &mut weights {
+        w[0] /= norm;
+        w[1] /= norm;
+    }
+    weights
+}
+
+impl AudioDecoder {
+    /// Opens `path` and prepares to decode its first audio track, handing out at most
+    /// `max_channels` (1 or 2) channels.
+    pub fn open(path: &Path, max_channels: u16) -> Result<Self, AudioError> {
+        let file = File::open(path)
+            .map_err(|source| AudioError::Open { path: path.display().to_string(), source })?;
+        let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if len == 0 {
+            return Err(unreadable(path, "the file is empty"));
+        }
+        let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
+        let mut hint = Hint::new();
+        if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+            hint.with_extension(ext);
+        }
+        let fmt_opts = FormatOptions { enable_gapless: true, ..Default::default() };
+        let probed = symphonia::default::get_probe()
+            .format(&hint, mss, &fmt_opts, &MetadataOptions::default())
+            .map_err(|e| {
+                unreadable(path, format!("not a readable audio file ({e}); check it is MP3, M4A/AAC, WAV, FLAC or Ogg Vorbis"))
+            })?;
+        let format = probed.format;
+        let track = format
+            .tracks()
+            .iter()
+            .find(|t| {
+                t.codec_params.codec != CODEC_TYPE_NULL && t.codec_params.sample_rate.is_some()
+            })
+            .ok_or_else(|| unreadable(path, "the file holds no audio track"))?;
+        let params = track.codec_params.clone();
+        let track_id = track.id;
+        let decoder = symphonia::default::get_codecs()
+            .make(&params, &DecoderOptions::default())
+            .map_err(|e| unreadable(path, format!("unsupported audio codec ({e})")))?;
+        let codec = symphonia::default::get_codecs()
+            .get_codec(params.codec)
+            .map(|d| d.short_name.to_string())
+            .unwrap_or_else(|| "unknown".into());
+        let sample_rate = params.sample_rate.unwrap_or(0);
+        if !(1..=384_000).contains(&sample_rate) {
+            return Err(unreadable(path, format!("implausible sample rate {sample_rate} Hz")));
+        }
+        let source_channels = params.channels.map(|c| c.count()).unwrap_or(0);
+        let source_channels = if source_channels == 0 { 1 } else { source_channels };
+        if source_channels > 32 {
+            return Err(unreadable(path, format!("{source_channels} channels is not supported")));
+        }
+        let out_channels = max_channels.clamp(1, 2).min(source_channels as u16);
+        let weights = downmix_weights(params.channels, source_channels, out_channels);
+        Ok(AudioDecoder {
+            path: path.to_path_buf(),
+            format,
+            decoder,
+            track_id,
+            info: StreamInfo {
+                codec,
+                container: sniff_container(path),
+                sample_rate,
+                source_channels: source_channels as u16,
+                out_channels,
+                header_frames: params.n_frames,
+            },
+            weights,
+            sample_buf: None,
+            pos: 0,
+            discard_until: 0,
+            error: None,
+            ended: false,
+        })
+    }
+
+    pub fn info(&self) -> &StreamInfo {
+        &self.info
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Media frame of the next frame [`read`](Self::read) hands out.
+    pub fn position(&self) -> u64 {
+        self.pos.max(self.discard_until)
+    }
+
+    /// Set when decoding stopped because of damage.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
+
+    pub fn ended(&self) -> bool {
+        self.ended
+    }
+
+    /// Seeks so that the next [`read`](Self::read) starts exactly at media frame `frame` (where the
+    /// codec allows: the frames before the target inside the packet are decoded and dropped).
+    pub fn seek(&mut self, frame: u64) -> Result<(), AudioError> {
+        self.ended = false;
+        self.error = None;
+        let seeked = self
+            .format
+            .seek(SeekMode::Accurate, SeekTo::TimeStamp { ts: frame, track_id: self.track_id });
+        match seeked {
+            Ok(to) => {
+                self.decoder.reset();
+                self.pos = to.actual_ts.min(frame);
+                self.discard_until = frame;
+                Ok(())
+            }
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                // Past the end: nothing more to play.
+                self.pos = frame;
+                self.discard_until = frame;
+                self.ended = true;
+                Ok(())
+            }
+            Err(e) => Err(unreadable(&self.path, format!("cannot seek to frame {frame}: {e}"))),
+        }
+    }
+
+    /// Reads the next packet (demux only, no decoding) and returns its media timestamp and duration
+    /// in frames, or `None` at the end of the stream.
+    pub fn next_packet_span(&mut self) -> Result<Option<(u64, u64)>, AudioError> {
+        loop {
+            match self.format.next_packet() {
+                Ok(p) if p.track_id() == self.track_id => return Ok(Some((p.ts(), p.dur()))),
+                Ok(_) => continue,
+                Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    return Ok(None);
+                }
+                Err(SymError::ResetRequired) => return Ok(None),
+                Err(e) => return Err(unreadable(&self.path, format!("damaged stream: {e}"))),
+            }
+        }
+    }
+
+    /// Skips `n` packets without decoding them (for sampled overviews). Returns false at the end.
+    pub fn skip_packets(&mut self, n: usize) -> Result<bool, AudioError> {
+        for _ in 0..n {
+            match self.next_packet_span()? {
+                Some((ts, dur)) => {
+                    self.pos = ts + dur;
+                    self.discard_until = self.pos;
+                }
+                None => {
+                    self.ended = true;
+                    return Ok(false);
+                }
+            }
+        }
+        self.decoder.reset();
+        Ok(true)
+    }
+
+    /// Appends the next packet's frames (interleaved, `out_channels` wide) to `out` and returns the
+    /// media frame of the first appended frame and how many were appended. Returns `Ok(None)` at
+    /// the end of the stream or when decoding had to stop at damage ([`error`](Self::error)).
+    /// A packet that is skipped in the stream (damage) leaves silence, so media time stays true.
+    pub fn read(&mut self, out: &mut Vec<f32>) -> Result<Option<(u64, usize)>, AudioError> {
+        let mut consecutive_errors = 0u32;
+        loop {
+            if self.ended {
+                return Ok(None);
+            }
+            let packet = match self.format.next_packet() {
+                Ok(p) => p,
+                Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                    self.ended = true;
+                    return Ok(None);
+                }
+                Err(SymError::ResetRequired) => {
+                    self.ended = true;
+                    return Ok(None);
+                }
+                Err(e) => {
+                    consecutive_errors += 1;
+                    if consecutive_errors > MAX_CONSECUTIVE_ERRORS {
+                        return Err(self.stop(format!("damaged stream: {e}")));
+                    }
+                    continue;
+                }
+            };
+            if packet.track_id() != self.track_id {
+                continue;
+            }
+            let ts = packet.ts();
+            let decoded = match self.decoder.decode(&packet) {
+                Ok(buf) => buf,
+                Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
+                    consecutive_errors += 1;
+                    if consecutive_errors > MAX_CONSECUTIVE_ERRORS {
+                        return Err(self.stop("too many damaged packets in a row".into()));
+                    }
+                    continue;
+                }
+                Err(e) => return Err(self.stop(format!("cannot decode: {e}"))),
+            };
+            let frames = decoded.frames();
+            if frames == 0 {
+                continue;
+            }
+            let start_len = out.len();
+            let first = mix_into(
+                decoded,
+                &mut self.sample_buf,
+                &self.weights,
+                self.info.out_channels,
+                self.info.source_channels,
+                out,
+            );
+            if !first {
+                return Err(self.stop("channel layout changed mid-stream".into()));
+            }
+            let oc = self.info.out_channels as usize;
+            // Fill a timestamp gap (a dropped, damaged packet) with silence so time stays true.
+            let mut start = ts;
+            if ts > self.pos && self.pos >= self.discard_until {
+                let gap = ts - self.pos;
+                if gap <= MAX_GAP_S * u64::from(self.info.sample_rate) {
+                    let fill = gap as usize * oc;
+                    out.splice(start_len..start_len, std::iter::repeat_n(0.0, fill));
+                    start = self.pos;
+                }
+            }
+            let appended = (out.len() - start_len) / oc;
+            let end = start + appended as u64;
+            // Drop frames before the seek target.
+            let mut first_frame = start;
+            if start < self.discard_until {
+                let drop = (self.discard_until.min(end) - start) as usize;
+                out.drain(start_len..start_len + drop * oc);
+                first_frame = start + drop as u64;
+            }
+            self.pos = end;
+            let kept = (out.len() - start_len) / oc;
+            if kept == 0 {
+                continue;
+            }
+            self.discard_until = 0;
+            return Ok(Some((first_frame, kept)));
+        }
+    }
+
+    fn stop(&mut self, reason: String) -> AudioError {
+        let msg = format!(
+            "{}: playback stopped at {:.1} s: {reason}",
+            self.path.display(),
+            self.pos as f64 / f64::from(self.info.sample_rate.max(1))
+        );
+        self.error = Some(msg.clone());
+        self.ended = true;
+        unreadable(&self.path, reason)
+    }
+}
+
+/// Converts one decoded buffer to f32, downmixes and appends it. Returns false if the buffer's
+/// channel count does not match the stream's.
+fn mix_into(
+    decoded: AudioBufferRef<'_>,
+    sample_buf: &mut Option<SampleBuffer<f32>>,
+    weights: &[[f32; 2]],
+    out_channels: u16,
+    source_channels: u16,
+    out: &mut Vec<f32>,
+) -> bool {
+    let spec = *decoded.spec();
+    let n = spec.channels.count();
+    if n != source_channels as usize || n == 0 {
+        return false;
+    }
+    let frames = decoded.frames();
+    let needs_new = match sample_buf {
+        Some(b) => b.capacity() < frames * n,
+        None => true,
+    };
+    if needs_new {
+        *sample_buf = Some(SampleBuffer::new(decoded.capacity().max(frames) as u64, spec));
+    }
+    let Some(buf) = sample_buf.as_mut() else { return false };
+    buf.copy_interleaved_ref(decoded);
+    let samples = buf.samples();
+    let oc = out_channels as usize;
+    out.reserve(frames * oc);
+    if n == oc && (n == 1 || n == 2) && weights.iter().enumerate().all(|(i, w)| w[i] == 1.0) {
+        out.extend_from_slice(samples.get(..frames * n).unwrap_or(samples));
+        return true;
+    }
+    for frame in samples.chunks_exact(n) {
+        let mut acc = [0.0f32; 2];
+        for (s, w) in frame.iter().zip(weights) {
+            acc[0] += s * w[0];
+            acc[1] += s * w[1];
+        }
+        out.extend_from_slice(&acc[..oc]);
+    }
+    true
+}

@@ -1,0 +1,105 @@
+//! Which study a command works on and who is running it (SPEC §4), shared by every command.
+//!
+//! The study folder is `--study DIR` (clap also reads `TAPECODER_STUDY` into it), else the nearest
+//! folder upwards from the working directory holding `study.toml`, else the working copy of the
+//! bundled sample study (see [`crate::commands::demo`]). The identity is `--as ID` (or
+//! `TAPECODER_CODER`); in the sample study it defaults to `demo`.
+use std::path::PathBuf;
+
+use anyhow::{Context as _, Result, bail};
+
+use crate::cli::GlobalArgs;
+use crate::study::model::{Coder, Role};
+use crate::study::{Study, locate};
+
+/// The identity used in the sample study when none is given.
+pub const SAMPLE_IDENTITY: &str = "demo";
+
+/// Where the study folder came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// `--study` or `TAPECODER_STUDY`.
+    Given,
+    /// Found upwards from the working directory.
+    Found,
+    /// The working copy of the bundled sample study.
+    Sample,
+}
+
+/// The resolved study folder, before opening it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudyDir {
+    pub dir: PathBuf,
+    pub source: Source,
+}
+
+/// An open study and the identity asked for (checked when used, so a supervisor can register the
+/// first coders before anyone exists).
+#[derive(Debug)]
+pub struct Context {
+    pub study: Study,
+    pub source: Source,
+    /// The id from `--as` / `TAPECODER_CODER` (or `demo` in the sample study), unchecked.
+    pub requested: Option<String>,
+}
+
+impl Context {
+    /// Who is running the command: a registered coder, or an error saying how to say who you are.
+    pub fn me(&self) -> Result<&Coder> {
+        let Some(id) = &self.requested else {
+            let known: Vec<&str> = self.study.coders().iter().map(|c| c.id.as_str()).collect();
+            bail!(
+                "who are you? pass --as ID or set TAPECODER_CODER to your coder id (coders in {}: {})",
+                self.study.layout().coders_file().display(),
+                if known.is_empty() { "none yet".to_string() } else { known.join(", ") }
+            );
+        };
+        Ok(self.study.require_coder(id)?)
+    }
+
+    /// The identity, which must be a supervisor; `action` says what needs the role.
+    pub fn supervisor(&self, action: &'static str) -> Result<&Coder> {
+        let me = self.me()?;
+        if me.role != Role::Supervisor {
+            return Err(
+                crate::study::StudyError::NotSupervisor { id: me.id.clone(), action }.into()
+            );
+        }
+        Ok(me)
+    }
+}
+
+/// Finds the study folder (without opening it).
+pub fn resolve_dir(g: &GlobalArgs) -> Result<StudyDir> {
+    if let Some(dir) = &g.study {
+        return Ok(StudyDir { dir: dir.clone(), source: Source::Given });
+    }
+    let cwd = std::env::current_dir().context("cannot read the working directory")?;
+    if let Some(dir) = locate::find_upwards(&cwd) {
+        return Ok(StudyDir { dir, source: Source::Found });
+    }
+    let dir = super::demo::working_copy(false).context(
+        "no study here: no study.toml in this folder or above it, and the sample study is unavailable; pass --study DIR or create one with `tapecoder init DIR`",
+    )?;
+    Ok(StudyDir { dir, source: Source::Sample })
+}
+
+/// The identity asked for: `--as` / `TAPECODER_CODER`, else `demo` in the sample study.
+pub fn requested_identity(g: &GlobalArgs, source: Source) -> Option<String> {
+    match (&g.as_coder, source) {
+        (Some(id), _) if !id.is_empty() => Some(id.clone()),
+        (_, Source::Sample) => Some(SAMPLE_IDENTITY.to_string()),
+        _ => None,
+    }
+}
+
+/// Resolves and opens the study; the identity is checked when a command asks for it.
+pub fn resolve(g: &GlobalArgs) -> Result<Context> {
+    let sd = resolve_dir(g)?;
+    let study = Study::open(&sd.dir)?;
+    let requested = requested_identity(g, sd.source);
+    if let Some(id) = &requested {
+        crate::study::check_id("coder", id)?;
+    }
+    Ok(Context { study, source: sd.source, requested })
+}

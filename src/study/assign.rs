@@ -1,0 +1,348 @@
+//! The assignment planner: which coders code which recording. Pure: ids in, assignments out.
+//!
+//! Every recording goes to one coder (its primary); a random `fraction` of the study (rounded) also
+//! goes to a second coder for reliability. Loads are balanced (each coder within one recording of
+//! every other, as far as observers allow), pairs are balanced among equally loaded coders, a
+//! recording never goes to the coder who observed the visit, and the whole plan is reproducible from
+//! the seed. Re-planning keeps every existing assignment and only places new recordings.
+use std::collections::{BTreeMap, BTreeSet};
+
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::model::Assignment;
+
+/// What the planner needs to know.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanInput<'a> {
+    /// Every recording id, in study order.
+    pub recordings: &'a [String],
+    /// The coders who code (role = coder), in coders.toml order.
+    pub coders: &'a [String],
+    /// recording id -> the coder who observed the visit.
+    pub observers: &'a BTreeMap<String, String>,
+    /// Assignments made before: kept as they are.
+    pub existing: &'a [Assignment],
+    /// Share of the study's recordings coded twice, 0–1.
+    pub fraction: f64,
+    pub seed: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PlanError {
+    #[error(
+        "there are no coders with role = coder to assign to; add some with `tapecoder coders add ID --name N`"
+    )]
+    NoCoders,
+    #[error("the double-coding fraction must be between 0 and 1, not {0}")]
+    BadFraction(f64),
+    #[error(
+        "recording {recording} cannot be assigned: its only coders observed the visit; add another coder"
+    )]
+    NoEligibleCoder { recording: String },
+}
+
+/// The full list of assignments after placing every recording that has none yet: the existing ones
+/// first, unchanged, then the new ones in study order.
+pub fn plan(input: &PlanInput) -> Result<Vec<Assignment>, PlanError> {
+    if !(0.0..=1.0).contains(&input.fraction) {
+        return Err(PlanError::BadFraction(input.fraction));
+    }
+    let assigned: BTreeSet<&str> = input.existing.iter().map(|a| a.id.as_str()).collect();
+    let new: Vec<&String> =
+        input.recordings.iter().filter(|r| !assigned.contains(r.as_str())).collect();
+    if new.is_empty() {
+        return Ok(input.existing.to_vec());
+    }
+    let mut coders: Vec<&str> = Vec::new();
+    for c in input.coders {
+        if !coders.contains(&c.as_str()) {
+            coders.push(c);
+        }
+    }
+    if coders.is_empty() {
+        return Err(PlanError::NoCoders);
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(input.seed);
+
+    let eligible = |rec: &str| -> Vec<&str> {
+        let obs = input.observers.get(rec).map(String::as_str);
+        coders.iter().copied().filter(|c| Some(*c) != obs).collect()
+    };
+
+    // How many of the new recordings are double-coded, and which.
+    let total = input.recordings.len().max(input.existing.len() + new.len());
+    let target = (input.fraction * total as f64).round() as usize;
+    let have = input.existing.iter().filter(|a| a.double_coded).count();
+    let mut doublable: Vec<&String> =
+        new.iter().copied().filter(|r| eligible(r).len() >= 2).collect();
+    doublable.shuffle(&mut rng);
+    let n_double = target.saturating_sub(have).min(doublable.len());
+    let doubles: BTreeSet<&str> = doublable.iter().take(n_double).map(|r| r.as_str()).collect();
+
+    // Current loads, primaries and pair counts over existing work.
+    let mut load: BTreeMap<&str, usize> = coders.iter().map(|c| (*c, 0)).collect();
+    let mut primaries: BTreeMap<&str, usize> = coders.iter().map(|c| (*c, 0)).collect();
+    let mut pairs: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for a in input.existing {
+        for (i, c) in a.coders.iter().enumerate() {
+            if let Some(l) = load.get_mut(c.as_str()) {
+                *l += 1;
+                if i == 0
+                    && let Some(p) = primaries.get_mut(c.as_str())
+                {
+                    *p += 1;
+                }
+            }
+        }
+        if let [x, y, ..] = a.coders.as_slice() {
+            *pairs.entry(pair_key(x, y)).or_default() += 1;
+        }
+    }
+
+    // Most constrained first: doubles, then recordings with an observer, then the rest.
+    let mut order: Vec<(bool, bool, u64, &str)> = new
+        .iter()
+        .map(|r| {
+            let single = !doubles.contains(r.as_str());
+            let free =
+                !input.observers.get(r.as_str()).is_some_and(|o| coders.contains(&o.as_str()));
+            (single, free, rng.random::<u64>(), r.as_str())
+        })
+        .collect();
+    order.sort();
+
+    let mut placed: BTreeMap<&str, Assignment> = BTreeMap::new();
+    for (single, _, _, rec) in order {
+        let cands = eligible(rec);
+        if cands.is_empty() {
+            return Err(PlanError::NoEligibleCoder { recording: rec.to_string() });
+        }
+        let chosen: Vec<&str> = if single {
+            let best = cands
+                .iter()
+                .map(|c| ((load[c], primaries[c], rng.random::<u64>()), *c))
+                .min()
+                .map(|(_, c)| c);
+            best.into_iter().collect()
+        } else {
+            let mut best: Option<((usize, usize, usize, u64), (&str, &str))> = None;
+            for (i, a) in cands.iter().enumerate() {
+                for b in cands.iter().skip(i + 1) {
+                    let (la, lb) = (load[a], load[b]);
+                    let key = (
+                        la.max(lb),
+                        la + lb,
+                        pairs.get(&pair_key(a, b)).copied().unwrap_or(0),
+                        rng.random::<u64>(),
+                    );
+                    if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                        best = Some((key, (*a, *b)));
+                    }
+                }
+            }
+            match best {
+                None => Vec::new(),
+                Some((_, (a, b))) => {
+                    let first_a = match primaries[a].cmp(&primaries[b]) {
+                        std::cmp::Ordering::Less => true,
+                        std::cmp::Ordering::Greater => false,
+                        std::cmp::Ordering::Equal => rng.random::<bool>(),
+                    };
+                    if first_a { vec![a, b] } else { vec![b, a] }
+                }
+            }
+        };
+        for (i, c) in chosen.iter().enumerate() {
+            if let Some(l) = load.get_mut(c) {
+                *l += 1;
+            }
+            if i == 0
+                && let Some(p) = primaries.get_mut(c)
+            {
+                *p += 1;
+            }
+        }
+        if let [x, y] = chosen.as_slice() {
+            *pairs.entry(pair_key(x, y)).or_default() += 1;
+        }
+        placed.insert(
+            rec,
+            Assignment {
+                id: rec.to_string(),
+                coders: chosen.iter().map(|c| c.to_string()).collect(),
+                double_coded: chosen.len() == 2,
+            },
+        );
+    }
+
+    let mut out = input.existing.to_vec();
+    for r in input.recordings {
+        if let Some(a) = placed.remove(r.as_str()) {
+            out.push(a);
+        }
+    }
+    Ok(out)
+}
+
+fn pair_key<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
+    if a <= b { (a, b) } else { (b, a) }
+}
+
+/// Each coder's queue: the recordings assigned to them, in assignment order. Every coder in
+/// `coders` gets an entry, even an empty one.
+pub fn queues(assignments: &[Assignment], coders: &[String]) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> =
+        coders.iter().map(|c| (c.clone(), Vec::new())).collect();
+    for a in assignments {
+        for c in &a.coders {
+            out.entry(c.clone()).or_default().push(a.id.clone());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ids(prefix: &str, n: usize) -> Vec<String> {
+        (1..=n).map(|i| format!("{prefix}{i:03}")).collect()
+    }
+
+    fn loads(assignments: &[Assignment], coders: &[String]) -> Vec<usize> {
+        let q = queues(assignments, coders);
+        coders.iter().map(|c| q.get(c).map_or(0, Vec::len)).collect()
+    }
+
+    #[test]
+    fn twenty_recordings_four_coders() {
+        let recs = ids("R", 20);
+        let coders = ids("c", 4);
+        let obs = BTreeMap::new();
+        let input = PlanInput {
+            recordings: &recs,
+            coders: &coders,
+            observers: &obs,
+            existing: &[],
+            fraction: 0.25,
+            seed: 1,
+        };
+        let a = plan(&input).unwrap();
+        assert_eq!(a.len(), 20);
+        assert_eq!(a.iter().filter(|x| x.double_coded).count(), 5);
+        let l = loads(&a, &coders);
+        assert_eq!(l.iter().sum::<usize>(), 25);
+        assert!(l.iter().max().unwrap() - l.iter().min().unwrap() <= 1, "{l:?}");
+        assert_eq!(plan(&input).unwrap(), a, "same seed, same plan");
+    }
+
+    #[test]
+    fn observer_is_never_assigned_and_errors_are_clear() {
+        let recs = ids("R", 3);
+        let coders = vec!["c1".to_string()];
+        let obs: BTreeMap<String, String> = [("R002".to_string(), "c1".to_string())].into();
+        let input = PlanInput {
+            recordings: &recs,
+            coders: &coders,
+            observers: &obs,
+            existing: &[],
+            fraction: 0.0,
+            seed: 1,
+        };
+        assert_eq!(
+            plan(&input).unwrap_err(),
+            PlanError::NoEligibleCoder { recording: "R002".into() }
+        );
+        let none: Vec<String> = vec![];
+        assert_eq!(plan(&PlanInput { coders: &none, ..input }).unwrap_err(), PlanError::NoCoders);
+        assert!(matches!(
+            plan(&PlanInput { fraction: 1.5, ..input }).unwrap_err(),
+            PlanError::BadFraction(_)
+        ));
+    }
+
+    fn study() -> impl Strategy<Value = (usize, usize, Vec<Option<usize>>, f64, u64)> {
+        (2usize..7, 0usize..40).prop_flat_map(|(nc, nr)| {
+            (
+                Just(nc),
+                Just(nr),
+                // About one recording in eight has an observer among the coders.
+                proptest::collection::vec(
+                    prop_oneof![7 => Just(None), 1 => (0..nc).prop_map(Some)],
+                    nr,
+                ),
+                0.0f64..=1.0,
+                any::<u64>(),
+            )
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        #[test]
+        fn plan_invariants((nc, nr, observed, fraction, seed) in study()) {
+            let coders = ids("c", nc);
+            let recs = ids("R", nr);
+            let observers: BTreeMap<String, String> = observed
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| o.map(|c| (recs[i].clone(), coders[c].clone())))
+                .collect();
+            let input = PlanInput {
+                recordings: &recs, coders: &coders, observers: &observers,
+                existing: &[], fraction, seed,
+            };
+            let a = plan(&input).unwrap();
+            // Every recording exactly once, with one or two distinct coders, never its observer.
+            prop_assert_eq!(a.iter().map(|x| x.id.clone()).collect::<Vec<_>>(), recs.clone());
+            for x in &a {
+                prop_assert!(x.coders.len() == 1 || x.coders.len() == 2);
+                prop_assert_eq!(x.double_coded, x.coders.len() == 2);
+                if let [p, s] = x.coders.as_slice() { prop_assert_ne!(p, s); }
+                if let Some(o) = observers.get(&x.id) { prop_assert!(!x.coders.contains(o)); }
+            }
+            // The fraction, rounded, as far as recordings have two coders who did not observe them.
+            let doublable = recs.iter().filter(|r| nc - usize::from(observers.contains_key(*r)) >= 2).count();
+            let doubles = a.iter().filter(|x| x.double_coded).count();
+            prop_assert_eq!(doubles, ((fraction * nr as f64).round() as usize).min(doublable));
+            // Loads within one of each other (with two coders, observers can force more).
+            let l = loads(&a, &coders);
+            let spread = l.iter().max().unwrap() - l.iter().min().unwrap();
+            if observers.is_empty() || nc >= 3 { prop_assert!(spread <= 1, "loads {:?}", l); }
+            // Re-running keeps everything.
+            let again = plan(&PlanInput { existing: &a, ..input }).unwrap();
+            prop_assert_eq!(&again, &a);
+        }
+
+        #[test]
+        fn adding_recordings_keeps_existing((nc, nr, observed, fraction, seed) in study(), extra in 1usize..15) {
+            let coders = ids("c", nc);
+            let recs = ids("R", nr + extra);
+            let observers: BTreeMap<String, String> = observed
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| o.map(|c| (recs[i].clone(), coders[c].clone())))
+                .collect();
+            let first_recs = recs[..nr].to_vec();
+            let first = plan(&PlanInput {
+                recordings: &first_recs, coders: &coders, observers: &observers,
+                existing: &[], fraction, seed,
+            }).unwrap();
+            let second = plan(&PlanInput {
+                recordings: &recs, coders: &coders, observers: &observers,
+                existing: &first, fraction, seed,
+            }).unwrap();
+            prop_assert_eq!(&second[..nr], &first[..]);
+            prop_assert_eq!(second.len(), nr + extra);
+            // New work goes first to whoever has least, so loads stay balanced.
+            let l = loads(&second, &coders);
+            let spread = l.iter().max().unwrap() - l.iter().min().unwrap();
+            if observers.is_empty() || nc >= 3 { prop_assert!(spread <= 1, "loads {:?}", l); }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! Everything that can go wrong with a study folder, worded for the person at the keyboard: each
+//! variant names the file or id at fault and says what to do.
+use std::path::PathBuf;
+
+use crate::codebook::CodebookError;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StudyError {
+    /// The folder has no `study.toml`.
+    #[error(
+        "{} is not a study folder (no study.toml); create one with `tapecoder init DIR` or pass --study DIR",
+        .dir.display()
+    )]
+    NotAStudy { dir: PathBuf },
+
+    /// A file could not be read or written.
+    #[error("{}: {action} failed: {source}; {hint}", .path.display())]
+    Io {
+        path: PathBuf,
+        action: &'static str,
+        hint: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// A TOML or JSON file does not parse; `line`/`column` are 1-based.
+    #[error(
+        "{}:{line}:{column}: {message}; fix the file by hand or restore it from a backup",
+        .path.display()
+    )]
+    Parse { path: PathBuf, line: usize, column: usize, message: String },
+
+    /// The file parses but its content is not acceptable (duplicate ids, wrong schema…).
+    #[error("{}: {message}", .path.display())]
+    Invalid { path: PathBuf, message: String },
+
+    /// The study's codebook cannot be loaded.
+    #[error("the study's codebook {} cannot be used: {source}", .path.display())]
+    Codebook {
+        path: PathBuf,
+        #[source]
+        source: CodebookError,
+    },
+
+    /// An id that would become a file name is not acceptable.
+    #[error(transparent)]
+    InvalidId(#[from] crate::ids::IdError),
+
+    /// Free text (a name, a study variable) that cannot be stored.
+    #[error("the {what} {text:?} is not allowed: {reason}")]
+    InvalidText { what: &'static str, text: String, reason: String },
+
+    #[error(
+        "unknown coder {id:?} in {}; known coders: {}. A supervisor can add one with `tapecoder coders add {id} --name \"Full Name\"`",
+        .coders_file.display(),
+        if .known.is_empty() { "(none yet)".to_string() } else { .known.join(", ") }
+    )]
+    UnknownCoder { id: String, known: Vec<String>, coders_file: PathBuf },
+
+    #[error("unknown recording {id:?}: it is not in {}", .recordings_file.display())]
+    UnknownRecording { id: String, recordings_file: PathBuf },
+
+    #[error(
+        "coder {id:?} is not a supervisor: only a supervisor can {action}; run it as a supervisor with --as ID"
+    )]
+    NotSupervisor { id: String, action: &'static str },
+
+    /// The recording's audio file is not where recordings.toml says.
+    #[error(
+        "the audio of recording {recording} is missing: {} does not exist; put the file back or ask the supervisor to fix recordings.toml",
+        .path.display()
+    )]
+    AudioMissing { recording: String, path: PathBuf },
+
+    /// The recording's audio file changed since it was imported.
+    #[error(
+        "the audio of recording {recording} has changed: {} has sha256 {actual} but was imported with {expected}; restore the original file (codings must refer to the audio they were made from)",
+        .path.display()
+    )]
+    AudioChanged { recording: String, path: PathBuf, expected: String, actual: String },
+
+    /// Another live instance holds the coding of this recording.
+    #[error(
+        "recording {recording} is already open for coder {coder} ({holder}); close the other tapecoder first. If it crashed on another computer, the lock at {} expires 30 s after its last heartbeat",
+        .lock_path.display()
+    )]
+    Locked { coder: String, recording: String, holder: String, lock_path: PathBuf },
+
+    /// A submitted coding is read-only.
+    #[error(
+        "the coding of {recording} by {coder} is already submitted and cannot be changed; ask a supervisor if it needs correcting"
+    )]
+    AlreadySubmitted { coder: String, recording: String },
+
+    /// A journal file is damaged.
+    #[error("{}:{line}: {message}", .path.display())]
+    Journal { path: PathBuf, line: usize, message: String },
+}
+
+impl StudyError {
+    pub(crate) fn io(
+        path: impl Into<PathBuf>,
+        action: &'static str,
+        hint: &'static str,
+        source: std::io::Error,
+    ) -> Self {
+        StudyError::Io { path: path.into(), action, hint, source }
+    }
+}
