@@ -295,6 +295,30 @@ fn sample_transcripts_are_timed_within_their_recordings() {
     }
 }
 
+#[test]
+fn sample_study_opens_with_the_study_module() {
+    let study = tapecoder::study::Study::open(sample()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(study.recordings().len(), 6);
+    let demo: Vec<_> =
+        study.queue("demo").expect("demo's queue").iter().map(|r| r.id.clone()).collect();
+    assert_eq!(demo, IDS);
+    for r in study.recordings() {
+        study.checked_audio_path(r).unwrap_or_else(|e| panic!("{}: {e}", r.id));
+    }
+    assert_eq!(study.all_codings().expect("codings").len(), 8);
+    assert_eq!(study.assignments().expect("assignments").len(), 6);
+    assert_eq!(study.metadata().expect("metadata").len(), 6);
+    let journals =
+        tapecoder::study::journal::journals(&sample().join("journal")).expect("journals");
+    assert_eq!(journals.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(), ["ana", "ben", "sup"]);
+    for (actor, path) in journals {
+        let (lines, problems) =
+            tapecoder::study::journal::read_and_check(&path, &actor).expect("journal reads");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert!(!lines.is_empty());
+    }
+}
+
 // ---- The tour, through the binary, on a copy ------------------------------------------------
 
 fn copy_dir(from: &Path, to: &Path) {

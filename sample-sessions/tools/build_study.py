@@ -594,11 +594,17 @@ def build_study() -> None:
         'rule = "adjudicated"',
     ]) + "\n")
 
-    out = ["schema = 1"]
-    for cid, name, role in CODERS:
-        out += ["", "[[coder]]", f"id = {toml_str(cid)}", f"name = {toml_str(name)}",
-                f"role = {toml_str(role)}"]
-    write("coders.toml", "\n".join(out) + "\n")
+    def coders_text(coders: list) -> str:
+        out = ["schema = 1"]
+        for cid, name, role in coders:
+            out += ["", "[[coder]]", f"id = {toml_str(cid)}", f"name = {toml_str(name)}",
+                    f"role = {toml_str(role)}"]
+        return "\n".join(out) + "\n"
+
+    write("coders.toml", coders_text(CODERS))
+    # coders.toml as it was after each `coders add`, for the supervisor's journal.
+    coders_added = [hashlib.sha256(coders_text(CODERS[:i + 1]).encode("utf-8")).hexdigest()
+                    for i in range(len(CODERS))]
 
     recs = {}
     out = ["schema = 1"]
@@ -611,7 +617,7 @@ def build_study() -> None:
         out += ["", "[[recording]]", f"id = {toml_str(vid)}", f"file = {toml_str(rel)}",
                 f"sha256 = {toml_str(recs[vid]['sha'])}",
                 f"duration_s = {toml_float(recs[vid]['dur'])}"]
-    write("recordings.toml", "\n".join(out) + "\n")
+    recordings_sha = hashlib.sha256(write("recordings.toml", "\n".join(out) + "\n")).hexdigest()
 
     queues: dict[str, list[str]] = {cid: [] for cid, _, role in CODERS if role == "coder"}
     for vid, (coders, _) in ASSIGN.items():
@@ -628,7 +634,8 @@ def build_study() -> None:
         out += ["", "[[recording]]", f"id = {toml_str(vid)}",
                 "coders = [" + ", ".join(toml_str(c) for c in coders + ["demo"]) + "]",
                 f"double_coded = {'true' if double else 'false'}"]
-    write("supervisor/assignments.toml", "\n".join(out) + "\n")
+    assignments_sha = hashlib.sha256(
+        write("supervisor/assignments.toml", "\n".join(out) + "\n")).hexdigest()
 
     out = ["schema = 1"]
     for vid, var in METADATA.items():
@@ -642,11 +649,12 @@ def build_study() -> None:
             shutil.rmtree(STUDY / sub)
 
     sup = Journal("sup")
-    sup.add("2026-03-02T09:00:00Z", "init")
-    for i, (cid, _, _) in enumerate(CODERS):
-        sup.add(f"2026-03-02T09:0{i + 1}:00Z", "coder_added")
-    sup.add("2026-03-02T09:20:00Z", "import")
-    sup.add("2026-03-02T09:25:00Z", "assign")
+    # Each setup event names the file it saved and that file's sha256 at the time, as the study
+    # module journals them.
+    for i, sha in enumerate(coders_added):
+        sup.add(f"2026-03-02T09:0{i + 1}:00Z", "coder_added", "coders.toml", sha)
+    sup.add("2026-03-02T09:20:00Z", "import", "recordings.toml", recordings_sha)
+    sup.add("2026-03-02T09:25:00Z", "assign", "supervisor/assignments.toml", assignments_sha)
     write("journal/sup.jsonl", sup.text())
 
     journals: dict[str, Journal] = {}
