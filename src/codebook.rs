@@ -337,7 +337,11 @@ pub fn parse(text: &str, origin: &str) -> Result<Codebook, CodebookError> {
     let (mut doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         for e in &errors {
-            problems.toml_error(e);
+            let offset = e.span().map_or(0, |s| s.start);
+            problems.at(
+                offset,
+                format!("TOML syntax error: {}", e.message().trim().replace('\n', " ")),
+            );
         }
         return Err(CodebookError::Invalid(problems.into_vec()));
     }

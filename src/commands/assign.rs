@@ -1,8 +1,55 @@
-//! `tapecoder assign`.
+//! `tapecoder assign`: builds the coders' queues with the pure planner in
+//! [`crate::study::assign`], keeping every existing assignment, and writes
+//! `supervisor/assignments.toml` and `queues/<coder>.toml`. Supervisors only.
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use crate::cli::GlobalArgs;
+use anyhow::{Result, bail};
 
-pub fn run(_g: &GlobalArgs, _a: &crate::cli::AssignArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("`tapecoder assign` is not built yet")
+use crate::cli::{AssignArgs, GlobalArgs};
+use crate::study::assign::{PlanInput, plan, queues};
+use crate::study::model::Role;
+
+use super::context;
+
+pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
+    let ctx = context::resolve(g)?;
+    let me = ctx.supervisor("assign recordings")?.id.clone();
+    let study = &ctx.study;
+    let fraction = a.fraction.unwrap_or(study.config().double_coding.fraction);
+    if !(0.0..=1.0).contains(&fraction) {
+        bail!(
+            "--fraction {fraction} must be between 0 and 1 (e.g. 0.2 for a fifth of the recordings)"
+        );
+    }
+    let seed = a.seed.unwrap_or(study.config().double_coding.seed);
+
+    let recordings: Vec<String> = study.recordings().iter().map(|r| r.id.clone()).collect();
+    let coders: Vec<String> =
+        study.coders().iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();
+    let observers: BTreeMap<String, String> =
+        study.metadata()?.into_iter().filter_map(|m| m.observer.map(|o| (m.id, o))).collect();
+    let existing = study.assignments()?;
+    let planned = plan(&PlanInput {
+        recordings: &recordings,
+        coders: &coders,
+        observers: &observers,
+        existing: &existing,
+        fraction,
+        seed,
+    })?;
+    let added = planned.len().saturating_sub(existing.len());
+    if added == 0 {
+        println!("all {} recording(s) are already assigned; nothing changed", recordings.len());
+        return Ok(ExitCode::SUCCESS);
+    }
+    study.save_assignments(&planned, &me)?;
+    let doubles = planned.iter().skip(existing.len()).filter(|x| x.double_coded).count();
+    println!(
+        "assigned {added} new recording(s), {doubles} of them double-coded (fraction {fraction}, seed {seed})"
+    );
+    for (coder, q) in queues(&planned, &coders) {
+        println!("  {coder:<16} {} recording(s)", q.len());
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -128,7 +128,7 @@ pub fn plan(input: &PlanInput) -> Result<Vec<Assignment>, PlanError> {
                 .map(|(_, c)| c);
             best.into_iter().collect()
         } else {
-            let mut best: Option<((usize, usize, usize, u64), (&str, &str))> = None;
+            let mut best: Option<(PairKey, (&str, &str))> = None;
             for (i, a) in cands.iter().enumerate() {
                 for b in cands.iter().skip(i + 1) {
                     let (la, lb) = (load[a], load[b]);
@@ -186,6 +186,10 @@ pub fn plan(input: &PlanInput) -> Result<Vec<Assignment>, PlanError> {
     }
     Ok(out)
 }
+
+/// How good a pair is (smaller is better): its larger load, its total load, how often the two
+/// already code together, then chance.
+type PairKey = (usize, usize, usize, u64);
 
 fn pair_key<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
     if a <= b { (a, b) } else { (b, a) }

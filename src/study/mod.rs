@@ -32,6 +32,7 @@ pub mod locate;
 pub mod lock;
 pub mod model;
 pub mod progress;
+pub mod verify;
 
 use std::collections::BTreeSet;
 use std::fs;

@@ -95,11 +95,11 @@ pub struct DoubleCodingSummary {
 }
 
 /// Summarises double coding from the assignments, all codings and the adjudicated recording ids.
-pub fn double_coding<'a>(
+pub fn double_coding(
     assignments: &[Assignment],
     codings: &[Coding],
     adjudicated: &[String],
-    domains: &[&'a str],
+    domains: &[&str],
     tolerance: u8,
 ) -> DoubleCodingSummary {
     let submitted: BTreeMap<(&str, &str), &Coding> = codings

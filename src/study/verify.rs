@@ -1,0 +1,273 @@
+//! `verify`'s checks: every file parses, every submitted coding matches the sha256 of its latest
+//! journal `submit` line, every adjudication matches its `adjudicate` line, every journal chain is
+//! intact, and every recording's audio is present and unchanged. Works without opening the study
+//! (so a broken file is reported, not fatal) and never changes anything.
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde::de::DeserializeOwned;
+
+use super::files::{self, sha256_file, sha256_hex};
+use super::journal;
+use super::locate::{Layout, check_id};
+use super::model::{
+    Adjudication, AssignmentsFile, CodersFile, MetadataFile, QueueFile, RecordingsFile, Role,
+    StudyConfig,
+};
+use crate::coding::{Coding, Status};
+
+/// What to check: everything (supervisor), or one coder's own files (nothing under `supervisor/`,
+/// no other coder).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    All,
+    Coder(String),
+}
+
+/// What was checked and what is wrong.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Report {
+    pub files_parsed: usize,
+    pub submitted_matched: usize,
+    pub adjudications_matched: usize,
+    pub journals: usize,
+    pub journal_lines: usize,
+    pub audio_checked: usize,
+    pub problems: Vec<String>,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Runs every check on the study in `dir`. `progress` is told about each audio file hashed.
+pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Report {
+    let l = Layout::new(dir);
+    let mut r = Report::default();
+
+    let config: Option<StudyConfig> = parse(&mut r, &l.study_file(), true);
+    if let Some(c) = &config {
+        let p = Path::new(&c.codebook);
+        let cb = if p.is_absolute() { p.to_path_buf() } else { dir.join(p) };
+        match crate::codebook::load(&cb) {
+            Ok(_) => r.files_parsed += 1,
+            Err(e) => r.problems.push(format!("codebook {}: {e}", cb.display())),
+        }
+    }
+    let coders: Option<CodersFile> = parse(&mut r, &l.coders_file(), false);
+    let recordings: Option<RecordingsFile> = parse(&mut r, &l.recordings_file(), false);
+    let recs = recordings.map(|f| f.recordings).unwrap_or_default();
+    let coder_ids: Vec<(String, Role)> =
+        coders.map(|f| f.coders.into_iter().map(|c| (c.id, c.role)).collect()).unwrap_or_default();
+
+    let mine: Vec<String> = match scope {
+        Scope::All => coder_ids.iter().map(|(id, _)| id.clone()).collect(),
+        Scope::Coder(id) => vec![id.clone()],
+    };
+
+    // Queues.
+    let mut queued: Vec<String> = Vec::new();
+    for coder in &mine {
+        let Ok(path) = l.queue_file(coder) else { continue };
+        if let Some(q) = parse::<QueueFile>(&mut r, &path, false) {
+            for id in &q.recordings {
+                if !recs.iter().any(|x| &x.id == id) {
+                    r.problems.push(format!(
+                        "{}: recording {id:?} is not in recordings.toml",
+                        path.display()
+                    ));
+                }
+            }
+            queued.extend(q.recordings);
+        }
+    }
+
+    // Journals: chains, and the latest submit/adjudicate hash per path.
+    let mut latest: BTreeMap<(String, String, String), String> = BTreeMap::new();
+    let journal_files = match journal::journals(&l.journal_dir()) {
+        Ok(j) => j,
+        Err(e) => {
+            r.problems.push(e.to_string());
+            vec![]
+        }
+    };
+    for (actor, path) in journal_files {
+        if let Scope::Coder(me) = scope
+            && &actor != me
+        {
+            continue;
+        }
+        if let Err(e) = check_id("actor", &actor) {
+            r.problems.push(format!("{}: {e}", path.display()));
+            continue;
+        }
+        match journal::read_and_check(&path, &actor) {
+            Err(e) => r.problems.push(e.to_string()),
+            Ok((lines, problems)) => {
+                r.journals += 1;
+                r.journal_lines += lines.len();
+                r.problems.extend(problems);
+                for line in lines {
+                    if let (Some(p), Some(s)) = (&line.entry.path, &line.entry.sha256) {
+                        latest.insert(
+                            (actor.clone(), line.entry.event.clone(), p.clone()),
+                            s.clone(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    // Codings.
+    for coder in &mine {
+        let Ok(cdir) = l.codings_dir(coder) else { continue };
+        for (rec, path) in toml_files(&cdir) {
+            let Some(bytes) = read(&mut r, &path) else { continue };
+            let Some(c) = parse_bytes::<Coding>(&mut r, &path, &bytes) else { continue };
+            if c.coder != *coder || c.recording != rec {
+                r.problems.push(format!(
+                    "{}: the file says coder {:?}, recording {:?}",
+                    path.display(),
+                    c.coder,
+                    c.recording
+                ));
+            }
+            if c.status == Status::Submitted {
+                let rel = l.relative(&path);
+                match latest.get(&(coder.clone(), "submit".into(), rel.clone())) {
+                    None => r.problems.push(format!(
+                        "{rel}: submitted, but journal/{coder}.jsonl has no submit line for it"
+                    )),
+                    Some(h) if *h != sha256_hex(&bytes) => r.problems.push(format!(
+                        "{rel}: changed after it was submitted (sha256 {} but the journal recorded {h})",
+                        sha256_hex(&bytes)
+                    )),
+                    Some(_) => r.submitted_matched += 1,
+                }
+            }
+        }
+    }
+
+    if *scope == Scope::All {
+        let _: Option<MetadataFile> = parse(&mut r, &l.metadata_file(), false);
+        let _: Option<AssignmentsFile> = parse(&mut r, &l.assignments_file(), false);
+        for (rec, path) in toml_files(&l.adjudications_dir()) {
+            let Some(bytes) = read(&mut r, &path) else { continue };
+            let Some(a) = parse_bytes::<Adjudication>(&mut r, &path, &bytes) else { continue };
+            let rel = l.relative(&path);
+            if a.recording != rec {
+                r.problems.push(format!("{rel}: the file is about recording {:?}", a.recording));
+            }
+            if !coder_ids.iter().any(|(id, role)| *id == a.supervisor && *role == Role::Supervisor)
+            {
+                r.problems
+                    .push(format!("{rel}: {:?} is not a registered supervisor", a.supervisor));
+            }
+            match latest.get(&(a.supervisor.clone(), "adjudicate".into(), rel.clone())) {
+                None => r.problems.push(format!(
+                    "{rel}: journal/{}.jsonl has no adjudicate line for it",
+                    a.supervisor
+                )),
+                Some(h) if *h != sha256_hex(&bytes) => r.problems.push(format!(
+                    "{rel}: changed after it was saved (sha256 {} but the journal recorded {h})",
+                    sha256_hex(&bytes)
+                )),
+                Some(_) => r.adjudications_matched += 1,
+            }
+        }
+    }
+
+    // Audio: present and unchanged.
+    for rec in &recs {
+        if let Scope::Coder(_) = scope
+            && !queued.contains(&rec.id)
+        {
+            continue;
+        }
+        let p = Path::new(&rec.file);
+        let path = if p.is_absolute() { p.to_path_buf() } else { dir.join(p) };
+        progress(&path);
+        match sha256_file(&path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => r.problems.push(format!(
+                "recording {}: its audio {} is missing (moved or deleted); put it back or fix recordings.toml",
+                rec.id,
+                path.display()
+            )),
+            Err(e) => r.problems.push(format!(
+                "recording {}: cannot read its audio {}: {e}",
+                rec.id,
+                path.display()
+            )),
+            Ok(h) if !h.eq_ignore_ascii_case(&rec.sha256) => r.problems.push(format!(
+                "recording {}: its audio {} changed since import (sha256 {h}, imported as {})",
+                rec.id,
+                path.display(),
+                rec.sha256
+            )),
+            Ok(_) => r.audio_checked += 1,
+        }
+    }
+    r
+}
+
+fn read(r: &mut Report, path: &Path) -> Option<Vec<u8>> {
+    match fs::read(path) {
+        Ok(b) => Some(b),
+        Err(e) => {
+            r.problems.push(format!("{}: cannot read: {e}", path.display()));
+            None
+        }
+    }
+}
+
+fn parse<T: DeserializeOwned>(r: &mut Report, path: &Path, required: bool) -> Option<T> {
+    match fs::read(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
+        Err(e) => {
+            r.problems.push(format!("{}: cannot read: {e}", path.display()));
+            None
+        }
+        Ok(bytes) => parse_bytes(r, path, &bytes),
+    }
+}
+
+fn parse_bytes<T: DeserializeOwned>(r: &mut Report, path: &Path, bytes: &[u8]) -> Option<T> {
+    let text = match std::str::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(_) => {
+            r.problems.push(format!("{}: not UTF-8 text", path.display()));
+            return None;
+        }
+    };
+    match files::parse_toml::<T>(text, path) {
+        Ok(v) => {
+            r.files_parsed += 1;
+            Some(v)
+        }
+        Err(e) => {
+            r.problems.push(e.to_string());
+            None
+        }
+    }
+}
+
+/// `(stem, path)` of every `*.toml` in a folder, skipping temp files; none if it is missing.
+fn toml_files(dir: &Path) -> Vec<(String, PathBuf)> {
+    let Ok(rd) = fs::read_dir(dir) else { return vec![] };
+    let mut out: Vec<(String, PathBuf)> = rd
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                return None;
+            }
+            name.strip_suffix(".toml").map(|s| (s.to_string(), e.path()))
+        })
+        .collect();
+    out.sort();
+    out
+}
