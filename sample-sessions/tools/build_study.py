@@ -322,7 +322,7 @@ CODINGS = {
     ),
     ("R001", "ben"): dict(
         day="2026-03-10", start="14:20:05", end="14:52:30",
-        scores=dict(empathy=3, collaboration=3, autonomy=3, evocation=2, purposefulness=2,
+        scores=dict(empathy=3, collaboration=3, autonomy=3, evocation=1, purposefulness=2,
                     clarity_about_concerns=1, child_focus=2),
         rationales=dict(
             empathy="Warm in tone, but mostly reassurance and sympathy; the parent's feelings are "
@@ -330,8 +330,8 @@ CODINGS = {
             collaboration="Pleasant, but no shared agenda and no joint plan at the end.",
             autonomy="Leaves decisions with the parent, though more by omission than by actively "
                      "supporting her choices.",
-            evocation="Brief mornings discussion; the worker does not follow up the parent's own "
-                      "suggestion of an alarm.",
+            evocation="The only change idea (an earlier alarm) comes from the parent unprompted, "
+                      "and the worker closes it down (\"no pressure\"); nothing is evoked.",
             purposefulness="Some sense of a catch-up and a return visit, but no clear focus.",
             clarity_about_concerns="Concerns from school are avoided and minimised; the parent "
                                    "leaves not knowing why the worker came.",
