@@ -11,7 +11,7 @@ use assert_cmd::Command;
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use tapecoder::codebook::Codebook;
-use tapecoder::coding::{Coding, Status};
+use tapecoder::coding::{CodebookRef, Coding, Status};
 use tapecoder::study::model::{
     AssignmentsFile, CodersFile, FinalRule, JournalEntry, MetadataFile, QueueFile, RecordingsFile,
     Role, StudyConfig,
@@ -166,6 +166,7 @@ fn sample_codings_are_submitted_complete_and_consistent() {
         assert_eq!(c.audio_sha256, rec.sha256, "{rel}: audio_sha256");
         assert_eq!((&c.codebook.id, &c.codebook.version), (&cb.id, &cb.version), "{rel}");
         assert_eq!(c.codebook.sha256, cb_sha, "{rel}: codebook sha256 (rerun make.sh study)");
+        assert_eq!(c.codebook, CodebookRef::of(&cb), "{rel}: the reference the app would write");
         for ts in [&c.created_at, &c.updated_at] {
             assert!(ts.ends_with('Z') && ts.len() == 20, "{rel}: RFC 3339 UTC, got {ts}");
         }
@@ -441,4 +442,42 @@ fn tour_export_final_has_one_row_per_coded_recording() {
     for id in ["R004", "R006"] {
         assert!(rows.iter().any(|r| r.starts_with(&format!("{id},"))), "{id} row:\n{out}");
     }
+}
+
+/// Step 1 of the tour without the TUI: `demo` codes R006 (the shortest visit) and submits it through
+/// the study module, as the coding screen would. The study must still verify, and the supervisor's
+/// view must count it without mistaking the training coder for part of the double-coded pair.
+#[test]
+fn tour_demo_submits_a_coding_and_the_study_still_verifies() {
+    let (tmp, dir) = tour_copy();
+    let study = tapecoder::study::Study::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let cb = study.codebook().clone();
+    let rec = study.require_recording("R006").expect("R006").clone();
+    let now = "2026-04-01T10:00:00Z";
+    let mut c = Coding::new("R006", "demo", CodebookRef::of(&cb), &rec.sha256, now);
+    c.record_listened(0.0, rec.duration_s).expect("listened");
+    c.add_segment("behaviour-change", 23.0, 80.0, rec.duration_s).expect("segment");
+    for (key, level) in [
+        ("empathy", 1),
+        ("collaboration", 1),
+        ("autonomy", 1),
+        ("evocation", 1),
+        ("purposefulness", 2),
+        ("clarity_about_concerns", 1),
+        ("child_focus", 1),
+    ] {
+        c.set_score(&cb, key, level).unwrap_or_else(|e| panic!("{key}: {e}"));
+        c.set_rationale(&cb, key, "Heard in the tour.").expect("rationale");
+    }
+    c.try_submit(&cb, rec.duration_s, now).unwrap_or_else(|p| panic!("{p:?}"));
+    study.submit_coding(&c).unwrap_or_else(|e| panic!("{e}"));
+
+    tapecoder(tmp.path(), &dir).arg("verify").assert().success();
+    let out =
+        stdout_of(tapecoder(tmp.path(), &dir).args(["--as", "sup", "status", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&out).expect("status --format json");
+    let demo = v["coders"].as_array().and_then(|cs| cs.iter().find(|c| c["coder"] == "demo"));
+    assert_eq!(demo.map(|d| d["submitted"].clone()), Some(serde_json::json!(1)), "{out}");
+    assert_eq!(v["double_coding"]["pairs"], 4, "{out}");
+    assert_eq!(v["double_coding"]["awaiting_adjudication"], 2, "{out}");
 }
