@@ -292,6 +292,20 @@ fn sample_transcripts_are_timed_within_their_recordings() {
             speakers.insert(rest.split(':').next().unwrap_or_default().to_string());
         }
         assert!(turns >= 20, "{}: {turns} turns", r.id);
+        // The transcript is the script as rendered: same turns, same words.
+        let script = text(&sample().join(format!("scripts/{}.txt", r.id)));
+        let said: Vec<&str> = script
+            .lines()
+            .map(str::trim)
+            .filter(|l| l.starts_with("W:") || l.starts_with("P:"))
+            .collect();
+        let heard: Vec<&str> = t
+            .lines()
+            .filter(|l| l.starts_with('['))
+            .filter_map(|l| l.split_once("] "))
+            .map(|(_, rest)| rest)
+            .collect();
+        assert_eq!(said, heard, "{}: transcript and script differ: rerun make.sh", r.id);
         assert_eq!(speakers, BTreeSet::from(["P".to_string(), "W".to_string()]));
     }
 }
