@@ -38,12 +38,15 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::ids::{sanitize_for_terminal, validate_id};
 
 /// The codebook schema this version reads.
 pub const SCHEMA: u32 = 1;
+
+/// The largest codebook file read (a real one is a few tens of KiB).
+pub const MAX_CODEBOOK_BYTES: u64 = 4 << 20;
 
 /// The largest scale value accepted (keeps level lists small and scores in a `u8`).
 pub const MAX_SCALE_VALUE: u8 = 20;
@@ -105,6 +108,19 @@ impl Codebook {
         self.domains.iter().map(|d| d.key.as_str())
     }
 
+    /// The scale's levels, lowest first.
+    pub fn levels(&self) -> std::ops::RangeInclusive<u8> {
+        self.scale.min..=self.scale.max
+    }
+
+    pub fn segment_kind(&self, key: &str) -> Option<&SegmentKind> {
+        self.segment_kinds.iter().find(|k| k.key == key)
+    }
+
+    pub fn composite(&self, key: &str) -> Option<&Composite> {
+        self.composites.iter().find(|c| c.key == key)
+    }
+
     /// The descriptor of `level` in `domain`, if both exist.
     pub fn descriptor(&self, domain: &str, level: u8) -> Option<&str> {
         let d = self.domain(domain)?;
@@ -157,11 +173,14 @@ struct Problems<'a> {
     text: &'a str,
     origin: &'a str,
     list: Vec<(usize, Problem)>,
+    /// Fields present with a wrong type, as (offset of their table, key): already reported, so
+    /// validation does not also call them missing.
+    bad_fields: Vec<(usize, String)>,
 }
 
 impl<'a> Problems<'a> {
     fn new(text: &'a str, origin: &'a str) -> Self {
-        Self { text, origin, list: Vec::new() }
+        Self { text, origin, list: Vec::new(), bad_fields: Vec::new() }
     }
 
     fn at(&mut self, offset: usize, message: impl Into<String>) {
@@ -172,14 +191,15 @@ impl<'a> Problems<'a> {
         ));
     }
 
-    fn toml_error(&mut self, err: &toml::de::Error) {
-        let offset = err.span().map_or(0, |s| s.start);
-        let message = err.message().trim().replace('\n', " ");
-        self.at(offset, message);
-    }
-
     fn is_empty(&self) -> bool {
         self.list.is_empty()
+    }
+
+    /// Reports a required field as missing unless it was present with a wrong type.
+    fn missing(&mut self, anchor: usize, key: &str, message: String) {
+        if !self.bad_fields.iter().any(|(a, k)| *a == anchor && k == key) {
+            self.at(anchor, message);
+        }
     }
 
     fn into_vec(self) -> Vec<Problem> {
@@ -190,13 +210,13 @@ impl<'a> Problems<'a> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Raw file shape: what serde reads before validation. Everything a user may forget is optional so
-// that validation can report every missing piece, each with a position.
+// Raw file shape: what is read before validation. Each field is read on its own from the parsed
+// document (with its span), so a wrong type in one place does not hide the problems elsewhere, and
+// everything a user may forget is optional so that validation reports every missing piece.
 
 type Sp<T> = Spanned<T>;
+type Levels = Sp<BTreeMap<Sp<String>, Sp<String>>>;
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawCodebook {
     schema: Option<Sp<i64>>,
     id: Option<Sp<String>>,
@@ -204,48 +224,35 @@ struct RawCodebook {
     title: Option<Sp<String>>,
     scale: Option<Sp<RawScale>>,
     reliability: Option<Sp<RawReliability>>,
-    #[serde(default)]
     domain: Vec<Sp<RawDomain>>,
-    #[serde(default)]
     segment_kind: Vec<Sp<RawSegmentKind>>,
-    #[serde(default)]
     composite: Vec<Sp<RawComposite>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawScale {
     min: Option<Sp<i64>>,
     max: Option<Sp<i64>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawReliability {
     tolerance: Option<Sp<i64>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawDomain {
     key: Option<Sp<String>>,
     label: Option<Sp<String>>,
     group: Option<Sp<String>>,
     description: Option<Sp<String>>,
     requires_segment: Option<Sp<String>>,
-    levels: Option<Sp<BTreeMap<Sp<String>, Sp<String>>>>,
+    levels: Option<Levels>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawSegmentKind {
     key: Option<Sp<String>>,
     label: Option<Sp<String>>,
     description: Option<Sp<String>>,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawComposite {
     key: Option<Sp<String>>,
     label: Option<Sp<String>>,
@@ -270,71 +277,225 @@ const DOMAIN_KEYS: &[&str] =
 const SEGMENT_KIND_KEYS: &[&str] = &["key", "label", "description"];
 const COMPOSITE_KEYS: &[&str] = &["key", "label", "domains"];
 
-/// Reports every key not in `allowed` and removes it, so that deserialization can go on and the
-/// remaining problems are found too.
-fn prune_unknown(table: &mut DeTable<'_>, allowed: &[&str], place: &str, problems: &mut Problems) {
-    let mut unknown = Vec::new();
-    for (key, _) in table.iter() {
-        if !allowed.contains(&key.get_ref().as_ref()) {
-            unknown.push((key.span().start, key.get_ref().to_string()));
-        }
+/// One table of the document being read: fields are taken out one by one; whatever is left at the
+/// end is an unknown key.
+struct Reader<'i, 'p, 'a> {
+    table: DeTable<'i>,
+    /// Where the table starts: validation anchors "missing" problems there.
+    anchor: usize,
+    place: String,
+    problems: &'p mut Problems<'a>,
+}
+
+impl<'i, 'p, 'a> Reader<'i, 'p, 'a> {
+    fn new(
+        table: Sp<DeTable<'i>>,
+        place: impl Into<String>,
+        problems: &'p mut Problems<'a>,
+    ) -> Self {
+        let anchor = table.span().start;
+        Self { table: table.into_inner(), anchor, place: place.into(), problems }
     }
-    for (offset, key) in &unknown {
-        problems.at(
-            *offset,
-            format!(
-                "unknown key `{}` in {place}; allowed keys are: {}. Check the spelling or remove it",
-                sanitize_for_terminal(key),
-                allowed.join(", ")
-            ),
-        );
+
+    fn bad(&mut self, key: &str, offset: usize, message: String) {
+        self.problems.bad_fields.push((self.anchor, key.to_string()));
+        self.problems.at(offset, message);
     }
-    if !unknown.is_empty() {
-        let old = std::mem::replace(table, DeTable::new());
-        for (key, value) in old {
-            if allowed.contains(&key.get_ref().as_ref()) {
-                table.insert(key, value);
+
+    /// Reads `key` as a `T` (string, integer, list…), reporting a wrong type at the value.
+    fn take<T: Deserialize<'i>>(&mut self, key: &str) -> Option<Sp<T>> {
+        let value = self.table.remove(key)?;
+        match Sp::<T>::deserialize(ValueDeserializer::from(value)) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let offset = e.span().map_or(0, |s| s.start);
+                let message = e.message().trim().replace('\n', " ");
+                let place = self.place.clone();
+                self.bad(key, offset, format!("`{key}` in {place}: {message}"));
+                None
             }
         }
     }
-}
 
-fn prune_table(value: &mut DeValue<'_>, allowed: &[&str], place: &str, problems: &mut Problems) {
-    if let DeValue::Table(t) = value {
-        prune_unknown(t, allowed, place, problems);
+    /// Reads `key` as a table (`[key]` or an inline table).
+    fn take_table(&mut self, key: &str) -> Option<Sp<DeTable<'i>>> {
+        let value = self.table.remove(key)?;
+        let span = value.span();
+        match value.into_inner() {
+            DeValue::Table(t) => Some(Sp::new(span, t)),
+            other => {
+                let message = format!(
+                    "`{key}` in {} must be a table (`[{key}]`), not {}",
+                    self.place,
+                    with_article(other.type_str())
+                );
+                self.bad(key, span.start, message);
+                None
+            }
+        }
     }
-}
 
-fn prune_array(value: &mut DeValue<'_>, allowed: &[&str], place: &str, problems: &mut Problems) {
-    if let DeValue::Array(items) = value {
-        for item in items.iter_mut() {
-            prune_table(item.get_mut(), allowed, place, problems);
+    /// Reads `key` as an array of tables (`[[key]]`), each with its span.
+    fn take_tables(&mut self, key: &str) -> Vec<Sp<DeTable<'i>>> {
+        let Some(value) = self.table.remove(key) else { return Vec::new() };
+        let span = value.span();
+        let DeValue::Array(items) = value.into_inner() else {
+            let message =
+                format!("`{key}` must be a list of tables: start each one with a `[[{key}]]` line");
+            self.bad(key, span.start, message);
+            return Vec::new();
+        };
+        let mut tables = Vec::new();
+        for item in items.iter() {
+            let span = item.span();
+            match item.get_ref() {
+                DeValue::Table(t) => tables.push(Sp::new(span, t.clone())),
+                other => self.problems.at(
+                    span.start,
+                    format!(
+                        "each `{key}` entry must be a table, not {}",
+                        with_article(other.type_str())
+                    ),
+                ),
+            }
+        }
+        tables
+    }
+
+    /// Reports every key not taken, with the keys that are allowed here.
+    fn finish(self, allowed: &[&str]) {
+        for (key, _) in self.table.iter() {
+            self.problems.at(
+                key.span().start,
+                format!(
+                    "unknown key `{}` in {}; allowed keys are: {}. Check the spelling or remove it",
+                    sanitize_for_terminal(key.get_ref()),
+                    self.place,
+                    allowed.join(", ")
+                ),
+            );
         }
     }
 }
 
-fn prune_document(doc: &mut DeTable<'_>, problems: &mut Problems) {
-    prune_unknown(doc, TOP_KEYS, "the codebook's top level", problems);
-    for (key, value) in doc.iter_mut() {
-        let v = value.get_mut();
-        match key.get_ref().as_ref() {
-            "scale" => prune_table(v, SCALE_KEYS, "[scale]", problems),
-            "reliability" => prune_table(v, RELIABILITY_KEYS, "[reliability]", problems),
-            "domain" => prune_array(v, DOMAIN_KEYS, "[[domain]]", problems),
-            "segment_kind" => prune_array(v, SEGMENT_KIND_KEYS, "[[segment_kind]]", problems),
-            "composite" => prune_array(v, COMPOSITE_KEYS, "[[composite]]", problems),
-            _ => {}
+fn read_document<'i>(doc: Sp<DeTable<'i>>, problems: &mut Problems<'_>) -> RawCodebook {
+    let mut r = Reader::new(doc, "the codebook's top level", problems);
+    r.anchor = 0; // validation anchors top-level problems at the start of the file
+    let schema = r.take("schema");
+    let id = r.take("id");
+    let version = r.take("version");
+    let title = r.take("title");
+    let scale = r.take_table("scale");
+    let reliability = r.take_table("reliability");
+    let domains = r.take_tables("domain");
+    let kinds = r.take_tables("segment_kind");
+    let composites = r.take_tables("composite");
+    r.finish(TOP_KEYS);
+
+    let scale = scale.map(|t| {
+        let span = t.span();
+        let mut r = Reader::new(t, "[scale]", problems);
+        let raw = RawScale { min: r.take("min"), max: r.take("max") };
+        r.finish(SCALE_KEYS);
+        Sp::new(span, raw)
+    });
+    let reliability = reliability.map(|t| {
+        let span = t.span();
+        let mut r = Reader::new(t, "[reliability]", problems);
+        let raw = RawReliability { tolerance: r.take("tolerance") };
+        r.finish(RELIABILITY_KEYS);
+        Sp::new(span, raw)
+    });
+    let domain = domains
+        .into_iter()
+        .map(|t| {
+            let span = t.span();
+            let mut r = Reader::new(t, "[[domain]]", problems);
+            let key: Option<Sp<String>> = r.take("key");
+            if let Some(k) = &key {
+                r.place = format!("domain `{}`", sanitize_for_terminal(k.get_ref()));
+            }
+            let label = r.take("label");
+            let group = r.take("group");
+            let description = r.take("description");
+            let requires_segment = r.take("requires_segment");
+            let levels =
+                r.take_table("levels").map(|levels| read_levels(levels, &r.place, r.problems));
+            r.finish(DOMAIN_KEYS);
+            Sp::new(span, RawDomain { key, label, group, description, requires_segment, levels })
+        })
+        .collect();
+    let segment_kind = kinds
+        .into_iter()
+        .map(|t| {
+            let span = t.span();
+            let mut r = Reader::new(t, "[[segment_kind]]", problems);
+            let raw = RawSegmentKind {
+                key: r.take("key"),
+                label: r.take("label"),
+                description: r.take("description"),
+            };
+            r.finish(SEGMENT_KIND_KEYS);
+            Sp::new(span, raw)
+        })
+        .collect();
+    let composite = composites
+        .into_iter()
+        .map(|t| {
+            let span = t.span();
+            let mut r = Reader::new(t, "[[composite]]", problems);
+            let raw = RawComposite {
+                key: r.take("key"),
+                label: r.take("label"),
+                domains: r.take("domains"),
+            };
+            r.finish(COMPOSITE_KEYS);
+            Sp::new(span, raw)
+        })
+        .collect();
+    RawCodebook { schema, id, version, title, scale, reliability, domain, segment_kind, composite }
+}
+
+/// "an integer", "a string": for messages about TOML value types.
+fn with_article(type_name: &str) -> String {
+    let article = if type_name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {type_name}")
+}
+
+/// The `[domain.levels]` table: every value must be text; keys are checked in validation.
+fn read_levels(levels: Sp<DeTable<'_>>, place: &str, problems: &mut Problems<'_>) -> Levels {
+    let span = levels.span();
+    let mut out = BTreeMap::new();
+    for (k, v) in levels.into_inner() {
+        let key = Sp::new(k.span(), k.get_ref().to_string());
+        match v.get_ref().as_str() {
+            Some(text) => {
+                out.insert(key, Sp::new(v.span(), text.to_string()));
+            }
+            None => {
+                problems.bad_fields.push((span.start, key.get_ref().clone()));
+                problems.at(
+                    v.span().start,
+                    format!(
+                        "{place}: the descriptor for level `{}` must be text in quotes, not {}",
+                        sanitize_for_terminal(key.get_ref()),
+                        with_article(v.get_ref().type_str())
+                    ),
+                );
+            }
         }
     }
+    Sp::new(span, out)
 }
 
 /// Parses and validates codebook text; `origin` names the file in messages.
 ///
-/// Every problem is reported (syntax errors stop the rest, since nothing after them can be read
-/// reliably), each with a 1-based line and column. `sha256` is left empty: [`load`] sets it.
+/// Every problem is reported, in file order, each with a 1-based line and column (TOML syntax
+/// errors stop the rest, since nothing after them can be read reliably). `sha256` is left empty:
+/// [`load`] sets it.
 pub fn parse(text: &str, origin: &str) -> Result<Codebook, CodebookError> {
     let mut problems = Problems::new(text, origin);
-    let (mut doc, errors) = DeTable::parse_recoverable(text);
+    let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         for e in &errors {
             let offset = e.span().map_or(0, |s| s.start);
@@ -345,14 +506,7 @@ pub fn parse(text: &str, origin: &str) -> Result<Codebook, CodebookError> {
         }
         return Err(CodebookError::Invalid(problems.into_vec()));
     }
-    prune_document(doc.get_mut(), &mut problems);
-    let raw = match RawCodebook::deserialize(toml::de::Deserializer::from(doc)) {
-        Ok(raw) => raw,
-        Err(e) => {
-            problems.toml_error(&e);
-            return Err(CodebookError::Invalid(problems.into_vec()));
-        }
-    };
+    let raw = read_document(doc, &mut problems);
     let codebook = validate(raw, &mut problems);
     if problems.is_empty() {
         Ok(codebook)
@@ -363,9 +517,23 @@ pub fn parse(text: &str, origin: &str) -> Result<Codebook, CodebookError> {
 
 /// Reads, parses and validates a codebook file and records the sha256 of its bytes.
 pub fn load(path: &Path) -> Result<Codebook, CodebookError> {
+    use std::io::Read;
     let origin = path.display().to_string();
-    let bytes = std::fs::read(path)
-        .map_err(|source| CodebookError::Read { path: origin.clone(), source })?;
+    let read_error = |source| CodebookError::Read { path: origin.clone(), source };
+    let file = std::fs::File::open(path).map_err(read_error)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CODEBOOK_BYTES + 1).read_to_end(&mut bytes).map_err(read_error)?;
+    if bytes.len() as u64 > MAX_CODEBOOK_BYTES {
+        return Err(CodebookError::Invalid(vec![Problem {
+            origin,
+            line: 1,
+            column: 1,
+            message: format!(
+                "the file is larger than {} MiB; a codebook is a small text file, check the path",
+                MAX_CODEBOOK_BYTES >> 20
+            ),
+        }]));
+    }
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -395,14 +563,37 @@ fn required_text(
 ) -> String {
     match field {
         None => {
-            problems.at(anchor, format!("{place} is missing `{name}`; add `{name} = \"…\"`"));
+            problems.missing(
+                anchor,
+                name,
+                format!("{place} is missing `{name}`; add `{name} = \"…\"`"),
+            );
             String::new()
         }
         Some(s) if s.get_ref().trim().is_empty() => {
             problems.at(s.span().start, format!("`{name}` in {place} is empty; write it out"));
             String::new()
         }
-        Some(s) => s.get_ref().trim().to_string(),
+        Some(s) => {
+            check_printable(s, &format!("`{name}` in {place}"), problems);
+            s.get_ref().trim().to_string()
+        }
+    }
+}
+
+/// Codebook text is drawn on coders' terminals: control characters (other than line breaks and
+/// tabs) and escape sequences are refused.
+fn check_printable(text: &Sp<String>, what: &str, problems: &mut Problems) {
+    if let Some(c) =
+        text.get_ref().chars().find(|c| c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+    {
+        problems.at(
+            text.span().start,
+            format!(
+                "{what} contains a control character (U+{:04X}); remove it, codebook text must be printable",
+                c as u32
+            ),
+        );
     }
 }
 
@@ -415,7 +606,7 @@ fn required_key(
     problems: &mut Problems,
 ) -> Option<(String, usize)> {
     let Some(s) = field else {
-        problems.at(anchor, format!("{place} is missing `key`; add `key = \"…\"`"));
+        problems.missing(anchor, "key", format!("{place} is missing `key`; add `key = \"…\"`"));
         return None;
     };
     let value = s.get_ref();
@@ -429,7 +620,11 @@ fn required_key(
 fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
     // Top level.
     match &raw.schema {
-        None => problems.at(0, format!("missing `schema = {SCHEMA}` at the top of the codebook")),
+        None => problems.missing(
+            0,
+            "schema",
+            format!("missing `schema = {SCHEMA}` at the top of the codebook"),
+        ),
         Some(s) if *s.get_ref() != i64::from(SCHEMA) => problems.at(
             s.span().start,
             format!(
@@ -442,7 +637,11 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
     let top = "the codebook";
     let id = match &raw.id {
         None => {
-            problems.at(0, "the codebook is missing `id`; add e.g. `id = \"my-handbook\"`");
+            problems.missing(
+                0,
+                "id",
+                "the codebook is missing `id`; add e.g. `id = \"my-handbook\"`".into(),
+            );
             String::new()
         }
         Some(s) => {
@@ -459,13 +658,20 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
     let mut scale = Scale { min: 1, max: 5 };
     let mut scale_ok = false;
     match &raw.scale {
-        None => problems
-            .at(0, "the codebook is missing its scale; add `[scale]` with `min = 1` and `max = 5`"),
+        None => problems.missing(
+            0,
+            "scale",
+            "the codebook is missing its scale; add `[scale]` with `min = 1` and `max = 5`".into(),
+        ),
         Some(s) => {
             let anchor = s.span().start;
             let bound = |field: &Option<Sp<i64>>, name: &str, problems: &mut Problems| match field {
                 None => {
-                    problems.at(anchor, format!("[scale] is missing `{name}`; add `{name} = …`"));
+                    problems.missing(
+                        anchor,
+                        name,
+                        format!("[scale] is missing `{name}`; add `{name} = …`"),
+                    );
                     None
                 }
                 Some(v) => match u8::try_from(*v.get_ref()) {
@@ -500,9 +706,10 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
     let mut tolerance = 1u8;
     if let Some(r) = &raw.reliability {
         match &r.get_ref().tolerance {
-            None => problems.at(
+            None => problems.missing(
                 r.span().start,
-                "[reliability] is missing `tolerance`; add e.g. `tolerance = 1`",
+                "tolerance",
+                "[reliability] is missing `tolerance`; add e.g. `tolerance = 1`".into(),
             ),
             Some(t) => match u8::try_from(*t.get_ref()) {
                 Ok(n) if !scale_ok || n <= scale.max - scale.min => tolerance = n,
@@ -547,7 +754,11 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
     let mut domains: Vec<Domain> = Vec::new();
     let mut domain_lines: BTreeMap<String, usize> = BTreeMap::new();
     if raw.domain.is_empty() {
-        problems.at(0, "the codebook has no domains; add at least one `[[domain]]` table");
+        problems.missing(
+            0,
+            "domain",
+            "the codebook has no domains; add at least one `[[domain]]` table".into(),
+        );
     }
     for raw_domain in &raw.domain {
         let anchor = raw_domain.span().start;
@@ -567,7 +778,10 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
                 );
                 String::new()
             }
-            Some(g) => g.get_ref().trim().to_string(),
+            Some(g) => {
+                check_printable(g, &format!("`group` in {place}"), problems);
+                g.get_ref().trim().to_string()
+            }
             None => String::new(),
         };
         let requires_segment = match &d.requires_segment {
@@ -622,8 +836,9 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
         let label = required_text(&c.label, "label", &place, anchor, problems);
         let mut members: Vec<String> = Vec::new();
         match &c.domains {
-            None => problems.at(
+            None => problems.missing(
                 anchor,
+                "domains",
                 format!("{place} is missing `domains`; list the domain keys it averages"),
             ),
             Some(list) if list.get_ref().is_empty() => problems.at(
@@ -699,8 +914,9 @@ fn validate_levels(
     problems: &mut Problems,
 ) -> Vec<String> {
     let Some(levels) = &d.levels else {
-        problems.at(
+        problems.missing(
             anchor,
+            "levels",
             format!(
                 "{place} has no level descriptors; add a `[domain.levels]` table with one line per level {}..{}",
                 scale.min, scale.max
@@ -726,7 +942,13 @@ fn validate_levels(
                         format!("{place}: the descriptor for level {n} is empty; describe what a {n} sounds like"),
                     );
                 }
-                by_level.insert(n, v.get_ref().trim().to_string());
+                check_printable(v, &format!("{place}: the descriptor for level {n}"), problems);
+                if by_level.insert(n, v.get_ref().trim().to_string()).is_some() {
+                    problems.at(
+                        k.span().start,
+                        format!("{place}: level {n} is given twice; keep one descriptor"),
+                    );
+                }
             }
             None => problems.at(
                 k.span().start,
@@ -742,8 +964,12 @@ fn validate_levels(
     if !scale_ok {
         return by_level.into_values().collect();
     }
+    let levels_at = levels.span().start;
+    let reported = |n: u8| {
+        problems.bad_fields.iter().any(|(a, k)| *a == levels_at && k.trim().parse::<u8>() == Ok(n))
+    };
     let missing: Vec<String> = (scale.min..=scale.max)
-        .filter(|n| !by_level.contains_key(n))
+        .filter(|n| !by_level.contains_key(n) && !reported(*n))
         .map(|n| n.to_string())
         .collect();
     if !missing.is_empty() {
@@ -842,6 +1068,13 @@ domains = ["a", "b"]
             cb.domain("evocation").and_then(|d| d.requires_segment.as_deref()),
             Some("behaviour-change")
         );
+        assert_eq!(cb.levels().collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+        assert!(cb.segment_kind("behaviour-change").is_some_and(|k| !k.description.is_empty()));
+        assert!(cb.segment_kind("other").is_none());
+        assert_eq!(
+            cb.composite("good_authority").map(|c| c.label.as_str()),
+            Some("Good authority")
+        );
         assert_eq!(cb.segment_kinds.len(), 1);
         assert_eq!(cb.segment_kinds[0].key, "behaviour-change");
         let comp = |k: &str| {
@@ -898,7 +1131,7 @@ domains = ["a", "b"]
         assert_eq!((p[0].line, p[0].column), (5, 1));
         assert!(p[0].message.contains("unknown key `colour`"));
         assert!(p[1].message.contains("scale min (3) must be less than max (3)"), "{p:?}");
-        assert!(p[2].message.contains("unknown key `labell` in [[domain]]"));
+        assert!(p[2].message.contains("unknown key `labell` in domain `b`"));
         assert!(p[2].message.contains("allowed keys are: key, label"));
     }
 
@@ -1007,10 +1240,53 @@ domains = ["a", "b"]
     }
 
     #[test]
+    fn control_characters_in_text_are_refused() {
+        let text = SMALL
+            .replace("label = \"A\"", "label = \"A\\u001b[2J\"")
+            .replace("3 = \"high\"", "3 = \"hi\\u0007gh\"");
+        let p = problems(&text);
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert!(
+            p[0].message.contains("`label` in domain `a` contains a control character (U+001B)")
+        );
+        assert!(
+            p[1].message.contains("descriptor for level 3 contains a control character (U+0007)")
+        );
+        let multi_line =
+            SMALL.replace("description = \"about a\"", "description = \"\"\"\nabout\n\ta\"\"\"");
+        assert!(parse(&multi_line, "x").is_ok(), "line breaks and tabs are fine");
+    }
+
+    #[test]
     fn wrong_types_are_reported_with_position() {
         let p = problems(&SMALL.replace("version = \"0.1\"", "version = 0.1"));
-        assert_eq!(p.len(), 1, "{p:?}");
-        assert_eq!(p[0].line, 3);
+        assert_eq!(p.len(), 1, "a wrong type is not also reported as missing: {p:?}");
+        assert_eq!((p[0].line, p[0].column), (3, 11));
+        assert!(p[0].message.contains("`version` in the codebook's top level: invalid type"));
+
+        // Every wrong type is found, each at its value, and the rest is still validated.
+        let text = SMALL
+            .replace("version = \"0.1\"", "version = 0.1")
+            .replace("label = \"A\"", "label = 3")
+            .replacen("2 = \"mid\"", "2 = 2", 1)
+            .replace("domains = [\"a\", \"b\"]", "domains = [\"a\", \"c\"]");
+        let p = problems(&text);
+        let found: Vec<(usize, &str)> = p.iter().map(|p| (p.line, p.message.as_str())).collect();
+        assert_eq!(p.len(), 4, "{found:?}");
+        assert!(p[1].message.starts_with("`label` in domain `a`: invalid type: integer `3`"));
+        assert_eq!((p[1].line, p[1].column), (14, 9));
+        assert!(p[2].message.contains("descriptor for level `2` must be text"));
+        assert!(p[3].message.contains("unknown domain `c`"));
+
+        for (text, needle) in [
+            ("schema = 1\ndomain = 1\n", "`domain` must be a list of tables"),
+            ("schema = 1\nscale = 3\n", "`scale` in the codebook's top level must be a table"),
+            ("schema = 1\ndomain = [1]\n", "each `domain` entry must be a table"),
+        ] {
+            let p = problems(text);
+            assert!(p.iter().any(|p| p.message.contains(needle)), "{needle}: {p:?}");
+            assert!(!p.iter().any(|p| p.message.contains("no domains") && needle.contains("list")));
+        }
         let p =
             problems(&SMALL.replace("[scale]\nmin = 1\nmax = 3", "[scale]\nmin = 1\nmax = 300"));
         assert!(p.iter().any(|p| p.message.contains("scale `max` is 300")), "{p:?}");
@@ -1058,5 +1334,49 @@ domains = ["a", "b"]
             other => panic!("{other:?}"),
         }
         assert!(matches!(load(&dir.path().join("none.toml")), Err(CodebookError::Read { .. })));
+        assert!(matches!(load(dir.path()), Err(CodebookError::Read { .. })), "a folder");
+        let huge = vec![b'#'; (MAX_CODEBOOK_BYTES + 1) as usize];
+        std::fs::write(&path, huge).expect("write");
+        match load(&path) {
+            Err(CodebookError::Invalid(p)) => assert!(p[0].message.contains("larger than 4 MiB")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+
+            /// Damaged codebooks never panic, and every problem points inside the file.
+            #[test]
+            fn damaged_codebooks_are_reported_not_panicked(
+                cut in 0usize..2000,
+                len in 0usize..40,
+                insert in "\\PC{0,8}",
+            ) {
+                let mut text = SMALL.to_string();
+                let at = (cut % (text.len() + 1)).min(text.len());
+                let at = (0..=at).rev().find(|i| text.is_char_boundary(*i)).unwrap_or(0);
+                let end = (at + len).min(text.len());
+                let end = (end..=text.len()).find(|i| text.is_char_boundary(*i)).unwrap_or(text.len());
+                text.replace_range(at..end, &insert);
+                let lines = text.lines().count().max(1) + 1;
+                match parse(&text, "x.toml") {
+                    Ok(cb) => prop_assert!(!cb.domains.is_empty()),
+                    Err(CodebookError::Invalid(problems)) => {
+                        prop_assert!(!problems.is_empty());
+                        for p in problems {
+                            prop_assert!(p.line >= 1 && p.line <= lines, "{:?}", p);
+                            prop_assert!(p.column >= 1);
+                            prop_assert!(!p.message.is_empty());
+                        }
+                    }
+                    Err(e) => prop_assert!(false, "unexpected {e}"),
+                }
+            }
+        }
     }
 }

@@ -102,6 +102,25 @@ pub enum ScoreState {
     NotApplicable,
 }
 
+impl ScoreState {
+    /// The chosen level, if any.
+    pub fn level(self) -> Option<u8> {
+        match self {
+            Self::Level(l) => Some(l),
+            Self::Unscored | Self::NotApplicable => None,
+        }
+    }
+
+    /// The value as exported (SPEC §8): the level, empty when unscored, `NA` when not applicable.
+    pub fn export_value(self) -> String {
+        match self {
+            Self::Level(l) => l.to_string(),
+            Self::Unscored => String::new(),
+            Self::NotApplicable => "NA".to_string(),
+        }
+    }
+}
+
 /// The segment kind whose share of the session is reported (SPEC §1).
 pub const BEHAVIOUR_CHANGE: &str = "behaviour-change";
 
@@ -837,6 +856,16 @@ mod tests {
             ScoreState::NotApplicable,
             "other kinds do not count"
         );
+    }
+
+    #[test]
+    fn score_state_values_for_display_and_export() {
+        assert_eq!(ScoreState::Level(3).level(), Some(3));
+        assert_eq!(ScoreState::Unscored.level(), None);
+        assert_eq!(ScoreState::NotApplicable.level(), None);
+        assert_eq!(ScoreState::Level(3).export_value(), "3");
+        assert_eq!(ScoreState::Unscored.export_value(), "");
+        assert_eq!(ScoreState::NotApplicable.export_value(), "NA");
     }
 
     #[test]

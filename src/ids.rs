@@ -185,4 +185,29 @@ mod tests {
         assert_eq!(sanitize_for_terminal("rtl\u{202e}x"), "rtl\u{fffd}x");
         assert_eq!(sanitize_for_terminal("esc at end\u{1b}"), "esc at end");
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn accepted_ids_are_safe_file_names(s in "\\PC{0,70}|[A-Za-z0-9_./\\\\-]{0,70}") {
+                if validate_id("id", &s).is_ok() {
+                    prop_assert!(!s.is_empty() && s.chars().count() <= MAX_ID_LEN);
+                    prop_assert!(!s.contains('/') && !s.contains('\\') && !s.contains(".."));
+                    prop_assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'));
+                }
+            }
+
+            #[test]
+            fn sanitized_text_has_no_control_characters(s in any::<String>()) {
+                let clean = sanitize_for_terminal(&s);
+                prop_assert!(!clean.chars().any(|c| c.is_control()), "{:?}", clean);
+                if !s.chars().any(needs_cleaning) {
+                    prop_assert_eq!(clean.as_ref(), s.as_str());
+                }
+            }
+        }
+    }
 }

@@ -66,7 +66,7 @@ fn unknown_key() {
         "unknown_key.toml",
         28,
         1,
-        &["unknown key `colour` in [[domain]]", "allowed keys are: key, label", "spelling"],
+        &["unknown key `colour` in domain `evocation`", "allowed keys are: key, label", "spelling"],
     );
 }
 

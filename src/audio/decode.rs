@@ -19,6 +19,12 @@ use super::AudioError;
 
 /// After this many packets in a row fail to decode, the stream is treated as broken.
 const MAX_CONSECUTIVE_ERRORS: u32 = 64;
+/// Frames decoded and dropped before a seek target on lossy codecs: half a second, at least
+/// 8192 (measured: symphonia's MP3 decoder needs about ten packets after a reset before its
+/// output matches a decode from the start; this costs well under a millisecond).
+pub(crate) fn lossy_preroll(sample_rate: u32) -> u64 {
+    u64::from(sample_rate / 2).max(8192)
+}
 /// A gap in packet timestamps longer than this is not filled with silence (it is damage).
 const MAX_GAP_S: u64 = 30;
 
@@ -221,9 +227,16 @@ impl AudioDecoder {
     pub fn seek(&mut self, frame: u64) -> Result<(), AudioError> {
         self.ended = false;
         self.error = None;
-        let seeked = self
-            .format
-            .seek(SeekMode::Accurate, SeekTo::TimeStamp { ts: frame, track_id: self.track_id });
+        // Lossy codecs overlap each packet with the previous one (MDCT) and the first packets
+        // decoded after a reset are not exact: start a few packets early and discard them.
+        let preroll = if self.info.codec.starts_with("pcm") || self.info.codec == "flac" {
+            0
+        } else {
+            lossy_preroll(self.info.sample_rate)
+        };
+        let ts = frame.saturating_sub(preroll);
+        let seeked =
+            self.format.seek(SeekMode::Accurate, SeekTo::TimeStamp { ts, track_id: self.track_id });
         match seeked {
             Ok(to) => {
                 self.decoder.reset();

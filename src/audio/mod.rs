@@ -8,7 +8,11 @@ use serde::Serialize;
 
 pub mod clock;
 pub mod decode;
+pub mod output;
+pub mod overview;
+pub mod player;
 pub mod probe;
+pub mod stretch;
 
 /// What the UI reads about playback. Cheap to take; never blocks.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -35,6 +39,8 @@ pub trait Playback: Send {
     fn seek(&mut self, to_s: f64);
     /// Speed 0.5–2.0 (clamped), pitch preserved.
     fn set_speed(&mut self, speed: f32);
+    /// Volume 0.0–1.0 (clamped). Silent playback ignores it.
+    fn set_volume(&mut self, _volume: f32) {}
     fn snapshot(&self) -> Snapshot;
 }
 

@@ -40,7 +40,19 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     })?;
     let added = planned.len().saturating_sub(existing.len());
     if added == 0 {
-        println!("all {} recording(s) are already assigned; nothing changed", recordings.len());
+        // Queues drift only by hand edits or an interrupted run: rewrite them from the plan.
+        let mut drifted = false;
+        for (coder, q) in queues(&planned, &coders) {
+            drifted |= study.queue_ids(&coder).map(|have| have != q).unwrap_or(true);
+        }
+        if drifted {
+            study.save_assignments(&planned, &me)?;
+            println!(
+                "nothing new to assign; the queues were rewritten from supervisor/assignments.toml"
+            );
+        } else {
+            println!("all {} recording(s) are already assigned; nothing changed", recordings.len());
+        }
         return Ok(ExitCode::SUCCESS);
     }
     study.save_assignments(&planned, &me)?;

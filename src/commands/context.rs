@@ -71,7 +71,7 @@ impl Context {
 
 /// Finds the study folder (without opening it).
 pub fn resolve_dir(g: &GlobalArgs) -> Result<StudyDir> {
-    if let Some(dir) = &g.study {
+    if let Some(dir) = g.study.as_ref().filter(|d| !d.as_os_str().is_empty()) {
         return Ok(StudyDir { dir: dir.clone(), source: Source::Given });
     }
     let cwd = std::env::current_dir().context("cannot read the working directory")?;

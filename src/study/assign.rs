@@ -178,6 +178,9 @@ pub fn plan(input: &PlanInput) -> Result<Vec<Assignment>, PlanError> {
         );
     }
 
+    rebalance(&mut placed, &mut load, input.observers);
+    balance_primaries(&mut placed, input.existing);
+
     let mut out = input.existing.to_vec();
     for r in input.recordings {
         if let Some(a) = placed.remove(r.as_str()) {
@@ -185,6 +188,83 @@ pub fn plan(input: &PlanInput) -> Result<Vec<Assignment>, PlanError> {
         }
     }
     Ok(out)
+}
+
+/// Greedy placement can leave a coder two or more recordings behind another when observers
+/// constrain the choices. Moves work among the NEW assignments from a coder with load `L` to one
+/// with load `L - 2` or less who may code that recording, until no such move exists. Each move
+/// lowers the sum of squared loads, so this ends.
+fn rebalance(
+    placed: &mut BTreeMap<&str, Assignment>,
+    load: &mut BTreeMap<&str, usize>,
+    observers: &BTreeMap<String, String>,
+) {
+    loop {
+        let mut moved = false;
+        let coders: Vec<(&str, usize)> = load.iter().map(|(c, l)| (*c, *l)).collect();
+        'search: for (from, lf) in &coders {
+            for (to, lt) in &coders {
+                if lt + 2 > *lf {
+                    continue;
+                }
+                for (rec, a) in placed.iter_mut() {
+                    let observed_by_to = observers.get(*rec).is_some_and(|o| o == to);
+                    if observed_by_to || a.coders.iter().any(|c| c == to) {
+                        continue;
+                    }
+                    if let Some(slot) = a.coders.iter_mut().find(|c| c.as_str() == *from) {
+                        *slot = to.to_string();
+                        if let Some(l) = load.get_mut(from) {
+                            *l -= 1;
+                        }
+                        if let Some(l) = load.get_mut(to) {
+                            *l += 1;
+                        }
+                        moved = true;
+                        break 'search;
+                    }
+                }
+            }
+        }
+        if !moved {
+            return;
+        }
+    }
+}
+
+/// Evens out who codes first (primary) on the new double-coded recordings by swapping a pair's
+/// order where the primary has two or more primaries more than the secondary. Each swap lowers the
+/// sum of squared primary counts, so this ends.
+fn balance_primaries(placed: &mut BTreeMap<&str, Assignment>, existing: &[Assignment]) {
+    let mut primaries: BTreeMap<String, usize> = BTreeMap::new();
+    for a in existing.iter().chain(placed.values()) {
+        for c in &a.coders {
+            primaries.entry(c.clone()).or_default();
+        }
+        if let Some(p) = a.coders.first() {
+            *primaries.entry(p.clone()).or_default() += 1;
+        }
+    }
+    loop {
+        let mut swapped = false;
+        for a in placed.values_mut() {
+            if let [p, s] = a.coders.as_mut_slice() {
+                let (np, ns) = (
+                    primaries.get(p.as_str()).copied().unwrap_or(0),
+                    primaries.get(s.as_str()).copied().unwrap_or(0),
+                );
+                if np >= ns + 2 {
+                    primaries.insert(p.clone(), np - 1);
+                    primaries.insert(s.clone(), ns + 1);
+                    std::mem::swap(p, s);
+                    swapped = true;
+                }
+            }
+        }
+        if !swapped {
+            return;
+        }
+    }
 }
 
 /// How good a pair is (smaller is better): its larger load, its total load, how often the two
@@ -242,6 +322,37 @@ mod tests {
         assert_eq!(l.iter().sum::<usize>(), 25);
         assert!(l.iter().max().unwrap() - l.iter().min().unwrap() <= 1, "{l:?}");
         assert_eq!(plan(&input).unwrap(), a, "same seed, same plan");
+    }
+
+    #[test]
+    fn pairs_are_balanced() {
+        let recs = ids("R", 24);
+        let coders = ids("c", 4);
+        let obs = BTreeMap::new();
+        for seed in 0..20 {
+            let a = plan(&PlanInput {
+                recordings: &recs,
+                coders: &coders,
+                observers: &obs,
+                existing: &[],
+                fraction: 1.0,
+                seed,
+            })
+            .unwrap();
+            let mut pairs: BTreeMap<(String, String), usize> = BTreeMap::new();
+            let mut primaries: BTreeMap<String, usize> = BTreeMap::new();
+            for x in &a {
+                let mut p = x.coders.clone();
+                *primaries.entry(p[0].clone()).or_default() += 1;
+                p.sort();
+                *pairs.entry((p[0].clone(), p[1].clone())).or_default() += 1;
+            }
+            assert_eq!(pairs.len(), 6, "every pair of 4 coders is used: {pairs:?}");
+            let (lo, hi) = (pairs.values().min().unwrap(), pairs.values().max().unwrap());
+            assert!(hi - lo <= 1, "seed {seed}: {pairs:?}");
+            let (lo, hi) = (primaries.values().min().unwrap(), primaries.values().max().unwrap());
+            assert!(hi - lo <= 1, "seed {seed}: primaries {primaries:?}");
+        }
     }
 
     #[test]

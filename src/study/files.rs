@@ -84,8 +84,22 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, StudyError> {
     fs::read(path).map_err(|e| StudyError::io(path, "reading", READ_HINT, e))
 }
 
-/// Reads a file as UTF-8 text.
+/// The largest study file read as text. Real ones are far smaller (a coding with hundreds of notes
+/// is tens of kilobytes); anything bigger is the wrong file or a hostile one.
+pub const MAX_TEXT_FILE: u64 = 64 * 1024 * 1024;
+
+/// Reads a file as UTF-8 text (at most [`MAX_TEXT_FILE`] bytes).
 pub fn read_text(path: &Path) -> Result<String, StudyError> {
+    let len = fs::metadata(path).map_err(|e| StudyError::io(path, "reading", READ_HINT, e))?.len();
+    if len > MAX_TEXT_FILE {
+        return Err(StudyError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "the file is {} MB, far larger than any study file; check it is the right file",
+                len / (1024 * 1024)
+            ),
+        });
+    }
     let bytes = read_bytes(path)?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, column) = {

@@ -39,6 +39,9 @@ pub fn append(
     let err = |e: io::Error| StudyError::io(path, "appending to the journal", HINT, e);
     let created = !path.exists();
     let mut f = OpenOptions::new().read(true).append(true).create(true).open(path).map_err(err)?;
+    // Two processes of one actor (two recordings open at once) must not both chain to the same
+    // last line: hold an exclusive lock on the journal while reading its tail and appending.
+    lock_exclusive(&f);
     let (last, torn_at) = last_line(&mut f).map_err(err)?;
     if let Some(len) = torn_at {
         f.set_len(len).map_err(err)?;
@@ -75,6 +78,23 @@ pub fn append(
         sync_dir(dir).map_err(err)?;
     }
     Ok(entry)
+}
+
+/// Blocks until this process holds an exclusive advisory lock on `f` (released when `f` closes).
+/// Where the file system offers no locks, appends go ahead unlocked.
+fn lock_exclusive(f: &fs::File) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: flock on a valid, open descriptor; the result is only checked for EINTR.
+        while unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
+                break;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = f;
 }
 
 /// The last complete line of the file (without its newline) and, when the file ends in a torn line
@@ -239,6 +259,28 @@ mod tests {
         let (lines, problems) = read_and_check(&p, "c1").unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(lines.len(), 2);
+    }
+
+    #[test]
+    fn concurrent_appends_keep_one_chain() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("c1.jsonl");
+        let threads: Vec<_> = (0..4)
+            .map(|_| {
+                let p = p.clone();
+                std::thread::spawn(move || {
+                    for _ in 0..15 {
+                        append(&p, "c1", "submit", None).unwrap();
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let (lines, problems) = read_and_check(&p, "c1").unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(lines.len(), 60);
     }
 
     #[test]

@@ -60,6 +60,16 @@ pub struct CodingLock {
 impl CodingLock {
     /// Takes the lock at `path` for (coder, recording), or says who holds it.
     pub fn acquire(path: &Path, coder: &str, recording: &str) -> Result<CodingLock, StudyError> {
+        Self::acquire_with(path, coder, recording, HEARTBEAT)
+    }
+
+    /// As [`CodingLock::acquire`], refreshing the heartbeat every `heartbeat`.
+    pub(crate) fn acquire_with(
+        path: &Path,
+        coder: &str,
+        recording: &str,
+        heartbeat: Duration,
+    ) -> Result<CodingLock, StudyError> {
         let holder = Holder {
             pid: std::process::id(),
             host: hostname(),
@@ -70,7 +80,7 @@ impl CodingLock {
         let bytes = toml::to_string(&holder).map(String::into_bytes).unwrap_or_default();
         for _ in 0..3 {
             match create_new(path, &bytes) {
-                Ok(()) => return Ok(CodingLock::start(path, holder)),
+                Ok(()) => return Ok(CodingLock::start(path, holder, heartbeat)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
                 Err(e) => return Err(StudyError::io(path, "taking the lock", HINT, e)),
             }
@@ -104,7 +114,7 @@ impl CodingLock {
         })
     }
 
-    fn start(path: &Path, holder: Holder) -> CodingLock {
+    fn start(path: &Path, holder: Holder, every: Duration) -> CodingLock {
         let (tx, rx) = mpsc::channel::<()>();
         let p = path.to_path_buf();
         let token = holder.token.clone();
@@ -112,7 +122,7 @@ impl CodingLock {
             .name("tapecoder-lock-heartbeat".into())
             .spawn(move || {
                 let mut h = holder;
-                while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(HEARTBEAT) {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(every) {
                     h.heartbeat = now_secs();
                     if still_ours(&p, &h.token)
                         && let Ok(text) = toml::to_string(&h)
@@ -180,11 +190,8 @@ fn take_over_stale(path: &Path, judged: Option<&str>) -> Result<(), StudyError> 
 }
 
 fn is_stale(h: &Holder) -> bool {
-    if h.host == hostname() {
-        !pid_alive(h.pid)
-    } else {
-        now_secs().saturating_sub(h.heartbeat) > STALE_AFTER.as_secs()
-    }
+    let silent = now_secs().saturating_sub(h.heartbeat) > STALE_AFTER.as_secs();
+    if h.host == hostname() && cfg!(unix) { !pid_alive(h.pid) } else { silent }
 }
 
 /// A lock file that does not parse (a crash while creating it) is stale once it is old enough.
@@ -218,8 +225,7 @@ fn pid_alive(pid: u32) -> bool {
 
 #[cfg(not(unix))]
 fn pid_alive(_pid: u32) -> bool {
-    // Without a cheap check, assume alive: the lock then expires by its heartbeat only when the
-    // host differs; on the same host the user removes it (the message names the file).
+    // Not used: without a cheap check, a lock on this host also expires by its heartbeat.
     true
 }
 
@@ -252,6 +258,21 @@ mod tests {
         drop(lock);
         assert!(!p.exists());
         let _again = CodingLock::acquire(&p, "c1", "R001").unwrap();
+    }
+
+    #[test]
+    fn holder_refreshes_its_heartbeat() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("R001.lock");
+        let lock = CodingLock::acquire_with(&p, "c1", "R001", Duration::from_millis(50)).unwrap();
+        let mut h: Holder = toml::from_str(&fs::read_to_string(&p).unwrap()).unwrap();
+        h.heartbeat = 5;
+        fs::write(&p, toml::to_string(&h).unwrap()).unwrap();
+        std::thread::sleep(Duration::from_millis(400));
+        let h: Holder = toml::from_str(&fs::read_to_string(&p).unwrap()).unwrap();
+        assert!(h.heartbeat + 5 >= now_secs(), "heartbeat not refreshed: {h:?}");
+        drop(lock);
+        assert!(!p.exists());
     }
 
     #[test]

@@ -286,15 +286,7 @@ impl Study {
     /// The recordings in `coder`'s queue, in order (empty when nothing is assigned yet).
     pub fn queue(&self, coder: &str) -> Result<Vec<&Recording>, StudyError> {
         let path = self.layout.queue_file(coder)?;
-        let Some(q) = files::read_toml_opt::<QueueFile>(&path)? else { return Ok(vec![]) };
-        check_schema(&path, q.schema)?;
-        if q.coder != coder {
-            return Err(StudyError::Invalid {
-                path,
-                message: format!("the queue names coder {:?}, not {coder:?}", q.coder),
-            });
-        }
-        q.recordings
+        self.queue_ids(coder)?
             .iter()
             .map(|id| {
                 self.recording(id).ok_or_else(|| StudyError::Invalid {
@@ -307,10 +299,24 @@ impl Study {
             .collect()
     }
 
+    /// The recording ids in `coder`'s queue file, as written (empty when there is none).
+    pub fn queue_ids(&self, coder: &str) -> Result<Vec<String>, StudyError> {
+        let path = self.layout.queue_file(coder)?;
+        let Some(q) = files::read_toml_opt::<QueueFile>(&path)? else { return Ok(vec![]) };
+        check_schema(&path, q.schema)?;
+        if q.coder != coder {
+            return Err(StudyError::Invalid {
+                path,
+                message: format!("the queue names coder {:?}, not {coder:?}", q.coder),
+            });
+        }
+        Ok(q.recordings)
+    }
+
     /// `coder`'s coding of `recording`, if one was started.
     pub fn load_coding(&self, coder: &str, recording: &str) -> Result<Option<Coding>, StudyError> {
         let path = self.layout.coding_file(coder, recording)?;
-        let Some(c) = files::read_toml_opt::<Coding>(&path)? else { return Ok(None) };
+        let Some(c) = read_coding(&path)? else { return Ok(None) };
         check_coding(&path, &c, coder, recording)?;
         Ok(Some(c))
     }
@@ -337,8 +343,7 @@ impl Study {
             return self.submit_coding(coding);
         }
         let path = self.prepare_coding_write(coding)?;
-        files::write_toml(&path, coding)?;
-        Ok(())
+        files::atomic_write(&path, &coding_bytes(coding)?)
     }
 
     /// Submits a coding: appends a `submit` line with the file's sha256 to the coder's journal,
@@ -361,7 +366,7 @@ impl Study {
                 actual: coding.audio_sha256.clone(),
             });
         }
-        let bytes = files::to_toml_bytes(&path, coding)?;
+        let bytes = coding_bytes(coding)?;
         let sha = files::sha256_hex(&bytes);
         // Journal first: a crash after it leaves the coding in progress (verify ignores it), never
         // a submitted coding without its journal line.
@@ -373,7 +378,7 @@ impl Study {
         self.require_coder(&coding.coder)?;
         self.require_recording(&coding.recording)?;
         let path = self.layout.coding_file(&coding.coder, &coding.recording)?;
-        if let Some(old) = files::read_toml_opt::<Coding>(&path)?
+        if let Some(old) = read_coding(&path)?
             && old.status == Status::Submitted
         {
             return Err(StudyError::AlreadySubmitted {
@@ -593,18 +598,64 @@ fn check_unique<'a>(
 ) -> Result<(), StudyError> {
     let mut seen = BTreeSet::new();
     for id in ids {
-        check_id(what, id).map_err(|e| StudyError::Invalid {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        if let Err(e) = check_id(what, id) {
+            return Err(located(path, id, 1, e.to_string()));
+        }
         if !seen.insert(id) {
-            return Err(StudyError::Invalid {
-                path: path.to_path_buf(),
-                message: format!("{what} {id:?} is listed twice; remove one entry"),
-            });
+            return Err(located(
+                path,
+                id,
+                2,
+                format!("{what} {id:?} is listed twice; remove one entry"),
+            ));
         }
     }
     Ok(())
+}
+
+/// An error about the `nth` `id = "…"` holding `id` in the file, with its line and column when it
+/// can be found (the file is read again: this is the error path only).
+fn located(path: &Path, id: &str, nth: usize, message: String) -> StudyError {
+    let text = fs::read_to_string(path).unwrap_or_default();
+    let quoted = toml::Value::String(id.to_string()).to_string();
+    let offset = text
+        .match_indices(&quoted)
+        .map(|(i, _)| i)
+        .filter(|&i| {
+            text.get(..i)
+                .and_then(|b| b.lines().last())
+                .is_some_and(|l| l.trim_start().starts_with("id"))
+        })
+        .nth(nth.saturating_sub(1));
+    match offset {
+        Some(o) => {
+            let (line, column) = files::line_col(&text, o);
+            StudyError::Parse { path: path.to_path_buf(), line, column, message }
+        }
+        None => StudyError::Invalid { path: path.to_path_buf(), message },
+    }
+}
+
+/// Reads a coding file with the coding module's own checks (line:col on every problem).
+pub fn read_coding(path: &Path) -> Result<Option<Coding>, StudyError> {
+    match fs::metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        _ => {}
+    }
+    let text = files::read_text(path)?;
+    Coding::from_toml(&text, &path.display().to_string()).map(Some).map_err(|e| match e {
+        crate::coding::CodingFileError::Invalid { line, column, message, .. } => {
+            StudyError::Parse { path: path.to_path_buf(), line, column, message }
+        }
+        other => StudyError::Invalid { path: path.to_path_buf(), message: other.to_string() },
+    })
+}
+
+fn coding_bytes(coding: &Coding) -> Result<Vec<u8>, StudyError> {
+    coding.to_toml().map(String::into_bytes).map_err(|e| StudyError::Invalid {
+        path: PathBuf::from(format!("codings/{}/{}.toml", coding.coder, coding.recording)),
+        message: e.to_string(),
+    })
 }
 
 fn check_coding(path: &Path, c: &Coding, coder: &str, recording: &str) -> Result<(), StudyError> {
@@ -660,4 +711,177 @@ fn toml_stems(dir: &Path) -> Result<Vec<String>, StudyError> {
         .collect();
     out.sort();
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::coding::CodebookRef;
+
+    fn study_with_audio() -> (tempfile::TempDir, Study) {
+        let d = tempfile::tempdir().unwrap();
+        let dir = d.path().join("s");
+        Study::create(&dir, "T", "handbook.toml", crate::commands::init::HANDBOOK.as_bytes(), 1)
+            .unwrap();
+        let mut s = Study::open(&dir).unwrap();
+        s.add_coder(Coder { id: "sup".into(), name: "S".into(), role: Role::Supervisor }, None)
+            .unwrap();
+        for c in ["c1", "c2"] {
+            s.add_coder(Coder { id: c.into(), name: c.into(), role: Role::Coder }, Some("sup"))
+                .unwrap();
+        }
+        fs::write(dir.join("a.wav"), b"pretend audio").unwrap();
+        let rec = Recording {
+            id: "R001".into(),
+            file: "a.wav".into(),
+            sha256: files::sha256_hex(b"pretend audio"),
+            duration_s: 60.0,
+        };
+        let meta =
+            RecordingMeta { id: "R001".into(), observer: None, variables: Default::default() };
+        s.add_recordings(vec![rec], vec![meta], Some("sup")).unwrap();
+        let plan = vec![Assignment {
+            id: "R001".into(),
+            coders: vec!["c1".into(), "c2".into()],
+            double_coded: true,
+        }];
+        s.save_assignments(&plan, "sup").unwrap();
+        let s = Study::open(&dir).unwrap();
+        (d, s)
+    }
+
+    fn new_coding(s: &Study, coder: &str) -> Coding {
+        let rec = s.recording("R001").unwrap();
+        Coding::new(
+            "R001",
+            coder,
+            CodebookRef::of(s.codebook()),
+            &rec.sha256,
+            "2026-01-01T00:00:00Z",
+        )
+    }
+
+    #[test]
+    fn save_submit_and_read_only_after() {
+        let (_d, s) = study_with_audio();
+        assert_eq!(s.queue("c1").unwrap().len(), 1);
+        assert!(s.load_coding("c1", "R001").unwrap().is_none());
+        let mut c = new_coding(&s, "c1");
+        c.scores.insert("empathy".into(), 3);
+        s.save_coding(&c).unwrap();
+        assert_eq!(s.load_coding("c1", "R001").unwrap().as_ref(), Some(&c));
+        c.submit("2026-01-01T01:00:00Z").unwrap();
+        s.submit_coding(&c).unwrap();
+        let journal = fs::read_to_string(s.dir().join("journal/c1.jsonl")).unwrap();
+        let bytes = fs::read(s.dir().join("codings/c1/R001.toml")).unwrap();
+        assert!(journal.contains(&files::sha256_hex(&bytes)), "{journal}");
+        assert!(journal.contains("\"path\":\"codings/c1/R001.toml\""), "{journal}");
+        let mut again = c.clone();
+        again.status = Status::InProgress;
+        assert!(matches!(s.save_coding(&again), Err(StudyError::AlreadySubmitted { .. })));
+        assert!(matches!(s.submit_coding(&c), Err(StudyError::AlreadySubmitted { .. })));
+        let report = verify::verify(s.dir(), &verify::Scope::All, |_| {});
+        assert!(report.ok(), "{:?}", report.problems);
+        assert_eq!(report.submitted_matched, 1);
+    }
+
+    #[test]
+    fn coder_side_never_needs_supervisor_folder() {
+        let (_d, s) = study_with_audio();
+        fs::remove_dir_all(s.dir().join("supervisor")).unwrap();
+        let s = Study::open(s.dir()).unwrap();
+        assert_eq!(s.queue("c2").unwrap().len(), 1);
+        let mut c = new_coding(&s, "c2");
+        s.save_coding(&c).unwrap();
+        c.submit("2026-01-01T01:00:00Z").unwrap();
+        s.submit_coding(&c).unwrap();
+        assert_eq!(s.codings_of("c2").unwrap().len(), 1);
+        let _lock = s.lock_coding("c2", "R001").unwrap();
+        assert!(!s.dir().join("supervisor").exists());
+    }
+
+    #[test]
+    fn identities_are_checked() {
+        let (_d, s) = study_with_audio();
+        let mut c = new_coding(&s, "c1");
+        c.coder = "ghost".into();
+        assert!(matches!(s.save_coding(&c), Err(StudyError::UnknownCoder { .. })));
+        assert!(matches!(s.load_coding("../c1", "R001"), Err(StudyError::InvalidId(_))));
+        assert!(matches!(s.require_supervisor("c1", "x"), Err(StudyError::NotSupervisor { .. })));
+        // A coding file moved into another coder's folder is refused.
+        let c = new_coding(&s, "c1");
+        s.save_coding(&c).unwrap();
+        fs::create_dir_all(s.dir().join("codings/c2")).unwrap();
+        fs::copy(s.dir().join("codings/c1/R001.toml"), s.dir().join("codings/c2/R001.toml"))
+            .unwrap();
+        assert!(matches!(s.load_coding("c2", "R001"), Err(StudyError::Invalid { .. })));
+    }
+
+    #[test]
+    fn audio_missing_or_changed_is_typed() {
+        let (_d, s) = study_with_audio();
+        let rec = s.recording("R001").unwrap().clone();
+        assert!(s.checked_audio_path(&rec).is_ok());
+        fs::write(s.audio_path(&rec), b"other audio").unwrap();
+        assert!(matches!(s.checked_audio_path(&rec), Err(StudyError::AudioChanged { .. })));
+        fs::remove_file(s.audio_path(&rec)).unwrap();
+        assert!(matches!(s.checked_audio_path(&rec), Err(StudyError::AudioMissing { .. })));
+    }
+
+    #[test]
+    fn second_lock_refused() {
+        let (_d, s) = study_with_audio();
+        let lock = s.lock_coding("c1", "R001").unwrap();
+        let err = s.lock_coding("c1", "R001").unwrap_err();
+        assert!(matches!(err, StudyError::Locked { .. }), "{err}");
+        drop(lock);
+        assert!(s.lock_coding("c1", "R001").is_ok());
+        // The lock file is not a coding.
+        let _l = s.lock_coding("c1", "R001").unwrap();
+        assert!(s.codings_of("c1").unwrap().is_empty());
+    }
+
+    #[test]
+    fn adjudication_is_journalled_and_verified() {
+        let (_d, s) = study_with_audio();
+        let a = Adjudication {
+            schema: SCHEMA,
+            recording: "R001".into(),
+            supervisor: "sup".into(),
+            decided_at: "2026-01-02T00:00:00Z".into(),
+            decisions: vec![model::Decision {
+                domain: "empathy".into(),
+                final_score: 3,
+                reason: "heard it".into(),
+                coder_scores: [("c1".to_string(), 2), ("c2".to_string(), 4)].into(),
+            }],
+        };
+        let bad = Adjudication { supervisor: "c1".into(), ..a.clone() };
+        assert!(s.save_adjudication(&bad).is_err());
+        s.save_adjudication(&a).unwrap();
+        assert_eq!(s.adjudication("R001").unwrap(), Some(a));
+        let report = verify::verify(s.dir(), &verify::Scope::All, |_| {});
+        assert!(report.ok(), "{:?}", report.problems);
+        assert_eq!(report.adjudications_matched, 1);
+        let p = s.dir().join("supervisor/adjudications/R001.toml");
+        let text = fs::read_to_string(&p).unwrap().replace("final_score = 3", "final_score = 4");
+        fs::write(&p, text).unwrap();
+        let report = verify::verify(s.dir(), &verify::Scope::All, |_| {});
+        assert_eq!(report.problems.len(), 1, "{:?}", report.problems);
+        assert!(report.problems[0].contains("changed after it was saved"));
+    }
+
+    #[test]
+    fn duplicate_ids_and_bad_schema_refuse_to_open() {
+        let (_d, s) = study_with_audio();
+        let p = s.dir().join("coders.toml");
+        let text = fs::read_to_string(&p).unwrap();
+        fs::write(&p, format!("{text}\n[[coder]]\nid = \"c1\"\nname = \"x\"\nrole = \"coder\"\n"))
+            .unwrap();
+        let err = Study::open(s.dir()).unwrap_err().to_string();
+        assert!(err.contains("\"c1\" is listed twice"), "{err}");
+        fs::write(&p, text.replace("schema = 1", "schema = 2")).unwrap();
+        let err = Study::open(s.dir()).unwrap_err().to_string();
+        assert!(err.contains("schema = 2 is not supported"), "{err}");
+    }
 }

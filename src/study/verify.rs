@@ -70,9 +70,11 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
 
     // Queues.
     let mut queued: Vec<String> = Vec::new();
+    let mut queues: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for coder in &mine {
         let Ok(path) = l.queue_file(coder) else { continue };
         if let Some(q) = parse::<QueueFile>(&mut r, &path, false) {
+            queues.insert(coder.clone(), q.recordings.clone());
             for id in &q.recordings {
                 if !recs.iter().any(|x| &x.id == id) {
                     r.problems.push(format!(
@@ -127,7 +129,7 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
         let Ok(cdir) = l.codings_dir(coder) else { continue };
         for (rec, path) in toml_files(&cdir) {
             let Some(bytes) = read(&mut r, &path) else { continue };
-            let Some(c) = parse_bytes::<Coding>(&mut r, &path, &bytes) else { continue };
+            let Some(c) = parse_coding(&mut r, &path, &bytes) else { continue };
             if c.coder != *coder || c.recording != rec {
                 r.problems.push(format!(
                     "{}: the file says coder {:?}, recording {:?}",
@@ -153,8 +155,11 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
     }
 
     if *scope == Scope::All {
-        let _: Option<MetadataFile> = parse(&mut r, &l.metadata_file(), false);
-        let _: Option<AssignmentsFile> = parse(&mut r, &l.assignments_file(), false);
+        let meta: Option<MetadataFile> = parse(&mut r, &l.metadata_file(), false);
+        let assignments: Option<AssignmentsFile> = parse(&mut r, &l.assignments_file(), false);
+        if let Some(a) = &assignments {
+            check_assignments(&mut r, a, meta.as_ref(), &queues, &coder_ids);
+        }
         for (rec, path) in toml_files(&l.adjudications_dir()) {
             let Some(bytes) = read(&mut r, &path) else { continue };
             let Some(a) = parse_bytes::<Adjudication>(&mut r, &path, &bytes) else { continue };
@@ -214,8 +219,81 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
     r
 }
 
+/// Blinding and consistency of the plan: no recording assigned to its observer or twice to one
+/// coder, and each coder's queue holds exactly their assignments.
+fn check_assignments(
+    r: &mut Report,
+    a: &AssignmentsFile,
+    meta: Option<&MetadataFile>,
+    queues: &BTreeMap<String, Vec<String>>,
+    coders: &[(String, Role)],
+) {
+    let observers: BTreeMap<&str, &str> = meta
+        .map(|m| {
+            m.recordings
+                .iter()
+                .filter_map(|x| x.observer.as_deref().map(|o| (x.id.as_str(), o)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut expected: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for x in &a.recordings {
+        if let Some(o) = observers.get(x.id.as_str())
+            && x.coders.iter().any(|c| c == o)
+        {
+            r.problems.push(format!(
+                "supervisor/assignments.toml: recording {} is assigned to {o}, who observed the visit",
+                x.id
+            ));
+        }
+        let mut seen: Vec<&str> = Vec::new();
+        for c in &x.coders {
+            if seen.contains(&c.as_str()) {
+                r.problems.push(format!(
+                    "supervisor/assignments.toml: recording {} lists coder {c} twice",
+                    x.id
+                ));
+            }
+            seen.push(c);
+            expected.entry(c).or_default().push(&x.id);
+        }
+        if x.double_coded && x.coders.len() < 2 {
+            r.problems.push(format!(
+                "supervisor/assignments.toml: recording {} is double-coded but has {} coder(s)",
+                x.id,
+                x.coders.len()
+            ));
+        }
+    }
+    for (coder, role) in coders {
+        if *role != Role::Coder {
+            continue;
+        }
+        let want: Vec<&str> = expected.get(coder.as_str()).cloned().unwrap_or_default();
+        let have: Vec<&str> =
+            queues.get(coder).map(|q| q.iter().map(String::as_str).collect()).unwrap_or_default();
+        if want != have {
+            r.problems.push(format!(
+                "queues/{coder}.toml does not match supervisor/assignments.toml (queue {have:?}, assigned {want:?}); re-run `tapecoder assign` to rewrite the queues"
+            ));
+        }
+    }
+}
+
+/// Reads a study file, refusing one larger than any real study file.
+fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+    let len = fs::metadata(path)?.len();
+    if len > files::MAX_TEXT_FILE {
+        return Err(std::io::Error::other(format!(
+            "the file is {} MB, far larger than any study file",
+            len / (1024 * 1024)
+        )));
+    }
+    fs::read(path)
+}
+
 fn read(r: &mut Report, path: &Path) -> Option<Vec<u8>> {
-    match fs::read(path) {
+    match read_limited(path) {
         Ok(b) => Some(b),
         Err(e) => {
             r.problems.push(format!("{}: cannot read: {e}", path.display()));
@@ -224,8 +302,25 @@ fn read(r: &mut Report, path: &Path) -> Option<Vec<u8>> {
     }
 }
 
+fn parse_coding(r: &mut Report, path: &Path, bytes: &[u8]) -> Option<Coding> {
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        r.problems.push(format!("{}: not UTF-8 text", path.display()));
+        return None;
+    };
+    match Coding::from_toml(text, &path.display().to_string()) {
+        Ok(c) => {
+            r.files_parsed += 1;
+            Some(c)
+        }
+        Err(e) => {
+            r.problems.push(format!("{e}; fix the file by hand or restore it from a backup"));
+            None
+        }
+    }
+}
+
 fn parse<T: DeserializeOwned>(r: &mut Report, path: &Path, required: bool) -> Option<T> {
-    match fs::read(path) {
+    match read_limited(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
         Err(e) => {
             r.problems.push(format!("{}: cannot read: {e}", path.display()));
