@@ -5,6 +5,7 @@
 //! - [`screens`]: one view function per screen or overlay, next to its own state;
 //! - [`widgets`]: pieces that only draw (timeline, scores, rubric, lists, prompt);
 //! - [`event`]: the input thread and the worker messages that feed the loop;
+//! - [`transport`]: the player keys (play, seek, replay, speed) both TUIs share;
 //! - [`terminal`]: taking and restoring the terminal on every exit path, and sanitising text;
 //! - [`bench_support`]: the coding-screen state the frame benchmarks draw.
 pub mod adjudication;
@@ -17,4 +18,5 @@ pub mod layout;
 pub mod rules;
 pub mod screens;
 pub mod terminal;
+pub mod transport;
 pub mod widgets;

@@ -19,15 +19,13 @@ use crate::study::model::Adjudication;
 use crate::tui::keys::{Action, Keymap};
 use crate::tui::layout::{self as tui_layout, contains, row_at};
 use crate::tui::screens::dialogs::{Prompt, PromptKind, PromptOutcome};
+use crate::tui::transport::{self, STEP_S, Transport};
 use crate::tui::widgets::timeline::time_at;
 
 use super::view;
 
 /// How long a notice stays in the footer.
 pub const NOTICE_MS: u64 = 5_000;
-/// Seconds per step of `←`/`→` and `Shift+←`/`Shift+→`.
-pub const STEP_S: f64 = 5.0;
-pub const BIG_STEP_S: f64 = 30.0;
 
 /// Everything that can happen to the adjudication UI.
 #[derive(Debug, Clone)]
@@ -80,6 +78,17 @@ pub enum Effect {
     /// Re-read the list of recordings to adjudicate.
     RefreshList,
     Quit,
+}
+
+impl From<Transport> for Effect {
+    fn from(t: Transport) -> Self {
+        match t {
+            Transport::Play => Effect::Play,
+            Transport::Pause => Effect::Pause,
+            Transport::Seek(s) => Effect::Seek(s),
+            Transport::Speed(s) => Effect::Speed(s),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,10 +217,8 @@ impl RecordingState {
 
     /// Moves the playhead now (so repeated keys add up) and asks the player to follow.
     pub fn seek_to(&mut self, t: f64) -> Effect {
-        let t = if t.is_finite() { t.clamp(0.0, self.duration_s()) } else { 0.0 };
-        self.snap.position_s = t;
-        self.snap.ended = false;
-        Effect::Seek(t)
+        let d = self.duration_s();
+        transport::seek(&mut self.snap, d, t).into()
     }
 
     pub fn on_overview(&mut self, total: usize, start: usize, peaks: &[f32]) {
@@ -536,44 +543,23 @@ fn step(sel: usize, len: usize, down: bool) -> usize {
 fn recording_action(app: &mut AdjApp, a: Action) -> Vec<Effect> {
     let n_domains = app.codebook.domains.len();
     let Some(r) = app.recording.as_mut() else { return vec![] };
-    let pos = r.snap.position_s;
+    let duration_s = r.duration_s();
+    if let Some(t) = transport::on_action(a, &mut r.snap, duration_s) {
+        return t.into_iter().map(Effect::from).collect();
+    }
     match a {
-        Action::PlayPause => {
-            if r.snap.playing {
-                r.snap.playing = false;
-                return vec![Effect::Pause];
-            }
-            r.snap.playing = true;
-            if r.snap.ended || pos >= r.duration_s() {
-                r.snap.position_s = 0.0;
-                return vec![Effect::Seek(0.0), Effect::Play];
-            }
-            vec![Effect::Play]
-        }
-        Action::Back5 => vec![r.seek_to(pos - STEP_S)],
-        Action::Forward5 => vec![r.seek_to(pos + STEP_S)],
-        Action::Back30 => vec![r.seek_to(pos - BIG_STEP_S)],
-        Action::Forward30 => vec![r.seek_to(pos + BIG_STEP_S)],
-        Action::Start => vec![r.seek_to(0.0)],
-        Action::End => {
-            let end = r.duration_s();
-            vec![r.seek_to(end)]
-        }
-        Action::Replay => {
-            let seek = r.seek_to(pos - STEP_S);
-            r.snap.playing = true;
-            vec![seek, Effect::Play]
-        }
-        Action::SpeedDown | Action::SpeedUp | Action::SpeedReset => {
-            let s = match a {
-                Action::SpeedDown => r.snap.speed - 0.1,
-                Action::SpeedUp => r.snap.speed + 0.1,
-                _ => 1.0,
-            };
-            let s = ((s * 10.0).round() / 10.0).clamp(0.5, 2.0);
-            r.snap.speed = s;
-            vec![Effect::Speed(s)]
-        }
+        // Handled by `transport::on_action` above.
+        Action::PlayPause
+        | Action::Back5
+        | Action::Forward5
+        | Action::Back30
+        | Action::Forward30
+        | Action::Start
+        | Action::End
+        | Action::Replay
+        | Action::SpeedDown
+        | Action::SpeedUp
+        | Action::SpeedReset => vec![],
         Action::GoTo => {
             app.overlay = Some(Overlay::GoTo(Prompt::new(PromptKind::GoTo, "")));
             vec![]

@@ -125,10 +125,7 @@ impl CodingState {
 
     /// Moves the playhead now (so repeated keys add up) and asks the player to follow.
     pub fn seek_to(&mut self, t: f64) -> Effect {
-        let t = if t.is_finite() { t.clamp(0.0, self.duration_s) } else { 0.0 };
-        self.snap.position_s = t;
-        self.snap.ended = false;
-        Effect::Seek(t)
+        crate::tui::transport::seek(&mut self.snap, self.duration_s, t).into()
     }
 
     /// A new snapshot: continuous playback since the last one counts as listened.
