@@ -14,6 +14,7 @@ use ratatui::layout::Rect;
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::{Coding, Status};
+use crate::tui::event::Input;
 use crate::tui::keys::{Action, Keymap};
 use crate::tui::layout::{self, row_at};
 use crate::tui::screens::coding::update as coding_update;
@@ -67,6 +68,16 @@ pub struct Opened {
     pub coding: Coding,
     pub duration_s: f64,
     pub snapshot: Snapshot,
+}
+
+impl From<Input> for Msg {
+    fn from(i: Input) -> Self {
+        match i {
+            Input::Key(k) => Msg::Key(k),
+            Input::Mouse(m) => Msg::Mouse(m),
+            Input::Resize(w, h) => Msg::Resize(w, h),
+        }
+    }
 }
 
 /// What the runner must do for `update`.

@@ -16,6 +16,7 @@ use crate::codebook::Codebook;
 use crate::coding::Coding;
 use crate::study::adjudication::{self, Case, Draft};
 use crate::study::model::Adjudication;
+use crate::tui::event::Input;
 use crate::tui::keys::{Action, Keymap};
 use crate::tui::layout::{self as tui_layout, contains, row_at};
 use crate::tui::screens::dialogs::{Prompt, PromptKind, PromptOutcome};
@@ -56,6 +57,16 @@ pub enum Msg {
     Problem(String),
     /// Stop now (SIGTERM, the terminal hung up): save the decisions if they can be saved, quit.
     Terminate,
+}
+
+impl From<Input> for Msg {
+    fn from(i: Input) -> Self {
+        match i {
+            Input::Key(k) => Msg::Key(k),
+            Input::Mouse(m) => Msg::Mouse(m),
+            Input::Resize(w, h) => Msg::Resize(w, h),
+        }
+    }
 }
 
 /// What the runner must do for `update`.
