@@ -10,6 +10,24 @@ pub const STEP_S: f64 = 5.0;
 /// Seconds per step of `Shift+←`/`Shift+→`.
 pub const BIG_STEP_S: f64 = 30.0;
 
+/// The actions [`on_action`] handles, as a pattern, so the screens' own matches can name them.
+#[macro_export]
+macro_rules! transport_actions {
+    () => {
+        $crate::tui::keys::Action::PlayPause
+            | $crate::tui::keys::Action::Back5
+            | $crate::tui::keys::Action::Forward5
+            | $crate::tui::keys::Action::Back30
+            | $crate::tui::keys::Action::Forward30
+            | $crate::tui::keys::Action::Start
+            | $crate::tui::keys::Action::End
+            | $crate::tui::keys::Action::Replay
+            | $crate::tui::keys::Action::SpeedDown
+            | $crate::tui::keys::Action::SpeedUp
+            | $crate::tui::keys::Action::SpeedReset
+    };
+}
+
 /// What the player must do.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Transport {
@@ -114,5 +132,27 @@ mod tests {
         assert_eq!(on_action(Action::SpeedDown, &mut s, 100.0), Some(vec![Transport::Speed(0.5)]));
         assert_eq!(on_action(Action::SpeedReset, &mut s, 100.0), Some(vec![Transport::Speed(1.0)]));
         assert_eq!(on_action(Action::GoTo, &mut s, 100.0), None);
+    }
+
+    #[test]
+    fn every_action_the_pattern_names_is_handled() {
+        let all = [
+            Action::PlayPause,
+            Action::Back5,
+            Action::Forward5,
+            Action::Back30,
+            Action::Forward30,
+            Action::Start,
+            Action::End,
+            Action::Replay,
+            Action::SpeedDown,
+            Action::SpeedUp,
+            Action::SpeedReset,
+        ];
+        for a in all {
+            assert!(matches!(a, crate::transport_actions!()), "{a:?}");
+            assert!(on_action(a, &mut snap(50.0, true, 1.0), 100.0).is_some(), "{a:?}");
+        }
+        assert!(!matches!(Action::Note, crate::transport_actions!()));
     }
 }

@@ -470,27 +470,18 @@ fn back(app: &mut AdjApp) -> Vec<Effect> {
 
 /// Leaves the recording screen; with unsaved decisions, asks first unless `force`.
 fn close(app: &mut AdjApp, force: bool) -> Vec<Effect> {
-    if !force && app.recording.as_ref().is_some_and(|r| r.dirty) {
-        app.overlay = Some(Overlay::Leave { quit: false });
-        return vec![];
-    }
-    let mut fx = vec![];
-    if let Some(r) = app.recording.take() {
-        if r.snap.playing {
-            fx.push(Effect::Pause);
-        }
-        fx.push(Effect::Close);
-    }
-    fx.push(Effect::RefreshList);
-    app.screen = Screen::List;
-    app.overlay = None;
-    fx
+    leave(app, force, false)
 }
 
 /// Quits; with unsaved decisions, asks first unless `force`.
 fn quit(app: &mut AdjApp, force: bool) -> Vec<Effect> {
+    leave(app, force, true)
+}
+
+/// Closes the recording (if one is open), then quits or goes back to the list.
+fn leave(app: &mut AdjApp, force: bool, quit: bool) -> Vec<Effect> {
     if !force && app.recording.as_ref().is_some_and(|r| r.dirty) {
-        app.overlay = Some(Overlay::Leave { quit: true });
+        app.overlay = Some(Overlay::Leave { quit });
         return vec![];
     }
     let mut fx = vec![];
@@ -500,8 +491,14 @@ fn quit(app: &mut AdjApp, force: bool) -> Vec<Effect> {
         }
         fx.push(Effect::Close);
     }
-    fx.push(Effect::Quit);
-    app.quitting = true;
+    if quit {
+        fx.push(Effect::Quit);
+        app.quitting = true;
+    } else {
+        fx.push(Effect::RefreshList);
+        app.screen = Screen::List;
+        app.overlay = None;
+    }
     fx
 }
 
@@ -560,17 +557,7 @@ fn recording_action(app: &mut AdjApp, a: Action) -> Vec<Effect> {
     }
     match a {
         // Handled by `transport::on_action` above.
-        Action::PlayPause
-        | Action::Back5
-        | Action::Forward5
-        | Action::Back30
-        | Action::Forward30
-        | Action::Start
-        | Action::End
-        | Action::Replay
-        | Action::SpeedDown
-        | Action::SpeedUp
-        | Action::SpeedReset => vec![],
+        crate::transport_actions!() => vec![],
         Action::GoTo => {
             app.overlay = Some(Overlay::GoTo(Prompt::new(PromptKind::GoTo, "")));
             vec![]

@@ -37,17 +37,7 @@ pub(crate) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
     }
     match a {
         // Handled by `transport::on_action` above.
-        Action::PlayPause
-        | Action::Back5
-        | Action::Forward5
-        | Action::Back30
-        | Action::Forward30
-        | Action::Start
-        | Action::End
-        | Action::Replay
-        | Action::SpeedDown
-        | Action::SpeedUp
-        | Action::SpeedReset => vec![],
+        crate::transport_actions!() => vec![],
         Action::GoTo => {
             app.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::GoTo, "")));
             vec![]
