@@ -233,15 +233,7 @@ impl RecordingState {
     }
 
     pub fn on_overview(&mut self, total: usize, start: usize, peaks: &[f32]) {
-        let total = total.min(1 << 20);
-        if self.peaks.len() != total {
-            self.peaks = vec![-1.0; total];
-        }
-        for (i, p) in peaks.iter().enumerate() {
-            if let Some(slot) = start.checked_add(i).and_then(|j| self.peaks.get_mut(j)) {
-                *slot = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
-            }
-        }
+        crate::tui::peaks::merge(&mut self.peaks, total, start, peaks);
     }
 }
 
