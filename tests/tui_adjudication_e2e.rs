@@ -4,78 +4,22 @@
 //! program exits cleanly with the terminal given back.
 //!
 //! Without tmux the test prints a skip message and passes, unless `TAPECODER_REQUIRE_TOOLS=1`.
+#[path = "common/tmux.rs"]
+mod tmux;
 mod tui_adjudication_support;
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tapecoder::study::model::Adjudication;
+use tmux::Tmux;
 use tui_adjudication_support::study::{codings_bytes, study};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tapecoder");
 
-/// A private tmux server (its own socket), killed when dropped.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn cmd(&self) -> Command {
-        let mut c = Command::new("tmux");
-        c.args(["-L", &self.socket]);
-        c
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            assert!(self.cmd().args(["send-keys", "-t", "adj", k]).status().unwrap().success());
-            std::thread::sleep(Duration::from_millis(80));
-        }
-    }
-
-    fn text(&self, s: &str) {
-        assert!(self.cmd().args(["send-keys", "-t", "adj", "-l", s]).status().unwrap().success());
-        std::thread::sleep(Duration::from_millis(100));
-    }
-
-    fn screen(&self) -> String {
-        let out = self.cmd().args(["capture-pane", "-p", "-t", "adj"]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "timed out waiting for {needle:?}; screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd().arg("kill-server").status();
-    }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux").arg("-V").output().map(|o| o.status.success()).unwrap_or(false)
-}
-
 #[test]
 fn supervisor_adjudicates_a_recording_with_the_keyboard() {
-    if !tmux_available() {
-        if std::env::var("TAPECODER_REQUIRE_TOOLS").as_deref() == Ok("1") {
-            panic!("tmux is required (TAPECODER_REQUIRE_TOOLS=1) but was not found");
-        }
-        eprintln!("skipped: tmux not found");
+    if tmux::skip("tui_adjudication_e2e") {
         return;
     }
     let tmp = study();
@@ -83,7 +27,8 @@ fn supervisor_adjudicates_a_recording_with_the_keyboard() {
     let before = codings_bytes(&dir);
     let cache = tmp.path().join("cache");
     let config = tmp.path().join("config");
-    let tmux = Tmux { socket: format!("tapecoder-adj-{}", std::process::id()) };
+    let mut tmux = Tmux::new(&format!("tapecoder-adj-{}", std::process::id()));
+    tmux.key_delay = Duration::from_millis(80);
     let shell = format!(
         "env -u TAPECODER_STUDY -u TAPECODER_CODER TAPECODER_CACHE_DIR='{}' XDG_CONFIG_HOME='{}' \
          '{BIN}' --study '{}' --as sup adjudicate --no-audio; echo EXIT=$?; sleep 60",
@@ -91,12 +36,7 @@ fn supervisor_adjudicates_a_recording_with_the_keyboard() {
         config.display(),
         dir.display()
     );
-    let ok = tmux
-        .cmd()
-        .args(["new-session", "-d", "-s", "adj", "-x", "120", "-y", "40", &shell])
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    tmux.start("adj", &shell);
     let list = tmux.wait_for("Double-coded recordings where the coders disagree");
     assert!(list.contains("R001") && list.contains("Empathy 1↔4"), "{list}");
     assert!(!list.contains("R002") && !list.contains("R003"), "{list}");

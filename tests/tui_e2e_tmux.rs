@@ -3,123 +3,17 @@
 //! middle of a second recording and checks that nothing entered before the last second was lost.
 //!
 //! Without tmux the test prints a skip message and passes, unless `TAPECODER_REQUIRE_TOOLS=1`.
+#[path = "common/tmux.rs"]
+mod tmux;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 use tapecoder::coding::{Coding, Status};
+use tmux::Tmux;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tapecoder");
-
-/// A private tmux server (its own socket) kept alive by an idle session, so killing the app's
-/// session never races with the server shutting down.
-struct Tmux {
-    socket: String,
-    session: String,
-}
-
-impl Tmux {
-    fn cmd(&self) -> Command {
-        let mut c = Command::new("tmux");
-        c.args(["-L", &self.socket]);
-        c
-    }
-
-    fn keep_alive(&self) {
-        let ok = self
-            .cmd()
-            .args(["new-session", "-d", "-s", "keep", "-x", "120", "-y", "40", "sleep 900"])
-            .status()
-            .expect("tmux runs");
-        assert!(ok.success(), "tmux new-session failed");
-    }
-
-    fn start(&mut self, name: &str, shell_cmd: &str) {
-        self.session = name.to_string();
-        let ok = self
-            .cmd()
-            .args(["new-session", "-d", "-s", &self.session, "-x", "120", "-y", "40", shell_cmd])
-            .status()
-            .expect("tmux runs");
-        assert!(ok.success(), "tmux new-session failed");
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        for k in keys {
-            let ok = self.cmd().args(["send-keys", "-t", &self.session, k]).status().unwrap();
-            assert!(ok.success());
-            std::thread::sleep(Duration::from_millis(60));
-        }
-    }
-
-    fn text(&self, s: &str) {
-        let ok = self.cmd().args(["send-keys", "-t", &self.session, "-l", s]).status().unwrap();
-        assert!(ok.success());
-        std::thread::sleep(Duration::from_millis(100));
-    }
-
-    fn screen(&self) -> String {
-        let out = self.cmd().args(["capture-pane", "-p", "-t", &self.session]).output().unwrap();
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            if start.elapsed() > Duration::from_secs(20) {
-                let ls = self.cmd().args(["list-sessions"]).output().unwrap();
-                panic!(
-                    "timed out waiting for {needle:?} in session {}; sessions:\n{}\nscreen:\n{s}",
-                    self.session,
-                    String::from_utf8_lossy(&ls.stdout)
-                );
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    fn pane_pid(&self) -> u32 {
-        let out = self
-            .cmd()
-            .args(["display-message", "-p", "-t", &self.session, "#{pane_pid}"])
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&out.stdout).trim().parse().expect("pane pid")
-    }
-
-    /// tmux's view of the pane's terminal modes: (alternate screen, any mouse reporting).
-    fn modes(&self) -> (bool, bool) {
-        let out = self
-            .cmd()
-            .args([
-                "display-message",
-                "-p",
-                "-t",
-                &self.session,
-                "#{alternate_on} #{mouse_any_flag} #{mouse_button_flag} #{mouse_standard_flag}",
-            ])
-            .output()
-            .unwrap();
-        let text = String::from_utf8_lossy(&out.stdout);
-        let flags: Vec<&str> = text.split_whitespace().collect();
-        let on = |i: usize| flags.get(i).is_some_and(|f| *f == "1");
-        (on(0), on(1) || on(2) || on(3))
-    }
-
-    fn kill_session(&self) {
-        let _ = self.cmd().args(["kill-session", "-t", &self.session]).status();
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd().arg("kill-server").status();
-    }
-}
 
 /// Whether `pid` still runs (a zombie waiting for tmux to reap it has exited).
 fn running(pid: u32) -> bool {
@@ -127,10 +21,6 @@ fn running(pid: u32) -> bool {
         Ok(stat) => !stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
         Err(_) => false,
     }
-}
-
-fn tmux_available() -> bool {
-    Command::new("tmux").arg("-V").output().map(|o| o.status.success()).unwrap_or(false)
 }
 
 fn write_wav(path: &Path, seconds: u32) {
@@ -198,18 +88,13 @@ fn shell_line(study: &Path, keys: &Path, exec: bool) -> String {
 
 #[test]
 fn code_submit_then_survive_kill_9() {
-    if !tmux_available() {
-        if std::env::var("TAPECODER_REQUIRE_TOOLS").as_deref() == Ok("1") {
-            panic!("tmux is required (TAPECODER_REQUIRE_TOOLS=1) but was not found");
-        }
-        eprintln!("SKIPPED tui_e2e_tmux: tmux is not installed");
+    if tmux::skip("tui_e2e_tmux") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
     let study = build_study(tmp.path());
     let keys = tmp.path().join("no-keys.toml");
-    let mut t =
-        Tmux { socket: format!("tapecoder-e2e-{}", std::process::id()), session: "".into() };
+    let mut t = Tmux::new(&format!("tapecoder-e2e-{}", std::process::id()));
     t.keep_alive();
 
     // ---- 1. code R001 completely and submit -----------------------------------------------------
@@ -337,18 +222,13 @@ fn code_submit_then_survive_kill_9() {
 /// `TAPECODER_DEBUG_PANIC_KEY` is set.
 #[test]
 fn panic_restores_the_terminal_and_keeps_the_work() {
-    if !tmux_available() {
-        if std::env::var("TAPECODER_REQUIRE_TOOLS").as_deref() == Ok("1") {
-            panic!("tmux is required (TAPECODER_REQUIRE_TOOLS=1) but was not found");
-        }
-        eprintln!("SKIPPED tui_e2e_tmux: tmux is not installed");
+    if tmux::skip("tui_e2e_tmux") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
     let study = build_study(tmp.path());
     let keys = tmp.path().join("no-keys.toml");
-    let mut t =
-        Tmux { socket: format!("tapecoder-panic-{}", std::process::id()), session: "".into() };
+    let mut t = Tmux::new(&format!("tapecoder-panic-{}", std::process::id()));
     t.keep_alive();
     t.start("panic", &format!("TAPECODER_DEBUG_PANIC_KEY=1 {}", shell_line(&study, &keys, false)));
     t.wait_for("My recordings");

@@ -7,7 +7,6 @@
 use std::collections::VecDeque;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
@@ -102,25 +101,6 @@ fn overview_msg(m: OverviewMsg) -> Option<Msg> {
     }
 }
 
-/// Reads terminal input on its own thread. Ends when the receiver is gone or input fails.
-fn spawn_input(tx: Sender<Msg>) -> std::io::Result<()> {
-    std::thread::Builder::new().name("adj-input".into()).spawn(move || {
-        loop {
-            let msg = match crossterm::event::read() {
-                Ok(crossterm::event::Event::Key(k)) => Msg::Key(k),
-                Ok(crossterm::event::Event::Mouse(m)) => Msg::Mouse(m),
-                Ok(crossterm::event::Event::Resize(w, h)) => Msg::Resize(w, h),
-                Ok(_) => continue,
-                Err(_) => return,
-            };
-            if tx.send(msg).is_err() {
-                return;
-            }
-        }
-    })?;
-    Ok(())
-}
-
 /// The recording open on the recording screen: its player and overview worker (cancelled when
 /// dropped).
 struct Session {
@@ -164,8 +144,8 @@ impl Runner {
 
     fn run(mut self, mut app: AdjApp) -> anyhow::Result<()> {
         let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;
-        let (tx, rx) = mpsc::channel::<Msg>();
-        spawn_input(tx.clone()).context("starting the input thread")?;
+        let (tx, rx) = event::channel::<Msg>();
+        event::spawn_input(tx.clone()).context("starting the input thread")?;
         let started = Instant::now();
         if let Ok(sz) = guard.terminal.size() {
             update(&mut app, Msg::Resize(sz.width, sz.height));
@@ -174,16 +154,11 @@ impl Runner {
         let mut pending: VecDeque<Msg> = VecDeque::new();
         while !app.quitting {
             guard.terminal.draw(|f| view::draw(f, &app)).context("drawing the screen")?;
-            match rx.recv_timeout(FRAME) {
-                Ok(m) => pending.push_back(m),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => break,
+            if !event::gather(&rx, FRAME, &mut pending) {
+                break;
             }
-            pending.extend(rx.try_iter().take(256));
             if let Some(s) = &self.session {
-                let snap = s.player.snapshot();
-                if self.last_snap.as_ref() != Some(&snap) {
-                    self.last_snap = Some(snap.clone());
+                if let Some(snap) = event::changed_snapshot(&*s.player, &mut self.last_snap) {
                     pending.push_back(Msg::Playback(snap));
                 }
                 if let Some(o) = &s.overview {

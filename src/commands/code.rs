@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -319,12 +319,9 @@ impl Runner {
                 last_draw = Instant::now();
                 dirty = false;
             }
-            match rx.recv_timeout(FRAME) {
-                Ok(m) => pending.push_back(m),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => break,
+            if !event::gather(rx, FRAME, &mut pending) {
+                break;
             }
-            pending.extend(rx.try_iter().take(256));
             if let Ok(p) = prepared.try_recv() {
                 pending.push_back(self.finish_open(p));
             }
@@ -342,9 +339,7 @@ impl Runner {
                         OverviewMsg::Failed(_) | OverviewMsg::Done => {}
                     }
                 }
-                let snap = s.player.snapshot();
-                if self.last_snap.as_ref() != Some(&snap) {
-                    self.last_snap = Some(snap.clone());
+                if let Some(snap) = event::changed_snapshot(&*s.player, &mut self.last_snap) {
                     pending.push_back(Msg::Playback(snap));
                 }
             }

@@ -14,12 +14,14 @@ use ratatui::layout::Rect;
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::{Coding, Status};
+use crate::tui::event::Input;
 use crate::tui::keys::{Action, Keymap};
 use crate::tui::layout::{self, row_at};
 use crate::tui::screens::coding::update as coding_update;
 use crate::tui::screens::coding::{CodingState, SaveState};
 use crate::tui::screens::dialogs::{Dialog, Prompt, PromptOutcome};
 use crate::tui::screens::queue::{QueueRow, QueueState};
+use crate::tui::transport::Transport;
 
 /// How long edits wait before they are saved (well inside SPEC's one second).
 pub const SAVE_DEBOUNCE_MS: u64 = 300;
@@ -27,9 +29,6 @@ pub const SAVE_DEBOUNCE_MS: u64 = 300;
 pub const LISTEN_SAVE_MS: u64 = 5_000;
 /// How long a notice stays in the footer.
 pub const NOTICE_MS: u64 = 4_000;
-/// Seconds per step of `←`/`→`, `Shift+←`/`Shift+→`, the wheel, and `r`.
-pub const STEP_S: f64 = 5.0;
-pub const BIG_STEP_S: f64 = 30.0;
 
 /// Everything that can happen to the UI.
 #[derive(Debug, Clone)]
@@ -71,6 +70,16 @@ pub struct Opened {
     pub snapshot: Snapshot,
 }
 
+impl From<Input> for Msg {
+    fn from(i: Input) -> Self {
+        match i {
+            Input::Key(k) => Msg::Key(k),
+            Input::Mouse(m) => Msg::Mouse(m),
+            Input::Resize(w, h) => Msg::Resize(w, h),
+        }
+    }
+}
+
 /// What the runner must do for `update`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -89,6 +98,17 @@ pub enum Effect {
     /// Re-read the queue rows.
     RefreshQueue,
     Quit,
+}
+
+impl From<Transport> for Effect {
+    fn from(t: Transport) -> Self {
+        match t {
+            Transport::Play => Effect::Play,
+            Transport::Pause => Effect::Pause,
+            Transport::Seek(s) => Effect::Seek(s),
+            Transport::Speed(s) => Effect::Speed(s),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,37 +1,50 @@
 //! Where messages come from: a thread reading terminal input, and a channel other workers (the
-//! saver, the overview) send into. The loop in `commands/code.rs` waits on one receiver.
+//! saver, the overview) send into. The loops in `commands/code.rs` and `commands/adjudicate.rs`
+//! each wait on one receiver; both TUIs turn the same [`Input`] into their own message type.
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::thread;
+use std::time::Duration;
 
-use crossterm::event::Event;
+use crossterm::event::{Event, KeyEvent, MouseEvent};
 
-use crate::tui::app::Msg;
+use crate::audio::{Playback, Snapshot};
+
+/// The terminal input the TUIs act on.
+#[derive(Debug, Clone)]
+pub enum Input {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+}
 
 /// One channel for every source; keep the sender to give to workers.
-pub fn channel() -> (Sender<Msg>, Receiver<Msg>) {
+pub fn channel<M>() -> (Sender<M>, Receiver<M>) {
     mpsc::channel()
 }
 
-/// Turns one terminal event into a message (focus and paste events are ignored).
-pub fn to_msg(ev: Event) -> Option<Msg> {
+/// Turns one terminal event into input (focus and paste events are ignored).
+pub fn to_input(ev: Event) -> Option<Input> {
     match ev {
-        Event::Key(k) => Some(Msg::Key(k)),
-        Event::Mouse(m) => Some(Msg::Mouse(m)),
-        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Key(k) => Some(Input::Key(k)),
+        Event::Mouse(m) => Some(Input::Mouse(m)),
+        Event::Resize(w, h) => Some(Input::Resize(w, h)),
         _ => None,
     }
 }
 
 /// Reads terminal input on its own thread so that nothing else ever waits for a key. Ends when
 /// the receiver is gone or input fails.
-pub fn spawn_input(tx: Sender<Msg>) -> std::io::Result<thread::JoinHandle<()>> {
+pub fn spawn_input<M: From<Input> + Send + 'static>(
+    tx: Sender<M>,
+) -> std::io::Result<thread::JoinHandle<()>> {
     thread::Builder::new().name("tui-input".into()).spawn(move || {
         loop {
             match crossterm::event::read() {
                 Ok(ev) => {
-                    if let Some(m) = to_msg(ev)
-                        && tx.send(m).is_err()
+                    if let Some(i) = to_input(ev)
+                        && tx.send(M::from(i)).is_err()
                     {
                         return;
                     }
@@ -40,6 +53,29 @@ pub fn spawn_input(tx: Sender<Msg>) -> std::io::Result<thread::JoinHandle<()>> {
             }
         }
     })
+}
+
+/// Waits up to `frame` for a message, then takes what else is already queued (at most 256 more,
+/// so a flood of input cannot starve drawing). `false` once every sender is gone.
+pub fn gather<M>(rx: &Receiver<M>, frame: Duration, pending: &mut VecDeque<M>) -> bool {
+    match rx.recv_timeout(frame) {
+        Ok(m) => pending.push_back(m),
+        Err(RecvTimeoutError::Timeout) => {}
+        Err(RecvTimeoutError::Disconnected) => return false,
+    }
+    pending.extend(rx.try_iter().take(256));
+    true
+}
+
+/// The player's state when it changed since `last` (which it then becomes), for a
+/// `Playback` message; `None` when nothing moved.
+pub fn changed_snapshot(player: &dyn Playback, last: &mut Option<Snapshot>) -> Option<Snapshot> {
+    let snap = player.snapshot();
+    if last.as_ref() == Some(&snap) {
+        return None;
+    }
+    *last = Some(snap.clone());
+    Some(snap)
 }
 
 static TERMINATE: AtomicBool = AtomicBool::new(false);

@@ -5,6 +5,8 @@
 //! - [`screens`]: one view function per screen or overlay, next to its own state;
 //! - [`widgets`]: pieces that only draw (timeline, scores, rubric, lists, prompt);
 //! - [`event`]: the input thread and the worker messages that feed the loop;
+//! - [`transport`]: the player keys (play, seek, replay, speed) both TUIs share;
+//! - [`peaks`]: the waveform overview as it arrives in chunks (both TUIs);
 //! - [`terminal`]: taking and restoring the terminal on every exit path, and sanitising text;
 //! - [`bench_support`]: the coding-screen state the frame benchmarks draw.
 pub mod adjudication;
@@ -14,7 +16,9 @@ pub mod event;
 pub mod format;
 pub mod keys;
 pub mod layout;
+pub mod peaks;
 pub mod rules;
 pub mod screens;
 pub mod terminal;
+pub mod transport;
 pub mod widgets;

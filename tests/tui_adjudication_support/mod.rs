@@ -2,64 +2,24 @@
 //! disagree, cases, an app, rendering to text, and key builders.
 #![allow(dead_code)]
 pub mod study;
+#[path = "../common/tui.rs"]
+mod tui_common;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use tapecoder::audio::Snapshot;
-use tapecoder::codebook::{Codebook, Composite, Domain, Scale, SegmentKind};
+use crossterm::event::KeyCode;
+use tapecoder::codebook::Codebook;
 use tapecoder::coding::{CodebookRef, Coding, Note, Segment, Status};
 use tapecoder::study::adjudication::{Case, disagreements};
 use tapecoder::study::model::{Adjudication, Decision};
 use tapecoder::tui::adjudication::app::{AdjApp, Effect, Msg, update};
 use tapecoder::tui::adjudication::view;
 use tapecoder::tui::keys::Keymap;
-
-pub const DOMAINS: [(&str, &str); 7] = [
-    ("empathy", "Empathy"),
-    ("collaboration", "Collaboration"),
-    ("autonomy", "Autonomy"),
-    ("evocation", "Evocation"),
-    ("purposefulness", "Purposefulness"),
-    ("clarity", "Clarity about concerns"),
-    ("child_focus", "Child focus"),
-];
+pub use tui_common::*;
 
 pub fn codebook() -> Codebook {
-    Codebook {
-        id: "test-book".into(),
-        version: "1".into(),
-        title: "Test book".into(),
-        sha256: "00".into(),
-        scale: Scale { min: 1, max: 5 },
-        tolerance: 1,
-        domains: DOMAINS
-            .iter()
-            .map(|(k, l)| Domain {
-                key: k.to_string(),
-                label: l.to_string(),
-                group: "g".into(),
-                description: format!("What {l} means."),
-                levels: (1..=5)
-                    .map(|i| format!("{l} at level {i}: what a {i} sounds like."))
-                    .collect(),
-                requires_segment: (*k == "evocation").then(|| "behaviour-change".to_string()),
-            })
-            .collect(),
-        segment_kinds: vec![SegmentKind {
-            key: "behaviour-change".into(),
-            label: "Behaviour-change talk".into(),
-            description: "d".into(),
-        }],
-        composites: vec![Composite {
-            key: "care".into(),
-            label: "Care".into(),
-            domains: vec!["empathy".into()],
-        }],
-    }
+    codebook_with(|_, l| format!("What {l} means."))
 }
 
 pub fn coding(coder: &str, rec: &str, scores: &[(&str, u8)]) -> Coding {
@@ -192,24 +152,13 @@ pub fn app() -> AdjApp {
     app_with(cases())
 }
 
-pub fn snapshot_at(pos: f64) -> Snapshot {
-    Snapshot {
-        position_s: pos,
-        duration_s: 600.0,
-        playing: false,
-        speed: 1.0,
-        ..Default::default()
-    }
-}
-
 /// An app on the recording screen of R002, playhead at `pos`, with a waveform.
 pub fn recording_app(pos: f64) -> AdjApp {
     let mut a = app();
     let fx = send(&mut a, [key(KeyCode::Enter)]);
     assert_eq!(fx, vec![Effect::Open { id: "R002".into(), duration_s: 600.0 }]);
     update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(pos) });
-    let peaks: Vec<f32> = (0..600).map(|i| ((i as f32 * 0.37).sin().abs() * 0.9) + 0.05).collect();
-    update(&mut a, Msg::Overview { total: 600, start: 0, peaks });
+    update(&mut a, Msg::Overview { total: 600, start: 0, peaks: peaks() });
     update(&mut a, Msg::Tick(100_000));
     a
 }
@@ -217,28 +166,9 @@ pub fn recording_app(pos: f64) -> AdjApp {
 pub fn render(a: &AdjApp, w: u16, h: u16) -> String {
     let mut app = a.clone();
     update(&mut app, Msg::Resize(w, h));
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| view::draw(f, &app)).unwrap();
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    render_with(w, h, |f| view::draw(f, &app))
 }
 
-pub fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-pub fn ch(c: char) -> Msg {
-    let mods = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
-}
-pub fn shift(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::SHIFT))
-}
 pub fn typed(a: &mut AdjApp, s: &str) -> Vec<Effect> {
     s.chars().flat_map(|c| update(a, ch(c))).collect()
 }

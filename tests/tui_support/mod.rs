@@ -1,60 +1,20 @@
 //! Shared fixtures for the TUI tests: a small fixed codebook, codings, an app, rendering to text,
 //! and key/mouse message builders.
 #![allow(dead_code)]
+#[path = "../common/tui.rs"]
+mod tui_common;
+
 use std::sync::Arc;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use tapecoder::audio::Snapshot;
-use tapecoder::codebook::{Codebook, Composite, Domain, Scale, SegmentKind};
+use tapecoder::codebook::Codebook;
 use tapecoder::coding::{CodebookRef, Coding, Note, Segment, Status};
 use tapecoder::tui::app::{App, Effect, Msg, Opened, update};
 use tapecoder::tui::keys::Keymap;
 use tapecoder::tui::screens::queue::{QueueRow, RowStatus};
-
-pub const DOMAINS: [(&str, &str); 7] = [
-    ("empathy", "Empathy"),
-    ("collaboration", "Collaboration"),
-    ("autonomy", "Autonomy"),
-    ("evocation", "Evocation"),
-    ("purposefulness", "Purposefulness"),
-    ("clarity", "Clarity about concerns"),
-    ("child_focus", "Child focus"),
-];
+pub use tui_common::*;
 
 pub fn codebook() -> Codebook {
-    Codebook {
-        id: "test-book".into(),
-        version: "1".into(),
-        title: "Test book".into(),
-        sha256: "00".into(),
-        scale: Scale { min: 1, max: 5 },
-        tolerance: 1,
-        domains: DOMAINS
-            .iter()
-            .map(|(k, l)| Domain {
-                key: k.to_string(),
-                label: l.to_string(),
-                group: "g".into(),
-                description: format!("What {l} means: the worker's {k} across the whole visit."),
-                levels: (1..=5)
-                    .map(|i| format!("{l} at level {i}: what a {i} sounds like."))
-                    .collect(),
-                requires_segment: (*k == "evocation").then(|| "behaviour-change".to_string()),
-            })
-            .collect(),
-        segment_kinds: vec![SegmentKind {
-            key: "behaviour-change".into(),
-            label: "Behaviour-change talk".into(),
-            description: "d".into(),
-        }],
-        composites: vec![Composite {
-            key: "care".into(),
-            label: "Care".into(),
-            domains: vec!["empathy".into()],
-        }],
-    }
+    codebook_with(|k, l| format!("What {l} means: the worker's {k} across the whole visit."))
 }
 
 pub fn coding(rec: &str) -> Coding {
@@ -147,16 +107,6 @@ pub fn app() -> App {
     a
 }
 
-pub fn snapshot_at(pos: f64) -> Snapshot {
-    Snapshot {
-        position_s: pos,
-        duration_s: 600.0,
-        playing: false,
-        speed: 1.0,
-        ..Default::default()
-    }
-}
-
 /// An app on the coding screen of `c` (600 s long), playhead at `pos`.
 pub fn coding_app(c: Coding, pos: f64) -> App {
     let mut a = app();
@@ -169,44 +119,15 @@ pub fn coding_app(c: Coding, pos: f64) -> App {
 
 /// A simple repeatable waveform for the whole recording.
 pub fn with_overview(a: &mut App) {
-    let peaks: Vec<f32> = (0..600).map(|i| ((i as f32 * 0.37).sin().abs() * 0.9) + 0.05).collect();
-    update(a, Msg::Overview { total: 600, start: 0, peaks });
+    update(a, Msg::Overview { total: 600, start: 0, peaks: peaks() });
 }
 
 pub fn render(a: &App, w: u16, h: u16) -> String {
     let mut app = a.clone();
     update(&mut app, Msg::Resize(w, h));
-    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| tapecoder::tui::screens::draw(f, &app)).unwrap();
-    let buf = t.backend().buffer();
-    let mut out = String::new();
-    for y in 0..h {
-        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    render_with(w, h, |f| tapecoder::tui::screens::draw(f, &app))
 }
 
-pub fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-pub fn ch(c: char) -> Msg {
-    let mods = if c.is_ascii_uppercase() { KeyModifiers::SHIFT } else { KeyModifiers::NONE };
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), mods))
-}
-pub fn shift(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::SHIFT))
-}
-pub fn ctrl(c: char) -> Msg {
-    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
-}
-pub fn mouse(kind: MouseEventKind, x: u16, y: u16) -> Msg {
-    Msg::Mouse(MouseEvent { kind, column: x, row: y, modifiers: KeyModifiers::NONE })
-}
-pub fn click(x: u16, y: u16) -> Msg {
-    mouse(MouseEventKind::Down(MouseButton::Left), x, y)
-}
 pub fn typed(a: &mut App, s: &str) -> Vec<Effect> {
     s.chars().flat_map(|c| update(a, ch(c))).collect()
 }

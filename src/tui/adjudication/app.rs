@@ -16,18 +16,17 @@ use crate::codebook::Codebook;
 use crate::coding::Coding;
 use crate::study::adjudication::{self, Case, Draft};
 use crate::study::model::Adjudication;
+use crate::tui::event::Input;
 use crate::tui::keys::{Action, Keymap};
 use crate::tui::layout::{self as tui_layout, contains, row_at};
 use crate::tui::screens::dialogs::{Prompt, PromptKind, PromptOutcome};
+use crate::tui::transport::{self, STEP_S, Transport};
 use crate::tui::widgets::timeline::time_at;
 
 use super::view;
 
 /// How long a notice stays in the footer.
 pub const NOTICE_MS: u64 = 5_000;
-/// Seconds per step of `←`/`→` and `Shift+←`/`Shift+→`.
-pub const STEP_S: f64 = 5.0;
-pub const BIG_STEP_S: f64 = 30.0;
 
 /// Everything that can happen to the adjudication UI.
 #[derive(Debug, Clone)]
@@ -60,6 +59,16 @@ pub enum Msg {
     Terminate,
 }
 
+impl From<Input> for Msg {
+    fn from(i: Input) -> Self {
+        match i {
+            Input::Key(k) => Msg::Key(k),
+            Input::Mouse(m) => Msg::Mouse(m),
+            Input::Resize(w, h) => Msg::Resize(w, h),
+        }
+    }
+}
+
 /// What the runner must do for `update`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
@@ -80,6 +89,17 @@ pub enum Effect {
     /// Re-read the list of recordings to adjudicate.
     RefreshList,
     Quit,
+}
+
+impl From<Transport> for Effect {
+    fn from(t: Transport) -> Self {
+        match t {
+            Transport::Play => Effect::Play,
+            Transport::Pause => Effect::Pause,
+            Transport::Seek(s) => Effect::Seek(s),
+            Transport::Speed(s) => Effect::Speed(s),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,22 +228,12 @@ impl RecordingState {
 
     /// Moves the playhead now (so repeated keys add up) and asks the player to follow.
     pub fn seek_to(&mut self, t: f64) -> Effect {
-        let t = if t.is_finite() { t.clamp(0.0, self.duration_s()) } else { 0.0 };
-        self.snap.position_s = t;
-        self.snap.ended = false;
-        Effect::Seek(t)
+        let d = self.duration_s();
+        transport::seek(&mut self.snap, d, t).into()
     }
 
     pub fn on_overview(&mut self, total: usize, start: usize, peaks: &[f32]) {
-        let total = total.min(1 << 20);
-        if self.peaks.len() != total {
-            self.peaks = vec![-1.0; total];
-        }
-        for (i, p) in peaks.iter().enumerate() {
-            if let Some(slot) = start.checked_add(i).and_then(|j| self.peaks.get_mut(j)) {
-                *slot = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
-            }
-        }
+        crate::tui::peaks::merge(&mut self.peaks, total, start, peaks);
     }
 }
 
@@ -452,27 +462,18 @@ fn back(app: &mut AdjApp) -> Vec<Effect> {
 
 /// Leaves the recording screen; with unsaved decisions, asks first unless `force`.
 fn close(app: &mut AdjApp, force: bool) -> Vec<Effect> {
-    if !force && app.recording.as_ref().is_some_and(|r| r.dirty) {
-        app.overlay = Some(Overlay::Leave { quit: false });
-        return vec![];
-    }
-    let mut fx = vec![];
-    if let Some(r) = app.recording.take() {
-        if r.snap.playing {
-            fx.push(Effect::Pause);
-        }
-        fx.push(Effect::Close);
-    }
-    fx.push(Effect::RefreshList);
-    app.screen = Screen::List;
-    app.overlay = None;
-    fx
+    leave(app, force, false)
 }
 
 /// Quits; with unsaved decisions, asks first unless `force`.
 fn quit(app: &mut AdjApp, force: bool) -> Vec<Effect> {
+    leave(app, force, true)
+}
+
+/// Closes the recording (if one is open), then quits or goes back to the list.
+fn leave(app: &mut AdjApp, force: bool, quit: bool) -> Vec<Effect> {
     if !force && app.recording.as_ref().is_some_and(|r| r.dirty) {
-        app.overlay = Some(Overlay::Leave { quit: true });
+        app.overlay = Some(Overlay::Leave { quit });
         return vec![];
     }
     let mut fx = vec![];
@@ -482,8 +483,14 @@ fn quit(app: &mut AdjApp, force: bool) -> Vec<Effect> {
         }
         fx.push(Effect::Close);
     }
-    fx.push(Effect::Quit);
-    app.quitting = true;
+    if quit {
+        fx.push(Effect::Quit);
+        app.quitting = true;
+    } else {
+        fx.push(Effect::RefreshList);
+        app.screen = Screen::List;
+        app.overlay = None;
+    }
     fx
 }
 
@@ -536,44 +543,13 @@ fn step(sel: usize, len: usize, down: bool) -> usize {
 fn recording_action(app: &mut AdjApp, a: Action) -> Vec<Effect> {
     let n_domains = app.codebook.domains.len();
     let Some(r) = app.recording.as_mut() else { return vec![] };
-    let pos = r.snap.position_s;
+    let duration_s = r.duration_s();
+    if let Some(t) = transport::on_action(a, &mut r.snap, duration_s) {
+        return t.into_iter().map(Effect::from).collect();
+    }
     match a {
-        Action::PlayPause => {
-            if r.snap.playing {
-                r.snap.playing = false;
-                return vec![Effect::Pause];
-            }
-            r.snap.playing = true;
-            if r.snap.ended || pos >= r.duration_s() {
-                r.snap.position_s = 0.0;
-                return vec![Effect::Seek(0.0), Effect::Play];
-            }
-            vec![Effect::Play]
-        }
-        Action::Back5 => vec![r.seek_to(pos - STEP_S)],
-        Action::Forward5 => vec![r.seek_to(pos + STEP_S)],
-        Action::Back30 => vec![r.seek_to(pos - BIG_STEP_S)],
-        Action::Forward30 => vec![r.seek_to(pos + BIG_STEP_S)],
-        Action::Start => vec![r.seek_to(0.0)],
-        Action::End => {
-            let end = r.duration_s();
-            vec![r.seek_to(end)]
-        }
-        Action::Replay => {
-            let seek = r.seek_to(pos - STEP_S);
-            r.snap.playing = true;
-            vec![seek, Effect::Play]
-        }
-        Action::SpeedDown | Action::SpeedUp | Action::SpeedReset => {
-            let s = match a {
-                Action::SpeedDown => r.snap.speed - 0.1,
-                Action::SpeedUp => r.snap.speed + 0.1,
-                _ => 1.0,
-            };
-            let s = ((s * 10.0).round() / 10.0).clamp(0.5, 2.0);
-            r.snap.speed = s;
-            vec![Effect::Speed(s)]
-        }
+        // Handled by `transport::on_action` above.
+        crate::transport_actions!() => vec![],
         Action::GoTo => {
             app.overlay = Some(Overlay::GoTo(Prompt::new(PromptKind::GoTo, "")));
             vec![]

@@ -14,9 +14,10 @@ use crate::coding::{Coding, ScoreState};
 use crate::study::adjudication::Case;
 use crate::tui::format::{hms, hms_tenths};
 use crate::tui::keys::{Action, Keymap};
-use crate::tui::layout::{MIN_HEIGHT, MIN_WIDTH, list_offset, too_small};
+use crate::tui::layout::{list_offset, too_small};
 use crate::tui::screens::dialogs::{Prompt, PromptKind, view_prompt};
 use crate::tui::terminal::sanitize;
+use crate::tui::widgets::chrome::{self, pane_block};
 use crate::tui::widgets::lists::{SelectList, selection_style};
 use crate::tui::widgets::prompt::PromptBox;
 use crate::tui::widgets::timeline::{Lane, Timeline};
@@ -110,19 +111,7 @@ pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
 pub fn draw(f: &mut Frame, app: &AdjApp) {
     let area = f.area();
     if too_small(area) {
-        let text = vec![
-            Line::styled(
-                "Terminal too small",
-                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            ),
-            Line::raw(format!(
-                "{}×{} — tapecoder needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
-                area.width, area.height
-            )),
-            Line::raw("Enlarge the window: nothing is lost."),
-        ];
-        let [r] = Layout::vertical([Constraint::Length(3)]).flex(Flex::Center).areas(area);
-        f.render_widget(Paragraph::new(text).centered(), r);
+        chrome::too_small(f, area);
         return;
     }
     match (app.screen, app.recording.as_ref()) {
@@ -139,23 +128,7 @@ pub fn draw(f: &mut Frame, app: &AdjApp) {
 }
 
 fn footer(f: &mut Frame, app: &AdjApp, area: Rect, hints: &str) {
-    let line = match app.current_notice() {
-        Some(n) => Line::styled(format!(" {}", sanitize(n)), Style::new().fg(Color::Yellow)),
-        None => Line::styled(format!(" {hints}"), Style::new().fg(Color::DarkGray)),
-    };
-    f.render_widget(line, area);
-}
-
-fn pane_block(title: String, focused: bool) -> Block<'static> {
-    let color = if focused { Color::Cyan } else { Color::DarkGray };
-    let mut title_style = Style::new().fg(if focused { Color::Cyan } else { Color::Gray });
-    if focused {
-        title_style = title_style.add_modifier(Modifier::BOLD);
-    }
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(Style::new().fg(color))
-        .title(Span::styled(title, title_style))
+    chrome::footer(f, app.current_notice(), area, hints);
 }
 
 fn label_of<'a>(book: &'a Codebook, key: &'a str) -> &'a str {
@@ -303,13 +276,7 @@ fn coder_name(r: &RecordingState, k: usize) -> String {
 
 fn header(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
     let s = &r.snap;
-    let play = if s.playing {
-        Span::styled(" ▶ playing ", Style::new().fg(Color::Black).bg(Color::Green))
-    } else if s.ended {
-        Span::styled(" ■ ended ", Style::new().fg(Color::Black).bg(Color::Gray))
-    } else {
-        Span::styled(" ❚❚ paused ", Style::new().fg(Color::Black).bg(Color::Yellow))
-    };
+    let play = chrome::play_state(s);
     let decided = r.drafts.values().filter(|d| d.score.is_some()).count();
     let state = if r.saving {
         Span::styled("● saving…", Style::new().fg(Color::Yellow))

@@ -6,32 +6,17 @@ pub mod help;
 pub mod queue;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
+use ratatui::layout::Rect;
 
 use crate::tui::app::{App, Overlay, Screen};
-use crate::tui::layout::{MIN_HEIGHT, MIN_WIDTH, too_small};
-use crate::tui::terminal::sanitize;
+use crate::tui::layout::too_small;
+use crate::tui::widgets::chrome;
 
 /// Draws the whole UI for the current state.
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
     if too_small(area) {
-        let text = vec![
-            Line::styled(
-                "Terminal too small",
-                Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
-            ),
-            Line::raw(format!(
-                "{}×{} — tapecoder needs at least {MIN_WIDTH}×{MIN_HEIGHT}.",
-                area.width, area.height
-            )),
-            Line::raw("Enlarge the window: nothing is lost."),
-        ];
-        let [r] = Layout::vertical([Constraint::Length(3)]).flex(Flex::Center).areas(area);
-        f.render_widget(Paragraph::new(text).centered(), r);
+        chrome::too_small(f, area);
         return;
     }
     match (app.screen, app.coding.as_ref()) {
@@ -57,9 +42,5 @@ pub fn draw(f: &mut Frame, app: &App) {
 
 /// The bottom line: a notice if one is showing, else the key hints.
 pub(crate) fn footer(f: &mut Frame, app: &App, area: Rect, hints: &str) {
-    let line = match app.current_notice() {
-        Some(n) => Line::styled(format!(" {}", sanitize(n)), Style::new().fg(Color::Yellow)),
-        None => Line::styled(format!(" {hints}"), Style::new().fg(Color::DarkGray)),
-    };
-    f.render_widget(line, area);
+    chrome::footer(f, app.current_notice(), area, hints);
 }

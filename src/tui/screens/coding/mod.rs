@@ -125,10 +125,7 @@ impl CodingState {
 
     /// Moves the playhead now (so repeated keys add up) and asks the player to follow.
     pub fn seek_to(&mut self, t: f64) -> Effect {
-        let t = if t.is_finite() { t.clamp(0.0, self.duration_s) } else { 0.0 };
-        self.snap.position_s = t;
-        self.snap.ended = false;
-        Effect::Seek(t)
+        crate::tui::transport::seek(&mut self.snap, self.duration_s, t).into()
     }
 
     /// A new snapshot: continuous playback since the last one counts as listened.
@@ -148,15 +145,7 @@ impl CodingState {
     }
 
     pub fn on_overview(&mut self, total: usize, start: usize, peaks: &[f32]) {
-        let total = total.min(1 << 20);
-        if self.peaks.len() != total {
-            self.peaks = vec![-1.0; total];
-        }
-        for (i, p) in peaks.iter().enumerate() {
-            if let Some(slot) = self.peaks.get_mut(start + i) {
-                *slot = if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 };
-            }
-        }
+        crate::tui::peaks::merge(&mut self.peaks, total, start, peaks);
     }
 
     /// The zoomed strip's window: `ZOOM_S` seconds around the playhead, inside the recording.

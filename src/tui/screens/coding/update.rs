@@ -5,11 +5,12 @@ use std::sync::Arc;
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
 
 use super::Pane;
-use crate::tui::app::{App, BIG_STEP_S, Effect, Overlay, STEP_S, close};
+use crate::tui::app::{App, Effect, Overlay, close};
 use crate::tui::keys::Action;
 use crate::tui::layout::{self, contains, row_at};
 use crate::tui::rules;
 use crate::tui::screens::dialogs::{Dialog, Prompt, PromptKind};
+use crate::tui::transport::{self, STEP_S, Transport};
 
 /// Refuses an edit on a submitted coding; `true` when the edit may go ahead.
 fn editable(app: &mut App) -> bool {
@@ -27,45 +28,16 @@ pub(crate) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
     let now = app.now_ms;
     let Some(c) = app.coding.as_mut() else { return vec![] };
     let pos = c.snap.position_s;
+    if let Some(t) = transport::on_action(a, &mut c.snap, c.duration_s) {
+        // Pausing is a good moment to keep the listening progress and resume position.
+        if t == [Transport::Pause] && c.listen_dirty {
+            c.touch(now);
+        }
+        return t.into_iter().map(Effect::from).collect();
+    }
     match a {
-        Action::PlayPause => {
-            if c.snap.playing {
-                c.snap.playing = false;
-                // Pausing is a good moment to keep the listening progress and resume position.
-                if c.listen_dirty {
-                    c.touch(now);
-                }
-                return vec![Effect::Pause];
-            }
-            if c.snap.ended || pos >= c.duration_s {
-                c.snap.position_s = 0.0;
-                c.snap.playing = true;
-                return vec![Effect::Seek(0.0), Effect::Play];
-            }
-            c.snap.playing = true;
-            vec![Effect::Play]
-        }
-        Action::Back5 => vec![c.seek_to(pos - STEP_S)],
-        Action::Forward5 => vec![c.seek_to(pos + STEP_S)],
-        Action::Back30 => vec![c.seek_to(pos - BIG_STEP_S)],
-        Action::Forward30 => vec![c.seek_to(pos + BIG_STEP_S)],
-        Action::Start => vec![c.seek_to(0.0)],
-        Action::End => vec![c.seek_to(c.duration_s)],
-        Action::Replay => {
-            let seek = c.seek_to(pos - STEP_S);
-            c.snap.playing = true;
-            vec![seek, Effect::Play]
-        }
-        Action::SpeedDown | Action::SpeedUp | Action::SpeedReset => {
-            let s = match a {
-                Action::SpeedDown => c.snap.speed - 0.1,
-                Action::SpeedUp => c.snap.speed + 0.1,
-                _ => 1.0,
-            };
-            let s = ((s * 10.0).round() / 10.0).clamp(0.5, 2.0);
-            c.snap.speed = s;
-            vec![Effect::Speed(s)]
-        }
+        // Handled by `transport::on_action` above.
+        crate::transport_actions!() => vec![],
         Action::GoTo => {
             app.overlay = Some(Overlay::Prompt(Prompt::new(PromptKind::GoTo, "")));
             vec![]

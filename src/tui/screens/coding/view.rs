@@ -3,7 +3,6 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType};
 
 use super::{CodingState, Pane, SaveState, ZOOM_S};
 use crate::codebook::Codebook;
@@ -13,22 +12,11 @@ use crate::tui::format::{hms, hms_tenths};
 use crate::tui::layout::{self, CodingLayout};
 use crate::tui::rules;
 use crate::tui::terminal::sanitize;
+use crate::tui::widgets::chrome::{self, pane_block};
 use crate::tui::widgets::lists::SelectList;
 use crate::tui::widgets::rubric::Rubric;
 use crate::tui::widgets::scores::Scores;
 use crate::tui::widgets::timeline::{Lane, Timeline};
-
-fn pane_block(title: String, focused: bool) -> Block<'static> {
-    let color = if focused { Color::Cyan } else { Color::DarkGray };
-    let mut title_style = Style::new().fg(if focused { Color::Cyan } else { Color::Gray });
-    if focused {
-        title_style = title_style.add_modifier(Modifier::BOLD);
-    }
-    Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(Style::new().fg(color))
-        .title(Span::styled(title, title_style))
-}
 
 pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
     let l = layout::coding(f.area());
@@ -50,13 +38,7 @@ pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
 
 fn header(f: &mut Frame, c: &CodingState, area: Rect) {
     let s = &c.snap;
-    let play = if s.playing {
-        Span::styled(" ▶ playing ", Style::new().fg(Color::Black).bg(Color::Green))
-    } else if s.ended {
-        Span::styled(" ■ ended ", Style::new().fg(Color::Black).bg(Color::Gray))
-    } else {
-        Span::styled(" ❚❚ paused ", Style::new().fg(Color::Black).bg(Color::Yellow))
-    };
+    let play = chrome::play_state(s);
     let saved = match &c.save_state {
         _ if c.read_only() => Span::styled("submitted · read-only", Style::new().fg(Color::Green)),
         SaveState::Saved => Span::styled("✓ saved", Style::new().fg(Color::Green)),

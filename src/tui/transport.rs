@@ -1,0 +1,158 @@
+//! The player controls both TUIs share (play/pause, seeking, replay, speed): one mapping from a
+//! transport key and the current snapshot to what the player must do, so the coder's and the
+//! supervisor's screens cannot drift apart. Pure: it moves the shown playhead at once (so repeated
+//! keys add up) and returns [`Transport`] requests, which each app's `Effect` turns into its own.
+use crate::audio::Snapshot;
+use crate::tui::keys::Action;
+
+/// Seconds per step of `←`/`→`, the wheel, and `r` (replay).
+pub const STEP_S: f64 = 5.0;
+/// Seconds per step of `Shift+←`/`Shift+→`.
+pub const BIG_STEP_S: f64 = 30.0;
+
+/// The actions [`on_action`] handles, as a pattern, so the screens' own matches can name them.
+#[macro_export]
+macro_rules! transport_actions {
+    () => {
+        $crate::tui::keys::Action::PlayPause
+            | $crate::tui::keys::Action::Back5
+            | $crate::tui::keys::Action::Forward5
+            | $crate::tui::keys::Action::Back30
+            | $crate::tui::keys::Action::Forward30
+            | $crate::tui::keys::Action::Start
+            | $crate::tui::keys::Action::End
+            | $crate::tui::keys::Action::Replay
+            | $crate::tui::keys::Action::SpeedDown
+            | $crate::tui::keys::Action::SpeedUp
+            | $crate::tui::keys::Action::SpeedReset
+    };
+}
+
+/// What the player must do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Transport {
+    Play,
+    Pause,
+    Seek(f64),
+    Speed(f32),
+}
+
+/// Moves the playhead to `t` (clamped to the recording; not a number goes to the start) and
+/// asks the player to follow.
+pub fn seek(snap: &mut Snapshot, duration_s: f64, t: f64) -> Transport {
+    let t = if t.is_finite() { t.clamp(0.0, duration_s) } else { 0.0 };
+    snap.position_s = t;
+    snap.ended = false;
+    Transport::Seek(t)
+}
+
+/// The requests for a transport action, with `snap` updated to match; `None` when `a` is not a
+/// transport action (the screen handles it). Play from the end starts again from the beginning;
+/// speed moves in tenths within 0.5–2.0.
+pub fn on_action(a: Action, snap: &mut Snapshot, duration_s: f64) -> Option<Vec<Transport>> {
+    let pos = snap.position_s;
+    let fx = match a {
+        Action::PlayPause => {
+            if snap.playing {
+                snap.playing = false;
+                return Some(vec![Transport::Pause]);
+            }
+            snap.playing = true;
+            if snap.ended || pos >= duration_s {
+                snap.position_s = 0.0;
+                return Some(vec![Transport::Seek(0.0), Transport::Play]);
+            }
+            vec![Transport::Play]
+        }
+        Action::Back5 => vec![seek(snap, duration_s, pos - STEP_S)],
+        Action::Forward5 => vec![seek(snap, duration_s, pos + STEP_S)],
+        Action::Back30 => vec![seek(snap, duration_s, pos - BIG_STEP_S)],
+        Action::Forward30 => vec![seek(snap, duration_s, pos + BIG_STEP_S)],
+        Action::Start => vec![seek(snap, duration_s, 0.0)],
+        Action::End => vec![seek(snap, duration_s, duration_s)],
+        Action::Replay => {
+            let s = seek(snap, duration_s, pos - STEP_S);
+            snap.playing = true;
+            vec![s, Transport::Play]
+        }
+        Action::SpeedDown | Action::SpeedUp | Action::SpeedReset => {
+            let s = match a {
+                Action::SpeedDown => snap.speed - 0.1,
+                Action::SpeedUp => snap.speed + 0.1,
+                _ => 1.0,
+            };
+            let s = ((s * 10.0).round() / 10.0).clamp(0.5, 2.0);
+            snap.speed = s;
+            vec![Transport::Speed(s)]
+        }
+        _ => return None,
+    };
+    Some(fx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(position_s: f64, playing: bool, speed: f32) -> Snapshot {
+        Snapshot { position_s, duration_s: 100.0, playing, speed, ..Snapshot::default() }
+    }
+
+    #[test]
+    fn play_at_the_end_starts_again() {
+        let mut s = snap(100.0, false, 1.0);
+        assert_eq!(
+            on_action(Action::PlayPause, &mut s, 100.0),
+            Some(vec![Transport::Seek(0.0), Transport::Play])
+        );
+        assert!(s.playing);
+        assert_eq!(s.position_s, 0.0);
+        assert_eq!(on_action(Action::PlayPause, &mut s, 100.0), Some(vec![Transport::Pause]));
+        assert!(!s.playing);
+    }
+
+    #[test]
+    fn seeks_are_clamped_and_replay_plays() {
+        let mut s = snap(3.0, false, 1.0);
+        assert_eq!(on_action(Action::Back30, &mut s, 100.0), Some(vec![Transport::Seek(0.0)]));
+        assert_eq!(on_action(Action::End, &mut s, 100.0), Some(vec![Transport::Seek(100.0)]));
+        assert_eq!(
+            on_action(Action::Replay, &mut s, 100.0),
+            Some(vec![Transport::Seek(95.0), Transport::Play])
+        );
+        assert!(s.playing);
+        assert_eq!(seek(&mut s, 100.0, f64::NAN), Transport::Seek(0.0));
+    }
+
+    #[test]
+    fn speed_stays_in_tenths_between_half_and_double() {
+        let mut s = snap(0.0, false, 1.95);
+        assert_eq!(on_action(Action::SpeedUp, &mut s, 100.0), Some(vec![Transport::Speed(2.0)]));
+        s.speed = 0.5;
+        assert_eq!(on_action(Action::SpeedDown, &mut s, 100.0), Some(vec![Transport::Speed(0.5)]));
+        assert_eq!(on_action(Action::SpeedReset, &mut s, 100.0), Some(vec![Transport::Speed(1.0)]));
+        assert_eq!(on_action(Action::GoTo, &mut s, 100.0), None);
+    }
+
+    #[test]
+    fn every_action_the_pattern_names_is_handled() {
+        let all = [
+            Action::PlayPause,
+            Action::Back5,
+            Action::Forward5,
+            Action::Back30,
+            Action::Forward30,
+            Action::Start,
+            Action::End,
+            Action::Replay,
+            Action::SpeedDown,
+            Action::SpeedUp,
+            Action::SpeedReset,
+        ];
+        for a in all {
+            assert!(matches!(a, crate::transport_actions!()), "{a:?}");
+            assert!(on_action(a, &mut snap(50.0, true, 1.0), 100.0).is_some(), "{a:?}");
+        }
+        assert!(!matches!(Action::Note, crate::transport_actions!()));
+    }
+}
