@@ -690,9 +690,9 @@ fn reason_done(app: &mut AdjApp, mut p: Prompt, text: String) -> Vec<Effect> {
 
 fn goto_done(app: &mut AdjApp, mut p: Prompt, text: String) -> Vec<Effect> {
     let Some(r) = app.recording.as_mut() else { return vec![] };
-    match crate::tui::format::parse_time(&text) {
-        Some(t) if t <= r.duration_s() => vec![r.seek_to(t)],
-        Some(_) => {
+    match crate::tui::format::parse_go_to(&text) {
+        Ok(t) if t <= r.duration_s() => vec![r.seek_to(t)],
+        Ok(_) => {
             p.error = Some(format!(
                 "past the end ({}): give a time within the recording",
                 crate::tui::format::hms(r.duration_s())
@@ -700,8 +700,8 @@ fn goto_done(app: &mut AdjApp, mut p: Prompt, text: String) -> Vec<Effect> {
             app.overlay = Some(Overlay::GoTo(p));
             vec![]
         }
-        None => {
-            p.error = Some("not a time: use seconds (754.2), mm:ss or h:mm:ss".into());
+        Err(why) => {
+            p.error = Some(why);
             app.overlay = Some(Overlay::GoTo(p));
             vec![]
         }

@@ -242,9 +242,9 @@ pub(crate) fn on_prompt_done(app: &mut App, p: Prompt, text: String) -> Vec<Effe
     let now = app.now_ms;
     let Some(c) = app.coding.as_mut() else { return vec![] };
     match p.kind {
-        PromptKind::GoTo => match crate::tui::format::parse_time(&text) {
-            Some(t) if t <= c.duration_s => vec![c.seek_to(t)],
-            Some(_) => {
+        PromptKind::GoTo => match crate::tui::format::parse_go_to(&text) {
+            Ok(t) if t <= c.duration_s => vec![c.seek_to(t)],
+            Ok(_) => {
                 let mut p = p;
                 p.error = Some(format!(
                     "past the end ({}): give a time within the recording",
@@ -253,9 +253,9 @@ pub(crate) fn on_prompt_done(app: &mut App, p: Prompt, text: String) -> Vec<Effe
                 app.overlay = Some(Overlay::Prompt(p));
                 vec![]
             }
-            None => {
+            Err(why) => {
                 let mut p = p;
-                p.error = Some("not a time: use seconds (754.2), mm:ss or h:mm:ss".into());
+                p.error = Some(why);
                 app.overlay = Some(Overlay::Prompt(p));
                 vec![]
             }
