@@ -439,3 +439,20 @@ fn terminate_saves_complete_decisions_and_quits() {
     send(&mut a, [ch('3'), key(KeyCode::Esc)]);
     assert_eq!(update(&mut a, Msg::Terminate), vec![Effect::Close, Effect::Quit]);
 }
+
+/// A pasted reason with line breaks stays in the reason prompt: the first line break does not
+/// close it and the rest is not read as commands.
+#[test]
+fn pasted_reason_stays_in_the_prompt() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3')]);
+    let fx = update(&mut a, Msg::Paste("Warm tone;\r\nsee notes q".into()));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(a.overlay, Some(Overlay::Reason(_))));
+    send(&mut a, [key(KeyCode::Enter)]);
+    let d = a.recording.as_ref().unwrap().drafts.get("empathy").unwrap();
+    assert_eq!((d.score, d.reason.as_str()), (Some(3), "Warm tone;  see notes q"));
+    // With no prompt open a paste does nothing.
+    let fx = update(&mut a, Msg::Paste("q".into()));
+    assert!(fx.is_empty() && a.recording.is_some());
+}

@@ -55,3 +55,31 @@ fn long_app() -> tapecoder::tui::app::App {
     update(&mut a, Msg::Tick(10_000));
     a
 }
+
+/// Text pasted into a note (several lines, escape sequences) stays in the note: its line breaks
+/// do not save it early and its letters are not taken as commands (`b`, `e`, `q`, Space).
+#[test]
+fn pasted_lines_stay_in_the_note() {
+    let mut a = coding_app(coding("R001"), 12.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('n'));
+    let fx = update(&mut a, Msg::Paste("line one\r\nbe quiet\x1b[2J\tnow".into()));
+    assert!(fx.is_empty(), "{fx:?}");
+    update(&mut a, key(KeyCode::Enter));
+    let c = a.coding.as_ref().expect("still on the coding screen");
+    assert_eq!(c.coding.notes.len(), 1);
+    assert_eq!(c.coding.notes[0].text, "line one  be quiet[2J now");
+    assert!(c.coding.segments.is_empty() && c.pending_begin.is_none());
+}
+
+/// A paste with no prompt open changes nothing.
+#[test]
+fn paste_outside_a_prompt_is_ignored() {
+    let mut a = coding_app(coding("R001"), 12.0);
+    update(&mut a, Msg::Tick(10_000));
+    let fx = update(&mut a, Msg::Paste("b e q ".into()));
+    assert!(fx.is_empty(), "{fx:?}");
+    let c = a.coding.as_ref().expect("still on the coding screen");
+    assert!(c.pending_begin.is_none());
+    assert!(render(&a, 100, 30).contains("paste into a note"));
+}
