@@ -83,3 +83,16 @@ fn paste_outside_a_prompt_is_ignored() {
     assert!(c.pending_begin.is_none());
     assert!(render(&a, 100, 30).contains("paste into a note"));
 }
+
+/// On a submitted coding a score key says the coding is read-only, not "press Tab to get there"
+/// (which would send the coder to a pane where the key still does nothing).
+#[test]
+fn score_key_on_a_submitted_coding_says_read_only() {
+    let mut c = coding("R001");
+    c.status = tapecoder::coding::Status::Submitted;
+    let mut a = coding_app(c, 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('4'));
+    let n = a.current_notice().unwrap_or_default().to_string();
+    assert!(n.contains("read-only"), "{n}");
+}

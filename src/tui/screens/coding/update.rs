@@ -200,12 +200,12 @@ fn step(sel: usize, len: usize, down: bool) -> usize {
 }
 
 fn score(app: &mut App, level: Option<u8>) -> Vec<Effect> {
+    if !editable(app) {
+        return vec![];
+    }
     let Some(c) = app.coding.as_ref() else { return vec![] };
     if c.focus != Pane::Scores {
         app.notice("scores are entered in the scores pane: press Tab to get there");
-        return vec![];
-    }
-    if !editable(app) {
         return vec![];
     }
     let book = Arc::clone(&app.codebook);
