@@ -456,3 +456,28 @@ fn pasted_reason_stays_in_the_prompt() {
     let fx = update(&mut a, Msg::Paste("q".into()));
     assert!(fx.is_empty() && a.recording.is_some());
 }
+
+/// The supervisor's reason (or the "reason required" hint) stays visible under the final score
+/// even when the chosen level's descriptor is long and the pane small: it used to be pushed out
+/// of the three decision rows by the wrapped descriptor.
+#[test]
+fn the_reason_stays_visible_under_a_long_descriptor() {
+    let mut a = recording_app(0.0);
+    // The sample handbook's descriptors run to several lines.
+    let mut book = (*a.codebook).clone();
+    for d in &mut book.domains {
+        for l in &mut d.levels {
+            *l = format!("{l} {}", "More of what this level sounds like in a visit. ".repeat(4));
+        }
+    }
+    a.codebook = std::sync::Arc::new(book);
+    send(&mut a, [ch('3')]);
+    let s = render(&a, 80, 24);
+    assert!(s.contains("Reason: required"), "{s}");
+    typed(&mut a, "Warm tone");
+    send(&mut a, [key(KeyCode::Enter)]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let s = render(&a, w, h);
+        assert!(s.contains("Reason: Warm tone"), "{w}×{h}:\n{s}");
+    }
+}

@@ -558,7 +558,13 @@ fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
             } else {
                 Line::raw(format!("Reason: {}", sanitize(dr.reason.trim())))
             };
-            vec![Line::styled(level, Style::new().fg(Color::Green)), reason]
+            // The level's descriptor on one line (it is in full under "Handbook levels" when
+            // there is room) so that a long one never pushes the reason out of sight.
+            let [first, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(decision);
+            f.render_widget(Line::styled(level, Style::new().fg(Color::Green)), first);
+            f.render_widget(Paragraph::new(reason).wrap(Wrap { trim: true }), rest);
+            return;
         }
     };
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), decision);
