@@ -481,3 +481,15 @@ fn the_reason_stays_visible_under_a_long_descriptor() {
         assert!(s.contains("Reason: Warm tone"), "{w}×{h}:\n{s}");
     }
 }
+
+/// At the minimum size (80×24) the help is whole: no key description or line of the introduction
+/// is cut off.
+#[test]
+fn help_fits_at_80_by_24() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('?')]);
+    let s = render(&a, 80, 24);
+    for part in ["jump", "(scores → A → B)", "save the adjudication", "files never"] {
+        assert!(s.contains(part), "{part:?} cut off:\n{s}");
+    }
+}

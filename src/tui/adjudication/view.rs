@@ -712,16 +712,16 @@ fn leave_view(f: &mut Frame, app: &AdjApp, quit: bool) {
 const HELP: &[(Action, &str)] = &[
     (Action::Up, "select up"),
     (Action::Down, "select down"),
-    (Action::Activate, "open · write the reason · jump there"),
-    (Action::FocusNext, "next pane (scores → A → B)"),
+    (Action::Activate, "open · reason · jump"),
+    (Action::FocusNext, "pane (scores → A → B)"),
     (Action::FocusPrev, "previous pane"),
-    (Action::Score(1), "final score 1 (on a disagreement)"),
+    (Action::Score(1), "final score 1"),
     (Action::Score(2), "final score 2"),
     (Action::Score(3), "final score 3"),
     (Action::Score(4), "final score 4"),
     (Action::Score(5), "final score 5"),
     (Action::ClearScore, "clear the decision"),
-    (Action::Submit, "save the adjudication (also s)"),
+    (Action::Submit, "save the adjudication"),
     (Action::PlayPause, "play / pause"),
     (Action::Back5, "back 5 s"),
     (Action::Forward5, "forward 5 s"),
@@ -768,10 +768,10 @@ fn help_view(f: &mut Frame, keymap: &Keymap, tolerance: u8) {
     f.render_widget(
         Paragraph::new(vec![
             Line::raw(format!(
-                "Red rows differ by more than ±{tolerance}. For each, choose the final score and write the required reason;"
+                "Red rows differ by more than ±{tolerance}: choose a final score and write a reason."
             )),
             Line::raw(
-                "S saves supervisor/adjudications/<recording>.toml and the journal. The coders' files are never changed.",
+                "S saves supervisor/adjudications/<recording>.toml; the coders' files never change.",
             ),
         ])
         .wrap(Wrap { trim: true })
