@@ -96,3 +96,26 @@ fn score_key_on_a_submitted_coding_says_read_only() {
     let n = a.current_notice().unwrap_or_default().to_string();
     assert!(n.contains("read-only"), "{n}");
 }
+
+/// The coder's help is whole at 80×24.
+#[test]
+fn coder_help_fits_at_80_by_24() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('?'));
+    let s = render(&a, 80, 24);
+    for part in
+        ["replay last 5 s", "open · jump · rationale", "delete segment or note", "back / quit"]
+    {
+        assert!(s.contains(part), "{part:?} cut off:\n{s}");
+    }
+}
+
+/// The live share's label is whole at 80 columns (its colon used to be cut off).
+#[test]
+fn share_label_whole_at_80_columns() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    let s = render(&a, 80, 24);
+    assert!(s.contains("behaviour-change talk:"), "{s}");
+}
