@@ -2,7 +2,7 @@
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use tapecoder::tui::app::{Msg, Opened, update};
+use tapecoder::tui::app::{Effect, Msg, Opened, update};
 use tui_support::*;
 
 /// The empty-state hints of the segments and notes panes wrap instead of being cut off at the
@@ -118,4 +118,29 @@ fn share_label_whole_at_80_columns() {
     update(&mut a, Msg::Tick(10_000));
     let s = render(&a, 80, 24);
     assert!(s.contains("behaviour-change talk:"), "{s}");
+}
+
+/// Seeking (g, Home/End, arrows, a click) without playing or editing and then leaving still
+/// saves where the coder stopped: reopening used to start from the old position.
+#[test]
+fn leaving_after_a_seek_saves_the_resume_position() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, Msg::Playback(snapshot_at(454.0)));
+    update(&mut a, Msg::Tick(20_000));
+    let fx = update(&mut a, ch('q'));
+    let saved = fx.iter().find_map(|e| match e {
+        Effect::Save(c) => Some(c.resume_s),
+        _ => None,
+    });
+    assert_eq!(saved, Some(454.0), "{fx:?}");
+}
+
+/// Leaving where the coding was opened writes nothing.
+#[test]
+fn leaving_without_moving_does_not_save() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    let fx = update(&mut a, ch('q'));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Save(_))), "{fx:?}");
 }

@@ -312,8 +312,12 @@ pub(crate) fn close(app: &mut App) -> Vec<Effect> {
             fx.push(Effect::Pause);
         }
         if !c.read_only() {
+            // `resume_s` is the position last saved: a seek alone (no play, no edit) must be
+            // saved too, so that reopening resumes where the coder stopped.
+            let moved = (c.coding.resume_s - c.snap.position_s).abs() >= 0.1;
             c.coding.resume_s = c.snap.position_s;
-            let unsaved = c.dirty_since.is_some()
+            let unsaved = moved
+                || c.dirty_since.is_some()
                 || c.listen_dirty
                 || matches!(c.save_state, SaveState::Failed(_) | SaveState::Unsaved);
             if unsaved {
