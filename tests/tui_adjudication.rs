@@ -493,3 +493,13 @@ fn help_fits_at_80_by_24() {
         assert!(s.contains(part), "{part:?} cut off:\n{s}");
     }
 }
+
+/// The selected recording is marked with ▸ as in the coder's queue, not by colour alone.
+#[test]
+fn the_selected_recording_is_marked_without_colour() {
+    let mut a = app();
+    assert!(render(&a, 120, 40).contains("▸ R002"));
+    send(&mut a, [key(KeyCode::Down)]);
+    let s = render(&a, 120, 40);
+    assert!(s.contains("▸ R005") && !s.contains("▸ R002"), "{s}");
+}

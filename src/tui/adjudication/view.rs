@@ -221,7 +221,12 @@ fn list_view(f: &mut Frame, app: &AdjApp) {
                 .collect();
             let (adj, adj_style) = adjudicated_cell(c);
             let row = Row::new(vec![
-                Cell::from(sanitize(&c.recording).into_owned()),
+                // Marked, not only coloured, like the coder's queue.
+                Cell::from(format!(
+                    "{}{}",
+                    if i == app.selected { "▸ " } else { "  " },
+                    sanitize(&c.recording)
+                )),
                 Cell::from(hms(c.duration_s)),
                 Cell::from(Line::styled(diffs.join(" · "), Style::new().fg(Color::Red))),
                 Cell::from(Line::styled(adj, adj_style)),
@@ -232,14 +237,14 @@ fn list_view(f: &mut Frame, app: &AdjApp) {
     let table = Table::new(
         rows,
         [
-            Constraint::Length(10),
+            Constraint::Length(12),
             Constraint::Length(9),
             Constraint::Min(20),
             Constraint::Length(24),
         ],
     )
     .header(
-        Row::new(["Recording", "Duration", "Domains in disagreement (A↔B)", "Adjudicated"])
+        Row::new(["  Recording", "Duration", "Domains in disagreement (A↔B)", "Adjudicated"])
             .style(Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)),
     )
     .block(block);
