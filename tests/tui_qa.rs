@@ -144,3 +144,17 @@ fn leaving_without_moving_does_not_save() {
     let fx = update(&mut a, ch('q'));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Save(_))), "{fx:?}");
 }
+
+/// At 80×24 the submit dialog shows every problem, the listening warning and its keys.
+#[test]
+fn submit_dialog_whole_at_80_by_24() {
+    let mut a = coding_app(coding("R001"), 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('S'));
+    let s = render(&a, 80, 24);
+    for part in
+        ["Empathy is not scored", "Child focus is not scored", "listened to", "back to coding"]
+    {
+        assert!(s.contains(part), "{part:?} missing:\n{s}");
+    }
+}
