@@ -503,3 +503,18 @@ fn the_selected_recording_is_marked_without_colour() {
     let s = render(&a, 120, 40);
     assert!(s.contains("▸ R005") && !s.contains("▸ R002"), "{s}");
 }
+
+/// A rationale longer than the pane shows that it goes on (ends with "…") instead of stopping
+/// mid-sentence as if it were complete.
+#[test]
+fn a_clipped_rationale_says_so() {
+    let mut a = recording_app(0.0);
+    let domain = a.selected_domain().unwrap().to_string();
+    let long = "The worker reflects the parent's worry about the school meeting. ".repeat(8);
+    a.recording.as_mut().unwrap().case.primary.rationales.insert(domain, long);
+    let small = render(&a, 80, 24);
+    assert!(small.contains("…"), "{small}");
+    // With room for all of it there is no marker.
+    let big = render(&a, 200, 60);
+    assert!(!big.contains("…"), "{big}");
+}

@@ -20,6 +20,7 @@ use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome::{self, pane_block};
 use crate::tui::widgets::lists::{SelectList, selection_style};
 use crate::tui::widgets::prompt::PromptBox;
+use crate::tui::widgets::rubric::wrap;
 use crate::tui::widgets::timeline::{Lane, Timeline};
 
 use super::app::{AdjApp, Item, Overlay, Pane, RecordingState, Screen};
@@ -525,7 +526,7 @@ fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
         };
         let mut lines = vec![Line::from(vec![
             Span::styled(
-                format!(" {} ", ["A", "B"][k]),
+                format!("{} ", ["A", "B"][k]),
                 Style::new().fg(Color::White).bg(LANE_COLORS[k]).add_modifier(Modifier::BOLD),
             ),
             Span::styled(
@@ -533,12 +534,26 @@ fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
                 Style::new().add_modifier(Modifier::BOLD),
             ),
         ])];
+        let col = Rect { width: col.width.saturating_sub(1), ..col };
         match c.rationales.get(&d.key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            Some(t) => lines.push(Line::raw(sanitize(t).into_owned())),
+            Some(t) => {
+                // Wrapped here so that a rationale longer than the pane ends in "…" rather than
+                // stopping mid-sentence as if it were complete.
+                let width = usize::from(col.width);
+                let mut body = wrap(&sanitize(t), width);
+                let rows = usize::from(col.height).saturating_sub(1);
+                if body.len() > rows && rows > 0 {
+                    body.truncate(rows);
+                    if let Some(last) = body.last_mut() {
+                        let keep = last.chars().count().min(width.saturating_sub(1));
+                        *last = last.chars().take(keep).collect::<String>() + "…";
+                    }
+                }
+                lines.extend(body.into_iter().map(Line::raw));
+            }
             None => lines.push(Line::styled("(no rationale)", Style::new().fg(Color::DarkGray))),
         }
-        let col = Rect { width: col.width.saturating_sub(1), ..col };
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), col);
+        f.render_widget(Paragraph::new(lines), col);
     }
     let lines: Vec<Line> = match (r.case.diff(&d.key), r.drafts.get(&d.key)) {
         (None, _) => vec![Line::styled(
