@@ -158,3 +158,21 @@ fn submit_dialog_whole_at_80_by_24() {
         assert!(s.contains(part), "{part:?} missing:\n{s}");
     }
 }
+
+/// Submitting with a segment begun (b) but not ended (e) would silently drop it: S says so
+/// instead of opening the dialog, as leaving does.
+#[test]
+fn submit_with_a_segment_half_tagged_says_so() {
+    let mut a = coding_app(coding("R001"), 30.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('b'));
+    update(&mut a, ch('S'));
+    assert!(a.overlay.is_none(), "{:?}", a.overlay);
+    let n = a.current_notice().unwrap_or_default().to_string();
+    assert!(n.contains("not ended"), "{n}");
+    // Ending it lets the dialog open.
+    update(&mut a, Msg::Playback(snapshot_at(40.0)));
+    update(&mut a, ch('e'));
+    update(&mut a, ch('S'));
+    assert!(a.overlay.is_some());
+}

@@ -166,6 +166,15 @@ pub(crate) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
                 return vec![];
             }
             let Some(c) = app.coding.as_ref() else { return vec![] };
+            if let Some(b) = c.pending_begin {
+                // Submitting would drop the half-tagged segment without a word.
+                let m = format!(
+                    "the segment begun at {} is not ended: press e at its end, then S",
+                    crate::tui::format::hms_tenths(b)
+                );
+                app.notice(m);
+                return vec![];
+            }
             let check = rules::check_submit(&c.coding, &app.codebook, c.duration_s);
             app.overlay = Some(Overlay::Dialog(Dialog::Submit(check)));
             vec![]
