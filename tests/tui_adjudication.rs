@@ -439,3 +439,82 @@ fn terminate_saves_complete_decisions_and_quits() {
     send(&mut a, [ch('3'), key(KeyCode::Esc)]);
     assert_eq!(update(&mut a, Msg::Terminate), vec![Effect::Close, Effect::Quit]);
 }
+
+/// A pasted reason with line breaks stays in the reason prompt: the first line break does not
+/// close it and the rest is not read as commands.
+#[test]
+fn pasted_reason_stays_in_the_prompt() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3')]);
+    let fx = update(&mut a, Msg::Paste("Warm tone;\r\nsee notes q".into()));
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(matches!(a.overlay, Some(Overlay::Reason(_))));
+    send(&mut a, [key(KeyCode::Enter)]);
+    let d = a.recording.as_ref().unwrap().drafts.get("empathy").unwrap();
+    assert_eq!((d.score, d.reason.as_str()), (Some(3), "Warm tone;  see notes q"));
+    // With no prompt open a paste does nothing.
+    let fx = update(&mut a, Msg::Paste("q".into()));
+    assert!(fx.is_empty() && a.recording.is_some());
+}
+
+/// The supervisor's reason (or the "reason required" hint) stays visible under the final score
+/// even when the chosen level's descriptor is long and the pane small: it used to be pushed out
+/// of the three decision rows by the wrapped descriptor.
+#[test]
+fn the_reason_stays_visible_under_a_long_descriptor() {
+    let mut a = recording_app(0.0);
+    // The sample handbook's descriptors run to several lines.
+    let mut book = (*a.codebook).clone();
+    for d in &mut book.domains {
+        for l in &mut d.levels {
+            *l = format!("{l} {}", "More of what this level sounds like in a visit. ".repeat(4));
+        }
+    }
+    a.codebook = std::sync::Arc::new(book);
+    send(&mut a, [ch('3')]);
+    let s = render(&a, 80, 24);
+    assert!(s.contains("Reason: required"), "{s}");
+    typed(&mut a, "Warm tone");
+    send(&mut a, [key(KeyCode::Enter)]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let s = render(&a, w, h);
+        assert!(s.contains("Reason: Warm tone"), "{w}×{h}:\n{s}");
+    }
+}
+
+/// At the minimum size (80×24) the help is whole: no key description or line of the introduction
+/// is cut off.
+#[test]
+fn help_fits_at_80_by_24() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('?')]);
+    let s = render(&a, 80, 24);
+    for part in ["jump", "(scores → A → B)", "save the adjudication", "files never"] {
+        assert!(s.contains(part), "{part:?} cut off:\n{s}");
+    }
+}
+
+/// The selected recording is marked with ▸ as in the coder's queue, not by colour alone.
+#[test]
+fn the_selected_recording_is_marked_without_colour() {
+    let mut a = app();
+    assert!(render(&a, 120, 40).contains("▸ R002"));
+    send(&mut a, [key(KeyCode::Down)]);
+    let s = render(&a, 120, 40);
+    assert!(s.contains("▸ R005") && !s.contains("▸ R002"), "{s}");
+}
+
+/// A rationale longer than the pane shows that it goes on (ends with "…") instead of stopping
+/// mid-sentence as if it were complete.
+#[test]
+fn a_clipped_rationale_says_so() {
+    let mut a = recording_app(0.0);
+    let domain = a.selected_domain().unwrap().to_string();
+    let long = "The worker reflects the parent's worry about the school meeting. ".repeat(8);
+    a.recording.as_mut().unwrap().case.primary.rationales.insert(domain, long);
+    let small = render(&a, 80, 24);
+    assert!(small.contains("…"), "{small}");
+    // With room for all of it there is no marker.
+    let big = render(&a, 200, 60);
+    assert!(!big.contains("…"), "{big}");
+}

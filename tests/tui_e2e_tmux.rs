@@ -119,7 +119,9 @@ fn code_submit_then_survive_kill_9() {
     t.wait_for("Segments (1)");
     t.keys(&["n"]);
     t.wait_for("Note at");
-    t.text("Parent names a change");
+    // Pasted over two lines: the line break neither saves the note early nor lets the rest
+    // ("a change": `a`, Space, `e`…) act as keys.
+    t.paste("Parent names\na change");
     t.keys(&["Enter"]);
     t.wait_for("Notes (1)");
     t.keys(&["BTab"]);
@@ -162,7 +164,7 @@ fn code_submit_then_survive_kill_9() {
     assert!(c.segments[0].end_s - c.segments[0].start_s >= 14.0, "{:?}", c.segments);
     assert!(c.bc_share(120.0) > 0.0);
     assert_eq!(c.notes.len(), 1);
-    assert_eq!(c.notes[0].text, "Parent names a change");
+    assert_eq!(c.notes[0].text, "Parent names a change", "the pasted note, line break as space");
     assert!(!c.listened.is_empty(), "playback was recorded as listened");
 
     // ---- 2. start R002, score, wait, kill -9 ----------------------------------------------------

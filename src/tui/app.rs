@@ -38,6 +38,8 @@ pub enum Msg {
     /// Time since the UI started, in milliseconds (drives debounced saving and notices).
     Tick(u64),
     Resize(u16, u16),
+    /// Pasted text: goes into an open prompt, never read as keys.
+    Paste(String),
     /// The player's latest state.
     Playback(Snapshot),
     /// Waveform peaks `start..start + peaks.len()` of `total` buckets (0.0–1.0).
@@ -76,6 +78,7 @@ impl From<Input> for Msg {
             Input::Key(k) => Msg::Key(k),
             Input::Mouse(m) => Msg::Mouse(m),
             Input::Resize(w, h) => Msg::Resize(w, h),
+            Input::Paste(s) => Msg::Paste(s),
         }
     }
 }
@@ -187,6 +190,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Tick(now) => on_tick(app, now),
         Msg::Resize(w, h) => {
             app.size = Rect::new(0, 0, w, h);
+            vec![]
+        }
+        Msg::Paste(s) => {
+            match app.overlay.as_mut() {
+                Some(Overlay::Prompt(p)) => p.paste(&s),
+                _ => app.notice("paste into a note (n) or a rationale (Enter on a score)"),
+            }
             vec![]
         }
         Msg::Playback(s) => {
@@ -302,8 +312,12 @@ pub(crate) fn close(app: &mut App) -> Vec<Effect> {
             fx.push(Effect::Pause);
         }
         if !c.read_only() {
+            // `resume_s` is the position last saved: a seek alone (no play, no edit) must be
+            // saved too, so that reopening resumes where the coder stopped.
+            let moved = (c.coding.resume_s - c.snap.position_s).abs() >= 0.1;
             c.coding.resume_s = c.snap.position_s;
-            let unsaved = c.dirty_since.is_some()
+            let unsaved = moved
+                || c.dirty_since.is_some()
                 || c.listen_dirty
                 || matches!(c.save_state, SaveState::Failed(_) | SaveState::Unsaved);
             if unsaved {

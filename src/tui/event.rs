@@ -17,6 +17,9 @@ pub enum Input {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Resize(u16, u16),
+    /// Text pasted into the terminal (bracketed paste): one event, so its letters and line breaks
+    /// are never taken as commands.
+    Paste(String),
 }
 
 /// One channel for every source; keep the sender to give to workers.
@@ -24,12 +27,13 @@ pub fn channel<M>() -> (Sender<M>, Receiver<M>) {
     mpsc::channel()
 }
 
-/// Turns one terminal event into input (focus and paste events are ignored).
+/// Turns one terminal event into input (focus events are ignored).
 pub fn to_input(ev: Event) -> Option<Input> {
     match ev {
         Event::Key(k) => Some(Input::Key(k)),
         Event::Mouse(m) => Some(Input::Mouse(m)),
         Event::Resize(w, h) => Some(Input::Resize(w, h)),
+        Event::Paste(s) => Some(Input::Paste(s)),
         _ => None,
     }
 }

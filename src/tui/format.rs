@@ -20,6 +20,34 @@ pub fn parse_time(s: &str) -> Option<f64> {
     crate::timefmt::parse_time(s.trim()).ok()
 }
 
+/// [`parse_time`] for the go-to prompts, with a short reason (fits the prompt box) when the
+/// input is refused: minutes of 60 or more in `mm:ss` get the `h:mm:ss` to type instead.
+pub fn parse_go_to(s: &str) -> Result<f64, String> {
+    use crate::timefmt::TimeError;
+    match crate::timefmt::parse_time(s.trim()) {
+        Ok(t) => Ok(t),
+        Err(TimeError::OutOfRange { part, .. }) if part.starts_with("seconds") => {
+            Err("seconds must be below 60: use seconds (754.2), mm:ss or h:mm:ss".into())
+        }
+        Err(TimeError::OutOfRange { .. }) => {
+            let parts: Vec<&str> = s.trim().split(':').collect();
+            match (parts.as_slice(), parts.first().and_then(|m| m.parse::<u64>().ok())) {
+                ([_, sec], Some(min)) => match crate::timefmt::parse_time(&format!("0:{sec}")) {
+                    Ok(sec_s) => Err(format!(
+                        "minutes must be below 60: for an hour or more write {}",
+                        hms(min as f64 * 60.0 + sec_s)
+                    )),
+                    Err(_) => {
+                        Err("minutes and seconds must be below 60: use mm:ss or h:mm:ss".into())
+                    }
+                },
+                _ => Err("minutes must be below 60: use seconds (754.2), mm:ss or h:mm:ss".into()),
+            }
+        }
+        Err(_) => Err("not a time: use seconds (754.2), mm:ss or h:mm:ss".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -43,5 +71,16 @@ mod tests {
         assert_eq!(parse_time("abc"), None);
         assert_eq!(parse_time(""), None);
         assert_eq!(parse_time("1:2:3:4"), None);
+    }
+
+    #[test]
+    fn go_to_reasons() {
+        assert_eq!(parse_go_to(" 1:15:30 "), Ok(4530.0));
+        let e = parse_go_to("75:30").unwrap_err();
+        assert!(e.contains("1:15:30"), "{e}");
+        assert!(parse_go_to("1:75").unwrap_err().starts_with("seconds must be below 60"));
+        assert!(parse_go_to("75:75").unwrap_err().starts_with("minutes and seconds"));
+        assert!(parse_go_to("1:75:00").unwrap_err().starts_with("minutes must be below 60"));
+        assert!(parse_go_to("abc").unwrap_err().starts_with("not a time"));
     }
 }

@@ -5,7 +5,9 @@
 use std::borrow::Cow;
 use std::io::stdout;
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::execute;
 use ratatui::DefaultTerminal;
 
@@ -23,10 +25,10 @@ impl TerminalGuard {
         let terminal = ratatui::try_init()?;
         let inner = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let _ = execute!(stdout(), DisableMouseCapture);
+            let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
             inner(info);
         }));
-        if let Err(e) = execute!(stdout(), EnableMouseCapture) {
+        if let Err(e) = execute!(stdout(), EnableMouseCapture, EnableBracketedPaste) {
             restore();
             return Err(e);
         }
@@ -42,7 +44,7 @@ impl Drop for TerminalGuard {
 
 /// Mouse capture off, then raw mode and alternate screen off. Safe to call more than once.
 pub fn restore() {
-    let _ = execute!(stdout(), DisableMouseCapture);
+    let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
     ratatui::restore();
 }
 

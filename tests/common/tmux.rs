@@ -61,6 +61,19 @@ impl Tmux {
         std::thread::sleep(Duration::from_millis(100));
     }
 
+    /// Pastes `s` as a terminal does (bracketed, when the app asked for it).
+    pub fn paste(&self, s: &str) {
+        let ok = self.cmd().args(["set-buffer", "-b", "qa", s]).status().unwrap();
+        assert!(ok.success());
+        let ok = self
+            .cmd()
+            .args(["paste-buffer", "-p", "-d", "-b", "qa", "-t", &self.session])
+            .status()
+            .unwrap();
+        assert!(ok.success());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
     pub fn screen(&self) -> String {
         let out = self.cmd().args(["capture-pane", "-p", "-t", &self.session]).output().unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()

@@ -36,6 +36,8 @@ pub enum Msg {
     /// Time since the UI started, in milliseconds (notices expire by it).
     Tick(u64),
     Resize(u16, u16),
+    /// Pasted text: goes into an open prompt, never read as keys.
+    Paste(String),
     /// The player's latest state.
     Playback(Snapshot),
     /// Waveform peaks `start..start + peaks.len()` of `total` buckets (0.0–1.0).
@@ -65,6 +67,7 @@ impl From<Input> for Msg {
             Input::Key(k) => Msg::Key(k),
             Input::Mouse(m) => Msg::Mouse(m),
             Input::Resize(w, h) => Msg::Resize(w, h),
+            Input::Paste(s) => Msg::Paste(s),
         }
     }
 }
@@ -310,6 +313,13 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
         }
         Msg::Resize(w, h) => {
             app.size = Rect::new(0, 0, w, h);
+            vec![]
+        }
+        Msg::Paste(s) => {
+            match app.overlay.as_mut() {
+                Some(Overlay::Reason(p) | Overlay::GoTo(p)) => p.paste(&s),
+                _ => app.notice("paste into a reason: Enter on a domain in disagreement"),
+            }
             vec![]
         }
         Msg::Playback(s) => {
@@ -690,9 +700,9 @@ fn reason_done(app: &mut AdjApp, mut p: Prompt, text: String) -> Vec<Effect> {
 
 fn goto_done(app: &mut AdjApp, mut p: Prompt, text: String) -> Vec<Effect> {
     let Some(r) = app.recording.as_mut() else { return vec![] };
-    match crate::tui::format::parse_time(&text) {
-        Some(t) if t <= r.duration_s() => vec![r.seek_to(t)],
-        Some(_) => {
+    match crate::tui::format::parse_go_to(&text) {
+        Ok(t) if t <= r.duration_s() => vec![r.seek_to(t)],
+        Ok(_) => {
             p.error = Some(format!(
                 "past the end ({}): give a time within the recording",
                 crate::tui::format::hms(r.duration_s())
@@ -700,8 +710,8 @@ fn goto_done(app: &mut AdjApp, mut p: Prompt, text: String) -> Vec<Effect> {
             app.overlay = Some(Overlay::GoTo(p));
             vec![]
         }
-        None => {
-            p.error = Some("not a time: use seconds (754.2), mm:ss or h:mm:ss".into());
+        Err(why) => {
+            p.error = Some(why);
             app.overlay = Some(Overlay::GoTo(p));
             vec![]
         }

@@ -20,6 +20,7 @@ use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome::{self, pane_block};
 use crate::tui::widgets::lists::{SelectList, selection_style};
 use crate::tui::widgets::prompt::PromptBox;
+use crate::tui::widgets::rubric::wrap;
 use crate::tui::widgets::timeline::{Lane, Timeline};
 
 use super::app::{AdjApp, Item, Overlay, Pane, RecordingState, Screen};
@@ -221,7 +222,12 @@ fn list_view(f: &mut Frame, app: &AdjApp) {
                 .collect();
             let (adj, adj_style) = adjudicated_cell(c);
             let row = Row::new(vec![
-                Cell::from(sanitize(&c.recording).into_owned()),
+                // Marked, not only coloured, like the coder's queue.
+                Cell::from(format!(
+                    "{}{}",
+                    if i == app.selected { "▸ " } else { "  " },
+                    sanitize(&c.recording)
+                )),
                 Cell::from(hms(c.duration_s)),
                 Cell::from(Line::styled(diffs.join(" · "), Style::new().fg(Color::Red))),
                 Cell::from(Line::styled(adj, adj_style)),
@@ -232,14 +238,14 @@ fn list_view(f: &mut Frame, app: &AdjApp) {
     let table = Table::new(
         rows,
         [
-            Constraint::Length(10),
+            Constraint::Length(12),
             Constraint::Length(9),
             Constraint::Min(20),
             Constraint::Length(24),
         ],
     )
     .header(
-        Row::new(["Recording", "Duration", "Domains in disagreement (A↔B)", "Adjudicated"])
+        Row::new(["  Recording", "Duration", "Domains in disagreement (A↔B)", "Adjudicated"])
             .style(Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)),
     )
     .block(block);
@@ -520,7 +526,7 @@ fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
         };
         let mut lines = vec![Line::from(vec![
             Span::styled(
-                format!(" {} ", ["A", "B"][k]),
+                format!("{} ", ["A", "B"][k]),
                 Style::new().fg(Color::White).bg(LANE_COLORS[k]).add_modifier(Modifier::BOLD),
             ),
             Span::styled(
@@ -528,12 +534,26 @@ fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
                 Style::new().add_modifier(Modifier::BOLD),
             ),
         ])];
+        let col = Rect { width: col.width.saturating_sub(1), ..col };
         match c.rationales.get(&d.key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
-            Some(t) => lines.push(Line::raw(sanitize(t).into_owned())),
+            Some(t) => {
+                // Wrapped here so that a rationale longer than the pane ends in "…" rather than
+                // stopping mid-sentence as if it were complete.
+                let width = usize::from(col.width);
+                let mut body = wrap(&sanitize(t), width);
+                let rows = usize::from(col.height).saturating_sub(1);
+                if body.len() > rows && rows > 0 {
+                    body.truncate(rows);
+                    if let Some(last) = body.last_mut() {
+                        let keep = last.chars().count().min(width.saturating_sub(1));
+                        *last = last.chars().take(keep).collect::<String>() + "…";
+                    }
+                }
+                lines.extend(body.into_iter().map(Line::raw));
+            }
             None => lines.push(Line::styled("(no rationale)", Style::new().fg(Color::DarkGray))),
         }
-        let col = Rect { width: col.width.saturating_sub(1), ..col };
-        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), col);
+        f.render_widget(Paragraph::new(lines), col);
     }
     let lines: Vec<Line> = match (r.case.diff(&d.key), r.drafts.get(&d.key)) {
         (None, _) => vec![Line::styled(
@@ -558,7 +578,13 @@ fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
             } else {
                 Line::raw(format!("Reason: {}", sanitize(dr.reason.trim())))
             };
-            vec![Line::styled(level, Style::new().fg(Color::Green)), reason]
+            // The level's descriptor on one line (it is in full under "Handbook levels" when
+            // there is room) so that a long one never pushes the reason out of sight.
+            let [first, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(decision);
+            f.render_widget(Line::styled(level, Style::new().fg(Color::Green)), first);
+            f.render_widget(Paragraph::new(reason).wrap(Wrap { trim: true }), rest);
+            return;
         }
     };
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: true }), decision);
@@ -706,16 +732,16 @@ fn leave_view(f: &mut Frame, app: &AdjApp, quit: bool) {
 const HELP: &[(Action, &str)] = &[
     (Action::Up, "select up"),
     (Action::Down, "select down"),
-    (Action::Activate, "open · write the reason · jump there"),
-    (Action::FocusNext, "next pane (scores → A → B)"),
+    (Action::Activate, "open · reason · jump"),
+    (Action::FocusNext, "pane (scores → A → B)"),
     (Action::FocusPrev, "previous pane"),
-    (Action::Score(1), "final score 1 (on a disagreement)"),
+    (Action::Score(1), "final score 1"),
     (Action::Score(2), "final score 2"),
     (Action::Score(3), "final score 3"),
     (Action::Score(4), "final score 4"),
     (Action::Score(5), "final score 5"),
     (Action::ClearScore, "clear the decision"),
-    (Action::Submit, "save the adjudication (also s)"),
+    (Action::Submit, "save the adjudication"),
     (Action::PlayPause, "play / pause"),
     (Action::Back5, "back 5 s"),
     (Action::Forward5, "forward 5 s"),
@@ -762,10 +788,10 @@ fn help_view(f: &mut Frame, keymap: &Keymap, tolerance: u8) {
     f.render_widget(
         Paragraph::new(vec![
             Line::raw(format!(
-                "Red rows differ by more than ±{tolerance}. For each, choose the final score and write the required reason;"
+                "Red rows differ by more than ±{tolerance}: choose a final score and write a reason."
             )),
             Line::raw(
-                "S saves supervisor/adjudications/<recording>.toml and the journal. The coders' files are never changed.",
+                "S saves supervisor/adjudications/<recording>.toml; the coders' files never change.",
             ),
         ])
         .wrap(Wrap { trim: true })

@@ -47,6 +47,23 @@ impl Prompt {
         self.text.iter().collect()
     }
 
+    /// Inserts pasted text at the cursor: line breaks and tabs become spaces, other control
+    /// characters are dropped, and the text stops at [`MAX_PROMPT_CHARS`].
+    pub fn paste(&mut self, s: &str) {
+        for c in s.chars() {
+            let c = if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c };
+            if c.is_control() {
+                continue;
+            }
+            if self.text.len() >= MAX_PROMPT_CHARS {
+                break;
+            }
+            self.text.insert(self.cursor, c);
+            self.cursor += 1;
+        }
+        self.error = None;
+    }
+
     /// Left/Right, Home/End (Ctrl-A/Ctrl-E), Backspace/Delete, Ctrl-U (to start), Ctrl-K (to end),
     /// Ctrl-W (word before), Enter, Esc.
     pub fn edit(&mut self, k: &KeyEvent) -> PromptOutcome {

@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::Widget;
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::tui::layout::list_offset;
 
@@ -30,7 +30,10 @@ impl Widget for SelectList<'_> {
             return;
         }
         if self.items.is_empty() {
-            Line::styled(self.empty, Style::new().fg(Color::DarkGray)).render(area, buf);
+            // Wrapped: a narrow pane must not cut the hint off mid-word.
+            Paragraph::new(Line::styled(self.empty, Style::new().fg(Color::DarkGray)))
+                .wrap(Wrap { trim: true })
+                .render(area, buf);
             return;
         }
         let offset = list_offset(self.selected, self.items.len(), area.height);

@@ -166,6 +166,15 @@ pub(crate) fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
                 return vec![];
             }
             let Some(c) = app.coding.as_ref() else { return vec![] };
+            if let Some(b) = c.pending_begin {
+                // Submitting would drop the half-tagged segment without a word.
+                let m = format!(
+                    "the segment begun at {} is not ended: press e at its end, then S",
+                    crate::tui::format::hms_tenths(b)
+                );
+                app.notice(m);
+                return vec![];
+            }
             let check = rules::check_submit(&c.coding, &app.codebook, c.duration_s);
             app.overlay = Some(Overlay::Dialog(Dialog::Submit(check)));
             vec![]
@@ -200,12 +209,12 @@ fn step(sel: usize, len: usize, down: bool) -> usize {
 }
 
 fn score(app: &mut App, level: Option<u8>) -> Vec<Effect> {
+    if !editable(app) {
+        return vec![];
+    }
     let Some(c) = app.coding.as_ref() else { return vec![] };
     if c.focus != Pane::Scores {
         app.notice("scores are entered in the scores pane: press Tab to get there");
-        return vec![];
-    }
-    if !editable(app) {
         return vec![];
     }
     let book = Arc::clone(&app.codebook);
@@ -242,9 +251,9 @@ pub(crate) fn on_prompt_done(app: &mut App, p: Prompt, text: String) -> Vec<Effe
     let now = app.now_ms;
     let Some(c) = app.coding.as_mut() else { return vec![] };
     match p.kind {
-        PromptKind::GoTo => match crate::tui::format::parse_time(&text) {
-            Some(t) if t <= c.duration_s => vec![c.seek_to(t)],
-            Some(_) => {
+        PromptKind::GoTo => match crate::tui::format::parse_go_to(&text) {
+            Ok(t) if t <= c.duration_s => vec![c.seek_to(t)],
+            Ok(_) => {
                 let mut p = p;
                 p.error = Some(format!(
                     "past the end ({}): give a time within the recording",
@@ -253,9 +262,9 @@ pub(crate) fn on_prompt_done(app: &mut App, p: Prompt, text: String) -> Vec<Effe
                 app.overlay = Some(Overlay::Prompt(p));
                 vec![]
             }
-            None => {
+            Err(why) => {
                 let mut p = p;
-                p.error = Some("not a time: use seconds (754.2), mm:ss or h:mm:ss".into());
+                p.error = Some(why);
                 app.overlay = Some(Overlay::Prompt(p));
                 vec![]
             }

@@ -129,15 +129,16 @@ fn segments(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
         None => rules::share(&c.coding, rules::BEHAVIOUR_CHANGE, c.duration_s),
     } * 100.0;
     let inner = l.segments.inner(ratatui::layout::Margin::new(1, 1));
-    let label = Span::styled(" behaviour-change talk: ", Style::new().fg(Color::Gray));
+    let label = |text| Span::styled(text, Style::new().fg(Color::Gray));
     let value = Span::styled(
         format!("{share:.1}% of session"),
         Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
     );
     let summary: Vec<Line> = if l.segment_rows.y > inner.y + 1 {
-        vec![Line::from(label), Line::from(vec![Span::raw(" "), value])]
+        // No padding on its own line, so the label fits the narrowest segments pane.
+        vec![Line::from(label("behaviour-change talk:")), Line::from(value)]
     } else {
-        vec![Line::from(vec![label, value])]
+        vec![Line::from(vec![label(" behaviour-change talk: "), value])]
     };
     let summary_area = Rect { height: l.segment_rows.y.saturating_sub(inner.y), ..inner };
     f.render_widget(ratatui::widgets::Paragraph::new(summary), summary_area);
