@@ -5,6 +5,12 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = tapecoder::cli::Cli::parse();
+    if !matches!(
+        cli.command,
+        None | Some(tapecoder::cli::Command::Code(_) | tapecoder::cli::Command::Adjudicate(_))
+    ) {
+        default_sigpipe();
+    }
     match tapecoder::commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
@@ -14,3 +20,17 @@ fn main() -> ExitCode {
         }
     }
 }
+
+/// A command whose output goes to a closed pipe (`tapecoder status | head`) ends quietly, like any
+/// Unix tool, instead of panicking on "Broken pipe". Rust ignores SIGPIPE by default; the text
+/// commands restore the default action. The TUIs keep Rust's default: they write to a terminal.
+#[cfg(unix)]
+fn default_sigpipe() {
+    // SAFETY: called once at start-up before any thread is spawned; SIG_DFL is a valid action.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn default_sigpipe() {}
