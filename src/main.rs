@@ -14,11 +14,28 @@ fn main() -> ExitCode {
     match tapecoder::commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            // `{:#}` prints the whole context chain on one line: "what failed: why".
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", one_line(&err));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The whole error chain on one line, "what failed: why", each cause once: many library errors
+/// already quote their source in their own message, so a cause whose text is already shown is
+/// left out rather than repeated.
+fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 /// A command whose output goes to a closed pipe (`tapecoder status | head`) ends quietly, like any

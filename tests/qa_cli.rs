@@ -1,8 +1,6 @@
 //! Supervisor-style checks of the command line found by QA: each test names the bug it guards.
 mod common;
 
-use std::path::Path;
-
 use common::{study, tc};
 
 /// The real binary path, for tests that need a raw `std::process::Command`.
@@ -33,7 +31,22 @@ fn a_closed_stdout_pipe_ends_quietly_without_a_panic() {
     assert!(err.is_empty(), "stderr: {err}");
 }
 
-#[allow(dead_code)]
-fn unused(_: &Path) {
-    let _ = tc;
+/// A missing codebook used to be reported with the same cause three times ("cannot read codebook
+/// X: No such file…: cannot read codebook X: No such file…: No such file…"); each cause once, and
+/// what to do.
+#[test]
+fn a_missing_codebook_is_reported_once_with_what_to_do() {
+    let t = tempfile::tempdir().unwrap();
+    let s = study(t.path(), 1);
+    let st = s.join("study.toml");
+    let text = std::fs::read_to_string(&st).unwrap();
+    let line = text.lines().find(|l| l.starts_with("codebook")).unwrap().to_string();
+    std::fs::write(&st, text.replace(&line, "codebook = \"nowhere/handbook.toml\"")).unwrap();
+    let out =
+        tc(t.path()).args(["--study", "s", "--as", "sup", "export", "codings"]).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nowhere/handbook.toml"), "stderr: {err}");
+    assert_eq!(err.matches("os error 2").count(), 1, "stderr: {err}");
+    assert!(err.contains("study.toml"), "says where to fix it: {err}");
 }
