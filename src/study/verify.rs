@@ -186,6 +186,22 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
         }
     }
 
+    // A journaled file that is gone: a submitted coding or an adjudication deleted afterwards.
+    for (actor, event, path) in latest.keys() {
+        let what = match event.as_str() {
+            "submit" => "submitted coding",
+            "adjudicate" if *scope == Scope::All => "adjudication",
+            _ => continue,
+        };
+        let safe =
+            Path::new(path).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        if safe && !dir.join(path).exists() {
+            r.problems.push(format!(
+                "{path}: missing, but journal/{actor}.jsonl records it as a {what}; restore it from a backup"
+            ));
+        }
+    }
+
     // Audio: present and unchanged.
     for rec in &recs {
         if let Scope::Coder(_) = scope
