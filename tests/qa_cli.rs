@@ -50,3 +50,28 @@ fn a_missing_codebook_is_reported_once_with_what_to_do() {
     assert_eq!(err.matches("os error 2").count(), 1, "stderr: {err}");
     assert!(err.contains("study.toml"), "says where to fix it: {err}");
 }
+
+/// A study variable named like an `export final` column (`source`, `recording`, a domain key…) was
+/// accepted by import and then silently left out of `export final`; import refuses it instead.
+#[test]
+fn a_study_variable_named_like_an_export_column_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let s = study(t.path(), 0);
+    common::write_wav(&t.path().join("a.wav"), 1.0, 300.0);
+    for key in ["source", "recording", "empathy", "bc_percent", "overall_skill"] {
+        let before = common::fingerprint(&s);
+        let meta = format!("{key}=x");
+        let out = tc(t.path())
+            .args(["--study", "s", "--as", "sup", "import", "a.wav", "--meta", &meta])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{key}: {err}");
+        assert!(err.contains(&format!("`{key}`")) && err.contains("export final"), "{err}");
+        assert_eq!(common::fingerprint(&s), before, "{key} changed the study");
+    }
+    tc(t.path())
+        .args(["--study", "s", "--as", "sup", "import", "a.wav", "--meta", "arm=A"])
+        .assert()
+        .success();
+}
