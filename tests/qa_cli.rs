@@ -75,3 +75,29 @@ fn a_study_variable_named_like_an_export_column_is_refused() {
         .assert()
         .success();
 }
+
+/// `probe` on a named pipe used to hang forever (opening it blocks), and on a folder or a device
+/// said "not a readable audio file" / "the file is empty": anything but a regular file is refused
+/// at once with what it is.
+#[cfg(unix)]
+#[test]
+fn probe_refuses_a_folder_a_device_or_a_pipe_at_once() {
+    let t = tempfile::tempdir().unwrap();
+    let fifo = t.path().join("pipe.mp3");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::fs::create_dir(t.path().join("dir.wav")).unwrap();
+    for (arg, needle) in [
+        ("pipe.mp3", "not a regular file"),
+        ("/dev/null", "not a regular file"),
+        ("dir.wav", "is a folder"),
+    ] {
+        let out = tc(t.path())
+            .args(["probe", arg])
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{arg}: {err}");
+        assert!(err.contains(needle), "{arg}: {err}");
+    }
+}
