@@ -14,7 +14,12 @@ fn main() -> ExitCode {
     match tapecoder::commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {}", one_line(&err));
+            // File names and ids in messages are user input: no escape reaches the terminal raw.
+            let text: Vec<String> = one_line(&err)
+                .lines()
+                .map(|l| tapecoder::ids::sanitize_for_terminal(l).into_owned())
+                .collect();
+            eprintln!("error: {}", text.join("\n"));
             ExitCode::FAILURE
         }
     }

@@ -101,3 +101,40 @@ fn probe_refuses_a_folder_a_device_or_a_pipe_at_once() {
         assert!(err.contains(needle), "{arg}: {err}");
     }
 }
+
+/// File names are user input: an ANSI escape in one used to reach the terminal raw from `probe`,
+/// `clip`, `export --out`, `reliability --from-csv`, `init`, `verify` and from every error naming
+/// the file.
+#[test]
+fn escape_sequences_in_file_names_never_reach_the_terminal() {
+    let t = tempfile::tempdir().unwrap();
+    let s = study(t.path(), 1);
+    let evil = "e\u{1b}[31mvil.wav";
+    common::write_wav(&t.path().join(evil), 1.0, 300.0);
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["probe", evil],
+        vec!["probe", "n\u{1b}[31mo.wav"],
+        vec!["clip", evil, "--from", "0", "--to", "0.5", "--out", "o\u{1b}[2J.wav"],
+        vec!["clip", "n\u{1b}[31mo.wav", "--from", "0", "--to", "0.5", "--out", "x.wav"],
+        vec!["--study", "s", "--as", "sup", "export", "codings", "--out", "no/\u{1b}[31m.csv"],
+        vec!["--study", "s", "--as", "sup", "reliability", "--from-csv", "\u{1b}[31m.csv"],
+        vec!["--study", "s", "--as", "sup", "import", "n\u{1b}[31mo.wav"],
+        vec!["init", "\u{1b}[31mstudy"],
+    ];
+    for args in runs {
+        let out = tc(t.path()).args(&args).output().unwrap();
+        for stream in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(stream);
+            assert!(!text.contains('\u{1b}'), "{args:?} printed a raw escape: {text:?}");
+        }
+    }
+    // verify names a study folder whose path holds an escape.
+    let odd = t.path().join("s\u{1b}[31m");
+    std::fs::rename(&s, &odd).unwrap();
+    let out =
+        tc(t.path()).args(["--study", "s\u{1b}[31m", "--as", "sup", "verify"]).output().unwrap();
+    for stream in [&out.stdout, &out.stderr] {
+        let text = String::from_utf8_lossy(stream);
+        assert!(!text.contains('\u{1b}'), "verify printed a raw escape: {text:?}");
+    }
+}

@@ -30,7 +30,7 @@ pub fn run(_g: &GlobalArgs, a: &ClipArgs) -> anyhow::Result<ExitCode> {
     let frames = crate::audio::clip::write_clip(&a.file, from, to, a.speed, &a.out)?;
     eprintln!(
         "wrote {} ({:.3} s of audio from {:.3} s to {:.3} s{})",
-        a.out.display(),
+        crate::ids::sanitize_for_terminal(&a.out.display().to_string()),
         frames as f64 / f64::from(info.sample_rate),
         from,
         to,
