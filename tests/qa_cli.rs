@@ -138,3 +138,24 @@ fn escape_sequences_in_file_names_never_reach_the_terminal() {
         assert!(!text.contains('\u{1b}'), "verify printed a raw escape: {text:?}");
     }
 }
+
+/// `clip REC --out REC` used to overwrite the recording itself with the clip (its sha256 then no
+/// longer matches any coding); writing over the input is refused and the file stays intact.
+#[test]
+fn clip_refuses_to_overwrite_its_own_input() {
+    let t = tempfile::tempdir().unwrap();
+    let rec = t.path().join("visit.wav");
+    common::write_wav(&rec, 1.0, 300.0);
+    let before = std::fs::read(&rec).unwrap();
+    std::fs::hard_link(&rec, t.path().join("hard.wav")).unwrap();
+    for out in ["visit.wav", "./visit.wav", "hard.wav"] {
+        let o = tc(t.path())
+            .args(["clip", "visit.wav", "--from", "0", "--to", "0.5", "--out", out])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(!o.status.success(), "{out}: {err}");
+        assert!(err.contains("is the input"), "{err}");
+        assert_eq!(std::fs::read(&rec).unwrap(), before, "the recording changed");
+    }
+}
