@@ -159,3 +159,54 @@ fn clip_refuses_to_overwrite_its_own_input() {
         assert_eq!(std::fs::read(&rec).unwrap(), before, "the recording changed");
     }
 }
+
+/// Two supervisor commands at once (two terminals, a script importing in parallel) used to lose
+/// updates: twelve concurrent `coders add` left one coder, six concurrent imports all said "R001"
+/// and kept one recording. Each command now works on the latest files.
+#[test]
+fn concurrent_supervisor_commands_lose_nothing() {
+    let t = tempfile::tempdir().unwrap();
+    let s = study(t.path(), 0);
+    let run = |args: Vec<String>| {
+        let mut c = std::process::Command::new(bin());
+        c.args(["--study", "s", "--as", "sup"])
+            .args(args)
+            .env_remove("TAPECODER_STUDY")
+            .env_remove("TAPECODER_CODER")
+            .env("HOME", t.path().join("home"))
+            .current_dir(t.path());
+        c.spawn().unwrap()
+    };
+    let adds: Vec<_> = (0..8)
+        .map(|i| {
+            run(vec![
+                "coders".into(),
+                "add".into(),
+                format!("k{i}"),
+                "--name".into(),
+                format!("K{i}"),
+            ])
+        })
+        .collect();
+    for mut c in adds {
+        assert!(c.wait().unwrap().success());
+    }
+    let coders = std::fs::read_to_string(s.join("coders.toml")).unwrap();
+    for i in 0..8 {
+        assert!(coders.contains(&format!("id = \"k{i}\"")), "k{i} lost:\n{coders}");
+    }
+
+    for i in 0..5 {
+        common::write_wav(&t.path().join(format!("p{i}.wav")), 0.5, 300.0 + 40.0 * f64::from(i));
+    }
+    let imports: Vec<_> = (0..5).map(|i| run(vec!["import".into(), format!("p{i}.wav")])).collect();
+    for mut c in imports {
+        assert!(c.wait().unwrap().success());
+    }
+    let recs = std::fs::read_to_string(s.join("recordings.toml")).unwrap();
+    for i in 0..5 {
+        assert!(recs.contains(&format!("p{i}.wav")), "p{i} lost:\n{recs}");
+        assert!(recs.contains(&format!("id = \"R00{}\"", i + 1)), "{recs}");
+    }
+    tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().success();
+}

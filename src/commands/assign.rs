@@ -13,7 +13,7 @@ use crate::study::model::Role;
 use super::context;
 
 pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
-    let ctx = context::resolve(g)?;
+    let ctx = context::resolve_for_writing(g)?;
     let me = ctx.supervisor("assign recordings")?.id.clone();
     let study = &ctx.study;
     let fraction = a.fraction.unwrap_or(study.config().double_coding.fraction);

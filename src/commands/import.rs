@@ -27,7 +27,7 @@ struct Checked {
 }
 
 pub fn run(g: &GlobalArgs, a: &ImportArgs) -> Result<ExitCode> {
-    let mut ctx = context::resolve(g)?;
+    let mut ctx = context::resolve_for_writing(g)?;
     let me = ctx.supervisor("import recordings")?.id.clone();
     if let Some(obs) = &a.observer {
         ctx.study.require_coder(obs)?;
