@@ -210,3 +210,30 @@ fn concurrent_supervisor_commands_lose_nothing() {
     }
     tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().success();
 }
+
+/// When the journal line cannot be written (full disk, no permission), `coders add` and `import`
+/// used to fail yet keep their change (a re-run then said "already registered"); a failed command
+/// now leaves the study as it was.
+#[test]
+fn a_failed_journal_append_undoes_coders_add_and_import() {
+    let t = tempfile::tempdir().unwrap();
+    let s = study(t.path(), 1);
+    common::write_wav(&t.path().join("new.wav"), 0.5, 500.0);
+    let journal = s.join("journal/sup.jsonl");
+    std::fs::rename(&journal, t.path().join("sup.jsonl")).unwrap();
+    std::fs::create_dir(&journal).unwrap(); // appending to it fails
+    let before = common::fingerprint(&s);
+    for args in
+        [vec!["coders", "add", "newc", "--name", "N"], vec!["import", "new.wav", "--meta", "arm=A"]]
+    {
+        let out = tc(t.path()).args(["--study", "s", "--as", "sup"]).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(err.contains("journal"), "{err}");
+        assert_eq!(common::fingerprint(&s), before, "{args:?} left a change behind");
+    }
+    std::fs::remove_dir(&journal).unwrap();
+    std::fs::rename(t.path().join("sup.jsonl"), &journal).unwrap();
+    tc(t.path()).args(["--study", "s", "--as", "sup", "import", "new.wav"]).assert().success();
+    tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().success();
+}

@@ -482,11 +482,19 @@ impl Study {
         let mut all = self.coders.clone();
         all.push(coder);
         let path = self.layout.coders_file();
+        let old = fs::read(&path).ok();
         let bytes = files::write_toml(&path, &CodersFile { schema: SCHEMA, coders: all.clone() })?;
-        self.coders = all;
         if let Some(actor) = actor {
-            self.append_journal(actor, "coder_added", Some((&path, &files::sha256_hex(&bytes))))?;
+            let sha = files::sha256_hex(&bytes);
+            if let Err(e) = self.append_journal(actor, "coder_added", Some((&path, &sha))) {
+                // A failed command leaves the study as it was.
+                if let Some(old) = old {
+                    let _ = files::atomic_write(&path, &old);
+                }
+                return Err(e);
+            }
         }
+        self.coders = all;
         Ok(())
     }
 
@@ -510,6 +518,7 @@ impl Study {
         let mut all = self.recordings.clone();
         all.extend(new);
         let path = self.layout.recordings_file();
+        let old_recordings = fs::read(&path).ok();
         let written =
             files::write_toml(&path, &RecordingsFile { schema: SCHEMA, recordings: all.clone() });
         let bytes = match written {
@@ -521,10 +530,20 @@ impl Study {
                 return Err(e);
             }
         };
-        self.recordings = all;
         if let Some(actor) = actor {
-            self.append_journal(actor, "import", Some((&path, &files::sha256_hex(&bytes))))?;
+            let sha = files::sha256_hex(&bytes);
+            if let Err(e) = self.append_journal(actor, "import", Some((&path, &sha))) {
+                // A failed import imports nothing: put both files back.
+                if let Some(old) = old_recordings {
+                    let _ = files::atomic_write(&path, &old);
+                }
+                if let Some(old) = old_meta {
+                    let _ = files::atomic_write(&meta_path, &old);
+                }
+                return Err(e);
+            }
         }
+        self.recordings = all;
         Ok(())
     }
 
