@@ -237,3 +237,35 @@ fn a_failed_journal_append_undoes_coders_add_and_import() {
     tc(t.path()).args(["--study", "s", "--as", "sup", "import", "new.wav"]).assert().success();
     tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().success();
 }
+
+/// `assign` on a study with no recordings said "all 0 recording(s) are already assigned"; with a
+/// single coder it double-coded nothing without saying why.
+#[test]
+fn assign_says_what_is_missing() {
+    let t = tempfile::tempdir().unwrap();
+    study(t.path(), 0);
+    tc(t.path())
+        .args(["--study", "s", "--as", "sup", "assign"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("no recordings to assign yet"))
+        .stdout(predicates::str::contains("tapecoder import"));
+
+    let t = tempfile::tempdir().unwrap();
+    common::write_wav(&t.path().join("a.wav"), 0.5, 300.0);
+    tc(t.path()).args(["init", "s"]).assert().success();
+    for (id, role) in [("sup", "supervisor"), ("c1", "coder")] {
+        tc(t.path())
+            .args([
+                "--study", "s", "--as", "sup", "coders", "add", id, "--name", id, "--role", role,
+            ])
+            .assert()
+            .success();
+    }
+    tc(t.path()).args(["--study", "s", "--as", "sup", "import", "a.wav"]).assert().success();
+    tc(t.path())
+        .args(["--study", "s", "--as", "sup", "assign", "--fraction", "1"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("double coding needs at least two coders"));
+}
