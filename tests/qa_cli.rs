@@ -269,3 +269,25 @@ fn assign_says_what_is_missing() {
         .success()
         .stdout(predicates::str::contains("double coding needs at least two coders"));
 }
+
+/// A hand-edited `duration_s` of `nan`, `inf` or a negative number was accepted by every command;
+/// it is refused naming the file and the recording.
+#[test]
+fn a_hand_edited_impossible_duration_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let s = study(t.path(), 1);
+    let path = s.join("recordings.toml");
+    let good = std::fs::read_to_string(&path).unwrap();
+    let line = good.lines().find(|l| l.starts_with("duration_s")).unwrap().to_string();
+    for bad in ["nan", "inf", "-5.0"] {
+        std::fs::write(&path, good.replace(&line, &format!("duration_s = {bad}"))).unwrap();
+        let out = tc(t.path()).args(["--study", "s", "--as", "sup", "status"]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{bad}");
+        assert!(err.contains("recordings.toml") && err.contains("\"R001\""), "{err}");
+        let out = tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "verify {bad}");
+        assert!(err.contains("duration_s"), "{err}");
+    }
+}

@@ -100,6 +100,19 @@ impl Study {
             "recording",
             recordings.recordings.iter().map(|r| r.id.as_str()),
         )?;
+        if let Some(r) = recordings
+            .recordings
+            .iter()
+            .find(|r| !(r.duration_s.is_finite() && r.duration_s >= 0.0))
+        {
+            return Err(StudyError::Invalid {
+                path: recordings_file,
+                message: format!(
+                    "recording {:?} has duration_s = {}, not a duration in seconds; fix the file by hand (`tapecoder probe` gives the duration)",
+                    r.id, r.duration_s
+                ),
+            });
+        }
 
         let codebook_path = resolve(dir, &config.codebook);
         let codebook = crate::codebook::load(&codebook_path)
