@@ -291,3 +291,41 @@ fn a_hand_edited_impossible_duration_is_refused() {
         assert!(err.contains("duration_s"), "{err}");
     }
 }
+
+/// A hand-edited score outside the codebook's scale (`empathy = 9`) used to reach `export` and
+/// the reliability report; every command reading the coding now refuses it, naming the file.
+#[test]
+fn a_hand_edited_score_outside_the_scale_is_refused() {
+    let t = tempfile::tempdir().unwrap();
+    let s = t.path().join("s");
+    copy_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions"), &s);
+    let st = s.join("study.toml");
+    let cb = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("codebook/handbook.toml");
+    let text = std::fs::read_to_string(&st).unwrap();
+    let line = text.lines().find(|l| l.starts_with("codebook")).unwrap().to_string();
+    std::fs::write(&st, text.replace(&line, &format!("codebook = {:?}", cb.display().to_string())))
+        .unwrap();
+    let coding = s.join("codings/ana/R001.toml");
+    let text = std::fs::read_to_string(&coding).unwrap();
+    let line = text.lines().find(|l| l.starts_with("empathy = ")).unwrap().to_string();
+    assert!(!line.contains('"'), "{line}");
+    std::fs::write(&coding, text.replacen(&line, "empathy = 9", 1)).unwrap();
+    for args in [vec!["export", "codings"], vec!["export", "final"], vec!["reliability"]] {
+        let out = tc(t.path()).args(["--study", "s", "--as", "sup"]).args(&args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?} accepted empathy = 9");
+        assert!(err.contains("R001.toml") && err.contains("empathy = 9"), "{err}");
+    }
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}

@@ -332,6 +332,19 @@ impl Study {
         let path = self.layout.coding_file(coder, recording)?;
         let Some(c) = read_coding(&path)? else { return Ok(None) };
         check_coding(&path, &c, coder, recording)?;
+        // A hand-edited level outside the scale would reach exports and the reliability report.
+        let scale = &self.codebook.scale;
+        if let Some((domain, level)) =
+            c.scores.iter().find(|(_, l)| !(scale.min..=scale.max).contains(*l))
+        {
+            return Err(StudyError::Invalid {
+                path,
+                message: format!(
+                    "{domain} = {level} is outside the codebook's scale {}..{}; fix the file by hand or restore it from a backup",
+                    scale.min, scale.max
+                ),
+            });
+        }
         Ok(Some(c))
     }
 
