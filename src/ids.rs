@@ -32,7 +32,9 @@ pub fn validate_id(kind: &str, s: &str) -> Result<(), IdError> {
     if s.is_empty() {
         return Err(IdError::Empty { kind: kind.to_string() });
     }
-    let shown = sanitize_for_terminal(s).into_owned();
+    // Control characters shown escaped (`a\u{1b}[2J`), not silently removed: the message then shows
+    // what is wrong with the id rather than an id that looks valid.
+    let shown = sanitize_for_terminal(&s.escape_debug().to_string()).into_owned();
     if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
         let what = match c {
             '/' | '\\' => format!("a path separator `{c}`"),
@@ -156,6 +158,9 @@ mod tests {
             assert!(err.contains("letters, digits"), "{err}");
             assert!(!err.contains('\u{1b}'), "message must be safe to print: {err:?}");
         }
+        // The escape is shown, not silently dropped (which showed a valid-looking id).
+        let err = validate_id("coder id", "a\u{1b}[2J").expect_err("escape").to_string();
+        assert!(err.contains("`a\\u{1b}[2J`"), "{err}");
     }
 
     #[test]

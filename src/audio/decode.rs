@@ -148,6 +148,19 @@ impl AudioDecoder {
     /// Opens `path` and prepares to decode its first audio track, handing out at most
     /// `max_channels` (1 or 2) channels.
     pub fn open(path: &Path, max_channels: u16) -> Result<Self, AudioError> {
+        // Before opening: opening a named pipe blocks until a writer comes, and a folder or a
+        // device is no recording.
+        if let Ok(md) = std::fs::metadata(path) {
+            if md.is_dir() {
+                return Err(unreadable(path, "is a folder, not an audio file"));
+            }
+            if !md.is_file() {
+                return Err(unreadable(
+                    path,
+                    "not a regular file (a device, pipe or socket); give an audio file",
+                ));
+            }
+        }
         let file = File::open(path)
             .map_err(|source| AudioError::Open { path: path.display().to_string(), source })?;
         let len = file.metadata().map(|m| m.len()).unwrap_or(0);

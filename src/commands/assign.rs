@@ -13,7 +13,7 @@ use crate::study::model::Role;
 use super::context;
 
 pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
-    let ctx = context::resolve(g)?;
+    let ctx = context::resolve_for_writing(g)?;
     let me = ctx.supervisor("assign recordings")?.id.clone();
     let study = &ctx.study;
     let fraction = a.fraction.unwrap_or(study.config().double_coding.fraction);
@@ -25,6 +25,10 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     let seed = a.seed.unwrap_or(study.config().double_coding.seed);
 
     let recordings: Vec<String> = study.recordings().iter().map(|r| r.id.clone()).collect();
+    if recordings.is_empty() {
+        println!("no recordings to assign yet; register some with `tapecoder import FILE…`");
+        return Ok(ExitCode::SUCCESS);
+    }
     let coders: Vec<String> =
         study.coders().iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();
     let observers: BTreeMap<String, String> =
@@ -62,6 +66,11 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     );
     for (coder, q) in queues(&planned, &coders) {
         println!("  {coder:<16} {} recording(s)", q.len());
+    }
+    if doubles == 0 && fraction > 0.0 && coders.len() < 2 {
+        println!(
+            "note: double coding needs at least two coders; add another with `tapecoder coders add ID --name N`"
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

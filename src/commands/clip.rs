@@ -17,6 +17,13 @@ pub fn run(_g: &GlobalArgs, a: &ClipArgs) -> anyhow::Result<ExitCode> {
     if !a.speed.is_finite() || !(0.5..=2.0).contains(&a.speed) {
         bail!("--speed {} is out of range: use 0.5 to 2.0", a.speed);
     }
+    // Never write the clip over the recording it comes from.
+    if same_file(&a.file, &a.out) {
+        bail!(
+            "--out {} is the input recording itself; write the clip to another file",
+            crate::ids::sanitize_for_terminal(&a.out.display().to_string())
+        );
+    }
     let info = crate::audio::probe(&a.file)?;
     if from >= info.duration_s {
         bail!(
@@ -30,7 +37,7 @@ pub fn run(_g: &GlobalArgs, a: &ClipArgs) -> anyhow::Result<ExitCode> {
     let frames = crate::audio::clip::write_clip(&a.file, from, to, a.speed, &a.out)?;
     eprintln!(
         "wrote {} ({:.3} s of audio from {:.3} s to {:.3} s{})",
-        a.out.display(),
+        crate::ids::sanitize_for_terminal(&a.out.display().to_string()),
         frames as f64 / f64::from(info.sample_rate),
         from,
         to,
@@ -41,4 +48,18 @@ pub fn run(_g: &GlobalArgs, a: &ClipArgs) -> anyhow::Result<ExitCode> {
         }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `a` and `b` are one file (same path after links, or the same inode: a hard link).
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) else { return false };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if (ma.dev(), ma.ino()) == (mb.dev(), mb.ino()) {
+            return true;
+        }
+    }
+    let _ = (ma, mb);
+    matches!((std::fs::canonicalize(a), std::fs::canonicalize(b)), (Ok(x), Ok(y)) if x == y)
 }

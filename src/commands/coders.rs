@@ -13,7 +13,7 @@ use crate::study::model::{Coder, Role};
 use super::context;
 
 pub fn run(g: &GlobalArgs, c: &CodersCommand) -> Result<ExitCode> {
-    let mut ctx = context::resolve(g)?;
+    let mut ctx = context::resolve_for_writing(g)?;
     match c {
         CodersCommand::Add { id, name, role } => {
             crate::study::check_id("coder", id)?;

@@ -41,6 +41,8 @@ pub struct Context {
     pub source: Source,
     /// The id from `--as` / `TAPECODER_CODER` (or `demo` in the sample study), unchecked.
     pub requested: Option<String>,
+    /// Held by commands that change the study (see [`resolve_for_writing`]); released on drop.
+    _writing: Option<std::fs::File>,
 }
 
 impl Context {
@@ -95,11 +97,27 @@ pub fn requested_identity(g: &GlobalArgs, source: Source) -> Option<String> {
 
 /// Resolves and opens the study; the identity is checked when a command asks for it.
 pub fn resolve(g: &GlobalArgs) -> Result<Context> {
-    let sd = resolve_dir(g)?;
+    open(g, resolve_dir(g)?, None)
+}
+
+fn open(g: &GlobalArgs, sd: StudyDir, writing: Option<std::fs::File>) -> Result<Context> {
     let study = Study::open(&sd.dir)?;
     let requested = requested_identity(g, sd.source);
     if let Some(id) = &requested {
         crate::study::check_id("coder", id)?;
     }
-    Ok(Context { study, source: sd.source, requested })
+    Ok(Context { study, source: sd.source, requested, _writing: writing })
+}
+
+/// Like [`resolve`], for a command that reads, changes and rewrites study files (coders add,
+/// import, assign): it first takes an exclusive advisory lock on `study.toml` (which such commands
+/// never replace), so two of them at once on this machine run one after the other and neither
+/// loses the other's change. Where the file system has no locks, it goes ahead unlocked.
+pub fn resolve_for_writing(g: &GlobalArgs) -> Result<Context> {
+    let sd = resolve_dir(g)?;
+    let lock = std::fs::File::open(crate::study::locate::Layout::new(&sd.dir).study_file()).ok();
+    if let Some(f) = &lock {
+        crate::study::journal::lock_exclusive(f);
+    }
+    open(g, sd, lock)
 }

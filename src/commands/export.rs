@@ -43,7 +43,11 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
                 for (name, text) in &files {
                     write_output(Some(&dir.join(name)), text.as_bytes())?;
                 }
-                eprintln!("Wrote {} Audacity label file(s) to {}", files.len(), dir.display());
+                eprintln!(
+                    "Wrote {} Audacity label file(s) to {}",
+                    files.len(),
+                    crate::ids::sanitize_for_terminal(&dir.display().to_string())
+                );
                 return Ok(ExitCode::SUCCESS);
             }
             segments_table(&codings)

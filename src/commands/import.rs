@@ -27,12 +27,24 @@ struct Checked {
 }
 
 pub fn run(g: &GlobalArgs, a: &ImportArgs) -> Result<ExitCode> {
-    let mut ctx = context::resolve(g)?;
+    let mut ctx = context::resolve_for_writing(g)?;
     let me = ctx.supervisor("import recordings")?.id.clone();
     if let Some(obs) = &a.observer {
         ctx.study.require_coder(obs)?;
     }
     let variables = parse_meta(&a.meta)?;
+    let cb = ctx.study.codebook();
+    let taken = ["recording", "bc_percent", "source"]
+        .into_iter()
+        .chain(cb.domains.iter().map(|d| d.key.as_str()))
+        .chain(cb.composites.iter().map(|c| c.key.as_str()));
+    for name in taken {
+        if variables.contains_key(name) {
+            bail!(
+                "--meta {name}: `{name}` is already a column of `export final`; give the study variable another name"
+            );
+        }
+    }
 
     let total: u64 =
         a.files.iter().filter_map(|f| std::fs::metadata(f).ok()).map(|m| m.len()).sum();

@@ -48,11 +48,9 @@ pub fn run(_g: &GlobalArgs, a: &InitArgs) -> Result<ExitCode> {
     // Prove the new study opens (codebook included) before saying it is ready.
     Study::open(&a.dir)?;
     let shown = crate::ids::sanitize_for_terminal(&name).into_owned();
-    println!("created study {shown:?} in {}", a.dir.display());
+    let dir = crate::ids::sanitize_for_terminal(&a.dir.display().to_string()).into_owned();
+    println!("created study {shown:?} in {dir}");
     println!("next: register a supervisor and coders, e.g.");
-    println!(
-        "  tapecoder --study {} coders add ID --name \"Full Name\" --role supervisor",
-        a.dir.display()
-    );
+    println!("  tapecoder --study {dir} coders add ID --name \"Full Name\" --role supervisor");
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,10 @@ pub fn run(_g: &GlobalArgs, a: &ProbeArgs) -> anyhow::Result<ExitCode> {
     match a.format {
         TableOrJson::Json => println!("{}", serde_json::to_string_pretty(&info)?),
         TableOrJson::Table => {
-            println!("file         {}", a.file.display());
+            println!(
+                "file         {}",
+                crate::ids::sanitize_for_terminal(&a.file.display().to_string())
+            );
             println!("container    {}", info.container);
             println!("codec        {}", info.codec);
             println!("sample rate  {} Hz", info.sample_rate);

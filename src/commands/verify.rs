@@ -48,7 +48,10 @@ pub fn run(g: &GlobalArgs) -> Result<ExitCode> {
         Scope::All => "the whole study".to_string(),
         Scope::Coder(id) => format!("the files of coder {id}"),
     };
-    println!("verified {whose} in {}:", sd.dir.display());
+    println!(
+        "verified {whose} in {}:",
+        crate::ids::sanitize_for_terminal(&sd.dir.display().to_string())
+    );
     println!("  {} file(s) parsed", report.files_parsed);
     println!("  {} submitted coding(s) match their journal hash", report.submitted_matched);
     if scope == Scope::All {

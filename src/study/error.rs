@@ -36,7 +36,10 @@ pub enum StudyError {
     Invalid { path: PathBuf, message: String },
 
     /// The study's codebook cannot be loaded.
-    #[error("the study's codebook {} cannot be used: {source}", .path.display())]
+    #[error(
+        "the study's codebook {} cannot be used: {source}; fix `codebook` in study.toml or check the file with `tapecoder codebook check FILE`",
+        .path.display()
+    )]
     Codebook {
         path: PathBuf,
         #[source]

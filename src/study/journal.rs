@@ -82,7 +82,7 @@ pub fn append(
 
 /// Blocks until this process holds an exclusive advisory lock on `f` (released when `f` closes).
 /// Where the file system offers no locks, appends go ahead unlocked.
-fn lock_exclusive(f: &fs::File) {
+pub(crate) fn lock_exclusive(f: &fs::File) {
     #[cfg(unix)]
     {
         use std::os::fd::AsRawFd;

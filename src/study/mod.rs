@@ -100,6 +100,19 @@ impl Study {
             "recording",
             recordings.recordings.iter().map(|r| r.id.as_str()),
         )?;
+        if let Some(r) = recordings
+            .recordings
+            .iter()
+            .find(|r| !(r.duration_s.is_finite() && r.duration_s >= 0.0))
+        {
+            return Err(StudyError::Invalid {
+                path: recordings_file,
+                message: format!(
+                    "recording {:?} has duration_s = {}, not a duration in seconds; fix the file by hand (`tapecoder probe` gives the duration)",
+                    r.id, r.duration_s
+                ),
+            });
+        }
 
         let codebook_path = resolve(dir, &config.codebook);
         let codebook = crate::codebook::load(&codebook_path)
@@ -319,6 +332,19 @@ impl Study {
         let path = self.layout.coding_file(coder, recording)?;
         let Some(c) = read_coding(&path)? else { return Ok(None) };
         check_coding(&path, &c, coder, recording)?;
+        // A hand-edited level outside the scale would reach exports and the reliability report.
+        let scale = &self.codebook.scale;
+        if let Some((domain, level)) =
+            c.scores.iter().find(|(_, l)| !(scale.min..=scale.max).contains(*l))
+        {
+            return Err(StudyError::Invalid {
+                path,
+                message: format!(
+                    "{domain} = {level} is outside the codebook's scale {}..{}; fix the file by hand or restore it from a backup",
+                    scale.min, scale.max
+                ),
+            });
+        }
         Ok(Some(c))
     }
 
@@ -482,11 +508,19 @@ impl Study {
         let mut all = self.coders.clone();
         all.push(coder);
         let path = self.layout.coders_file();
+        let old = fs::read(&path).ok();
         let bytes = files::write_toml(&path, &CodersFile { schema: SCHEMA, coders: all.clone() })?;
-        self.coders = all;
         if let Some(actor) = actor {
-            self.append_journal(actor, "coder_added", Some((&path, &files::sha256_hex(&bytes))))?;
+            let sha = files::sha256_hex(&bytes);
+            if let Err(e) = self.append_journal(actor, "coder_added", Some((&path, &sha))) {
+                // A failed command leaves the study as it was.
+                if let Some(old) = old {
+                    let _ = files::atomic_write(&path, &old);
+                }
+                return Err(e);
+            }
         }
+        self.coders = all;
         Ok(())
     }
 
@@ -510,6 +544,7 @@ impl Study {
         let mut all = self.recordings.clone();
         all.extend(new);
         let path = self.layout.recordings_file();
+        let old_recordings = fs::read(&path).ok();
         let written =
             files::write_toml(&path, &RecordingsFile { schema: SCHEMA, recordings: all.clone() });
         let bytes = match written {
@@ -521,10 +556,20 @@ impl Study {
                 return Err(e);
             }
         };
-        self.recordings = all;
         if let Some(actor) = actor {
-            self.append_journal(actor, "import", Some((&path, &files::sha256_hex(&bytes))))?;
+            let sha = files::sha256_hex(&bytes);
+            if let Err(e) = self.append_journal(actor, "import", Some((&path, &sha))) {
+                // A failed import imports nothing: put both files back.
+                if let Some(old) = old_recordings {
+                    let _ = files::atomic_write(&path, &old);
+                }
+                if let Some(old) = old_meta {
+                    let _ = files::atomic_write(&meta_path, &old);
+                }
+                return Err(e);
+            }
         }
+        self.recordings = all;
         Ok(())
     }
 

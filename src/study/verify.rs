@@ -60,6 +60,12 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
     let coders: Option<CodersFile> = parse(&mut r, &l.coders_file(), false);
     let recordings: Option<RecordingsFile> = parse(&mut r, &l.recordings_file(), false);
     let recs = recordings.map(|f| f.recordings).unwrap_or_default();
+    for rec in recs.iter().filter(|r| !(r.duration_s.is_finite() && r.duration_s >= 0.0)) {
+        r.problems.push(format!(
+            "recordings.toml: recording {:?} has duration_s = {}, not a duration in seconds",
+            rec.id, rec.duration_s
+        ));
+    }
     let coder_ids: Vec<(String, Role)> =
         coders.map(|f| f.coders.into_iter().map(|c| (c.id, c.role)).collect()).unwrap_or_default();
 
@@ -183,6 +189,22 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
                 )),
                 Some(_) => r.adjudications_matched += 1,
             }
+        }
+    }
+
+    // A journaled file that is gone: a submitted coding or an adjudication deleted afterwards.
+    for (actor, event, path) in latest.keys() {
+        let what = match event.as_str() {
+            "submit" => "submitted coding",
+            "adjudicate" if *scope == Scope::All => "adjudication",
+            _ => continue,
+        };
+        let safe =
+            Path::new(path).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+        if safe && !dir.join(path).exists() {
+            r.problems.push(format!(
+                "{path}: missing, but journal/{actor}.jsonl records it as a {what}; restore it from a backup"
+            ));
         }
     }
 
