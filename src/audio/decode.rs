@@ -19,6 +19,7 @@ use symphonia::core::probe::Hint;
 
 use super::AudioError;
 use super::mp3index::{self, Mp3Index};
+use super::mp4edit;
 
 /// After this many packets in a row fail to decode, the stream is treated as broken.
 const MAX_CONSECUTIVE_ERRORS: u32 = 64;
@@ -74,6 +75,12 @@ pub struct AudioDecoder {
     ts_shift: i64,
     /// The media length such a reader must stop at (it cannot see the padding).
     sub_end: Option<u64>,
+    /// MP4 edit list (or iTunSMPB): frames of encoder priming at the start of the decoded
+    /// track that are not part of the recording. Internally `pos`, `discard_until` and packet
+    /// timestamps are in decoded-track frames; the public API is in media frames (minus this).
+    trim: u64,
+    /// MP4 edit list: the decoded-track frame the recording ends at.
+    trim_end: Option<u64>,
 }
 
 fn unreadable(path: &Path, reason: impl Into<String>) -> AudioError {
@@ -167,6 +174,16 @@ impl AudioDecoder {
         if len == 0 {
             return Err(unreadable(path, "the file is empty"));
         }
+        // symphonia's MP4 reader allocates tables at their announced size (a damaged count
+        // aborts the process): check them first.
+        if sniff_container(path) == "mp4"
+            && let Err(damage) = mp4edit::check_tables(path)
+        {
+            return Err(unreadable(
+                path,
+                format!("damaged MP4 file: {damage}; re-export or re-copy the recording"),
+            ));
+        }
         let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
         let mut hint = Hint::new();
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
@@ -206,6 +223,13 @@ impl AudioDecoder {
         }
         let out_channels = max_channels.clamp(1, 2).min(source_channels as u16);
         let weights = downmix_weights(params.channels, source_channels, out_channels);
+        let container = sniff_container(path);
+        let edit = if container == "mp4" { mp4edit::read_edit(path, sample_rate) } else { None };
+        let trim = edit.map_or(0, |e| e.skip);
+        // The presented length: the sample tables' count less the priming, cut at the edit.
+        let presented = edit.and_then(|e| e.presented(params.n_frames));
+        let trim_end = presented.map(|l| trim.saturating_add(l));
+        let header_frames = if edit.is_some() { presented } else { params.n_frames };
         Ok(AudioDecoder {
             path: path.to_path_buf(),
             format,
@@ -213,16 +237,15 @@ impl AudioDecoder {
             track_id,
             info: StreamInfo {
                 codec,
-                container: sniff_container(path),
+                container,
                 sample_rate,
                 source_channels: source_channels as u16,
                 out_channels,
-                header_frames: params.n_frames,
+                header_frames,
             },
             weights,
             sample_buf: None,
             pos: 0,
-            discard_until: 0,
             error: None,
             ended: false,
             mp3_index: None,
@@ -230,6 +253,10 @@ impl AudioDecoder {
             padding: u64::from(params.padding.unwrap_or(0)),
             ts_shift: 0,
             sub_end: None,
+            // The first packets are decoded and dropped up to the edit's start.
+            discard_until: trim,
+            trim,
+            trim_end,
         })
     }
 
@@ -313,7 +340,21 @@ impl AudioDecoder {
 
     /// Media frame of the next frame [`read`](Self::read) hands out.
     pub fn position(&self) -> u64 {
+        self.raw_position().saturating_sub(self.trim)
+    }
+
+    /// Decoded-track frame of the next frame handed out (media frame + edit-list priming).
+    fn raw_position(&self) -> u64 {
         self.pos.max(self.discard_until)
+    }
+
+    /// Where the decoded track ends for this reader, if known (edit list, or the MP3 length
+    /// for a reader opened mid-file).
+    fn end_limit(&self) -> Option<u64> {
+        match (self.sub_end, self.trim_end) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Set when decoding stopped because of damage.
@@ -327,7 +368,8 @@ impl AudioDecoder {
 
     /// Seeks so that the next [`read`](Self::read) starts exactly at media frame `frame` (where the
     /// codec allows: the frames before the target inside the packet are decoded and dropped).
-    pub fn seek(&mut self, frame: u64) -> Result<(), AudioError> {
+    pub fn seek(&mut self, media_frame: u64) -> Result<(), AudioError> {
+        let frame = media_frame.saturating_add(self.trim);
         self.ended = false;
         self.error = None;
         // Lossy codecs overlap each packet with the previous one (MDCT) and the first packets
@@ -341,7 +383,7 @@ impl AudioDecoder {
         // MP3 with its index: a backward or long forward seek opens a reader at the nearest
         // indexed frame before the target instead of scanning headers from the start.
         let rate = u64::from(self.info.sample_rate);
-        let here = self.position();
+        let here = self.raw_position();
         let far = frame < here || frame > here + 10 * rate;
         if let Some(idx) = self.mp3_index.as_ref().and_then(|s| s.get())
             && far
@@ -378,7 +420,9 @@ impl AudioDecoder {
                 self.ended = true;
                 Ok(())
             }
-            Err(e) => Err(unreadable(&self.path, format!("cannot seek to frame {frame}: {e}"))),
+            Err(e) => {
+                Err(unreadable(&self.path, format!("cannot seek to frame {media_frame}: {e}")))
+            }
         }
     }
 
@@ -388,7 +432,15 @@ impl AudioDecoder {
         loop {
             match self.format.next_packet() {
                 Ok(p) if p.track_id() == self.track_id => {
-                    return Ok(Some((self.packet_ts(p.ts()), p.dur())));
+                    // In media frames: the priming and anything past the edit's end cut off.
+                    let start = self.packet_ts(p.ts());
+                    let mut end = start.saturating_add(p.dur());
+                    if let Some(limit) = self.end_limit() {
+                        end = end.min(limit);
+                    }
+                    let start = start.max(self.trim);
+                    let end = end.max(start);
+                    return Ok(Some((start - self.trim, end - start)));
                 }
                 Ok(_) => continue,
                 Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
@@ -480,8 +532,9 @@ impl AudioDecoder {
                 first_frame = start + drop as u64;
             }
             self.pos = end;
-            // A reader opened mid-file does not know the padding at the end: stop at the length.
-            if let Some(total) = self.sub_end
+            // A reader opened mid-file does not know the padding at the end, and an MP4 edit
+            // ends the recording before the last packet's padding: stop at the length.
+            if let Some(total) = self.end_limit()
                 && end > total
             {
                 let over = ((end - total) as usize).min((out.len() - start_len) / oc);
@@ -493,7 +546,7 @@ impl AudioDecoder {
                 continue;
             }
             self.discard_until = 0;
-            return Ok(Some((first_frame, kept)));
+            return Ok(Some((first_frame.saturating_sub(self.trim), kept)));
         }
     }
 
@@ -501,7 +554,7 @@ impl AudioDecoder {
         let msg = format!(
             "{}: playback stopped at {:.1} s: {reason}",
             self.path.display(),
-            self.pos as f64 / f64::from(self.info.sample_rate.max(1))
+            self.pos.saturating_sub(self.trim) as f64 / f64::from(self.info.sample_rate.max(1))
         );
         self.error = Some(msg.clone());
         self.ended = true;

@@ -12,6 +12,7 @@ pub mod clip;
 pub mod clock;
 pub mod decode;
 pub mod mp3index;
+pub mod mp4edit;
 pub mod output;
 pub mod overview;
 pub mod player;
