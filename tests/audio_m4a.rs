@@ -169,6 +169,16 @@ fn aac_onsets_are_found_at_their_time_after_a_seek() {
             let err_ms = (found as f64 / r - t).abs() * 1000.0;
             assert!(err_ms < 2.0, "{rate} Hz: onset {t} s found {err_ms:.2} ms off after a seek");
         }
+        // A clip (which seeks to its start) has the onset at the same time.
+        let clip = dir.path().join(format!("clip{rate}.wav"));
+        tapecoder::audio::clip::write_clip(&f, 1.17, 1.67, 1.0, &clip).unwrap();
+        let samples: Vec<f32> = hound::WavReader::open(&clip)
+            .unwrap()
+            .samples::<i16>()
+            .map(|s| f32::from(s.unwrap()) / 32768.0)
+            .collect();
+        let at = onset(&samples).expect("burst in the clip") as f64 / r;
+        assert!((at - 0.2).abs() < 0.002, "{rate} Hz: clip onset at {at} s, expected 0.2 s");
         // A seek past the end hands out nothing; the last frames end at the probed length.
         let p = probe(&f).unwrap();
         dec.seek(p.frames + 10).unwrap();
