@@ -36,6 +36,9 @@ pub enum Command {
     Code(CodeArgs),
     /// Create a new study folder.
     Init(InitArgs),
+    /// Your signing key: create it once, show its public half to register it.
+    #[command(subcommand)]
+    Keys(KeysCommand),
     /// Manage the study's coders.
     #[command(subcommand)]
     Coders(CodersCommand),
@@ -83,6 +86,19 @@ pub struct InitArgs {
     /// The codebook to use (default: the bundled handbook, copied into the study).
     #[arg(long, value_name = "FILE")]
     pub codebook: Option<PathBuf>,
+    /// The founding supervisor's public key, pinned in study.toml (default: your own key, as
+    /// `tapecoder keys show` prints it).
+    #[arg(long, value_name = "PUBLIC_KEY")]
+    pub key: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create your private key in the key folder ($TAPECODER_KEY_DIR, else your configuration
+    /// folder); never overwrites one.
+    Init,
+    /// Print your public key on one line (give it to a supervisor to be registered).
+    Show,
 }
 
 #[derive(Debug, Subcommand)]
@@ -96,6 +112,10 @@ pub enum CodersCommand {
         name: String,
         #[arg(long, value_enum, default_value_t = RoleArg::Coder)]
         role: RoleArg,
+        /// Their public key, the line `tapecoder keys show` prints for them (for the founding
+        /// supervisor registering themself: default their own key).
+        #[arg(long, value_name = "PUBLIC_KEY")]
+        key: Option<String>,
     },
     /// List the coders (supervisors only).
     List,

@@ -15,6 +15,7 @@ pub mod codebook;
 pub mod coding;
 pub mod commands;
 pub mod export;
+pub mod identity;
 pub mod ids;
 pub mod reliability;
 pub mod stats;

@@ -105,6 +105,7 @@ fn supervisor_only_commands_refuse_coders_and_strangers() {
         .stderr(contains("who are you? pass --as ID"));
     tc(t.path())
         .args(["--study", "s", "--as", "sup", "coders", "add", "c1", "--name", "again"])
+        .args(["--key", &common::key("c1")])
         .assert()
         .failure()
         .stderr(contains("\"c1\" is already registered"));
@@ -140,9 +141,10 @@ fn submitted_codings_are_proven_by_the_journal() {
         .args(["--study", "s", "--as", "sup", "assign", "--fraction", "1"])
         .assert()
         .success();
-    let st = Study::open(&s).unwrap();
+    let mut st = Study::open(&s).unwrap();
     let rec = st.recording("R001").unwrap().clone();
     let coder = st.assignments().unwrap()[0].coders[0].clone();
+    st.add_signer(tapecoder::identity::fictional_signer(&coder));
     let mut c = Coding::new(
         &rec.id,
         &coder,

@@ -176,7 +176,8 @@ fn additional_coders_stay_out_of_final_scores_and_reliability() {
     let reliability_before = run_reliability_json(&f);
     let path = f.path().join("coders.toml");
     let mut coders: CodersFile = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    coders.coders.push(Coder { id: "tia".into(), name: "Tia".into(), role: Role::Coder });
+    let key = Some(tapecoder::identity::fictional_signer("tia").public().to_string());
+    coders.coders.push(Coder { id: "tia".into(), name: "Tia".into(), role: Role::Coder, key });
     std::fs::write(&path, toml::to_string(&coders).unwrap()).unwrap();
     let path = f.path().join("supervisor/assignments.toml");
     let mut a: AssignmentsFile = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();

@@ -22,6 +22,7 @@ fn a_closed_stdout_pipe_ends_quietly_without_a_panic() {
         .env_remove("TAPECODER_STUDY")
         .env_remove("TAPECODER_CODER")
         .env("HOME", t.path().join("home"))
+        .env("TAPECODER_KEY_DIR", common::KEYS)
         .current_dir(t.path())
         .stdout(writer)
         .output()
@@ -174,6 +175,7 @@ fn concurrent_supervisor_commands_lose_nothing() {
             .env_remove("TAPECODER_STUDY")
             .env_remove("TAPECODER_CODER")
             .env("HOME", t.path().join("home"))
+            .env("TAPECODER_KEY_DIR", common::KEYS)
             .current_dir(t.path());
         c.spawn().unwrap()
     };
@@ -185,6 +187,8 @@ fn concurrent_supervisor_commands_lose_nothing() {
                 format!("k{i}"),
                 "--name".into(),
                 format!("K{i}"),
+                "--key".into(),
+                common::key(&format!("k{i}")),
             ])
         })
         .collect();
@@ -223,9 +227,11 @@ fn a_failed_journal_append_undoes_coders_add_and_import() {
     std::fs::rename(&journal, t.path().join("sup.jsonl")).unwrap();
     std::fs::create_dir(&journal).unwrap(); // appending to it fails
     let before = common::fingerprint(&s);
-    for args in
-        [vec!["coders", "add", "newc", "--name", "N"], vec!["import", "new.wav", "--meta", "arm=A"]]
-    {
+    let newc = common::key("newc");
+    for args in [
+        vec!["coders", "add", "newc", "--name", "N", "--key", &newc],
+        vec!["import", "new.wav", "--meta", "arm=A"],
+    ] {
         let out = tc(t.path()).args(["--study", "s", "--as", "sup"]).args(&args).output().unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?}");
@@ -259,6 +265,7 @@ fn assign_says_what_is_missing() {
             .args([
                 "--study", "s", "--as", "sup", "coders", "add", id, "--name", id, "--role", role,
             ])
+            .args(["--key", &common::key(id)])
             .assert()
             .success();
     }

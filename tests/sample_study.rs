@@ -13,8 +13,8 @@ use sha2::{Digest, Sha256};
 use tapecoder::codebook::Codebook;
 use tapecoder::coding::{CodebookRef, Coding, Status};
 use tapecoder::study::model::{
-    AssignmentsFile, CodersFile, FinalRule, JournalEntry, MetadataFile, QueueFile, RecordingsFile,
-    Role, StudyConfig,
+    AssignmentsFile, CodersFile, Event, FinalRule, JournalEntry, MetadataFile, QueueFile,
+    RecordingsFile, Role, StudyConfig,
 };
 
 const IDS: [&str; 6] = ["R001", "R002", "R003", "R004", "R005", "R006"];
@@ -25,6 +25,15 @@ fn repo() -> PathBuf {
 
 fn sample() -> PathBuf {
     repo().join("sample-sessions")
+}
+
+/// The public key coders.toml registers for `id`, which is the fictional key of that id.
+fn key_of(id: &str) -> tapecoder::identity::PublicKey {
+    let coders: CodersFile = load("coders.toml");
+    let c = coders.coders.iter().find(|c| c.id == id).expect("registered");
+    let key = tapecoder::identity::PublicKey::parse(c.key.as_deref().expect("a key")).expect("key");
+    assert_eq!(key, tapecoder::identity::fictional_signer(id).public(), "{id}: fictional key");
+    key
 }
 
 fn read(path: &Path) -> Vec<u8> {
@@ -256,9 +265,8 @@ fn sample_journals_chain_and_match_every_submitted_coding() {
             assert_eq!(e.prev, prev, "{}:{}: hash chain", path.display(), i + 1);
             // The exact compact form the study module writes, field order included.
             assert_eq!(serde_json::to_string(&e).expect("serialise"), line);
-            if e.event == "submit" {
-                let (p, h) = (e.path.expect("submit has a path"), e.sha256.expect("and a hash"));
-                submitted.insert(p, h);
+            if let Event::Submit { file } = e.event {
+                submitted.insert(file.path, file.sha256);
             }
             prev = sha256_hex(line.as_bytes());
         }
@@ -328,7 +336,8 @@ fn sample_study_opens_with_the_study_module() {
     assert_eq!(journals.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(), ["ana", "ben", "sup"]);
     for (actor, path) in journals {
         let (lines, problems) =
-            tapecoder::study::journal::read_and_check(&path, &actor).expect("journal reads");
+            tapecoder::study::journal::read_and_check(&path, &actor, Some(&key_of(&actor)))
+                .expect("journal reads");
         assert!(problems.is_empty(), "{problems:?}");
         assert!(!lines.is_empty());
     }
@@ -365,6 +374,8 @@ fn tapecoder(tmp: &Path, study: &Path) -> Command {
         .env("HOME", tmp)
         .env("XDG_DATA_HOME", tmp.join("data"))
         .env("XDG_CONFIG_HOME", tmp.join("config"))
+        // A copy of the sample elsewhere is not the bundled sample: point at its fictional keys.
+        .env("TAPECODER_KEY_DIR", study.join("keys"))
         .arg("--study")
         .arg(study)
         .timeout(Duration::from_secs(60));

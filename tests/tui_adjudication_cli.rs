@@ -6,11 +6,10 @@ mod tui_adjudication_support;
 use std::collections::BTreeMap;
 
 use tapecoder::commands::adjudicate::{load_cases, save};
-use tapecoder::study::Study;
 use tapecoder::study::adjudication::{Draft, build};
 use tapecoder::study::files::{sha256_hex, write_toml};
 use tapecoder::study::model::{Adjudication, FinalRule, StudyConfig};
-use tui_adjudication_support::study::{cmd, codings_bytes, study};
+use tui_adjudication_support::study::{cmd, codings_bytes, open, study};
 
 #[test]
 fn a_coder_is_refused_naming_their_role() {
@@ -39,7 +38,7 @@ fn an_unknown_identity_is_refused() {
 #[test]
 fn the_list_holds_only_complete_double_coded_disagreements() {
     let tmp = study();
-    let s = Study::open(tmp.path().join("study")).unwrap();
+    let s = open(&tmp.path().join("study"));
     let cases = load_cases(&s).unwrap();
     assert_eq!(cases.len(), 1, "{cases:?}");
     let c = &cases[0];
@@ -55,7 +54,7 @@ fn the_list_holds_only_complete_double_coded_disagreements() {
 fn saving_keeps_originals_passes_verify_and_exports_as_adjudicated() {
     let tmp = study();
     let dir = tmp.path().join("study");
-    let s = Study::open(&dir).unwrap();
+    let s = open(&dir);
     let before = codings_bytes(&dir);
     let case = load_cases(&s).unwrap().remove(0);
     let drafts = BTreeMap::from([(
@@ -117,7 +116,7 @@ fn saving_keeps_originals_passes_verify_and_exports_as_adjudicated() {
 #[test]
 fn a_coder_cannot_save_an_adjudication_through_the_study_either() {
     let tmp = study();
-    let s = Study::open(tmp.path().join("study")).unwrap();
+    let s = open(&tmp.path().join("study"));
     let case = load_cases(&s).unwrap().remove(0);
     let drafts =
         BTreeMap::from([("empathy".to_string(), Draft { score: Some(3), reason: "r".into() })]);
@@ -130,7 +129,7 @@ fn a_coder_cannot_save_an_adjudication_through_the_study_either() {
 fn a_revised_adjudication_replaces_the_first_and_still_verifies() {
     let tmp = study();
     let dir = tmp.path().join("study");
-    let s = Study::open(&dir).unwrap();
+    let s = open(&dir);
     let case = load_cases(&s).unwrap().remove(0);
     let draft = |score, reason: &str| {
         BTreeMap::from([(
@@ -144,7 +143,9 @@ fn a_revised_adjudication_replaces_the_first_and_still_verifies() {
             .unwrap();
     assert_eq!(s.adjudication("R001").unwrap(), Some(second));
     let journal = std::fs::read_to_string(dir.join("journal/sup.jsonl")).unwrap();
-    assert_eq!(journal.lines().filter(|l| l.contains("\"adjudicate\"")).count(), 2);
+    // Each save is an intent line and a commit line.
+    assert_eq!(journal.lines().filter(|l| l.contains("\"kind\":\"adjudicate\"")).count(), 2);
+    assert_eq!(journal.lines().filter(|l| l.contains("\"kind\":\"intent\"")).count(), 2);
     let out = cmd(&dir, "sup").arg("verify").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }

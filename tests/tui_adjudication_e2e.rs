@@ -16,6 +16,7 @@ use tmux::Tmux;
 use tui_adjudication_support::study::{codings_bytes, study};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tapecoder");
+const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys");
 
 #[test]
 fn supervisor_adjudicates_a_recording_with_the_keyboard() {
@@ -30,7 +31,7 @@ fn supervisor_adjudicates_a_recording_with_the_keyboard() {
     let mut tmux = Tmux::new(&format!("tapecoder-adj-{}", std::process::id()));
     tmux.key_delay = Duration::from_millis(80);
     let shell = format!(
-        "env -u TAPECODER_STUDY -u TAPECODER_CODER TAPECODER_CACHE_DIR='{}' XDG_CONFIG_HOME='{}' \
+        "env -u TAPECODER_STUDY -u TAPECODER_CODER TAPECODER_KEY_DIR='{KEYS}' TAPECODER_CACHE_DIR='{}' XDG_CONFIG_HOME='{}' \
          '{BIN}' --study '{}' --as sup adjudicate --no-audio; echo EXIT=$?; sleep 60",
         cache.display(),
         config.display(),
@@ -65,6 +66,11 @@ fn supervisor_adjudicates_a_recording_with_the_keyboard() {
     assert_eq!((d.domain.as_str(), d.final_score), ("empathy", 3));
     assert_eq!(d.reason, "Warm but interrupts twice");
     assert_eq!(codings_bytes(&dir), before, "the codings are never changed");
-    let out = Command::new(BIN).arg("--study").arg(&dir).args(["--as", "sup", "verify"]).output();
+    let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
+        .arg("--study")
+        .arg(&dir)
+        .args(["--as", "sup", "verify"])
+        .output();
     assert!(out.unwrap().status.success());
 }

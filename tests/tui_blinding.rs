@@ -17,10 +17,22 @@ use tapecoder::tui::keys::Keymap;
 use tui_support::{ch, key, render, typed};
 
 const BIN: &str = env!("CARGO_BIN_EXE_tapecoder");
+/// The fictional test people's keys (see `tests/keys/README.md`).
+const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys");
+
+fn public_key(id: &str) -> String {
+    tapecoder::identity::fictional_signer(id).public().to_string()
+}
 const MARKER: &str = "ZQMARK";
 
 fn tc(study: &Path, args: &[&str]) {
-    let out = Command::new(BIN).arg("--study").arg(study).args(args).output().unwrap();
+    let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
+        .arg("--study")
+        .arg(study)
+        .args(args)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
@@ -43,6 +55,7 @@ fn wav(path: &Path, seconds: u32) {
 fn marked_study(root: &Path) -> PathBuf {
     let study = root.join("s");
     let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
         .arg("init")
         .arg(&study)
         .args(["--name", "Blind study", "--codebook"])
@@ -51,11 +64,19 @@ fn marked_study(root: &Path) -> PathBuf {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     tc(&study, &["coders", "add", "sup", "--name", "Sup", "--role", "supervisor"]);
-    tc(&study, &["--as", "sup", "coders", "add", "c1", "--name", "Coder One"]);
+    tc(
+        &study,
+        &["--as", "sup", "coders", "add", "c1", "--name", "Coder One", "--key", &public_key("c1")],
+    );
     let other = format!("{MARKER}_other");
     let obs = format!("{MARKER}_obs");
-    tc(&study, &["--as", "sup", "coders", "add", &other, "--name", &format!("{MARKER} Other")]);
-    tc(&study, &["--as", "sup", "coders", "add", &obs, "--name", &format!("{MARKER} Observer")]);
+    for (id, name) in [(&other, "Other"), (&obs, "Observer")] {
+        let name = format!("{MARKER} {name}");
+        tc(
+            &study,
+            &["--as", "sup", "coders", "add", id, "--name", &name, "--key", &public_key(id)],
+        );
+    }
     let files: Vec<PathBuf> = (1..=3)
         .map(|i| {
             let p = root.join(format!("{MARKER}_visit_{i}.wav"));

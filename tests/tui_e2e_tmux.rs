@@ -14,6 +14,12 @@ use tapecoder::coding::{Coding, Status};
 use tmux::Tmux;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tapecoder");
+/// The fictional test people's keys (see `tests/keys/README.md`).
+const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys");
+
+fn key(id: &str) -> String {
+    tapecoder::identity::fictional_signer(id).public().to_string()
+}
 
 /// Whether `pid` still runs (a zombie waiting for tmux to reap it has exited).
 fn running(pid: u32) -> bool {
@@ -40,7 +46,13 @@ fn write_wav(path: &Path, seconds: u32) {
 }
 
 fn tc(study: &Path, args: &[&str]) {
-    let out = Command::new(BIN).arg("--study").arg(study).args(args).output().unwrap();
+    let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
+        .arg("--study")
+        .arg(study)
+        .args(args)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "tapecoder {args:?} failed: {}",
@@ -53,6 +65,7 @@ fn build_study(root: &Path) -> PathBuf {
     let study = root.join("study");
     let handbook = concat!(env!("CARGO_MANIFEST_DIR"), "/codebook/handbook.toml");
     let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
         .args(["init"])
         .arg(&study)
         .args(["--name", "E2E study", "--codebook", handbook])
@@ -60,7 +73,7 @@ fn build_study(root: &Path) -> PathBuf {
         .unwrap();
     assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
     tc(&study, &["coders", "add", "sup", "--name", "Sup", "--role", "supervisor"]);
-    tc(&study, &["--as", "sup", "coders", "add", "c1", "--name", "Coder One"]);
+    tc(&study, &["--as", "sup", "coders", "add", "c1", "--name", "Coder One", "--key", &key("c1")]);
     let a = root.join("one.wav");
     let b = root.join("two.wav");
     write_wav(&a, 120);
@@ -78,7 +91,7 @@ fn read_coding(study: &Path, rec: &str) -> Coding {
 
 fn shell_line(study: &Path, keys: &Path, exec: bool) -> String {
     let run = format!(
-        "env TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as c1 code --no-audio",
+        "env TAPECODER_KEY_DIR={KEYS} TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as c1 code --no-audio",
         keys.display(),
         keys.with_file_name("cache").display(),
         study.display()

@@ -6,11 +6,19 @@ use assert_cmd::prelude::*;
 use predicates::prelude::*;
 
 const BIN: &str = env!("CARGO_BIN_EXE_tapecoder");
+const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys");
 
 fn study(root: &std::path::Path) -> std::path::PathBuf {
     let dir = root.join("s");
-    Command::new(BIN).arg("init").arg(&dir).args(["--name", "K"]).assert().success();
     Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
+        .arg("init")
+        .arg(&dir)
+        .args(["--name", "K"])
+        .assert()
+        .success();
+    Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
         .arg("--study")
         .arg(&dir)
         .args(["coders", "add", "c1", "--name", "C", "--role", "supervisor"])
@@ -26,6 +34,7 @@ fn unknown_action_names_file_and_line() {
     let keys = tmp.path().join("keys.toml");
     std::fs::write(&keys, "play_pause = \"p\"\nfly_away = \"f\"\n").unwrap();
     Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
         .env("TAPECODER_KEYS", &keys)
         .arg("--study")
         .arg(&dir)
@@ -45,6 +54,7 @@ fn unknown_key_names_file_and_line() {
     let keys = tmp.path().join("keys.toml");
     std::fs::write(&keys, "# mine\n\nsubmit = [\"S\", \"hyper+s\"]\n").unwrap();
     Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
         .env("TAPECODER_KEYS", &keys)
         .arg("--study")
         .arg(&dir)

@@ -1,35 +1,45 @@
-//! `tapecoder coders add|list`: the study's coders and supervisors.
+//! `tapecoder coders add|list`: the study's coders and supervisors, each with a public key.
 //!
-//! Once a study has a supervisor, only a supervisor (`--as ID`) can register coders; before that,
-//! anyone may (that is how the first supervisor is registered).
+//! The first person registered is the founding supervisor, whose key `init` pinned in study.toml
+//! (they register themself, with their own key). After that only a supervisor (`--as ID`, holding
+//! their key) registers coders, each with the public key the coder's `tapecoder keys show` printed.
+//! Every registration is a signed `coder_added` line in the supervisor's journal.
 use std::process::ExitCode;
 
-use anyhow::Result;
+use anyhow::{Context as _, Result, bail};
 
 use crate::cli::{CodersCommand, GlobalArgs, RoleArg};
+use crate::identity::{KeyRing, PublicKey};
 use crate::ids::sanitize_for_terminal;
 use crate::study::model::{Coder, Role};
 
-use super::context;
+use super::context::{self, Context};
 
 pub fn run(g: &GlobalArgs, c: &CodersCommand) -> Result<ExitCode> {
     let mut ctx = context::resolve_for_writing(g)?;
     match c {
-        CodersCommand::Add { id, name, role } => {
+        CodersCommand::Add { id, name, role, key } => {
             crate::study::check_id("coder", id)?;
             crate::study::check_text("coder name", name)?;
-            let has_supervisor = ctx.study.coders().iter().any(|c| c.role == Role::Supervisor);
-            let actor = if has_supervisor {
-                Some(ctx.supervisor("register coders")?.id.clone())
-            } else {
-                None
-            };
             let role = match role {
                 RoleArg::Coder => Role::Coder,
                 RoleArg::Supervisor => Role::Supervisor,
             };
-            let coder = Coder { id: id.clone(), name: name.clone(), role };
-            ctx.study.add_coder(coder, actor.as_deref())?;
+            let has_supervisor = ctx.study.coders().iter().any(|c| c.role == Role::Supervisor);
+            let (actor, key) = if has_supervisor {
+                let actor = ctx.supervisor("register coders")?.id.clone();
+                let Some(key) = key else {
+                    bail!(
+                        "--key PUBLIC_KEY is needed: {id} runs `tapecoder keys init` and gives you the line `tapecoder keys show` prints"
+                    );
+                };
+                (actor, PublicKey::parse(key)?)
+            } else {
+                (id.clone(), founder_key(&mut ctx, id, role, key.as_deref())?)
+            };
+            let coder =
+                Coder { id: id.clone(), name: name.clone(), role, key: Some(key.to_string()) };
+            ctx.study.add_coder(coder, &actor)?;
             println!(
                 "added {} {id} ({})",
                 if role == Role::Supervisor { "supervisor" } else { "coder" },
@@ -39,12 +49,51 @@ pub fn run(g: &GlobalArgs, c: &CodersCommand) -> Result<ExitCode> {
         }
         CodersCommand::List => {
             ctx.supervisor("list the coders")?;
-            println!("{:<16} {:<11} name", "id", "role");
+            println!("{:<16} {:<11} {:<72} name", "id", "role", "public key");
             for c in ctx.study.coders() {
                 let role = if c.role == Role::Supervisor { "supervisor" } else { "coder" };
-                println!("{:<16} {:<11} {}", c.id, role, sanitize_for_terminal(&c.name));
+                let key = c.key.as_deref().unwrap_or("(none)");
+                println!("{:<16} {:<11} {key:<72} {}", c.id, role, sanitize_for_terminal(&c.name));
             }
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// The founding supervisor registering themself: their key must be the one pinned in study.toml
+/// and they must hold it. Gives the study their signer.
+fn founder_key(ctx: &mut Context, id: &str, role: Role, key: Option<&str>) -> Result<PublicKey> {
+    let study_file = ctx.study.layout().study_file();
+    if role != Role::Supervisor {
+        bail!(
+            "the first person registered in a study is its founding supervisor: register yourself first with `tapecoder coders add {id} --name \"Full Name\" --role supervisor`"
+        );
+    }
+    let Some(founder) = ctx.study.config().founder.clone() else {
+        bail!(
+            "{} pins no founding supervisor (`founder`), so nobody can be trusted to register coders; create the study with `tapecoder init`",
+            study_file.display()
+        );
+    };
+    let dirs = context::key_folders(&ctx.study, ctx.source)?;
+    let public = match key {
+        Some(k) => PublicKey::parse(k)?,
+        None => KeyRing::load(&dirs)?.public_with_fingerprint(&founder).with_context(|| {
+            format!(
+                "only the founding supervisor pinned in {} can register first, and your key folder {} holds no matching key",
+                study_file.display(),
+                dirs.first().map(|d| d.display().to_string()).unwrap_or_default()
+            )
+        })?,
+    };
+    if !public.fingerprint().eq_ignore_ascii_case(&founder) {
+        bail!(
+            "{public} is not the founding supervisor's key pinned in {} (fingerprint {founder}); only the founding supervisor can register first",
+            study_file.display()
+        );
+    }
+    let me = Coder { id: id.to_string(), name: String::new(), role, key: Some(public.to_string()) };
+    let signer = context::prove(&ctx.study, &me, ctx.source)?;
+    ctx.study.add_signer(signer);
+    Ok(public)
 }

@@ -4,11 +4,17 @@
 //! folder upwards from the working directory holding `study.toml`, else the working copy of the
 //! bundled sample study (see [`crate::commands::demo`]). The identity is `--as ID` (or
 //! `TAPECODER_CODER`); in the sample study it defaults to `demo`.
+//!
+//! Claiming a registered identity needs its private key: opening the study looks in the key
+//! folder ([`crate::identity::key_dir`]; for the bundled sample study also its own `keys/`) for
+//! the key whose public key coders.toml registers for the id, and refuses without it. The key is
+//! then given to the study, which signs every journal line with it.
 use std::path::PathBuf;
 
 use anyhow::{Context as _, Result, bail};
 
 use crate::cli::GlobalArgs;
+use crate::identity::{self, KeyRing, PublicKey, Signer};
 use crate::study::model::{Coder, Role};
 use crate::study::{Study, locate};
 
@@ -59,7 +65,8 @@ impl Context {
         Ok(self.study.require_coder(id)?)
     }
 
-    /// The identity, which must be a supervisor; `action` says what needs the role.
+    /// The identity, which must be a supervisor; `action` says what needs the role. Records the
+    /// supervisor's receipt of every submitted coding not received before.
     pub fn supervisor(&self, action: &'static str) -> Result<&Coder> {
         let me = self.me()?;
         if me.role != Role::Supervisor {
@@ -67,6 +74,7 @@ impl Context {
                 crate::study::StudyError::NotSupervisor { id: me.id.clone(), action }.into()
             );
         }
+        self.study.record_receipts(&me.id)?;
         Ok(me)
     }
 }
@@ -101,12 +109,49 @@ pub fn resolve(g: &GlobalArgs) -> Result<Context> {
 }
 
 fn open(g: &GlobalArgs, sd: StudyDir, writing: Option<std::fs::File>) -> Result<Context> {
-    let study = Study::open(&sd.dir)?;
+    let mut study = Study::open(&sd.dir)?;
     let requested = requested_identity(g, sd.source);
     if let Some(id) = &requested {
         crate::study::check_id("coder", id)?;
+        if let Some(coder) = study.coder(id) {
+            let signer = prove(&study, coder, sd.source)?;
+            study.add_signer(signer);
+        }
     }
     Ok(Context { study, source: sd.source, requested, _writing: writing })
+}
+
+/// The folders searched for private keys: the key folder, and for the bundled sample study (its
+/// working copy or the source tree's) the study's own `keys/`, which holds the fictional people's.
+pub fn key_folders(study: &Study, source: Source) -> Result<Vec<PathBuf>> {
+    let mut dirs = vec![identity::key_dir()?];
+    if source == Source::Sample || super::demo::is_bundled_sample(study.dir()) {
+        dirs.push(study.dir().join("keys"));
+    }
+    Ok(dirs)
+}
+
+/// The private key of `coder`, found in the key folders, or a refusal that names only `coder`.
+pub fn prove(study: &Study, coder: &Coder, source: Source) -> Result<Signer> {
+    let id = &coder.id;
+    let Some(registered) = &coder.key else {
+        bail!(
+            "{id} has no public key registered in {}, so nobody can act as {id} yet. If you are {id}: run `tapecoder keys init` and give the line `tapecoder keys show` prints to a supervisor of the study",
+            study.layout().coders_file().display()
+        );
+    };
+    let public = PublicKey::parse(registered).with_context(|| {
+        format!("the key of {id} in {}", study.layout().coders_file().display())
+    })?;
+    let dirs = key_folders(study, source)?;
+    let ring = KeyRing::load(&dirs)?;
+    let Some(key) = ring.find(&public) else {
+        bail!(
+            "refused: acting as {id} needs {id}'s private key, and {} holds none matching the key registered for {id} ({public}). If you are {id}, put your key file there or set TAPECODER_KEY_DIR to the folder that holds it",
+            dirs.first().map(|d| d.display().to_string()).unwrap_or_default()
+        );
+    };
+    Ok(Signer::new(id.clone(), key))
 }
 
 /// Like [`resolve`], for a command that reads, changes and rewrites study files (coders add,

@@ -18,6 +18,15 @@ fn bundled_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Whether `dir` is the bundled sample study or its working copy (whose fictional people's keys
+/// are in its `keys/`).
+pub fn is_bundled_sample(dir: &Path) -> bool {
+    let Ok(dir) = dir.canonicalize() else { return false };
+    let bundled = bundled_root().join("sample-sessions").canonicalize().ok();
+    let copy = working_root().ok().and_then(|r| r.join("sample-sessions").canonicalize().ok());
+    bundled.as_deref() == Some(dir.as_path()) || copy.as_deref() == Some(dir.as_path())
+}
+
 /// `<data dir>/tapecoder/sample`.
 pub fn working_root() -> Result<PathBuf> {
     let base = directories::BaseDirs::new()

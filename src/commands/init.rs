@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use anyhow::{Context as _, Result};
 
 use crate::cli::{GlobalArgs, InitArgs};
+use crate::identity::{self, PublicKey};
 use crate::study::{Study, check_text};
 
 /// The handbook bundled with tapecoder, written into a study made without `--codebook`.
@@ -44,13 +45,26 @@ pub fn run(_g: &GlobalArgs, a: &InitArgs) -> Result<ExitCode> {
             (file_name, bytes, cb)
         }
     };
-    Study::create(&a.dir, &name, &file_name, &bytes, codebook.tolerance)?;
+    let founder = match &a.key {
+        Some(k) => PublicKey::parse(k)?,
+        None => {
+            let dir = identity::key_dir()?;
+            identity::default_public(&dir).with_context(|| {
+                "the study pins its founding supervisor's key: make yours first with `tapecoder keys init` (or pass --key PUBLIC_KEY)"
+            })?
+        }
+    };
+    Study::create(&a.dir, &name, &file_name, &bytes, codebook.tolerance, Some(&founder))?;
     // Prove the new study opens (codebook included) before saying it is ready.
     Study::open(&a.dir)?;
     let shown = crate::ids::sanitize_for_terminal(&name).into_owned();
     let dir = crate::ids::sanitize_for_terminal(&a.dir.display().to_string()).into_owned();
     println!("created study {shown:?} in {dir}");
-    println!("next: register a supervisor and coders, e.g.");
+    println!("founding supervisor's key pinned: {founder}");
+    println!("next: the founding supervisor registers themself, then the coders, e.g.");
     println!("  tapecoder --study {dir} coders add ID --name \"Full Name\" --role supervisor");
+    println!(
+        "  tapecoder --study {dir} --as ID coders add CODER --name \"Full Name\" --key PUBLIC_KEY"
+    );
     Ok(ExitCode::SUCCESS)
 }

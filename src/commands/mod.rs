@@ -18,6 +18,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod init;
+pub mod keys;
 pub mod probe;
 pub mod reliability;
 pub mod status;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             code::run(&g, &CodeArgs { no_audio: a.no_audio || cli.code.no_audio })
         }
         Some(Command::Init(a)) => init::run(&g, &a),
+        Some(Command::Keys(c)) => keys::run(&c),
         Some(Command::Coders(c)) => coders::run(&g, &c),
         Some(Command::Import(a)) => import::run(&g, &a),
         Some(Command::Assign(a)) => assign::run(&g, &a),

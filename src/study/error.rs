@@ -64,9 +64,7 @@ pub enum StudyError {
     #[error("unknown recording {id:?}: it is not in {}", .recordings_file.display())]
     UnknownRecording { id: String, recordings_file: PathBuf },
 
-    #[error(
-        "coder {id:?} is not a supervisor: only a supervisor can {action}; run it as a supervisor with --as ID"
-    )]
+    #[error("coder {id:?} is not a supervisor: only a supervisor can {action}")]
     NotSupervisor { id: String, action: &'static str },
 
     /// The recording's audio file is not where recordings.toml says.
@@ -95,6 +93,16 @@ pub enum StudyError {
         "the coding of {recording} by {coder} is already submitted and cannot be changed; ask a supervisor if it needs correcting"
     )]
     AlreadySubmitted { coder: String, recording: String },
+
+    /// A signing key problem (key folder, key file, public key).
+    #[error(transparent)]
+    Identity(#[from] crate::identity::IdentityError),
+
+    /// This process does not hold the private key of the identity it would sign for.
+    #[error(
+        "cannot act as {id:?}: this tapecoder does not hold {id}'s private key; only {id} can do this, with their own key folder"
+    )]
+    NotSigned { id: String },
 
     /// A journal file is damaged.
     #[error("{}:{line}: {message}", .path.display())]

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use super::StudyError;
 use super::files::{sha256_hex, sync_dir};
-use super::model::JournalEntry;
+use super::model::{Event, JournalEntry};
+use crate::identity::{PublicKey, Signer};
 
 /// `prev` of the first line.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -28,20 +29,16 @@ pub fn now_rfc3339() -> String {
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into())
 }
 
-/// Appends one event to `path` (the actor's journal), chained to its last line, and fsyncs it.
-/// A torn last line (a crash in the middle of an append) is cut off first.
-pub fn append(
-    path: &Path,
-    actor: &str,
-    event: &str,
-    file: Option<(&str, &str)>,
-) -> Result<JournalEntry, StudyError> {
+/// Appends one event to `path` (the journal of `signer`), chained to its last line, signed, and
+/// fsynced. A torn last line (a crash in the middle of an append) is cut off first.
+pub fn append(path: &Path, signer: &Signer, event: Event) -> Result<JournalEntry, StudyError> {
     let err = |e: io::Error| StudyError::io(path, "appending to the journal", HINT, e);
     let created = !path.exists();
-    let mut f = OpenOptions::new().read(true).append(true).create(true).open(path).map_err(err)?;
+    let f = OpenOptions::new().read(true).append(true).create(true).open(path).map_err(err)?;
     // Two processes of one actor (two recordings open at once) must not both chain to the same
     // last line: hold an exclusive lock on the journal while reading its tail and appending.
     lock_exclusive(&f);
+    let mut f = f;
     let (last, torn_at) = last_line(&mut f).map_err(err)?;
     if let Some(len) = torn_at {
         f.set_len(len).map_err(err)?;
@@ -61,16 +58,15 @@ pub fn append(
             (entry.seq + 1, sha256_hex(line))
         }
     };
-    let entry = JournalEntry {
+    let mut entry = JournalEntry {
         seq,
         at: now_rfc3339(),
-        actor: actor.to_string(),
-        event: event.to_string(),
-        path: file.map(|(p, _)| p.to_string()),
-        sha256: file.map(|(_, s)| s.to_string()),
+        actor: signer.id().to_string(),
+        event,
         prev,
+        sig: None,
     };
-    let mut line = serde_json::to_vec(&entry).map_err(|e| err(io::Error::other(e)))?;
+    let mut line = signed_line(&mut entry, signer).map_err(|e| err(io::Error::other(e)))?;
     line.push(b'\n');
     f.write_all(&line).map_err(err)?;
     f.sync_all().map_err(err)?;
@@ -80,21 +76,51 @@ pub fn append(
     Ok(entry)
 }
 
+/// The purpose tag of a journal line's signature.
+const PURPOSE: &str = "journal-line";
+
+/// The bytes of `entry` as one signed line (no newline): the compact JSON of the entry without
+/// `sig`, with `,"sig":"<hex>"` put before its closing brace. The signature is over the JSON
+/// without `sig`, so a reader checks it on the raw bytes, never re-serializing.
+pub fn signed_line(
+    entry: &mut JournalEntry,
+    signer: &Signer,
+) -> Result<Vec<u8>, serde_json::Error> {
+    entry.sig = None;
+    let mut body = serde_json::to_vec(&*entry)?;
+    let sig = signer.sign(PURPOSE, &body);
+    body.pop();
+    body.extend_from_slice(format!(",\"sig\":\"{sig}\"}}").as_bytes());
+    entry.sig = Some(sig);
+    Ok(body)
+}
+
+/// Whether a raw line carries a valid signature of `key`.
+pub fn signature_valid(raw: &[u8], key: &PublicKey) -> bool {
+    const SIG_HEX: usize = 128;
+    let tail = SIG_HEX + 10; // ,"sig":"…"}
+    if raw.len() < tail + 1 {
+        return false;
+    }
+    let (body, end) = raw.split_at(raw.len() - tail);
+    let Some(sig) = end.strip_prefix(b",\"sig\":\"").and_then(|s| s.strip_suffix(b"\"}")) else {
+        return false;
+    };
+    let Ok(sig) = std::str::from_utf8(sig) else { return false };
+    let mut signed = body.to_vec();
+    signed.push(b'}');
+    key.verifies(PURPOSE, &signed, sig)
+}
+
 /// Blocks until this process holds an exclusive advisory lock on `f` (released when `f` closes).
 /// Where the file system offers no locks, appends go ahead unlocked.
 pub(crate) fn lock_exclusive(f: &fs::File) {
-    #[cfg(unix)]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: flock on a valid, open descriptor; the result is only checked for EINTR.
-        while unsafe { libc::flock(f.as_raw_fd(), libc::LOCK_EX) } != 0 {
-            if io::Error::last_os_error().kind() != io::ErrorKind::Interrupted {
-                break;
-            }
+    loop {
+        match f.lock() {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            _ => break,
         }
     }
-    #[cfg(not(unix))]
-    let _ = f;
 }
 
 /// The last complete line of the file (without its newline) and, when the file ends in a torn line
@@ -139,11 +165,17 @@ pub struct Line {
     pub number: usize,
     pub entry: JournalEntry,
     pub hash: String,
+    /// The line's bytes, without its newline (what its signature covers).
+    pub raw: Vec<u8>,
 }
 
-/// Reads a journal and checks its chain. Returns the entries that parsed and every problem found
-/// (each naming file and line).
-pub fn read_and_check(path: &Path, actor: &str) -> Result<(Vec<Line>, Vec<String>), StudyError> {
+/// Reads a journal and checks its chain and, when `key` is given, every line's signature by that
+/// key. Returns the entries that parsed and every problem found (each naming file and line).
+pub fn read_and_check(
+    path: &Path,
+    actor: &str,
+    key: Option<&PublicKey>,
+) -> Result<(Vec<Line>, Vec<String>), StudyError> {
     let bytes = fs::read(path).map_err(|e| {
         StudyError::io(path, "reading", "check that you may read the journal folder", e)
     })?;
@@ -182,8 +214,15 @@ pub fn read_and_check(path: &Path, actor: &str) -> Result<(Vec<Line>, Vec<String
                         entry.actor
                     ));
                 }
+                if let Some(key) = key
+                    && !signature_valid(raw, key)
+                {
+                    problems.push(format!(
+                        "{shown}:{number}: bad signature: the line was not signed by {actor}'s registered key (forged or edited); restore the journal from a backup"
+                    ));
+                }
                 expected_seq = entry.seq.saturating_add(1);
-                lines.push(Line { number, entry, hash: hash.clone() });
+                lines.push(Line { number, entry, hash: hash.clone(), raw: raw.to_vec() });
             }
         }
         prev_hash = hash;
@@ -214,49 +253,85 @@ pub fn journals(dir: &Path) -> Result<Vec<(String, PathBuf)>, StudyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::identity::fictional_signer;
+    use crate::study::model::FileHash;
+
+    fn submit(path: &str, sha: &str) -> Event {
+        Event::Submit { file: FileHash::new(path, sha) }
+    }
+    fn assign() -> Event {
+        Event::Assign { file: FileHash::new("supervisor/assignments.toml", "00") }
+    }
 
     #[test]
     fn chain_appends_and_verifies() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("c1.jsonl");
-        let a = append(&p, "c1", "submit", Some(("codings/c1/R001.toml", "ab"))).unwrap();
+        let c1 = fictional_signer("c1");
+        let a = append(&p, &c1, submit("codings/c1/R001.toml", "ab")).unwrap();
         assert_eq!((a.seq, a.prev.as_str()), (1, GENESIS));
-        let b = append(&p, "c1", "submit", None).unwrap();
+        let b = append(&p, &c1, assign()).unwrap();
         assert_eq!(b.seq, 2);
         let text = fs::read_to_string(&p).unwrap();
         let first = text.lines().next().unwrap();
         assert_eq!(b.prev, sha256_hex(first.as_bytes()));
-        let (lines, problems) = read_and_check(&p, "c1").unwrap();
+        let (lines, problems) = read_and_check(&p, "c1", Some(&c1.public())).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(lines.len(), 2);
-        assert_eq!(lines[0].entry.path.as_deref(), Some("codings/c1/R001.toml"));
+        assert_eq!(lines[0].entry.event, submit("codings/c1/R001.toml", "ab"));
     }
 
     #[test]
     fn tampering_is_detected() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("c1.jsonl");
-        append(&p, "c1", "submit", Some(("x", "aa"))).unwrap();
-        append(&p, "c1", "submit", Some(("x", "bb"))).unwrap();
-        append(&p, "c1", "submit", Some(("x", "cc"))).unwrap();
+        let c1 = fictional_signer("c1");
+        append(&p, &c1, submit("x", "aa")).unwrap();
+        append(&p, &c1, submit("x", "bb")).unwrap();
+        append(&p, &c1, submit("x", "cc")).unwrap();
         let text = fs::read_to_string(&p).unwrap().replacen("\"aa\"", "\"ab\"", 1);
         fs::write(&p, text).unwrap();
-        let (_, problems) = read_and_check(&p, "c1").unwrap();
+        let (_, problems) = read_and_check(&p, "c1", Some(&c1.public())).unwrap();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains(":1: bad signature"), "{problems:?}");
+        assert!(problems[1].contains(":2: chain broken"), "{problems:?}");
+    }
+
+    #[test]
+    fn lines_signed_by_another_key_are_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("c1.jsonl");
+        let c1 = fictional_signer("c1");
+        append(&p, &c1, submit("x", "aa")).unwrap();
+        // Someone else appends a correctly chained line "as c1", signed with their own key.
+        let forger = Signer::new("c1", crate::identity::fictional("mallory"));
+        append(&p, &forger, submit("x", "bb")).unwrap();
+        let (lines, problems) = read_and_check(&p, "c1", Some(&c1.public())).unwrap();
+        assert_eq!(lines.len(), 2);
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].contains(":2: chain broken"), "{problems:?}");
+        assert!(problems[0].contains(":2: bad signature"), "{problems:?}");
+        // The signature covers every field: an unsigned or re-dated line fails too.
+        let text = fs::read_to_string(&p).unwrap();
+        let first = text.lines().next().unwrap();
+        assert!(signature_valid(first.as_bytes(), &c1.public()));
+        let redated = first.replacen("\"seq\":1", "\"seq\":01", 1);
+        assert!(!signature_valid(redated.as_bytes(), &c1.public()));
+        let cut = &first[..first.find(",\"sig\"").unwrap()];
+        assert!(!signature_valid(format!("{cut}}}").as_bytes(), &c1.public()));
     }
 
     #[test]
     fn torn_tail_is_cut_before_appending() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("c1.jsonl");
-        append(&p, "c1", "submit", None).unwrap();
+        let c1 = fictional_signer("c1");
+        append(&p, &c1, assign()).unwrap();
         let mut f = OpenOptions::new().append(true).open(&p).unwrap();
         f.write_all(b"{\"seq\":2,\"at").unwrap();
         drop(f);
-        let e = append(&p, "c1", "submit", None).unwrap();
+        let e = append(&p, &c1, assign()).unwrap();
         assert_eq!(e.seq, 2);
-        let (lines, problems) = read_and_check(&p, "c1").unwrap();
+        let (lines, problems) = read_and_check(&p, "c1", Some(&c1.public())).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(lines.len(), 2);
     }
@@ -265,12 +340,14 @@ mod tests {
     fn concurrent_appends_keep_one_chain() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("c1.jsonl");
+        let c1 = fictional_signer("c1");
         let threads: Vec<_> = (0..4)
             .map(|_| {
                 let p = p.clone();
+                let c1 = c1.clone();
                 std::thread::spawn(move || {
                     for _ in 0..15 {
-                        append(&p, "c1", "submit", None).unwrap();
+                        append(&p, &c1, assign()).unwrap();
                     }
                 })
             })
@@ -278,7 +355,7 @@ mod tests {
         for t in threads {
             t.join().unwrap();
         }
-        let (lines, problems) = read_and_check(&p, "c1").unwrap();
+        let (lines, problems) = read_and_check(&p, "c1", Some(&c1.public())).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(lines.len(), 60);
     }
@@ -287,10 +364,11 @@ mod tests {
     fn long_journals_find_their_last_line() {
         let d = tempfile::tempdir().unwrap();
         let p = d.path().join("c1.jsonl");
+        let c1 = fictional_signer("c1");
         for _ in 0..60 {
-            append(&p, "c1", "submit", Some(("codings/c1/R001.toml", &"f".repeat(64)))).unwrap();
+            append(&p, &c1, submit("codings/c1/R001.toml", &"f".repeat(64))).unwrap();
         }
-        let (lines, problems) = read_and_check(&p, "c1").unwrap();
+        let (lines, problems) = read_and_check(&p, "c1", Some(&c1.public())).unwrap();
         assert!(problems.is_empty(), "{problems:?}");
         assert_eq!(lines.last().unwrap().entry.seq, 60);
     }

@@ -46,9 +46,10 @@ pub use lock::CodingLock;
 
 use crate::codebook::Codebook;
 use crate::coding::{Coding, Status};
+use crate::identity::{PublicKey, Signer};
 use model::{
-    Adjudication, Assignment, AssignmentsFile, Coder, CodersFile, MetadataFile, QueueFile,
-    Recording, RecordingMeta, RecordingsFile, Role, SCHEMA, StudyConfig,
+    Action, Adjudication, Assignment, AssignmentsFile, Coder, CodersFile, Event, FileHash,
+    MetadataFile, QueueFile, Recording, RecordingMeta, RecordingsFile, Role, SCHEMA, StudyConfig,
 };
 
 /// An open study: its settings, coders, recordings and codebook, read once; everything else is
@@ -61,6 +62,8 @@ pub struct Study {
     recordings: Vec<Recording>,
     codebook: Codebook,
     codebook_path: PathBuf,
+    /// The private keys this process acts with (one in a command: the `--as` identity's).
+    signers: Vec<Signer>,
 }
 
 impl Study {
@@ -124,6 +127,7 @@ impl Study {
             recordings: recordings.recordings,
             codebook,
             codebook_path,
+            signers: Vec::new(),
         })
     }
 
@@ -137,6 +141,7 @@ impl Study {
         codebook_name: &str,
         codebook_bytes: &[u8],
         tolerance: u8,
+        founder: Option<&PublicKey>,
     ) -> Result<(), StudyError> {
         let existed = dir.exists();
         if existed {
@@ -151,7 +156,7 @@ impl Study {
                 });
             }
         }
-        let result = Self::populate(dir, name, codebook_name, codebook_bytes, tolerance);
+        let result = Self::populate(dir, name, codebook_name, codebook_bytes, tolerance, founder);
         if result.is_err() {
             if existed {
                 if let Ok(rd) = fs::read_dir(dir) {
@@ -174,6 +179,7 @@ impl Study {
         codebook_name: &str,
         codebook_bytes: &[u8],
         tolerance: u8,
+        founder: Option<&PublicKey>,
     ) -> Result<(), StudyError> {
         let layout = Layout::new(dir);
         for d in [
@@ -203,6 +209,7 @@ impl Study {
             schema: SCHEMA,
             name: name.to_string(),
             codebook: format!("codebook/{codebook_name}"),
+            founder: founder.map(PublicKey::fingerprint),
             double_coding: Default::default(),
             reliability: model::ReliabilityConfig { tolerance },
             final_scores: Default::default(),
@@ -394,11 +401,17 @@ impl Study {
             });
         }
         let bytes = coding_bytes(coding)?;
-        let sha = files::sha256_hex(&bytes);
-        // Journal first: a crash after it leaves the coding in progress (verify ignores it), never
-        // a submitted coding without its journal line.
-        self.append_journal(&coding.coder, "submit", Some((&path, &sha)))?;
-        files::atomic_write(&path, &bytes)
+        let file = self.file_hash(&path, &bytes);
+        // Intent, durable save, commit: a crash after the intent leaves either the old coding in
+        // progress (the intent is void) or the submitted file matching the signed intent (verify
+        // accepts it); never a journal line for a file that did not change unnoticed.
+        self.append_journal(
+            &coding.coder,
+            Event::Intent { action: Action::Submit, file: file.clone() },
+        )?;
+        files::atomic_write(&path, &bytes)?;
+        self.append_journal(&coding.coder, Event::Submit { file })?;
+        Ok(())
     }
 
     fn prepare_coding_write(&self, coding: &Coding) -> Result<PathBuf, StudyError> {
@@ -467,6 +480,53 @@ impl Study {
         Ok(Some(a))
     }
 
+    /// Records in `supervisor`'s signed journal a receipt (path and sha256) of every submitted
+    /// coding that no supervisor has received yet, so that `verify` can later prove it unchanged
+    /// even if its author rewrites their own journal. Returns how many were new (supervisor only).
+    pub fn record_receipts(&self, supervisor: &str) -> Result<usize, StudyError> {
+        self.require_supervisor(supervisor, "receive submitted codings")?;
+        let received = self.received()?;
+        let mut new = Vec::new();
+        for c in &self.coders {
+            for rec in toml_stems(&self.layout.codings_dir(&c.id)?)? {
+                if check_id("recording", &rec).is_err() {
+                    continue;
+                }
+                let path = self.layout.coding_file(&c.id, &rec)?;
+                let bytes = files::read_text(&path)?;
+                let submitted = Coding::from_toml(&bytes, &path.display().to_string())
+                    .is_ok_and(|x| x.status == Status::Submitted);
+                let file = self.file_hash(&path, bytes.as_bytes());
+                if submitted && !received.contains(&file.path) {
+                    new.push(file);
+                }
+            }
+        }
+        let n = new.len();
+        if n > 0 {
+            self.append_journal(supervisor, Event::Receipts { codings: new })?;
+        }
+        Ok(n)
+    }
+
+    /// The paths of every coding some supervisor's journal has a receipt for.
+    fn received(&self) -> Result<BTreeSet<String>, StudyError> {
+        let mut out = BTreeSet::new();
+        for sup in self.coders.iter().filter(|c| c.role == Role::Supervisor) {
+            let path = self.layout.journal_file(&sup.id)?;
+            if !path.is_file() {
+                continue;
+            }
+            let (lines, _) = journal::read_and_check(&path, &sup.id, None)?;
+            for l in lines {
+                if let Event::Receipts { codings } = l.entry.event {
+                    out.extend(codings.into_iter().map(|f| f.path));
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Every adjudication (supervisor only), sorted by recording.
     pub fn adjudications(&self) -> Result<Vec<Adjudication>, StudyError> {
         let mut out = Vec::new();
@@ -488,17 +548,37 @@ impl Study {
         let path = self.layout.adjudication_file(&adjudication.recording)?;
         files::create_dir_all(&self.layout.adjudications_dir())?;
         let bytes = files::to_toml_bytes(&path, adjudication)?;
-        let sha = files::sha256_hex(&bytes);
-        self.append_journal(&adjudication.supervisor, "adjudicate", Some((&path, &sha)))?;
-        files::atomic_write(&path, &bytes)
+        let file = self.file_hash(&path, &bytes);
+        let actor = &adjudication.supervisor;
+        self.append_journal(
+            actor,
+            Event::Intent { action: Action::Adjudicate, file: file.clone() },
+        )?;
+        files::atomic_write(&path, &bytes)?;
+        self.append_journal(actor, Event::Adjudicate { file })?;
+        Ok(())
     }
 
     // ----- setup (supervisor) ------------------------------------------------------------------
 
-    /// Registers a coder in coders.toml; `actor` (a supervisor) is journalled when given.
-    pub fn add_coder(&mut self, coder: Coder, actor: Option<&str>) -> Result<(), StudyError> {
+    /// Registers a coder and their public key in coders.toml, journalled (signed) by `actor`, a
+    /// supervisor. The founding supervisor registers themself: `actor` is their own id.
+    pub fn add_coder(&mut self, coder: Coder, actor: &str) -> Result<(), StudyError> {
         check_id("coder", &coder.id)?;
         check_text("name", &coder.name)?;
+        let key = match &coder.key {
+            Some(k) => PublicKey::parse(k)?.to_string(),
+            None => {
+                return Err(StudyError::Invalid {
+                    path: self.layout.coders_file(),
+                    message: format!(
+                        "coder {:?} needs a public key: they run `tapecoder keys init` and give you the line `tapecoder keys show` prints, for --key",
+                        coder.id
+                    ),
+                });
+            }
+        };
+        self.signer(actor)?;
         if self.coder(&coder.id).is_some() {
             return Err(StudyError::Invalid {
                 path: self.layout.coders_file(),
@@ -506,19 +586,23 @@ impl Study {
             });
         }
         let mut all = self.coders.clone();
-        all.push(coder);
+        let event_of = |file| Event::CoderAdded {
+            id: coder.id.clone(),
+            name: coder.name.clone(),
+            role: coder.role,
+            key: key.clone(),
+            file,
+        };
+        all.push(Coder { key: Some(key.clone()), ..coder.clone() });
         let path = self.layout.coders_file();
         let old = fs::read(&path).ok();
         let bytes = files::write_toml(&path, &CodersFile { schema: SCHEMA, coders: all.clone() })?;
-        if let Some(actor) = actor {
-            let sha = files::sha256_hex(&bytes);
-            if let Err(e) = self.append_journal(actor, "coder_added", Some((&path, &sha))) {
-                // A failed command leaves the study as it was.
-                if let Some(old) = old {
-                    let _ = files::atomic_write(&path, &old);
-                }
-                return Err(e);
+        if let Err(e) = self.append_journal(actor, event_of(self.file_hash(&path, &bytes))) {
+            // A failed command leaves the study as it was.
+            if let Some(old) = old {
+                let _ = files::atomic_write(&path, &old);
             }
+            return Err(e);
         }
         self.coders = all;
         Ok(())
@@ -556,18 +640,18 @@ impl Study {
                 return Err(e);
             }
         };
-        if let Some(actor) = actor {
-            let sha = files::sha256_hex(&bytes);
-            if let Err(e) = self.append_journal(actor, "import", Some((&path, &sha))) {
-                // A failed import imports nothing: put both files back.
-                if let Some(old) = old_recordings {
-                    let _ = files::atomic_write(&path, &old);
-                }
-                if let Some(old) = old_meta {
-                    let _ = files::atomic_write(&meta_path, &old);
-                }
-                return Err(e);
+        if let Some(actor) = actor
+            && let Err(e) =
+                self.append_journal(actor, Event::Import { file: self.file_hash(&path, &bytes) })
+        {
+            // A failed import imports nothing: put both files back.
+            if let Some(old) = old_recordings {
+                let _ = files::atomic_write(&path, &old);
             }
+            if let Some(old) = old_meta {
+                let _ = files::atomic_write(&meta_path, &old);
+            }
+            return Err(e);
         }
         self.recordings = all;
         Ok(())
@@ -601,21 +685,40 @@ impl Study {
             let qpath = self.layout.queue_file(&coder)?;
             files::write_toml(&qpath, &QueueFile { schema: SCHEMA, coder, recordings: recs })?;
         }
-        self.append_journal(actor, "assign", Some((&path, &files::sha256_hex(&bytes))))?;
+        self.append_journal(actor, Event::Assign { file: self.file_hash(&path, &bytes) })?;
         Ok(())
     }
 
-    /// Appends an event to `actor`'s journal; `file` is (path, sha256 of its content).
+    /// Appends an event to `actor`'s journal, signed with `actor`'s key (which this process must
+    /// hold: see [`Study::add_signer`]).
     pub fn append_journal(
         &self,
         actor: &str,
-        event: &str,
-        file: Option<(&Path, &str)>,
+        event: Event,
     ) -> Result<model::JournalEntry, StudyError> {
+        let signer = self.signer(actor)?;
         let jpath = self.layout.journal_file(actor)?;
         files::create_dir_all(&self.layout.journal_dir())?;
-        let rel = file.map(|(p, s)| (self.layout.relative(p), s));
-        journal::append(&jpath, actor, event, rel.as_ref().map(|(p, s)| (p.as_str(), *s)))
+        journal::append(&jpath, signer, event)
+    }
+
+    /// The study-relative path and sha256 of a file's bytes, as the journal records them.
+    pub fn file_hash(&self, path: &Path, bytes: &[u8]) -> FileHash {
+        FileHash::new(self.layout.relative(path), files::sha256_hex(bytes))
+    }
+
+    /// Lets this study act with `signer`'s private key (the caller proved it holds it).
+    pub fn add_signer(&mut self, signer: Signer) {
+        self.signers.retain(|s| s.id() != signer.id());
+        self.signers.push(signer);
+    }
+
+    /// The private key of `actor`, or an error saying it is not held.
+    pub fn signer(&self, actor: &str) -> Result<&Signer, StudyError> {
+        self.signers
+            .iter()
+            .find(|s| s.id() == actor)
+            .ok_or_else(|| StudyError::NotSigned { id: actor.to_string() })
     }
 }
 
@@ -763,18 +866,20 @@ fn toml_stems(dir: &Path) -> Result<Vec<String>, StudyError> {
 mod tests {
     use super::*;
     use crate::coding::CodebookRef;
+    use crate::identity::fictional_signer;
 
     fn study_with_audio() -> (tempfile::TempDir, Study) {
         let d = tempfile::tempdir().unwrap();
         let dir = d.path().join("s");
-        Study::create(&dir, "T", "handbook.toml", crate::commands::init::HANDBOOK.as_bytes(), 1)
-            .unwrap();
+        let founder = fictional_signer("sup").public();
+        let handbook = crate::commands::init::HANDBOOK.as_bytes();
+        Study::create(&dir, "T", "handbook.toml", handbook, 1, Some(&founder)).unwrap();
         let mut s = Study::open(&dir).unwrap();
-        s.add_coder(Coder { id: "sup".into(), name: "S".into(), role: Role::Supervisor }, None)
-            .unwrap();
-        for c in ["c1", "c2"] {
-            s.add_coder(Coder { id: c.into(), name: c.into(), role: Role::Coder }, Some("sup"))
-                .unwrap();
+        for (id, role) in [("sup", Role::Supervisor), ("c1", Role::Coder), ("c2", Role::Coder)] {
+            let signer = fictional_signer(id);
+            let key = Some(signer.public().to_string());
+            s.add_signer(signer);
+            s.add_coder(Coder { id: id.into(), name: id.into(), role, key }, "sup").unwrap();
         }
         fs::write(dir.join("a.wav"), b"pretend audio").unwrap();
         let rec = Recording {
@@ -792,8 +897,17 @@ mod tests {
             double_coded: true,
         }];
         s.save_assignments(&plan, "sup").unwrap();
-        let s = Study::open(&dir).unwrap();
+        let s = open_signed(&dir);
         (d, s)
+    }
+
+    /// The study, able to sign as each of its fictional people.
+    fn open_signed(dir: &Path) -> Study {
+        let mut s = Study::open(dir).unwrap();
+        for id in ["sup", "c1", "c2"] {
+            s.add_signer(fictional_signer(id));
+        }
+        s
     }
 
     fn new_coding(s: &Study, coder: &str) -> Coding {
@@ -835,7 +949,7 @@ mod tests {
     fn coder_side_never_needs_supervisor_folder() {
         let (_d, s) = study_with_audio();
         fs::remove_dir_all(s.dir().join("supervisor")).unwrap();
-        let s = Study::open(s.dir()).unwrap();
+        let s = open_signed(s.dir());
         assert_eq!(s.queue("c2").unwrap().len(), 1);
         let mut c = new_coding(&s, "c2");
         s.save_coding(&c).unwrap();

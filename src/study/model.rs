@@ -13,6 +13,10 @@ pub struct StudyConfig {
     pub name: String,
     /// Relative to the study folder, or absolute.
     pub codebook: String,
+    /// The sha256 fingerprint of the founding supervisor's public key, pinned at `init`: the root
+    /// of trust for every signed change to coders.toml.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub founder: Option<String>,
     #[serde(default)]
     pub double_coding: DoubleCoding,
     #[serde(default)]
@@ -76,6 +80,9 @@ pub struct Coder {
     pub id: String,
     pub name: String,
     pub role: Role,
+    /// The coder's public signing key, `ed25519:<hex>` (see [`crate::identity`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -216,20 +223,61 @@ pub struct Decision {
     pub coder_scores: BTreeMap<String, u8>,
 }
 
-/// One line of `journal/<actor>.jsonl`.
+/// One line of an actor's journal: `{"seq":…,"at":…,"actor":…,"event":{"kind":…},"prev":…,"sig":…}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct JournalEntry {
     pub seq: u64,
     pub at: String,
     pub actor: String,
-    /// e.g. `init`, `coder_added`, `import`, `assign`, `save`, `submit`, `adjudicate`.
-    pub event: String,
-    /// The study-relative path of the file the event saved, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
-    /// sha256 of the saved file's content, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sha256: Option<String>,
+    pub event: Event,
     /// sha256 of the previous journal line's bytes (without its newline); all zeros for the first.
     pub prev: String,
+    /// The actor's ed25519 signature (hex) of the line without this field (see
+    /// [`crate::study::journal::signed_line`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sig: Option<String>,
+}
+
+/// A file an event saved or saw: its study-relative path and the sha256 of its content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileHash {
+    pub path: String,
+    pub sha256: String,
+}
+
+impl FileHash {
+    pub fn new(path: impl Into<String>, sha256: impl Into<String>) -> Self {
+        Self { path: path.into(), sha256: sha256.into() }
+    }
+}
+
+/// What a journal line records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Event {
+    /// A supervisor registered a coder (or the founding supervisor registered themself); `file` is
+    /// coders.toml as saved.
+    CoderAdded { id: String, name: String, role: Role, key: String, file: FileHash },
+    /// A supervisor registered recordings; `file` is recordings.toml as saved.
+    Import { file: FileHash },
+    /// A supervisor saved the assignments; `file` is supervisor/assignments.toml.
+    Assign { file: FileHash },
+    /// About to save `file` for `action` (written before the file; the matching commit after it).
+    Intent { action: Action, file: FileHash },
+    /// A coder's coding, submitted and durably saved.
+    Submit { file: FileHash },
+    /// An adjudication, durably saved.
+    Adjudicate { file: FileHash },
+    /// Submitted codings a supervisor has seen for the first time (their receipt).
+    Receipts { codings: Vec<FileHash> },
+}
+
+/// What an [`Event::Intent`] is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Submit,
+    Adjudicate,
 }

@@ -1,21 +1,38 @@
-//! `verify`'s checks: every file parses, every submitted coding matches the sha256 of its latest
-//! journal `submit` line, every adjudication matches its `adjudicate` line, every journal chain is
-//! intact, and every recording's audio is present and unchanged. Works without opening the study
-//! (so a broken file is reported, not fatal) and never changes anything.
-use std::collections::BTreeMap;
+//! `verify`'s checks. Works without opening the study (so a broken file is reported, not fatal)
+//! and never changes anything. Every problem names the file (and line) at fault and what to do.
+//!
+//! What is proven, for the whole study (a supervisor):
+//! - trust: the founding supervisor's key is the one pinned in study.toml; every coder in
+//!   coders.toml (id, name, role, key) was registered by a signed `coder_added` line of a trusted
+//!   supervisor, starting from the founder; nothing registered is missing from coders.toml;
+//! - journals: each chains (seq, prev hash), every line is signed by its actor's registered key,
+//!   and every journal belongs to a registered person (no unknown signers);
+//! - codings: every file parses, matches its place, scores within the scale; a submitted coding
+//!   matches its one signed `submit` line (or, after an interrupted submit, its signed intent); a
+//!   coding the journal records as submitted is still there and still submitted;
+//! - receipts: every coding a supervisor received is still there, submitted and unchanged, even
+//!   if its author rewrote and re-signed their own journal;
+//! - adjudications, assignments, queues, metadata (no orphans), ids (no duplicates), temp files
+//!   left by interrupted saves, and the audio (each file hashed once).
+//!
+//! A coder's verify (`Scope::Coder`) checks only their own codings, queue and journal, against
+//! their own key in coders.toml, and reports nothing about anyone else.
+mod journals;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
 use super::files::{self, sha256_file, sha256_hex};
-use super::journal;
-use super::locate::{Layout, check_id};
+use super::locate::Layout;
 use super::model::{
-    Adjudication, AssignmentsFile, CodersFile, MetadataFile, QueueFile, RecordingsFile, Role,
-    StudyConfig,
+    Adjudication, AssignmentsFile, Coder, CodersFile, MetadataFile, QueueFile, Recording,
+    RecordingsFile, Role, StudyConfig,
 };
 use crate::coding::{Coding, Status};
+use journals::Claims;
 
 /// What to check: everything (supervisor), or one coder's own files (nothing under `supervisor/`,
 /// no other coder).
@@ -31,6 +48,7 @@ pub struct Report {
     pub files_parsed: usize,
     pub submitted_matched: usize,
     pub adjudications_matched: usize,
+    pub receipts_matched: usize,
     pub journals: usize,
     pub journal_lines: usize,
     pub audio_checked: usize,
@@ -41,196 +59,309 @@ impl Report {
     pub fn ok(&self) -> bool {
         self.problems.is_empty()
     }
+    fn problem(&mut self, p: impl Into<String>) {
+        self.problems.push(p.into());
+    }
+}
+
+/// The files everyone may read, as parsed.
+struct Common {
+    config: Option<StudyConfig>,
+    scale: Option<(u8, u8)>,
+    coders: Vec<Coder>,
+    recordings: Vec<Recording>,
 }
 
 /// Runs every check on the study in `dir`. `progress` is told about each audio file hashed.
-pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Report {
+pub fn verify(dir: &Path, scope: &Scope, progress: impl FnMut(&Path)) -> Report {
     let l = Layout::new(dir);
     let mut r = Report::default();
+    let common = read_common(&mut r, &l);
+    let mine: Vec<String> = match scope {
+        Scope::All => common.coders.iter().map(|c| c.id.clone()).collect(),
+        Scope::Coder(id) => vec![id.clone()],
+    };
+    let queues = check_queues(&mut r, &l, &mine, &common.recordings);
+    let claims = journals::check(&mut r, &l, scope, &common);
+    check_codings(&mut r, &l, &mine, &claims, common.scale);
+    if *scope == Scope::All {
+        check_supervisor_files(&mut r, &l, &common, &queues, &claims);
+        check_receipts(&mut r, &l, &claims);
+    }
+    check_missing(&mut r, &l, scope, &claims);
+    check_temp_files(&mut r, &l, scope, &mine);
+    let queued: BTreeSet<&String> = queues.values().flatten().collect();
+    let audio: Vec<&Recording> = common
+        .recordings
+        .iter()
+        .filter(|rec| *scope == Scope::All || queued.contains(&rec.id))
+        .collect();
+    check_audio(&mut r, dir, &audio, progress);
+    r
+}
 
-    let config: Option<StudyConfig> = parse(&mut r, &l.study_file(), true);
+fn read_common(r: &mut Report, l: &Layout) -> Common {
+    let config: Option<StudyConfig> = parse(r, &l.study_file(), true);
+    let mut scale = None;
     if let Some(c) = &config {
         let p = Path::new(&c.codebook);
-        let cb = if p.is_absolute() { p.to_path_buf() } else { dir.join(p) };
+        let cb = if p.is_absolute() { p.to_path_buf() } else { l.root().join(p) };
         match crate::codebook::load(&cb) {
-            Ok(_) => r.files_parsed += 1,
-            Err(e) => r.problems.push(format!("codebook {}: {e}", cb.display())),
+            Ok(book) => {
+                r.files_parsed += 1;
+                scale = Some((book.scale.min, book.scale.max));
+            }
+            Err(e) => r.problem(format!("codebook {}: {e}", cb.display())),
         }
     }
-    let coders: Option<CodersFile> = parse(&mut r, &l.coders_file(), false);
-    let recordings: Option<RecordingsFile> = parse(&mut r, &l.recordings_file(), false);
-    let recs = recordings.map(|f| f.recordings).unwrap_or_default();
-    for rec in recs.iter().filter(|r| !(r.duration_s.is_finite() && r.duration_s >= 0.0)) {
-        r.problems.push(format!(
-            "recordings.toml: recording {:?} has duration_s = {}, not a duration in seconds",
+    let coders = parse::<CodersFile>(r, &l.coders_file(), false).map(|f| f.coders);
+    let coders = coders.unwrap_or_default();
+    let recordings = parse::<RecordingsFile>(r, &l.recordings_file(), false).map(|f| f.recordings);
+    let recordings = recordings.unwrap_or_default();
+    duplicates(r, "coders.toml", "coder", coders.iter().map(|c| c.id.as_str()));
+    duplicates(r, "recordings.toml", "recording", recordings.iter().map(|x| x.id.as_str()));
+    for rec in recordings.iter().filter(|x| !(x.duration_s.is_finite() && x.duration_s >= 0.0)) {
+        r.problem(format!(
+            "recordings.toml: recording {:?} has duration_s = {}, not a duration in seconds; fix it by hand (`tapecoder probe` gives the duration)",
             rec.id, rec.duration_s
         ));
     }
-    let coder_ids: Vec<(String, Role)> =
-        coders.map(|f| f.coders.into_iter().map(|c| (c.id, c.role)).collect()).unwrap_or_default();
+    Common { config, scale, coders, recordings }
+}
 
-    let mine: Vec<String> = match scope {
-        Scope::All => coder_ids.iter().map(|(id, _)| id.clone()).collect(),
-        Scope::Coder(id) => vec![id.clone()],
-    };
+fn duplicates<'a>(r: &mut Report, file: &str, what: &str, ids: impl Iterator<Item = &'a str>) {
+    let mut seen = BTreeSet::new();
+    for id in ids {
+        if !seen.insert(id) {
+            r.problem(format!("{file}: {what} {id:?} is listed twice; remove one entry"));
+        }
+    }
+}
 
-    // Queues.
-    let mut queued: Vec<String> = Vec::new();
-    let mut queues: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for coder in &mine {
+/// Each of `mine`'s queues parses and names known recordings; returns coder → queued ids.
+fn check_queues(
+    r: &mut Report,
+    l: &Layout,
+    mine: &[String],
+    recs: &[Recording],
+) -> BTreeMap<String, Vec<String>> {
+    let known: BTreeSet<&str> = recs.iter().map(|x| x.id.as_str()).collect();
+    let mut queues = BTreeMap::new();
+    for coder in mine {
         let Ok(path) = l.queue_file(coder) else { continue };
-        if let Some(q) = parse::<QueueFile>(&mut r, &path, false) {
-            queues.insert(coder.clone(), q.recordings.clone());
-            for id in &q.recordings {
-                if !recs.iter().any(|x| &x.id == id) {
-                    r.problems.push(format!(
-                        "{}: recording {id:?} is not in recordings.toml",
-                        path.display()
+        if let Some(q) = parse::<QueueFile>(r, &path, false) {
+            for id in q.recordings.iter().filter(|id| !known.contains(id.as_str())) {
+                r.problem(format!(
+                    "{}: recording {id:?} is not in recordings.toml; re-run `tapecoder assign`",
+                    l.relative(&path)
+                ));
+            }
+            queues.insert(coder.clone(), q.recordings);
+        }
+    }
+    queues
+}
+
+/// Every coding of `mine`: parses, sits in its place, scores within the scale, and a submitted one
+/// matches its signed journal line.
+fn check_codings(
+    r: &mut Report,
+    l: &Layout,
+    mine: &[String],
+    claims: &Claims,
+    scale: Option<(u8, u8)>,
+) {
+    for coder in mine {
+        let Ok(cdir) = l.codings_dir(coder) else { continue };
+        for (rec, path) in toml_files(&cdir) {
+            let Some(bytes) = read(r, &path) else { continue };
+            let Some(c) = parse_coding(r, &path, &bytes) else { continue };
+            let rel = l.relative(&path);
+            if c.coder != *coder || c.recording != rec {
+                r.problem(format!(
+                    "{rel}: the file says coder {:?}, recording {:?}; move it back to its place or restore it from a backup",
+                    c.coder, c.recording
+                ));
+            }
+            if let Some((min, max)) = scale {
+                for (domain, level) in c.scores.iter().filter(|(_, l)| !(min..=max).contains(*l)) {
+                    r.problem(format!(
+                        "{rel}: {domain} = {level} is outside the codebook's scale {min}..{max}; fix the file by hand or restore it from a backup"
                     ));
                 }
             }
-            queued.extend(q.recordings);
-        }
-    }
-
-    // Journals: chains, and the latest submit/adjudicate hash per path.
-    let mut latest: BTreeMap<(String, String, String), String> = BTreeMap::new();
-    let journal_files = match journal::journals(&l.journal_dir()) {
-        Ok(j) => j,
-        Err(e) => {
-            r.problems.push(e.to_string());
-            vec![]
-        }
-    };
-    for (actor, path) in journal_files {
-        if let Scope::Coder(me) = scope
-            && &actor != me
-        {
-            continue;
-        }
-        if let Err(e) = check_id("actor", &actor) {
-            r.problems.push(format!("{}: {e}", path.display()));
-            continue;
-        }
-        match journal::read_and_check(&path, &actor) {
-            Err(e) => r.problems.push(e.to_string()),
-            Ok((lines, problems)) => {
-                r.journals += 1;
-                r.journal_lines += lines.len();
-                r.problems.extend(problems);
-                for line in lines {
-                    if let (Some(p), Some(s)) = (&line.entry.path, &line.entry.sha256) {
-                        latest.insert(
-                            (actor.clone(), line.entry.event.clone(), p.clone()),
-                            s.clone(),
-                        );
-                    }
-                }
-            }
-        }
-    }
-
-    // Codings.
-    for coder in &mine {
-        let Ok(cdir) = l.codings_dir(coder) else { continue };
-        for (rec, path) in toml_files(&cdir) {
-            let Some(bytes) = read(&mut r, &path) else { continue };
-            let Some(c) = parse_coding(&mut r, &path, &bytes) else { continue };
-            if c.coder != *coder || c.recording != rec {
-                r.problems.push(format!(
-                    "{}: the file says coder {:?}, recording {:?}",
-                    path.display(),
-                    c.coder,
-                    c.recording
-                ));
-            }
-            if c.status == Status::Submitted {
-                let rel = l.relative(&path);
-                match latest.get(&(coder.clone(), "submit".into(), rel.clone())) {
-                    None => r.problems.push(format!(
-                        "{rel}: submitted, but journal/{coder}.jsonl has no submit line for it"
-                    )),
-                    Some(h) if *h != sha256_hex(&bytes) => r.problems.push(format!(
-                        "{rel}: changed after it was submitted (sha256 {} but the journal recorded {h})",
-                        sha256_hex(&bytes)
-                    )),
-                    Some(_) => r.submitted_matched += 1,
-                }
-            }
-        }
-    }
-
-    if *scope == Scope::All {
-        let meta: Option<MetadataFile> = parse(&mut r, &l.metadata_file(), false);
-        let assignments: Option<AssignmentsFile> = parse(&mut r, &l.assignments_file(), false);
-        if let Some(a) = &assignments {
-            check_assignments(&mut r, a, meta.as_ref(), &queues, &coder_ids);
-        }
-        for (rec, path) in toml_files(&l.adjudications_dir()) {
-            let Some(bytes) = read(&mut r, &path) else { continue };
-            let Some(a) = parse_bytes::<Adjudication>(&mut r, &path, &bytes) else { continue };
-            let rel = l.relative(&path);
-            if a.recording != rec {
-                r.problems.push(format!("{rel}: the file is about recording {:?}", a.recording));
-            }
-            if !coder_ids.iter().any(|(id, role)| *id == a.supervisor && *role == Role::Supervisor)
-            {
-                r.problems
-                    .push(format!("{rel}: {:?} is not a registered supervisor", a.supervisor));
-            }
-            match latest.get(&(a.supervisor.clone(), "adjudicate".into(), rel.clone())) {
-                None => r.problems.push(format!(
-                    "{rel}: journal/{}.jsonl has no adjudicate line for it",
-                    a.supervisor
+            let sha = sha256_hex(&bytes);
+            let claim = claims.submits.get(&rel);
+            match (c.status, claim) {
+                (Status::Submitted, None) => r.problem(format!(
+                    "{rel}: submitted, but {coder}'s journal has no signed submit line for it (forged, or its journal was cut); restore both from a backup"
                 )),
-                Some(h) if *h != sha256_hex(&bytes) => r.problems.push(format!(
-                    "{rel}: changed after it was saved (sha256 {} but the journal recorded {h})",
-                    sha256_hex(&bytes)
+                (Status::Submitted, Some(cl)) => match cl.expected(&sha) {
+                    Ok(()) => r.submitted_matched += 1,
+                    Err(why) => r.problem(format!("{rel}: {why}")),
+                },
+                (_, Some(cl)) if !cl.commits.is_empty() => r.problem(format!(
+                    "{rel}: no longer submitted, but {}'s journal records it as submitted (sha256 {}); restore it from a backup",
+                    cl.actor,
+                    cl.commits.last().map_or("", String::as_str)
                 )),
-                Some(_) => r.adjudications_matched += 1,
+                _ => {}
             }
         }
     }
+}
 
-    // A journaled file that is gone: a submitted coding or an adjudication deleted afterwards.
-    for (actor, event, path) in latest.keys() {
-        let what = match event.as_str() {
-            "submit" => "submitted coding",
-            "adjudicate" if *scope == Scope::All => "adjudication",
-            _ => continue,
-        };
-        let safe =
-            Path::new(path).components().all(|c| matches!(c, std::path::Component::Normal(_)));
-        if safe && !dir.join(path).exists() {
-            r.problems.push(format!(
-                "{path}: missing, but journal/{actor}.jsonl records it as a {what}; restore it from a backup"
+/// Assignments, metadata and adjudications (supervisor scope).
+fn check_supervisor_files(
+    r: &mut Report,
+    l: &Layout,
+    common: &Common,
+    queues: &BTreeMap<String, Vec<String>>,
+    claims: &Claims,
+) {
+    let meta: Option<MetadataFile> = parse(r, &l.metadata_file(), false);
+    if let Some(m) = &meta {
+        let known: BTreeSet<&str> = common.recordings.iter().map(|x| x.id.as_str()).collect();
+        duplicates(
+            r,
+            "supervisor/metadata.toml",
+            "recording",
+            m.recordings.iter().map(|x| x.id.as_str()),
+        );
+        for x in m.recordings.iter().filter(|x| !known.contains(x.id.as_str())) {
+            r.problem(format!(
+                "supervisor/metadata.toml: recording {:?} has metadata but is not in recordings.toml (left by an interrupted import?); remove its entry",
+                x.id
             ));
         }
     }
-
-    // Audio: present and unchanged.
-    for rec in &recs {
-        if let Scope::Coder(_) = scope
-            && !queued.contains(&rec.id)
-        {
-            continue;
+    let assignments: Option<AssignmentsFile> = parse(r, &l.assignments_file(), false);
+    let coders: Vec<(String, Role)> =
+        common.coders.iter().map(|c| (c.id.clone(), c.role)).collect();
+    if let Some(a) = &assignments {
+        check_assignments(r, a, meta.as_ref(), queues, &coders);
+    }
+    for (rec, path) in toml_files(&l.adjudications_dir()) {
+        let Some(bytes) = read(r, &path) else { continue };
+        let Some(a) = parse_bytes::<Adjudication>(r, &path, &bytes) else { continue };
+        let rel = l.relative(&path);
+        if a.recording != rec {
+            r.problem(format!("{rel}: the file is about recording {:?}", a.recording));
         }
+        if !coders.iter().any(|(id, role)| *id == a.supervisor && *role == Role::Supervisor) {
+            r.problem(format!("{rel}: {:?} is not a registered supervisor", a.supervisor));
+        }
+        match claims.adjudications.get(&rel) {
+            None => r.problem(format!(
+                "{rel}: {}'s journal has no signed adjudicate line for it; restore it from a backup or adjudicate again",
+                a.supervisor
+            )),
+            Some(cl) => match cl.latest(&sha256_hex(&bytes)) {
+                Ok(()) => r.adjudications_matched += 1,
+                Err(why) => r.problem(format!("{rel}: {why}")),
+            },
+        }
+    }
+}
+
+/// Every received coding is still there, submitted and unchanged.
+fn check_receipts(r: &mut Report, l: &Layout, claims: &Claims) {
+    for (path, rc) in &claims.receipts {
+        let Some(full) = safe_join(l, path) else { continue };
+        let what = format!(
+            "{path}: received by supervisor {} on {} with sha256 {}",
+            rc.supervisor, rc.at, rc.sha256
+        );
+        let bytes = match fs::read(&full) {
+            Err(_) => {
+                r.problem(format!("{what}, but it is missing now; restore it from a backup"));
+                continue;
+            }
+            Ok(b) => b,
+        };
+        let submitted = std::str::from_utf8(&bytes)
+            .ok()
+            .and_then(|t| Coding::from_toml(t, path).ok())
+            .is_some_and(|c| c.status == Status::Submitted);
+        let sha = sha256_hex(&bytes);
+        if !submitted {
+            r.problem(format!("{what}, but it is no longer submitted; restore it from a backup"));
+        } else if sha != rc.sha256 {
+            r.problem(format!(
+                "{what}, but it changed since (sha256 {sha} now); restore it from a backup"
+            ));
+        } else {
+            r.receipts_matched += 1;
+        }
+    }
+}
+
+/// A journaled file that is gone: a submitted coding or an adjudication deleted afterwards.
+fn check_missing(r: &mut Report, l: &Layout, scope: &Scope, claims: &Claims) {
+    let mut lists = vec![("submitted coding", &claims.submits)];
+    if *scope == Scope::All {
+        lists.push(("adjudication", &claims.adjudications));
+    }
+    for (what, map) in lists {
+        for (path, cl) in map.iter().filter(|(_, cl)| !cl.commits.is_empty()) {
+            if safe_join(l, path).is_some_and(|p| !p.exists()) {
+                r.problem(format!(
+                    "{path}: missing, but {}'s journal records it as a {what}; restore it from a backup",
+                    cl.actor
+                ));
+            }
+        }
+    }
+}
+
+/// Temp files left by interrupted saves (`.NAME.tmp-PID-N`), in the folders in scope.
+fn check_temp_files(r: &mut Report, l: &Layout, scope: &Scope, mine: &[String]) {
+    let mut dirs = vec![];
+    for coder in mine {
+        dirs.extend(l.codings_dir(coder).ok());
+    }
+    if *scope == Scope::All {
+        dirs.extend([
+            l.root().to_path_buf(),
+            l.supervisor_dir(),
+            l.adjudications_dir(),
+            l.queues_dir(),
+        ]);
+    }
+    for dir in dirs {
+        let Ok(rd) = fs::read_dir(&dir) else { continue };
+        for e in rd.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') && name.contains(".tmp-") {
+                r.problem(format!(
+                    "{}: a temp file left by an interrupted save; delete it (the file it was saving is intact)",
+                    l.relative(&e.path())
+                ));
+            }
+        }
+    }
+}
+
+/// The audio of `recs`: present and unchanged. Each distinct file is hashed once.
+fn check_audio(r: &mut Report, dir: &Path, recs: &[&Recording], mut progress: impl FnMut(&Path)) {
+    let mut hashed: BTreeMap<PathBuf, Result<String, String>> = BTreeMap::new();
+    for rec in recs {
         let p = Path::new(&rec.file);
         let path = if p.is_absolute() { p.to_path_buf() } else { dir.join(p) };
-        progress(&path);
-        match sha256_file(&path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => r.problems.push(format!(
-                "recording {}: its audio {} is missing (moved or deleted); put it back or fix recordings.toml",
-                rec.id,
-                path.display()
-            )),
-            Err(e) => r.problems.push(format!(
-                "recording {}: cannot read its audio {}: {e}",
-                rec.id,
-                path.display()
-            )),
-            Ok(h) if !h.eq_ignore_ascii_case(&rec.sha256) => r.problems.push(format!(
-                "recording {}: its audio {} changed since import (sha256 {h}, imported as {})",
+        let result = hashed.entry(path.clone()).or_insert_with(|| {
+            progress(&path);
+            sha256_file(&path).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::NotFound {
+                    "missing (moved or deleted); put it back or fix recordings.toml".to_string()
+                } else {
+                    format!("unreadable: {e}")
+                }
+            })
+        });
+        match result {
+            Err(why) => r.problem(format!("recording {}: its audio {} is {why}", rec.id, path.display())),
+            Ok(h) if !h.eq_ignore_ascii_case(&rec.sha256) => r.problem(format!(
+                "recording {}: its audio {} changed since import (sha256 {h}, imported as {}); restore the original file",
                 rec.id,
                 path.display(),
                 rec.sha256
@@ -238,7 +369,6 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
             Ok(_) => r.audio_checked += 1,
         }
     }
-    r
 }
 
 /// Blinding and consistency of the plan: no recording assigned to its observer or twice to one
@@ -263,7 +393,7 @@ fn check_assignments(
         if let Some(o) = observers.get(x.id.as_str())
             && x.coders.iter().any(|c| c == o)
         {
-            r.problems.push(format!(
+            r.problem(format!(
                 "supervisor/assignments.toml: recording {} is assigned to {o}, who observed the visit",
                 x.id
             ));
@@ -271,7 +401,7 @@ fn check_assignments(
         let mut seen: Vec<&str> = Vec::new();
         for c in &x.coders {
             if seen.contains(&c.as_str()) {
-                r.problems.push(format!(
+                r.problem(format!(
                     "supervisor/assignments.toml: recording {} lists coder {c} twice",
                     x.id
                 ));
@@ -280,7 +410,7 @@ fn check_assignments(
             expected.entry(c).or_default().push(&x.id);
         }
         if x.double_coded && x.coders.len() < 2 {
-            r.problems.push(format!(
+            r.problem(format!(
                 "supervisor/assignments.toml: recording {} is double-coded but has {} coder(s)",
                 x.id,
                 x.coders.len()
@@ -295,11 +425,17 @@ fn check_assignments(
         let have: Vec<&str> =
             queues.get(coder).map(|q| q.iter().map(String::as_str).collect()).unwrap_or_default();
         if want != have {
-            r.problems.push(format!(
+            r.problem(format!(
                 "queues/{coder}.toml does not match supervisor/assignments.toml (queue {have:?}, assigned {want:?}); re-run `tapecoder assign` to rewrite the queues"
             ));
         }
     }
+}
+
+/// `path` (study-relative, from a journal) under the study folder, if it cannot escape it.
+fn safe_join(l: &Layout, path: &str) -> Option<PathBuf> {
+    let p = Path::new(path);
+    p.components().all(|c| matches!(c, std::path::Component::Normal(_))).then(|| l.root().join(p))
 }
 
 /// Reads a study file, refusing one larger than any real study file.
@@ -318,7 +454,7 @@ fn read(r: &mut Report, path: &Path) -> Option<Vec<u8>> {
     match read_limited(path) {
         Ok(b) => Some(b),
         Err(e) => {
-            r.problems.push(format!("{}: cannot read: {e}", path.display()));
+            r.problem(format!("{}: cannot read: {e}", path.display()));
             None
         }
     }
@@ -326,7 +462,7 @@ fn read(r: &mut Report, path: &Path) -> Option<Vec<u8>> {
 
 fn parse_coding(r: &mut Report, path: &Path, bytes: &[u8]) -> Option<Coding> {
     let Ok(text) = std::str::from_utf8(bytes) else {
-        r.problems.push(format!("{}: not UTF-8 text", path.display()));
+        r.problem(format!("{}: not UTF-8 text", path.display()));
         return None;
     };
     match Coding::from_toml(text, &path.display().to_string()) {
@@ -335,7 +471,7 @@ fn parse_coding(r: &mut Report, path: &Path, bytes: &[u8]) -> Option<Coding> {
             Some(c)
         }
         Err(e) => {
-            r.problems.push(format!("{e}; fix the file by hand or restore it from a backup"));
+            r.problem(format!("{e}; fix the file by hand or restore it from a backup"));
             None
         }
     }
@@ -345,7 +481,7 @@ fn parse<T: DeserializeOwned>(r: &mut Report, path: &Path, required: bool) -> Op
     match read_limited(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => None,
         Err(e) => {
-            r.problems.push(format!("{}: cannot read: {e}", path.display()));
+            r.problem(format!("{}: cannot read: {e}", path.display()));
             None
         }
         Ok(bytes) => parse_bytes(r, path, &bytes),
@@ -353,12 +489,9 @@ fn parse<T: DeserializeOwned>(r: &mut Report, path: &Path, required: bool) -> Op
 }
 
 fn parse_bytes<T: DeserializeOwned>(r: &mut Report, path: &Path, bytes: &[u8]) -> Option<T> {
-    let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(_) => {
-            r.problems.push(format!("{}: not UTF-8 text", path.display()));
-            return None;
-        }
+    let Ok(text) = std::str::from_utf8(bytes) else {
+        r.problem(format!("{}: not UTF-8 text", path.display()));
+        return None;
     };
     match files::parse_toml::<T>(text, path) {
         Ok(v) => {
@@ -366,7 +499,7 @@ fn parse_bytes<T: DeserializeOwned>(r: &mut Report, path: &Path, bytes: &[u8]) -
             Some(v)
         }
         Err(e) => {
-            r.problems.push(e.to_string());
+            r.problem(e.to_string());
             None
         }
     }

@@ -8,14 +8,25 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use sha2::{Digest, Sha256};
 
+/// The committed key folder of the fictional test people (see `tests/keys/README.md`).
+pub const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys");
+
+/// The public key of a fictional test person, for `coders add ID --key`.
+pub fn key(id: &str) -> String {
+    tapecoder::identity::fictional_signer(id).public().to_string()
+}
+
 /// `tapecoder` with no study or identity from the environment, its data folder inside `sandbox`
-/// (so the sample study's working copy never lands in the real home), running in `sandbox`.
+/// (so the sample study's working copy never lands in the real home), running in `sandbox`, with
+/// the fictional test people's keys.
 pub fn tc(sandbox: &Path) -> Command {
     let mut c = Command::cargo_bin("tapecoder").expect("binary");
     c.env_remove("TAPECODER_STUDY")
         .env_remove("TAPECODER_CODER")
         .env("HOME", sandbox.join("home"))
         .env("XDG_DATA_HOME", sandbox.join("home/data"))
+        .env("XDG_CONFIG_HOME", sandbox.join("home/config"))
+        .env("TAPECODER_KEY_DIR", KEYS)
         .current_dir(sandbox);
     c
 }
@@ -73,7 +84,19 @@ pub fn study(sandbox: &Path, n: usize) -> PathBuf {
         .success();
     for c in ["c1", "c2", "c3"] {
         tc(sandbox)
-            .args(["--study", "s", "--as", "sup", "coders", "add", c, "--name", c])
+            .args([
+                "--study",
+                "s",
+                "--as",
+                "sup",
+                "coders",
+                "add",
+                c,
+                "--name",
+                c,
+                "--key",
+                &key(c),
+            ])
             .assert()
             .success();
     }

@@ -31,6 +31,7 @@ impl Fixture {
     pub fn cmd(&self, who: &str) -> assert_cmd::Command {
         let mut c = assert_cmd::Command::cargo_bin("tapecoder").unwrap();
         c.env_remove("TAPECODER_STUDY").env_remove("TAPECODER_CODER");
+        c.env("TAPECODER_KEY_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys"));
         c.arg("--study").arg(self.path()).arg("--as").arg(who);
         c
     }
@@ -101,12 +102,18 @@ pub fn study(rule: FinalRule) -> Fixture {
             schema: 1,
             name: "Test study".into(),
             codebook: "codebook/handbook.toml".into(),
+            founder: Some(tapecoder::identity::fictional_signer("sup").public().fingerprint()),
             double_coding: DoubleCoding::default(),
             reliability: ReliabilityConfig { tolerance: 1 },
             final_scores: FinalScores { rule },
         },
     );
-    let coder = |id: &str, role| Coder { id: id.into(), name: id.to_uppercase(), role };
+    let coder = |id: &str, role| Coder {
+        id: id.into(),
+        name: id.to_uppercase(),
+        role,
+        key: Some(tapecoder::identity::fictional_signer(id).public().to_string()),
+    };
     write(
         root.join("coders.toml"),
         &CodersFile {

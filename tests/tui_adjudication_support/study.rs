@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use tapecoder::coding::{CodebookRef, Coding, Segment, Status};
+use tapecoder::identity::fictional_signer;
 use tapecoder::study::Study;
 use tapecoder::study::files::sha256_hex;
 use tapecoder::study::model::{Assignment, Coder, Recording, Role};
@@ -14,8 +15,18 @@ const HANDBOOK: &[u8] = include_bytes!("../../codebook/handbook.toml");
 pub fn cmd(dir: &Path, who: &str) -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("tapecoder").unwrap();
     c.env_remove("TAPECODER_STUDY").env_remove("TAPECODER_CODER");
+    c.env("TAPECODER_KEY_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys"));
     c.arg("--study").arg(dir).arg("--as").arg(who);
     c
+}
+
+/// The study, able to sign as each of its fictional people (sup, ann, ben).
+pub fn open(dir: &Path) -> Study {
+    let mut s = Study::open(dir).unwrap();
+    for id in ["sup", "ann", "ben"] {
+        s.add_signer(fictional_signer(id));
+    }
+    s
 }
 
 /// A one-second silent WAV, so `verify` finds real audio with the registered sha256.
@@ -80,10 +91,14 @@ fn scores(empathy: u8) -> Vec<(&'static str, u8)> {
 pub fn study() -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("study");
-    Study::create(&dir, "Adjudication test", "handbook.toml", HANDBOOK, 1).unwrap();
+    let founder = fictional_signer("sup").public();
+    Study::create(&dir, "Adjudication test", "handbook.toml", HANDBOOK, 1, Some(&founder)).unwrap();
     let mut s = Study::open(&dir).unwrap();
     for (id, role) in [("sup", Role::Supervisor), ("ann", Role::Coder), ("ben", Role::Coder)] {
-        s.add_coder(Coder { id: id.into(), name: id.to_uppercase(), role }, Some("sup")).unwrap();
+        let signer = fictional_signer(id);
+        let key = Some(signer.public().to_string());
+        s.add_signer(signer);
+        s.add_coder(Coder { id: id.into(), name: id.to_uppercase(), role, key }, "sup").unwrap();
     }
     let recs = ["R001", "R002", "R003"]
         .iter()

@@ -24,6 +24,7 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::codebook::Codebook;
 use crate::coding::{BEHAVIOUR_CHANGE, CodebookRef, Coding, Status};
+use crate::identity::fictional_signer;
 use crate::study::Study;
 use crate::study::assign::{PlanInput, plan};
 use crate::study::files::sha256_hex;
@@ -101,19 +102,21 @@ pub fn generate(
         "handbook.toml",
         crate::commands::init::HANDBOOK.as_bytes(),
         1,
+        Some(&fictional_signer(SUPERVISOR).public()),
     )
     .with_context(|| format!("cannot create the bench study in {}", dir.display()))?;
     let mut study = Study::open(dir)?;
-    study.add_coder(
-        Coder { id: SUPERVISOR.into(), name: "Supervisor".into(), role: Role::Supervisor },
-        None,
-    )?;
+    // Fictional people with fictional keys (derived from their ids).
+    let mut add = |id: &str, name: String, role: Role| {
+        let signer = fictional_signer(id);
+        let key = Some(signer.public().to_string());
+        study.add_signer(signer);
+        study.add_coder(Coder { id: id.into(), name, role, key }, SUPERVISOR)
+    };
+    add(SUPERVISOR, "Supervisor".into(), Role::Supervisor)?;
     let coders: Vec<String> = (1..=CODERS).map(|i| format!("c{i:02}")).collect();
     for c in &coders {
-        study.add_coder(
-            Coder { id: c.clone(), name: format!("Coder {c}"), role: Role::Coder },
-            Some(SUPERVISOR),
-        )?;
+        add(c, format!("Coder {c}"), Role::Coder)?;
     }
 
     // Recordings: placeholder audio files, 30 to 90 minutes, with study variables.

@@ -1,0 +1,180 @@
+//! Gives the bundled sample study its fictional identities: run after `make.sh` regenerates it
+//! (`cargo run --example sample_identity -- sample-sessions`).
+//!
+//! Deterministic and idempotent: every fictional person's key is derived from their id
+//! ([`tapecoder::identity::fictional`]), ed25519 signatures are deterministic, and every line
+//! keeps its time. It writes `keys/<id>.key` for each person (the one place where private keys
+//! live in a study folder: they are fictional), each coder's public key into coders.toml, the
+//! founding supervisor (`sup`) into study.toml, and rewrites every journal as signed, chained
+//! lines of the event enum (converting the generator's plain lines). The supervisor's journal
+//! ends with the receipt of every submitted coding, so opening the sample as `sup` writes nothing.
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde_json::Value;
+use tapecoder::coding::{Coding, Status};
+use tapecoder::identity::{self, fictional_signer};
+use tapecoder::study::files::{self, sha256_hex};
+use tapecoder::study::journal::{self, GENESIS};
+use tapecoder::study::model::{CodersFile, Event, FileHash, JournalEntry, StudyConfig};
+use tapecoder::study::{Layout, Study};
+
+const FOUNDER: &str = "sup";
+
+fn main() -> Result<()> {
+    let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "sample-sessions".into()));
+    let l = Layout::new(&dir);
+    let mut config: StudyConfig = files::read_toml(&l.study_file())?;
+    config.founder = Some(fictional_signer(FOUNDER).public().fingerprint());
+    files::write_toml(&l.study_file(), &config)?;
+
+    let mut coders: CodersFile = files::read_toml(&l.coders_file())?;
+    let keys = dir.join("keys");
+    std::fs::create_dir_all(&keys)?;
+    for c in &mut coders.coders {
+        let signer = fictional_signer(&c.id);
+        c.key = Some(signer.public().to_string());
+        let path = keys.join(format!("{}.key", c.id));
+        if !path.exists() {
+            identity::write_key_file(&path, &identity::fictional(&c.id))?;
+        }
+    }
+    files::write_toml(&l.coders_file(), &coders)?;
+
+    for (actor, path) in journal::journals(&l.journal_dir())? {
+        let events = convert(&path, &actor, &l, &coders)?;
+        write_journal(&path, &actor, events)?;
+    }
+    // Prove the result opens and verifies.
+    Study::open(&dir)?;
+    let report =
+        tapecoder::study::verify::verify(&dir, &tapecoder::study::verify::Scope::All, |_| {});
+    if !report.ok() {
+        bail!("the sample does not verify: {:#?}", report.problems);
+    }
+    println!(
+        "sample identities written; verify: {} journal line(s), no problems",
+        report.journal_lines
+    );
+    Ok(())
+}
+
+/// The events of a journal, with their times, as the event enum (plain generator lines converted).
+fn convert(
+    path: &Path,
+    actor: &str,
+    l: &Layout,
+    coders: &CodersFile,
+) -> Result<Vec<(String, Event)>> {
+    let text = std::fs::read_to_string(path)?;
+    let mut out = Vec::new();
+    let mut added = 0;
+    for (i, line) in text.lines().enumerate() {
+        let v: Value =
+            serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), i + 1))?;
+        let at = v["at"].as_str().unwrap_or_default().to_string();
+        if v["event"].is_object() {
+            let e: Event = serde_json::from_value(v["event"].clone())?;
+            if !matches!(e, Event::Receipts { .. }) {
+                out.push((at, e));
+            }
+            continue;
+        }
+        let file = || {
+            FileHash::new(
+                v["path"].as_str().unwrap_or_default(),
+                v["sha256"].as_str().unwrap_or_default(),
+            )
+        };
+        let e = match v["event"].as_str().unwrap_or_default() {
+            "coder_added" => {
+                let Some(c) = coders.coders.get(added) else {
+                    bail!("more coder_added lines than coders")
+                };
+                added += 1;
+                let so_far =
+                    CodersFile { schema: coders.schema, coders: coders.coders[..added].to_vec() };
+                let bytes = files::to_toml_bytes(&l.coders_file(), &so_far)?;
+                Event::CoderAdded {
+                    id: c.id.clone(),
+                    name: c.name.clone(),
+                    role: c.role,
+                    key: c.key.clone().unwrap_or_default(),
+                    file: FileHash::new("coders.toml", sha256_hex(&bytes)),
+                }
+            }
+            "import" => Event::Import { file: file() },
+            "assign" => Event::Assign { file: file() },
+            "submit" => Event::Submit { file: file() },
+            "adjudicate" => Event::Adjudicate { file: file() },
+            other => bail!("{}:{}: unknown event {other:?}", path.display(), i + 1),
+        };
+        out.push((at, e));
+    }
+    if actor == FOUNDER {
+        let last = out.last().map(|(at, _)| at.clone()).unwrap_or_default();
+        out.push((
+            latest_submit(l, coders).unwrap_or(last),
+            Event::Receipts { codings: submitted(l, coders)? },
+        ));
+    }
+    Ok(out)
+}
+
+/// Every submitted coding's path and sha256.
+fn submitted(l: &Layout, coders: &CodersFile) -> Result<Vec<FileHash>> {
+    let mut out = Vec::new();
+    for c in &coders.coders {
+        let Ok(rd) = std::fs::read_dir(l.codings_dir(&c.id)?) else { continue };
+        let mut paths: Vec<PathBuf> = rd
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        for p in paths {
+            let text = std::fs::read_to_string(&p)?;
+            if Coding::from_toml(&text, &p.display().to_string())
+                .is_ok_and(|x| x.status == Status::Submitted)
+            {
+                out.push(FileHash::new(l.relative(&p), sha256_hex(text.as_bytes())));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The time of the last line in any coder's journal (the receipt comes with it).
+fn latest_submit(l: &Layout, coders: &CodersFile) -> Option<String> {
+    let mut times = Vec::new();
+    for c in coders.coders.iter().filter(|c| c.id != FOUNDER) {
+        let Ok(text) = std::fs::read_to_string(l.journal_file(&c.id).ok()?) else { continue };
+        for line in text.lines() {
+            let v: Value = serde_json::from_str(line).ok()?;
+            times.extend(v["at"].as_str().map(str::to_string));
+        }
+    }
+    times.into_iter().max()
+}
+
+fn write_journal(path: &Path, actor: &str, events: Vec<(String, Event)>) -> Result<()> {
+    let signer = fictional_signer(actor);
+    let mut prev = GENESIS.to_string();
+    let mut text = Vec::new();
+    for (i, (at, event)) in events.into_iter().enumerate() {
+        let mut entry = JournalEntry {
+            seq: i as u64 + 1,
+            at,
+            actor: actor.to_string(),
+            event,
+            prev: prev.clone(),
+            sig: None,
+        };
+        let line = journal::signed_line(&mut entry, &signer)?;
+        prev = sha256_hex(&line);
+        text.extend_from_slice(&line);
+        text.push(b'\n');
+    }
+    files::atomic_write(path, &text)?;
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! `verify`'s journal phase: whose keys are trusted (from the founder pinned in study.toml), every
+//! journal's chain and signatures, and what the validly signed lines claim about files.
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::{Common, Report, Scope};
+use crate::identity::PublicKey;
+use crate::study::journal::{self, Line};
+use crate::study::locate::{Layout, check_id};
+use crate::study::model::{Action, Event, Role};
+
+/// What the signed journal lines say about one file.
+#[derive(Debug, Default)]
+pub(super) struct PathClaim {
+    /// Whose journal says it.
+    pub actor: String,
+    /// sha256 of each commit line (`submit`, `adjudicate`), in journal order.
+    pub commits: Vec<String>,
+    /// sha256 of each intent line, in journal order.
+    pub intents: Vec<String>,
+}
+
+impl PathClaim {
+    /// A submitted coding whose content hashes to `sha`: exactly one submit line, matching; or,
+    /// after a submit interrupted between its save and its commit line, a matching signed intent.
+    pub fn expected(&self, sha: &str) -> Result<(), String> {
+        let actor = &self.actor;
+        match self.commits.as_slice() {
+            [] if self.intents.iter().any(|i| i == sha) => Ok(()),
+            [] => Err(format!(
+                "submitted, but {actor}'s journal has no signed submit line for this content (sha256 {sha}); restore it from a backup"
+            )),
+            [only] if only == sha => Ok(()),
+            [only] => Err(format!(
+                "changed after it was submitted (sha256 {sha} but {actor}'s journal recorded {only}); restore it from a backup"
+            )),
+            many => Err(format!(
+                "{actor}'s journal records {} submits of it, but a coding is submitted once (it was edited and submitted again); restore the first submitted version from a backup",
+                many.len()
+            )),
+        }
+    }
+
+    /// An adjudication whose content hashes to `sha`: its latest commit (or intent) matches.
+    pub fn latest(&self, sha: &str) -> Result<(), String> {
+        let last = self.commits.last().map(String::as_str);
+        if last == Some(sha) || self.intents.last().map(String::as_str) == Some(sha) {
+            return Ok(());
+        }
+        Err(format!(
+            "changed after it was saved (sha256 {sha} but the journal recorded {}); restore it from a backup or adjudicate again",
+            last.unwrap_or("no commit")
+        ))
+    }
+}
+
+/// A supervisor's first receipt of a submitted coding.
+#[derive(Debug)]
+pub(super) struct Receipt {
+    pub supervisor: String,
+    pub at: String,
+    pub sha256: String,
+}
+
+/// What the validly signed lines of every journal in scope claim.
+#[derive(Debug, Default)]
+pub(super) struct Claims {
+    pub submits: BTreeMap<String, PathClaim>,
+    pub adjudications: BTreeMap<String, PathClaim>,
+    pub receipts: BTreeMap<String, Receipt>,
+}
+
+/// A person as registered by a trusted signed line.
+#[derive(Debug, Clone)]
+struct Registered {
+    name: String,
+    role: Role,
+    key: PublicKey,
+    by: String,
+}
+
+/// One journal as read: actor, path, lines.
+type Journal = (String, PathBuf, Vec<Line>);
+
+/// Reads and checks every journal in scope; returns what their valid lines claim.
+pub(super) fn check(r: &mut Report, l: &Layout, scope: &Scope, common: &Common) -> Claims {
+    let journals = read_journals(r, l, scope);
+    let keys: BTreeMap<String, Registered> = match scope {
+        Scope::All => trusted(r, common, &journals),
+        Scope::Coder(me) => own_key(r, common, me),
+    };
+    let mut claims = Claims::default();
+    for (actor, path, lines) in &journals {
+        let shown = l.relative(path);
+        let Some(who) = keys.get(actor) else {
+            r.problem(format!(
+                "{shown}: unknown signer: {actor} is not registered with a key by a trusted supervisor, so none of its lines count; remove the file or restore coders.toml from a backup"
+            ));
+            continue;
+        };
+        for line in lines {
+            if !journal::signature_valid(&line.raw, &who.key) {
+                r.problem(format!(
+                    "{shown}:{}: bad signature: the line was not signed by {actor}'s registered key (forged or edited), so it counts for nothing; restore the journal from a backup",
+                    line.number
+                ));
+                continue;
+            }
+            claim(r, l, &mut claims, actor, who.role, line);
+        }
+    }
+    claims
+}
+
+fn read_journals(r: &mut Report, l: &Layout, scope: &Scope) -> Vec<Journal> {
+    let listed = journal::journals(&l.journal_dir()).unwrap_or_else(|e| {
+        r.problem(e.to_string());
+        vec![]
+    });
+    let mut out = Vec::new();
+    for (actor, path) in listed {
+        if let Scope::Coder(me) = scope
+            && &actor != me
+        {
+            continue;
+        }
+        if let Err(e) = check_id("actor", &actor) {
+            r.problem(format!("{}: {e}", path.display()));
+            continue;
+        }
+        match journal::read_and_check(&path, &actor, None) {
+            Err(e) => r.problem(e.to_string()),
+            Ok((lines, problems)) => {
+                r.journals += 1;
+                r.journal_lines += lines.len();
+                r.problems.extend(problems);
+                out.push((actor, path, lines));
+            }
+        }
+    }
+    out
+}
+
+/// A coder's own key, as coders.toml registers it (a coder cannot read the supervisors' journals
+/// that prove the registration; a supervisor's verify checks that).
+fn own_key(r: &mut Report, common: &Common, me: &str) -> BTreeMap<String, Registered> {
+    let mut out = BTreeMap::new();
+    let coder = common.coders.iter().find(|c| c.id == me);
+    match coder.and_then(|c| c.key.as_deref().map(|k| (c, PublicKey::parse(k)))) {
+        Some((c, Ok(key))) => {
+            let reg = Registered { name: c.name.clone(), role: c.role, key, by: String::new() };
+            out.insert(me.to_string(), reg);
+        }
+        Some((_, Err(e))) => r.problem(format!("coders.toml: the key of {me}: {e}")),
+        None => r.problem(format!(
+            "coders.toml: {me} has no public key registered; ask a supervisor to register yours"
+        )),
+    }
+    out
+}
+
+/// The people trusted: the founding supervisor (their key's fingerprint pinned in study.toml,
+/// registering themself in a line signed by that key), then everyone a trusted supervisor
+/// registered in a line signed by their trusted key. Compares the result with coders.toml.
+fn trusted(r: &mut Report, common: &Common, journals: &[Journal]) -> BTreeMap<String, Registered> {
+    let mut trusted: BTreeMap<String, Registered> = BTreeMap::new();
+    let Some(founder) = common.config.as_ref().and_then(|c| c.founder.clone()) else {
+        r.problem(
+            "study.toml: no founding supervisor's key is pinned (`founder`), so no signature can be trusted; this study was made before signed identities: ask its supervisor to migrate it",
+        );
+        return trusted;
+    };
+    'founder: for (actor, _, lines) in journals {
+        for line in lines {
+            if let Some((id, reg)) = registration(actor, line, None)
+                && id == *actor
+                && reg.role == Role::Supervisor
+                && reg.key.fingerprint().eq_ignore_ascii_case(&founder)
+            {
+                trusted.insert(id, reg);
+                break 'founder;
+            }
+        }
+    }
+    loop {
+        let mut added = false;
+        for (actor, _, lines) in journals {
+            let Some(sup) = trusted.get(actor).filter(|s| s.role == Role::Supervisor).cloned()
+            else {
+                continue;
+            };
+            for line in lines {
+                let Some((id, reg)) = registration(actor, line, Some(&sup.key)) else { continue };
+                match trusted.get(&id) {
+                    None => {
+                        trusted.insert(id, reg);
+                        added = true;
+                    }
+                    Some(old) if old.key != reg.key || old.role != reg.role => r.problem(format!(
+                        "{actor}'s journal:{}: registers {id} again with another key or role; only the first registration counts",
+                        line.number
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        if !added {
+            break;
+        }
+    }
+    compare_coders(r, common, &trusted);
+    trusted
+}
+
+/// The person a `coder_added` line registers, if it is one and (when `key` is given) it is
+/// signed by `key`; without `key`, by the key it registers (the founder registering themself).
+fn registration(actor: &str, line: &Line, key: Option<&PublicKey>) -> Option<(String, Registered)> {
+    let Event::CoderAdded { id, name, role, key: registered, .. } = &line.entry.event else {
+        return None;
+    };
+    let public = PublicKey::parse(registered).ok()?;
+    let signer = key.unwrap_or(&public);
+    journal::signature_valid(&line.raw, signer).then(|| {
+        let reg = Registered { name: name.clone(), role: *role, key: public, by: actor.into() };
+        (id.clone(), reg)
+    })
+}
+
+fn compare_coders(r: &mut Report, common: &Common, trusted: &BTreeMap<String, Registered>) {
+    for c in &common.coders {
+        match trusted.get(&c.id) {
+            None => r.problem(format!(
+                "coders.toml: {} is not registered by any trusted supervisor's signed journal (added by hand?); remove the entry or restore coders.toml from a backup",
+                c.id
+            )),
+            Some(t) if t.role != c.role || t.name != c.name || c.key != Some(t.key.to_string()) => {
+                r.problem(format!(
+                    "coders.toml: the entry of {} (name, role or key) differs from its signed registration by {}; restore coders.toml from a backup",
+                    c.id, t.by
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for (id, t) in trusted {
+        if !common.coders.iter().any(|c| &c.id == id) {
+            r.problem(format!(
+                "coders.toml: {id}, registered in {}'s signed journal, is missing; restore coders.toml from a backup",
+                t.by
+            ));
+        }
+    }
+}
+
+/// Records what one validly signed line says.
+fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Role, line: &Line) {
+    let own = l.codings_dir(actor).map(|d| format!("{}/", l.relative(&d))).unwrap_or_default();
+    let entry = |map: &mut BTreeMap<String, PathClaim>, path: &str| -> Option<()> {
+        let c = map.entry(path.to_string()).or_default();
+        if c.actor.is_empty() {
+            c.actor = actor.to_string();
+        }
+        (c.actor == actor).then_some(())
+    };
+    match &line.entry.event {
+        Event::Submit { file } | Event::Intent { action: Action::Submit, file } => {
+            if !file.path.starts_with(&own) || entry(&mut claims.submits, &file.path).is_none() {
+                r.problem(format!(
+                    "{actor}'s journal:{}: records a submit of {}, which is not {actor}'s coding; restore the journal from a backup",
+                    line.number, file.path
+                ));
+                return;
+            }
+            let c = claims.submits.entry(file.path.clone()).or_default();
+            match line.entry.event {
+                Event::Submit { .. } => c.commits.push(file.sha256.clone()),
+                _ => c.intents.push(file.sha256.clone()),
+            }
+        }
+        Event::Adjudicate { file } | Event::Intent { action: Action::Adjudicate, file }
+            if role == Role::Supervisor =>
+        {
+            let c = claims.adjudications.entry(file.path.clone()).or_default();
+            c.actor = actor.to_string();
+            match line.entry.event {
+                Event::Adjudicate { .. } => c.commits.push(file.sha256.clone()),
+                _ => c.intents.push(file.sha256.clone()),
+            }
+        }
+        Event::Receipts { codings } if role == Role::Supervisor => {
+            for f in codings {
+                match claims.receipts.get(&f.path) {
+                    None => {
+                        let rc = Receipt {
+                            supervisor: actor.to_string(),
+                            at: line.entry.at.clone(),
+                            sha256: f.sha256.clone(),
+                        };
+                        claims.receipts.insert(f.path.clone(), rc);
+                    }
+                    Some(first) if first.sha256 != f.sha256 => r.problem(format!(
+                        "{}: received twice with different content ({} by {}, {} by {actor}); restore the first received version from a backup",
+                        f.path, first.sha256, first.supervisor, f.sha256
+                    )),
+                    Some(_) => {}
+                }
+            }
+        }
+        Event::Adjudicate { .. } | Event::Intent { .. } | Event::Receipts { .. } => r.problem(
+            format!(
+                "{actor}'s journal:{}: {actor} is not a supervisor but records a supervisor's event; restore the journal from a backup",
+                line.number
+            ),
+        ),
+        Event::CoderAdded { .. } | Event::Import { .. } | Event::Assign { .. } => {}
+    }
+}
