@@ -37,7 +37,7 @@ pub fn run(g: &GlobalArgs, a: &AdjudicateArgs) -> anyhow::Result<ExitCode> {
     if me.role != Role::Supervisor {
         bail!(
             "`tapecoder adjudicate` is for supervisors: {} is registered with role \"coder\" in {}. \
-             Coders never see each other's scores; ask a supervisor, or run it with --as SUPERVISOR_ID",
+             Coders never see each other's scores; ask a supervisor",
             me.id,
             ctx.study.layout().coders_file().display()
         );

@@ -65,8 +65,7 @@ impl Context {
         Ok(self.study.require_coder(id)?)
     }
 
-    /// The identity, which must be a supervisor; `action` says what needs the role. Records the
-    /// supervisor's receipt of every submitted coding not received before.
+    /// The identity, which must be a supervisor; `action` says what needs the role.
     pub fn supervisor(&self, action: &'static str) -> Result<&Coder> {
         let me = self.me()?;
         if me.role != Role::Supervisor {
@@ -74,7 +73,6 @@ impl Context {
                 crate::study::StudyError::NotSupervisor { id: me.id.clone(), action }.into()
             );
         }
-        self.study.record_receipts(&me.id)?;
         Ok(me)
     }
 }
@@ -113,12 +111,35 @@ fn open(g: &GlobalArgs, sd: StudyDir, writing: Option<std::fs::File>) -> Result<
     let requested = requested_identity(g, sd.source);
     if let Some(id) = &requested {
         crate::study::check_id("coder", id)?;
-        if let Some(coder) = study.coder(id) {
-            let signer = prove(&study, coder, sd.source)?;
+        if let Some(coder) = study.coder(id).cloned() {
+            let signer = prove(&study, &coder, sd.source)?;
             study.add_signer(signer);
+            if coder.role == Role::Supervisor {
+                check_supervisor(&study, &coder)?;
+                // The supervisor's receipt of every submitted coding not received before.
+                study.record_receipts(&coder.id)?;
+            }
         }
     }
     Ok(Context { study, source: sd.source, requested, _writing: writing })
+}
+
+/// Refuses a supervisor whose role or key coders.toml grants but no signed registration from
+/// the founding supervisor does (a hand-edited coders.toml).
+fn check_supervisor(study: &Study, coder: &Coder) -> Result<()> {
+    let key = coder.key.as_deref().unwrap_or_default();
+    let l = study.layout();
+    if !crate::study::verify::trusted_supervisor(l, study.config(), study.coders(), &coder.id, key)
+    {
+        bail!(
+            "refused: {} says {} is a supervisor with key {key}, but {} is not registered as a supervisor by a signed journal starting from the founding supervisor pinned in {}; run `tapecoder verify` and restore coders.toml from a backup",
+            l.coders_file().display(),
+            coder.id,
+            coder.id,
+            l.study_file().display()
+        );
+    }
+    Ok(())
 }
 
 /// The folders searched for private keys: the key folder, and for the bundled sample study (its

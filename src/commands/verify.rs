@@ -56,8 +56,12 @@ pub fn run(g: &GlobalArgs) -> Result<ExitCode> {
     println!("  {} submitted coding(s) match their journal hash", report.submitted_matched);
     if scope == Scope::All {
         println!("  {} adjudication(s) match their journal hash", report.adjudications_matched);
+        println!("  {} received coding(s) unchanged since their receipt", report.receipts_matched);
     }
-    println!("  {} journal(s), {} line(s), chains checked", report.journals, report.journal_lines);
+    println!(
+        "  {} journal(s), {} line(s), chains and signatures checked",
+        report.journals, report.journal_lines
+    );
     println!("  {} audio file(s) present and unchanged", report.audio_checked);
     if report.ok() {
         println!("no problems found");

@@ -33,6 +33,7 @@ use super::model::{
 };
 use crate::coding::{Coding, Status};
 use journals::Claims;
+pub use journals::trusted_supervisor;
 
 /// What to check: everything (supervisor), or one coder's own files (nothing under `supervisor/`,
 /// no other coder).

@@ -7,7 +7,7 @@ use super::{Common, Report, Scope};
 use crate::identity::PublicKey;
 use crate::study::journal::{self, Line};
 use crate::study::locate::{Layout, check_id};
-use crate::study::model::{Action, Event, Role};
+use crate::study::model::{Action, Coder, Event, Role, StudyConfig};
 
 /// What the signed journal lines say about one file.
 #[derive(Debug, Default)]
@@ -110,6 +110,29 @@ pub(super) fn check(r: &mut Report, l: &Layout, scope: &Scope, common: &Common) 
         }
     }
     claims
+}
+
+/// Whether `id` holding `key` is a supervisor by the signed chain of registrations from the
+/// founder (reading only the journals of the supervisors coders.toml lists). Commands check this
+/// before acting as a supervisor, so a hand-edited coders.toml grants nobody the role.
+pub fn trusted_supervisor(
+    l: &Layout,
+    config: &StudyConfig,
+    coders: &[Coder],
+    id: &str,
+    key: &str,
+) -> bool {
+    let mut scratch = Report::default();
+    let sups: Vec<&str> =
+        coders.iter().filter(|c| c.role == Role::Supervisor).map(|c| c.id.as_str()).collect();
+    let journals: Vec<Journal> = read_journals(&mut scratch, l, &Scope::All)
+        .into_iter()
+        .filter(|(actor, _, _)| sups.contains(&actor.as_str()))
+        .collect();
+    let common =
+        Common { config: Some(config.clone()), scale: None, coders: vec![], recordings: vec![] };
+    let trusted = trusted(&mut scratch, &common, &journals);
+    trusted.get(id).is_some_and(|t| t.role == Role::Supervisor && t.key.to_string() == key)
 }
 
 fn read_journals(r: &mut Report, l: &Layout, scope: &Scope) -> Vec<Journal> {
