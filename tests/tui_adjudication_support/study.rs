@@ -20,10 +20,10 @@ pub fn cmd(dir: &Path, who: &str) -> assert_cmd::Command {
     c
 }
 
-/// The study, able to sign as each of its fictional people (sup, ann, ben).
+/// The study, able to sign as each of the fictional test people (sup, ann, ben, c1).
 pub fn open(dir: &Path) -> Study {
     let mut s = Study::open(dir).unwrap();
-    for id in ["sup", "ann", "ben"] {
+    for id in ["sup", "ann", "ben", "c1"] {
         s.add_signer(fictional_signer(id));
     }
     s
