@@ -125,6 +125,21 @@ pub fn study(rule: FinalRule) -> Fixture {
             ],
         },
     );
+    // The supervisor's signed registrations, which supervisor commands check.
+    let sup = tapecoder::identity::fictional_signer("sup");
+    let journal = root.join("journal/sup.jsonl");
+    std::fs::create_dir_all(root.join("journal")).unwrap();
+    for (id, role) in [("sup", Role::Supervisor), ("ann", Role::Coder), ("ben", Role::Coder)] {
+        let c = coder(id, role);
+        let event = Event::CoderAdded {
+            id: c.id,
+            name: c.name,
+            role,
+            key: c.key.unwrap(),
+            file: FileHash::new("coders.toml", "0".repeat(64)),
+        };
+        tapecoder::study::journal::append(&journal, &sup, event).unwrap();
+    }
     let ids = ["R001", "R002", "R003", "R004", "R005", "R006"];
     write(
         root.join("recordings.toml"),
