@@ -41,7 +41,11 @@ fn main() -> Result<()> {
     }
     files::write_toml(&l.coders_file(), &coders)?;
 
-    for (actor, path) in journal::journals(&l.journal_dir())? {
+    for c in &coders.coders {
+        let (actor, path) = (c.id.clone(), l.journal_file(&c.id, c.role)?);
+        if !path.is_file() {
+            continue;
+        }
         let events = convert(&path, &actor, &l, &coders)?;
         write_journal(&path, &actor, events)?;
     }
@@ -148,7 +152,9 @@ fn submitted(l: &Layout, coders: &CodersFile) -> Result<Vec<FileHash>> {
 fn latest_submit(l: &Layout, coders: &CodersFile) -> Option<String> {
     let mut times = Vec::new();
     for c in coders.coders.iter().filter(|c| c.id != FOUNDER) {
-        let Ok(text) = std::fs::read_to_string(l.journal_file(&c.id).ok()?) else { continue };
+        let Ok(text) = std::fs::read_to_string(l.journal_file(&c.id, c.role).ok()?) else {
+            continue;
+        };
         for line in text.lines() {
             let v: Value = serde_json::from_str(line).ok()?;
             times.extend(v["at"].as_str().map(str::to_string));

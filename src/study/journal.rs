@@ -1,4 +1,5 @@
-//! The append-only, hash-chained journal of one actor: `journal/<actor>.jsonl`.
+//! The append-only, hash-chained journal of one actor: `coders/<id>/journal.jsonl` for a coder,
+//! `supervisor/journal/<id>.jsonl` for a supervisor (see [`super::Layout::journal_file`]).
 //!
 //! Each line is a compact JSON [`JournalEntry`]; `prev` is the sha256 of the previous line's raw
 //! bytes (without its newline), 64 zeros for the first, and `seq` counts from 1. A submit or an
@@ -46,7 +47,7 @@ pub fn append(path: &Path, signer: &Signer, event: Event) -> Result<JournalEntry
     let (seq, prev) = match &last {
         None => (1, GENESIS.to_string()),
         Some(line) => {
-            let entry: JournalEntry = serde_json::from_slice(line).map_err(|e| {
+            let entry: LegacyEntry = serde_json::from_slice(line).map_err(|e| {
                 StudyError::Journal {
                     path: path.to_path_buf(),
                     line: 0,
@@ -167,6 +168,38 @@ pub struct Line {
     pub hash: String,
     /// The line's bytes, without its newline (what its signature covers).
     pub raw: Vec<u8>,
+    /// Written before signed identities (a schema-1 line: string event, no signature).
+    pub legacy: bool,
+}
+
+/// What every line, old or new, has: enough to chain the next one.
+#[derive(serde::Deserialize)]
+struct LegacyEntry {
+    seq: u64,
+}
+
+/// A schema-1 line (`"event":"submit"`, `path`, `sha256`, no `sig`) as an entry: submits and
+/// adjudications keep their file; every other event becomes [`Event::Legacy`].
+fn legacy(raw: &[u8]) -> Option<JournalEntry> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Old {
+        seq: u64,
+        at: String,
+        actor: String,
+        event: String,
+        path: Option<String>,
+        sha256: Option<String>,
+        prev: String,
+    }
+    let o: Old = serde_json::from_slice(raw).ok()?;
+    let file = o.path.zip(o.sha256).map(|(p, s)| super::model::FileHash::new(p, s));
+    let event = match (o.event.as_str(), file) {
+        ("submit", Some(file)) => Event::Submit { file },
+        ("adjudicate", Some(file)) => Event::Adjudicate { file },
+        _ => Event::Legacy { event: o.event },
+    };
+    Some(JournalEntry { seq: o.seq, at: o.at, actor: o.actor, event, prev: o.prev, sig: None })
 }
 
 /// Reads a journal and checks its chain and, when `key` is given, every line's signature by that
@@ -193,9 +226,11 @@ pub fn read_and_check(
     for (i, raw) in parts.iter().enumerate() {
         let number = i + 1;
         let hash = sha256_hex(raw);
-        match serde_json::from_slice::<JournalEntry>(raw) {
+        let parsed = serde_json::from_slice::<JournalEntry>(raw).map(|e| (e, false));
+        let parsed = parsed.or_else(|e| legacy(raw).map(|l| (l, true)).ok_or(e));
+        match parsed {
             Err(e) => problems.push(format!("{shown}:{number}: not a journal entry: {e}")),
-            Ok(entry) => {
+            Ok((entry, is_legacy)) => {
                 if entry.prev != prev_hash {
                     problems.push(format!(
                         "{shown}:{number}: chain broken: prev is {} but the previous line hashes to {prev_hash}",
@@ -215,6 +250,7 @@ pub fn read_and_check(
                     ));
                 }
                 if let Some(key) = key
+                    && !is_legacy
                     && !signature_valid(raw, key)
                 {
                     problems.push(format!(
@@ -222,7 +258,13 @@ pub fn read_and_check(
                     ));
                 }
                 expected_seq = entry.seq.saturating_add(1);
-                lines.push(Line { number, entry, hash: hash.clone(), raw: raw.to_vec() });
+                lines.push(Line {
+                    number,
+                    entry,
+                    hash: hash.clone(),
+                    raw: raw.to_vec(),
+                    legacy: is_legacy,
+                });
             }
         }
         prev_hash = hash;

@@ -1,9 +1,16 @@
-//! The shapes of the study folder's files. Every file carries `schema = 1`.
+//! The shapes of the study folder's files. `study.toml` carries the folder layout's version
+//! ([`STUDY_SCHEMA`]); every other file carries its own format's version ([`SCHEMA`]).
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// The format version of every study file except `study.toml` (unchanged by the layout's move).
 pub const SCHEMA: u32 = 1;
+/// `study.toml`'s `schema`: the version of the folder layout. 1 = shared `queues/`, `codings/`
+/// and `journal/` folders; 2 = one folder per coder (`coders/<id>/`) and `supervisor/journal/`.
+pub const STUDY_SCHEMA: u32 = 2;
+/// The layout [`crate::study::migrate`] migrates from.
+pub const LEGACY_STUDY_SCHEMA: u32 = 1;
 
 /// `study.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -112,7 +119,7 @@ pub struct Recording {
     pub duration_s: f64,
 }
 
-/// `queues/<coder>.toml`.
+/// `coders/<coder>/queue.toml`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueueFile {
@@ -223,7 +230,8 @@ pub struct Decision {
     pub coder_scores: BTreeMap<String, u8>,
 }
 
-/// One line of an actor's journal: `{"seq":…,"at":…,"actor":…,"event":{"kind":…},"prev":…,"sig":…}`.
+/// One line of a journal (`coders/<id>/journal.jsonl` or `supervisor/journal/<id>.jsonl`):
+/// `{"seq":…,"at":…,"actor":…,"event":{"kind":…},"prev":…,"sig":…}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JournalEntry {
@@ -272,6 +280,13 @@ pub enum Event {
     Adjudicate { file: FileHash },
     /// Submitted codings a supervisor has seen for the first time (their receipt).
     Receipts { codings: Vec<FileHash> },
+    /// A supervisor moved a schema-1 study to the current layout (`file` is the new study.toml):
+    /// they vouch for the unsigned lines written before signed identities, `journals` (each
+    /// journal's new path and the sha256 of those lines), and for the coders registered then
+    /// without a key, `keyless` (who must have a key registered before they act).
+    Migrate { file: FileHash, journals: Vec<FileHash>, keyless: Vec<String> },
+    /// A line written before signed identities (schema-1 studies), as read; never written.
+    Legacy { event: String },
 }
 
 /// What an [`Event::Intent`] is for.

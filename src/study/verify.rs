@@ -25,11 +25,12 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use super::StudyError;
 use super::files::{self, sha256_file, sha256_hex};
 use super::locate::Layout;
 use super::model::{
-    Adjudication, AssignmentsFile, Coder, CodersFile, MetadataFile, QueueFile, Recording,
-    RecordingsFile, Role, StudyConfig,
+    Adjudication, AssignmentsFile, Coder, CodersFile, LEGACY_STUDY_SCHEMA, MetadataFile, QueueFile,
+    Recording, RecordingsFile, Role, StudyConfig,
 };
 use crate::coding::{Coding, Status};
 use journals::Claims;
@@ -77,7 +78,12 @@ struct Common {
 pub fn verify(dir: &Path, scope: &Scope, progress: impl FnMut(&Path)) -> Report {
     let l = Layout::new(dir);
     let mut r = Report::default();
-    let common = read_common(&mut r, &l);
+    let config: Option<StudyConfig> = parse(&mut r, &l.study_file(), true);
+    if config.as_ref().is_some_and(|c| c.schema == LEGACY_STUDY_SCHEMA) {
+        r.problem(StudyError::OldLayout { dir: dir.to_path_buf(), sample: false }.to_string());
+        return r;
+    }
+    let common = read_common(&mut r, &l, config);
     let mine: Vec<String> = match scope {
         Scope::All => common.coders.iter().map(|c| c.id.clone()).collect(),
         Scope::Coder(id) => vec![id.clone()],
@@ -101,8 +107,7 @@ pub fn verify(dir: &Path, scope: &Scope, progress: impl FnMut(&Path)) -> Report 
     r
 }
 
-fn read_common(r: &mut Report, l: &Layout) -> Common {
-    let config: Option<StudyConfig> = parse(r, &l.study_file(), true);
+fn read_common(r: &mut Report, l: &Layout, config: Option<StudyConfig>) -> Common {
     let mut scale = None;
     if let Some(c) = &config {
         let p = Path::new(&c.codebook);
@@ -320,14 +325,10 @@ fn check_temp_files(r: &mut Report, l: &Layout, scope: &Scope, mine: &[String]) 
     let mut dirs = vec![];
     for coder in mine {
         dirs.extend(l.codings_dir(coder).ok());
+        dirs.extend(l.coder_dir(coder).ok());
     }
     if *scope == Scope::All {
-        dirs.extend([
-            l.root().to_path_buf(),
-            l.supervisor_dir(),
-            l.adjudications_dir(),
-            l.queues_dir(),
-        ]);
+        dirs.extend([l.root().to_path_buf(), l.supervisor_dir(), l.adjudications_dir()]);
     }
     for dir in dirs {
         let Ok(rd) = fs::read_dir(&dir) else { continue };
@@ -427,7 +428,7 @@ fn check_assignments(
             queues.get(coder).map(|q| q.iter().map(String::as_str).collect()).unwrap_or_default();
         if want != have {
             r.problem(format!(
-                "queues/{coder}.toml does not match supervisor/assignments.toml (queue {have:?}, assigned {want:?}); re-run `tapecoder assign` to rewrite the queues"
+                "coders/{coder}/queue.toml does not match supervisor/assignments.toml (queue {have:?}, assigned {want:?}); re-run `tapecoder assign` to rewrite the queues"
             ));
         }
     }

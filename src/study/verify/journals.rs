@@ -89,16 +89,36 @@ pub(super) fn check(r: &mut Report, l: &Layout, scope: &Scope, common: &Common) 
         Scope::All => trusted(r, common, &journals),
         Scope::Coder(me) => own_key(r, common, me),
     };
+    let vouched = migrations(&journals, &keys);
     let mut claims = Claims::default();
     for (actor, path, lines) in &journals {
         let shown = l.relative(path);
+        // Lines from before signed identities count when a trusted migration vouched for them
+        // (a coder's own verify cannot read the supervisors' journals: it takes them as they are).
+        let old: Vec<&Line> = lines.iter().filter(|x| x.legacy).collect();
+        let old_ok =
+            *scope != Scope::All || vouched.journals.contains(&(shown.clone(), legacy_hash(&old)));
+        for line in &old {
+            if old_ok {
+                let role = keys.get(actor).map_or(Role::Coder, |w| w.role);
+                claim(r, l, &mut claims, actor, role, line);
+            } else {
+                r.problem(format!(
+                    "{shown}:{}: an unsigned line (written before signed identities) that no migration by a trusted supervisor vouches for; restore the journal from a backup",
+                    line.number
+                ));
+            }
+        }
+        if old.len() == lines.len() && old_ok {
+            continue;
+        }
         let Some(who) = keys.get(actor) else {
             r.problem(format!(
                 "{shown}: unknown signer: {actor} is not registered with a key by a trusted supervisor, so none of its lines count; remove the file or restore coders.toml from a backup"
             ));
             continue;
         };
-        for line in lines {
+        for line in lines.iter().filter(|x| !x.legacy) {
             if !journal::signature_valid(&line.raw, &who.key) {
                 r.problem(format!(
                     "{shown}:{}: bad signature: the line was not signed by {actor}'s registered key (forged or edited), so it counts for nothing; restore the journal from a backup",
@@ -110,6 +130,39 @@ pub(super) fn check(r: &mut Report, l: &Layout, scope: &Scope, common: &Common) 
         }
     }
     claims
+}
+
+/// What trusted migrations vouch for: (journal path, sha256 of its old lines), keyless coders.
+#[derive(Debug, Default)]
+struct Vouched {
+    journals: std::collections::BTreeSet<(String, String)>,
+    keyless: std::collections::BTreeSet<String>,
+}
+
+fn migrations(journals: &[Journal], keys: &BTreeMap<String, Registered>) -> Vouched {
+    let mut v = Vouched::default();
+    for (actor, _, lines) in journals {
+        let Some(sup) = keys.get(actor).filter(|s| s.role == Role::Supervisor) else { continue };
+        for line in lines.iter().filter(|x| !x.legacy) {
+            if let Event::Migrate { journals, keyless, .. } = &line.entry.event
+                && journal::signature_valid(&line.raw, &sup.key)
+            {
+                v.journals.extend(journals.iter().map(|f| (f.path.clone(), f.sha256.clone())));
+                v.keyless.extend(keyless.iter().cloned());
+            }
+        }
+    }
+    v
+}
+
+/// The sha256 of a journal's old lines as the file held them (each with its newline).
+fn legacy_hash(lines: &[&Line]) -> String {
+    let mut bytes = Vec::new();
+    for l in lines {
+        bytes.extend_from_slice(&l.raw);
+        bytes.push(b'\n');
+    }
+    crate::study::files::sha256_hex(&bytes)
 }
 
 /// Whether `id` holding `key` is a supervisor by the signed chain of registrations from the
@@ -136,17 +189,8 @@ pub fn trusted_supervisor(
 }
 
 fn read_journals(r: &mut Report, l: &Layout, scope: &Scope) -> Vec<Journal> {
-    let listed = journal::journals(&l.journal_dir()).unwrap_or_else(|e| {
-        r.problem(e.to_string());
-        vec![]
-    });
     let mut out = Vec::new();
-    for (actor, path) in listed {
-        if let Scope::Coder(me) = scope
-            && &actor != me
-        {
-            continue;
-        }
+    for (actor, path) in journal_files(r, l, scope) {
         if let Err(e) = check_id("actor", &actor) {
             r.problem(format!("{}: {e}", path.display()));
             continue;
@@ -161,6 +205,39 @@ fn read_journals(r: &mut Report, l: &Layout, scope: &Scope) -> Vec<Journal> {
             }
         }
     }
+    out
+}
+
+/// The journals to check, as (actor, path): in scope `All` every coder folder's journal and every
+/// supervisor's; in scope `Coder` only that coder's own.
+fn journal_files(r: &mut Report, l: &Layout, scope: &Scope) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    if let Scope::Coder(me) = scope {
+        if let Ok(p) = l.coder_journal_file(me)
+            && p.is_file()
+        {
+            out.push((me.clone(), p));
+        }
+        return out;
+    }
+    match std::fs::read_dir(l.coders_dir()) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => r.problem(format!("{}: cannot list: {e}", l.coders_dir().display())),
+        Ok(rd) => {
+            for e in rd.flatten() {
+                let id = e.file_name().to_string_lossy().into_owned();
+                let p = e.path().join(crate::study::locate::CODER_JOURNAL_FILE);
+                if p.is_file() {
+                    out.push((id, p));
+                }
+            }
+        }
+    }
+    match journal::journals(&l.supervisor_journal_dir()) {
+        Ok(j) => out.extend(j),
+        Err(e) => r.problem(e.to_string()),
+    }
+    out.sort();
     out
 }
 
@@ -231,7 +308,8 @@ fn trusted(r: &mut Report, common: &Common, journals: &[Journal]) -> BTreeMap<St
             break;
         }
     }
-    compare_coders(r, common, &trusted);
+    let keyless = migrations(journals, &trusted).keyless;
+    compare_coders(r, common, &trusted, &keyless);
     trusted
 }
 
@@ -249,9 +327,15 @@ fn registration(actor: &str, line: &Line, key: Option<&PublicKey>) -> Option<(St
     })
 }
 
-fn compare_coders(r: &mut Report, common: &Common, trusted: &BTreeMap<String, Registered>) {
+fn compare_coders(
+    r: &mut Report,
+    common: &Common,
+    trusted: &BTreeMap<String, Registered>,
+    keyless: &std::collections::BTreeSet<String>,
+) {
     for c in &common.coders {
         match trusted.get(&c.id) {
+            None if c.key.is_none() && keyless.contains(&c.id) => {}
             None => r.problem(format!(
                 "coders.toml: {} is not registered by any trusted supervisor's signed journal (added by hand?); remove the entry or restore coders.toml from a backup",
                 c.id
@@ -275,6 +359,23 @@ fn compare_coders(r: &mut Report, common: &Common, trusted: &BTreeMap<String, Re
     }
 }
 
+/// The event with every path as the current layout names it (lines written before a migration
+/// name the old paths).
+fn current_paths(mut event: Event) -> Event {
+    match &mut event {
+        Event::Submit { file } | Event::Intent { file, .. } | Event::Adjudicate { file } => {
+            file.path = Layout::current_path(&file.path);
+        }
+        Event::Receipts { codings } => {
+            for f in codings {
+                f.path = Layout::current_path(&f.path);
+            }
+        }
+        _ => {}
+    }
+    event
+}
+
 /// Records what one validly signed line says.
 fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Role, line: &Line) {
     let own = l.codings_dir(actor).map(|d| format!("{}/", l.relative(&d))).unwrap_or_default();
@@ -285,7 +386,8 @@ fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Rol
         }
         (c.actor == actor).then_some(())
     };
-    match &line.entry.event {
+    let event = current_paths(line.entry.event.clone());
+    match &event {
         Event::Submit { file } | Event::Intent { action: Action::Submit, file } => {
             if !file.path.starts_with(&own) || entry(&mut claims.submits, &file.path).is_none() {
                 r.problem(format!(
@@ -295,7 +397,7 @@ fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Rol
                 return;
             }
             let c = claims.submits.entry(file.path.clone()).or_default();
-            match line.entry.event {
+            match event {
                 Event::Submit { .. } => c.commits.push(file.sha256.clone()),
                 _ => c.intents.push(file.sha256.clone()),
             }
@@ -305,7 +407,7 @@ fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Rol
         {
             let c = claims.adjudications.entry(file.path.clone()).or_default();
             c.actor = actor.to_string();
-            match line.entry.event {
+            match event {
                 Event::Adjudicate { .. } => c.commits.push(file.sha256.clone()),
                 _ => c.intents.push(file.sha256.clone()),
             }
@@ -335,6 +437,10 @@ fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Rol
                 line.number
             ),
         ),
-        Event::CoderAdded { .. } | Event::Import { .. } | Event::Assign { .. } => {}
+        Event::CoderAdded { .. }
+        | Event::Import { .. }
+        | Event::Assign { .. }
+        | Event::Migrate { .. }
+        | Event::Legacy { .. } => {}
     }
 }
