@@ -104,6 +104,17 @@ impl Codebook {
         self.domains.iter().find(|d| d.key == key)
     }
 
+    /// The segment kind the coder tags while listening (the `b` and `e` keys): the first kind a
+    /// domain requires, in domain order, else the first kind listed. `None` when the codebook
+    /// defines no segment kind; the TUI then says so when `b` or `e` is pressed.
+    pub fn tagged_kind(&self) -> Option<&SegmentKind> {
+        let kind = |key: &str| self.segment_kinds.iter().find(|k| k.key == key);
+        self.domains
+            .iter()
+            .find_map(|d| d.requires_segment.as_deref().and_then(kind))
+            .or_else(|| self.segment_kinds.first())
+    }
+
     pub fn domain_keys(&self) -> impl Iterator<Item = &str> {
         self.domains.iter().map(|d| d.key.as_str())
     }

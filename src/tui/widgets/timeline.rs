@@ -211,7 +211,7 @@ impl Timeline<'_> {
         let mut t = (a / step).ceil() * step;
         while t <= b {
             if let Some(c) = self.col_of(area, t) {
-                let label = format!("╵{}", crate::tui::format::hms(t));
+                let label = format!("╵{}", crate::timefmt::hms(t));
                 for (x, ch) in (area.x + c..area.right()).zip(label.chars()) {
                     buf[(x, y)].set_char(ch);
                 }
