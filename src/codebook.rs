@@ -650,7 +650,6 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
     }
 }
 
-
 /// `schema`, `id`, `version` and `title`.
 fn validate_header(raw: &RawCodebook, problems: &mut Problems) -> (String, String, String) {
     match &raw.schema {
