@@ -5,7 +5,6 @@ mod tui_adjudication_support;
 use std::collections::BTreeMap;
 
 use tapecoder::commands::adjudicate::{load_cases, save};
-use tapecoder::study::Study;
 use tapecoder::study::adjudication::{Draft, build};
 use tui_adjudication_support::study::{cmd, study};
 
@@ -13,7 +12,7 @@ use tui_adjudication_support::study::{cmd, study};
 fn a_hand_edited_adjudication_is_reported_by_name() {
     let tmp = study();
     let dir = tmp.path().join("study");
-    let s = Study::open(&dir).unwrap();
+    let s = tui_adjudication_support::study::open(&dir);
     let case = load_cases(&s).unwrap().remove(0);
     let drafts = BTreeMap::from([(
         "empathy".to_string(),

@@ -127,8 +127,8 @@ pub fn study(rule: FinalRule) -> Fixture {
     );
     // The supervisor's signed registrations, which supervisor commands check.
     let sup = tapecoder::identity::fictional_signer("sup");
-    let journal = root.join("journal/sup.jsonl");
-    std::fs::create_dir_all(root.join("journal")).unwrap();
+    let journal = root.join("supervisor/journal/sup.jsonl");
+    std::fs::create_dir_all(root.join("supervisor/journal")).unwrap();
     for (id, role) in [("sup", Role::Supervisor), ("ann", Role::Coder), ("ben", Role::Coder)] {
         let c = coder(id, role);
         let event = Event::CoderAdded {
