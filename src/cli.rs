@@ -59,6 +59,8 @@ pub enum Command {
     Verify,
     /// Move a schema-1 study to one folder per coder, once, with a backup (supervisors).
     Migrate,
+    /// The folder permissions that keep each coder's work from the other coders (supervisors).
+    Permissions(PermissionsArgs),
     /// Codebook tools.
     #[command(subcommand)]
     Codebook(CodebookCommand),
@@ -107,6 +109,23 @@ pub enum CodersCommand {
 pub enum RoleArg {
     Coder,
     Supervisor,
+}
+
+#[derive(Debug, Args)]
+pub struct PermissionsArgs {
+    /// Report every path that people who should not read it can read (exit 1 if any), instead
+    /// of printing the recipe.
+    #[arg(long)]
+    pub check: bool,
+    /// The OS user of a coder or supervisor (repeatable; default: the same name as the id).
+    #[arg(long = "user", value_name = "ID=OSUSER")]
+    pub users: Vec<String>,
+    /// The OS group of the study's supervisors (the recipe creates it).
+    #[arg(long, value_name = "GROUP", default_value = "tapecoder-sup")]
+    pub supervisors_group: String,
+    /// The OS group of everyone in the study (the recipe creates it).
+    #[arg(long, value_name = "GROUP", default_value = "tapecoder-study")]
+    pub study_group: String,
 }
 
 #[derive(Debug, Args)]

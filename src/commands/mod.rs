@@ -19,6 +19,7 @@ pub mod export;
 pub mod import;
 pub mod init;
 pub mod migrate;
+pub mod permissions;
 pub mod probe;
 pub mod reliability;
 pub mod status;
@@ -44,6 +45,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(a)) => export::run(&g, &a),
         Some(Command::Verify) => verify::run(&g),
         Some(Command::Migrate) => migrate::run(&g),
+        Some(Command::Permissions(a)) => permissions::run(&g, &a),
         Some(Command::Codebook(c)) => codebook::run(&g, &c),
         Some(Command::Demo(a)) => demo::run(&g, &a),
         Some(Command::Bench(a)) => bench::run(&g, &a),
