@@ -1,7 +1,7 @@
 //! Supervisor-style checks of the command line found by QA: each test names the bug it guards.
 mod common;
 
-use common::{study, tc};
+use common::{copy_dir, study, tc};
 
 /// The real binary path, for tests that need a raw `std::process::Command`.
 fn bin() -> std::path::PathBuf {
@@ -315,17 +315,5 @@ fn a_hand_edited_score_outside_the_scale_is_refused() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?} accepted empathy = 9");
         assert!(err.contains("R001.toml") && err.contains("empathy = 9"), "{err}");
-    }
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
     }
 }
