@@ -1,6 +1,7 @@
 //! `tapecoder assign`: builds the coders' queues with the pure planner in
 //! [`crate::study::assign`], keeping every existing assignment, and writes
-//! `supervisor/assignments.toml` and `queues/<coder>.toml`. Supervisors only.
+//! `supervisor/assignments.toml` and `queues/<coder>.toml`. Supervisors only. Loads are balanced
+//! in listening time (the recordings' durations), and the summary shows each coder's.
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
@@ -25,6 +26,8 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     let seed = a.seed.unwrap_or(study.config().double_coding.seed);
 
     let recordings: Vec<String> = study.recordings().iter().map(|r| r.id.clone()).collect();
+    let durations: BTreeMap<String, f64> =
+        study.recordings().iter().map(|r| (r.id.clone(), r.duration_s)).collect();
     if recordings.is_empty() {
         println!("no recordings to assign yet; register some with `tapecoder import FILE…`");
         return Ok(ExitCode::SUCCESS);
@@ -36,6 +39,7 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     let existing = study.assignments()?;
     let planned = plan(&PlanInput {
         recordings: &recordings,
+        durations: &durations,
         coders: &coders,
         observers: &observers,
         existing: &existing,
@@ -65,7 +69,8 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         "assigned {added} new recording(s), {doubles} of them double-coded (fraction {fraction}, seed {seed})"
     );
     for (coder, q) in queues(&planned, &coders) {
-        println!("  {coder:<16} {} recording(s)", q.len());
+        let secs: f64 = q.iter().filter_map(|id| durations.get(id)).sum();
+        println!("  {coder:<16} {:>3} recording(s)  {} of audio", q.len(), hms(secs));
     }
     if doubles == 0 && fraction > 0.0 && coders.len() < 2 {
         println!(
@@ -73,4 +78,10 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `h:mm:ss` for the summary.
+fn hms(s: f64) -> String {
+    let t = if s.is_finite() { s.max(0.0).round() as u64 } else { 0 };
+    format!("{}:{:02}:{:02}", t / 3600, (t % 3600) / 60, t % 60)
 }
