@@ -201,15 +201,15 @@ fn unquoted_toml_strings_get_a_hint() {
         .stderr(contains("study.toml"))
         .stderr(contains("strings need quotes: write \"adjudicated\""));
     fs::write(s.join("study.toml"), text).unwrap();
-    let coding = s.join("codings/c1/R001.toml");
-    fs::create_dir_all(coding.parent().unwrap()).unwrap();
     tc(t.path())
         .args(["--study", "s", "--as", "sup", "assign", "--fraction", "0"])
         .assert()
         .success();
     let holder = ["c1", "c2", "c3"]
         .into_iter()
-        .find(|c| fs::read_to_string(s.join(format!("queues/{c}.toml"))).unwrap().contains("R001"))
+        .find(|c| {
+            fs::read_to_string(s.join(format!("coders/{c}/queue.toml"))).unwrap().contains("R001")
+        })
         .unwrap();
     let c = tapecoder::coding::Coding::new(
         "R001",
@@ -219,7 +219,7 @@ fn unquoted_toml_strings_get_a_hint() {
         "2026-01-01T00:00:00Z",
     );
     let bad = c.to_toml().unwrap().replace("status = \"in_progress\"", "status = in_progress");
-    let path = s.join(format!("codings/{holder}/R001.toml"));
+    let path = s.join(format!("coders/{holder}/codings/R001.toml"));
     fs::create_dir_all(path.parent().unwrap()).unwrap();
     fs::write(&path, bad).unwrap();
     tc(t.path())

@@ -1,7 +1,7 @@
 //! `tapecoder assign`: builds the coders' queues with the pure planner in
 //! [`crate::study::assign`], keeping every existing assignment, and writes
-//! `supervisor/assignments.toml` and `queues/<coder>.toml`. Supervisors only. Loads are balanced
-//! in listening time (the recordings' durations), and the summary shows each coder's.
+//! `supervisor/assignments.toml` and `coders/<coder>/queue.toml`. Supervisors only. Loads are
+//! balanced in listening time (the recordings' durations), and the summary shows each coder's.
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
