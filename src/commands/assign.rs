@@ -10,6 +10,7 @@ use anyhow::{Result, bail};
 use crate::cli::{AssignArgs, GlobalArgs};
 use crate::study::assign::{PlanInput, plan, queues};
 use crate::study::model::Role;
+use crate::timefmt::{Precision, format_time};
 
 use super::context;
 
@@ -70,7 +71,11 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     );
     for (coder, q) in queues(&planned, &coders) {
         let secs: f64 = q.iter().filter_map(|id| durations.get(id)).sum();
-        println!("  {coder:<16} {:>3} recording(s)  {} of audio", q.len(), hms(secs));
+        println!(
+            "  {coder:<16} {:>3} recording(s)  {} of audio",
+            q.len(),
+            format_time(secs.round(), Precision::Seconds, true)
+        );
     }
     if doubles == 0 && fraction > 0.0 && coders.len() < 2 {
         println!(
@@ -78,10 +83,4 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// `h:mm:ss` for the summary.
-fn hms(s: f64) -> String {
-    let t = if s.is_finite() { s.max(0.0).round() as u64 } else { 0 };
-    format!("{}:{:02}:{:02}", t / 3600, (t % 3600) / 60, t % 60)
 }

@@ -22,6 +22,7 @@ use crate::study::locate::relative_to;
 use crate::study::media::{AUDIO_DIR, copy_name, copy_verified};
 use crate::study::model::{Recording, RecordingMeta};
 use crate::study::{Study, check_id, check_text};
+use crate::timefmt::{Precision, format_time};
 
 use super::context;
 
@@ -95,7 +96,7 @@ pub fn run(g: &GlobalArgs, a: &ImportArgs) -> Result<ExitCode> {
             format!(
                 "{}  {}  {}",
                 r.id,
-                hms(r.duration_s),
+                format_time(r.duration_s, Precision::Tenths, true),
                 sanitize_for_terminal(&c.path.display().to_string())
             )
         })
@@ -276,11 +277,4 @@ fn parse_meta(pairs: &[String]) -> Result<BTreeMap<String, String>> {
         }
     }
     Ok(out)
-}
-
-/// `h:mm:ss.s` for messages.
-fn hms(s: f64) -> String {
-    let tenths = (s.max(0.0) * 10.0).round() as u64;
-    let (h, rest) = (tenths / 36_000, tenths % 36_000);
-    format!("{h}:{:02}:{:02}.{}", rest / 600, (rest % 600) / 10, rest % 10)
 }
