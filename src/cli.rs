@@ -139,6 +139,10 @@ pub struct ImportArgs {
     /// A study variable, kept only in supervisor/metadata.toml (repeatable): `--meta arm=A`.
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
+    /// Leave the files where they are (stored relative to the study) instead of copying them into
+    /// the study's audio/ folder.
+    #[arg(long)]
+    pub in_place: bool,
 }
 
 #[derive(Debug, Args)]
@@ -257,9 +261,12 @@ pub enum CodebookCommand {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Restore the working copy of the sample study to its bundled state.
+    /// Restore the working copy of the sample study to its bundled state (asks first).
     #[arg(long)]
     pub reset: bool,
+    /// With --reset: do not ask (needed when stdin is not a terminal).
+    #[arg(long, short = 'y', requires = "reset")]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

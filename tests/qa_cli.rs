@@ -205,7 +205,10 @@ fn concurrent_supervisor_commands_lose_nothing() {
     }
     let recs = std::fs::read_to_string(s.join("recordings.toml")).unwrap();
     for i in 0..5 {
-        assert!(recs.contains(&format!("p{i}.wav")), "p{i} lost:\n{recs}");
+        let sha =
+            tapecoder::study::files::sha256_file(&t.path().join(format!("p{i}.wav"))).unwrap();
+        assert!(recs.contains(&sha), "p{i} lost:\n{recs}");
+        assert!(s.join(format!("audio/R00{}.wav", i + 1)).is_file(), "copy of R00{}", i + 1);
         assert!(recs.contains(&format!("id = \"R00{}\"", i + 1)), "{recs}");
     }
     tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().success();
