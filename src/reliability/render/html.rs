@@ -209,7 +209,7 @@ pub fn render(r: &Report) -> String {
         for f in &forms {
             o.push_str(&icc_cells(m.icc(f)));
         }
-        o.push_str(&stat_cell(&m.kappa, num(&m.kappa, 3)));
+        o.push_str(&stat_cell(&m.kappa.quadratic, num(&m.kappa.quadratic, 3)));
         o.push_str(&stat_cell(&m.alpha_ordinal, num(&m.alpha_ordinal, 3)));
         o.push_str(&stat_cell(&m.alpha_interval, num(&m.alpha_interval, 3)));
         let _ = writeln!(o, "<td>{}</td></tr>", esc(&m.outside.join(", ")));
