@@ -196,18 +196,18 @@ fn two_way(o: &mut String, r: &Report) {
     }
 }
 
-/// The ICCs that cannot be judged by their band (Koo & Li 2016), and the CI bounds' bands.
+/// The verdict of ICC(1,1) and, when defined, ICC(2,1) per measure (all forms: JSON and CSV).
 fn verdicts(o: &mut String, r: &Report) {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "Verdicts (band of the point and of the 95% CI's bounds; n < 10 or a CI wider than 0.5 is"
+        "Verdicts: band of the point and of the 95% CI's bounds (Koo & Li 2016); with n < 10 or a CI"
     );
-    let _ = writeln!(o, "too uncertain to judge):");
+    let _ = writeln!(o, "wider than 0.5 the estimate is too uncertain to judge.");
     for m in &r.measures {
-        for i in &m.iccs {
-            if let Some(v) = &i.verdict {
-                wrap(o, &format!("{} {}: {}", clean(&m.label), i.form, v.text()), "  ");
+        for form in ["ICC(1,1)", "ICC(2,1)"] {
+            if let Some(v) = m.icc(form).and_then(|i| i.verdict.as_ref()) {
+                wrap(o, &format!("{} {form}: {}", clean(&m.label), v.text()), "  ");
             }
         }
     }
@@ -221,16 +221,15 @@ fn categorical(o: &mut String, r: &Report, missing: &mut Missing) {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "{:<LABEL$} {:>7} {:>7} {:>7}  {:<22} {:<22}",
-        "Category agreement", "k.unw", "k.lin", "k.quad", "AC1 [95% CI]", "AC2 linear [95% CI]"
+        "{:<LABEL$} {:>7} {:>7} {:>7}  {:<22} AC2 linear [95% CI]",
+        "Category agreement", "k.unw", "k.lin", "k.quad", "AC1 [95% CI]"
     );
     let _ = writeln!(o, "{}", "-".repeat(LABEL + 72));
     let ci = |g: &Stat<crate::stats::gwet::Coefficient>| {
         with_ci(&g.as_ref().map(|c| (c.value, c.ci95)).map_err(Clone::clone))
     };
     for m in &cats {
-        let _ = writeln!(
-            o,
+        let line = format!(
             "{:<LABEL$} {:>7} {:>7} {:>7}  {:<22} {:<22}",
             label(&m.label),
             num(&m.kappa.unweighted, 3),
@@ -239,10 +238,11 @@ fn categorical(o: &mut String, r: &Report, missing: &mut Missing) {
             ci(&m.gwet.ac1),
             ci(&m.gwet.ac2_linear),
         );
+        let _ = writeln!(o, "{}", line.trim_end());
         missing.note("AC1 / AC2", &m.label, &m.gwet.ac1);
     }
     let _ = writeln!(o);
-    let _ = writeln!(o, "{:<LABEL$} {:<22} {:<30}", "", "AC2 quadratic [95% CI]", "Pairing");
+    let _ = writeln!(o, "{:<LABEL$} {:<22} Pairing", "", "AC2 quadratic [95% CI]");
     for m in &cats {
         let line = format!(
             "{:<LABEL$} {:<22} {}",
@@ -295,7 +295,7 @@ fn alpha_boot(o: &mut String, r: &Report, missing: &mut Missing) {
     }
     let _ = writeln!(
         o,
-        "Hayes & Krippendorff (2007) bootstrap, {} resamples, seed {}; P<x: share of resamples below x.",
+        "Bootstrap after Hayes & Krippendorff (2007): {} resamples, seed {}. P<x: share below x.",
         r.resamples, r.seed
     );
 }
@@ -304,8 +304,8 @@ fn bland_altman(o: &mut String, r: &Report, missing: &mut Missing) {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
-        "{:<LABEL$} {:>4}  {:<24} {:>7}  {:<20}",
-        "Bland-Altman", "n", "bias [95% CI]", "SD", "95% limits"
+        "{:<LABEL$} {:>4}  {:<24} {:>7}  95% limits",
+        "Bland-Altman", "n", "bias [95% CI]", "SD"
     );
     let _ = writeln!(o, "{}", "-".repeat(LABEL + 61));
     for m in &r.measures {
