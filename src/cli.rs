@@ -202,7 +202,10 @@ pub enum ReportFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ReliabilityArgs {
+    #[command(subcommand)]
+    pub plan: Option<ReliabilityCmd>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
     /// Write the report to this file instead of standard output.
@@ -217,6 +220,31 @@ pub struct ReliabilityArgs {
     /// Also report the average-measures ICC forms.
     #[arg(long)]
     pub average_measures: bool,
+    /// Bootstrap resamples for Krippendorff's alpha (at least 1000).
+    #[arg(long, default_value_t = crate::reliability::build::RESAMPLES as u64, value_parser = clap::value_parser!(u64).range(1000..=1_000_000))]
+    pub resamples: u64,
+    /// Seed of the alpha bootstrap: the same seed gives the same intervals.
+    #[arg(long, default_value_t = crate::reliability::build::SEED)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReliabilityCmd {
+    /// How many double-coded recordings give a 95% CI of a given width around an expected ICC.
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The ICC you expect (between 0 and 1), e.g. 0.75.
+    #[arg(long)]
+    pub icc: f64,
+    /// The full width of the 95% CI you want, e.g. 0.2 for ±0.1.
+    #[arg(long)]
+    pub width: f64,
+    /// Coders per double-coded recording.
+    #[arg(long, default_value_t = 2)]
+    pub coders: usize,
 }
 
 #[derive(Debug, Clone, Default, Args)]
