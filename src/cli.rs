@@ -62,6 +62,8 @@ pub enum Command {
     Verify,
     /// Move a schema-1 study to one folder per coder, once, with a backup (supervisors).
     Migrate,
+    /// The folder permissions that keep each coder's work from the other coders (supervisors).
+    Permissions(PermissionsArgs),
     /// Codebook tools.
     #[command(subcommand)]
     Codebook(CodebookCommand),
@@ -130,6 +132,23 @@ pub enum RoleArg {
 }
 
 #[derive(Debug, Args)]
+pub struct PermissionsArgs {
+    /// Report every path that people who should not read it can read (exit 1 if any), instead
+    /// of printing the recipe.
+    #[arg(long)]
+    pub check: bool,
+    /// The OS user of a coder or supervisor (repeatable; default: the same name as the id).
+    #[arg(long = "user", value_name = "ID=OSUSER")]
+    pub users: Vec<String>,
+    /// The OS group of the study's supervisors (the recipe creates it).
+    #[arg(long, value_name = "GROUP", default_value = "tapecoder-sup")]
+    pub supervisors_group: String,
+    /// The OS group of everyone in the study (the recipe creates it).
+    #[arg(long, value_name = "GROUP", default_value = "tapecoder-study")]
+    pub study_group: String,
+}
+
+#[derive(Debug, Args)]
 pub struct ImportArgs {
     /// Audio files to register.
     #[arg(required = true)]
@@ -140,6 +159,10 @@ pub struct ImportArgs {
     /// A study variable, kept only in supervisor/metadata.toml (repeatable): `--meta arm=A`.
     #[arg(long = "meta", value_name = "KEY=VALUE")]
     pub meta: Vec<String>,
+    /// Leave the files where they are (stored relative to the study) instead of copying them into
+    /// the study's audio/ folder.
+    #[arg(long)]
+    pub in_place: bool,
 }
 
 #[derive(Debug, Args)]
@@ -199,7 +222,10 @@ pub enum ReportFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct ReliabilityArgs {
+    #[command(subcommand)]
+    pub plan: Option<ReliabilityCmd>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Table)]
     pub format: ReportFormat,
     /// Write the report to this file instead of standard output.
@@ -214,6 +240,31 @@ pub struct ReliabilityArgs {
     /// Also report the average-measures ICC forms.
     #[arg(long)]
     pub average_measures: bool,
+    /// Bootstrap resamples for Krippendorff's alpha (at least 1000).
+    #[arg(long, default_value_t = crate::reliability::build::RESAMPLES as u64, value_parser = clap::value_parser!(u64).range(1000..=1_000_000))]
+    pub resamples: u64,
+    /// Seed of the alpha bootstrap: the same seed gives the same intervals.
+    #[arg(long, default_value_t = crate::reliability::build::SEED)]
+    pub seed: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ReliabilityCmd {
+    /// How many double-coded recordings give a 95% CI of a given width around an expected ICC.
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The ICC you expect (between 0 and 1), e.g. 0.75.
+    #[arg(long)]
+    pub icc: f64,
+    /// The full width of the 95% CI you want, e.g. 0.2 for ±0.1.
+    #[arg(long)]
+    pub width: f64,
+    /// Coders per double-coded recording.
+    #[arg(long, default_value_t = 2)]
+    pub coders: usize,
 }
 
 #[derive(Debug, Clone, Default, Args)]
@@ -258,9 +309,12 @@ pub enum CodebookCommand {
 
 #[derive(Debug, Args)]
 pub struct DemoArgs {
-    /// Restore the working copy of the sample study to its bundled state.
+    /// Restore the working copy of the sample study to its bundled state (asks first).
     #[arg(long)]
     pub reset: bool,
+    /// With --reset: do not ask (needed when stdin is not a terminal).
+    #[arg(long, short = 'y', requires = "reset")]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

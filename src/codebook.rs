@@ -510,10 +510,9 @@ pub fn parse(text: &str, origin: &str) -> Result<Codebook, CodebookError> {
     if !errors.is_empty() {
         for e in &errors {
             let offset = e.span().map_or(0, |s| s.start);
-            problems.at(
-                offset,
-                format!("TOML syntax error: {}", e.message().trim().replace('\n', " ")),
-            );
+            let message = e.message().trim().replace('\n', " ");
+            let message = crate::toml_hint::with_hint(&message, text, offset);
+            problems.at(offset, format!("TOML syntax error: {message}"));
         }
         return Err(CodebookError::Invalid(problems.into_vec()));
     }

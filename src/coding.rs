@@ -691,7 +691,9 @@ impl Coding {
             CodingFileError::Invalid { origin: origin.to_string(), line, column, message }
         };
         let coding: Coding = toml::from_str(text).map_err(|e| {
-            invalid(e.span().map_or(0, |s| s.start), e.message().trim().replace('\n', " "))
+            let offset = e.span().map_or(0, |s| s.start);
+            let message = e.message().trim().replace('\n', " ");
+            invalid(offset, crate::toml_hint::with_hint(&message, text, offset))
         })?;
         let locate = |path: &[PathStep]| locate(text, path).unwrap_or(0);
         if coding.schema != SCHEMA {

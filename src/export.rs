@@ -1,24 +1,41 @@
 //! `export codings | final | segments` (SPEC §8): rows from study codings, written as CSV or JSON
-//! (the same fields), and segments as Audacity label files. Pure: the command reads the study and
-//! writes the output; this module only builds tables.
+//! (the same fields, in the same order), and segments as Audacity label files. Pure: the command
+//! reads the study and writes the output; this module only builds tables.
 //!
 //! Blinding: the caller decides what goes in. A supervisor exports everything; a coder exports
-//! only their own codings and segments, without the slot (primary/secondary would reveal which
-//! recordings are double-coded), and cannot export final scores.
+//! only their own codings and segments, without the slot column (primary/secondary would reveal
+//! which recordings are double-coded), and cannot export final scores.
+//!
+//! JSON convention: scores are integers (the `mean` rule may give halves), other numbers are
+//! numbers, empty cells are `null`. A not-applicable score (`NA` in CSV) is `null` too, and a
+//! `not_applicable` field right after the scores says which: `true`/`false` in a table with one
+//! score column (`export codings`), the list of not-applicable domains in `export final`.
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde_json::{Map, Value};
+use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde_json::Value;
 
 use crate::codebook::Codebook;
 use crate::coding::{Coding, ScoreState, Status};
 use crate::reliability::input::{bc_kind, bc_percent};
+use crate::study::adjudication::disagreements;
 use crate::study::model::{Adjudication, Assignment, FinalRule, RecordingMeta};
 
-/// A table of text cells with a header; `numeric` marks columns written as JSON numbers.
+/// What a column holds, for JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Text,
+    /// A scale point: an integer (or a mean), `NA` when not applicable.
+    Score,
+    /// Any other number.
+    Number,
+}
+
+/// A table of text cells with a header; `columns` says how each column is written as JSON.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Table {
     pub header: Vec<String>,
-    pub numeric: Vec<bool>,
+    pub columns: Vec<Column>,
     pub rows: Vec<Vec<String>>,
 }
 
@@ -31,11 +48,45 @@ pub enum ExportError {
     Json(#[from] serde_json::Error),
 }
 
+/// The CSV cell of a not-applicable score.
+pub const NA: &str = "NA";
+
+/// One JSON object whose fields keep the order they were pushed in.
+struct Ordered(Vec<(String, Value)>);
+
+impl Serialize for Ordered {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+fn number(cell: &str) -> Option<Value> {
+    if let Ok(i) = cell.parse::<i64>() {
+        return Some(Value::from(i));
+    }
+    cell.parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number)
+}
+
 impl Table {
-    fn new(header: &[&str], numeric: &[&str]) -> Self {
+    fn new(header: &[&str], scores: &[&str], numbers: &[&str]) -> Self {
         Table {
             header: header.iter().map(|s| s.to_string()).collect(),
-            numeric: header.iter().map(|h| numeric.contains(h)).collect(),
+            columns: header
+                .iter()
+                .map(|h| {
+                    if scores.contains(h) {
+                        Column::Score
+                    } else if numbers.contains(h) {
+                        Column::Number
+                    } else {
+                        Column::Text
+                    }
+                })
+                .collect(),
             rows: Vec::new(),
         }
     }
@@ -51,35 +102,44 @@ impl Table {
         Ok(String::from_utf8_lossy(&bytes).into_owned())
     }
 
-    /// A JSON array of objects with the same fields: empty cells are `null`, numeric columns are
-    /// numbers (except `NA`, kept as the string).
+    /// A JSON array of objects with the CSV's fields in the CSV's order (see the module docs for
+    /// the types and the `not_applicable` field).
     pub fn to_json(&self) -> Result<String, ExportError> {
-        let rows: Vec<Value> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let mut m = Map::new();
-                for (i, h) in self.header.iter().enumerate() {
-                    let cell = r.get(i).map_or("", String::as_str);
-                    let numeric = self.numeric.get(i).copied().unwrap_or(false);
-                    let v = if cell.is_empty() {
-                        Value::Null
-                    } else if numeric {
-                        cell.parse::<f64>()
-                            .ok()
-                            .and_then(serde_json::Number::from_f64)
-                            .map_or_else(|| Value::String(cell.into()), Value::Number)
-                    } else {
-                        Value::String(cell.into())
-                    };
-                    m.insert(h.clone(), v);
-                }
-                Value::Object(m)
-            })
-            .collect();
+        let score_cols: Vec<usize> =
+            (0..self.header.len()).filter(|&i| self.columns[i] == Column::Score).collect();
+        let rows: Vec<Ordered> = self.rows.iter().map(|r| self.json_row(r, &score_cols)).collect();
         let mut s = serde_json::to_string_pretty(&rows)?;
         s.push('\n');
         Ok(s)
+    }
+
+    fn json_row(&self, r: &[String], score_cols: &[usize]) -> Ordered {
+        let mut fields = Vec::with_capacity(self.header.len() + 1);
+        let mut na = Vec::new();
+        for (i, h) in self.header.iter().enumerate() {
+            let cell = r.get(i).map_or("", String::as_str);
+            let v = match self.columns[i] {
+                _ if cell.is_empty() => Value::Null,
+                Column::Score if cell == NA => {
+                    na.push(Value::String(h.clone()));
+                    Value::Null
+                }
+                Column::Score | Column::Number => {
+                    number(cell).unwrap_or_else(|| Value::String(cell.into()))
+                }
+                Column::Text => Value::String(cell.into()),
+            };
+            fields.push((h.clone(), v));
+            if score_cols.last() == Some(&i) {
+                let flag = if score_cols.len() == 1 {
+                    Value::Bool(!na.is_empty())
+                } else {
+                    Value::Array(na.clone())
+                };
+                fields.push(("not_applicable".to_string(), flag));
+            }
+        }
+        Ordered(fields)
     }
 }
 
@@ -124,34 +184,36 @@ fn order<'a>(assignments: &'a [Assignment], c: &'a Coding) -> (&'a str, usize, &
 }
 
 /// `export codings`: one row per coding × domain. `assignments` is `None` for a coder's own
-/// export (the slot is then left empty).
+/// export, which then has no `slot` column at all.
 pub fn codings_table(
     cb: &Codebook,
     assignments: Option<&[Assignment]>,
     durations: &BTreeMap<String, f64>,
     codings: &[Coding],
 ) -> Table {
-    let mut t = Table::new(
-        &["recording", "coder", "slot", "status", "domain", "score", "bc_percent"],
-        &["score", "bc_percent"],
-    );
+    let header: &[&str] = if assignments.is_some() {
+        &["recording", "coder", "slot", "status", "domain", "score", "bc_percent"]
+    } else {
+        &["recording", "coder", "status", "domain", "score", "bc_percent"]
+    };
+    let mut t = Table::new(header, &["score"], &["bc_percent"]);
     let empty: &[Assignment] = &[];
     let asg = assignments.unwrap_or(empty);
     let mut sorted: Vec<&Coding> = codings.iter().collect();
     sorted.sort_by(|a, b| order(asg, a).cmp(&order(asg, b)));
     for c in sorted {
-        let slot = assignments.map_or(String::new(), |a| slot(a, &c.recording, &c.coder));
+        let slot = assignments.map(|a| slot(a, &c.recording, &c.coder));
         let bc = bc_cell(cb, c, durations);
         for d in &cb.domains {
-            t.rows.push(vec![
-                c.recording.clone(),
-                c.coder.clone(),
-                slot.clone(),
+            let mut row = vec![c.recording.clone(), c.coder.clone()];
+            row.extend(slot.clone());
+            row.extend([
                 status(c.status).into(),
                 d.key.clone(),
                 score_cell(cb, c, &d.key),
                 bc.clone(),
             ]);
+            t.rows.push(row);
         }
     }
     t
@@ -161,6 +223,7 @@ pub fn codings_table(
 pub fn segments_table(codings: &[Coding]) -> Table {
     let mut t = Table::new(
         &["recording", "coder", "kind", "start_s", "end_s", "note"],
+        &[],
         &["start_s", "end_s"],
     );
     let mut sorted: Vec<&Coding> = codings.iter().collect();
@@ -207,6 +270,8 @@ pub fn audacity_labels(codings: &[Coding]) -> Vec<(String, String)> {
 pub struct FinalParts<'a> {
     pub codebook: &'a Codebook,
     pub rule: FinalRule,
+    /// The study's agreement criterion (study.toml `[reliability] tolerance`).
+    pub tolerance: u8,
     /// Recording ids in study order (every recording gets a row).
     pub recordings: &'a [String],
     pub assignments: &'a [Assignment],
@@ -214,6 +279,17 @@ pub struct FinalParts<'a> {
     pub codings: &'a [Coding],
     pub adjudications: &'a [Adjudication],
     pub metadata: &'a [RecordingMeta],
+}
+
+/// `export final`'s table and what the supervisor should be told about it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FinalExport {
+    pub table: Table,
+    /// Recordings whose two codings differ by more than the tolerance on a domain that no
+    /// adjudication settles yet (under the `adjudicated` rule their source is `unresolved`).
+    pub unresolved: Vec<String>,
+    /// Adjudicated recordings whose decisions the rule (`primary` or `mean`) does not use.
+    pub adjudications_unused: Vec<String>,
 }
 
 /// A final domain value.
@@ -224,12 +300,110 @@ enum Final {
     Value(f64),
 }
 
+/// One recording's final values before they become cells.
+struct FinalValues<'a> {
+    scores: BTreeMap<&'a str, Final>,
+    bc: Option<f64>,
+    source: &'static str,
+}
+
+/// A recording's study coders (primary first) and their submitted codings, in that order.
+fn study_codings<'a>(p: &FinalParts<'a>, rec: &str) -> (Vec<&'a str>, Vec<&'a Coding>) {
+    let assigned: Vec<&str> = p
+        .assignments
+        .iter()
+        .find(|a| a.id == rec)
+        .map_or(Vec::new(), |a| a.study_coders().iter().map(String::as_str).collect());
+    let submitted = assigned
+        .iter()
+        .filter_map(|c| {
+            p.codings
+                .iter()
+                .find(|x| x.recording == rec && x.coder == *c && x.status == Status::Submitted)
+        })
+        .collect();
+    (assigned, submitted)
+}
+
+fn value_of(cb: &Codebook, c: &Coding, d: &str) -> Final {
+    match c.score_state(cb, d) {
+        ScoreState::Level(v) => Final::Value(f64::from(v)),
+        ScoreState::NotApplicable => Final::NotApplicable,
+        ScoreState::Unscored => Final::Missing,
+    }
+}
+
+/// The primary coder's values (rules `primary` and `adjudicated`).
+fn primary_values<'a>(
+    p: &FinalParts<'a>,
+    primary: Option<&Coding>,
+    duration: f64,
+) -> FinalValues<'a> {
+    let cb = p.codebook;
+    match primary {
+        Some(c) => FinalValues {
+            scores: cb.domains.iter().map(|d| (d.key.as_str(), value_of(cb, c, &d.key))).collect(),
+            bc: bc_percent(c, &bc_kind(cb), duration),
+            source: "primary",
+        },
+        None => FinalValues { scores: BTreeMap::new(), bc: None, source: "none" },
+    }
+}
+
+/// The mean of the submitted study codings (rule `mean`).
+fn mean_values<'a>(
+    p: &FinalParts<'a>,
+    assigned: &[&str],
+    submitted: &[&Coding],
+    duration: f64,
+) -> FinalValues<'a> {
+    let cb = p.codebook;
+    let scores = cb
+        .domains
+        .iter()
+        .map(|d| {
+            let vals: Vec<Final> = submitted.iter().map(|c| value_of(cb, c, &d.key)).collect();
+            let nums: Vec<f64> = vals
+                .iter()
+                .filter_map(|v| if let Final::Value(x) = v { Some(*x) } else { None })
+                .collect();
+            let f = if !nums.is_empty() {
+                Final::Value(nums.iter().sum::<f64>() / nums.len() as f64)
+            } else if vals.contains(&Final::NotApplicable) {
+                Final::NotApplicable
+            } else {
+                Final::Missing
+            };
+            (d.key.as_str(), f)
+        })
+        .collect();
+    let kind = bc_kind(cb);
+    let bcs: Vec<f64> = submitted.iter().filter_map(|c| bc_percent(c, &kind, duration)).collect();
+    let bc = (!bcs.is_empty()).then(|| bcs.iter().sum::<f64>() / bcs.len() as f64);
+    let source = match submitted {
+        [] => "none",
+        [one] if Some(one.coder.as_str()) == assigned.first().copied() => "primary",
+        [_] => "secondary",
+        _ => "mean",
+    };
+    FinalValues { scores, bc, source }
+}
+
+/// Whether the two submitted codings differ by more than the tolerance on a domain that the
+/// adjudication (if any) does not decide.
+fn is_unresolved(p: &FinalParts<'_>, submitted: &[&Coding], adj: Option<&Adjudication>) -> bool {
+    let [a, b] = submitted else { return false };
+    disagreements(p.codebook, a, b, p.tolerance)
+        .iter()
+        .any(|d| !adj.is_some_and(|x| x.decisions.iter().any(|dec| dec.domain == d.domain)))
+}
+
 /// `export final`: one row per recording following `rule`, plus the study variables (union of
 /// keys, sorted) as extra columns. `source` says where the scores came from: `primary`,
-/// `secondary` (rule mean with only the secondary submitted), `mean`, `adjudicated`, or `none`.
-// Temporary (issue #10): the ux helper is changing the final-score rule and JSON types this session; split it then.
-#[allow(clippy::too_many_lines)]
-pub fn final_table(p: &FinalParts<'_>) -> Table {
+/// `secondary` (rule mean with only the secondary submitted), `mean`, `adjudicated`,
+/// `unresolved` (rule adjudicated: a disagreement over the tolerance is not adjudicated yet; the
+/// scores are the primary coder's, with any decisions already made), or `none`.
+pub fn final_table(p: &FinalParts<'_>) -> FinalExport {
     let cb = p.codebook;
     let vars: BTreeSet<&str> =
         p.metadata.iter().flat_map(|m| m.variables.keys().map(String::as_str)).collect();
@@ -238,122 +412,82 @@ pub fn final_table(p: &FinalParts<'_>) -> Table {
     header.extend(cb.composites.iter().map(|c| c.key.as_str()));
     header.push("bc_percent");
     header.push("source");
-    let mut numeric: Vec<&str> = cb.domains.iter().map(|d| d.key.as_str()).collect();
-    numeric.extend(cb.composites.iter().map(|c| c.key.as_str()));
-    numeric.push("bc_percent");
+    let scores: Vec<&str> = cb.domains.iter().map(|d| d.key.as_str()).collect();
+    let mut numbers: Vec<&str> = cb.composites.iter().map(|c| c.key.as_str()).collect();
+    numbers.push("bc_percent");
     let var_cols: Vec<&str> = vars.iter().copied().filter(|v| !header.contains(v)).collect();
     header.extend(var_cols.iter().copied());
-    let mut t = Table::new(&header, &numeric);
-    let kind = bc_kind(cb);
+    let mut out = FinalExport {
+        table: Table::new(&header, &scores, &numbers),
+        unresolved: Vec::new(),
+        adjudications_unused: Vec::new(),
+    };
     for rec in p.recordings {
-        let assigned: Vec<&str> = p
-            .assignments
-            .iter()
-            .find(|a| &a.id == rec)
-            .map_or(Vec::new(), |a| a.study_coders().iter().map(String::as_str).collect());
-        let submitted: Vec<&Coding> = assigned
-            .iter()
-            .filter_map(|c| {
-                p.codings
-                    .iter()
-                    .find(|x| &x.recording == rec && x.coder == *c && x.status == Status::Submitted)
-            })
-            .collect();
+        let (assigned, submitted) = study_codings(p, rec);
         let primary =
             assigned.first().and_then(|c| submitted.iter().find(|x| x.coder == *c)).copied();
-        let value_of = |c: &Coding, d: &str| match c.score_state(cb, d) {
-            ScoreState::Level(v) => Final::Value(f64::from(v)),
-            ScoreState::NotApplicable => Final::NotApplicable,
-            ScoreState::Unscored => Final::Missing,
-        };
         let duration = p.durations.get(rec).copied().unwrap_or(f64::NAN);
-        let (mut scores, bc, mut source): (BTreeMap<&str, Final>, Option<f64>, String) = match p
-            .rule
-        {
-            FinalRule::Primary | FinalRule::Adjudicated => match primary {
-                Some(c) => (
-                    cb.domains.iter().map(|d| (d.key.as_str(), value_of(c, &d.key))).collect(),
-                    bc_percent(c, &kind, duration),
-                    "primary".into(),
-                ),
-                None => (BTreeMap::new(), None, "none".into()),
-            },
-            FinalRule::Mean => {
-                let scores = cb
-                    .domains
-                    .iter()
-                    .map(|d| {
-                        let vals: Vec<Final> =
-                            submitted.iter().map(|c| value_of(c, &d.key)).collect();
-                        let nums: Vec<f64> = vals
-                            .iter()
-                            .filter_map(|v| if let Final::Value(x) = v { Some(*x) } else { None })
-                            .collect();
-                        let f = if !nums.is_empty() {
-                            Final::Value(nums.iter().sum::<f64>() / nums.len() as f64)
-                        } else if vals.contains(&Final::NotApplicable) {
-                            Final::NotApplicable
-                        } else {
-                            Final::Missing
-                        };
-                        (d.key.as_str(), f)
-                    })
-                    .collect();
-                let bcs: Vec<f64> =
-                    submitted.iter().filter_map(|c| bc_percent(c, &kind, duration)).collect();
-                let bc = (!bcs.is_empty()).then(|| bcs.iter().sum::<f64>() / bcs.len() as f64);
-                let source = match submitted.as_slice() {
-                    [] => "none".to_string(),
-                    [one] if Some(one.coder.as_str()) == assigned.first().copied() => {
-                        "primary".into()
+        let adj = p.adjudications.iter().find(|a| &a.recording == rec && !a.decisions.is_empty());
+        let unresolved = is_unresolved(p, &submitted, adj);
+        if unresolved {
+            out.unresolved.push(rec.clone());
+        }
+        let mut v = match p.rule {
+            FinalRule::Primary | FinalRule::Adjudicated => primary_values(p, primary, duration),
+            FinalRule::Mean => mean_values(p, &assigned, &submitted, duration),
+        };
+        match (p.rule, adj) {
+            (FinalRule::Adjudicated, Some(adj)) if primary.is_some() => {
+                for dec in &adj.decisions {
+                    if let Some(d) = cb.domain(&dec.domain) {
+                        v.scores.insert(d.key.as_str(), Final::Value(f64::from(dec.final_score)));
                     }
-                    [_] => "secondary".into(),
-                    _ => "mean".into(),
-                };
-                (scores, bc, source)
-            }
-        };
-        if p.rule == FinalRule::Adjudicated
-            && let Some(adj) = p.adjudications.iter().find(|a| &a.recording == rec)
-            && !adj.decisions.is_empty()
-        {
-            for dec in &adj.decisions {
-                if let Some(d) = cb.domain(&dec.domain) {
-                    scores.insert(d.key.as_str(), Final::Value(f64::from(dec.final_score)));
                 }
+                v.source = "adjudicated";
             }
-            source = "adjudicated".into();
+            (FinalRule::Adjudicated, _) => {}
+            (_, Some(_)) => out.adjudications_unused.push(rec.clone()),
+            (_, None) => {}
         }
-        let cell = |f: Option<&Final>| match f {
-            Some(Final::Value(v)) => fmt_num(*v),
-            Some(Final::NotApplicable) => "NA".into(),
-            _ => String::new(),
-        };
-        let mut row = vec![rec.clone()];
-        row.extend(cb.domains.iter().map(|d| cell(scores.get(d.key.as_str()))));
-        for comp in &cb.composites {
-            let vals: Option<Vec<f64>> = comp
-                .domains
-                .iter()
-                .map(|d| match scores.get(d.as_str()) {
-                    Some(Final::Value(v)) => Some(*v),
-                    _ => None,
-                })
-                .collect();
-            row.push(match vals {
-                Some(v) if !v.is_empty() => fmt_num(v.iter().sum::<f64>() / v.len() as f64),
-                _ => String::new(),
-            });
+        if p.rule == FinalRule::Adjudicated && unresolved && primary.is_some() {
+            v.source = "unresolved";
         }
-        row.push(bc.map_or(String::new(), |b| format!("{b:.1}")));
-        row.push(source);
         let meta = p.metadata.iter().find(|m| &m.id == rec);
-        for v in &var_cols {
-            row.push(meta.and_then(|m| m.variables.get(*v)).cloned().unwrap_or_default());
+        let mut row = final_row(cb, rec, &v);
+        for var in &var_cols {
+            row.push(meta.and_then(|m| m.variables.get(*var)).cloned().unwrap_or_default());
         }
-        t.rows.push(row);
+        out.table.rows.push(row);
     }
-    t
+    out
+}
+
+/// A recording's cells up to `source`: domains, composites, bc_percent, source.
+fn final_row(cb: &Codebook, rec: &str, v: &FinalValues<'_>) -> Vec<String> {
+    let cell = |f: Option<&Final>| match f {
+        Some(Final::Value(x)) => fmt_num(*x),
+        Some(Final::NotApplicable) => NA.into(),
+        _ => String::new(),
+    };
+    let mut row = vec![rec.to_string()];
+    row.extend(cb.domains.iter().map(|d| cell(v.scores.get(d.key.as_str()))));
+    for comp in &cb.composites {
+        let vals: Option<Vec<f64>> = comp
+            .domains
+            .iter()
+            .map(|d| match v.scores.get(d.as_str()) {
+                Some(Final::Value(x)) => Some(*x),
+                _ => None,
+            })
+            .collect();
+        row.push(match vals {
+            Some(x) if !x.is_empty() => fmt_num(x.iter().sum::<f64>() / x.len() as f64),
+            _ => String::new(),
+        });
+    }
+    row.push(v.bc.map_or(String::new(), |b| format!("{b:.1}")));
+    row.push(v.source.to_string());
+    row
 }
 
 #[cfg(test)]
@@ -402,15 +536,37 @@ mod tests {
     }
 
     #[test]
-    fn json_keeps_na_and_nulls_empty_cells() {
-        let mut t = Table::new(&["id", "score"], &["score"]);
-        t.rows.push(vec!["R1".into(), "3".into()]);
-        t.rows.push(vec!["R2".into(), "NA".into()]);
-        t.rows.push(vec!["R3".into(), String::new()]);
+    fn json_scores_are_integers_na_is_null_and_flagged_in_csv_order() {
+        let mut t = Table::new(&["id", "score", "bc_percent"], &["score"], &["bc_percent"]);
+        t.rows.push(vec!["R1".into(), "3".into(), "10.0".into()]);
+        t.rows.push(vec!["R2".into(), NA.into(), String::new()]);
+        t.rows.push(vec!["R3".into(), String::new(), "2.5".into()]);
+        let text = t.to_json().unwrap();
+        let v: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v[0]["score"], serde_json::json!(3));
+        assert!(v[0]["score"].is_u64(), "an integer, not 3.0: {text}");
+        assert_eq!(v[0]["not_applicable"], false);
+        assert!(v[1]["score"].is_null());
+        assert_eq!(v[1]["not_applicable"], true);
+        assert!(v[2]["score"].is_null() && v[2]["not_applicable"] == false);
+        assert_eq!(v[2]["bc_percent"], 2.5);
+        let keys: Vec<&str> = text
+            .lines()
+            .take(7)
+            .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next())
+            .collect();
+        assert_eq!(keys, ["id", "score", "not_applicable", "bc_percent"], "{text}");
+        assert_eq!(t.to_csv().unwrap(), "id,score,bc_percent\nR1,3,10.0\nR2,NA,\nR3,,2.5\n");
+    }
+
+    #[test]
+    fn json_lists_the_not_applicable_domains_of_a_wide_row() {
+        let mut t = Table::new(&["id", "a", "b", "source"], &["a", "b"], &[]);
+        t.rows.push(vec!["R1".into(), "4.5".into(), NA.into(), "mean".into()]);
         let v: Value = serde_json::from_str(&t.to_json().unwrap()).unwrap();
-        assert_eq!(v[0]["score"], 3.0);
-        assert_eq!(v[1]["score"], "NA");
-        assert!(v[2]["score"].is_null());
-        assert_eq!(t.to_csv().unwrap(), "id,score\nR1,3\nR2,NA\nR3,\n");
+        assert_eq!(v[0]["a"], 4.5);
+        assert!(v[0]["b"].is_null());
+        assert_eq!(v[0]["not_applicable"], serde_json::json!(["b"]));
+        assert_eq!(v[0]["source"], "mean");
     }
 }

@@ -25,4 +25,5 @@ pub mod reliability;
 pub mod stats;
 pub mod study;
 pub mod timefmt;
+pub mod toml_hint;
 pub mod tui;

@@ -136,10 +136,10 @@ fn unknown_coder_is_named_with_how_to_add_one() {
 fn moved_or_changed_audio_is_reported() {
     let t = tempfile::tempdir().unwrap();
     let s = study(t.path(), 2);
-    let audio = t.path().join("audio");
-    // R001 changes, R002 moves away.
-    write_wav(&audio.join("visit0.wav"), 1.0, 999.0);
-    fs::rename(audio.join("visit1.wav"), t.path().join("elsewhere.wav")).unwrap();
+    // The study's own copies (import copies into audio/): R001 changes, R002 moves away.
+    let audio = s.join("audio");
+    write_wav(&audio.join("R001.wav"), 1.0, 999.0);
+    fs::rename(audio.join("R002.wav"), t.path().join("elsewhere.wav")).unwrap();
     fails_unchanged(
         t.path(),
         &["--study", "s", "--as", "sup", "verify"],

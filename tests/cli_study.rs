@@ -212,7 +212,16 @@ fn demo_makes_and_restores_a_working_copy() {
     assert!(copy.join("../codebook/handbook.toml").is_file());
     let original = fingerprint(&copy);
     fs::write(copy.join("coders.toml"), "broken = [").unwrap();
-    tc(t.path()).args(["demo", "--reset"]).assert().success().stdout(contains("restored"));
+    let broken = fingerprint(&copy);
+    // No terminal to ask and no --yes: refused, nothing touched.
+    tc(t.path())
+        .args(["demo", "--reset"])
+        .assert()
+        .failure()
+        .stderr(contains("stdin is not a terminal"))
+        .stderr(contains("--reset --yes"));
+    assert_eq!(fingerprint(&copy), broken);
+    tc(t.path()).args(["demo", "--reset", "--yes"]).assert().success().stdout(contains("restored"));
     assert_eq!(fingerprint(&copy), original);
     // Outside any study, commands fall back to the sample copy as `demo`.
     tc(t.path())

@@ -89,10 +89,87 @@ fn final_json_has_the_same_fields() {
     let rows = v.as_array().unwrap();
     assert_eq!(rows.len(), 6);
     let r2 = rows.iter().find(|r| r["recording"] == "R002").unwrap();
-    assert_eq!(r2["empathy"], 3.0);
-    assert_eq!(r2["evocation"], "NA");
+    assert_eq!(r2["empathy"], serde_json::json!(3));
+    assert!(r2["empathy"].is_u64(), "scores are integers: {r2}");
+    assert!(r2["evocation"].is_null(), "not applicable is null: {r2}");
+    assert_eq!(r2["not_applicable"], serde_json::json!(["evocation"]));
     assert_eq!(r2["source"], "adjudicated");
     assert!(r2["site"].is_null());
+    let r1 = rows.iter().find(|r| r["recording"] == "R001").unwrap();
+    assert!(r1["evocation"].is_u64(), "{r1}");
+    assert_eq!(r1["not_applicable"], serde_json::json!([]));
+    assert_eq!(r1["bc_percent"], 10.0);
+}
+
+/// The JSON fields come in the CSV's column order (not alphabetically), with `not_applicable`
+/// right after the scores.
+#[test]
+fn json_fields_follow_the_csv_columns() {
+    let f = support::study(FinalRule::Adjudicated);
+    for (kind, extra_after) in [("final", "child_focus"), ("codings", "score")] {
+        let csv = run(&f, "sup", &[kind]);
+        let (mut header, _) = csv_rows(&csv);
+        let at = header.iter().position(|h| h == extra_after).unwrap();
+        header.insert(at + 1, "not_applicable".into());
+        let json = String::from_utf8(run(&f, "sup", &[kind, "--format", "json"])).unwrap();
+        let first_object = json.split('}').next().unwrap();
+        let keys: Vec<&str> = first_object
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next())
+            .collect();
+        assert_eq!(keys, header, "{kind}: {first_object}");
+    }
+    let v: Value =
+        serde_json::from_slice(&run(&f, "sup", &["codings", "--format", "json"])).unwrap();
+    let evo = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["recording"] == "R002" && r["coder"] == "ann" && r["domain"] == "evocation")
+        .unwrap();
+    assert!(evo["score"].is_null() && evo["not_applicable"] == true, "{evo}");
+    let emp = v.as_array().unwrap().iter().find(|r| r["domain"] == "empathy").unwrap();
+    assert!(emp["score"].is_u64() && emp["not_applicable"] == false, "{emp}");
+}
+
+/// With the adjudicated rule, a recording whose coders differ by more than the tolerance and that
+/// is not adjudicated yet is flagged `unresolved` (with the primary's scores), and stderr says so.
+#[test]
+fn final_marks_unresolved_disagreements_and_says_how_many() {
+    let f = support::study(FinalRule::Adjudicated);
+    std::fs::remove_file(f.path().join("supervisor/adjudications/R002.toml")).unwrap();
+    let out = f.cmd("sup").args(["export", "final"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (header, rows) = csv_rows(&out.stdout);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let r2 = rows.iter().find(|r| r[0] == "R002").unwrap();
+    assert_eq!((r2[col("empathy")].as_str(), r2[col("source")].as_str()), ("4", "unresolved"));
+    let sources: Vec<&str> = rows.iter().map(|r| r[col("source")].as_str()).collect();
+    assert_eq!(sources.iter().filter(|s| **s == "unresolved").count(), 1, "{sources:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 recording(s) differ by more than the tolerance"), "{err}");
+    assert!(err.contains("R002") && err.contains("tapecoder adjudicate"), "{err}");
+
+    // Adjudicated, it is clean: no warning.
+    let f = support::study(FinalRule::Adjudicated);
+    let out = f.cmd("sup").args(["export", "final"]).output().unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+}
+
+/// A study whose study.toml says `rule = "primary"` keeps it, but is told what it leaves out.
+#[test]
+fn rule_primary_is_kept_and_warns_about_unused_adjudications() {
+    let f = support::study(FinalRule::Primary);
+    let out = f.cmd("sup").args(["export", "final"]).output().unwrap();
+    assert!(out.status.success());
+    let (header, rows) = csv_rows(&out.stdout);
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let r2 = rows.iter().find(|r| r[0] == "R002").unwrap();
+    assert_eq!((r2[col("empathy")].as_str(), r2[col("source")].as_str()), ("4", "primary"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("rule = \"primary\""), "{err}");
+    assert!(err.contains("1 adjudicated recording(s) (R002)"), "{err}");
 }
 
 #[test]
@@ -116,9 +193,13 @@ fn codings_have_slots_na_and_unscored() {
 #[test]
 fn a_coder_exports_only_their_own_codings_without_slots() {
     let f = support::study(FinalRule::Primary);
-    let (_, rows) = csv_rows(&run(&f, "ann", &["codings"]));
+    let (header, rows) = csv_rows(&run(&f, "ann", &["codings"]));
+    assert_eq!(header, ["recording", "coder", "status", "domain", "score", "bc_percent"]);
     assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| r[1] == "ann" && r[2].is_empty()));
+    assert!(rows.iter().all(|r| r[1] == "ann" && r.len() == 6));
+    let v: Value =
+        serde_json::from_slice(&run(&f, "ann", &["codings", "--format", "json"])).unwrap();
+    assert!(v[0].get("slot").is_none(), "{}", v[0]);
     let (_, segs) = csv_rows(&run(&f, "ann", &["segments"]));
     assert!(segs.iter().all(|r| r[1] == "ann"));
     let out = f.cmd("ann").args(["export", "final"]).output().unwrap();
@@ -159,9 +240,11 @@ fn segments_csv_and_audacity_labels() {
 
 #[test]
 fn out_file_is_written_and_stdout_stays_empty() {
-    let f = support::study(FinalRule::Primary);
+    let f = support::study(FinalRule::Adjudicated);
     let out = f.path().join("final.csv");
-    f.cmd("sup").args(["export", "final", "--out"]).arg(&out).assert().success().stdout("");
+    f.cmd("sup").args(["export", "final", "--out"]).arg(&out).assert().success().stdout("").stderr(
+        predicates::str::contains(format!("wrote 6 row(s) of `export final` to {}", out.display())),
+    );
     let text = std::fs::read_to_string(out).unwrap();
     assert!(text.starts_with("recording,empathy,"));
 }

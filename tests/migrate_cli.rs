@@ -5,22 +5,9 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{fingerprint, tc};
+use common::{copy_dir, fingerprint, tc};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), &t).unwrap();
-        }
-    }
-}
 
 /// The schema-1 sample with its audio, beside the codebook, in `sandbox`.
 fn old_sample(sandbox: &Path) -> PathBuf {

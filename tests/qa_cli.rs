@@ -1,7 +1,7 @@
 //! Supervisor-style checks of the command line found by QA: each test names the bug it guards.
 mod common;
 
-use common::{study, tc};
+use common::{copy_dir, study, tc};
 
 /// The real binary path, for tests that need a raw `std::process::Command`.
 fn bin() -> std::path::PathBuf {
@@ -209,7 +209,10 @@ fn concurrent_supervisor_commands_lose_nothing() {
     }
     let recs = std::fs::read_to_string(s.join("recordings.toml")).unwrap();
     for i in 0..5 {
-        assert!(recs.contains(&format!("p{i}.wav")), "p{i} lost:\n{recs}");
+        let sha =
+            tapecoder::study::files::sha256_file(&t.path().join(format!("p{i}.wav"))).unwrap();
+        assert!(recs.contains(&sha), "p{i} lost:\n{recs}");
+        assert!(s.join(format!("audio/R00{}.wav", i + 1)).is_file(), "copy of R00{}", i + 1);
         assert!(recs.contains(&format!("id = \"R00{}\"", i + 1)), "{recs}");
     }
     tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().success();
@@ -322,17 +325,5 @@ fn a_hand_edited_score_outside_the_scale_is_refused() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?} accepted empathy = 9");
         assert!(err.contains("R001.toml") && err.contains("empathy = 9"), "{err}");
-    }
-}
-
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap().flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            copy_dir(&p, &to.join(e.file_name()));
-        } else {
-            std::fs::copy(&p, to.join(e.file_name())).unwrap();
-        }
     }
 }

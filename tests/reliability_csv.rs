@@ -156,7 +156,9 @@ fn perfect_agreement_and_zero_variance() {
     let r = report(dir.path(), csv, &[]);
     let x = &r["measures"][0];
     assert_eq!(icc(x, "ICC(1,1)")["value"], 1.0);
-    assert!(icc(x, "ICC(1,1)")["ci95"].is_null());
+    // Perfect agreement: the limit interval [1, 1], and F is infinite (null with what is so).
+    assert_eq!(icc(x, "ICC(1,1)")["ci95"], serde_json::json!([1.0, 1.0]));
+    assert!(icc(x, "ICC(1,1)")["f_reason"].as_str().unwrap().contains("agree exactly"));
     assert_eq!(x["kappa_quadratic"], 1.0);
     let flat = &r["measures"][1];
     assert_eq!(flat["within_pct"], 100.0);
@@ -249,4 +251,28 @@ fn mixed_numbers_of_coders_say_which_recordings_the_icc_uses() {
     assert_eq!(m["n"], 4, "agreement uses every complete recording");
     let notes = r["notes"].as_array().unwrap();
     assert!(notes.iter().any(|n| n.as_str().unwrap().contains("1 recording(s)")), "{notes:?}");
+}
+
+#[test]
+fn plan_answers_how_many_recordings_without_a_study() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = cmd(dir.path())
+        .args(["reliability", "plan", "--icc", "0.75", "--width", "0.2"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Exact F-based answer (Bonett's 2002 approximation gives 75).
+    assert!(text.contains("77 double-coded recordings for ICC(1,1)"), "{text}");
+    let three = cmd(dir.path())
+        .args(["reliability", "plan", "--icc", "0.75", "--width", "0.2", "--coders", "3"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&three.stdout).contains("51 double-coded"));
+    let bad = cmd(dir.path())
+        .args(["reliability", "plan", "--icc", "1.5", "--width", "0.2"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("between 0 and 1"));
 }

@@ -81,3 +81,54 @@ proptest! {
         }
     }
 }
+
+/// A crossed long-form CSV: the same two coders on every recording, `swap[i]` decides who is
+/// listed (and so sits in the slot) first.
+fn crossed_csv(data: &[(u8, u8, bool)]) -> String {
+    let mut csv = String::from("recording,coder,domain,score\n");
+    for (i, &(a, b, swap)) in data.iter().enumerate() {
+        let (first, second) =
+            if swap { (("ben", b), ("ann", a)) } else { (("ann", a), ("ben", b)) };
+        csv.push_str(&format!(
+            "R{i},{},d,{}\nR{i},{},d,{}\n",
+            first.0, first.1, second.0, second.1
+        ));
+    }
+    csv
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn swapping_coders_in_a_crossed_design_changes_no_coder_statistic(data in pairs()) {
+        use tapecoder::reliability::input::from_csv;
+        use tapecoder::reliability::{Options, build_with};
+        let plain: Vec<(u8, u8, bool)> = data.iter().map(|&(a, b, _)| (a, b, false)).collect();
+        let opt = Options { average_measures: true, resamples: 1000, ..Options::default() };
+        let x = build_with(&from_csv(&crossed_csv(&plain), "x", (1, 5), 1.0).unwrap(), &opt);
+        let y = build_with(&from_csv(&crossed_csv(&data), "y", (1, 5), 1.0).unwrap(), &opt);
+        let (x, y) = (&x.measures[0], &y.measures[0]);
+        prop_assert_eq!(&x.pairing, &y.pairing);
+        prop_assert_eq!(&x.paired, &y.paired);
+        let close = |a: &tapecoder::stats::Stat, b: &tapecoder::stats::Stat| match (a, b) {
+            (Ok(a), Ok(b)) => (a - b).abs() < 1e-9,
+            (Err(a), Err(b)) => a == b,
+            _ => false,
+        };
+        prop_assert!(close(&x.kappa.unweighted, &y.kappa.unweighted));
+        prop_assert!(close(&x.kappa.linear, &y.kappa.linear));
+        prop_assert!(close(&x.kappa.quadratic, &y.kappa.quadratic));
+        prop_assert_eq!(&x.bland_altman, &y.bland_altman);
+        prop_assert_eq!(&x.gwet, &y.gwet);
+        prop_assert!(close(&x.alpha_ordinal, &y.alpha_ordinal));
+        prop_assert_eq!(&x.alpha_ordinal_boot, &y.alpha_ordinal_boot);
+        for form in ["ICC(2,1)", "ICC(3,1)", "ICC(2,k)", "ICC(3,k)"] {
+            let (a, b) = (&x.icc(form).unwrap().stat, &y.icc(form).unwrap().stat);
+            match (a, b) {
+                (Ok(a), Ok(b)) => prop_assert!((a.value - b.value).abs() < 1e-9),
+                (Err(a), Err(b)) => prop_assert_eq!(a, b),
+                _ => prop_assert!(false, "{}: {:?} vs {:?}", form, a, b),
+            }
+        }
+    }
+}

@@ -48,6 +48,26 @@ fn json() {
 fn html_is_one_escaped_document() {
     let html = render::html::render(&report(true));
     assert!(html.starts_with("<!DOCTYPE html>") && html.ends_with("</html>\n"));
-    assert_eq!(html.matches("<svg").count(), 3);
-    assert!(html.contains("n/a <small>("));
+    // Forest plot, a Bland–Altman plot per measure with two or more pairs, coder and pair plots.
+    assert_eq!(html.matches("<svg").count(), 1 + 3 + 2);
+    assert!(html.contains("Forest plot"));
+    assert_eq!(html.matches("<table class=\"cm\"").count(), 3, "a confusion matrix per domain");
+    assert!(html.contains("Methods (ready to paste)") && html.contains(env!("CARGO_PKG_VERSION")));
+    // Every ICC, kappa and AC1 number of the JSON appears in the page at 3 decimals.
+    let r = report(true);
+    for m in &r.measures {
+        for i in &m.iccs {
+            if let Ok(v) = &i.stat {
+                assert!(html.contains(&format!("{:.3}", v.value)), "{} {}", m.key, i.form);
+            }
+        }
+        for k in [&m.kappa.unweighted, &m.kappa.linear, &m.kappa.quadratic].into_iter().flatten() {
+            assert!(html.contains(&format!(">{k:.3}<")), "{} kappa {k}", m.key);
+        }
+        if let Ok(ac1) = &m.gwet.ac1 {
+            assert!(
+                html.contains(&format!("{:.3} [{:.3}, {:.3}]", ac1.value, ac1.ci95.0, ac1.ci95.1))
+            );
+        }
+    }
 }

@@ -14,7 +14,7 @@ use common::tc;
 use predicates::prelude::*;
 use tapecoder::coding::{CodebookRef, Coding};
 use tapecoder::identity::{Signer, fictional, fictional_signer};
-use tapecoder::study::Study;
+use tapecoder::study::{Layout, Study};
 use tapecoder::study::files::sha256_hex;
 use tapecoder::study::journal::{self, GENESIS};
 use tapecoder::study::model::{Event, FileHash, JournalEntry};
@@ -40,7 +40,7 @@ fn honest(t: &Path) -> (PathBuf, String, String) {
     }
     // A supervisor command receives every submitted coding.
     tc(t).args(["--study", "s", "--as", "sup", "status"]).assert().success();
-    let sup_journal = fs::read_to_string(s.join("journal/sup.jsonl")).unwrap();
+    let sup_journal = fs::read_to_string(layout(&s).supervisor_journal_file("sup").unwrap()).unwrap();
     assert!(sup_journal.contains("\"kind\":\"receipts\""), "{sup_journal}");
     verify(t)
         .success()
@@ -63,8 +63,20 @@ fn verify_names(t: &Path, rel: &str, what: &str) {
     );
 }
 
+fn layout(s: &Path) -> Layout {
+    Layout::new(s)
+}
+
+/// The coding's path relative to the study, as verify names it.
 fn coding_rel(coder: &str, rec: &str) -> String {
-    format!("codings/{coder}/{rec}.toml")
+    let l = layout(Path::new(""));
+    l.relative(&l.coding_file(coder, rec).unwrap())
+}
+
+/// The coder's journal's path relative to the study, as verify names it.
+fn journal_rel(coder: &str) -> String {
+    let l = layout(Path::new(""));
+    l.relative(&l.coder_journal_file(coder).unwrap())
 }
 
 /// Edits the submitted coding's empathy score; returns the new bytes' sha256.
@@ -134,10 +146,10 @@ fn edited_coding_with_an_appended_chained_submit_line_by_someone_else() {
     let (s, coder, rec) = honest(t.path());
     let rel = coding_rel(&coder, &rec);
     let sha = edit_score(&s, &rel, None);
-    let jpath = s.join(format!("journal/{coder}.jsonl"));
+    let jpath = s.join(journal_rel(&coder));
     let mallory = Signer::new(coder.clone(), fictional("mallory"));
     append_line(&jpath, Event::Submit { file: FileHash::new(&rel, sha) }, &mallory, &coder);
-    verify_names(t.path(), &format!("journal/{coder}.jsonl"), "bad signature");
+    verify_names(t.path(), &journal_rel(&coder), "bad signature");
     verify_names(t.path(), &rel, "changed after it was submitted");
     verify_names(t.path(), &rel, "changed since");
 }
@@ -148,7 +160,7 @@ fn edited_coding_resubmitted_by_its_own_author_with_their_key() {
     let (s, coder, rec) = honest(t.path());
     let rel = coding_rel(&coder, &rec);
     let sha = edit_score(&s, &rel, None);
-    let jpath = s.join(format!("journal/{coder}.jsonl"));
+    let jpath = s.join(journal_rel(&coder));
     let me = fictional_signer(&coder);
     append_line(&jpath, Event::Submit { file: FileHash::new(&rel, sha) }, &me, &coder);
     verify_names(t.path(), &rel, "a coding is submitted once");
@@ -161,7 +173,7 @@ fn a_past_line_rewritten_and_everything_after_it_rechained() {
     let (s, coder, rec) = honest(t.path());
     let rel = coding_rel(&coder, &rec);
     let sha = edit_score(&s, &rel, None);
-    let jpath = s.join(format!("journal/{coder}.jsonl"));
+    let jpath = s.join(journal_rel(&coder));
     let fixed: Vec<JournalEntry> = entries(&jpath)
         .into_iter()
         .map(|mut e| {
@@ -175,7 +187,7 @@ fn a_past_line_rewritten_and_everything_after_it_rechained() {
         .collect();
     // Without the author's key: every rewritten line's signature fails.
     rewrite(&jpath, fixed.clone(), &Signer::new(coder.clone(), fictional("mallory")));
-    verify_names(t.path(), &format!("journal/{coder}.jsonl"), "bad signature");
+    verify_names(t.path(), &journal_rel(&coder), "bad signature");
     verify_names(t.path(), &rel, "no signed submit line");
     // With it (the author rewrites their own history): the supervisor's receipt still holds.
     rewrite(&jpath, fixed, &fictional_signer(&coder));
@@ -189,7 +201,7 @@ fn a_past_line_rewritten_and_everything_after_it_rechained() {
 fn the_last_journal_line_cut_and_its_coding_deleted() {
     let t = tempfile::tempdir().unwrap();
     let (s, coder, _) = honest(t.path());
-    let jpath = s.join(format!("journal/{coder}.jsonl"));
+    let jpath = s.join(journal_rel(&coder));
     let mut all = entries(&jpath);
     let Some(Event::Submit { file }) = all.last().map(|e| e.event.clone()) else {
         panic!("the last line is a submit")
@@ -205,8 +217,8 @@ fn the_last_journal_line_cut_and_its_coding_deleted() {
 fn a_coders_whole_journal_and_codings_deleted() {
     let t = tempfile::tempdir().unwrap();
     let (s, coder, rec) = honest(t.path());
-    fs::remove_file(s.join(format!("journal/{coder}.jsonl"))).unwrap();
-    fs::remove_dir_all(s.join(format!("codings/{coder}"))).unwrap();
+    fs::remove_file(s.join(journal_rel(&coder))).unwrap();
+    fs::remove_dir_all(layout(&s).codings_dir(&coder).unwrap()).unwrap();
     verify_names(t.path(), &coding_rel(&coder, &rec), "missing now");
 }
 

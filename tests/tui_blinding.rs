@@ -185,7 +185,8 @@ fn no_screen_shows_supervisor_files_other_coders_or_file_names() {
 fn missing_audio_is_explained_without_naming_the_file() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = marked_study(tmp.path());
-    std::fs::remove_file(tmp.path().join(format!("{MARKER}_visit_2.wav"))).unwrap();
+    // `import` copied the audio into the study as audio/<id>.wav: the copy goes missing.
+    std::fs::remove_file(dir.join("audio/R002.wav")).unwrap();
     let study = Study::open(&dir).unwrap();
     let rows = queue_rows(&study, "c1").unwrap();
     let problem = rows.iter().find(|r| r.id == "R002").and_then(|r| r.problem.clone());
@@ -210,7 +211,7 @@ fn seen_blind(app: &mut App) {
 fn changed_audio_is_refused_with_a_clear_message() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = marked_study(tmp.path());
-    wav(&tmp.path().join(format!("{MARKER}_visit_3.wav")), 30);
+    wav(&dir.join("audio/R003.wav"), 30);
     let study = Study::open(&dir).unwrap();
     let err = prepare_open(&study, "c1", "R003").unwrap_err();
     assert!(err.contains("changed"), "{err}");

@@ -12,6 +12,27 @@ fn queue() {
     assert_snapshot!(render(&app(), 100, 24));
 }
 
+/// A submitted recording whose audio went missing is still submitted ✓; only playback is gone
+/// (it used to say "cannot open", as if the work were lost).
+#[test]
+fn queue_submitted_without_audio_says_playback_unavailable() {
+    let mut rows = rows();
+    rows[2].problem =
+        Some("the audio file is missing or was moved; ask your supervisor to restore it".into());
+    let mut a = app();
+    update(&mut a, Msg::Queue(rows));
+    send(&mut a, [key(KeyCode::Down), key(KeyCode::Down)]);
+    for (w, h) in [(80, 24), (120, 40)] {
+        let screen = render(&a, w, h);
+        let line = screen.lines().find(|l| l.contains("R003")).unwrap();
+        assert!(line.contains("submitted ✓") && line.contains("playback unavailable"), "{screen}");
+        assert!(!line.contains("cannot open"), "{screen}");
+        assert!(screen.contains("R003 is submitted ✓; playback unavailable"), "{screen}");
+        let r4 = screen.lines().find(|l| l.contains("R004")).unwrap();
+        assert!(r4.contains("cannot open"), "not submitted: still cannot open\n{screen}");
+    }
+}
+
 #[test]
 fn queue_empty() {
     let mut a = app();

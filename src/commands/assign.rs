@@ -1,6 +1,7 @@
 //! `tapecoder assign`: builds the coders' queues with the pure planner in
 //! [`crate::study::assign`], keeping every existing assignment, and writes
-//! `supervisor/assignments.toml` and `coders/<coder>/queue.toml`. Supervisors only.
+//! `supervisor/assignments.toml` and `coders/<coder>/queue.toml`. Supervisors only. Loads are
+//! balanced in listening time (the recordings' durations), and the summary shows each coder's.
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
@@ -9,6 +10,7 @@ use anyhow::{Result, bail};
 use crate::cli::{AssignArgs, GlobalArgs};
 use crate::study::assign::{PlanInput, plan, queues};
 use crate::study::model::Role;
+use crate::timefmt::{Precision, format_time};
 
 use super::context;
 
@@ -25,6 +27,8 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     let seed = a.seed.unwrap_or(study.config().double_coding.seed);
 
     let recordings: Vec<String> = study.recordings().iter().map(|r| r.id.clone()).collect();
+    let durations: BTreeMap<String, f64> =
+        study.recordings().iter().map(|r| (r.id.clone(), r.duration_s)).collect();
     if recordings.is_empty() {
         println!("no recordings to assign yet; register some with `tapecoder import FILE…`");
         return Ok(ExitCode::SUCCESS);
@@ -36,6 +40,7 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     let existing = study.assignments()?;
     let planned = plan(&PlanInput {
         recordings: &recordings,
+        durations: &durations,
         coders: &coders,
         observers: &observers,
         existing: &existing,
@@ -65,7 +70,12 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         "assigned {added} new recording(s), {doubles} of them double-coded (fraction {fraction}, seed {seed})"
     );
     for (coder, q) in queues(&planned, &coders) {
-        println!("  {coder:<16} {} recording(s)", q.len());
+        let secs: f64 = q.iter().filter_map(|id| durations.get(id)).sum();
+        println!(
+            "  {coder:<16} {:>3} recording(s)  {} of audio",
+            q.len(),
+            format_time(secs.round(), Precision::Seconds, true)
+        );
     }
     if doubles == 0 && fraction > 0.0 && coders.len() < 2 {
         println!(

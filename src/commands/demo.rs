@@ -3,9 +3,10 @@
 //! The sample study (`sample-sessions/` and `codebook/` in the source tree) is copied on first use
 //! into `<data dir>/tapecoder/sample/`, keeping the two folders side by side so the study's relative
 //! codebook path (`../codebook/handbook.toml`) still works. The source tree stays clean and the tour
-//! can be repeated: `--reset` restores the copy.
+//! can be repeated: `--reset` restores the copy, after asking on the terminal (or with `--yes`; with
+//! no terminal and no `--yes` it refuses rather than wipe the demo coder's work unasked).
 use std::fs;
-use std::io;
+use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -85,9 +86,40 @@ fn copy_dir(from: &Path, to: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// What `--reset` would throw away, for the question: the demo coder's codings, if the copy opens.
+fn work_at_stake(study: &Path) -> String {
+    let n = crate::study::Study::open(study).and_then(|s| s.codings_of("demo")).map(|c| c.len());
+    match n {
+        Ok(n) => format!("every change in {}, including demo's {n} coding(s)", study.display()),
+        Err(_) => format!("every change in {}", study.display()),
+    }
+}
+
+/// Asks on the terminal before `--reset` wipes an existing working copy; `Ok(false)` = declined.
+fn confirm_reset(study: &Path, yes: bool) -> Result<bool> {
+    if yes || !study.join("study.toml").is_file() {
+        return Ok(true);
+    }
+    let what = work_at_stake(study);
+    if !io::stdin().is_terminal() {
+        bail!(
+            "`demo --reset` would throw away {what}, and stdin is not a terminal to ask; run `tapecoder demo --reset --yes` to restore it anyway"
+        );
+    }
+    eprint!("This throws away {what}. Restore the sample study? [y/N] ");
+    io::stderr().flush().context("cannot write to the terminal")?;
+    let mut answer = String::new();
+    io::stdin().read_line(&mut answer).context("cannot read the answer from the terminal")?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+}
+
 pub fn run(_g: &GlobalArgs, a: &DemoArgs) -> Result<ExitCode> {
     let existed =
         working_root().map(|r| r.join("sample-sessions/study.toml").is_file()).unwrap_or(false);
+    if a.reset && !confirm_reset(&working_root()?.join("sample-sessions"), a.yes)? {
+        println!("nothing changed: the sample study's working copy is as it was");
+        return Ok(ExitCode::SUCCESS);
+    }
     let dir = working_copy(a.reset)?;
     let what = if a.reset {
         "restored"

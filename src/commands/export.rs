@@ -1,6 +1,8 @@
 //! `tapecoder export codings | final | segments`: tables from the study, as CSV or JSON, or one
 //! Audacity label file per coding. A supervisor exports everything; a coder exports only their own
-//! codings and segments (without the slot, which would reveal double coding) and no final scores.
+//! codings and segments (without the slot column, which would reveal double coding) and no final
+//! scores. With `--out F` it says on stderr what it wrote; `export final` also says on stderr how many
+//! recordings still have an unresolved disagreement.
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
@@ -10,9 +12,9 @@ use crate::coding::Coding;
 use crate::commands::context;
 use crate::commands::reliability::{durations, write_output};
 use crate::export::{
-    FinalParts, Table, audacity_labels, codings_table, final_table, segments_table,
+    FinalExport, FinalParts, Table, audacity_labels, codings_table, final_table, segments_table,
 };
-use crate::study::model::Role;
+use crate::study::model::{FinalRule, Role};
 
 pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     let ctx = context::resolve(g)?;
@@ -58,16 +60,20 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             let assignments = study.assignments()?;
             let adjudications = study.adjudications()?;
             let metadata = study.metadata()?;
-            final_table(&FinalParts {
+            let rule = study.config().final_scores.rule;
+            let out = final_table(&FinalParts {
                 codebook: study.codebook(),
-                rule: study.config().final_scores.rule,
+                rule,
+                tolerance: study.config().reliability.tolerance,
                 recordings: &recordings,
                 assignments: &assignments,
                 durations: &durations,
                 codings: &codings,
                 adjudications: &adjudications,
                 metadata: &metadata,
-            })
+            });
+            warn_final(&out, rule);
+            out.table
         }
     };
     let text = match a.format {
@@ -75,5 +81,52 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
         _ => table.to_csv()?,
     };
     write_output(a.out.as_deref(), text.as_bytes())?;
+    if let Some(path) = &a.out {
+        eprintln!(
+            "wrote {} row(s) of `export {}` to {}",
+            table.rows.len(),
+            kind_name(a.kind),
+            crate::ids::sanitize_for_terminal(&path.display().to_string())
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+fn kind_name(k: ExportKind) -> &'static str {
+    match k {
+        ExportKind::Codings => "codings",
+        ExportKind::Final => "final",
+        ExportKind::Segments => "segments",
+    }
+}
+
+/// Tells the supervisor on stderr what the final scores do not settle yet.
+fn warn_final(out: &FinalExport, rule: FinalRule) {
+    let list = |ids: &[String]| {
+        let mut s = ids.iter().take(10).cloned().collect::<Vec<_>>().join(", ");
+        if ids.len() > 10 {
+            s.push_str(", …");
+        }
+        s
+    };
+    let n = out.unresolved.len();
+    if n > 0 {
+        let what = if rule == FinalRule::Adjudicated {
+            "exported with source = unresolved and the primary coder's scores"
+        } else {
+            "exported by the rule without a flag"
+        };
+        eprintln!(
+            "{n} recording(s) differ by more than the tolerance and are not adjudicated yet ({}): {what}; settle them with `tapecoder adjudicate`",
+            list(&out.unresolved)
+        );
+    }
+    let m = out.adjudications_unused.len();
+    if m > 0 {
+        let name = if rule == FinalRule::Mean { "mean" } else { "primary" };
+        eprintln!(
+            "study.toml has [final_scores] rule = \"{name}\", so {m} adjudicated recording(s) ({}) are exported without their adjudications; set rule = \"adjudicated\" to use them",
+            list(&out.adjudications_unused)
+        );
+    }
 }

@@ -20,6 +20,7 @@ pub mod import;
 pub mod init;
 pub mod keys;
 pub mod migrate;
+pub mod permissions;
 pub mod probe;
 pub mod reliability;
 pub mod status;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(a)) => export::run(&g, &a),
         Some(Command::Verify) => verify::run(&g),
         Some(Command::Migrate) => migrate::run(&g),
+        Some(Command::Permissions(a)) => permissions::run(&g, &a),
         Some(Command::Codebook(c)) => codebook::run(&g, &c),
         Some(Command::Demo(a)) => demo::run(&g, &a),
         Some(Command::Bench(a)) => bench::run(&g, &a),

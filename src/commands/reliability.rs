@@ -6,10 +6,11 @@ use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
 
-use crate::cli::{GlobalArgs, ReliabilityArgs, ReportFormat};
+use crate::cli::{GlobalArgs, PlanArgs, ReliabilityArgs, ReliabilityCmd, ReportFormat};
 use crate::commands::context;
 use crate::reliability::input::{Ratings, StudyParts, from_csv, from_study, parse_scale};
-use crate::reliability::{Report, build, render};
+use crate::reliability::{Options, Report, build_with, render};
+use crate::stats::plan::{Design, plan};
 use crate::study::Study;
 use crate::study::model::{AssignmentsFile, SCHEMA};
 
@@ -20,11 +21,20 @@ const MAX_CSV_BYTES: u64 = 64 * 1024 * 1024;
 const CSV_TOLERANCE: f64 = 1.0;
 
 pub fn run(g: &GlobalArgs, a: &ReliabilityArgs) -> anyhow::Result<ExitCode> {
+    if let Some(ReliabilityCmd::Plan(p)) = &a.plan {
+        print!("{}", plan_text(p)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let ratings = match &a.from_csv {
         Some(file) => csv_ratings(file, &a.scale)?,
         None => study_ratings(g)?,
     };
-    let report = build(&ratings, a.average_measures);
+    let opt = Options {
+        average_measures: a.average_measures,
+        resamples: usize::try_from(a.resamples).unwrap_or(usize::MAX),
+        seed: a.seed,
+    };
+    let report = build_with(&ratings, &opt);
     let text = render_report(&report, a.format);
     write_output(a.out.as_deref(), text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
@@ -38,6 +48,28 @@ pub fn render_report(report: &Report, format: ReportFormat) -> String {
         ReportFormat::Csv => render::csv::render(report),
         ReportFormat::Html => render::html::render(report),
     }
+}
+
+/// `tapecoder reliability plan`: the recordings needed for the width asked, for both designs.
+fn plan_text(p: &PlanArgs) -> anyhow::Result<String> {
+    let one = plan(p.icc, p.width, p.coders, Design::OneWay).map_err(|e| anyhow!("{e}"))?;
+    let crossed = plan(p.icc, p.width, p.coders, Design::Crossed).map_err(|e| anyhow!("{e}"))?;
+    Ok(format!(
+        "For an expected ICC of {icc} with {k} coders per recording, a 95% CI at most {w} wide needs:\n  \
+         {n1} double-coded recordings for ICC(1,1) (different coder pairs), CI [{a1:.3}, {b1:.3}];\n  \
+         {n3} for ICC(3,1) (the same coders on every recording), CI [{a3:.3}, {b3:.3}].\n\
+         F-based intervals as in the report (Shrout & Fleiss 1979). Set double_coding.fraction in study.toml\n\
+         so that at least this many recordings are double-coded.\n",
+        icc = p.icc,
+        k = p.coders,
+        w = p.width,
+        n1 = one.n,
+        a1 = one.ci95.0,
+        b1 = one.ci95.1,
+        n3 = crossed.n,
+        a3 = crossed.ci95.0,
+        b3 = crossed.ci95.1,
+    ))
 }
 
 fn csv_ratings(file: &Path, scale: &str) -> anyhow::Result<Ratings> {

@@ -2,20 +2,47 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::stats::agreement::agree;
-use crate::stats::alpha::{Metric, alpha};
+use crate::stats::alpha::{Metric, alpha, alpha_bootstrap};
+use crate::stats::bland_altman::bland_altman;
+use crate::stats::gwet::gwet;
 use crate::stats::icc::{Model, Unit, icc, mean_squares};
 use crate::stats::kappa::{Weights, kappa_from_table, weighted_kappa};
 use crate::stats::{Stat, Undefined};
 
 use super::input::{MeasureRatings, Ratings, RecordingBins};
 use super::model::{
-    BinsReport, CoderReport, IccResult, MeasureKind, MeasureReport, PairReport, Report,
+    BinsReport, CoderReport, Gwets, IccResult, Kappas, MeasureKind, MeasureReport, PairReport,
+    Pairing, Report,
 };
+
+/// Default bootstrap resamples of alpha (Hayes & Krippendorff suggest at least 1,000).
+pub const RESAMPLES: usize = 2000;
+/// Default bootstrap seed: the same data give the same intervals on every run.
+pub const SEED: u64 = 20070101;
+
+/// What to compute beyond the defaults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    /// Add ICC(1,k), ICC(2,k) and ICC(3,k).
+    pub average_measures: bool,
+    pub resamples: usize,
+    pub seed: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { average_measures: false, resamples: RESAMPLES, seed: SEED }
+    }
+}
 
 /// Builds the report; `average_measures` adds ICC(1,k), ICC(2,k) and ICC(3,k).
 pub fn build(r: &Ratings, average_measures: bool) -> Report {
-    let measures: Vec<MeasureReport> =
-        r.measures.iter().map(|m| measure(m, average_measures)).collect();
+    build_with(r, &Options { average_measures, ..Options::default() })
+}
+
+/// Builds the report with explicit options.
+pub fn build_with(r: &Ratings, opt: &Options) -> Report {
+    let measures: Vec<MeasureReport> = r.measures.iter().map(|m| measure(m, opt)).collect();
     let complete: BTreeSet<&str> = r
         .measures
         .iter()
@@ -39,7 +66,9 @@ pub fn build(r: &Ratings, average_measures: bool) -> Report {
         scale: r.scale,
         double_coded: r.double_coded,
         complete: complete.len(),
-        average_measures,
+        average_measures: opt.average_measures,
+        resamples: opt.resamples,
+        seed: opt.seed,
         measures,
         pairs,
         coders,
@@ -48,17 +77,68 @@ pub fn build(r: &Ratings, average_measures: bool) -> Report {
     }
 }
 
-fn measure(m: &MeasureRatings, average: bool) -> MeasureReport {
+/// Rounds to one decimal, the precision the share is reported in: "exact" for the share means
+/// equal there (every other statistic uses the unrounded share).
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn measure(m: &MeasureRatings, opt: &Options) -> MeasureReport {
     let subjects: Vec<Vec<Option<f64>>> =
         m.recordings.iter().map(|r| r.ratings.iter().map(|(_, v)| *v).collect()).collect();
     let within = agree(&subjects, m.tolerance);
-    let exact = agree(&subjects, 0.0);
+    let exact = if m.kind == MeasureKind::BcShare {
+        let rounded: Vec<Vec<Option<f64>>> =
+            subjects.iter().map(|s| s.iter().map(|v| v.map(round1)).collect()).collect();
+        agree(&rounded, 0.0)
+    } else {
+        agree(&subjects, 0.0)
+    };
     let outside = within
         .outside
         .iter()
         .filter_map(|&i| m.recordings.get(i).map(|r| r.recording.clone()))
         .collect();
+    let icc = iccs(m, opt.average_measures);
+    let (pairing, paired) = pairing(m);
+    let (kappa, gwet) = categorical(m, &subjects, &paired);
+    let numbers: Vec<(f64, f64)> = paired.iter().map(|(_, a, b)| (*a, *b)).collect();
+    let boot = |metric| alpha_bootstrap(&subjects, metric, opt.resamples, opt.seed);
+    MeasureReport {
+        key: m.key.clone(),
+        label: m.label.clone(),
+        kind: m.kind,
+        tolerance: m.tolerance,
+        n: within.n,
+        exact: exact.percent,
+        within: within.percent,
+        outside,
+        icc_n: icc.n,
+        icc_dropped: icc.dropped,
+        icc_k: icc.k,
+        iccs: icc.results,
+        pairing,
+        paired,
+        categories: m.categories,
+        kappa,
+        gwet,
+        alpha_ordinal: alpha(&subjects, Metric::Ordinal),
+        alpha_interval: alpha(&subjects, Metric::Interval),
+        alpha_ordinal_boot: boot(Metric::Ordinal),
+        alpha_interval_boot: boot(Metric::Interval),
+        bland_altman: bland_altman(&numbers),
+    }
+}
 
+/// The ICC forms of a measure and the rows they came from.
+struct Iccs {
+    n: usize,
+    k: usize,
+    dropped: usize,
+    results: Vec<IccResult>,
+}
+
+fn iccs(m: &MeasureRatings, average: bool) -> Iccs {
     // ICC rows: recordings with the most common number k (≥ 2) of present ratings.
     let present: Vec<Vec<(&str, f64)>> = m
         .recordings
@@ -73,6 +153,7 @@ fn measure(m: &MeasureRatings, average: bool) -> MeasureReport {
     let rows: Vec<&Vec<(&str, f64)>> = present.iter().filter(|p| p.len() == k).collect();
     let slot_rows: Vec<Vec<f64>> =
         rows.iter().map(|r| r.iter().map(|(_, v)| *v).collect()).collect();
+    let n = slot_rows.len();
     let ms = mean_squares(&slot_rows);
     let one_way = |unit| ms.clone().and_then(|ms| icc(&ms, Model::OneWay, unit));
     // Two-way forms need the same coders on every recording (fully crossed).
@@ -99,53 +180,96 @@ fn measure(m: &MeasureRatings, average: bool) -> MeasureReport {
     let two_way = |model, unit| {
         crossed.clone().and_then(|rows| mean_squares(&rows)).and_then(|ms| icc(&ms, model, unit))
     };
-    let mut iccs = vec![
-        IccResult { form: "ICC(1,1)", stat: one_way(Unit::Single) },
-        IccResult { form: "ICC(2,1)", stat: two_way(Model::Absolute, Unit::Single) },
-        IccResult { form: "ICC(3,1)", stat: two_way(Model::Consistency, Unit::Single) },
+    let mut results = vec![
+        IccResult::new("ICC(1,1)", one_way(Unit::Single), n),
+        IccResult::new("ICC(2,1)", two_way(Model::Absolute, Unit::Single), n),
+        IccResult::new("ICC(3,1)", two_way(Model::Consistency, Unit::Single), n),
     ];
     if average {
-        iccs.push(IccResult { form: "ICC(1,k)", stat: one_way(Unit::Average) });
-        iccs.push(IccResult { form: "ICC(2,k)", stat: two_way(Model::Absolute, Unit::Average) });
-        iccs.push(IccResult { form: "ICC(3,k)", stat: two_way(Model::Consistency, Unit::Average) });
+        results.push(IccResult::new("ICC(1,k)", one_way(Unit::Average), n));
+        results.push(IccResult::new("ICC(2,k)", two_way(Model::Absolute, Unit::Average), n));
+        results.push(IccResult::new("ICC(3,k)", two_way(Model::Consistency, Unit::Average), n));
     }
+    let dropped = present.iter().filter(|p| p.len() >= 2 && p.len() != k).count();
+    Iccs { n, k, dropped, results }
+}
 
-    let kappa = match m.categories {
-        None => Err(Undefined::new("not a category score (kappa needs whole scale points)")),
-        Some((min, max)) => {
-            let pairs: Option<Vec<(i64, i64)>> = m
-                .recordings
-                .iter()
-                .filter_map(|r| match (r.ratings.first(), r.ratings.get(1)) {
-                    (Some((_, Some(a))), Some((_, Some(b)))) => Some((*a, *b)),
-                    _ => None,
-                })
-                .map(|(a, b)| whole(a).zip(whole(b)))
-                .collect();
-            match pairs {
-                None => Err(Undefined::new("a score is not a whole scale point")),
-                Some(p) => weighted_kappa(&p, min, max, Weights::Quadratic),
+/// A recording with both of its first two ratings: (recording, (coder, value), (coder, value)).
+type Both<'a> = (&'a str, (&'a str, f64), (&'a str, f64));
+
+/// The recordings with both of the first two ratings, paired by coder when the same two coders
+/// rated every one of them (a crossed design: `assign` alternates who is primary), else by slot.
+fn pairing(m: &MeasureRatings) -> (Pairing, Vec<(String, f64, f64)>) {
+    let both: Vec<Both> = m
+        .recordings
+        .iter()
+        .filter_map(|r| match (r.ratings.first(), r.ratings.get(1)) {
+            (Some((ca, Some(a))), Some((cb, Some(b)))) => {
+                Some((r.recording.as_str(), (ca.as_str(), *a), (cb.as_str(), *b)))
             }
+            _ => None,
+        })
+        .collect();
+    fn pair_of<'a>(x: &Both<'a>) -> (&'a str, &'a str) {
+        if x.1.0 <= x.2.0 { (x.1.0, x.2.0) } else { (x.2.0, x.1.0) }
+    }
+    let crossed = both
+        .first()
+        .map(pair_of)
+        .filter(|first| first.0 != first.1 && both.iter().all(|x| pair_of(x) == *first));
+    match crossed {
+        Some((a, b)) => {
+            let paired = both
+                .iter()
+                .map(|(rec, x, y)| {
+                    let (first, second) = if x.0 == a { (x.1, y.1) } else { (y.1, x.1) };
+                    (rec.to_string(), first, second)
+                })
+                .collect();
+            (Pairing::Coders { a: a.to_string(), b: b.to_string() }, paired)
         }
-    };
-    MeasureReport {
-        key: m.key.clone(),
-        label: m.label.clone(),
-        kind: m.kind,
-        tolerance: m.tolerance,
-        n: within.n,
-        exact: exact.percent,
-        within: within.percent,
-        outside,
-        icc_n: slot_rows.len(),
-        icc_dropped: present.iter().filter(|p| p.len() >= 2 && p.len() != k).count(),
-        icc_k: k,
-        iccs,
-        kappa,
-        alpha_ordinal: alpha(&subjects, Metric::Ordinal),
-        alpha_interval: alpha(&subjects, Metric::Interval),
+        None => {
+            (Pairing::Slots, both.iter().map(|(rec, x, y)| (rec.to_string(), x.1, y.1)).collect())
+        }
     }
 }
+
+/// Cohen's kappas of the pairs and Gwet's AC1 / AC2 of every rating, over the full scale.
+fn categorical(
+    m: &MeasureRatings,
+    subjects: &[Vec<Option<f64>>],
+    paired: &[(String, f64, f64)],
+) -> (Kappas, Gwets) {
+    let Some((min, max)) = m.categories else {
+        let e = Err(Undefined::new(NOT_CATEGORY));
+        let c = Err(Undefined::new(NOT_CATEGORY));
+        return (
+            Kappas { unweighted: e.clone(), linear: e.clone(), quadratic: e },
+            Gwets { ac1: c.clone(), ac2_linear: c.clone(), ac2_quadratic: c },
+        );
+    };
+    let pairs: Option<Vec<(i64, i64)>> =
+        paired.iter().map(|(_, a, b)| whole(*a).zip(whole(*b))).collect();
+    let kappa = |w| match &pairs {
+        None => Err(Undefined::new("a score is not a whole scale point")),
+        Some(p) => weighted_kappa(p, min, max, w),
+    };
+    (
+        Kappas {
+            unweighted: kappa(Weights::Unweighted),
+            linear: kappa(Weights::Linear),
+            quadratic: kappa(Weights::Quadratic),
+        },
+        Gwets {
+            ac1: gwet(subjects, min, max, Weights::Unweighted),
+            ac2_linear: gwet(subjects, min, max, Weights::Linear),
+            ac2_quadratic: gwet(subjects, min, max, Weights::Quadratic),
+        },
+    )
+}
+
+/// Why kappa and AC1/AC2 are not given for composites and the share.
+pub const NOT_CATEGORY: &str = "not a category score (kappa and AC1/AC2 need whole scale points)";
 
 fn whole(x: f64) -> Option<i64> {
     (x.fract() == 0.0 && x.abs() < 1e15).then_some(x as i64)

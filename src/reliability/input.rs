@@ -131,11 +131,6 @@ fn bins(coding: &Coding, kind: &str, duration: f64) -> Vec<bool> {
     out
 }
 
-/// Rounds to one decimal, the precision the share is reported in (so "exact" means equal there).
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
-}
-
 /// Gathers the ratings of a study.
 pub fn from_study(p: &StudyParts<'_>) -> Ratings {
     let cb = p.codebook;
@@ -201,7 +196,7 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
         kind: MeasureKind::BcShare,
         categories: None,
         tolerance: BC_TOLERANCE_PP,
-        recordings: per_recording(&|rec, c| bc_percent(c, &kind, duration(rec)).map(round1)),
+        recordings: per_recording(&|rec, c| bc_percent(c, &kind, duration(rec))),
     });
     let bins = analysed
         .iter()
@@ -220,9 +215,20 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
         measures,
         bins: Some(bins),
         notes: vec![format!(
-            "Behaviour-change share: within tolerance means within {BC_TOLERANCE_PP} percentage points; exact means equal to 0.1 point."
+            "Behaviour-change share: within tolerance means within {BC_TOLERANCE_PP} percentage points; exact means equal when rounded to 0.1 point (every other statistic uses the unrounded share)."
         )],
     }
+}
+
+/// The 1-based line of byte offset `byte` in `text`, counting `\n` (so CRLF and LF files agree).
+fn line_at(text: &str, byte: u64) -> u64 {
+    let bytes = text.as_bytes();
+    let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(bytes.len());
+    // With CRLF the reader ends a record at `\r` and reports the next one from the `\n`.
+    while matches!(bytes.get(end), Some(b'\r' | b'\n')) {
+        end += 1;
+    }
+    1 + bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64
 }
 
 /// A problem in a ratings CSV, located by line.
@@ -249,6 +255,21 @@ pub fn parse_scale(text: &str) -> Result<(i64, i64), String> {
         ));
     }
     Ok((min, max))
+}
+
+/// A score cell: empty or `NA` = missing, else a number on `scale`.
+fn score(s: &str, scale: (i64, i64)) -> Result<Option<f64>, String> {
+    if s.is_empty() || s.eq_ignore_ascii_case("na") {
+        return Ok(None);
+    }
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= scale.0 as f64 && v <= scale.1 as f64 => Ok(Some(v)),
+        Ok(_) => Err(format!(
+            "score `{s}` is outside the scale {}..{} (use --scale MIN..MAX)",
+            scale.0, scale.1
+        )),
+        Err(_) => Err(format!("score `{s}` is not a number, empty or NA")),
+    }
 }
 
 /// Reads ratings in long form, `recording,coder,domain,score` with a header row (empty or `NA` =
@@ -295,12 +316,12 @@ pub fn from_csv(
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = e.position().map_or(0, |p| line_at(text, p.byte()));
                 problems.push(problem(line, format!("cannot read this row: {e}")));
                 continue;
             }
         };
-        let line = rec.position().map_or(0, |p| p.line());
+        let line = rec.position().map_or(0, |p| line_at(text, p.byte()));
         if rec.len() != 4 {
             problems.push(problem(line, format!("expected 4 fields, found {}", rec.len())));
             continue;
@@ -311,26 +332,11 @@ pub fn from_csv(
             problems.push(problem(line, "recording, coder and domain must not be empty".into()));
             continue;
         }
-        let value = if s.is_empty() || s.eq_ignore_ascii_case("na") {
-            None
-        } else {
-            match s.parse::<f64>() {
-                Ok(v) if v.is_finite() && v >= scale.0 as f64 && v <= scale.1 as f64 => Some(v),
-                Ok(_) => {
-                    problems.push(problem(
-                        line,
-                        format!(
-                            "score `{s}` is outside the scale {}..{} (use --scale MIN..MAX)",
-                            scale.0, scale.1
-                        ),
-                    ));
-                    continue;
-                }
-                Err(_) => {
-                    problems
-                        .push(problem(line, format!("score `{s}` is not a number, empty or NA")));
-                    continue;
-                }
+        let value = match score(&s, scale) {
+            Ok(v) => v,
+            Err(message) => {
+                problems.push(problem(line, message));
+                continue;
             }
         };
         let di = *domain_ix.entry(d.clone()).or_insert_with(|| {
@@ -543,6 +549,17 @@ mod tests {
         assert_eq!(bc_percent(&c, "bc", 100.0), Some(30.0));
         assert_eq!(bc_percent(&c, "bc", 0.0), None);
         assert_eq!(bc_percent(&c, "bc", f64::NAN), None);
+    }
+
+    #[test]
+    fn crlf_and_lf_files_report_the_same_line() {
+        let lf = "recording,coder,domain,score\nR1,a,d,3\nR1,b,d,x\nR2,a,d,9\n";
+        let crlf = lf.replace('\n', "\r\n");
+        for text in [lf.to_string(), crlf] {
+            let problems = from_csv(&text, "r.csv", (1, 5), 1.0).unwrap_err();
+            let lines: Vec<u64> = problems.iter().map(|p| p.line).collect();
+            assert_eq!(lines, [3, 4], "{problems:?}");
+        }
     }
 
     #[test]

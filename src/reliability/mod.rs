@@ -13,5 +13,5 @@ pub mod input;
 pub mod model;
 pub mod render;
 
-pub use build::build;
+pub use build::{Options, build, build_with};
 pub use model::Report;

@@ -1,7 +1,10 @@
 //! The reliability report: every number a renderer shows, already computed. Undefined statistics
 //! are [`Stat`] errors that carry their reason.
 use crate::stats::Stat;
-use crate::stats::bands::Band;
+use crate::stats::alpha::AlphaBoot;
+use crate::stats::bands::{Band, Verdict};
+use crate::stats::bland_altman::BlandAltman;
+use crate::stats::gwet::Coefficient;
 use crate::stats::icc::Icc;
 
 /// What a measure is.
@@ -38,6 +41,9 @@ pub struct Report {
     /// Of those, recordings with at least two submitted codings: the ones analysed.
     pub complete: usize,
     pub average_measures: bool,
+    /// Bootstrap resamples of alpha and the seed that makes them reproducible.
+    pub resamples: usize,
+    pub seed: u64,
     pub measures: Vec<MeasureReport>,
     pub pairs: Vec<PairReport>,
     pub coders: Vec<CoderReport>,
@@ -52,12 +58,70 @@ pub struct IccResult {
     /// "ICC(1,1)", "ICC(2,k)", …
     pub form: &'static str,
     pub stat: Stat<Icc>,
+    /// The band of the point and the CI's bounds, or "too uncertain to judge" (Koo & Li 2016).
+    pub verdict: Option<Verdict>,
 }
 
 impl IccResult {
+    pub fn new(form: &'static str, stat: Stat<Icc>, n: usize) -> Self {
+        let verdict =
+            stat.as_ref().ok().map(|i| Verdict::of(i.value, i.ci95.as_ref().ok().copied(), n));
+        IccResult { form, stat, verdict }
+    }
+
     pub fn band(&self) -> Option<Band> {
         self.stat.as_ref().ok().map(|i| Band::of(i.value))
     }
+}
+
+/// How the two ratings of a recording are paired for kappa, AC1/AC2's table and Bland–Altman.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pairing {
+    /// The same two coders rated every recording (crossed): paired by coder, `a` first.
+    Coders { a: String, b: String },
+    /// Different coders on different recordings: primary slot first, secondary second.
+    Slots,
+}
+
+impl Pairing {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Pairing::Coders { .. } => "coder",
+            Pairing::Slots => "slot",
+        }
+    }
+
+    /// "ann vs ben (the same two coders on every recording)" or "primary vs secondary slot".
+    pub fn describe(&self) -> String {
+        match self {
+            Pairing::Coders { a, b } => format!("{a} vs {b} (same two coders throughout)"),
+            Pairing::Slots => "primary vs secondary coder (different coders)".to_string(),
+        }
+    }
+
+    /// The first and second rater's names for labels.
+    pub fn names(&self) -> (String, String) {
+        match self {
+            Pairing::Coders { a, b } => (a.clone(), b.clone()),
+            Pairing::Slots => ("primary".to_string(), "secondary".to_string()),
+        }
+    }
+}
+
+/// Cohen's kappa over the full scale, three weightings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kappas {
+    pub unweighted: Stat,
+    pub linear: Stat,
+    pub quadratic: Stat,
+}
+
+/// Gwet's AC1 and AC2 (linear, quadratic weights) over the full scale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gwets {
+    pub ac1: Stat<Coefficient>,
+    pub ac2_linear: Stat<Coefficient>,
+    pub ac2_quadratic: Stat<Coefficient>,
 }
 
 /// The statistics of one measure (a domain, a composite, the behaviour-change share).
@@ -81,10 +145,21 @@ pub struct MeasureReport {
     pub icc_dropped: usize,
     /// ICC(1,1), ICC(2,1), ICC(3,1), then (on request) ICC(1,k), ICC(2,k), ICC(3,k).
     pub iccs: Vec<IccResult>,
-    /// Quadratic-weighted Cohen's kappa, primary vs secondary slot, over the full scale.
-    pub kappa: Stat,
+    /// How the two ratings are paired (kappa, the confusion matrix, Bland–Altman).
+    pub pairing: Pairing,
+    /// (recording, first, second) for recordings with both ratings, by `pairing`.
+    pub paired: Vec<(String, f64, f64)>,
+    /// Category scale of kappa and AC1/AC2; `None` for composites and the share.
+    pub categories: Option<(i64, i64)>,
+    /// Cohen's kappa over the full scale (category measures only).
+    pub kappa: Kappas,
+    pub gwet: Gwets,
     pub alpha_ordinal: Stat,
     pub alpha_interval: Stat,
+    pub alpha_ordinal_boot: Stat<AlphaBoot>,
+    pub alpha_interval_boot: Stat<AlphaBoot>,
+    /// Bias (first − second) and limits of agreement.
+    pub bland_altman: Stat<BlandAltman>,
 }
 
 impl MeasureReport {

@@ -1,9 +1,11 @@
-//! Weighted Cohen's kappa for two raters over the FULL category scale min..=max (categories count
+//! Cohen's kappa (unweighted, linear or quadratic weights) for two raters over the FULL category scale min..=max (categories count
 //! even when nobody used them, which matters for the weights' denominator).
 use super::{Stat, Undefined};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Weights {
+    /// Unweighted: every disagreement weighs 1.
+    Unweighted,
     /// Disagreement weight |i − j| / (K − 1).
     Linear,
     /// Disagreement weight ((i − j) / (K − 1))².
@@ -56,6 +58,7 @@ pub fn kappa_from_table(table: &[f64], k: usize, weights: Weights) -> Stat {
         for j in 0..k {
             let d = (i as f64 - j as f64).abs() / span;
             let w = match weights {
+                Weights::Unweighted => f64::from(u8::from(i != j)),
                 Weights::Linear => d,
                 Weights::Quadratic => d * d,
             };
@@ -101,6 +104,10 @@ mod tests {
         assert!((weighted_kappa(&p, 1, 3, Weights::Quadratic).unwrap() - want).abs() < 1e-12);
         let lin = weighted_kappa(&p, 1, 3, Weights::Linear).unwrap();
         assert!(lin.is_finite() && lin < 1.0);
+        // Unweighted by hand: po = 2/4, pe = (2·1 + 1·1 + 1·2)/16.
+        let (po, pe) = (0.5, 5.0 / 16.0);
+        let un = weighted_kappa(&p, 1, 3, Weights::Unweighted).unwrap();
+        assert!((un - (po - pe) / (1.0 - pe)).abs() < 1e-12);
     }
 
     #[test]

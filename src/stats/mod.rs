@@ -3,14 +3,21 @@
 //!
 //! - [`agreement`]: % exact and % within tolerance (R `irr::agree` semantics);
 //! - [`icc`]: intraclass correlations from the mean squares of complete-case data, with 95% CIs;
-//! - [`kappa`]: weighted Cohen's kappa over the full category scale;
-//! - [`alpha`]: Krippendorff's alpha from the coincidence matrix (missing values, any number of coders);
-//! - [`bands`]: Cicchetti (1994) bands for ICCs.
+//! - [`kappa`]: Cohen's kappa (unweighted, linear, quadratic) over the full category scale;
+//! - [`gwet`]: Gwet's AC1 / AC2 with standard errors and CIs (irrCAC conventions);
+//! - [`alpha`]: Krippendorff's alpha from the coincidence matrix (missing values, any number of
+//!   coders) and its bootstrap (Hayes & Krippendorff 2007);
+//! - [`bland_altman`]: bias and limits of agreement;
+//! - [`bands`]: Cicchetti (1994) bands for ICCs and the small-sample verdict;
+//! - [`plan`]: recordings needed for a CI of a given width.
 pub mod agreement;
 pub mod alpha;
 pub mod bands;
+pub mod bland_altman;
+pub mod gwet;
 pub mod icc;
 pub mod kappa;
+pub mod plan;
 pub mod undefined;
 
 pub use undefined::{Stat, Undefined};

@@ -1,10 +1,13 @@
 //! The assignment planner: which coders code which recording. Pure: ids in, assignments out.
 //!
 //! Every recording goes to one coder (its primary); a random `fraction` of the study (rounded) also
-//! goes to a second coder for reliability. Loads are balanced (each coder within one recording of
-//! every other, as far as observers allow), pairs are balanced among equally loaded coders, a
-//! recording never goes to the coder who observed the visit, and the whole plan is reproducible from
-//! the seed. Re-planning keeps every existing assignment and only places new recordings.
+//! goes to a second coder for reliability. Loads are balanced in listening time: longest recordings
+//! first to whoever has the least audio, then recordings move from a busier coder to a less busy one
+//! while that narrows the gap (so no single move could even the loads further, as far as observers
+//! allow). Without durations every recording weighs the same and loads are within one recording of
+//! each other. Pairs are balanced among equally loaded coders, a recording never goes to the coder
+//! who observed the visit, and the whole plan is reproducible from the seed. Re-planning keeps every
+//! existing assignment and only places new recordings.
 use std::collections::{BTreeMap, BTreeSet};
 
 use rand::seq::SliceRandom;
@@ -18,6 +21,8 @@ use super::model::Assignment;
 pub struct PlanInput<'a> {
     /// Every recording id, in study order.
     pub recordings: &'a [String],
+    /// recording id -> duration in seconds: the listening time balanced. Empty: count recordings.
+    pub durations: &'a BTreeMap<String, f64>,
     /// The coders who code (role = coder), in coders.toml order.
     pub coders: &'a [String],
     /// recording id -> the coder who observed the visit.
@@ -46,8 +51,6 @@ pub enum PlanError {
 
 /// The full list of assignments after placing every recording that has none yet: the existing ones
 /// first, unchanged, then the new ones in study order.
-// Temporary (issue #10): the ux helper is adding balance by duration this session; split it then.
-#[allow(clippy::too_many_lines)]
 pub fn plan(input: &PlanInput) -> Result<Vec<Assignment>, PlanError> {
     if !(0.0..=1.0).contains(&input.fraction) {
         return Err(PlanError::BadFraction(input.fraction));
@@ -68,6 +71,7 @@ pub fn plan(input: &PlanInput) -> Result<Vec<Assignment>, PlanError> {
         return Err(PlanError::NoCoders);
     }
     let mut rng = ChaCha8Rng::seed_from_u64(input.seed);
+    let weight = |rec: &str| weight_ms(input.durations, rec);
 
     let eligible = |rec: &str| -> Vec<&str> {
         let obs = input.observers.get(rec).map(String::as_str);
@@ -84,92 +88,33 @@ pub fn plan(input: &PlanInput) -> Result<Vec<Assignment>, PlanError> {
     let n_double = target.saturating_sub(have).min(doublable.len());
     let doubles: BTreeSet<&str> = doublable.iter().take(n_double).map(|r| r.as_str()).collect();
 
-    // Current loads, primaries and pair counts over existing work.
-    let mut load: BTreeMap<&str, usize> = coders.iter().map(|c| (*c, 0)).collect();
-    let mut primaries: BTreeMap<&str, usize> = coders.iter().map(|c| (*c, 0)).collect();
-    let mut pairs: BTreeMap<(&str, &str), usize> = BTreeMap::new();
-    for a in input.existing {
-        for (i, c) in a.coders.iter().enumerate() {
-            if let Some(l) = load.get_mut(c.as_str()) {
-                *l += 1;
-                if i == 0
-                    && let Some(p) = primaries.get_mut(c.as_str())
-                {
-                    *p += 1;
-                }
-            }
-        }
-        if let [x, y, ..] = a.coders.as_slice() {
-            *pairs.entry(pair_key(x, y)).or_default() += 1;
-        }
-    }
+    let mut tally = Tally::of_existing(&coders, input.existing, &weight);
 
-    // Most constrained first: doubles, then recordings with an observer, then the rest.
-    let mut order: Vec<(bool, bool, u64, &str)> = new
+    // Most constrained first: doubles, then recordings with an observer, then the rest; within
+    // each, the longest first (so the short ones even out the loads at the end).
+    let mut order: Vec<(bool, bool, std::cmp::Reverse<u64>, u64, &str)> = new
         .iter()
         .map(|r| {
             let single = !doubles.contains(r.as_str());
             let free =
                 !input.observers.get(r.as_str()).is_some_and(|o| coders.contains(&o.as_str()));
-            (single, free, rng.random::<u64>(), r.as_str())
+            (single, free, std::cmp::Reverse(weight(r)), rng.random::<u64>(), r.as_str())
         })
         .collect();
     order.sort();
 
     let mut placed: BTreeMap<&str, Assignment> = BTreeMap::new();
-    for (single, _, _, rec) in order {
+    for (single, _, _, _, rec) in order {
         let cands = eligible(rec);
         if cands.is_empty() {
             return Err(PlanError::NoEligibleCoder { recording: rec.to_string() });
         }
-        let chosen: Vec<&str> = if single {
-            let best = cands
-                .iter()
-                .map(|c| ((load[c], primaries[c], rng.random::<u64>()), *c))
-                .min()
-                .map(|(_, c)| c);
-            best.into_iter().collect()
+        let chosen = if single {
+            tally.pick_single(&cands, &mut rng)
         } else {
-            let mut best: Option<(PairKey, (&str, &str))> = None;
-            for (i, a) in cands.iter().enumerate() {
-                for b in cands.iter().skip(i + 1) {
-                    let (la, lb) = (load[a], load[b]);
-                    let key = (
-                        la.max(lb),
-                        la + lb,
-                        pairs.get(&pair_key(a, b)).copied().unwrap_or(0),
-                        rng.random::<u64>(),
-                    );
-                    if best.as_ref().is_none_or(|(k, _)| key < *k) {
-                        best = Some((key, (*a, *b)));
-                    }
-                }
-            }
-            match best {
-                None => Vec::new(),
-                Some((_, (a, b))) => {
-                    let first_a = match primaries[a].cmp(&primaries[b]) {
-                        std::cmp::Ordering::Less => true,
-                        std::cmp::Ordering::Greater => false,
-                        std::cmp::Ordering::Equal => rng.random::<bool>(),
-                    };
-                    if first_a { vec![a, b] } else { vec![b, a] }
-                }
-            }
+            tally.pick_pair(&cands, &mut rng)
         };
-        for (i, c) in chosen.iter().enumerate() {
-            if let Some(l) = load.get_mut(c) {
-                *l += 1;
-            }
-            if i == 0
-                && let Some(p) = primaries.get_mut(c)
-            {
-                *p += 1;
-            }
-        }
-        if let [x, y] = chosen.as_slice() {
-            *pairs.entry(pair_key(x, y)).or_default() += 1;
-        }
+        tally.record(&chosen, weight(rec));
         placed.insert(
             rec,
             Assignment {
@@ -180,7 +125,7 @@ pub fn plan(input: &PlanInput) -> Result<Vec<Assignment>, PlanError> {
         );
     }
 
-    rebalance(&mut placed, &mut load, input.observers);
+    rebalance(&mut placed, &mut tally.load, input.observers, input.durations);
     balance_primaries(&mut placed, input.existing);
 
     let mut out = input.existing.to_vec();
@@ -192,35 +137,136 @@ pub fn plan(input: &PlanInput) -> Result<Vec<Assignment>, PlanError> {
     Ok(out)
 }
 
-/// Greedy placement can leave a coder two or more recordings behind another when observers
-/// constrain the choices. Moves work among the NEW assignments from a coder with load `L` to one
-/// with load `L - 2` or less who may code that recording, until no such move exists. Each move
-/// lowers the sum of squared loads, so this ends.
+/// Each coder's load (listening time in ms), primaries and how often each pair codes together.
+struct Tally<'a> {
+    load: BTreeMap<&'a str, u64>,
+    primaries: BTreeMap<&'a str, usize>,
+    pairs: BTreeMap<(&'a str, &'a str), usize>,
+}
+
+impl<'a> Tally<'a> {
+    fn of_existing(
+        coders: &[&'a str],
+        existing: &'a [Assignment],
+        weight: &impl Fn(&str) -> u64,
+    ) -> Self {
+        let mut t = Tally {
+            load: coders.iter().map(|c| (*c, 0)).collect(),
+            primaries: coders.iter().map(|c| (*c, 0)).collect(),
+            pairs: BTreeMap::new(),
+        };
+        for a in existing {
+            for (i, c) in a.coders.iter().enumerate() {
+                if let Some(l) = t.load.get_mut(c.as_str()) {
+                    *l += weight(&a.id);
+                    if i == 0
+                        && let Some(p) = t.primaries.get_mut(c.as_str())
+                    {
+                        *p += 1;
+                    }
+                }
+            }
+            if let [x, y, ..] = a.coders.as_slice() {
+                *t.pairs.entry(pair_key(x, y)).or_default() += 1;
+            }
+        }
+        t
+    }
+
+    /// The least loaded candidate (then fewest primaries, then chance).
+    fn pick_single(&self, cands: &[&'a str], rng: &mut ChaCha8Rng) -> Vec<&'a str> {
+        let best = cands
+            .iter()
+            .map(|c| ((self.load[c], self.primaries[c], rng.random::<u64>()), *c))
+            .min()
+            .map(|(_, c)| c);
+        best.into_iter().collect()
+    }
+
+    /// The best pair ([`PairKey`]), the one with fewer primaries first.
+    fn pick_pair(&self, cands: &[&'a str], rng: &mut ChaCha8Rng) -> Vec<&'a str> {
+        let mut best: Option<(PairKey, (&str, &str))> = None;
+        for (i, a) in cands.iter().enumerate() {
+            for b in cands.iter().skip(i + 1) {
+                let (la, lb) = (self.load[a], self.load[b]);
+                let key = (
+                    la.max(lb),
+                    la + lb,
+                    self.pairs.get(&pair_key(a, b)).copied().unwrap_or(0),
+                    rng.random::<u64>(),
+                );
+                if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                    best = Some((key, (*a, *b)));
+                }
+            }
+        }
+        let Some((_, (a, b))) = best else { return Vec::new() };
+        let first_a = match self.primaries[a].cmp(&self.primaries[b]) {
+            std::cmp::Ordering::Less => true,
+            std::cmp::Ordering::Greater => false,
+            std::cmp::Ordering::Equal => rng.random::<bool>(),
+        };
+        if first_a { vec![a, b] } else { vec![b, a] }
+    }
+
+    fn record(&mut self, chosen: &[&'a str], weight: u64) {
+        for (i, c) in chosen.iter().enumerate() {
+            if let Some(l) = self.load.get_mut(c) {
+                *l += weight;
+            }
+            if i == 0
+                && let Some(p) = self.primaries.get_mut(c)
+            {
+                *p += 1;
+            }
+        }
+        if let [x, y] = chosen {
+            *self.pairs.entry(pair_key(x, y)).or_default() += 1;
+        }
+    }
+}
+
+/// A recording's weight in the loads: its duration in milliseconds, or 1 s for every recording
+/// when no durations are given (then loads count recordings).
+fn weight_ms(durations: &BTreeMap<String, f64>, rec: &str) -> u64 {
+    if durations.is_empty() {
+        return 1000;
+    }
+    let d = durations.get(rec).copied().unwrap_or(0.0);
+    if d.is_finite() && d > 0.0 { (d * 1000.0).round() as u64 } else { 0 }
+}
+
+/// Greedy placement can leave the loads uneven (long recordings, observers constraining the
+/// choices). Moves a NEW assignment of weight `w` from a coder with load `lf` to one with load `lt`
+/// who may code that recording whenever `lt + w < lf`, until no such move exists. Each move lowers
+/// the sum of squared loads, so this ends.
 fn rebalance(
     placed: &mut BTreeMap<&str, Assignment>,
-    load: &mut BTreeMap<&str, usize>,
+    load: &mut BTreeMap<&str, u64>,
     observers: &BTreeMap<String, String>,
+    durations: &BTreeMap<String, f64>,
 ) {
     loop {
         let mut moved = false;
-        let coders: Vec<(&str, usize)> = load.iter().map(|(c, l)| (*c, *l)).collect();
+        let coders: Vec<(&str, u64)> = load.iter().map(|(c, l)| (*c, *l)).collect();
         'search: for (from, lf) in &coders {
             for (to, lt) in &coders {
-                if lt + 2 > *lf {
+                if lt >= lf {
                     continue;
                 }
                 for (rec, a) in placed.iter_mut() {
+                    let w = weight_ms(durations, rec);
                     let observed_by_to = observers.get(*rec).is_some_and(|o| o == to);
-                    if observed_by_to || a.coders.iter().any(|c| c == to) {
+                    if lt + w >= *lf || observed_by_to || a.coders.iter().any(|c| c == to) {
                         continue;
                     }
                     if let Some(slot) = a.coders.iter_mut().find(|c| c.as_str() == *from) {
                         *slot = to.to_string();
                         if let Some(l) = load.get_mut(from) {
-                            *l -= 1;
+                            *l -= w;
                         }
                         if let Some(l) = load.get_mut(to) {
-                            *l += 1;
+                            *l += w;
                         }
                         moved = true;
                         break 'search;
@@ -271,7 +317,7 @@ fn balance_primaries(placed: &mut BTreeMap<&str, Assignment>, existing: &[Assign
 
 /// How good a pair is (smaller is better): its larger load, its total load, how often the two
 /// already code together, then chance.
-type PairKey = (usize, usize, usize, u64);
+type PairKey = (u64, u64, usize, u64);
 
 fn pair_key<'a>(a: &'a str, b: &'a str) -> (&'a str, &'a str) {
     if a <= b { (a, b) } else { (b, a) }
@@ -309,8 +355,10 @@ mod tests {
         let recs = ids("R", 20);
         let coders = ids("c", 4);
         let obs = BTreeMap::new();
+        let none_d = BTreeMap::new();
         let input = PlanInput {
             recordings: &recs,
+            durations: &none_d,
             coders: &coders,
             observers: &obs,
             existing: &[],
@@ -334,6 +382,7 @@ mod tests {
         for seed in 0..20 {
             let a = plan(&PlanInput {
                 recordings: &recs,
+                durations: &BTreeMap::new(),
                 coders: &coders,
                 observers: &obs,
                 existing: &[],
@@ -362,8 +411,10 @@ mod tests {
         let recs = ids("R", 3);
         let coders = vec!["c1".to_string()];
         let obs: BTreeMap<String, String> = [("R002".to_string(), "c1".to_string())].into();
+        let none_d = BTreeMap::new();
         let input = PlanInput {
             recordings: &recs,
+            durations: &none_d,
             coders: &coders,
             observers: &obs,
             existing: &[],
@@ -380,6 +431,43 @@ mod tests {
             plan(&PlanInput { fraction: 1.5, ..input }).unwrap_err(),
             PlanError::BadFraction(_)
         ));
+    }
+
+    fn listening(a: &[Assignment], coders: &[String], d: &BTreeMap<String, f64>) -> Vec<f64> {
+        coders
+            .iter()
+            .map(|c| a.iter().filter(|x| x.coders.contains(c)).map(|x| d[&x.id]).sum())
+            .collect()
+    }
+
+    /// The issue's case: counts balanced, but one coder got 3 h 33 min and another 2 h 5 min.
+    /// Balanced by duration, the two loads are within the shortest recording of each other (four
+    /// recordings each would leave them at least 50 minutes apart).
+    #[test]
+    fn listening_time_is_balanced_not_the_count() {
+        let recs = ids("R", 8);
+        let minutes = [120.0, 30.0, 30.0, 30.0, 10.0, 10.0, 10.0, 10.0];
+        let d: BTreeMap<String, f64> =
+            recs.iter().cloned().zip(minutes.iter().map(|m| m * 60.0)).collect();
+        let coders = ids("c", 2);
+        let obs = BTreeMap::new();
+        for seed in 0..10 {
+            let a = plan(&PlanInput {
+                recordings: &recs,
+                durations: &d,
+                coders: &coders,
+                observers: &obs,
+                existing: &[],
+                fraction: 0.0,
+                seed,
+            })
+            .unwrap();
+            let l = listening(&a, &coders, &d);
+            let gap = (l[0] - l[1]).abs();
+            assert!(gap <= 10.0 * 60.0, "seed {seed}: {l:?} s apart by {gap}");
+            // Counting recordings would give 4 and 4; time forces an uneven count here.
+            assert_ne!(loads(&a, &coders), [4, 4], "seed {seed}: {a:?}");
+        }
     }
 
     fn study() -> impl Strategy<Value = (usize, usize, Vec<Option<usize>>, f64, u64)> {
@@ -411,7 +499,7 @@ mod tests {
                 .filter_map(|(i, o)| o.map(|c| (recs[i].clone(), coders[c].clone())))
                 .collect();
             let input = PlanInput {
-                recordings: &recs, coders: &coders, observers: &observers,
+                recordings: &recs, durations: &BTreeMap::new(), coders: &coders, observers: &observers,
                 existing: &[], fraction, seed,
             };
             let a = plan(&input).unwrap();
@@ -447,6 +535,42 @@ mod tests {
             prop_assert_eq!(&again, &a);
         }
 
+        /// With durations, no single recording could move from a busier coder to a less busy one
+        /// (who may code it) and narrow the gap.
+        #[test]
+        fn no_move_evens_listening_time(
+            (nc, nr, observed, fraction, seed) in study(),
+            mins in proptest::collection::vec(1u32..150, 40),
+        ) {
+            let coders = ids("c", nc);
+            let recs = ids("R", nr);
+            let d: BTreeMap<String, f64> =
+                recs.iter().cloned().zip(mins.iter().map(|m| f64::from(*m) * 60.0)).collect();
+            let observers: BTreeMap<String, String> = observed
+                .iter()
+                .enumerate()
+                .filter_map(|(i, o)| o.map(|c| (recs[i].clone(), coders[c].clone())))
+                .collect();
+            let a = plan(&PlanInput {
+                recordings: &recs, durations: &d, coders: &coders, observers: &observers,
+                existing: &[], fraction, seed,
+            }).unwrap();
+            prop_assert_eq!(a.len(), nr);
+            let l = listening(&a, &coders, &d);
+            for hi in 0..nc {
+                for lo in 0..nc {
+                    for x in a.iter().filter(|x| x.coders.contains(&coders[hi])) {
+                        let blocked = observers.get(&x.id) == Some(&coders[lo])
+                            || x.coders.contains(&coders[lo]);
+                        prop_assert!(
+                            blocked || l[lo] + d[&x.id] >= l[hi] - 1e-6,
+                            "loads {:?}: {} ({} s) could move from {} to {}", l, x.id, d[&x.id], coders[hi], coders[lo]
+                        );
+                    }
+                }
+            }
+        }
+
         #[test]
         fn adding_recordings_keeps_existing((nc, nr, observed, fraction, seed) in study(), extra in 1usize..15) {
             let coders = ids("c", nc);
@@ -458,11 +582,11 @@ mod tests {
                 .collect();
             let first_recs = recs[..nr].to_vec();
             let first = plan(&PlanInput {
-                recordings: &first_recs, coders: &coders, observers: &observers,
+                recordings: &first_recs, durations: &BTreeMap::new(), coders: &coders, observers: &observers,
                 existing: &[], fraction, seed,
             }).unwrap();
             let second = plan(&PlanInput {
-                recordings: &recs, coders: &coders, observers: &observers,
+                recordings: &recs, durations: &BTreeMap::new(), coders: &coders, observers: &observers,
                 existing: &first, fraction, seed,
             }).unwrap();
             prop_assert_eq!(&second[..nr], &first[..]);

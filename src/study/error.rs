@@ -78,7 +78,7 @@ pub enum StudyError {
 
     /// The recording's audio file is not where recordings.toml says.
     #[error(
-        "the audio of recording {recording} is missing: {} does not exist; put the file back or ask the supervisor to fix recordings.toml",
+        "the audio of recording {recording} is missing: {} does not exist; put the file back, list the folder that holds it under [audio] search in study.toml, or ask the supervisor to fix recordings.toml",
         .path.display()
     )]
     AudioMissing { recording: String, path: PathBuf },

@@ -140,7 +140,7 @@ pub fn parse_toml<T: DeserializeOwned>(text: &str, path: &Path) -> Result<T, Stu
             path: path.to_path_buf(),
             line,
             column,
-            message: e.message().trim().to_string(),
+            message: crate::toml_hint::with_hint(e.message().trim(), text, offset),
         }
     })
 }

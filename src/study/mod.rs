@@ -38,6 +38,7 @@ pub mod files;
 pub mod journal;
 pub mod locate;
 pub mod lock;
+pub mod media;
 pub mod migrate;
 pub mod model;
 pub mod progress;
@@ -221,6 +222,7 @@ impl Study {
             double_coding: Default::default(),
             reliability: model::ReliabilityConfig { tolerance },
             final_scores: Default::default(),
+            audio: Default::default(),
         };
         // study.toml last: a folder without it is not a study, so a failure leaves no half study.
         files::write_toml(&layout.study_file(), &config)?;
@@ -281,19 +283,34 @@ impl Study {
     pub fn codebook_path(&self) -> &Path {
         &self.codebook_path
     }
-    /// Where a recording's audio file is (relative paths are relative to the study folder).
-    pub fn audio_path(&self, recording: &Recording) -> PathBuf {
+    /// Where recordings.toml says a recording's audio is (relative to the study folder).
+    pub fn stored_audio_path(&self, recording: &Recording) -> PathBuf {
         resolve(self.dir(), &recording.file)
     }
 
+    /// Where a recording's audio file is: the stored path, or when nothing is there a file of the
+    /// same name in an `[audio] search` folder (by name only; [`Study::checked_audio_path`] also
+    /// finds renamed files by sha256).
+    pub fn audio_path(&self, recording: &Recording) -> PathBuf {
+        let stored = self.stored_audio_path(recording);
+        if stored.is_file() || self.config.audio.search.is_empty() {
+            return stored;
+        }
+        let folders = media::search_folders(self.dir(), &self.config.audio.search);
+        media::find_by_name(&folders, &stored).unwrap_or(stored)
+    }
+
     /// The recording's audio path after checking that the file is there and unchanged since import
-    /// (its sha256). Use before opening a recording for coding.
+    /// (its sha256); a missing file is looked for in the `[audio] search` folders by name and by
+    /// sha256. Use before opening a recording for coding.
     pub fn checked_audio_path(&self, recording: &Recording) -> Result<PathBuf, StudyError> {
-        let path = self.audio_path(recording);
+        let path = self.stored_audio_path(recording);
         let actual = match files::sha256_file(&path) {
             Ok(h) => h,
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Err(StudyError::AudioMissing { recording: recording.id.clone(), path });
+                let folders = media::search_folders(self.dir(), &self.config.audio.search);
+                return media::find_by_sha256(&folders, &path, &recording.sha256)
+                    .ok_or(StudyError::AudioMissing { recording: recording.id.clone(), path });
             }
             Err(e) => {
                 return Err(StudyError::io(path, "reading the audio", "check you may read it", e));

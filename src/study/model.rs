@@ -30,6 +30,17 @@ pub struct StudyConfig {
     pub reliability: ReliabilityConfig,
     #[serde(default)]
     pub final_scores: FinalScores,
+    #[serde(default)]
+    pub audio: AudioConfig,
+}
+
+/// `[audio]`: where to look for recordings whose file is not where recordings.toml says.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AudioConfig {
+    /// Folders (relative to the study, absolute, or `~/…`) searched by file name and sha256.
+    #[serde(default)]
+    pub search: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,9 +77,11 @@ pub struct FinalScores {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FinalRule {
-    #[default]
     Primary,
     Mean,
+    /// The adjudicated score where there is one, else the primary coder's (the default: a study
+    /// made before this default keeps the `rule` its study.toml names).
+    #[default]
     Adjudicated,
 }
 

@@ -219,8 +219,9 @@ impl Keymap {
             message,
         };
         let table: toml::Table = toml::from_str(text).map_err(|e| {
-            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-            invalid(line, e.message().to_string())
+            let offset = e.span().map_or(0, |s| s.start);
+            let message = crate::toml_hint::with_hint(e.message().trim(), text, offset);
+            invalid(line_of(text, offset), message)
         })?;
         let mut keymap = Self::default();
         for (name, value) in &table {

@@ -114,3 +114,17 @@ pub fn study(sandbox: &Path, n: usize) -> PathBuf {
     }
     s
 }
+
+/// Copies the folder `from` to `to`, recursively (fixtures into a sandbox).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let t = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), &t).unwrap();
+        }
+    }
+}

@@ -106,6 +106,7 @@ pub fn study(rule: FinalRule) -> Fixture {
             double_coding: DoubleCoding::default(),
             reliability: ReliabilityConfig { tolerance: 1 },
             final_scores: FinalScores { rule },
+            audio: AudioConfig::default(),
         },
     );
     let coder = |id: &str, role| Coder {

@@ -156,6 +156,7 @@ pub fn generate(
     let fraction = ((codings - recordings) as f64 / recordings as f64).min(1.0);
     let mut assignments = plan(&PlanInput {
         recordings: &ids,
+        durations: &BTreeMap::new(),
         coders: &coders,
         observers: &BTreeMap::new(),
         existing: &[],

@@ -1,10 +1,12 @@
 //! The report as a tidy CSV: one row per measure × statistic (`section,measure,statistic,value,
-//! ci_low,ci_high,band,f,df1,df2,n,reason`), so every cell holds one value and an undefined
+//! ci_low,ci_high,band,f,df1,df2,n,reason,verdict`), so every cell holds one value and an undefined
 //! statistic has an empty value and its reason.
-use crate::reliability::model::Report;
+use crate::reliability::model::{MeasureReport, Report};
 use crate::stats::Stat;
+use crate::stats::alpha::AlphaBoot;
+use crate::stats::bland_altman::BlandAltman;
 
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 13] = [
     "section",
     "measure",
     "statistic",
@@ -17,6 +19,7 @@ const HEADER: [&str; 12] = [
     "df2",
     "n",
     "reason",
+    "verdict",
 ];
 
 #[derive(Default)]
@@ -30,6 +33,7 @@ struct Row {
     f: (String, String, String),
     n: String,
     reason: String,
+    verdict: String,
 }
 
 impl Row {
@@ -51,7 +55,19 @@ impl Row {
         self
     }
 
-    fn fields(&self) -> [&str; 12] {
+    /// A value with a 95% CI.
+    fn with_ci(mut self, s: &Stat<(f64, (f64, f64))>) -> Self {
+        match s {
+            Ok((v, (lo, hi))) => {
+                self.value = format!("{v}");
+                self.ci = (format!("{lo}"), format!("{hi}"));
+            }
+            Err(e) => self.reason = e.reason.clone(),
+        }
+        self
+    }
+
+    fn fields(&self) -> [&str; 13] {
         [
             self.section,
             &self.measure,
@@ -65,8 +81,58 @@ impl Row {
             &self.f.2,
             &self.n,
             &self.reason,
+            &self.verdict,
         ]
     }
+}
+
+/// The rows after the ICCs: pairing, kappas, AC1/AC2, alphas with their bootstrap, Bland–Altman.
+fn measure_rows(rows: &mut Vec<Row>, m: &MeasureReport) {
+    let row = |s: &str, n: usize| Row::new("measure", &m.key, s, n);
+    let mut p = row("pairing", m.paired.len());
+    p.value = m.pairing.as_str().to_string();
+    rows.push(p);
+    let n = m.paired.len();
+    rows.push(row("kappa_unweighted", n).stat(&m.kappa.unweighted));
+    rows.push(row("kappa_linear", n).stat(&m.kappa.linear));
+    rows.push(row("kappa_quadratic", n).stat(&m.kappa.quadratic));
+    for (name, g) in [
+        ("ac1", &m.gwet.ac1),
+        ("ac2_linear", &m.gwet.ac2_linear),
+        ("ac2_quadratic", &m.gwet.ac2_quadratic),
+    ] {
+        let gn = g.as_ref().map_or(m.n, |c| c.n);
+        rows.push(
+            row(name, gn).with_ci(&g.as_ref().map(|c| (c.value, c.ci95)).map_err(Clone::clone)),
+        );
+        rows.push(
+            row(&format!("{name}_se"), gn).stat(&g.as_ref().map(|c| c.se).map_err(Clone::clone)),
+        );
+    }
+    for (name, a, b) in [
+        ("alpha_ordinal", &m.alpha_ordinal, &m.alpha_ordinal_boot),
+        ("alpha_interval", &m.alpha_interval, &m.alpha_interval_boot),
+    ] {
+        let mut r = row(name, m.n).stat(a);
+        match b {
+            Ok(b) => r.ci = (format!("{}", b.ci95.0), format!("{}", b.ci95.1)),
+            Err(e) if a.is_ok() => r.reason = format!("bootstrap: {}", e.reason),
+            Err(_) => {}
+        }
+        rows.push(r);
+        let p = |x: fn(&AlphaBoot) -> f64| b.as_ref().map(x).map_err(Clone::clone);
+        rows.push(row(&format!("{name}_p_below_0.667"), m.n).stat(&p(|b| b.p_below_667)));
+        rows.push(row(&format!("{name}_p_below_0.800"), m.n).stat(&p(|b| b.p_below_800)));
+    }
+    let ba = &m.bland_altman;
+    let f = |x: fn(&BlandAltman) -> f64| ba.as_ref().map(x).map_err(Clone::clone);
+    rows.push(
+        row("ba_bias", n)
+            .with_ci(&ba.as_ref().map(|b| (b.bias, b.bias_ci95)).map_err(Clone::clone)),
+    );
+    rows.push(row("ba_sd", n).stat(&f(|b| b.sd)));
+    rows.push(row("ba_loa_low", n).stat(&f(|b| b.loa.0)));
+    rows.push(row("ba_loa_high", n).stat(&f(|b| b.loa.1)));
 }
 
 /// Renders the report as CSV text.
@@ -90,6 +156,7 @@ pub fn render(r: &Report) -> String {
                         Err(e) => row.reason = format!("95% CI: {}", e.reason),
                     }
                     row.band = i.band().map_or(String::new(), |b| b.to_string());
+                    row.verdict = i.verdict.as_ref().map_or(String::new(), |v| v.text());
                     if let Ok(f) = &v.f {
                         row.f = (format!("{f}"), format!("{}", v.df1), format!("{}", v.df2));
                     }
@@ -98,9 +165,7 @@ pub fn render(r: &Report) -> String {
             }
             rows.push(row);
         }
-        rows.push(Row::new("measure", &m.key, "kappa_quadratic", m.n).stat(&m.kappa));
-        rows.push(Row::new("measure", &m.key, "alpha_ordinal", m.n).stat(&m.alpha_ordinal));
-        rows.push(Row::new("measure", &m.key, "alpha_interval", m.n).stat(&m.alpha_interval));
+        measure_rows(&mut rows, m);
     }
     for p in &r.pairs {
         let name = format!("{} / {}", p.a, p.b);

@@ -1,286 +1,480 @@
-//! The report as ONE self-contained HTML file: inline CSS and inline SVG plots drawn here (agreement
-//! per measure, coder differences); no scripts, fonts or other external assets. All text is escaped.
-use std::fmt::Write;
+//! The report as ONE self-contained HTML page a methodologist can attach to a paper: a forest plot
+//! of every ICC with its CI and the band thresholds, a summary table, per domain a heat-mapped
+//! confusion matrix and a Bland–Altman plot, the coder and pair difference plots, and a methods
+//! paragraph. Inline CSS (with print rules) and inline SVG; no scripts, fonts or other external
+//! assets. Markup is built with `maud`, which escapes every interpolated string by construction;
+//! control characters in names are replaced as well.
+//!
+//! Layout: the page is at most 1180 px wide and every plot scales to its column (`viewBox`), so it
+//! fits a 1280 px window without horizontal scrolling and an A4 page in print.
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::{num, pct, signed};
-use crate::reliability::model::{IccResult, Report};
+use crate::reliability::build::NOT_CATEGORY;
+use crate::reliability::model::{IccResult, MeasureKind, MeasureReport, Report};
 use crate::stats::Stat;
+use crate::stats::gwet::Coefficient;
 
-/// Escapes text for HTML content and attribute values.
+/// Text from files with control characters (ANSI escapes included) replaced; maud escapes markup.
+fn t(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// Escapes text for HTML content and attribute values (kept for callers outside the renderer).
 pub fn esc(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c if c.is_control() && c != '\n' && c != '\t' => o.push('\u{FFFD}'),
-            c => o.push(c),
-        }
-    }
-    o
+    html! { (t(s)) }.into_string().replace('\'', "&#39;")
 }
 
-/// A table cell that shows `n/a` with the reason as a tooltip and in small text.
-fn cell(text: String, s: Result<(), &str>) -> String {
-    match s {
-        Ok(()) => format!("<td>{}</td>", esc(&text)),
-        Err(reason) => {
-            format!("<td class=\"na\" title=\"{r}\">n/a <small>({r})</small></td>", r = esc(reason))
-        }
-    }
-}
+const STYLE: &str = "\
+*{box-sizing:border-box}\
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;margin:0 auto;padding:16px 24px;color:#222;max-width:1180px;line-height:1.4;font-size:14px}\
+h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.25em;margin:1.4em 0 .4em;border-bottom:1px solid #ccc}h3{font-size:1.05em;margin:1em 0 .3em}\
+table{border-collapse:collapse;margin:.5em 0;width:100%;table-layout:fixed}\
+th,td{border-bottom:1px solid #e2e2e2;padding:.25em .4em;text-align:right;overflow-wrap:anywhere;vertical-align:top}\
+th{font-weight:600;background:#f6f6f6}th:first-child,td:first-child{text-align:left}\
+td.na{color:#888}small,.muted{color:#666}\
+.band.poor{color:#b00}.band.fair{color:#a60}.band.good{color:#070}.band.excellent{color:#050;font-weight:600}\
+.uncertain{color:#a60}\
+svg{display:block;width:100%;height:auto;max-width:100%}\
+svg text{font-size:11px;fill:#333}svg .grid{stroke:#ddd}svg .thr{stroke:#999;stroke-dasharray:4 3}\
+svg .ci{stroke:#2b6cb0;stroke-width:2}svg .pt{fill:#2b6cb0}svg .pt.unc{fill:#d69e2e}svg .zero{stroke:#444}\
+svg .tol{stroke:#c33;stroke-dasharray:4 3}svg .bar{fill:#2b6cb0}svg .bar.out{fill:#c33}svg .loa{stroke:#c33;stroke-dasharray:5 3}\
+svg .bias{stroke:#2b6cb0}svg .dot{fill:#2b6cb0;fill-opacity:.6}\
+.grid2{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:24px;align-items:start}\
+.domain{break-inside:avoid;page-break-inside:avoid}\
+table.cm{width:auto;table-layout:auto}table.cm td,table.cm th{text-align:center;min-width:2.2em}\
+.methods{background:#f8f8f8;border:1px solid #ddd;padding:.6em .9em}\
+@media print{body{max-width:none;padding:0;font-size:10.5pt}h2{break-after:avoid}\
+.domain,svg,table{break-inside:avoid}a{color:inherit}@page{size:A4;margin:14mm}}";
 
-fn stat_cell(s: &Stat, text: String) -> String {
-    cell(text, s.as_ref().map(|_| ()).map_err(|e| e.reason.as_str()))
-}
-
-fn icc_cells(i: Option<&IccResult>) -> String {
-    let Some(i) = i else { return "<td></td><td></td>".into() };
-    match &i.stat {
-        Ok(v) => {
-            let ci = match &v.ci95 {
-                Ok((lo, hi)) => format!("[{lo:.3}, {hi:.3}]"),
-                Err(e) => format!("[n/a: {}]", e.reason),
-            };
-            let band = i.band().map_or("", |b| b.as_str());
-            format!(
-                "<td>{:.3} <small>{}</small></td><td class=\"band {band}\">{band}</td>",
-                v.value,
-                esc(&ci)
-            )
-        }
-        Err(e) => format!("{}<td></td>", cell(String::new(), Err(&e.reason))),
-    }
-}
-
-/// Horizontal bars of % exact and % within tolerance per measure.
-fn agreement_svg(r: &Report) -> String {
-    let row_h = 28.0;
-    let (left, width) = (220.0, 420.0);
-    let h = 40.0 + row_h * r.measures.len() as f64;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"Agreement per measure\">",
-        w = left + width + 80.0
-    );
-    for t in [0, 25, 50, 75, 100] {
-        let x = left + width * f64::from(t) / 100.0;
-        let _ = write!(
-            s,
-            "<line x1=\"{x}\" y1=\"20\" x2=\"{x}\" y2=\"{y2}\" class=\"grid\"/><text x=\"{x}\" y=\"14\" class=\"tick\" text-anchor=\"middle\">{t}%</text>",
-            y2 = h - 10.0
-        );
-    }
-    for (i, m) in r.measures.iter().enumerate() {
-        let y = 24.0 + row_h * i as f64;
-        let _ = write!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text>",
-            left - 8.0,
-            y + 15.0,
-            esc(&m.label)
-        );
-        let mut bar = |v: &Stat, dy: f64, class: &str| match v {
-            Ok(p) => {
-                let w = width * p.clamp(0.0, 100.0) / 100.0;
-                let _ = write!(
-                    s,
-                    "<rect x=\"{left}\" y=\"{}\" width=\"{w:.1}\" height=\"10\" class=\"{class}\"><title>{class}: {p:.1}%</title></rect><text x=\"{:.1}\" y=\"{}\" class=\"tick\">{p:.0}%</text>",
-                    y + dy,
-                    left + w + 4.0,
-                    y + dy + 9.0
-                );
+/// Renders the report as a complete HTML document.
+pub fn render(r: &Report) -> String {
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Reliability report: " (t(&r.source)) }
+                style { (PreEscaped(STYLE)) }
             }
-            Err(e) => {
-                let _ = write!(
-                    s,
-                    "<text x=\"{}\" y=\"{}\" class=\"tick\">n/a ({})</text>",
-                    left + 4.0,
-                    y + dy + 9.0,
-                    esc(&e.reason)
-                );
+            body {
+                h1 { "Reliability report" }
+                p {
+                    (t(&r.source)) ". Double-coded recordings: " (r.double_coded)
+                    ", analysed (two or more ratings): " (r.complete) ". Tolerance: " (r.tolerance)
+                    " point(s) on the " (r.scale.0) ".." (r.scale.1) " scale."
+                }
+                h2 { "Intraclass correlations" }
+                (forest(r))
+                (summary(r))
+                (agreement_table(r))
+                (domains(r))
+                (coders(r))
+                (bins(r))
+                (methods(r))
+                @if !r.notes.is_empty() {
+                    h2 { "Notes" }
+                    @for n in &r.notes { p { small { (t(n)) } } }
+                }
             }
-        };
-        bar(&m.within, 2.0, "within");
-        bar(&m.exact, 13.0, "exact");
-    }
-    s.push_str("</svg>");
+        }
+    };
+    let mut s = page.into_string();
+    s.push('\n');
     s
 }
 
+/// A cell that shows the value, or `n/a` with the reason as a tooltip (and in small text).
+fn cell(s: &Stat, text: String) -> Markup {
+    match s {
+        Ok(_) => html! { td { (text) } },
+        Err(e) => html! { td.na title=(t(&e.reason)) { "n/a " small { "(" (t(&e.reason)) ")" } } },
+    }
+}
+
+fn ci_text(i: &IccResult) -> String {
+    match &i.stat {
+        Ok(v) => match &v.ci95 {
+            Ok((lo, hi)) => format!("{:.3} [{lo:.3}, {hi:.3}]", v.value),
+            Err(_) => format!("{:.3} [n/a]", v.value),
+        },
+        Err(_) => "n/a".into(),
+    }
+}
+
+/// One dot-and-whisker row per defined ICC, on −1…1 with the band thresholds.
+fn forest(r: &Report) -> Markup {
+    let rows: Vec<(String, &IccResult)> = r
+        .measures
+        .iter()
+        .flat_map(|m| m.iccs.iter().filter(|i| i.stat.is_ok()).map(move |i| (t(&m.label), i)))
+        .collect();
+    if rows.is_empty() {
+        return html! { p.muted { "No ICC is defined for these data." } };
+    }
+    let (left, width, row_h) = (260.0, 760.0, 18.0);
+    let h = 30.0 + row_h * rows.len() as f64;
+    let x = |v: f64| left + width * (v.clamp(-1.0, 1.0) + 1.0) / 2.0;
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {} {h}", left + width + 175.0)) role="img" aria-label="Forest plot of the ICCs with 95% CIs" {
+            @for v in [-1.0, -0.5, 0.0, 0.5, 1.0] {
+                line.grid x1=(x(v)) y1="16" x2=(x(v)) y2=(h - 4.0) {}
+                text x=(x(v)) y="11" text-anchor="middle" { (v) }
+            }
+            @for (v, name) in [(0.40, "fair"), (0.60, "good"), (0.75, "excellent")] {
+                line.thr x1=(x(v)) y1="16" x2=(x(v)) y2=(h - 4.0) {}
+                text x=(x(v) + 2.0) y=(h - 6.0) { (name) }
+            }
+            @for (j, (label, i)) in rows.iter().enumerate() {
+                @let y = 26.0 + row_h * j as f64;
+                text x=(left - 8.0) y=(y + 4.0) text-anchor="end" { (label) " " (i.form) }
+                @if let Ok(v) = &i.stat {
+                    @if let Ok((lo, hi)) = &v.ci95 {
+                        line.ci x1=(format!("{:.1}", x(*lo))) y1=(y) x2=(format!("{:.1}", x(*hi))) y2=(y) {}
+                    }
+                    @let unc = i.verdict.as_ref().is_some_and(|v| v.uncertain.is_some());
+                    circle.pt.unc[unc] cx=(format!("{:.1}", x(v.value))) cy=(y) r="4" {
+                        title { (label) " " (i.form) ": " (ci_text(i)) }
+                    }
+                    text x=(left + width + 8.0) y=(y + 4.0) { (ci_text(i)) }
+                }
+            }
+        }
+        p { small {
+            "Dots: point estimates (amber: too uncertain to judge); lines: 95% CIs; dashed: Cicchetti (1994) thresholds .40 fair, .60 good, .75 excellent."
+        } }
+    }
+}
+
+/// Measure, n, agreement, every ICC form with its verdict.
+fn summary(r: &Report) -> Markup {
+    let forms: Vec<&str> =
+        r.measures.first().map_or(Vec::new(), |m| m.iccs.iter().map(|i| i.form).collect());
+    html! {
+        table {
+            thead { tr {
+                th style="width:16%" { "Measure" } th { "n" } th { "Exact" } th { "Within" }
+                th style="width:13%" { "ICC form" } th style="width:18%" { "ICC [95% CI]" }
+                th style="width:36%" { "Verdict" }
+            } }
+            tbody {
+                @for m in &r.measures {
+                    @for (j, f) in forms.iter().enumerate() {
+                        @let i = m.icc(f);
+                        tr {
+                            @if j == 0 {
+                                td rowspan=(forms.len()) { (t(&m.label)) }
+                                td rowspan=(forms.len()) { (m.n) }
+                                (cell_rowspan(&m.exact, pct(&m.exact), forms.len()))
+                                (cell_rowspan(&m.within, pct(&m.within), forms.len()))
+                            }
+                            td { (f) }
+                            @match i.map(|i| &i.stat) {
+                                Some(Ok(_)) => { td { (i.map(ci_text).unwrap_or_default()) } }
+                                Some(Err(e)) => { td.na title=(t(&e.reason)) { "n/a" } }
+                                None => { td {} }
+                            }
+                            @match i.and_then(|i| i.verdict.as_ref()) {
+                                Some(v) => { td.band.(v.point.as_str()).uncertain[v.uncertain.is_some()] { (v.text()) } }
+                                None => { td.na { small { (i.and_then(|i| i.stat.as_ref().err()).map(|e| t(&e.reason)).unwrap_or_default()) } } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn cell_rowspan(s: &Stat, text: String, span: usize) -> Markup {
+    match s {
+        Ok(_) => html! { td rowspan=(span) { (text) } },
+        Err(e) => html! { td.na rowspan=(span) title=(t(&e.reason)) { "n/a" } },
+    }
+}
+
+fn coef(g: &Stat<Coefficient>) -> (Stat, String) {
+    match g {
+        Ok(c) => (Ok(c.value), format!("{:.3} [{:.3}, {:.3}]", c.value, c.ci95.0, c.ci95.1)),
+        Err(e) => (Err(e.clone()), "n/a".into()),
+    }
+}
+
+/// Kappas, AC1/AC2, alphas with bootstrap CIs; "—" (one footnote) where a measure has no categories.
+fn agreement_table(r: &Report) -> Markup {
+    let any_non_category = r.measures.iter().any(|m| m.categories.is_none());
+    html! {
+        h2 { "Agreement coefficients" }
+        table {
+            thead { tr {
+                th style="width:16%" { "Measure" } th { "Pairing" } th { "κ unw." } th { "κ lin." } th { "κ quad." }
+                th style="width:13%" { "AC1 [95% CI]" } th style="width:13%" { "AC2 quad. [95% CI]" }
+                th style="width:14%" { "α ordinal [boot. CI]" } th { "P(α<.667)" } th { "P(α<.80)" }
+                th style="width:14%" { "α interval [boot. CI]" }
+            } }
+            tbody {
+                @for m in &r.measures {
+                    tr {
+                        td { (t(&m.label)) }
+                        td { (m.pairing.as_str()) }
+                        @if m.categories.is_some() {
+                            (cell(&m.kappa.unweighted, num(&m.kappa.unweighted, 3)))
+                            (cell(&m.kappa.linear, num(&m.kappa.linear, 3)))
+                            (cell(&m.kappa.quadratic, num(&m.kappa.quadratic, 3)))
+                            @let (s, text) = coef(&m.gwet.ac1);
+                            (cell(&s, text))
+                            @let (s, text) = coef(&m.gwet.ac2_quadratic);
+                            (cell(&s, text))
+                        } @else {
+                            td.na { "—" } td.na { "—" } td.na { "—" } td.na { "—" } td.na { "—" }
+                        }
+                        (alpha_cells(&m.alpha_ordinal, &m.alpha_ordinal_boot, true))
+                        (alpha_cells(&m.alpha_interval, &m.alpha_interval_boot, false))
+                    }
+                }
+            }
+        }
+        p { small {
+            "Pairing: " b { "coder" } " = the same two coders on every recording, paired by identity; "
+            b { "slot" } " = primary vs secondary. κ: Cohen's kappa; AC1/AC2: Gwet (irrCAC conventions), over the full scale. "
+            "α: Krippendorff's alpha with a bootstrap 95% CI (Hayes & Krippendorff 2007, " (r.resamples) " resamples, seed " (r.seed) ")."
+            @if any_non_category { " — " (NOT_CATEGORY) "." }
+        } }
+    }
+}
+
+fn alpha_cells(a: &Stat, b: &Stat<crate::stats::alpha::AlphaBoot>, probabilities: bool) -> Markup {
+    let text = match (a, b) {
+        (Ok(a), Ok(b)) => format!("{a:.3} [{:.3}, {:.3}]", b.ci95.0, b.ci95.1),
+        (Ok(a), Err(_)) => format!("{a:.3} [n/a]"),
+        _ => "n/a".into(),
+    };
+    let p = |f: fn(&crate::stats::alpha::AlphaBoot) -> f64| {
+        b.as_ref().map(|b| format!("{:.3}", f(b))).unwrap_or_else(|_| "n/a".into())
+    };
+    html! {
+        (cell(a, text))
+        @if probabilities {
+            td { (p(|b| b.p_below_667)) } td { (p(|b| b.p_below_800)) }
+        }
+    }
+}
+
+/// Per domain (and composite, share): confusion matrix for category scores, Bland–Altman plot.
+fn domains(r: &Report) -> Markup {
+    html! {
+        h2 { "Per measure: the two coders' scores" }
+        p { small { "Confusion matrices count recordings by the two ratings (rows: first coder of the pairing, columns: second; shaded by count). Bland–Altman plots show each recording's difference (first − second) against the mean, with the bias and the 95% limits of agreement." } }
+        @for m in &r.measures {
+            div.domain {
+                h3 { (t(&m.label)) " " small { "(" (t(&m.pairing.describe())) ")" } }
+                p { small {
+                    "Outside tolerance (±" (m.tolerance) "): "
+                    @if m.outside.is_empty() { "none" } @else { (t(&m.outside.join(", "))) }
+                } }
+                div.grid2 {
+                    div { (confusion(m)) }
+                    div { (bland_altman_svg(m)) }
+                }
+            }
+        }
+    }
+}
+
+fn confusion(m: &MeasureReport) -> Markup {
+    let Some((min, max)) = m.categories.filter(|(a, b)| b - a <= 20) else {
+        return html! { p.muted { "No confusion matrix: the values are not whole scale points." } };
+    };
+    let k = usize::try_from(max - min + 1).unwrap_or(0);
+    let mut counts = vec![0usize; k * k];
+    for (_, a, b) in &m.paired {
+        let ix = |x: f64| usize::try_from((x - min as f64).round() as i64).ok().filter(|&i| i < k);
+        if let (Some(i), Some(j)) = (ix(*a), ix(*b)) {
+            counts[i * k + j] += 1;
+        }
+    }
+    let top = counts.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let (first, second) = m.pairing.names();
+    html! {
+        table.cm {
+            thead { tr { th { (t(&first)) " ↓ / " (t(&second)) " →" } @for c in min..=max { th { (c) } } } }
+            tbody {
+                @for (i, a) in (min..=max).enumerate() {
+                    tr {
+                        th { (a) }
+                        @for j in 0..k {
+                            @let n = counts[i * k + j];
+                            @let alpha = 0.08 + 0.72 * n as f64 / top;
+                            @let style = if n == 0 { String::new() } else { format!("background:rgba(43,108,176,{alpha:.2});color:{}", if alpha > 0.5 { "#fff" } else { "#000" }) };
+                            td style=(style) { @if n > 0 { (n) } @else { span.muted { "·" } } }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn bland_altman_svg(m: &MeasureReport) -> Markup {
+    let ba = match &m.bland_altman {
+        Ok(b) => b,
+        Err(e) => return html! { p.muted { "No Bland–Altman plot: " (t(&e.reason)) } },
+    };
+    let means: Vec<(f64, f64)> = m.paired.iter().map(|(_, a, b)| ((a + b) / 2.0, a - b)).collect();
+    let ids: Vec<&str> = m.paired.iter().map(|(r, _, _)| r.as_str()).collect();
+    let (xmin, xmax) = means
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| (lo.min(p.0), hi.max(p.0)));
+    let (xmin, xmax) = if xmax - xmin < 1e-9 { (xmin - 1.0, xmax + 1.0) } else { (xmin, xmax) };
+    let span =
+        means.iter().map(|p| p.1.abs()).fold(ba.loa.0.abs().max(ba.loa.1.abs()), f64::max).max(0.5)
+            * 1.15;
+    let (w, h, l, top) = (460.0, 220.0, 46.0, 10.0);
+    let px = |x: f64| l + (w - l - 10.0) * (x - xmin) / (xmax - xmin);
+    let py = |y: f64| top + (h - top - 28.0) * (1.0 - (y + span) / (2.0 * span));
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {w} {h}")) role="img" aria-label="Bland–Altman plot" {
+            line.zero x1=(l) y1=(py(0.0)) x2=(w - 10.0) y2=(py(0.0)) {}
+            line.bias x1=(l) y1=(format!("{:.1}", py(ba.bias))) x2=(w - 10.0) y2=(format!("{:.1}", py(ba.bias))) {}
+            @for v in [ba.loa.0, ba.loa.1] {
+                line.loa x1=(l) y1=(format!("{:.1}", py(v))) x2=(w - 10.0) y2=(format!("{:.1}", py(v))) {}
+                text x=(w - 12.0) y=(format!("{:.1}", py(v) - 3.0)) text-anchor="end" { (format!("{v:+.2}")) }
+            }
+            text x=(w - 12.0) y=(format!("{:.1}", py(ba.bias) - 3.0)) text-anchor="end" { "bias " (format!("{:+.2}", ba.bias)) }
+            @for v in [-span / 1.15, 0.0, span / 1.15] {
+                text x=(l - 4.0) y=(format!("{:.1}", py(v) + 4.0)) text-anchor="end" { (format!("{v:+.1}")) }
+            }
+            @for ((mean, d), id) in means.iter().zip(&ids) {
+                circle.dot cx=(format!("{:.1}", px(*mean))) cy=(format!("{:.1}", py(*d))) r="3.5" {
+                    title { (t(id)) ": mean " (format!("{mean:.2}")) ", difference " (format!("{d:+.2}")) }
+                }
+            }
+            text x=(l + (w - l) / 2.0) y=(h - 6.0) text-anchor="middle" { "mean of the two ratings (" (format!("{xmin:.1}–{xmax:.1}")) ")" }
+        }
+        p { small {
+            "n = " (ba.n) ", bias " (format!("{:+.3}", ba.bias)) " [" (format!("{:+.3}, {:+.3}", ba.bias_ci95.0, ba.bias_ci95.1))
+            "], SD " (format!("{:.3}", ba.sd)) ", 95% limits of agreement [" (format!("{:.3}, {:.3}", ba.loa.0, ba.loa.1)) "]."
+        } }
+    }
+}
+
 /// Mean signed differences around zero, with the tolerance marked.
-fn diff_svg(rows: &[(String, Stat)], tolerance: f64, title: &str) -> String {
-    let row_h = 24.0;
-    let (left, width) = (220.0, 420.0);
-    let h = 40.0 + row_h * rows.len() as f64;
+fn diff_svg(rows: &[(String, Stat)], tolerance: f64, title: &str) -> Markup {
+    let (left, width, row_h) = (260.0, 700.0, 22.0);
+    let h = 34.0 + row_h * rows.len() as f64;
     let max = rows
         .iter()
         .filter_map(|(_, s)| s.as_ref().ok())
         .fold(tolerance.max(0.5), |m, v| m.max(v.abs()))
         * 1.1;
     let x = |v: f64| left + width / 2.0 + v / max * width / 2.0;
-    let mut s = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{t}\">",
-        w = left + width + 40.0,
-        t = esc(title)
-    );
-    for (v, class) in [(-tolerance, "tol"), (0.0, "zero"), (tolerance, "tol")] {
-        let _ = write!(
-            s,
-            "<line x1=\"{xv}\" y1=\"20\" x2=\"{xv}\" y2=\"{y2}\" class=\"{class}\"/><text x=\"{xv}\" y=\"14\" class=\"tick\" text-anchor=\"middle\">{v:+}</text>",
-            xv = x(v),
-            y2 = h - 10.0
-        );
-    }
-    for (i, (name, v)) in rows.iter().enumerate() {
-        let y = 24.0 + row_h * i as f64;
-        let _ = write!(
-            s,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text>",
-            left - 8.0,
-            y + 12.0,
-            esc(name)
-        );
-        match v {
-            Ok(d) => {
-                let (a, b) = (x(0.0).min(x(*d)), x(0.0).max(x(*d)));
-                let class = if d.abs() > tolerance { "bar out" } else { "bar" };
-                let _ = write!(
-                    s,
-                    "<rect x=\"{a:.1}\" y=\"{}\" width=\"{:.1}\" height=\"14\" class=\"{class}\"><title>{}: {d:+.2}</title></rect><text x=\"{:.1}\" y=\"{}\" class=\"tick\">{d:+.2}</text>",
-                    y + 2.0,
-                    (b - a).max(1.0),
-                    esc(name),
-                    b + 4.0,
-                    y + 13.0
-                );
+    html! {
+        svg xmlns="http://www.w3.org/2000/svg" viewBox=(format!("0 0 {} {h}", left + width + 80.0)) role="img" aria-label=(title) {
+            @for (v, class) in [(-tolerance, "tol"), (0.0, "zero"), (tolerance, "tol")] {
+                line class=(class) x1=(x(v)) y1="18" x2=(x(v)) y2=(h - 6.0) {}
+                text x=(x(v)) y="12" text-anchor="middle" { (format!("{v:+}")) }
             }
-            Err(e) => {
-                let _ = write!(
-                    s,
-                    "<text x=\"{}\" y=\"{}\" class=\"tick\">n/a ({})</text>",
-                    x(0.0) + 4.0,
-                    y + 12.0,
-                    esc(&e.reason)
-                );
+            @for (i, (name, v)) in rows.iter().enumerate() {
+                @let y = 22.0 + row_h * i as f64;
+                text x=(left - 8.0) y=(y + 12.0) text-anchor="end" { (t(name)) }
+                @match v {
+                    Ok(d) => {
+                        @let (a, b) = (x(0.0).min(x(*d)), x(0.0).max(x(*d)));
+                        rect.bar.out[d.abs() > tolerance] x=(format!("{a:.1}")) y=(y + 2.0) width=(format!("{:.1}", (b - a).max(1.0))) height="14" {
+                            title { (t(name)) ": " (format!("{d:+.2}")) }
+                        }
+                        text x=(format!("{:.1}", b + 4.0)) y=(y + 13.0) { (format!("{d:+.2}")) }
+                    }
+                    Err(e) => { text x=(x(0.0) + 4.0) y=(y + 12.0) { "n/a (" (t(&e.reason)) ")" } }
+                }
             }
         }
     }
-    s.push_str("</svg>");
-    s
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}\
-table{border-collapse:collapse;margin:1em 0}th,td{border-bottom:1px solid #ddd;padding:.3em .6em;text-align:right}\
-th:first-child,td:first-child{text-align:left}td.na{color:#888}small{color:#666}\
-.band.poor{color:#b00}.band.fair{color:#b60}.band.good{color:#070}.band.excellent{color:#050;font-weight:bold}\
-svg .grid{stroke:#eee}svg .tick{font-size:11px;fill:#666}svg .label{font-size:12px;fill:#222}\
-svg .within{fill:#2b6cb0}svg .exact{fill:#90cdf4}svg .zero{stroke:#444}svg .tol{stroke:#c33;stroke-dasharray:4 3}\
-svg .bar{fill:#2b6cb0}svg .bar.out{fill:#c33}";
-
-/// Renders the report as a complete HTML document.
-pub fn render(r: &Report) -> String {
-    let mut o = String::new();
-    let _ = write!(
-        o,
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Reliability report: {src}</title><style>{STYLE}</style></head><body>\n<h1>Reliability report</h1>\n<p>{src}. Double-coded recordings: {dc}, analysed (two or more ratings): {c}. Tolerance: {t} point(s) on the {a}..{b} scale.</p>\n",
-        src = esc(&r.source),
-        dc = r.double_coded,
-        c = r.complete,
-        t = r.tolerance,
-        a = r.scale.0,
-        b = r.scale.1
-    );
-    o.push_str("<h2>Agreement per measure</h2>\n<p><span style=\"color:#2b6cb0\">&#9632;</span> within tolerance <span style=\"color:#90cdf4\">&#9632;</span> exact</p>\n");
-    o.push_str(&agreement_svg(r));
-    o.push_str("\n<h2>Statistics</h2>\n<table><thead><tr><th>Measure</th><th>n</th><th>Exact</th><th>Within</th>");
-    let forms: Vec<&str> =
-        r.measures.first().map_or(Vec::new(), |m| m.iccs.iter().map(|i| i.form).collect());
-    for f in &forms {
-        let _ = write!(o, "<th>{} [95% CI]</th><th>Band</th>", esc(f));
+fn coders(r: &Report) -> Markup {
+    if r.coders.is_empty() {
+        return html! {};
     }
-    o.push_str("<th>Kappa (quadratic)</th><th>Alpha ordinal</th><th>Alpha interval</th><th>Outside tolerance</th></tr></thead><tbody>\n");
-    for m in &r.measures {
-        let _ = write!(o, "<tr><td>{}</td><td>{}</td>", esc(&m.label), m.n);
-        o.push_str(&stat_cell(&m.exact, pct(&m.exact)));
-        o.push_str(&stat_cell(&m.within, pct(&m.within)));
-        for f in &forms {
-            o.push_str(&icc_cells(m.icc(f)));
+    let coder_rows: Vec<(String, Stat)> =
+        r.coders.iter().map(|c| (c.coder.clone(), c.mean_diff.clone())).collect();
+    let pair_rows: Vec<(String, Stat)> =
+        r.pairs.iter().map(|p| (format!("{} − {}", p.a, p.b), p.mean_diff.clone())).collect();
+    html! {
+        h2 { "Coder differences" }
+        p { "Mean signed difference from the other coder over every domain both scored; dashed lines mark the tolerance (±" (r.tolerance) ")." }
+        div.grid2 {
+            div {
+                (diff_svg(&coder_rows, r.tolerance, "Mean difference per coder"))
+                table {
+                    thead { tr { th { "Coder" } th { "Recordings" } th { "n" } th { "Within" } th { "Mean diff" } } }
+                    tbody { @for c in &r.coders { tr {
+                        td { (t(&c.coder)) } td { (c.recordings) } td { (c.n) }
+                        (cell(&c.within, pct(&c.within))) (cell(&c.mean_diff, signed(&c.mean_diff)))
+                    } } }
+                }
+            }
+            div {
+                (diff_svg(&pair_rows, r.tolerance, "Mean difference per coder pair"))
+                table {
+                    thead { tr { th { "Pair" } th { "Recordings" } th { "n" } th { "Within" } th { "Mean diff (first − second)" } } }
+                    tbody { @for p in &r.pairs { tr {
+                        td { (t(&p.a)) " / " (t(&p.b)) } td { (p.recordings) } td { (p.n) }
+                        (cell(&p.within, pct(&p.within))) (cell(&p.mean_diff, signed(&p.mean_diff)))
+                    } } }
+                }
+            }
         }
-        o.push_str(&stat_cell(&m.kappa, num(&m.kappa, 3)));
-        o.push_str(&stat_cell(&m.alpha_ordinal, num(&m.alpha_ordinal, 3)));
-        o.push_str(&stat_cell(&m.alpha_interval, num(&m.alpha_interval, 3)));
-        let _ = writeln!(o, "<td>{}</td></tr>", esc(&m.outside.join(", ")));
     }
-    o.push_str("</tbody></table>\n<p><small>ICC bands after Cicchetti (1994): &lt;.40 poor, .40–.59 fair, .60–.74 good, ≥.75 excellent.</small></p>\n");
-
-    if !r.coders.is_empty() {
-        o.push_str("<h2>Coder differences</h2>\n<p>Mean signed difference from the other coder over every domain both scored; dashed lines mark the tolerance.</p>\n");
-        let rows: Vec<(String, Stat)> =
-            r.coders.iter().map(|c| (c.coder.clone(), c.mean_diff.clone())).collect();
-        o.push_str(&diff_svg(&rows, r.tolerance, "Mean difference per coder"));
-        o.push_str("\n<table><thead><tr><th>Coder</th><th>Recordings</th><th>n</th><th>Within</th><th>Mean diff</th></tr></thead><tbody>\n");
-        for c in &r.coders {
-            let _ = write!(
-                o,
-                "<tr><td>{}</td><td>{}</td><td>{}</td>",
-                esc(&c.coder),
-                c.recordings,
-                c.n
-            );
-            o.push_str(&stat_cell(&c.within, pct(&c.within)));
-            o.push_str(&stat_cell(&c.mean_diff, signed(&c.mean_diff)));
-            o.push_str("</tr>\n");
-        }
-        o.push_str("</tbody></table>\n<h3>Coder pairs</h3>\n");
-        let rows: Vec<(String, Stat)> =
-            r.pairs.iter().map(|p| (format!("{} − {}", p.a, p.b), p.mean_diff.clone())).collect();
-        o.push_str(&diff_svg(&rows, r.tolerance, "Mean difference per coder pair"));
-        o.push_str("\n<table><thead><tr><th>Pair</th><th>Recordings</th><th>n</th><th>Within</th><th>Mean diff (first − second)</th></tr></thead><tbody>\n");
-        for p in &r.pairs {
-            let _ = write!(
-                o,
-                "<tr><td>{} / {}</td><td>{}</td><td>{}</td>",
-                esc(&p.a),
-                esc(&p.b),
-                p.recordings,
-                p.n
-            );
-            o.push_str(&stat_cell(&p.within, pct(&p.within)));
-            o.push_str(&stat_cell(&p.mean_diff, signed(&p.mean_diff)));
-            o.push_str("</tr>\n");
-        }
-        o.push_str("</tbody></table>\n");
-    }
-    if let Some(b) = &r.bins {
-        let _ = write!(
-            o,
-            "<h2>Behaviour-change time units</h2>\n<table><tbody><tr><td>Recordings</td><td>{}</td></tr><tr><td>One-second bins</td><td>{}</td></tr><tr><td>Agreement</td>{}</tr><tr><td>Kappa</td>{}</tr></tbody></table>\n",
-            b.recordings,
-            b.bins,
-            stat_cell(&b.agreement, pct(&b.agreement)),
-            stat_cell(&b.kappa, num(&b.kappa, 3))
-        );
-    }
-    for n in &r.notes {
-        let _ = writeln!(o, "<p><small>{}</small></p>", esc(n));
-    }
-    o.push_str("</body></html>\n");
-    o
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+fn bins(r: &Report) -> Markup {
+    let Some(b) = &r.bins else { return html! {} };
+    html! {
+        h2 { "Behaviour-change time units" }
+        table style="width:auto" { tbody {
+            tr { td { "Recordings" } td { (b.recordings) } }
+            tr { td { "One-second bins" } td { (b.bins) } }
+            tr { td { "Agreement" } (cell(&b.agreement, pct(&b.agreement))) }
+            tr { td { "Kappa" } (cell(&b.kappa, num(&b.kappa, 3))) }
+        } }
+    }
+}
 
-    #[test]
-    fn escapes_markup_quotes_and_controls() {
-        assert_eq!(
-            esc("<a href=\"x\">'&'</a>"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
-        );
-        assert_eq!(esc("a\u{1b}[31m"), "a\u{FFFD}[31m");
+/// A paragraph to paste into a paper's methods section.
+fn methods(r: &Report) -> Markup {
+    let crossed = r
+        .measures
+        .iter()
+        .any(|m| matches!(m.pairing, crate::reliability::model::Pairing::Coders { .. }));
+    let has_share = r.measures.iter().any(|m| m.kind == MeasureKind::BcShare);
+    let avg = if r.average_measures {
+        " The average-measures forms ICC(1,k), ICC(2,k) and ICC(3,k) are also given."
+    } else {
+        ""
+    };
+    html! {
+        h2 { "Methods (ready to paste)" }
+        p.methods {
+            "Inter-rater reliability was assessed on " (r.complete) " of " (r.double_coded)
+            " double-coded recordings using only the coders' independent, blind scores (adjudicated values were not used). "
+            "A recording entered each statistic when both ratings were present (complete cases); not-applicable or unscored domains were treated as missing. "
+            "We report percentage exact agreement and agreement within ±" (r.tolerance) " scale point(s); "
+            "intraclass correlations ICC(1,1) (one-way random effects, single rater)"
+            @if crossed { ", ICC(2,1) (two-way random effects, absolute agreement) and ICC(3,1) (two-way mixed effects, consistency)" }
+            " (Shrout & Fleiss, 1979; McGraw & Wong, 1996) with F-based 95% confidence intervals, the absolute-agreement interval using McGraw and Wong's Satterthwaite approximation." (avg) " "
+            "ICCs were interpreted with Cicchetti's (1994) bands applied to the point estimate and to both confidence bounds (Koo & Li, 2016); estimates from fewer than 10 recordings or with an interval wider than 0.5 were considered too uncertain to judge. "
+            "For category scores we report Cohen's kappa (unweighted, linear and quadratic weights) over the full " (r.scale.0) "–" (r.scale.1) " scale, "
+            @if crossed { "pairing ratings by coder identity because the same two coders rated every recording, " } @else { "pairing primary and secondary coders, " }
+            "and Gwet's AC1 and AC2 with linearised standard errors and t-based 95% intervals (Gwet, 2008; as in irrCAC). "
+            "Krippendorff's alpha (ordinal and interval metrics) is given with a bootstrap 95% interval and the probability of alpha falling below 0.667 and 0.80 (Hayes & Krippendorff, 2007; "
+            (r.resamples) " resamples, seed " (r.seed) "). "
+            "Systematic differences were examined with Bland–Altman bias (t-based 95% CI) and 95% limits of agreement"
+            @if has_share { ", also for the share of the session coded as behaviour-change talk (in percentage points)" }
+            ". Statistics were computed with tapecoder " (env!("CARGO_PKG_VERSION")) "."
+        }
     }
 }

@@ -56,17 +56,32 @@ fn wrap(o: &mut String, text: &str, indent: &str) {
     }
 }
 
+/// Undefined statistics, collected for the "Not available" list: (what, reason) → measures.
+#[derive(Default)]
+struct Missing(BTreeMap<(String, String), Vec<String>>);
+
+impl Missing {
+    fn note<T>(&mut self, what: &str, measure: &str, s: &Stat<T>) {
+        if let Err(e) = s {
+            self.0.entry((what.to_string(), e.reason.clone())).or_default().push(clean(measure));
+        }
+    }
+}
+
+/// `0.712 [0.401, 0.880]`, or `n/a`.
+fn with_ci(s: &Stat<(f64, (f64, f64))>) -> String {
+    match s {
+        Ok((v, (lo, hi))) => format!("{v:.3} [{lo:.3}, {hi:.3}]"),
+        Err(_) => "n/a".into(),
+    }
+}
+
 /// Renders the report as text.
 // Temporary (issue #10): the stats helper is reworking the report this session; split it then.
 #[allow(clippy::too_many_lines)]
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
-    let mut missing: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-    let mut note = |what: &str, measure: &str, s: &Stat| {
-        if let Err(e) = s {
-            missing.entry((what.to_string(), e.reason.clone())).or_default().push(clean(measure));
-        }
-    };
+    let mut missing = Missing::default();
     let _ = writeln!(o, "Reliability report: {}", clean(&r.source));
     wrap(
         &mut o,
@@ -76,6 +91,38 @@ pub fn render(r: &Report) -> String {
         ),
         "",
     );
+    main_table(&mut o, r, &mut missing);
+    two_way(&mut o, r);
+    verdicts(&mut o, r);
+    categorical(&mut o, r, &mut missing);
+    alpha_boot(&mut o, r, &mut missing);
+    bland_altman(&mut o, r, &mut missing);
+    outside(&mut o, r);
+    coders(&mut o, r);
+    if let Some(b) = &r.bins {
+        let _ = writeln!(o);
+        let _ = writeln!(
+            o,
+            "Behaviour-change time units: {} recordings, {} one-second bins, agreement {}, kappa {}",
+            b.recordings,
+            b.bins,
+            pct(&b.agreement),
+            num(&b.kappa, 3)
+        );
+        missing.note("bin agreement", "behaviour-change bins", &b.agreement);
+        missing.note("bin kappa", "behaviour-change bins", &b.kappa);
+    }
+    if !r.notes.is_empty() {
+        let _ = writeln!(o);
+    }
+    for n in &r.notes {
+        wrap(&mut o, &clean(n), "");
+    }
+    not_available(&mut o, r, missing);
+    o
+}
+
+fn main_table(o: &mut String, r: &Report, missing: &mut Missing) {
     let _ = writeln!(o);
     let _ = writeln!(
         o,
@@ -94,29 +141,34 @@ pub fn render(r: &Report) -> String {
             pct(&m.within),
             icc,
             band,
-            num(&m.kappa, 3),
+            if m.categories.is_some() { num(&m.kappa.quadratic, 3) } else { "-".into() },
             num(&m.alpha_ordinal, 3),
             num(&m.alpha_interval, 3)
         );
-        note("% exact", &m.label, &m.exact);
-        note("% within tolerance", &m.label, &m.within);
+        missing.note("% exact", &m.label, &m.exact);
+        missing.note("% within tolerance", &m.label, &m.within);
         for i in &m.iccs {
             let ci =
                 i.stat.as_ref().map_err(Clone::clone).and_then(|v| v.ci95.clone().map(|_| 0.0));
-            note(i.form, &m.label, &i.stat.as_ref().map(|v| v.value).map_err(Clone::clone));
+            missing.note(i.form, &m.label, &i.stat.as_ref().map(|v| v.value).map_err(Clone::clone));
             if i.stat.is_ok() {
-                note(&format!("{} 95% CI", i.form), &m.label, &ci);
+                missing.note(&format!("{} 95% CI", i.form), &m.label, &ci);
             }
         }
-        note("kappa (quadratic)", &m.label, &m.kappa);
-        note("alpha ordinal", &m.label, &m.alpha_ordinal);
-        note("alpha interval", &m.label, &m.alpha_interval);
+        if m.categories.is_some() {
+            missing.note("kappa", &m.label, &m.kappa.quadratic);
+        }
+        missing.note("alpha ordinal", &m.label, &m.alpha_ordinal);
+        missing.note("alpha interval", &m.label, &m.alpha_interval);
     }
     let _ = writeln!(
         o,
-        "kappa: quadratic-weighted Cohen's kappa, primary vs secondary. a.ord / a.int: Krippendorff's alpha."
+        "kappa: quadratic-weighted Cohen's kappa (- for composites and the share). a.ord / a.int:"
     );
+    let _ = writeln!(o, "Krippendorff's alpha, ordinal and interval.");
+}
 
+fn two_way(o: &mut String, r: &Report) {
     let forms: Vec<&str> = if r.average_measures {
         vec!["ICC(2,1)", "ICC(3,1)", "ICC(1,k)", "ICC(2,k)", "ICC(3,k)"]
     } else {
@@ -124,26 +176,160 @@ pub fn render(r: &Report) -> String {
     };
     let any_two_way =
         r.measures.iter().any(|m| forms.iter().any(|f| m.icc(f).is_some_and(|i| i.stat.is_ok())));
-    if any_two_way {
-        for pair in forms.chunks(2) {
-            let _ = writeln!(o);
-            let mut head = format!("{:<LABEL$}", "Measure");
+    if !any_two_way {
+        return;
+    }
+    for pair in forms.chunks(2) {
+        let _ = writeln!(o);
+        let mut head = format!("{:<LABEL$}", "Measure");
+        for f in pair {
+            let _ = write!(head, "  {:<22} {:<9}", format!("{f} [95% CI]"), "Band");
+        }
+        let _ = writeln!(o, "{}", head.trim_end());
+        let _ = writeln!(o, "{}", "-".repeat(LABEL + pair.len() * 34));
+        for m in &r.measures {
+            let mut line = format!("{:<LABEL$}", label(&m.label));
             for f in pair {
-                let _ = write!(head, "  {:<22} {:<9}", format!("{f} [95% CI]"), "Band");
+                let (v, b) = icc_cell(m.icc(f));
+                let _ = write!(line, "  {v:<22} {b:<9}");
             }
-            let _ = writeln!(o, "{}", head.trim_end());
-            let _ = writeln!(o, "{}", "-".repeat(LABEL + pair.len() * 34));
-            for m in &r.measures {
-                let mut line = format!("{:<LABEL$}", label(&m.label));
-                for f in pair {
-                    let (v, b) = icc_cell(m.icc(f));
-                    let _ = write!(line, "  {v:<22} {b:<9}");
-                }
-                let _ = writeln!(o, "{}", line.trim_end());
+            let _ = writeln!(o, "{}", line.trim_end());
+        }
+    }
+}
+
+/// The verdict of ICC(1,1) and, when defined, ICC(2,1) per measure (all forms: JSON and CSV).
+fn verdicts(o: &mut String, r: &Report) {
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "Verdicts: band of the point and of the 95% CI's bounds (Koo & Li 2016); with n < 10 or a CI"
+    );
+    let _ = writeln!(o, "wider than 0.5 the estimate is too uncertain to judge.");
+    for m in &r.measures {
+        for form in ["ICC(1,1)", "ICC(2,1)"] {
+            if let Some(v) = m.icc(form).and_then(|i| i.verdict.as_ref()) {
+                wrap(o, &format!("{} {form}: {}", clean(&m.label), v.text()), "  ");
             }
         }
     }
+}
 
+fn categorical(o: &mut String, r: &Report, missing: &mut Missing) {
+    let cats: Vec<_> = r.measures.iter().filter(|m| m.categories.is_some()).collect();
+    if cats.is_empty() {
+        return;
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "{:<LABEL$} {:>7} {:>7} {:>7}  {:<22} AC2 linear [95% CI]",
+        "Category agreement", "k.unw", "k.lin", "k.quad", "AC1 [95% CI]"
+    );
+    let _ = writeln!(o, "{}", "-".repeat(LABEL + 72));
+    let ci = |g: &Stat<crate::stats::gwet::Coefficient>| {
+        with_ci(&g.as_ref().map(|c| (c.value, c.ci95)).map_err(Clone::clone))
+    };
+    for m in &cats {
+        let line = format!(
+            "{:<LABEL$} {:>7} {:>7} {:>7}  {:<22} {:<22}",
+            label(&m.label),
+            num(&m.kappa.unweighted, 3),
+            num(&m.kappa.linear, 3),
+            num(&m.kappa.quadratic, 3),
+            ci(&m.gwet.ac1),
+            ci(&m.gwet.ac2_linear),
+        );
+        let _ = writeln!(o, "{}", line.trim_end());
+        missing.note("AC1 / AC2", &m.label, &m.gwet.ac1);
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(o, "{:<LABEL$} {:<22} Pairing", "", "AC2 quadratic [95% CI]");
+    for m in &cats {
+        let line = format!(
+            "{:<LABEL$} {:<22} {}",
+            label(&m.label),
+            ci(&m.gwet.ac2_quadratic),
+            clean(&m.pairing.describe())
+        );
+        let _ = writeln!(o, "{}", line.trim_end());
+    }
+    let _ = writeln!(
+        o,
+        "k.: Cohen's kappa unweighted, linear, quadratic; AC1 / AC2: Gwet, over the full scale."
+    );
+}
+
+fn alpha_boot(o: &mut String, r: &Report, missing: &mut Missing) {
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "{:<LABEL$} {:<22} {:>6} {:>6}  {:<22} {:>6} {:>6}",
+        "Alpha, bootstrap",
+        "ordinal [95% CI]",
+        "P<.667",
+        "P<.80",
+        "interval [95% CI]",
+        "P<.667",
+        "P<.80"
+    );
+    let _ = writeln!(o, "{}", "-".repeat(99));
+    for m in &r.measures {
+        let cell = |a: &Stat, b: &Stat<crate::stats::alpha::AlphaBoot>| match (a, b) {
+            (Ok(a), Ok(b)) => (
+                format!("{a:.3} [{:.3}, {:.3}]", b.ci95.0, b.ci95.1),
+                format!("{:.3}", b.p_below_667),
+                format!("{:.3}", b.p_below_800),
+            ),
+            (Ok(a), Err(_)) => (format!("{a:.3} [n/a]"), "n/a".into(), "n/a".into()),
+            _ => ("n/a".into(), "n/a".into(), "n/a".into()),
+        };
+        let (a, p1, p2) = cell(&m.alpha_ordinal, &m.alpha_ordinal_boot);
+        let (b, q1, q2) = cell(&m.alpha_interval, &m.alpha_interval_boot);
+        let _ = writeln!(
+            o,
+            "{:<LABEL$} {a:<22} {p1:>6} {p2:>6}  {b:<22} {q1:>6} {q2:>6}",
+            label(&m.label)
+        );
+        if m.alpha_ordinal.is_ok() {
+            missing.note("alpha bootstrap", &m.label, &m.alpha_ordinal_boot);
+        }
+    }
+    let _ = writeln!(
+        o,
+        "Bootstrap after Hayes & Krippendorff (2007): {} resamples, seed {}. P<x: share below x.",
+        r.resamples, r.seed
+    );
+}
+
+fn bland_altman(o: &mut String, r: &Report, missing: &mut Missing) {
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "{:<LABEL$} {:>4}  {:<24} {:>7}  95% limits",
+        "Bland-Altman", "n", "bias [95% CI]", "SD"
+    );
+    let _ = writeln!(o, "{}", "-".repeat(LABEL + 61));
+    for m in &r.measures {
+        let line = match &m.bland_altman {
+            Ok(b) => format!(
+                "{:<LABEL$} {:>4}  {:<24} {:>7.3}  [{:.3}, {:.3}]",
+                label(&m.label),
+                b.n,
+                format!("{:+.3} [{:+.3}, {:+.3}]", b.bias, b.bias_ci95.0, b.bias_ci95.1),
+                b.sd,
+                b.loa.0,
+                b.loa.1
+            ),
+            Err(_) => format!("{:<LABEL$} {:>4}  n/a", label(&m.label), m.paired.len()),
+        };
+        let _ = writeln!(o, "{line}");
+        missing.note("Bland-Altman", &m.label, &m.bland_altman);
+    }
+    let _ = writeln!(o, "Differences are first - second coder of each measure's pairing (above).");
+}
+
+fn outside(o: &mut String, r: &Report) {
     let outside: Vec<_> = r.measures.iter().filter(|m| !m.outside.is_empty()).collect();
     let _ = writeln!(o);
     if outside.is_empty() {
@@ -155,80 +341,65 @@ pub fn render(r: &Report) -> String {
             let _ = writeln!(o, "  {:<LABEL$} {}", label(&m.label), ids.join(", "));
         }
     }
+}
 
-    if !r.pairs.is_empty() {
-        let _ = writeln!(o);
+fn coders(o: &mut String, r: &Report) {
+    if r.pairs.is_empty() {
+        return;
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "Coder pairs (all domains)      Recordings      n   Within  Mean diff (first - second)"
+    );
+    for p in &r.pairs {
+        let pair = format!("{} / {}", clean(&p.a), clean(&p.b));
         let _ = writeln!(
             o,
-            "Coder pairs (all domains)      Recordings      n   Within  Mean diff (first - second)"
+            "  {:<28} {:>10} {:>6} {:>8}  {:>9}",
+            pair,
+            p.recordings,
+            p.n,
+            pct(&p.within),
+            signed(&p.mean_diff)
         );
-        for p in &r.pairs {
-            let pair = format!("{} / {}", clean(&p.a), clean(&p.b));
-            let _ = writeln!(
-                o,
-                "  {:<28} {:>10} {:>6} {:>8}  {:>9}",
-                pair,
-                p.recordings,
-                p.n,
-                pct(&p.within),
-                signed(&p.mean_diff)
-            );
-        }
-        let _ = writeln!(o);
+    }
+    let _ = writeln!(o);
+    let _ = writeln!(
+        o,
+        "Coders (all domains)           Recordings      n   Within  Mean diff (coder - other)"
+    );
+    for c in &r.coders {
         let _ = writeln!(
             o,
-            "Coders (all domains)           Recordings      n   Within  Mean diff (coder - other)"
+            "  {:<28} {:>10} {:>6} {:>8}  {:>9}",
+            clean(&c.coder),
+            c.recordings,
+            c.n,
+            pct(&c.within),
+            signed(&c.mean_diff)
         );
-        for c in &r.coders {
-            let _ = writeln!(
-                o,
-                "  {:<28} {:>10} {:>6} {:>8}  {:>9}",
-                clean(&c.coder),
-                c.recordings,
-                c.n,
-                pct(&c.within),
-                signed(&c.mean_diff)
-            );
-        }
     }
+}
 
-    if let Some(b) = &r.bins {
-        let _ = writeln!(o);
-        let _ = writeln!(
-            o,
-            "Behaviour-change time units: {} recordings, {} one-second bins, agreement {}, kappa {}",
-            b.recordings,
-            b.bins,
-            pct(&b.agreement),
-            num(&b.kappa, 3)
-        );
-        note("bin agreement", "behaviour-change bins", &b.agreement);
-        note("bin kappa", "behaviour-change bins", &b.kappa);
+fn not_available(o: &mut String, r: &Report, missing: Missing) {
+    if missing.0.is_empty() {
+        return;
     }
-    if !r.notes.is_empty() {
-        let _ = writeln!(o);
+    let all: Vec<String> = r.measures.iter().map(|m| clean(&m.label)).collect();
+    let _ = writeln!(o);
+    let _ = writeln!(o, "Not available:");
+    // Statistics sharing a reason and the same measures read as one line.
+    let mut grouped: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for ((what, reason), measures) in missing.0 {
+        let whom = if measures == all && all.len() > 1 {
+            "all measures".to_string()
+        } else {
+            measures.join(", ")
+        };
+        grouped.entry((reason, whom)).or_default().push(what);
     }
-    for n in &r.notes {
-        wrap(&mut o, &clean(n), "");
+    for ((reason, whom), whats) in grouped {
+        wrap(o, &format!("{} ({whom}): n/a ({})", whats.join(", "), clean(&reason)), "  ");
     }
-
-    if !missing.is_empty() {
-        let all: Vec<String> = r.measures.iter().map(|m| clean(&m.label)).collect();
-        let _ = writeln!(o);
-        let _ = writeln!(o, "Not available:");
-        // Statistics sharing a reason and the same measures read as one line.
-        let mut grouped: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
-        for ((what, reason), measures) in missing {
-            let whom = if measures == all && all.len() > 1 {
-                "all measures".to_string()
-            } else {
-                measures.join(", ")
-            };
-            grouped.entry((reason, whom)).or_default().push(what);
-        }
-        for ((reason, whom), whats) in grouped {
-            wrap(&mut o, &format!("{} ({whom}): n/a ({})", whats.join(", "), clean(&reason)), "  ");
-        }
-    }
-    o
 }

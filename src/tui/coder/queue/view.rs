@@ -34,11 +34,13 @@ pub fn view(f: &mut Frame, app: &App) {
     let offset = list_offset(q.selected, q.rows.len(), l.rows.height);
     let rows =
         q.rows.iter().enumerate().skip(offset).take(usize::from(l.rows.height)).map(|(i, r)| {
+            // A submitted coding is done whatever happened to the audio since: say so, and that
+            // only playback is unavailable.
             let (status, color) = match (&r.problem, r.status) {
+                (_, RowStatus::Submitted) => ("submitted ✓", Color::Green),
                 (Some(_), _) => ("cannot open", Color::Red),
                 (None, RowStatus::NotStarted) => ("not started", Color::Gray),
                 (None, RowStatus::InProgress) => ("in progress", Color::Yellow),
-                (None, RowStatus::Submitted) => ("submitted ✓", Color::Green),
             };
             let pct = (r.listened * 100.0).clamp(0.0, 100.0);
             let bar_w = 10usize;
@@ -52,7 +54,11 @@ pub fn view(f: &mut Frame, app: &App) {
                 )),
                 Cell::from(hms(r.duration_s)),
                 Cell::from(Span::styled(status, Style::new().fg(color))),
-                Cell::from(bar),
+                if r.problem.is_some() && r.status == RowStatus::Submitted {
+                    Cell::from(Span::styled("playback unavailable", Style::new().fg(Color::Red)))
+                } else {
+                    Cell::from(bar)
+                },
             ]);
             if i == q.selected { row.style(selection_style(true)) } else { row }
         });
@@ -85,6 +91,10 @@ pub fn view(f: &mut Frame, app: &App) {
     }
 
     let detail = match q.rows.get(q.selected) {
+        Some(QueueRow { problem: Some(p), id, status: RowStatus::Submitted, .. }) => Line::styled(
+            format!(" {} is submitted ✓; playback unavailable: {}", sanitize(id), sanitize(p)),
+            Style::new().fg(Color::Red),
+        ),
         Some(QueueRow { problem: Some(p), id, .. }) => {
             Line::styled(format!(" {}: {}", sanitize(id), sanitize(p)), Style::new().fg(Color::Red))
         }
