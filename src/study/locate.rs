@@ -19,7 +19,7 @@ pub const JOURNAL_DIR: &str = "journal";
 /// Checks an id that becomes part of a file name (see [`crate::ids::validate_id`]): letters,
 /// digits, `-` and `_`, 1–64 characters. `what` names it in the error ("coder", "recording").
 pub fn check_id(what: &'static str, id: &str) -> Result<(), StudyError> {
-    crate::ids::validate_id(&format!("{what} id"), id).map_err(StudyError::from)
+    crate::ids::validate_file_id(&format!("{what} id"), id).map_err(StudyError::from)
 }
 
 /// The paths of one study's files. Pure: builds paths, touches nothing.
