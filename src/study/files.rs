@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use super::StudyError;
 
 const READ_HINT: &str = "check the file exists and that you may read it";
-const WRITE_HINT: &str =
+pub(crate) const WRITE_HINT: &str =
     "check the disk has space and that you may write to the folder; the previous version is intact";
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -211,7 +211,7 @@ impl Applied {
             }
         }
         if stuck.is_empty() {
-            return cause;
+            return StudyError::Undone { cause: Box::new(cause) };
         }
         StudyError::NotRestored { cause: Box::new(cause), files: stuck }
     }
