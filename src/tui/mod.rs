@@ -12,13 +12,16 @@
 pub mod adjudication;
 pub mod app;
 pub mod bench_support;
+pub mod coder;
 pub mod event;
 pub mod format;
 pub mod keys;
 pub mod layout;
 pub mod peaks;
 pub mod rules;
+pub mod runtime;
 pub mod screens;
+pub mod supervisor;
 pub mod terminal;
 pub mod transport;
 pub mod widgets;

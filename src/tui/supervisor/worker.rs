@@ -1,0 +1,96 @@
+//! The supervisor app's disk work, done on the runtime's disk thread: checking a recording's audio
+//! before it opens (hashing it), saving an adjudication (the only file this app writes, with its
+//! journal line), and reading the list of recordings to adjudicate again. Codings are only read.
+use std::sync::Arc;
+
+use crate::study::adjudication::{self, Case};
+use crate::study::journal::now_rfc3339;
+use crate::study::model::Adjudication;
+use crate::study::{Study, StudyError};
+use crate::tui::adjudication::app::Msg;
+use crate::tui::runtime::{MediaOpen, Reply, Worker};
+
+/// Work for the disk thread, done in order.
+#[derive(Debug)]
+pub enum Job {
+    /// Check the audio of `id` (`duration_s` from the study) and open it.
+    Prepare { id: String, duration_s: f64 },
+    /// Stamp and write the adjudication.
+    Save(Box<Adjudication>),
+    /// Read the recordings to adjudicate again.
+    RefreshList,
+}
+
+/// The study, on the disk thread.
+pub struct SupervisorWorker {
+    pub study: Arc<Study>,
+}
+
+impl Worker for SupervisorWorker {
+    type Job = Job;
+    type Msg = Msg;
+
+    fn run(&mut self, job: Job, _superseded: bool) -> Reply<Msg> {
+        let study = &*self.study;
+        match job {
+            Job::Prepare { id, duration_s } => {
+                let checked = study
+                    .require_recording(&id)
+                    .and_then(|rec| Ok((study.checked_audio_path(rec)?, rec.sha256.clone())));
+                let (audio, overview_key) = match checked {
+                    Ok((path, key)) => (Ok(path), key),
+                    // Adjudication can go on from the scores without the audio.
+                    Err(e) => (Err(format!("no audio: {e}")), String::new()),
+                };
+                Reply::Media(Box::new(MediaOpen {
+                    audio,
+                    duration_s,
+                    start_s: 0.0,
+                    overview_key,
+                    hold: None,
+                    opened: Box::new(move |snapshot| Msg::Opened { id, snapshot }),
+                }))
+            }
+            Job::Save(adj) => {
+                Reply::Msg(Msg::Saved(save(study, &adj).map(Box::new).map_err(|e| e.to_string())))
+            }
+            Job::RefreshList => Reply::Msg(match load_cases(study) {
+                Ok(cases) => Msg::List(cases),
+                Err(e) => Msg::Problem(format!("cannot re-read the study: {e}")),
+            }),
+        }
+    }
+
+    fn unavailable(job: Job) -> Option<Msg> {
+        let why = "the disk worker stopped; quit and reopen";
+        Some(match job {
+            Job::Save(_) => Msg::Saved(Err(why.into())),
+            Job::Prepare { .. } | Job::RefreshList => Msg::Problem(why.into()),
+        })
+    }
+}
+
+/// The recordings to adjudicate: double-coded, both codings submitted, outside the study's
+/// tolerance on some domain; each with the adjudication saved earlier, if any.
+pub fn load_cases(study: &Study) -> Result<Vec<Case>, StudyError> {
+    let assignments = study.assignments()?;
+    let codings = study.all_codings()?;
+    let adjudications = study.adjudications()?;
+    Ok(adjudication::cases(
+        study.codebook(),
+        study.recordings(),
+        &assignments,
+        &codings,
+        &adjudications,
+        study.config().reliability.tolerance,
+    ))
+}
+
+/// Stamps `adj` with the time and saves it (journal line with its sha256, then the file,
+/// atomically). Returns what was written.
+pub fn save(study: &Study, adj: &Adjudication) -> Result<Adjudication, StudyError> {
+    let mut adj = adj.clone();
+    adj.decided_at = now_rfc3339();
+    study.save_adjudication(&adj)?;
+    Ok(adj)
+}
