@@ -57,6 +57,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Check every file parses, every submitted coding matches its journal hash, journals chain.
     Verify,
+    /// Move a schema-1 study to one folder per coder, once, with a backup (supervisors).
+    Migrate,
     /// Codebook tools.
     #[command(subcommand)]
     Codebook(CodebookCommand),

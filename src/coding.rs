@@ -1,6 +1,6 @@
 //! One coder's coding of one recording, and its rules, as pure functions: scores, segments, notes,
 //! the behaviour-change share, composites and `can_submit`. No I/O: the study module stores it at
-//! `codings/<coder>/<recording>.toml` (text in and out through [`Coding::to_toml`] and
+//! `coders/<coder>/codings/<recording>.toml` (text in and out through [`Coding::to_toml`] and
 //! [`Coding::from_toml`]).
 //!
 //! Scores are stored only when the coder chose them: nothing is ever pre-filled. "Not applicable"

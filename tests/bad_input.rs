@@ -65,11 +65,22 @@ fn malformed_coding_file_is_located() {
         .args(["--study", "s", "--as", "sup", "assign", "--fraction", "1"])
         .assert()
         .success();
-    fs::create_dir_all(s.join("codings/c1")).unwrap();
-    fs::write(s.join("codings/c1/R001.toml"), "schema = 1\nrecording = \"R001\"\ncoder = [\n")
-        .unwrap();
-    fails_unchanged(t.path(), &["--study", "s", "--as", "c1", "status"], "codings/c1/R001.toml:");
-    fails_unchanged(t.path(), &["--study", "s", "--as", "c1", "verify"], "codings/c1/R001.toml:");
+    fs::create_dir_all(s.join("coders/c1/codings")).unwrap();
+    fs::write(
+        s.join("coders/c1/codings/R001.toml"),
+        "schema = 1\nrecording = \"R001\"\ncoder = [\n",
+    )
+    .unwrap();
+    fails_unchanged(
+        t.path(),
+        &["--study", "s", "--as", "c1", "status"],
+        "coders/c1/codings/R001.toml:",
+    );
+    fails_unchanged(
+        t.path(),
+        &["--study", "s", "--as", "c1", "verify"],
+        "coders/c1/codings/R001.toml:",
+    );
 }
 
 #[test]
@@ -264,7 +275,7 @@ fn hand_edited_ids_that_could_escape_the_study_are_refused() {
         .args(["--study", "s", "--as", "sup", "assign", "--fraction", "1"])
         .assert()
         .success();
-    let q = s.join("queues/c1.toml");
+    let q = s.join("coders/c1/queue.toml");
     fs::write(&q, "schema = 1\ncoder = \"c1\"\nrecordings = [\"R001\", \"R999\"]\n").unwrap();
     fails_unchanged(
         t.path(),

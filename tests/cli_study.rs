@@ -115,7 +115,7 @@ fn supervisor_only_commands_refuse_coders_and_strangers() {
 fn study_is_found_upwards_and_from_the_environment() {
     let t = tempfile::tempdir().unwrap();
     let s = study(t.path(), 0);
-    let deep = s.join("queues/deeper");
+    let deep = s.join("coders/deeper");
     fs::create_dir_all(&deep).unwrap();
     tc(t.path())
         .current_dir(&deep)
@@ -166,19 +166,17 @@ fn submitted_codings_are_proven_by_the_journal() {
         .stdout(contains(format!("the files of coder {coder}")));
 
     // A hand edit after submission is caught, and named.
-    let path = s.join(format!("codings/{coder}/R001.toml"));
+    let path = s.join(format!("coders/{coder}/codings/R001.toml"));
     let text = fs::read_to_string(&path).unwrap().replace("empathy = 2", "empathy = 5");
     fs::write(&path, text).unwrap();
-    tc(t.path())
-        .args(["--study", "s", "--as", "sup", "verify"])
-        .assert()
-        .failure()
-        .stderr(contains(format!("codings/{coder}/R001.toml: changed after it was submitted")));
+    tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().failure().stderr(
+        contains(format!("coders/{coder}/codings/R001.toml: changed after it was submitted")),
+    );
 
     // So is a broken journal chain.
     fs::write(&path, fs::read_to_string(&path).unwrap().replace("empathy = 5", "empathy = 2"))
         .unwrap();
-    let jpath = s.join("journal/sup.jsonl");
+    let jpath = s.join("supervisor/journal/sup.jsonl");
     let j = fs::read_to_string(&jpath).unwrap();
     let first = j.lines().next().unwrap().to_string();
     fs::write(&jpath, j.replacen(&first, &first.replace("coder_added", "coder_remove"), 1))
@@ -187,7 +185,7 @@ fn submitted_codings_are_proven_by_the_journal() {
         .args(["--study", "s", "--as", "sup", "verify"])
         .assert()
         .failure()
-        .stderr(contains("journal/sup.jsonl:2: chain broken"));
+        .stderr(contains("supervisor/journal/sup.jsonl:2: chain broken"));
 }
 
 #[test]
@@ -234,11 +232,11 @@ fn verify_catches_a_hand_edited_plan_and_assign_repairs_the_queues() {
     let first = st.assignments().unwrap()[0].clone();
     let owner = first.coders[0].clone();
     // The queue loses a recording.
-    let q = s.join(format!("queues/{owner}.toml"));
+    let q = s.join(format!("coders/{owner}/queue.toml"));
     let original = fs::read_to_string(&q).unwrap();
     fs::write(&q, format!("schema = 1\ncoder = \"{owner}\"\nrecordings = []\n")).unwrap();
     tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().failure().stderr(
-        contains(format!("queues/{owner}.toml does not match supervisor/assignments.toml")),
+        contains(format!("coders/{owner}/queue.toml does not match supervisor/assignments.toml")),
     );
     tc(t.path())
         .args(["--study", "s", "--as", "sup", "assign"])

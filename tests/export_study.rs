@@ -186,7 +186,7 @@ fn additional_coders_stay_out_of_final_scores_and_reliability() {
     std::fs::write(&path, toml::to_string(&a).unwrap()).unwrap();
     for rec in ["R004", "R005"] {
         let c = support::coding(rec, "tia", [1; 7], Some((0.0, 300.0)), Status::Submitted);
-        let dir = f.path().join("codings/tia");
+        let dir = f.path().join("coders/tia/codings");
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(format!("{rec}.toml")), c.to_toml().unwrap()).unwrap();
     }

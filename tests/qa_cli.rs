@@ -219,7 +219,7 @@ fn a_failed_journal_append_undoes_coders_add_and_import() {
     let t = tempfile::tempdir().unwrap();
     let s = study(t.path(), 1);
     common::write_wav(&t.path().join("new.wav"), 0.5, 500.0);
-    let journal = s.join("journal/sup.jsonl");
+    let journal = s.join("supervisor/journal/sup.jsonl");
     std::fs::rename(&journal, t.path().join("sup.jsonl")).unwrap();
     std::fs::create_dir(&journal).unwrap(); // appending to it fails
     let before = common::fingerprint(&s);
@@ -305,7 +305,7 @@ fn a_hand_edited_score_outside_the_scale_is_refused() {
     let line = text.lines().find(|l| l.starts_with("codebook")).unwrap().to_string();
     std::fs::write(&st, text.replace(&line, &format!("codebook = {:?}", cb.display().to_string())))
         .unwrap();
-    let coding = s.join("codings/ana/R001.toml");
+    let coding = s.join("coders/ana/codings/R001.toml");
     let text = std::fs::read_to_string(&coding).unwrap();
     let line = text.lines().find(|l| l.starts_with("empathy = ")).unwrap().to_string();
     assert!(!line.contains('"'), "{line}");

@@ -49,7 +49,7 @@ fn a_deleted_submitted_coding_is_reported_by_name() {
     let tmp = study();
     let dir = tmp.path().join("study");
     assert!(cmd(&dir, "sup").arg("verify").output().unwrap().status.success());
-    std::fs::remove_file(dir.join("codings/ann/R001.toml")).unwrap();
+    std::fs::remove_file(dir.join("coders/ann/codings/R001.toml")).unwrap();
     for who in ["sup", "ann"] {
         let out = cmd(&dir, who).arg("verify").output().unwrap();
         let all = format!(
@@ -58,6 +58,6 @@ fn a_deleted_submitted_coding_is_reported_by_name() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert!(!out.status.success(), "{who}: {all}");
-        assert!(all.contains("codings/ann/R001.toml: missing"), "{who}: {all}");
+        assert!(all.contains("coders/ann/codings/R001.toml: missing"), "{who}: {all}");
     }
 }

@@ -57,14 +57,14 @@ fn codebook_domains() -> Vec<(String, String)> {
 fn codings() -> Vec<(String, Coding, Vec<u8>)> {
     let mut out = Vec::new();
     for coder in ["ana", "ben"] {
-        let dir = sample().join("codings").join(coder);
+        let dir = sample().join("coders").join(coder).join("codings");
         let mut names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .map(|e| e.expect("dir entry").file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
         for name in names {
-            let rel = format!("codings/{coder}/{name}");
+            let rel = format!("coders/{coder}/codings/{name}");
             let bytes = read(&sample().join(&rel));
             let coding = Coding::from_toml(std::str::from_utf8(&bytes).expect("UTF-8"), &rel)
                 .unwrap_or_else(|e| panic!("{e}"));
@@ -77,7 +77,10 @@ fn codings() -> Vec<(String, Coding, Vec<u8>)> {
 #[test]
 fn sample_study_files_parse_as_the_contract_types() {
     let study: StudyConfig = load("study.toml");
-    assert_eq!(study.schema, 1);
+    assert_eq!(study.schema, tapecoder::study::model::STUDY_SCHEMA, "the per-coder layout");
+    for old in ["queues", "codings", "journal"] {
+        assert!(!sample().join(old).exists(), "{old}/ of the schema-1 layout is gone");
+    }
     assert_eq!(study.name, "Sample study");
     assert_eq!(study.codebook, "../codebook/handbook.toml");
     assert_eq!(study.reliability.tolerance, 1);
@@ -137,7 +140,7 @@ fn sample_queues_follow_the_assignments() {
         assert_eq!(real.len(), if a.double_coded { 2 } else { 1 }, "{}", a.id);
     }
     for coder in ["demo", "ana", "ben"] {
-        let q: QueueFile = load(&format!("queues/{coder}.toml"));
+        let q: QueueFile = load(&format!("coders/{coder}/queue.toml"));
         assert_eq!(q.coder, coder);
         let expected: Vec<_> = asg
             .recordings
@@ -145,9 +148,9 @@ fn sample_queues_follow_the_assignments() {
             .filter(|a| a.coders.iter().any(|c| c == coder))
             .map(|a| a.id.clone())
             .collect();
-        assert_eq!(q.recordings, expected, "queues/{coder}.toml");
+        assert_eq!(q.recordings, expected, "coders/{coder}/queue.toml");
     }
-    assert!(!sample().join("codings/demo").exists(), "demo starts untouched");
+    assert!(!sample().join("coders/demo/codings").exists(), "demo starts untouched");
 }
 
 #[test]
@@ -158,7 +161,7 @@ fn sample_codings_are_submitted_complete_and_consistent() {
     let list = codings();
     assert_eq!(list.len(), 8, "ana and ben each coded the four double-coded recordings");
     for (rel, c, _) in &list {
-        assert_eq!(rel, &format!("codings/{}/{}.toml", c.coder, c.recording));
+        assert_eq!(rel, &format!("coders/{}/codings/{}.toml", c.coder, c.recording));
         assert_eq!(c.schema, 1);
         assert_eq!(c.status, Status::Submitted, "{rel}");
         assert!(c.submitted_at.is_some(), "{rel}");
@@ -239,11 +242,14 @@ fn sample_double_codings_give_reliability_and_adjudication_something_to_show() {
 fn sample_journals_chain_and_match_every_submitted_coding() {
     let list = codings();
     let mut submitted: BTreeMap<String, String> = BTreeMap::new();
-    let dir = sample().join("journal");
     let mut actors = BTreeSet::new();
-    for entry in std::fs::read_dir(&dir).expect("journal folder") {
-        let path = entry.expect("entry").path();
-        let actor = path.file_stem().expect("name").to_string_lossy().into_owned();
+    let journals = [
+        ("ana", sample().join("coders/ana/journal.jsonl")),
+        ("ben", sample().join("coders/ben/journal.jsonl")),
+        ("sup", sample().join("supervisor/journal/sup.jsonl")),
+    ];
+    for (actor, path) in journals {
+        let actor = actor.to_string();
         actors.insert(actor.clone());
         let body = text(&path);
         assert!(body.ends_with('\n'), "{}: every line ends with a newline", path.display());
@@ -323,12 +329,15 @@ fn sample_study_opens_with_the_study_module() {
     assert_eq!(study.all_codings().expect("codings").len(), 8);
     assert_eq!(study.assignments().expect("assignments").len(), 6);
     assert_eq!(study.metadata().expect("metadata").len(), 6);
-    let journals =
-        tapecoder::study::journal::journals(&sample().join("journal")).expect("journals");
-    assert_eq!(journals.iter().map(|(a, _)| a.as_str()).collect::<Vec<_>>(), ["ana", "ben", "sup"]);
+    let layout = study.layout();
+    let journals = [
+        ("ana", layout.journal_file("ana", Role::Coder).expect("path")),
+        ("ben", layout.journal_file("ben", Role::Coder).expect("path")),
+        ("sup", layout.journal_file("sup", Role::Supervisor).expect("path")),
+    ];
     for (actor, path) in journals {
         let (lines, problems) =
-            tapecoder::study::journal::read_and_check(&path, &actor).expect("journal reads");
+            tapecoder::study::journal::read_and_check(&path, actor).expect("journal reads");
         assert!(problems.is_empty(), "{problems:?}");
         assert!(!lines.is_empty());
     }
@@ -494,4 +503,38 @@ fn tour_demo_submits_a_coding_and_the_study_still_verifies() {
     assert_eq!(demo.map(|d| d["submitted"].clone()), Some(serde_json::json!(1)), "{out}");
     assert_eq!(v["double_coding"]["pairs"], 4, "{out}");
     assert_eq!(v["double_coding"]["awaiting_adjudication"], 2, "{out}");
+}
+
+#[test]
+fn sample_keeps_each_coder_in_their_own_folder() {
+    // Everything under coders/<id>/ is <id>'s (so folder permissions can keep coders apart), and
+    // only supervisors' journals are under supervisor/journal/.
+    let coders: CodersFile = load("coders.toml");
+    let role = |id: &str| coders.coders.iter().find(|c| c.id == id).map(|c| c.role);
+    for entry in std::fs::read_dir(sample().join("coders")).expect("coders/") {
+        let dir = entry.expect("entry").path();
+        let id = dir.file_name().expect("name").to_string_lossy().into_owned();
+        assert_eq!(role(&id), Some(Role::Coder), "coders/{id} is a registered coder");
+        let q: QueueFile = load(&format!("coders/{id}/queue.toml"));
+        assert_eq!(q.coder, id);
+        for e in std::fs::read_dir(&dir).expect("coder folder") {
+            let name = e.expect("entry").file_name().to_string_lossy().into_owned();
+            assert!(
+                ["queue.toml", "codings", "journal.jsonl", "locks"].contains(&name.as_str()),
+                "coders/{id}/{name}"
+            );
+        }
+        if let Ok(journal) = std::fs::read_to_string(dir.join("journal.jsonl")) {
+            for line in journal.lines() {
+                let e: JournalEntry = serde_json::from_str(line).expect("journal line");
+                assert_eq!(e.actor, id);
+                assert!(e.path.expect("path").starts_with(&format!("coders/{id}/codings/")));
+            }
+        }
+    }
+    for entry in std::fs::read_dir(sample().join("supervisor/journal")).expect("journals") {
+        let p = entry.expect("entry").path();
+        let id = p.file_stem().expect("name").to_string_lossy().into_owned();
+        assert_eq!(role(&id), Some(Role::Supervisor), "{}", p.display());
+    }
 }

@@ -76,7 +76,7 @@ fn saving_keeps_originals_passes_verify_and_exports_as_adjudicated() {
     assert_eq!((d.domain.as_str(), d.final_score), ("empathy", 3));
     assert_eq!(d.coder_scores, BTreeMap::from([("ann".into(), 1), ("ben".into(), 4)]));
     // The journal line carries the file's sha256.
-    let journal = std::fs::read_to_string(dir.join("journal/sup.jsonl")).unwrap();
+    let journal = std::fs::read_to_string(dir.join("supervisor/journal/sup.jsonl")).unwrap();
     let last = journal.lines().last().unwrap();
     assert!(last.contains("\"adjudicate\""), "{last}");
     assert!(last.contains(&sha256_hex(text.as_bytes())), "{last}");
@@ -143,7 +143,7 @@ fn a_revised_adjudication_replaces_the_first_and_still_verifies() {
         save(&s, &build(s.codebook(), &case, "sup", "", &draft(3, "on second listening")).unwrap())
             .unwrap();
     assert_eq!(s.adjudication("R001").unwrap(), Some(second));
-    let journal = std::fs::read_to_string(dir.join("journal/sup.jsonl")).unwrap();
+    let journal = std::fs::read_to_string(dir.join("supervisor/journal/sup.jsonl")).unwrap();
     assert_eq!(journal.lines().filter(|l| l.contains("\"adjudicate\"")).count(), 2);
     let out = cmd(&dir, "sup").arg("verify").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));

@@ -71,7 +71,7 @@ fn build_study(root: &Path) -> PathBuf {
 }
 
 fn read_coding(study: &Path, rec: &str) -> Coding {
-    let path = study.join("codings").join("c1").join(format!("{rec}.toml"));
+    let path = study.join("coders").join("c1").join("codings").join(format!("{rec}.toml"));
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     toml::from_str(&text).unwrap()
 }

@@ -4,8 +4,9 @@
     build_study.py audio   render scripts/<id>.txt with espeak-ng, mix with sox, encode with ffmpeg,
                            write audio/<id>.<ext> and transcripts/<id>.txt (turn times measured
                            from the rendered turns with soxi -D)
-    build_study.py study   (re)write study.toml, coders.toml, recordings.toml, queues/,
-                           supervisor/, codings/ and journal/ from the audio and the transcripts
+    build_study.py study   (re)write study.toml, coders.toml, recordings.toml, coders/ (each
+                           coder's queue, codings and journal) and supervisor/ (assignments,
+                           metadata, the supervisor's journal) from the audio and the transcripts
     build_study.py all     both, in that order (what make.sh runs)
 
 Everything is deterministic: the same scripts and tool versions give the same bytes (sox runs in
@@ -578,8 +579,10 @@ def build_study() -> None:
             if d not in DOMAINS:
                 sys.exit(f"coding {vid}/{coder}: unknown domain {d}")
 
+    # study.toml's schema is the folder layout's version (2: one folder per coder); every other
+    # file keeps its own format's schema = 1.
     write("study.toml", "\n".join([
-        "schema = 1",
+        "schema = 2",
         'name = "Sample study"',
         f"codebook = {toml_str(CODEBOOK_REL)}",
         "",
@@ -624,8 +627,14 @@ def build_study() -> None:
         for cid in coders:
             queues[cid].append(vid)
     queues["demo"] = list(VISITS)
+    # Remove stale generated files first so a rerun leaves exactly what is described here
+    # (and nothing of the schema-1 layout: queues/, codings/, journal/).
+    for sub in ("coders", "supervisor/journal", "queues", "codings", "journal"):
+        if (STUDY / sub).exists():
+            shutil.rmtree(STUDY / sub)
+
     for cid, ids in queues.items():
-        write(f"queues/{cid}.toml", "\n".join([
+        write(f"coders/{cid}/queue.toml", "\n".join([
             "schema = 1", f"coder = {toml_str(cid)}",
             "recordings = [" + ", ".join(toml_str(i) for i in ids) + "]"]) + "\n")
 
@@ -643,11 +652,6 @@ def build_study() -> None:
         out += [f"{k} = {toml_str(v)}" for k, v in sorted(var.items())]
     write("supervisor/metadata.toml", "\n".join(out) + "\n")
 
-    # Remove stale generated codings and journals so a rerun leaves exactly what is described here.
-    for sub in ("codings", "journal"):
-        if (STUDY / sub).exists():
-            shutil.rmtree(STUDY / sub)
-
     sup = Journal("sup")
     # Each setup event names the file it saved and that file's sha256 at the time, as the study
     # module journals them.
@@ -655,7 +659,7 @@ def build_study() -> None:
         sup.add(f"2026-03-02T09:0{i + 1}:00Z", "coder_added", "coders.toml", sha)
     sup.add("2026-03-02T09:20:00Z", "import", "recordings.toml", recordings_sha)
     sup.add("2026-03-02T09:25:00Z", "assign", "supervisor/assignments.toml", assignments_sha)
-    write("journal/sup.jsonl", sup.text())
+    write("supervisor/journal/sup.jsonl", sup.text())
 
     journals: dict[str, Journal] = {}
     for (vid, coder), c in sorted(CODINGS.items(), key=lambda kv: (kv[1]["day"], kv[1]["end"])):
@@ -663,12 +667,12 @@ def build_study() -> None:
         if not spans:
             sys.exit(f"transcripts/{vid}.txt has no turns: run `make.sh` first")
         text = coding_toml(vid, coder, c, cb, recs[vid]["sha"], recs[vid]["dur"], spans)
-        rel = f"codings/{coder}/{vid}.toml"
+        rel = f"coders/{coder}/codings/{vid}.toml"
         data = write(rel, text)
         j = journals.setdefault(coder, Journal(coder))
         j.add(f"{c['day']}T{c['end']}Z", "submit", rel, hashlib.sha256(data).hexdigest())
     for coder, j in sorted(journals.items()):
-        write(f"journal/{coder}.jsonl", j.text())
+        write(f"coders/{coder}/journal.jsonl", j.text())
     print("study files written")
 
 

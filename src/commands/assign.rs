@@ -1,6 +1,6 @@
 //! `tapecoder assign`: builds the coders' queues with the pure planner in
 //! [`crate::study::assign`], keeping every existing assignment, and writes
-//! `supervisor/assignments.toml` and `queues/<coder>.toml`. Supervisors only.
+//! `supervisor/assignments.toml` and `coders/<coder>/queue.toml`. Supervisors only.
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 

@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result, bail};
 
 use crate::cli::GlobalArgs;
 use crate::study::model::{Coder, Role};
-use crate::study::{Study, locate};
+use crate::study::{Study, StudyError, locate};
 
 /// The identity used in the sample study when none is given.
 pub const SAMPLE_IDENTITY: &str = "demo";
@@ -101,7 +101,12 @@ pub fn resolve(g: &GlobalArgs) -> Result<Context> {
 }
 
 fn open(g: &GlobalArgs, sd: StudyDir, writing: Option<std::fs::File>) -> Result<Context> {
-    let study = Study::open(&sd.dir)?;
+    let study = Study::open(&sd.dir).map_err(|e| match e {
+        StudyError::OldLayout { dir, .. } => {
+            StudyError::OldLayout { dir, sample: sd.source == Source::Sample }
+        }
+        e => e,
+    })?;
     let requested = requested_identity(g, sd.source);
     if let Some(id) = &requested {
         crate::study::check_id("coder", id)?;

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod init;
+pub mod migrate;
 pub mod probe;
 pub mod reliability;
 pub mod status;
@@ -42,6 +43,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Adjudicate(a)) => adjudicate::run(&g, &a),
         Some(Command::Export(a)) => export::run(&g, &a),
         Some(Command::Verify) => verify::run(&g),
+        Some(Command::Migrate) => migrate::run(&g),
         Some(Command::Codebook(c)) => codebook::run(&g, &c),
         Some(Command::Demo(a)) => demo::run(&g, &a),
         Some(Command::Bench(a)) => bench::run(&g, &a),

@@ -14,6 +14,15 @@ pub enum StudyError {
     )]
     NotAStudy { dir: PathBuf },
 
+    /// The study is in the schema-1 layout (one shared `journal/` and `queues/` folder), which
+    /// this tapecoder no longer writes: a supervisor migrates it once with `tapecoder migrate`.
+    #[error(
+        "{} is a schema-1 study (the old folder layout, which cannot keep coders' work apart by folder permissions); a supervisor must migrate it once with `tapecoder migrate --as ID` (ask every coder to close tapecoder first){}",
+        .dir.display(),
+        if *.sample { "; for the sample study, `tapecoder demo --reset` makes a fresh copy" } else { "" }
+    )]
+    OldLayout { dir: PathBuf, sample: bool },
+
     /// A file could not be read or written.
     #[error("{}: {action} failed: {source}; {hint}", .path.display())]
     Io {

@@ -1,4 +1,5 @@
-//! The append-only, hash-chained journal of one actor: `journal/<actor>.jsonl`.
+//! The append-only, hash-chained journal of one actor: `coders/<id>/journal.jsonl` for a coder,
+//! `supervisor/journal/<id>.jsonl` for a supervisor (see [`super::Layout::journal_file`]).
 //!
 //! Each line is a compact JSON [`JournalEntry`]; `prev` is the sha256 of the previous line's raw
 //! bytes (without its newline), 64 zeros for the first, and `seq` counts from 1. A submit or an

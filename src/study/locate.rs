@@ -1,20 +1,25 @@
-//! Where each file of a study lives (SPEC §2), and finding a study folder from the working
+//! Where each file of a study lives (SPEC §2; schema 2, see [`Layout`]), and finding a study folder from the working
 //! directory. Every path built from an id goes through [`check_id`] first, so no id can escape
 //! the study folder.
 use std::path::{Path, PathBuf};
 
 use super::StudyError;
+use super::model::Role;
 
 pub const STUDY_FILE: &str = "study.toml";
 pub const CODERS_FILE: &str = "coders.toml";
 pub const RECORDINGS_FILE: &str = "recordings.toml";
-pub const QUEUES_DIR: &str = "queues";
+/// One folder per coder: `coders/<id>/`.
+pub const CODERS_DIR: &str = "coders";
+pub const QUEUE_FILE: &str = "queue.toml";
 pub const CODINGS_DIR: &str = "codings";
+pub const LOCKS_DIR: &str = "locks";
+pub const CODER_JOURNAL_FILE: &str = "journal.jsonl";
 pub const SUPERVISOR_DIR: &str = "supervisor";
 pub const METADATA_FILE: &str = "supervisor/metadata.toml";
 pub const ASSIGNMENTS_FILE: &str = "supervisor/assignments.toml";
 pub const ADJUDICATIONS_DIR: &str = "supervisor/adjudications";
-pub const JOURNAL_DIR: &str = "journal";
+pub const SUPERVISOR_JOURNAL_DIR: &str = "supervisor/journal";
 
 /// Checks an id that becomes part of a file name (see [`crate::ids::validate_id`]): letters,
 /// digits, `-` and `_`, 1–64 characters. `what` names it in the error ("coder", "recording").
@@ -22,7 +27,10 @@ pub fn check_id(what: &'static str, id: &str) -> Result<(), StudyError> {
     crate::ids::validate_file_id(&format!("{what} id"), id).map_err(StudyError::from)
 }
 
-/// The paths of one study's files. Pure: builds paths, touches nothing.
+/// The paths of one study's files (schema 2, SPEC §2 as amended by issue #9): everything of one
+/// coder under `coders/<id>/`, everything of the supervisors under `supervisor/`, so folder
+/// permissions alone can keep each coder's work from the other coders. Pure: builds paths,
+/// touches nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
     root: PathBuf,
@@ -44,11 +52,9 @@ impl Layout {
     pub fn recordings_file(&self) -> PathBuf {
         self.root.join(RECORDINGS_FILE)
     }
-    pub fn queues_dir(&self) -> PathBuf {
-        self.root.join(QUEUES_DIR)
-    }
-    pub fn codings_root(&self) -> PathBuf {
-        self.root.join(CODINGS_DIR)
+    /// `coders/`: one folder per coder.
+    pub fn coders_dir(&self) -> PathBuf {
+        self.root.join(CODERS_DIR)
     }
     pub fn supervisor_dir(&self) -> PathBuf {
         self.root.join(SUPERVISOR_DIR)
@@ -62,39 +68,59 @@ impl Layout {
     pub fn adjudications_dir(&self) -> PathBuf {
         self.root.join(ADJUDICATIONS_DIR)
     }
-    pub fn journal_dir(&self) -> PathBuf {
-        self.root.join(JOURNAL_DIR)
+    /// `supervisor/journal/`: one journal per supervisor.
+    pub fn supervisor_journal_dir(&self) -> PathBuf {
+        self.root.join(SUPERVISOR_JOURNAL_DIR)
     }
 
-    /// `queues/<coder>.toml`.
+    /// `coders/<coder>/`: everything of one coder (queue, codings, journal, locks).
+    pub fn coder_dir(&self, coder: &str) -> Result<PathBuf, StudyError> {
+        check_id("coder", coder)?;
+        Ok(self.coders_dir().join(coder))
+    }
+    /// `coders/<coder>/queue.toml` (written by supervisors, read by that coder).
     pub fn queue_file(&self, coder: &str) -> Result<PathBuf, StudyError> {
-        check_id("coder", coder)?;
-        Ok(self.queues_dir().join(format!("{coder}.toml")))
+        Ok(self.coder_dir(coder)?.join(QUEUE_FILE))
     }
-    /// `codings/<coder>/`.
+    /// `coders/<coder>/codings/`.
     pub fn codings_dir(&self, coder: &str) -> Result<PathBuf, StudyError> {
-        check_id("coder", coder)?;
-        Ok(self.codings_root().join(coder))
+        Ok(self.coder_dir(coder)?.join(CODINGS_DIR))
     }
-    /// `codings/<coder>/<recording>.toml`.
+    /// `coders/<coder>/codings/<recording>.toml`.
     pub fn coding_file(&self, coder: &str, recording: &str) -> Result<PathBuf, StudyError> {
         check_id("recording", recording)?;
         Ok(self.codings_dir(coder)?.join(format!("{recording}.toml")))
     }
-    /// `codings/<coder>/<recording>.lock`.
+    /// `coders/<coder>/locks/`.
+    pub fn locks_dir(&self, coder: &str) -> Result<PathBuf, StudyError> {
+        Ok(self.coder_dir(coder)?.join(LOCKS_DIR))
+    }
+    /// `coders/<coder>/locks/<recording>.lock`.
     pub fn lock_file(&self, coder: &str, recording: &str) -> Result<PathBuf, StudyError> {
         check_id("recording", recording)?;
-        Ok(self.codings_dir(coder)?.join(format!("{recording}.lock")))
+        Ok(self.locks_dir(coder)?.join(format!("{recording}.lock")))
     }
     /// `supervisor/adjudications/<recording>.toml`.
     pub fn adjudication_file(&self, recording: &str) -> Result<PathBuf, StudyError> {
         check_id("recording", recording)?;
         Ok(self.adjudications_dir().join(format!("{recording}.toml")))
     }
-    /// `journal/<actor>.jsonl`.
-    pub fn journal_file(&self, actor: &str) -> Result<PathBuf, StudyError> {
-        check_id("actor", actor)?;
-        Ok(self.journal_dir().join(format!("{actor}.jsonl")))
+    /// `coders/<coder>/journal.jsonl`: a coder's journal.
+    pub fn coder_journal_file(&self, coder: &str) -> Result<PathBuf, StudyError> {
+        check_id("actor", coder)?;
+        Ok(self.coders_dir().join(coder).join(CODER_JOURNAL_FILE))
+    }
+    /// `supervisor/journal/<supervisor>.jsonl`: a supervisor's journal.
+    pub fn supervisor_journal_file(&self, supervisor: &str) -> Result<PathBuf, StudyError> {
+        check_id("actor", supervisor)?;
+        Ok(self.supervisor_journal_dir().join(format!("{supervisor}.jsonl")))
+    }
+    /// The journal of `actor`, by their role.
+    pub fn journal_file(&self, actor: &str, role: Role) -> Result<PathBuf, StudyError> {
+        match role {
+            Role::Coder => self.coder_journal_file(actor),
+            Role::Supervisor => self.supervisor_journal_file(actor),
+        }
     }
 
     /// The study-relative path of a file, with `/` separators (as the journal records it).
@@ -104,6 +130,22 @@ impl Layout {
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect::<Vec<_>>()
             .join("/")
+    }
+
+    /// Where a file a journal line names is now. Journal lines are never rewritten (that would
+    /// break their chain), so lines written before the schema 1 → 2 migration keep the old
+    /// `codings/<coder>/<recording>.toml`; it is read as `coders/<coder>/codings/<recording>.toml`.
+    /// Every other path is returned as recorded.
+    pub fn current_path(recorded: &str) -> String {
+        let parts: Vec<&str> = recorded.split('/').collect();
+        match parts.as_slice() {
+            [CODINGS_DIR, coder, file]
+                if check_id("coder", coder).is_ok() && file.ends_with(".toml") =>
+            {
+                format!("{CODERS_DIR}/{coder}/{CODINGS_DIR}/{file}")
+            }
+            _ => recorded.to_string(),
+        }
     }
 }
 
@@ -153,9 +195,37 @@ mod tests {
     #[test]
     fn layout_paths() {
         let l = Layout::new("/s");
-        assert_eq!(l.coding_file("c1", "R001").unwrap(), Path::new("/s/codings/c1/R001.toml"));
+        assert_eq!(
+            l.coding_file("c1", "R001").unwrap(),
+            Path::new("/s/coders/c1/codings/R001.toml")
+        );
         assert!(l.coding_file("c1", "../x").is_err());
-        assert_eq!(l.relative(&l.coding_file("c1", "R001").unwrap()), "codings/c1/R001.toml");
+        assert!(l.queue_file("..").is_err());
+        assert_eq!(
+            l.relative(&l.coding_file("c1", "R001").unwrap()),
+            "coders/c1/codings/R001.toml"
+        );
+        assert_eq!(l.queue_file("c1").unwrap(), Path::new("/s/coders/c1/queue.toml"));
+        assert_eq!(l.lock_file("c1", "R001").unwrap(), Path::new("/s/coders/c1/locks/R001.lock"));
+        assert_eq!(
+            l.journal_file("c1", Role::Coder).unwrap(),
+            Path::new("/s/coders/c1/journal.jsonl")
+        );
+        assert_eq!(
+            l.journal_file("sup", Role::Supervisor).unwrap(),
+            Path::new("/s/supervisor/journal/sup.jsonl")
+        );
+    }
+
+    #[test]
+    fn journal_paths_of_schema_1_map_to_the_coder_folder() {
+        assert_eq!(Layout::current_path("codings/ben/R001.toml"), "coders/ben/codings/R001.toml");
+        assert_eq!(Layout::current_path("coders.toml"), "coders.toml");
+        assert_eq!(
+            Layout::current_path("supervisor/adjudications/R001.toml"),
+            "supervisor/adjudications/R001.toml"
+        );
+        assert_eq!(Layout::current_path("codings/../R001.toml"), "codings/../R001.toml");
     }
 
     #[test]

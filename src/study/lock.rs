@@ -1,7 +1,7 @@
 //! The per-(coder, recording) lock that refuses a second live instance of one coder on one
 //! recording, and recovers the lock of a crashed process.
 //!
-//! The lock is `codings/<coder>/<recording>.lock` (only that coder writes there), holding the
+//! The lock is `coders/<coder>/locks/<recording>.lock` (only that coder writes there), holding the
 //! holder's pid, host and a heartbeat. It is stale when its pid is no longer alive on the same
 //! host, or, for a holder on another host, when the heartbeat is older than [`STALE_AFTER`]. The
 //! holder refreshes the heartbeat every [`HEARTBEAT`] on a small background thread, and removes the
@@ -23,7 +23,7 @@ pub const STALE_AFTER: Duration = Duration::from_secs(30);
 /// How often the holder refreshes its heartbeat.
 pub const HEARTBEAT: Duration = Duration::from_secs(10);
 
-const HINT: &str = "check that you may write to your codings folder";
+const HINT: &str = "check that you may write to your own folder (coders/<id>/locks)";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Holder {

@@ -1,17 +1,24 @@
-//! The study folder (SPEC §2): a plain folder in which every file has exactly one writer and every
-//! write is atomic, so it works on a shared drive or a sync client without cross-machine locks.
+//! The study folder (SPEC §2; layout schema 2, issue #9): a plain folder in which every file has
+//! exactly one writer and every write is atomic, so it works on a shared drive or a sync client
+//! without cross-machine locks. Everything of one coder sits in that coder's folder and everything
+//! of the supervisors in `supervisor/`, so folder permissions can keep coders apart.
 //!
 //! ```text
-//! study.toml                         settings a coder may read
-//! coders.toml                        [[coder]] id, name, role
-//! recordings.toml                    [[recording]] id, file, sha256, duration_s (no study variables)
-//! queues/<coder>.toml                the recording ids assigned to that coder, in order
-//! codings/<coder>/<recording>.toml   one coder's coding of one recording
-//! supervisor/metadata.toml           per recording: observer, study variables
-//! supervisor/assignments.toml        per recording: coders (first = primary), double-coded or not
+//! study.toml                              settings a coder may read (schema = 2)
+//! coders.toml                             [[coder]] id, name, role
+//! recordings.toml                         [[recording]] id, file, sha256, duration_s
+//! coders/<coder>/queue.toml               the recording ids assigned to that coder (supervisors write)
+//! coders/<coder>/codings/<recording>.toml one coder's coding of one recording (that coder writes)
+//! coders/<coder>/journal.jsonl            that coder's append-only, hash-chained events
+//! coders/<coder>/locks/<recording>.lock   that coder's open recordings
+//! supervisor/metadata.toml                per recording: observer, study variables
+//! supervisor/assignments.toml             per recording: coders (first = primary), double-coded or not
 //! supervisor/adjudications/<recording>.toml
-//! journal/<actor>.jsonl              append-only, hash-chained events of that actor
+//! supervisor/journal/<supervisor>.jsonl   each supervisor's append-only, hash-chained events
 //! ```
+//!
+//! A schema-1 study (shared `queues/`, `codings/`, `journal/`) is refused with
+//! [`StudyError::OldLayout`] until a supervisor runs [`migrate`].
 //!
 //! [`Study`] is the handle every command and screen goes through. Blinding is structural: the
 //! accessors a coder's screens use ([`Study::queue`], [`Study::load_coding`],
@@ -31,6 +38,7 @@ pub mod files;
 pub mod journal;
 pub mod locate;
 pub mod lock;
+pub mod migrate;
 pub mod model;
 pub mod progress;
 pub mod verify;
@@ -48,7 +56,7 @@ use crate::codebook::Codebook;
 use crate::coding::{Coding, Status};
 use model::{
     Adjudication, Assignment, AssignmentsFile, Coder, CodersFile, MetadataFile, QueueFile,
-    Recording, RecordingMeta, RecordingsFile, Role, SCHEMA, StudyConfig,
+    Recording, RecordingMeta, RecordingsFile, Role, SCHEMA, STUDY_SCHEMA, StudyConfig,
 };
 
 /// An open study: its settings, coders, recordings and codebook, read once; everything else is
@@ -74,7 +82,7 @@ impl Study {
             return Err(StudyError::NotAStudy { dir: dir.to_path_buf() });
         }
         let config: StudyConfig = files::read_toml(&study_file)?;
-        check_schema(&study_file, config.schema)?;
+        check_study_schema(&study_file, config.schema)?;
         if !(0.0..=1.0).contains(&config.double_coding.fraction) {
             return Err(StudyError::Invalid {
                 path: study_file,
@@ -177,10 +185,9 @@ impl Study {
     ) -> Result<(), StudyError> {
         let layout = Layout::new(dir);
         for d in [
-            layout.queues_dir(),
-            layout.codings_root(),
+            layout.coders_dir(),
             layout.adjudications_dir(),
-            layout.journal_dir(),
+            layout.supervisor_journal_dir(),
             dir.join("codebook"),
         ] {
             files::create_dir_all(&d)?;
@@ -200,7 +207,7 @@ impl Study {
             &AssignmentsFile { schema: SCHEMA, recordings: vec![] },
         )?;
         let config = StudyConfig {
-            schema: SCHEMA,
+            schema: STUDY_SCHEMA,
             name: name.to_string(),
             codebook: format!("codebook/{codebook_name}"),
             double_coding: Default::default(),
@@ -422,10 +429,10 @@ impl Study {
     pub fn lock_coding(&self, coder: &str, recording: &str) -> Result<CodingLock, StudyError> {
         self.require_coder(coder)?;
         self.require_recording(recording)?;
-        let dir = self.layout.codings_dir(coder)?;
-        files::create_dir_all(&dir)?;
+        files::create_dir_all(&self.layout.locks_dir(coder)?)?;
         // A coder's start: temp files of their own killed saves go at once.
-        files::clean_stale_temps(&dir);
+        files::clean_stale_temps(&self.layout.codings_dir(coder)?);
+        files::clean_stale_temps(&self.layout.locks_dir(coder)?);
         CodingLock::acquire(&self.layout.lock_file(coder, recording)?, coder, recording)
     }
 
@@ -520,6 +527,13 @@ impl Study {
         }
         let mut all = self.coders.clone();
         all.push(coder);
+        // The actor may be the supervisor just added (the first one registers themself).
+        let actor_role = actor
+            .map(|a| match all.iter().find(|c| c.id == a) {
+                Some(c) => Ok(c.role),
+                None => self.require_coder(a).map(|c| c.role),
+            })
+            .transpose()?;
         let path = self.layout.coders_file();
         files::clean_stale_temps(self.dir());
         let bytes =
@@ -527,9 +541,10 @@ impl Study {
         let mut batch = files::Batch::new();
         batch.stage(&path, &bytes)?;
         let applied = batch.commit()?;
-        if let Some(actor) = actor {
+        if let (Some(actor), Some(role)) = (actor, actor_role) {
             let sha = files::sha256_hex(&bytes);
-            if let Err(e) = self.append_journal(actor, "coder_added", Some((&path, &sha))) {
+            if let Err(e) = self.append_journal_as(actor, role, "coder_added", Some((&path, &sha)))
+            {
                 // A failed command leaves the study as it was.
                 return Err(applied.undo(e));
             }
@@ -607,9 +622,7 @@ impl Study {
     ) -> Result<(), StudyError> {
         let path = self.layout.assignments_file();
         files::create_dir_all(&self.layout.supervisor_dir())?;
-        files::create_dir_all(&self.layout.queues_dir())?;
         files::clean_stale_temps(&self.layout.supervisor_dir());
-        files::clean_stale_temps(&self.layout.queues_dir());
         // Every file staged first (a full disk or an unwritable queue folder fails here, with
         // nothing changed), then all replaced at once.
         let mut batch = files::Batch::new();
@@ -622,6 +635,9 @@ impl Study {
             self.coders.iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();
         for (coder, recs) in assign::queues(assignments, &coders) {
             let qpath = self.layout.queue_file(&coder)?;
+            let dir = self.layout.coder_dir(&coder)?;
+            files::create_dir_all(&dir)?;
+            files::clean_stale_temps(&dir);
             let q = files::to_toml_bytes(
                 &qpath,
                 &QueueFile { schema: SCHEMA, coder, recordings: recs },
@@ -637,22 +653,31 @@ impl Study {
         Ok(())
     }
 
-    /// Appends an event to `actor`'s journal; `file` is (path, sha256 of its content).
+    /// Appends an event to `actor`'s journal (`coders/<id>/journal.jsonl` for a coder,
+    /// `supervisor/journal/<id>.jsonl` for a supervisor); `file` is (path, sha256 of its content).
     pub fn append_journal(
         &self,
         actor: &str,
         event: &str,
         file: Option<(&Path, &str)>,
     ) -> Result<model::JournalEntry, StudyError> {
-        let jpath = self.layout.journal_file(actor)?;
-        files::create_dir_all(&self.layout.journal_dir())?;
+        let role = self.require_coder(actor)?.role;
+        self.append_journal_as(actor, role, event, file)
+    }
+
+    fn append_journal_as(
+        &self,
+        actor: &str,
+        role: Role,
+        event: &str,
+        file: Option<(&Path, &str)>,
+    ) -> Result<model::JournalEntry, StudyError> {
+        let jpath = self.layout.journal_file(actor, role)?;
+        if let Some(parent) = jpath.parent() {
+            files::create_dir_all(parent)?;
+        }
         files::injected_fault(&jpath).map_err(|e| {
-            StudyError::io(
-                &jpath,
-                "appending to the journal",
-                "check the disk has space and that you may write to the folder",
-                e,
-            )
+            StudyError::io(&jpath, "appending to the journal", files::WRITE_HINT, e)
         })?;
         let rel = file.map(|(p, s)| (self.layout.relative(p), s));
         journal::append(&jpath, actor, event, rel.as_ref().map(|(p, s)| (p.as_str(), *s)))
@@ -663,6 +688,23 @@ impl Study {
 fn resolve(dir: &Path, file: &str) -> PathBuf {
     let p = Path::new(file);
     if p.is_absolute() { p.to_path_buf() } else { dir.join(p) }
+}
+
+/// study.toml's schema: the current layout, or the old one (which a supervisor migrates).
+fn check_study_schema(path: &Path, schema: u32) -> Result<(), StudyError> {
+    if schema == model::LEGACY_STUDY_SCHEMA {
+        let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        return Err(StudyError::OldLayout { dir, sample: false });
+    }
+    if schema != STUDY_SCHEMA {
+        return Err(StudyError::Invalid {
+            path: path.to_path_buf(),
+            message: format!(
+                "schema = {schema} is not supported (this tapecoder reads study schema {STUDY_SCHEMA}); use a tapecoder version that matches the study"
+            ),
+        });
+    }
+    Ok(())
 }
 
 fn check_schema(path: &Path, schema: u32) -> Result<(), StudyError> {
@@ -752,7 +794,7 @@ pub fn read_coding(path: &Path) -> Result<Option<Coding>, StudyError> {
 
 fn coding_bytes(coding: &Coding) -> Result<Vec<u8>, StudyError> {
     coding.to_toml().map(String::into_bytes).map_err(|e| StudyError::Invalid {
-        path: PathBuf::from(format!("codings/{}/{}.toml", coding.coder, coding.recording)),
+        path: PathBuf::from(format!("coders/{}/codings/{}.toml", coding.coder, coding.recording)),
         message: e.to_string(),
     })
 }
@@ -871,10 +913,16 @@ mod tests {
         assert_eq!(s.load_coding("c1", "R001").unwrap().as_ref(), Some(&c));
         c.submit("2026-01-01T01:00:00Z").unwrap();
         s.submit_coding(&c).unwrap();
-        let journal = fs::read_to_string(s.dir().join("journal/c1.jsonl")).unwrap();
-        let bytes = fs::read(s.dir().join("codings/c1/R001.toml")).unwrap();
+        let journal = fs::read_to_string(s.dir().join("coders/c1/journal.jsonl")).unwrap();
+        let bytes = fs::read(s.dir().join("coders/c1/codings/R001.toml")).unwrap();
         assert!(journal.contains(&files::sha256_hex(&bytes)), "{journal}");
-        assert!(journal.contains("\"path\":\"codings/c1/R001.toml\""), "{journal}");
+        assert!(journal.contains("\"path\":\"coders/c1/codings/R001.toml\""), "{journal}");
+        // Everything of c1 is in c1's folder; nothing of c1 is anywhere else.
+        assert!(s.dir().join("coders/c1/queue.toml").is_file());
+        assert!(fs::read_to_string(s.dir().join("supervisor/journal/sup.jsonl")).is_ok());
+        for old in ["journal", "queues", "codings"] {
+            assert!(!s.dir().join(old).exists(), "{old}/ of schema 1");
+        }
         let mut again = c.clone();
         again.status = Status::InProgress;
         assert!(matches!(s.save_coding(&again), Err(StudyError::AlreadySubmitted { .. })));
@@ -910,9 +958,12 @@ mod tests {
         // A coding file moved into another coder's folder is refused.
         let c = new_coding(&s, "c1");
         s.save_coding(&c).unwrap();
-        fs::create_dir_all(s.dir().join("codings/c2")).unwrap();
-        fs::copy(s.dir().join("codings/c1/R001.toml"), s.dir().join("codings/c2/R001.toml"))
-            .unwrap();
+        fs::create_dir_all(s.dir().join("coders/c2/codings")).unwrap();
+        fs::copy(
+            s.dir().join("coders/c1/codings/R001.toml"),
+            s.dir().join("coders/c2/codings/R001.toml"),
+        )
+        .unwrap();
         assert!(matches!(s.load_coding("c2", "R001"), Err(StudyError::Invalid { .. })));
     }
 
@@ -982,5 +1033,16 @@ mod tests {
         fs::write(&p, text.replace("schema = 1", "schema = 2")).unwrap();
         let err = Study::open(s.dir()).unwrap_err().to_string();
         assert!(err.contains("schema = 2 is not supported"), "{err}");
+        fs::write(&p, text).unwrap();
+        let sp = s.dir().join("study.toml");
+        let study = fs::read_to_string(&sp).unwrap();
+        assert!(study.starts_with("schema = 2\n"), "{study}");
+        fs::write(&sp, study.replacen("schema = 2", "schema = 1", 1)).unwrap();
+        let err = Study::open(s.dir()).unwrap_err();
+        assert!(matches!(err, StudyError::OldLayout { .. }), "{err}");
+        assert!(err.to_string().contains("tapecoder migrate"), "{err}");
+        fs::write(&sp, study.replacen("schema = 2", "schema = 3", 1)).unwrap();
+        let err = Study::open(s.dir()).unwrap_err().to_string();
+        assert!(err.contains("schema = 3 is not supported"), "{err}");
     }
 }

@@ -1,9 +1,16 @@
-//! The shapes of the study folder's files. Every file carries `schema = 1`.
+//! The shapes of the study folder's files. `study.toml` carries the folder layout's version
+//! ([`STUDY_SCHEMA`]); every other file carries its own format's version ([`SCHEMA`]).
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// The format version of every study file except `study.toml` (unchanged by the layout's move).
 pub const SCHEMA: u32 = 1;
+/// `study.toml`'s `schema`: the version of the folder layout. 1 = shared `queues/`, `codings/`
+/// and `journal/` folders; 2 = one folder per coder (`coders/<id>/`) and `supervisor/journal/`.
+pub const STUDY_SCHEMA: u32 = 2;
+/// The layout [`crate::study::migrate`] migrates from.
+pub const LEGACY_STUDY_SCHEMA: u32 = 1;
 
 /// `study.toml`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -105,7 +112,7 @@ pub struct Recording {
     pub duration_s: f64,
 }
 
-/// `queues/<coder>.toml`.
+/// `coders/<coder>/queue.toml`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QueueFile {
@@ -216,7 +223,7 @@ pub struct Decision {
     pub coder_scores: BTreeMap<String, u8>,
 }
 
-/// One line of `journal/<actor>.jsonl`.
+/// One line of a journal (`coders/<id>/journal.jsonl` or `supervisor/journal/<id>.jsonl`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct JournalEntry {
     pub seq: u64,

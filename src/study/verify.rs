@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use super::StudyError;
 use super::files::{self, sha256_file, sha256_hex};
 use super::journal;
 use super::locate::{Layout, check_id};
 use super::model::{
-    Adjudication, AssignmentsFile, CodersFile, MetadataFile, QueueFile, RecordingsFile, Role,
-    StudyConfig,
+    Adjudication, AssignmentsFile, CodersFile, LEGACY_STUDY_SCHEMA, MetadataFile, QueueFile,
+    RecordingsFile, Role, StudyConfig,
 };
 use crate::coding::{Coding, Status};
 
@@ -49,6 +50,11 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
     let mut r = Report::default();
 
     let config: Option<StudyConfig> = parse(&mut r, &l.study_file(), true);
+    if config.as_ref().is_some_and(|c| c.schema == LEGACY_STUDY_SCHEMA) {
+        r.problems
+            .push(StudyError::OldLayout { dir: dir.to_path_buf(), sample: false }.to_string());
+        return r;
+    }
     if let Some(c) = &config {
         let p = Path::new(&c.codebook);
         let cb = if p.is_absolute() { p.to_path_buf() } else { dir.join(p) };
@@ -95,19 +101,7 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
 
     // Journals: chains, and the latest submit/adjudicate hash per path.
     let mut latest: BTreeMap<(String, String, String), String> = BTreeMap::new();
-    let journal_files = match journal::journals(&l.journal_dir()) {
-        Ok(j) => j,
-        Err(e) => {
-            r.problems.push(e.to_string());
-            vec![]
-        }
-    };
-    for (actor, path) in journal_files {
-        if let Scope::Coder(me) = scope
-            && &actor != me
-        {
-            continue;
-        }
+    for (actor, path) in journal_files(&mut r, &l, scope) {
         if let Err(e) = check_id("actor", &actor) {
             r.problems.push(format!("{}: {e}", path.display()));
             continue;
@@ -121,7 +115,7 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
                 for line in lines {
                     if let (Some(p), Some(s)) = (&line.entry.path, &line.entry.sha256) {
                         latest.insert(
-                            (actor.clone(), line.entry.event.clone(), p.clone()),
+                            (actor.clone(), line.entry.event.clone(), Layout::current_path(p)),
                             s.clone(),
                         );
                     }
@@ -148,7 +142,8 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
                 let rel = l.relative(&path);
                 match latest.get(&(coder.clone(), "submit".into(), rel.clone())) {
                     None => r.problems.push(format!(
-                        "{rel}: submitted, but journal/{coder}.jsonl has no submit line for it"
+                        "{rel}: submitted, but {} has no submit line for it",
+                        journal_name(&l, coder, Role::Coder)
                     )),
                     Some(h) if *h != sha256_hex(&bytes) => r.problems.push(format!(
                         "{rel}: changed after it was submitted (sha256 {} but the journal recorded {h})",
@@ -180,8 +175,8 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
             }
             match latest.get(&(a.supervisor.clone(), "adjudicate".into(), rel.clone())) {
                 None => r.problems.push(format!(
-                    "{rel}: journal/{}.jsonl has no adjudicate line for it",
-                    a.supervisor
+                    "{rel}: {} has no adjudicate line for it",
+                    journal_name(&l, &a.supervisor, Role::Supervisor)
                 )),
                 Some(h) if *h != sha256_hex(&bytes) => r.problems.push(format!(
                     "{rel}: changed after it was saved (sha256 {} but the journal recorded {h})",
@@ -194,16 +189,17 @@ pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Rep
 
     // A journaled file that is gone: a submitted coding or an adjudication deleted afterwards.
     for (actor, event, path) in latest.keys() {
-        let what = match event.as_str() {
-            "submit" => "submitted coding",
-            "adjudicate" if *scope == Scope::All => "adjudication",
+        let (what, role) = match event.as_str() {
+            "submit" => ("submitted coding", Role::Coder),
+            "adjudicate" if *scope == Scope::All => ("adjudication", Role::Supervisor),
             _ => continue,
         };
         let safe =
             Path::new(path).components().all(|c| matches!(c, std::path::Component::Normal(_)));
         if safe && !dir.join(path).exists() {
             r.problems.push(format!(
-                "{path}: missing, but journal/{actor}.jsonl records it as a {what}; restore it from a backup"
+                "{path}: missing, but {} records it as a {what}; restore it from a backup",
+                journal_name(&l, actor, role)
             ));
         }
     }
@@ -296,10 +292,48 @@ fn check_assignments(
             queues.get(coder).map(|q| q.iter().map(String::as_str).collect()).unwrap_or_default();
         if want != have {
             r.problems.push(format!(
-                "queues/{coder}.toml does not match supervisor/assignments.toml (queue {have:?}, assigned {want:?}); re-run `tapecoder assign` to rewrite the queues"
+                "coders/{coder}/queue.toml does not match supervisor/assignments.toml (queue {have:?}, assigned {want:?}); re-run `tapecoder assign` to rewrite the queues"
             ));
         }
     }
+}
+
+/// The journals to check, as (actor, path): in scope `All` every coder folder's journal and every
+/// supervisor's; in scope `Coder` only that coder's own.
+fn journal_files(r: &mut Report, l: &Layout, scope: &Scope) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    if let Scope::Coder(me) = scope {
+        if let Ok(p) = l.coder_journal_file(me)
+            && p.is_file()
+        {
+            out.push((me.clone(), p));
+        }
+        return out;
+    }
+    match fs::read_dir(l.coders_dir()) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => r.problems.push(format!("{}: cannot list: {e}", l.coders_dir().display())),
+        Ok(rd) => {
+            for e in rd.flatten() {
+                let id = e.file_name().to_string_lossy().into_owned();
+                let p = e.path().join(super::locate::CODER_JOURNAL_FILE);
+                if p.is_file() {
+                    out.push((id, p));
+                }
+            }
+        }
+    }
+    match journal::journals(&l.supervisor_journal_dir()) {
+        Ok(j) => out.extend(j),
+        Err(e) => r.problems.push(e.to_string()),
+    }
+    out.sort();
+    out
+}
+
+/// The study-relative name of a journal, for messages.
+fn journal_name(l: &Layout, actor: &str, role: Role) -> String {
+    l.journal_file(actor, role).map(|p| l.relative(&p)).unwrap_or_else(|_| actor.to_string())
 }
 
 /// Reads a study file, refusing one larger than any real study file.

@@ -98,7 +98,7 @@ pub fn study(rule: FinalRule) -> Fixture {
     write(
         root.join("study.toml"),
         &StudyConfig {
-            schema: 1,
+            schema: tapecoder::study::model::STUDY_SCHEMA,
             name: "Test study".into(),
             codebook: "codebook/handbook.toml".into(),
             double_coding: DoubleCoding::default(),
@@ -182,12 +182,12 @@ pub fn study(rule: FinalRule) -> Fixture {
         coding("R006", "ben", [1, 2, 0, 0, 0, 0, 0], None, Status::InProgress),
     ];
     for c in &codings {
-        write(root.join(format!("codings/{}/{}.toml", c.coder, c.recording)), c);
+        write(root.join(format!("coders/{}/codings/{}.toml", c.coder, c.recording)), c);
     }
     // R006's coding in progress has unscored domains.
     let mut partial = codings[9].clone();
     partial.scores.retain(|k, _| k == "empathy" || k == "collaboration");
-    write(root.join("codings/ben/R006.toml"), &partial);
+    write(root.join("coders/ben/codings/R006.toml"), &partial);
     write(
         root.join("supervisor/adjudications/R002.toml"),
         &Adjudication {

@@ -119,7 +119,7 @@ pub fn study() -> tempfile::TempDir {
 pub fn codings_bytes(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     for coder in ["ann", "ben"] {
-        for e in std::fs::read_dir(dir.join("codings").join(coder)).unwrap() {
+        for e in std::fs::read_dir(dir.join("coders").join(coder).join("codings")).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "toml") {
                 out.insert(p.display().to_string(), std::fs::read(&p).unwrap());
