@@ -620,6 +620,23 @@ impl Study {
         assignments: &[Assignment],
         actor: &str,
     ) -> Result<(), StudyError> {
+        let mut created = Vec::new();
+        let saved = self.save_assignments_in(assignments, actor, &mut created);
+        if saved.is_err() {
+            // Folders made for new coders' queues go too: the study is as it was.
+            for d in created.iter().rev() {
+                let _ = fs::remove_dir(d);
+            }
+        }
+        saved
+    }
+
+    fn save_assignments_in(
+        &self,
+        assignments: &[Assignment],
+        actor: &str,
+        created: &mut Vec<PathBuf>,
+    ) -> Result<(), StudyError> {
         let path = self.layout.assignments_file();
         files::create_dir_all(&self.layout.supervisor_dir())?;
         files::clean_stale_temps(&self.layout.supervisor_dir());
@@ -636,7 +653,11 @@ impl Study {
         for (coder, recs) in assign::queues(assignments, &coders) {
             let qpath = self.layout.queue_file(&coder)?;
             let dir = self.layout.coder_dir(&coder)?;
+            let mut missing: Vec<PathBuf> =
+                dir.ancestors().take_while(|d| !d.exists()).map(Path::to_path_buf).collect();
             files::create_dir_all(&dir)?;
+            missing.reverse();
+            created.extend(missing);
             files::clean_stale_temps(&dir);
             let q = files::to_toml_bytes(
                 &qpath,
