@@ -31,7 +31,7 @@ fn frame(c: &mut Criterion) {
             // The playhead moves every frame, as while playing.
             pos += 0.04;
             bench_support::advance(&mut app, pos);
-            term.draw(|f| tapecoder::tui::screens::draw(f, black_box(&app))).unwrap();
+            term.draw(|f| tapecoder::tui::coder::draw(f, black_box(&app))).unwrap();
         })
     });
 }

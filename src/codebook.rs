@@ -104,6 +104,17 @@ impl Codebook {
         self.domains.iter().find(|d| d.key == key)
     }
 
+    /// The segment kind the coder tags while listening (the `b` and `e` keys): the first kind a
+    /// domain requires, in domain order, else the first kind listed. `None` when the codebook
+    /// defines no segment kind; the TUI then says so when `b` or `e` is pressed.
+    pub fn tagged_kind(&self) -> Option<&SegmentKind> {
+        let kind = |key: &str| self.segment_kinds.iter().find(|k| k.key == key);
+        self.domains
+            .iter()
+            .find_map(|d| d.requires_segment.as_deref().and_then(kind))
+            .or_else(|| self.segment_kinds.first())
+    }
+
     pub fn domain_keys(&self) -> impl Iterator<Item = &str> {
         self.domains.iter().map(|d| d.key.as_str())
     }
@@ -617,8 +628,30 @@ fn required_key(
     Some((value.clone(), s.span().start))
 }
 
+/// Checks the parsed codebook in named phases, each reporting its problems with the line they are
+/// on; returns what could be read (the caller refuses it when there are problems).
 fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
-    // Top level.
+    let (id, version, title) = validate_header(&raw, problems);
+    let (scale, scale_ok) = validate_scale(&raw, problems);
+    let tolerance = validate_tolerance(&raw, (scale, scale_ok), problems);
+    let (segment_kinds, kind_lines) = validate_segment_kinds(&raw, problems);
+    let (domains, domain_lines) = validate_domains(&raw, (scale, scale_ok), &kind_lines, problems);
+    let composites = validate_composites(&raw, &domain_lines, problems);
+    Codebook {
+        id,
+        version,
+        title,
+        sha256: String::new(),
+        scale,
+        tolerance,
+        domains,
+        segment_kinds,
+        composites,
+    }
+}
+
+/// `schema`, `id`, `version` and `title`.
+fn validate_header(raw: &RawCodebook, problems: &mut Problems) -> (String, String, String) {
     match &raw.schema {
         None => problems.missing(
             0,
@@ -654,7 +687,12 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
     let version = required_text(&raw.version, "version", top, 0, problems);
     let title = required_text(&raw.title, "title", top, 0, problems);
 
-    // Scale.
+    (id, version, title)
+}
+
+/// `[scale]`: whole numbers, min below max. Returns the scale (1–5 when it is unusable) and
+/// whether it was valid.
+fn validate_scale(raw: &RawCodebook, problems: &mut Problems) -> (Scale, bool) {
     let mut scale = Scale { min: 1, max: 5 };
     let mut scale_ok = false;
     match &raw.scale {
@@ -702,7 +740,12 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
         }
     }
 
-    // Reliability.
+    (scale, scale_ok)
+}
+
+/// `[reliability] tolerance`: within the scale's range (1 when absent).
+fn validate_tolerance(raw: &RawCodebook, scale: (Scale, bool), problems: &mut Problems) -> u8 {
+    let (scale, scale_ok) = scale;
     let mut tolerance = 1u8;
     if let Some(r) = &raw.reliability {
         match &r.get_ref().tolerance {
@@ -725,7 +768,15 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
         }
     }
 
-    // Segment kinds first: domains refer to them.
+    tolerance
+}
+
+/// Every `[[segment_kind]]` (validated first: domains refer to them); returns them with the line
+/// each key was defined on.
+fn validate_segment_kinds(
+    raw: &RawCodebook,
+    problems: &mut Problems,
+) -> (Vec<SegmentKind>, BTreeMap<String, usize>) {
     let mut segment_kinds: Vec<SegmentKind> = Vec::new();
     let mut kind_lines: BTreeMap<String, usize> = BTreeMap::new();
     for raw_kind in &raw.segment_kind {
@@ -750,7 +801,16 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
         }
     }
 
-    // Domains.
+    (segment_kinds, kind_lines)
+}
+
+/// Every `[[domain]]` (at least one); returns them with the line each key was defined on.
+fn validate_domains(
+    raw: &RawCodebook,
+    scale: (Scale, bool),
+    kinds: &BTreeMap<String, usize>,
+    problems: &mut Problems,
+) -> (Vec<Domain>, BTreeMap<String, usize>) {
     let mut domains: Vec<Domain> = Vec::new();
     let mut domain_lines: BTreeMap<String, usize> = BTreeMap::new();
     if raw.domain.is_empty() {
@@ -761,147 +821,194 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
         );
     }
     for raw_domain in &raw.domain {
-        let anchor = raw_domain.span().start;
-        let d = raw_domain.get_ref();
-        let key = required_key(&d.key, "[[domain]]", anchor, problems);
-        let place = match &key {
-            Some((k, _)) => format!("domain `{k}`"),
-            None => "[[domain]]".to_string(),
-        };
-        let label = required_text(&d.label, "label", &place, anchor, problems);
-        let description = required_text(&d.description, "description", &place, anchor, problems);
-        let group = match &d.group {
-            Some(g) if g.get_ref().trim().is_empty() => {
+        validate_domain(raw_domain, scale, kinds, &mut domains, &mut domain_lines, problems);
+    }
+    (domains, domain_lines)
+}
+
+/// One `[[domain]]`, added to `domains` unless its key is missing or taken.
+fn validate_domain(
+    raw_domain: &Sp<RawDomain>,
+    scale: (Scale, bool),
+    kinds: &BTreeMap<String, usize>,
+    domains: &mut Vec<Domain>,
+    domain_lines: &mut BTreeMap<String, usize>,
+    problems: &mut Problems,
+) {
+    let (scale, scale_ok) = scale;
+    let anchor = raw_domain.span().start;
+    let d = raw_domain.get_ref();
+    let key = required_key(&d.key, "[[domain]]", anchor, problems);
+    let place = match &key {
+        Some((k, _)) => format!("domain `{k}`"),
+        None => "[[domain]]".to_string(),
+    };
+    let label = required_text(&d.label, "label", &place, anchor, problems);
+    let description = required_text(&d.description, "description", &place, anchor, problems);
+    let group = domain_group(d, &place, problems);
+    let requires_segment = required_kind(d, &place, kinds, problems);
+    let levels = validate_levels(d, &place, anchor, scale, scale_ok, problems);
+    if let Some((key, at)) = key {
+        if let Some(first) = domain_lines.get(&key) {
+            problems.at(
+                at,
+                format!(
+                    "duplicate domain key `{key}` (first defined on line {first}); each domain needs its own key"
+                ),
+            );
+            return;
+        }
+        domain_lines.insert(key.clone(), line_col(problems.text, at).0);
+        domains.push(Domain { key, label, group, description, levels, requires_segment });
+    }
+}
+
+/// A domain's optional `group`: trimmed, printable, not blank.
+fn domain_group(d: &RawDomain, place: &str, problems: &mut Problems) -> String {
+    match &d.group {
+        Some(g) if g.get_ref().trim().is_empty() => {
+            problems.at(
+                g.span().start,
+                format!("`group` in {place} is empty; name the group or remove the line"),
+            );
+            String::new()
+        }
+        Some(g) => {
+            check_printable(g, &format!("`group` in {place}"), problems);
+            g.get_ref().trim().to_string()
+        }
+        None => String::new(),
+    }
+}
+
+/// A domain's optional `requires_segment`: a segment kind defined above.
+fn required_kind(
+    d: &RawDomain,
+    place: &str,
+    kinds: &BTreeMap<String, usize>,
+    problems: &mut Problems,
+) -> Option<String> {
+    match &d.requires_segment {
+        None => None,
+        Some(r) => {
+            let name = r.get_ref();
+            if !kinds.contains_key(name) {
+                let known: Vec<&str> = kinds.keys().map(String::as_str).collect();
                 problems.at(
-                    g.span().start,
-                    format!("`group` in {place} is empty; name the group or remove the line"),
-                );
-                String::new()
-            }
-            Some(g) => {
-                check_printable(g, &format!("`group` in {place}"), problems);
-                g.get_ref().trim().to_string()
-            }
-            None => String::new(),
-        };
-        let requires_segment = match &d.requires_segment {
-            None => None,
-            Some(r) => {
-                let name = r.get_ref();
-                if !kind_lines.contains_key(name) {
-                    let known: Vec<&str> = kind_lines.keys().map(String::as_str).collect();
-                    problems.at(
-                        r.span().start,
-                        format!(
-                            "{place} requires segment kind `{}`, which is not defined; {}",
-                            sanitize_for_terminal(name),
-                            if known.is_empty() {
-                                "add a `[[segment_kind]]` table with that key".to_string()
-                            } else {
-                                format!("known kinds: {}", known.join(", "))
-                            }
-                        ),
-                    );
-                }
-                Some(name.clone())
-            }
-        };
-        let levels = validate_levels(d, &place, anchor, scale, scale_ok, problems);
-        if let Some((key, at)) = key {
-            if let Some(first) = domain_lines.get(&key) {
-                problems.at(
-                    at,
+                    r.span().start,
                     format!(
-                        "duplicate domain key `{key}` (first defined on line {first}); each domain needs its own key"
+                        "{place} requires segment kind `{}`, which is not defined; {}",
+                        sanitize_for_terminal(name),
+                        if known.is_empty() {
+                            "add a `[[segment_kind]]` table with that key".to_string()
+                        } else {
+                            format!("known kinds: {}", known.join(", "))
+                        }
                     ),
                 );
-                continue;
             }
-            domain_lines.insert(key.clone(), line_col(problems.text, at).0);
-            domains.push(Domain { key, label, group, description, levels, requires_segment });
+            Some(name.clone())
         }
     }
+}
 
-    // Composites.
+/// Every `[[composite]]`: a key of its own (not a domain's) over known domains.
+fn validate_composites(
+    raw: &RawCodebook,
+    domain_lines: &BTreeMap<String, usize>,
+    problems: &mut Problems,
+) -> Vec<Composite> {
     let mut composites: Vec<Composite> = Vec::new();
     let mut composite_lines: BTreeMap<String, usize> = BTreeMap::new();
     for raw_comp in &raw.composite {
-        let anchor = raw_comp.span().start;
-        let c = raw_comp.get_ref();
-        let key = required_key(&c.key, "[[composite]]", anchor, problems);
-        let place = match &key {
-            Some((k, _)) => format!("composite `{k}`"),
-            None => "[[composite]]".to_string(),
-        };
-        let label = required_text(&c.label, "label", &place, anchor, problems);
-        let mut members: Vec<String> = Vec::new();
-        match &c.domains {
-            None => problems.missing(
-                anchor,
-                "domains",
-                format!("{place} is missing `domains`; list the domain keys it averages"),
-            ),
-            Some(list) if list.get_ref().is_empty() => problems.at(
-                list.span().start,
-                format!("{place} lists no domains; name at least one domain key"),
-            ),
-            Some(list) => {
-                for member in list.get_ref() {
-                    let name = member.get_ref();
-                    if !domain_lines.contains_key(name) {
-                        problems.at(
-                            member.span().start,
-                            format!(
-                                "{place} names unknown domain `{}`; known domains: {}",
-                                sanitize_for_terminal(name),
-                                domain_lines.keys().cloned().collect::<Vec<_>>().join(", ")
-                            ),
-                        );
-                    } else if members.contains(name) {
-                        problems.at(
-                            member.span().start,
-                            format!("{place} names domain `{name}` twice; list it once"),
-                        );
-                    } else {
-                        members.push(name.clone());
-                    }
+        validate_composite(raw_comp, domain_lines, &mut composites, &mut composite_lines, problems);
+    }
+    composites
+}
+
+/// One `[[composite]]`, added to `composites` unless its key is missing or taken.
+fn validate_composite(
+    raw_comp: &Sp<RawComposite>,
+    domain_lines: &BTreeMap<String, usize>,
+    composites: &mut Vec<Composite>,
+    composite_lines: &mut BTreeMap<String, usize>,
+    problems: &mut Problems,
+) {
+    let anchor = raw_comp.span().start;
+    let c = raw_comp.get_ref();
+    let key = required_key(&c.key, "[[composite]]", anchor, problems);
+    let place = match &key {
+        Some((k, _)) => format!("composite `{k}`"),
+        None => "[[composite]]".to_string(),
+    };
+    let label = required_text(&c.label, "label", &place, anchor, problems);
+    let members = composite_members(c, &place, anchor, domain_lines, problems);
+    if let Some((key, at)) = key {
+        if let Some(first) = composite_lines.get(&key) {
+            problems.at(
+                at,
+                format!(
+                    "duplicate composite `{key}` (first defined on line {first}); give each composite its own key"
+                ),
+            );
+            return;
+        }
+        if domain_lines.contains_key(&key) {
+            problems.at(
+                at,
+                format!(
+                    "composite `{key}` has the same key as a domain; exports need distinct column names"
+                ),
+            );
+        }
+        composite_lines.insert(key.clone(), line_col(problems.text, at).0);
+        composites.push(Composite { key, label, domains: members });
+    }
+}
+
+/// A composite's `domains`: known domain keys, each once.
+fn composite_members(
+    c: &RawComposite,
+    place: &str,
+    anchor: usize,
+    domain_lines: &BTreeMap<String, usize>,
+    problems: &mut Problems,
+) -> Vec<String> {
+    let mut members: Vec<String> = Vec::new();
+    match &c.domains {
+        None => problems.missing(
+            anchor,
+            "domains",
+            format!("{place} is missing `domains`; list the domain keys it averages"),
+        ),
+        Some(list) if list.get_ref().is_empty() => problems.at(
+            list.span().start,
+            format!("{place} lists no domains; name at least one domain key"),
+        ),
+        Some(list) => {
+            for member in list.get_ref() {
+                let name = member.get_ref();
+                if !domain_lines.contains_key(name) {
+                    problems.at(
+                        member.span().start,
+                        format!(
+                            "{place} names unknown domain `{}`; known domains: {}",
+                            sanitize_for_terminal(name),
+                            domain_lines.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    );
+                } else if members.contains(name) {
+                    problems.at(
+                        member.span().start,
+                        format!("{place} names domain `{name}` twice; list it once"),
+                    );
+                } else {
+                    members.push(name.clone());
                 }
             }
         }
-        if let Some((key, at)) = key {
-            if let Some(first) = composite_lines.get(&key) {
-                problems.at(
-                    at,
-                    format!(
-                        "duplicate composite `{key}` (first defined on line {first}); give each composite its own key"
-                    ),
-                );
-                continue;
-            }
-            if domain_lines.contains_key(&key) {
-                problems.at(
-                    at,
-                    format!(
-                        "composite `{key}` has the same key as a domain; exports need distinct column names"
-                    ),
-                );
-            }
-            composite_lines.insert(key.clone(), line_col(problems.text, at).0);
-            composites.push(Composite { key, label, domains: members });
-        }
     }
-
-    Codebook {
-        id,
-        version,
-        title,
-        sha256: String::new(),
-        scale,
-        tolerance,
-        domains,
-        segment_kinds,
-        composites,
-    }
+    members
 }
 
 /// One descriptor for every level of the scale, nothing outside it.

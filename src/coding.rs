@@ -410,6 +410,15 @@ impl Coding {
         self.segments.iter().any(|s| s.kind == kind)
     }
 
+    /// Whether `domain` can be given a score now: it is in the codebook, and the segment kind it
+    /// needs (if any) is tagged. (A domain that needs talk that never happened is not applicable.)
+    pub fn scorable(&self, codebook: &Codebook, domain: &str) -> bool {
+        match codebook.domain(domain) {
+            None => false,
+            Some(d) => d.requires_segment.as_deref().is_none_or(|kind| self.has_segment_of(kind)),
+        }
+    }
+
     /// What `domain`'s score is: a level if the coder chose one; not applicable when the domain
     /// needs a segment kind, none is tagged and it is unscored; otherwise unscored.
     pub fn score_state(&self, codebook: &Codebook, domain: &str) -> ScoreState {

@@ -1,4 +1,5 @@
 //! The `tapecoder` binary: parse the command line and hand over to the library.
+#![warn(clippy::too_many_lines)]
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -84,37 +84,43 @@ fn decimal(s: &str) -> Option<f64> {
     s.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
-/// Whole seconds and tenths, truncated; negative and non-finite times count as 0.
-fn split(secs: f64) -> (u64, u64, u64, u64) {
+/// How many digits follow the seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Precision {
+    Seconds,
+    Tenths,
+    Millis,
+}
+
+/// The one time formatter. `mm:ss` under an hour (fixed width, so a header does not jump) and
+/// `h:mm:ss` from an hour, or always `h:mm:ss` with `always_hours`; then `.t` or `.mmm` for the
+/// precision. Truncates (a playhead at 59.97 s is not at 1:00 yet); negative and non-finite times
+/// show as 0.
+pub fn format_time(secs: f64, precision: Precision, always_hours: bool) -> String {
     let secs = if secs.is_finite() && secs > 0.0 { secs.min(MAX_SECONDS) } else { 0.0 };
+    let (scale, width) = match precision {
+        Precision::Seconds => (1.0, 0),
+        Precision::Tenths => (10.0, 1),
+        Precision::Millis => (1000.0, 3),
+    };
     // The small epsilon keeps 0.3 (stored as 0.29999…) showing as 0.3.
-    let tenths_total = (secs * 10.0 + 1e-6).floor() as u64;
-    let whole = tenths_total / 10;
-    (whole / 3600, whole / 60 % 60, whole % 60, tenths_total % 10)
+    let units = (secs * scale + 1e-6).floor() as u64;
+    let per_second = scale as u64;
+    let (whole, frac) = (units / per_second, units % per_second);
+    let (h, m, s) = (whole / 3600, whole / 60 % 60, whole % 60);
+    let clock =
+        if h > 0 || always_hours { format!("{h}:{m:02}:{s:02}") } else { format!("{m:02}:{s:02}") };
+    if width == 0 { clock } else { format!("{clock}.{frac:0width$}") }
 }
 
-/// `h:mm:ss`, e.g. `0:05:03`, `1:02:03`.
-pub fn format_hms(secs: f64) -> String {
-    let (h, m, s, _) = split(secs);
-    format!("{h}:{m:02}:{s:02}")
+/// `mm:ss` (`h:mm:ss` from an hour), whole seconds: how the screens show a time.
+pub fn hms(secs: f64) -> String {
+    format_time(secs, Precision::Seconds, false)
 }
 
-/// `h:mm:ss.t`, e.g. `0:05:03.4`.
-pub fn format_hms_tenths(secs: f64) -> String {
-    let (h, m, s, t) = split(secs);
-    format!("{h}:{m:02}:{s:02}.{t}")
-}
-
-/// Compact: `m:ss` under an hour (`5:03`), `h:mm:ss` from an hour (`1:02:03`).
-pub fn format_mmss(secs: f64) -> String {
-    let (h, m, s, _) = split(secs);
-    if h == 0 { format!("{m}:{s:02}") } else { format!("{h}:{m:02}:{s:02}") }
-}
-
-/// Compact with tenths: `5:03.4`, `1:02:03.4`.
-pub fn format_mmss_tenths(secs: f64) -> String {
-    let (h, m, s, t) = split(secs);
-    if h == 0 { format!("{m}:{s:02}.{t}") } else { format!("{h}:{m:02}:{s:02}.{t}") }
+/// `mm:ss.t`, for segment and note positions.
+pub fn hms_tenths(secs: f64) -> String {
+    format_time(secs, Precision::Tenths, false)
 }
 
 #[cfg(test)]
@@ -161,18 +167,17 @@ mod tests {
 
     #[test]
     fn formats_for_display() {
-        assert_eq!(format_hms(303.0), "0:05:03");
-        assert_eq!(format_hms(3723.0), "1:02:03");
-        assert_eq!(format_hms(3723.99), "1:02:03", "truncates");
-        assert_eq!(format_hms(-4.0), "0:00:00");
-        assert_eq!(format_hms(f64::NAN), "0:00:00");
-        assert_eq!(format_hms_tenths(303.45), "0:05:03.4");
-        assert_eq!(format_hms_tenths(0.3), "0:00:00.3");
-        assert_eq!(format_mmss(303.0), "5:03");
-        assert_eq!(format_mmss(59.0), "0:59");
-        assert_eq!(format_mmss(3723.0), "1:02:03");
-        assert_eq!(format_mmss_tenths(303.45), "5:03.4");
-        assert_eq!(format_mmss_tenths(36000.0), "10:00:00.0");
+        assert_eq!(hms(0.0), "00:00");
+        assert_eq!(hms(754.9), "12:34", "truncates");
+        assert_eq!(hms(3723.0), "1:02:03");
+        assert_eq!(hms(f64::NAN), "00:00");
+        assert_eq!(hms(-4.0), "00:00");
+        assert_eq!(hms_tenths(61.25), "01:01.2");
+        assert_eq!(hms_tenths(0.3), "00:00.3");
+        assert_eq!(format_time(303.45, Precision::Tenths, true), "0:05:03.4");
+        assert_eq!(format_time(36000.0, Precision::Tenths, false), "10:00:00.0");
+        assert_eq!(format_time(1.5, Precision::Millis, true), "0:00:01.500");
+        assert_eq!(format_time(3723.0, Precision::Seconds, true), "1:02:03");
     }
 
     proptest! {
@@ -180,11 +185,11 @@ mod tests {
         fn formatted_times_parse_back(tenths in 0u64..(200 * 3600 * 10)) {
             let secs = tenths as f64 / 10.0;
             let whole = (tenths / 10) as f64;
-            prop_assert_eq!(parse_time(&format_hms(secs)), Ok(whole));
-            prop_assert_eq!(parse_time(&format_mmss(secs)), Ok(whole));
-            let back = parse_time(&format_hms_tenths(secs)).expect("parses");
+            prop_assert_eq!(parse_time(&hms(secs)), Ok(whole));
+            prop_assert_eq!(parse_time(&format_time(secs, Precision::Seconds, true)), Ok(whole));
+            let back = parse_time(&hms_tenths(secs)).expect("parses");
             prop_assert!((back - secs).abs() < 1e-6, "{} -> {}", secs, back);
-            let back = parse_time(&format_mmss_tenths(secs)).expect("parses");
+            let back = parse_time(&format_time(secs, Precision::Millis, true)).expect("parses");
             prop_assert!((back - secs).abs() < 1e-6, "{} -> {}", secs, back);
         }
 

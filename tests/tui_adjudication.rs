@@ -5,7 +5,8 @@ mod tui_adjudication_support;
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use tapecoder::study::model::Adjudication;
-use tapecoder::tui::adjudication::app::{Effect, Msg, Overlay, Pane, Screen, update};
+use tapecoder::tui::supervisor::{Effect, Msg, Overlay, Pane, Screen, update};
+use tapecoder::tui::transport::Transport;
 use tui_adjudication_support::*;
 
 // ----- snapshots ----------------------------------------------------------------------------
@@ -84,7 +85,7 @@ fn list_navigation_and_quit() {
     assert_eq!(a.selected, 2);
     let fx = send(&mut a, [key(KeyCode::Enter)]);
     assert_eq!(fx, vec![Effect::Open { id: "R007".into(), duration_s: 3725.0 }]);
-    assert_eq!(a.screen, Screen::List, "the screen changes only once the runner opened it");
+    assert!(matches!(a.screen, Screen::List), "the screen changes only once the runner opened it");
     let fx = send(&mut a, [ch('q')]);
     assert_eq!(fx, vec![Effect::Quit]);
     assert!(a.quitting);
@@ -100,9 +101,9 @@ fn empty_list_enter_explains() {
 #[test]
 fn opening_selects_the_first_disagreement() {
     let a = recording_app(0.0);
-    assert_eq!(a.screen, Screen::Recording);
+    assert!(matches!(a.screen, Screen::Recording(_)));
     assert_eq!(a.selected_domain(), Some("empathy"));
-    let r = a.recording.as_ref().unwrap();
+    let r = a.recording().unwrap();
     assert_eq!(r.case.diffs.len(), 2);
     assert!(r.drafts.is_empty() && !r.dirty);
 }
@@ -110,7 +111,7 @@ fn opening_selects_the_first_disagreement() {
 #[test]
 fn score_reason_and_save_produce_the_adjudication() {
     let mut a = recording_app(0.0);
-    let before = a.recording.as_ref().unwrap().case.clone();
+    let before = a.recording().unwrap().case.clone();
     // Empathy: 3, reason required.
     let fx = send(&mut a, [ch('3')]);
     assert!(fx.is_empty());
@@ -124,7 +125,7 @@ fn score_reason_and_save_produce_the_adjudication() {
     send(&mut a, [ch('2')]);
     typed(&mut a, "Brief change talk only");
     send(&mut a, [key(KeyCode::Enter)]);
-    assert!(a.recording.as_ref().unwrap().dirty);
+    assert!(a.recording().unwrap().dirty);
     let fx = send(&mut a, [ch('S')]);
     let [Effect::Save(adj)] = fx.as_slice() else { panic!("expected one save: {fx:?}") };
     assert_eq!(adj.recording, "R002");
@@ -149,7 +150,7 @@ fn score_reason_and_save_produce_the_adjudication() {
     let mut saved: Adjudication = (**adj).clone();
     saved.decided_at = "2026-02-02T10:00:00Z".into();
     update(&mut a, Msg::Saved(Ok(Box::new(saved.clone()))));
-    let r = a.recording.as_ref().unwrap();
+    let r = a.recording().unwrap();
     assert!(!r.dirty && !r.saving);
     assert_eq!(r.case.existing.as_ref(), Some(&saved));
     assert_eq!(a.cases[0].existing.as_ref(), Some(&saved), "the list shows it adjudicated");
@@ -162,7 +163,7 @@ fn score_reason_and_save_produce_the_adjudication() {
     // Back to the list: no question asked, the list is refreshed.
     let fx = send(&mut a, [key(KeyCode::Esc)]);
     assert_eq!(fx, vec![Effect::Close, Effect::RefreshList]);
-    assert_eq!(a.screen, Screen::List);
+    assert!(matches!(a.screen, Screen::List));
 }
 
 #[test]
@@ -201,15 +202,15 @@ fn agreeing_domains_and_other_panes_take_no_score() {
     send(&mut a, [key(KeyCode::Down)]);
     assert_eq!(a.selected_domain(), Some("collaboration"));
     send(&mut a, [ch('5')]);
-    assert!(a.recording.as_ref().unwrap().drafts.is_empty());
+    assert!(a.recording().unwrap().drafts.is_empty());
     assert!(a.current_notice().unwrap().contains("agree within ±1"));
     send(&mut a, [key(KeyCode::Up), key(KeyCode::Tab), ch('5')]);
-    assert!(a.recording.as_ref().unwrap().drafts.is_empty());
+    assert!(a.recording().unwrap().drafts.is_empty());
     assert!(a.current_notice().unwrap().contains("scores pane"));
     // b/e/n never edit a coder's segments or notes.
-    let before = a.recording.as_ref().unwrap().case.clone();
+    let before = a.recording().unwrap().case.clone();
     send(&mut a, [ch('b'), ch('e'), ch('n'), ch('x')]);
-    assert_eq!(a.recording.as_ref().unwrap().case, before);
+    assert_eq!(a.recording().unwrap().case, before);
 }
 
 #[test]
@@ -218,7 +219,7 @@ fn clearing_a_decision() {
     send(&mut a, [ch('3')]);
     typed(&mut a, "r");
     send(&mut a, [key(KeyCode::Enter), ch('0')]);
-    assert!(a.recording.as_ref().unwrap().drafts.is_empty());
+    assert!(a.recording().unwrap().drafts.is_empty());
     assert!(a.current_notice().unwrap().contains("cleared"));
 }
 
@@ -229,7 +230,7 @@ fn an_earlier_adjudication_is_continued() {
     let fx = send(&mut a, [key(KeyCode::Enter)]);
     assert_eq!(fx, vec![Effect::Open { id: "R005".into(), duration_s: 600.0 }]);
     update(&mut a, Msg::Opened { id: "R005".into(), snapshot: snapshot_at(0.0) });
-    let r = a.recording.as_ref().unwrap();
+    let r = a.recording().unwrap();
     assert_eq!(a.selected_domain(), Some("child_focus"));
     let d = r.drafts.get("child_focus").unwrap();
     assert_eq!((d.score, d.reason.as_str()), (Some(2), "Child barely mentioned"));
@@ -245,11 +246,11 @@ fn leaving_with_unsaved_decisions_asks() {
     assert!(send(&mut a, [ch('q')]).is_empty());
     assert_eq!(a.overlay, Some(Overlay::Leave { quit: false }));
     assert!(send(&mut a, [ch('n')]).is_empty());
-    assert_eq!(a.screen, Screen::Recording);
+    assert!(matches!(a.screen, Screen::Recording(_)));
     send(&mut a, [ch('q')]);
     let fx = send(&mut a, [ch('y')]);
     assert_eq!(fx, vec![Effect::Close, Effect::RefreshList]);
-    assert_eq!(a.screen, Screen::List);
+    assert!(matches!(a.screen, Screen::List));
 }
 
 #[test]
@@ -274,25 +275,32 @@ fn ctrl_c_with_unsaved_decisions_asks_then_quits() {
 #[test]
 fn transport_keys() {
     let mut a = recording_app(100.0);
-    assert_eq!(send(&mut a, [ch(' ')]), vec![Effect::Play]);
-    assert_eq!(send(&mut a, [ch(' ')]), vec![Effect::Pause]);
-    assert_eq!(send(&mut a, [key(KeyCode::Right)]), vec![Effect::Seek(105.0)]);
+    assert_eq!(send(&mut a, [ch(' ')]), vec![Effect::Player(Transport::Play)]);
+    assert_eq!(send(&mut a, [ch(' ')]), vec![Effect::Player(Transport::Pause)]);
+    assert_eq!(send(&mut a, [key(KeyCode::Right)]), vec![Effect::Player(Transport::Seek(105.0))]);
     assert_eq!(
         send(&mut a, [key(KeyCode::Left), key(KeyCode::Left)]),
-        vec![Effect::Seek(100.0), Effect::Seek(95.0)]
+        vec![Effect::Player(Transport::Seek(100.0)), Effect::Player(Transport::Seek(95.0))]
     );
-    assert_eq!(send(&mut a, [shift(KeyCode::Right)]), vec![Effect::Seek(125.0)]);
-    assert_eq!(send(&mut a, [shift(KeyCode::Left)]), vec![Effect::Seek(95.0)]);
-    assert_eq!(send(&mut a, [key(KeyCode::End)]), vec![Effect::Seek(600.0)]);
-    assert_eq!(send(&mut a, [key(KeyCode::Home)]), vec![Effect::Seek(0.0)]);
-    assert_eq!(send(&mut a, [key(KeyCode::Left)]), vec![Effect::Seek(0.0)], "clamped");
-    assert_eq!(send(&mut a, [ch(']'), ch(']')]), vec![Effect::Speed(1.1), Effect::Speed(1.2)]);
-    assert_eq!(send(&mut a, [ch('[')]), vec![Effect::Speed(1.1)]);
-    assert_eq!(send(&mut a, [ch('=')]), vec![Effect::Speed(1.0)]);
+    assert_eq!(send(&mut a, [shift(KeyCode::Right)]), vec![Effect::Player(Transport::Seek(125.0))]);
+    assert_eq!(send(&mut a, [shift(KeyCode::Left)]), vec![Effect::Player(Transport::Seek(95.0))]);
+    assert_eq!(send(&mut a, [key(KeyCode::End)]), vec![Effect::Player(Transport::Seek(600.0))]);
+    assert_eq!(send(&mut a, [key(KeyCode::Home)]), vec![Effect::Player(Transport::Seek(0.0))]);
+    assert_eq!(
+        send(&mut a, [key(KeyCode::Left)]),
+        vec![Effect::Player(Transport::Seek(0.0))],
+        "clamped"
+    );
+    assert_eq!(
+        send(&mut a, [ch(']'), ch(']')]),
+        vec![Effect::Player(Transport::Speed(1.1)), Effect::Player(Transport::Speed(1.2))]
+    );
+    assert_eq!(send(&mut a, [ch('[')]), vec![Effect::Player(Transport::Speed(1.1))]);
+    assert_eq!(send(&mut a, [ch('=')]), vec![Effect::Player(Transport::Speed(1.0))]);
     // Go to 5:00.
     send(&mut a, [ch('g')]);
     typed(&mut a, "5:00");
-    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Seek(300.0)]);
+    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Player(Transport::Seek(300.0))]);
 }
 
 #[test]
@@ -300,17 +308,17 @@ fn jump_to_notes_and_segments_of_either_coder() {
     let mut a = recording_app(0.0);
     // A's list: note 0:45, segment 1:00, segment 6:40.
     send(&mut a, [key(KeyCode::Tab)]);
-    assert_eq!(a.recording.as_ref().unwrap().focus, Pane::Primary);
-    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Seek(45.0)]);
+    assert_eq!(a.recording().unwrap().focus, Pane::Primary);
+    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Player(Transport::Seek(45.0))]);
     send(&mut a, [key(KeyCode::Down), key(KeyCode::Down)]);
-    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Seek(400.0)]);
+    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Player(Transport::Seek(400.0))]);
     // B's list: notes 0:50, 5:20.
     send(&mut a, [key(KeyCode::Tab), key(KeyCode::Down), key(KeyCode::Down)]);
-    assert_eq!(a.recording.as_ref().unwrap().focus, Pane::Secondary);
-    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Seek(320.0)]);
+    assert_eq!(a.recording().unwrap().focus, Pane::Secondary);
+    assert_eq!(send(&mut a, [key(KeyCode::Enter)]), vec![Effect::Player(Transport::Seek(320.0))]);
     // Back to the scores pane.
     send(&mut a, [key(KeyCode::Tab)]);
-    assert_eq!(a.recording.as_ref().unwrap().focus, Pane::Scores);
+    assert_eq!(a.recording().unwrap().focus, Pane::Scores);
 }
 
 #[test]
@@ -321,7 +329,7 @@ fn a_failed_save_keeps_the_decisions() {
     send(&mut a, [key(KeyCode::Enter)]);
     assert_eq!(send(&mut a, [ch('S')]).len(), 1);
     update(&mut a, Msg::Saved(Err("disk full".into())));
-    let r = a.recording.as_ref().unwrap();
+    let r = a.recording().unwrap();
     assert!(r.dirty && !r.saving && r.case.existing.is_none());
     assert!(a.current_notice().unwrap().contains("not saved: disk full"));
     assert_eq!(send(&mut a, [ch('S')]).len(), 1, "it can be saved again");
@@ -334,10 +342,10 @@ fn help_opens_and_closes() {
     assert_eq!(a.overlay, Some(Overlay::Help));
     send(&mut a, [ch('3')]);
     assert_eq!(a.overlay, Some(Overlay::Help), "keys do not leak through help");
-    assert!(a.recording.as_ref().unwrap().drafts.is_empty());
+    assert!(a.recording().unwrap().drafts.is_empty());
     send(&mut a, [key(KeyCode::Esc)]);
     assert!(a.overlay.is_none());
-    assert_eq!(a.screen, Screen::Recording);
+    assert!(matches!(a.screen, Screen::Recording(_)));
 }
 
 #[test]
@@ -366,14 +374,14 @@ fn a_decision_on_a_domain_now_within_tolerance_blocks_saving_until_cleared() {
     assert_eq!(a.selected_domain(), Some("collaboration"));
     assert!(a.current_notice().unwrap().contains("agree within tolerance"));
     send(&mut a, [ch('0')]);
-    assert!(!a.recording.as_ref().unwrap().drafts.contains_key("collaboration"));
+    assert!(!a.recording().unwrap().drafts.contains_key("collaboration"));
     assert!(matches!(send(&mut a, [ch('S')]).as_slice(), [Effect::Save(_)]));
 }
 
 #[test]
 fn clicking_the_timeline_seeks() {
     use ratatui::layout::Rect;
-    use tapecoder::tui::adjudication::view::recording_layout;
+    use tapecoder::tui::supervisor::recording::view::recording_layout;
     let mut a = recording_app(0.0);
     let l = recording_layout(Rect::new(0, 0, 120, 40), DOMAINS.len());
     let x = l.wave.x + l.wave.width / 2;
@@ -386,7 +394,7 @@ fn clicking_the_timeline_seeks() {
             modifiers: crossterm::event::KeyModifiers::NONE,
         })],
     );
-    let [Effect::Seek(t)] = fx.as_slice() else { panic!("{fx:?}") };
+    let [Effect::Player(Transport::Seek(t))] = fx.as_slice() else { panic!("{fx:?}") };
     assert!((t - 300.0).abs() < 600.0 / f64::from(l.wave.width), "{t}");
 }
 
@@ -402,7 +410,7 @@ fn too_small_then_resized_keeps_the_decisions() {
     // Only leaving is possible while nothing is visible; the decision stays.
     assert!(send(&mut a, [ch('0')]).is_empty());
     update(&mut a, Msg::Resize(120, 40));
-    let d = a.recording.as_ref().unwrap().drafts.get("empathy").unwrap();
+    let d = a.recording().unwrap().drafts.get("empathy").unwrap();
     assert_eq!((d.score, d.reason.as_str()), (Some(3), "kept"));
     assert!(render(&a, 120, 40).contains("Reason: kept"));
 }
@@ -450,11 +458,11 @@ fn pasted_reason_stays_in_the_prompt() {
     assert!(fx.is_empty(), "{fx:?}");
     assert!(matches!(a.overlay, Some(Overlay::Reason(_))));
     send(&mut a, [key(KeyCode::Enter)]);
-    let d = a.recording.as_ref().unwrap().drafts.get("empathy").unwrap();
+    let d = a.recording().unwrap().drafts.get("empathy").unwrap();
     assert_eq!((d.score, d.reason.as_str()), (Some(3), "Warm tone;  see notes q"));
     // With no prompt open a paste does nothing.
     let fx = update(&mut a, Msg::Paste("q".into()));
-    assert!(fx.is_empty() && a.recording.is_some());
+    assert!(fx.is_empty() && a.recording().is_some());
 }
 
 /// The supervisor's reason (or the "reason required" hint) stays visible under the final score
@@ -464,13 +472,13 @@ fn pasted_reason_stays_in_the_prompt() {
 fn the_reason_stays_visible_under_a_long_descriptor() {
     let mut a = recording_app(0.0);
     // The sample handbook's descriptors run to several lines.
-    let mut book = (*a.codebook).clone();
+    let mut book = (*a.shell.codebook).clone();
     for d in &mut book.domains {
         for l in &mut d.levels {
             *l = format!("{l} {}", "More of what this level sounds like in a visit. ".repeat(4));
         }
     }
-    a.codebook = std::sync::Arc::new(book);
+    a.shell.codebook = std::sync::Arc::new(book);
     send(&mut a, [ch('3')]);
     let s = render(&a, 80, 24);
     assert!(s.contains("Reason: required"), "{s}");
@@ -511,7 +519,7 @@ fn a_clipped_rationale_says_so() {
     let mut a = recording_app(0.0);
     let domain = a.selected_domain().unwrap().to_string();
     let long = "The worker reflects the parent's worry about the school meeting. ".repeat(8);
-    a.recording.as_mut().unwrap().case.primary.rationales.insert(domain, long);
+    a.recording_mut().unwrap().case.primary.rationales.insert(domain, long);
     let small = render(&a, 80, 24);
     assert!(small.contains("…"), "{small}");
     // With room for all of it there is no marker.

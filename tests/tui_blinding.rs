@@ -12,7 +12,7 @@ use tapecoder::audio::Snapshot;
 use tapecoder::coding::{CodebookRef, Coding};
 use tapecoder::commands::code::{prepare_open, queue_rows};
 use tapecoder::study::Study;
-use tapecoder::tui::app::{App, Msg, Opened, update};
+use tapecoder::tui::coder::{App, Msg, Opened, update};
 use tapecoder::tui::keys::Keymap;
 use tui_support::{ch, key, render, typed};
 
@@ -180,7 +180,7 @@ fn missing_audio_is_explained_without_naming_the_file() {
 
 fn seen_blind(app: &mut App) {
     let fx = update(app, key(KeyCode::Enter));
-    assert_eq!(fx, vec![tapecoder::tui::app::Effect::Open("R002".into())]);
+    assert_eq!(fx, vec![tapecoder::tui::coder::Effect::Open("R002".into())]);
     assert_blind(&screens_of(app));
     assert!(render(app, 120, 40).contains("audio file is missing"));
 }

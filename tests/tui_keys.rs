@@ -4,20 +4,20 @@ mod tui_support;
 
 use crossterm::event::{KeyCode, MouseButton, MouseEventKind};
 use tapecoder::coding::{ScoreState, Status};
-use tapecoder::tui::app::{Effect, Msg, Overlay, Screen, update};
+use tapecoder::tui::coder::coding::{Pane, SaveState};
+use tapecoder::tui::coder::dialogs::Dialog;
+use tapecoder::tui::coder::{Effect, Msg, Overlay, Screen, update};
 use tapecoder::tui::layout;
-use tapecoder::tui::rules;
-use tapecoder::tui::screens::coding::{Pane, SaveState};
-use tapecoder::tui::screens::dialogs::Dialog;
+use tapecoder::tui::transport::Transport;
 use tui_support::*;
 
-fn pos(a: &tapecoder::tui::app::App) -> f64 {
-    a.coding.as_ref().unwrap().snap.position_s
+fn pos(a: &tapecoder::tui::coder::App) -> f64 {
+    a.coding().unwrap().snap.position_s
 }
-fn focus(a: &tapecoder::tui::app::App) -> Pane {
-    a.coding.as_ref().unwrap().focus
+fn focus(a: &tapecoder::tui::coder::App) -> Pane {
+    a.coding().unwrap().focus
 }
-fn to_scores(a: &mut tapecoder::tui::app::App) {
+fn to_scores(a: &mut tapecoder::tui::coder::App) {
     update(a, key(KeyCode::BackTab));
     assert_eq!(focus(a), Pane::Scores);
 }
@@ -25,25 +25,28 @@ fn to_scores(a: &mut tapecoder::tui::app::App) {
 #[test]
 fn space_plays_and_pauses() {
     let mut a = coding_app(coding("R001"), 10.0);
-    assert_eq!(update(&mut a, ch(' ')), vec![Effect::Play]);
-    assert!(a.coding.as_ref().unwrap().snap.playing);
-    assert_eq!(update(&mut a, ch(' ')), vec![Effect::Pause]);
+    assert_eq!(update(&mut a, ch(' ')), vec![Effect::Player(Transport::Play)]);
+    assert!(a.coding().unwrap().snap.playing);
+    assert_eq!(update(&mut a, ch(' ')), vec![Effect::Player(Transport::Pause)]);
 }
 
 #[test]
 fn space_at_the_end_restarts() {
     let mut a = coding_app(coding("R001"), 600.0);
-    assert_eq!(update(&mut a, ch(' ')), vec![Effect::Seek(0.0), Effect::Play]);
+    assert_eq!(
+        update(&mut a, ch(' ')),
+        vec![Effect::Player(Transport::Seek(0.0)), Effect::Player(Transport::Play)]
+    );
 }
 
 #[test]
 fn arrows_step_5_and_30_seconds_clamped() {
     let mut a = coding_app(coding("R001"), 100.0);
-    assert_eq!(update(&mut a, key(KeyCode::Right)), vec![Effect::Seek(105.0)]);
-    assert_eq!(update(&mut a, key(KeyCode::Right)), vec![Effect::Seek(110.0)]);
-    assert_eq!(update(&mut a, key(KeyCode::Left)), vec![Effect::Seek(105.0)]);
-    assert_eq!(update(&mut a, shift(KeyCode::Right)), vec![Effect::Seek(135.0)]);
-    assert_eq!(update(&mut a, shift(KeyCode::Left)), vec![Effect::Seek(105.0)]);
+    assert_eq!(update(&mut a, key(KeyCode::Right)), vec![Effect::Player(Transport::Seek(105.0))]);
+    assert_eq!(update(&mut a, key(KeyCode::Right)), vec![Effect::Player(Transport::Seek(110.0))]);
+    assert_eq!(update(&mut a, key(KeyCode::Left)), vec![Effect::Player(Transport::Seek(105.0))]);
+    assert_eq!(update(&mut a, shift(KeyCode::Right)), vec![Effect::Player(Transport::Seek(135.0))]);
+    assert_eq!(update(&mut a, shift(KeyCode::Left)), vec![Effect::Player(Transport::Seek(105.0))]);
     send(&mut a, (0..10).map(|_| shift(KeyCode::Left)));
     assert_eq!(pos(&a), 0.0);
     send(&mut a, (0..30).map(|_| shift(KeyCode::Right)));
@@ -53,8 +56,8 @@ fn arrows_step_5_and_30_seconds_clamped() {
 #[test]
 fn home_and_end() {
     let mut a = coding_app(coding("R001"), 100.0);
-    assert_eq!(update(&mut a, key(KeyCode::End)), vec![Effect::Seek(600.0)]);
-    assert_eq!(update(&mut a, key(KeyCode::Home)), vec![Effect::Seek(0.0)]);
+    assert_eq!(update(&mut a, key(KeyCode::End)), vec![Effect::Player(Transport::Seek(600.0))]);
+    assert_eq!(update(&mut a, key(KeyCode::Home)), vec![Effect::Player(Transport::Seek(0.0))]);
 }
 
 #[test]
@@ -63,7 +66,7 @@ fn g_goes_to_a_typed_time() {
     update(&mut a, ch('g'));
     assert!(matches!(a.overlay, Some(Overlay::Prompt(_))));
     typed(&mut a, "2:05");
-    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Seek(125.0)]);
+    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Player(Transport::Seek(125.0))]);
     assert!(a.overlay.is_none());
     // A bad time keeps the prompt open with an error; Esc cancels.
     update(&mut a, ch('g'));
@@ -85,19 +88,22 @@ fn g_goes_to_a_typed_time() {
 #[test]
 fn speed_keys() {
     let mut a = coding_app(coding("R001"), 0.0);
-    assert_eq!(update(&mut a, ch(']')), vec![Effect::Speed(1.1)]);
-    assert_eq!(update(&mut a, ch('=')), vec![Effect::Speed(1.0)]);
-    assert_eq!(update(&mut a, ch('[')), vec![Effect::Speed(0.9)]);
+    assert_eq!(update(&mut a, ch(']')), vec![Effect::Player(Transport::Speed(1.1))]);
+    assert_eq!(update(&mut a, ch('=')), vec![Effect::Player(Transport::Speed(1.0))]);
+    assert_eq!(update(&mut a, ch('[')), vec![Effect::Player(Transport::Speed(0.9))]);
     send(&mut a, (0..20).map(|_| ch('[')));
-    assert_eq!(a.coding.as_ref().unwrap().snap.speed, 0.5);
+    assert_eq!(a.coding().unwrap().snap.speed, 0.5);
     send(&mut a, (0..30).map(|_| ch(']')));
-    assert_eq!(a.coding.as_ref().unwrap().snap.speed, 2.0);
+    assert_eq!(a.coding().unwrap().snap.speed, 2.0);
 }
 
 #[test]
 fn r_replays_the_last_5_seconds() {
     let mut a = coding_app(coding("R001"), 42.0);
-    assert_eq!(update(&mut a, ch('r')), vec![Effect::Seek(37.0), Effect::Play]);
+    assert_eq!(
+        update(&mut a, ch('r')),
+        vec![Effect::Player(Transport::Seek(37.0)), Effect::Player(Transport::Play)]
+    );
 }
 
 #[test]
@@ -105,7 +111,7 @@ fn b_e_mark_a_behaviour_change_segment_and_unlock_evocation() {
     let mut a = coding_app(coding("R001"), 50.0);
     let book = codebook();
     assert_eq!(
-        rules::score_state(&a.coding.as_ref().unwrap().coding, &book, "evocation"),
+        a.coding().unwrap().coding.score_state(&book, "evocation"),
         ScoreState::NotApplicable
     );
     update(&mut a, ch('e'));
@@ -113,12 +119,12 @@ fn b_e_mark_a_behaviour_change_segment_and_unlock_evocation() {
     update(&mut a, ch('b'));
     update(&mut a, Msg::Playback(snapshot_at(80.0)));
     update(&mut a, ch('e'));
-    let c = a.coding.as_ref().unwrap();
+    let c = a.coding().unwrap();
     assert_eq!(c.coding.segments.len(), 1);
     assert_eq!((c.coding.segments[0].start_s, c.coding.segments[0].end_s), (50.0, 80.0));
     assert_eq!(c.coding.segments[0].kind, "behaviour-change");
-    assert!((rules::share(&c.coding, "behaviour-change", 600.0) - 0.05).abs() < 1e-9);
-    assert_eq!(rules::score_state(&c.coding, &book, "evocation"), ScoreState::Unscored);
+    assert!((c.coding.share_of("behaviour-change", 600.0) - 0.05).abs() < 1e-9);
+    assert_eq!(c.coding.score_state(&book, "evocation"), ScoreState::Unscored);
     assert!(c.dirty_since.is_some());
 }
 
@@ -130,7 +136,7 @@ fn n_adds_a_note_at_the_playhead() {
     update(&mut a, Msg::Playback(snapshot_at(40.0)));
     typed(&mut a, "Worker asks open question");
     update(&mut a, key(KeyCode::Enter));
-    let n = &a.coding.as_ref().unwrap().coding.notes;
+    let n = &a.coding().unwrap().coding.notes;
     assert_eq!(n.len(), 1);
     assert_eq!((n[0].at_s, n[0].text.as_str()), (33.3, "Worker asks open question"));
     // Keys typed in a prompt are text, not commands.
@@ -157,19 +163,19 @@ fn up_down_and_jk_select_in_the_focused_pane() {
     let mut a = coding_app(partly_coded("R001"), 0.0);
     update(&mut a, key(KeyCode::Tab));
     update(&mut a, key(KeyCode::Down));
-    assert_eq!(a.coding.as_ref().unwrap().seg_sel, 1);
+    assert_eq!(a.coding().unwrap().seg_sel, 1);
     update(&mut a, ch('j'));
-    assert_eq!(a.coding.as_ref().unwrap().seg_sel, 1, "stays on the last");
+    assert_eq!(a.coding().unwrap().seg_sel, 1, "stays on the last");
     update(&mut a, ch('k'));
-    assert_eq!(a.coding.as_ref().unwrap().seg_sel, 0);
+    assert_eq!(a.coding().unwrap().seg_sel, 0);
     update(&mut a, key(KeyCode::Up));
-    assert_eq!(a.coding.as_ref().unwrap().seg_sel, 0);
+    assert_eq!(a.coding().unwrap().seg_sel, 0);
     update(&mut a, key(KeyCode::Tab));
     update(&mut a, ch('j'));
-    assert_eq!(a.coding.as_ref().unwrap().note_sel, 1);
+    assert_eq!(a.coding().unwrap().note_sel, 1);
     update(&mut a, key(KeyCode::Tab));
     send(&mut a, (0..10).map(|_| key(KeyCode::Down)));
-    assert_eq!(a.coding.as_ref().unwrap().score_sel, 6);
+    assert_eq!(a.coding().unwrap().score_sel, 6);
 }
 
 #[test]
@@ -177,9 +183,9 @@ fn enter_jumps_to_segments_and_notes_and_edits_rationale() {
     let mut a = coding_app(partly_coded("R001"), 0.0);
     update(&mut a, key(KeyCode::Tab));
     update(&mut a, key(KeyCode::Down));
-    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Seek(300.0)]);
+    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Player(Transport::Seek(300.0))]);
     update(&mut a, key(KeyCode::Tab));
-    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Seek(45.0)]);
+    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Player(Transport::Seek(45.0))]);
     update(&mut a, key(KeyCode::Tab));
     update(&mut a, key(KeyCode::Enter));
     match &a.overlay {
@@ -190,7 +196,7 @@ fn enter_jumps_to_segments_and_notes_and_edits_rationale() {
     typed(&mut a, "Reflects feelings often");
     update(&mut a, key(KeyCode::Enter));
     assert_eq!(
-        a.coding.as_ref().unwrap().coding.rationales.get("empathy").map(String::as_str),
+        a.coding().unwrap().coding.rationales.get("empathy").map(String::as_str),
         Some("Reflects feelings often")
     );
 }
@@ -202,18 +208,18 @@ fn delete_and_x_ask_before_deleting() {
     update(&mut a, key(KeyCode::Delete));
     assert_eq!(a.overlay, Some(Overlay::Dialog(Dialog::DeleteSegment(0))));
     update(&mut a, ch('n'));
-    assert_eq!(a.coding.as_ref().unwrap().coding.segments.len(), 2);
+    assert_eq!(a.coding().unwrap().coding.segments.len(), 2);
     update(&mut a, ch('x'));
     update(&mut a, key(KeyCode::Esc));
-    assert_eq!(a.coding.as_ref().unwrap().coding.segments.len(), 2);
+    assert_eq!(a.coding().unwrap().coding.segments.len(), 2);
     update(&mut a, ch('x'));
     update(&mut a, ch('y'));
-    assert_eq!(a.coding.as_ref().unwrap().coding.segments.len(), 1);
+    assert_eq!(a.coding().unwrap().coding.segments.len(), 1);
     update(&mut a, key(KeyCode::Tab));
     update(&mut a, ch('x'));
     assert_eq!(a.overlay, Some(Overlay::Dialog(Dialog::DeleteNote(0))));
     update(&mut a, key(KeyCode::Enter));
-    let notes = &a.coding.as_ref().unwrap().coding.notes;
+    let notes = &a.coding().unwrap().coding.notes;
     assert_eq!(notes.len(), 1);
     assert_eq!(notes[0].text, "Worker summarises well");
 }
@@ -223,18 +229,18 @@ fn digits_score_the_selected_domain_and_zero_clears() {
     let mut a = coding_app(coding("R001"), 0.0);
     // Outside the scores pane a digit only explains.
     update(&mut a, ch('3'));
-    assert!(a.coding.as_ref().unwrap().coding.scores.is_empty());
+    assert!(a.coding().unwrap().coding.scores.is_empty());
     to_scores(&mut a);
     for (i, d) in ['1', '2', '3', '4', '5'].into_iter().enumerate() {
         update(&mut a, ch(d));
-        assert_eq!(a.coding.as_ref().unwrap().coding.scores.get("empathy"), Some(&(i as u8 + 1)));
+        assert_eq!(a.coding().unwrap().coding.scores.get("empathy"), Some(&(i as u8 + 1)));
     }
-    assert_eq!(a.coding.as_ref().unwrap().score_sel, 0, "the selection stays");
+    assert_eq!(a.coding().unwrap().score_sel, 0, "the selection stays");
     update(&mut a, ch('0'));
-    assert_eq!(a.coding.as_ref().unwrap().coding.scores.get("empathy"), None);
+    assert_eq!(a.coding().unwrap().coding.scores.get("empathy"), None);
     // Evocation cannot be scored without a behaviour-change segment.
     send(&mut a, [key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down), ch('4')]);
-    assert_eq!(a.coding.as_ref().unwrap().coding.scores.get("evocation"), None);
+    assert_eq!(a.coding().unwrap().coding.scores.get("evocation"), None);
     assert!(a.current_notice().unwrap().contains("not applicable"));
 }
 
@@ -277,13 +283,13 @@ fn submit_confirmed_with_y_or_enter_and_cancelled_with_n_or_esc() {
     let mut done = *sub;
     done.status = Status::Submitted;
     update(&mut a, Msg::Submitted(Ok(Box::new(done))));
-    assert!(a.coding.as_ref().unwrap().read_only());
+    assert!(a.coding().unwrap().read_only());
     // Read-only now: edits are refused.
     to_scores(&mut a);
     update(&mut a, ch('1'));
-    assert_eq!(a.coding.as_ref().unwrap().coding.scores.get("empathy"), Some(&3));
+    assert_eq!(a.coding().unwrap().coding.scores.get("empathy"), Some(&3));
     update(&mut a, ch('b'));
-    assert!(a.coding.as_ref().unwrap().pending_begin.is_none());
+    assert!(a.coding().unwrap().pending_begin.is_none());
 }
 
 #[test]
@@ -309,7 +315,7 @@ fn q_and_esc_go_back_then_quit() {
     let fx = update(&mut a, ch('q'));
     assert!(matches!(fx[0], Effect::Save(_)), "unsaved work is saved on the way out: {fx:?}");
     assert!(fx.contains(&Effect::Close));
-    assert_eq!(a.screen, Screen::Queue);
+    assert!(matches!(a.screen, Screen::Queue));
     assert_eq!(a.queue.rows[0].listened, 0.7);
     let fx = update(&mut a, key(KeyCode::Esc));
     assert_eq!(fx, vec![Effect::Quit]);
@@ -332,7 +338,7 @@ fn queue_keys_select_and_open() {
         Msg::OpenFailed { id: "R004".into(), reason: "the audio file is missing".into() },
     );
     assert!(a.current_notice().unwrap().contains("missing"));
-    assert_eq!(a.screen, Screen::Queue);
+    assert!(matches!(a.screen, Screen::Queue));
     update(&mut a, key(KeyCode::Home));
     assert_eq!(a.queue.selected, 0);
 }
@@ -370,9 +376,9 @@ fn edits_are_saved_after_the_debounce_and_within_a_second() {
     let fx = update(&mut a, Msg::Tick(1_400));
     let [Effect::Save(c)] = fx.as_slice() else { panic!("{fx:?}") };
     assert_eq!(c.scores.get("empathy"), Some(&4));
-    assert_eq!(a.coding.as_ref().unwrap().save_state, SaveState::Saving);
+    assert_eq!(a.coding().unwrap().save_state, SaveState::Saving);
     update(&mut a, Msg::Saved(Ok(())));
-    assert_eq!(a.coding.as_ref().unwrap().save_state, SaveState::Saved);
+    assert_eq!(a.coding().unwrap().save_state, SaveState::Saved);
     assert_eq!(update(&mut a, Msg::Tick(3_000)), vec![]);
 }
 
@@ -383,7 +389,7 @@ fn a_failed_save_is_shown_and_retried() {
     update(&mut a, ch('4'));
     update(&mut a, Msg::Tick(500));
     update(&mut a, Msg::Saved(Err("disk full".into())));
-    assert!(matches!(a.coding.as_ref().unwrap().save_state, SaveState::Failed(_)));
+    assert!(matches!(a.coding().unwrap().save_state, SaveState::Failed(_)));
     let fx = update(&mut a, Msg::Tick(900));
     assert!(matches!(fx.as_slice(), [Effect::Save(_)]), "{fx:?}");
 }
@@ -402,7 +408,7 @@ fn playback_snapshots_record_listened_intervals() {
     update(&mut a, Msg::Playback(s.clone()));
     s.position_s = 300.5;
     update(&mut a, Msg::Playback(s.clone()));
-    let c = &a.coding.as_ref().unwrap().coding;
+    let c = &a.coding().unwrap().coding;
     assert_eq!(c.listened, vec![[0.0, 10.0], [300.0, 300.5]]);
     // Listening alone is saved every few seconds, with the resume position.
     let fx = update(&mut a, Msg::Tick(6_000));
@@ -416,14 +422,15 @@ fn too_small_ignores_everything_but_back() {
     update(&mut a, Msg::Resize(60, 20));
     assert_eq!(update(&mut a, ch(' ')), vec![]);
     update(&mut a, Msg::Resize(120, 40));
-    assert_eq!(update(&mut a, ch(' ')), vec![Effect::Play]);
+    assert_eq!(update(&mut a, ch(' ')), vec![Effect::Player(Transport::Play)]);
 }
 
 #[test]
 fn rebound_keys_drive_the_same_actions() {
     let mut a = coding_app(coding("R001"), 0.0);
-    a.keymap = tapecoder::tui::keys::Keymap::parse("play_pause = \"p\"\n", "keys.toml").unwrap();
-    assert_eq!(update(&mut a, ch('p')), vec![Effect::Play]);
+    a.shell.keymap =
+        tapecoder::tui::keys::Keymap::parse("play_pause = \"p\"\n", "keys.toml").unwrap();
+    assert_eq!(update(&mut a, ch('p')), vec![Effect::Player(Transport::Play)]);
     assert_eq!(update(&mut a, ch(' ')), vec![]);
 }
 
@@ -432,36 +439,36 @@ fn rebound_keys_drive_the_same_actions() {
 #[test]
 fn click_on_timeline_seeks_and_drag_scrubs() {
     let mut a = coding_app(coding("R001"), 0.0);
-    let l = layout::coding(a.size);
+    let l = layout::coding(a.shell.size);
     let mid = l.overview.x + l.overview.width / 2;
     let fx = update(&mut a, click(mid, l.overview.y));
-    let [Effect::Seek(t)] = fx.as_slice() else { panic!("{fx:?}") };
+    let [Effect::Player(Transport::Seek(t))] = fx.as_slice() else { panic!("{fx:?}") };
     assert!((t - 300.0).abs() < 600.0 / f64::from(l.overview.width), "{t}");
     let fx = update(
         &mut a,
         mouse(MouseEventKind::Drag(MouseButton::Left), l.overview.x, l.overview.y + 1),
     );
-    let [Effect::Seek(t)] = fx.as_slice() else { panic!("{fx:?}") };
+    let [Effect::Player(Transport::Seek(t))] = fx.as_slice() else { panic!("{fx:?}") };
     assert!(*t < 5.0, "{t}");
     assert_eq!(focus(&a), Pane::Timeline);
     // The zoomed strip seeks within its window.
-    let (za, zb) = a.coding.as_ref().unwrap().zoom_window();
+    let (za, zb) = a.coding().unwrap().zoom_window();
     let fx = update(&mut a, click(l.zoom.right() - 1, l.zoom.y));
-    let [Effect::Seek(t)] = fx.as_slice() else { panic!("{fx:?}") };
+    let [Effect::Player(Transport::Seek(t))] = fx.as_slice() else { panic!("{fx:?}") };
     assert!(*t > za && *t <= zb, "{t} in {za}..{zb}");
 }
 
 #[test]
 fn wheel_over_timeline_steps_5_seconds() {
     let mut a = coding_app(coding("R001"), 100.0);
-    let l = layout::coding(a.size);
+    let l = layout::coding(a.shell.size);
     assert_eq!(
         update(&mut a, mouse(MouseEventKind::ScrollDown, l.overview.x + 3, l.overview.y)),
-        vec![Effect::Seek(105.0)]
+        vec![Effect::Player(Transport::Seek(105.0))]
     );
     assert_eq!(
         update(&mut a, mouse(MouseEventKind::ScrollUp, l.zoom.x + 3, l.zoom.y)),
-        vec![Effect::Seek(100.0)]
+        vec![Effect::Player(Transport::Seek(100.0))]
     );
     // Not over the timeline: nothing.
     assert_eq!(
@@ -473,22 +480,22 @@ fn wheel_over_timeline_steps_5_seconds() {
 #[test]
 fn click_selects_rows_and_focuses_their_pane() {
     let mut a = coding_app(partly_coded("R001"), 0.0);
-    let l = layout::coding(a.size);
+    let l = layout::coding(a.shell.size);
     update(&mut a, click(l.segment_rows.x + 2, l.segment_rows.y + 1));
-    assert_eq!((focus(&a), a.coding.as_ref().unwrap().seg_sel), (Pane::Segments, 1));
+    assert_eq!((focus(&a), a.coding().unwrap().seg_sel), (Pane::Segments, 1));
     update(&mut a, click(l.note_rows.x + 2, l.note_rows.y + 1));
-    assert_eq!((focus(&a), a.coding.as_ref().unwrap().note_sel), (Pane::Notes, 1));
+    assert_eq!((focus(&a), a.coding().unwrap().note_sel), (Pane::Notes, 1));
     update(&mut a, click(l.score_rows.x + 2, l.score_rows.y + 4));
-    assert_eq!((focus(&a), a.coding.as_ref().unwrap().score_sel), (Pane::Scores, 4));
+    assert_eq!((focus(&a), a.coding().unwrap().score_sel), (Pane::Scores, 4));
     // Then digits score the clicked domain.
     update(&mut a, ch('2'));
-    assert_eq!(a.coding.as_ref().unwrap().coding.scores.get("purposefulness"), Some(&2));
+    assert_eq!(a.coding().unwrap().coding.scores.get("purposefulness"), Some(&2));
 }
 
 #[test]
 fn queue_click_selects_then_opens_and_wheel_moves() {
     let mut a = app();
-    let l = layout::queue(a.size);
+    let l = layout::queue(a.shell.size);
     update(&mut a, click(l.rows.x + 3, l.rows.y + 2));
     assert_eq!(a.queue.selected, 2);
     assert_eq!(
@@ -526,7 +533,7 @@ fn no_save_races_a_submit_in_flight() {
     // Listening continues while the submit is written: no save may follow it.
     let mut s = snapshot_at(0.0);
     s.playing = true;
-    a.coding.as_mut().unwrap().snap.playing = true;
+    a.coding_mut().unwrap().snap.playing = true;
     s.position_s = 0.5;
     update(&mut a, Msg::Playback(s));
     assert_eq!(update(&mut a, Msg::Tick(10_000)), vec![]);
@@ -539,7 +546,7 @@ fn leaving_with_a_half_tagged_segment_warns_once() {
     update(&mut a, ch('b'));
     assert_eq!(update(&mut a, ch('q')), vec![], "the first q only warns");
     assert!(a.current_notice().unwrap().contains("not ended"));
-    assert_eq!(a.screen, Screen::Coding);
+    assert!(matches!(a.screen, Screen::Coding(_)));
     let fx = update(&mut a, ch('q'));
     assert!(fx.contains(&Effect::Close));
 }

@@ -6,7 +6,7 @@ mod tui_support;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use proptest::prelude::*;
 use tapecoder::audio::Snapshot;
-use tapecoder::tui::app::{Msg, update};
+use tapecoder::tui::coder::{Msg, update};
 use tui_support::*;
 
 fn key_code() -> impl Strategy<Value = KeyCode> {
@@ -76,7 +76,7 @@ fn msg() -> impl Strategy<Value = Msg> {
             .prop_map(|(total, start, peaks)| Msg::Overview { total, start, peaks }),
         1 => any::<bool>().prop_map(|ok| Msg::Saved(if ok { Ok(()) } else { Err("disk full".into()) })),
         1 => (prop_oneof![0.0f64..8000.0, Just(f64::NAN), Just(-5.0), Just(f64::INFINITY)], prop_oneof![-5.0f64..9000.0, Just(f64::NAN)])
-            .prop_map(|(duration_s, pos)| Msg::Opened(Box::new(tapecoder::tui::app::Opened {
+            .prop_map(|(duration_s, pos)| Msg::Opened(Box::new(tapecoder::tui::coder::Opened {
                 coding: partly_coded("R002"),
                 duration_s,
                 snapshot: Snapshot { position_s: pos, duration_s, speed: 1.0, ..Default::default() },
@@ -92,7 +92,7 @@ proptest! {
         let mut a = if start_coding { coding_app(partly_coded("R001"), 30.0) } else { app() };
         for (i, m) in msgs.into_iter().enumerate() {
             let _ = update(&mut a, m);
-            if let Some(c) = &a.coding {
+            if let Some(c) = a.coding() {
                 let cod = &c.coding;
                 prop_assert!(cod.scores.values().all(|l| (1..=5).contains(l)));
                 prop_assert!(cod.segments.windows(2).all(|w| w[0].start_s <= w[1].start_s));
@@ -105,7 +105,7 @@ proptest! {
             }
             prop_assert!(a.queue.selected < a.queue.rows.len().max(1));
             if i % 7 == 0 {
-                let (w, h) = (a.size.width.max(1), a.size.height.max(1));
+                let (w, h) = (a.shell.size.width.max(1), a.shell.size.height.max(1));
                 let _ = render(&a, w, h);
             }
             if a.quitting {

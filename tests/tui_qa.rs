@@ -2,7 +2,7 @@
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use tapecoder::tui::app::{Effect, Msg, Opened, update};
+use tapecoder::tui::coder::{Effect, Msg, Opened, update};
 use tui_support::*;
 
 /// The empty-state hints of the segments and notes panes wrap instead of being cut off at the
@@ -48,7 +48,7 @@ fn go_to_explains_seconds_over_59() {
 }
 
 /// A two-hour recording's coding app.
-fn long_app() -> tapecoder::tui::app::App {
+fn long_app() -> tapecoder::tui::coder::App {
     let mut a = app();
     let opened = Opened { coding: coding("R001"), duration_s: 7200.0, snapshot: snapshot_at(0.0) };
     update(&mut a, Msg::Opened(Box::new(opened)));
@@ -66,7 +66,7 @@ fn pasted_lines_stay_in_the_note() {
     let fx = update(&mut a, Msg::Paste("line one\r\nbe quiet\x1b[2J\tnow".into()));
     assert!(fx.is_empty(), "{fx:?}");
     update(&mut a, key(KeyCode::Enter));
-    let c = a.coding.as_ref().expect("still on the coding screen");
+    let c = a.coding().expect("still on the coding screen");
     assert_eq!(c.coding.notes.len(), 1);
     assert_eq!(c.coding.notes[0].text, "line one  be quiet[2J now");
     assert!(c.coding.segments.is_empty() && c.pending_begin.is_none());
@@ -79,7 +79,7 @@ fn paste_outside_a_prompt_is_ignored() {
     update(&mut a, Msg::Tick(10_000));
     let fx = update(&mut a, Msg::Paste("b e q ".into()));
     assert!(fx.is_empty(), "{fx:?}");
-    let c = a.coding.as_ref().expect("still on the coding screen");
+    let c = a.coding().expect("still on the coding screen");
     assert!(c.pending_begin.is_none());
     assert!(render(&a, 100, 30).contains("paste into a note"));
 }

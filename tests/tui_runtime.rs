@@ -15,12 +15,12 @@ use tapecoder::audio::output::Output;
 use tapecoder::coding::Status;
 use tapecoder::study::Study;
 use tapecoder::study::model::{Adjudication, Assignment, Coder, Recording, Role};
-use tapecoder::tui::adjudication::app::AdjApp;
-use tapecoder::tui::app::App;
+use tapecoder::tui::coder::App;
 use tapecoder::tui::coder::worker::{CoderWorker, queue_rows};
 use tapecoder::tui::event::Input;
 use tapecoder::tui::keys::Keymap;
 use tapecoder::tui::runtime::{self, Clock, Runtime};
+use tapecoder::tui::supervisor::AdjApp;
 use tapecoder::tui::supervisor::worker::{SupervisorWorker, load_cases};
 use tui_adjudication_support::study::{codings_bytes, study as adjudication_study, wav};
 
@@ -115,7 +115,7 @@ fn coder_opens_codes_saves_and_leaves_through_the_whole_loop() {
     // Enter: the disk thread locks and hashes, the UI thread opens the player and the overview.
     rt.send(key(KeyCode::Enter));
     rt.settle(&mut term).unwrap();
-    assert!(rt.app().coding.is_some(), "the coding screen is open");
+    assert!(rt.app().coding().is_some(), "the coding screen is open");
     insta::assert_snapshot!("coder_coding_opened", screen(&term));
 
     // A behaviour-change segment from 0 s to 5 s, then empathy 4 in the scores pane.
@@ -142,7 +142,7 @@ fn coder_opens_codes_saves_and_leaves_through_the_whole_loop() {
     // Back to the queue: the playhead is saved, the lock released, the queue re-read.
     rt.send(key(KeyCode::Esc));
     rt.settle(&mut term).unwrap();
-    assert!(rt.app().coding.is_none());
+    assert!(rt.app().coding().is_none());
     insta::assert_snapshot!("coder_queue_after_editing", screen(&term));
     let saved = study.load_coding("c1", "R001").unwrap().unwrap();
     assert_eq!(saved.resume_s, 5.0, "the playhead is saved on leaving");
@@ -202,7 +202,7 @@ fn supervisor_adjudicates_through_the_whole_loop() {
 
     rt.send(key(KeyCode::Enter));
     rt.settle(&mut term).unwrap();
-    assert!(rt.app().recording.is_some(), "the recording screen is open");
+    assert!(rt.app().recording().is_some(), "the recording screen is open");
     insta::assert_snapshot!("supervisor_recording_opened", screen(&term));
 
     rt.send(ch('3'));
@@ -247,7 +247,7 @@ fn supervisor_without_the_audio_still_opens_silently() {
     let (mut rt, mut term, _clock) = start(app, SupervisorWorker { study: Arc::new(study) });
     rt.send(key(KeyCode::Enter));
     rt.settle(&mut term).unwrap();
-    assert!(rt.app().recording.is_some(), "adjudication goes on from the scores");
+    assert!(rt.app().recording().is_some(), "adjudication goes on from the scores");
     assert!(screen(&term).contains("no audio"), "{}", screen(&term));
     let _ = wav;
 }

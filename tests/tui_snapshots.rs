@@ -4,7 +4,7 @@ mod tui_support;
 
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
-use tapecoder::tui::app::{Msg, update};
+use tapecoder::tui::coder::{Msg, update};
 use tui_support::*;
 
 #[test]

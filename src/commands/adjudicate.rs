@@ -12,8 +12,8 @@ use anyhow::{Context as _, bail};
 use crate::audio::output::Output;
 use crate::cli::{AdjudicateArgs, GlobalArgs};
 use crate::study::model::Role;
-use crate::tui::adjudication::app::AdjApp;
 use crate::tui::keys::{self, Keymap};
+use crate::tui::supervisor::AdjApp;
 use crate::tui::supervisor::worker::SupervisorWorker;
 use crate::tui::{runtime, terminal};
 

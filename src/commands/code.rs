@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use crate::audio::output::Output;
 use crate::cli::{CodeArgs, GlobalArgs};
-use crate::tui::app::App;
+use crate::tui::coder::App;
 use crate::tui::coder::worker::CoderWorker;
 use crate::tui::keys::{self, Keymap};
 use crate::tui::{runtime, terminal};

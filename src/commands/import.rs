@@ -16,6 +16,7 @@ use crate::study::files::sha256_file_with;
 use crate::study::locate::relative_to;
 use crate::study::model::{Recording, RecordingMeta};
 use crate::study::{check_id, check_text};
+use crate::timefmt::{Precision, format_time};
 
 use super::context;
 
@@ -26,6 +27,8 @@ struct Checked {
     duration_s: f64,
 }
 
+// Temporary (issue #10): the ux helper is adding the audio copy and `--in-place` this session; split it then.
+#[allow(clippy::too_many_lines)]
 pub fn run(g: &GlobalArgs, a: &ImportArgs) -> Result<ExitCode> {
     let mut ctx = context::resolve_for_writing(g)?;
     let me = ctx.supervisor("import recordings")?.id.clone();
@@ -127,7 +130,7 @@ pub fn run(g: &GlobalArgs, a: &ImportArgs) -> Result<ExitCode> {
             format!(
                 "{}  {}  {}",
                 r.id,
-                hms(r.duration_s),
+                format_time(r.duration_s, Precision::Tenths, true),
                 sanitize_for_terminal(&c.path.display().to_string())
             )
         })
@@ -186,11 +189,4 @@ fn parse_meta(pairs: &[String]) -> Result<BTreeMap<String, String>> {
         }
     }
     Ok(out)
-}
-
-/// `h:mm:ss.s` for messages.
-fn hms(s: f64) -> String {
-    let tenths = (s.max(0.0) * 10.0).round() as u64;
-    let (h, rest) = (tenths / 36_000, tenths % 36_000);
-    format!("{h}:{:02}:{:02}.{}", rest / 600, (rest % 600) / 10, rest % 10)
 }

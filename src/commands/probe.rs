@@ -2,6 +2,7 @@
 use std::process::ExitCode;
 
 use crate::cli::{GlobalArgs, ProbeArgs, TableOrJson};
+use crate::timefmt::{Precision, format_time};
 
 pub fn run(_g: &GlobalArgs, a: &ProbeArgs) -> anyhow::Result<ExitCode> {
     let info = crate::audio::probe(&a.file)?;
@@ -17,15 +18,12 @@ pub fn run(_g: &GlobalArgs, a: &ProbeArgs) -> anyhow::Result<ExitCode> {
             println!("sample rate  {} Hz", info.sample_rate);
             println!("channels     {}", info.channels);
             println!("frames       {}", info.frames);
-            println!("duration     {:.6} s ({})", info.duration_s, hms(info.duration_s));
+            println!(
+                "duration     {:.6} s ({})",
+                info.duration_s,
+                format_time(info.duration_s, Precision::Millis, true)
+            );
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// h:mm:ss.mmm for the table.
-fn hms(s: f64) -> String {
-    let ms = (s * 1000.0).round() as u64;
-    let (h, rem) = (ms / 3_600_000, ms % 3_600_000);
-    format!("{}:{:02}:{:02}.{:03}", h, rem / 60_000, (rem % 60_000) / 1000, rem % 1000)
 }

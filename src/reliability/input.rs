@@ -253,6 +253,8 @@ pub fn parse_scale(text: &str) -> Result<(i64, i64), String> {
 
 /// Reads ratings in long form, `recording,coder,domain,score` with a header row (empty or `NA` =
 /// missing), on `scale`. Domains, recordings and coder slots keep the order they first appear in.
+// Temporary (issue #10): the stats helper is rewriting the reliability input this session; split it then.
+#[allow(clippy::too_many_lines)]
 pub fn from_csv(
     text: &str,
     origin: &str,

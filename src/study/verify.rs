@@ -45,6 +45,8 @@ impl Report {
 }
 
 /// Runs every check on the study in `dir`. `progress` is told about each audio file hashed.
+// Temporary (issue #10): the identity helper is rewriting and splitting study::verify this session; split it then.
+#[allow(clippy::too_many_lines)]
 pub fn verify(dir: &Path, scope: &Scope, mut progress: impl FnMut(&Path)) -> Report {
     let l = Layout::new(dir);
     let mut r = Report::default();

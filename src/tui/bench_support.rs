@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::{BEHAVIOUR_CHANGE, CodebookRef, Coding, CodingError};
-use crate::tui::app::{App, Msg, Opened, update};
+use crate::tui::coder::{App, Msg, Opened, update};
 use crate::tui::keys::Keymap;
 
 /// The terminal size of the SPEC §10 frame target.
@@ -55,16 +55,16 @@ pub fn advance(app: &mut App, position_s: f64) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tui::app::Screen;
+    use crate::tui::coder::Screen;
 
     #[test]
     fn the_busy_app_is_on_the_coding_screen_with_its_segments() {
         let book = crate::codebook::parse(crate::commands::init::HANDBOOK, "handbook").unwrap();
         let app = busy_coding_app(&book).unwrap();
-        assert_eq!(app.screen, Screen::Coding);
-        let c = app.coding.as_ref().unwrap();
+        assert!(matches!(app.screen, Screen::Coding(_)));
+        let c = app.coding().unwrap();
         assert_eq!(c.coding.segments.len(), 60);
         assert_eq!(c.coding.notes.len(), 60);
-        assert_eq!((app.size.width, app.size.height), (WIDTH, HEIGHT));
+        assert_eq!((app.shell.size.width, app.shell.size.height), (WIDTH, HEIGHT));
     }
 }

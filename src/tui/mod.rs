@@ -1,26 +1,27 @@
-//! The terminal interfaces in the Elm style: state, messages, `update`, `view`.
+//! The terminal interfaces in the Elm style: state, messages, a pure `update` returning effects,
+//! and a read-only `view`, for two apps on one runtime.
 //!
-//! - [`app`]: the model, [`app::Msg`], and `update(&mut App, Msg) -> Vec<Effect>` (pure, tested);
+//! - [`runtime`]: the event loop both apps run on (drawing, input, player and overview polling,
+//!   effects carried out, the disk thread, termination signals), generic over the backend;
+//! - [`shell`]: what both apps share around their screens (codebook, keymap, size, clock,
+//!   notice; prompts; the help overlay built from the keymap);
+//! - [`coder`]: the coder app (queue, coding screen); [`supervisor`]: the adjudication app;
 //! - [`keys`]: the default keymap and `keys.toml` rebinding;
-//! - [`screens`]: one view function per screen or overlay, next to its own state;
-//! - [`widgets`]: pieces that only draw (timeline, scores, rubric, lists, prompt);
-//! - [`event`]: the input thread and the worker messages that feed the loop;
-//! - [`transport`]: the player keys (play, seek, replay, speed) both TUIs share;
-//! - [`peaks`]: the waveform overview as it arrives in chunks (both TUIs);
+//! - [`widgets`]: pieces that only draw (timeline, scores, rubric, lists, prompt, chrome);
+//! - [`event`]: the input thread;
+//! - [`transport`]: the player keys (play, seek, replay, speed) both apps share;
+//! - [`peaks`]: the waveform overview as it arrives in chunks (both apps);
+//! - [`layout`]: pane rectangles, shared by the views and mouse hit-testing;
 //! - [`terminal`]: taking and restoring the terminal on every exit path, and sanitising text;
 //! - [`bench_support`]: the coding-screen state the frame benchmarks draw.
-pub mod adjudication;
-pub mod app;
 pub mod bench_support;
 pub mod coder;
 pub mod event;
-pub mod format;
 pub mod keys;
 pub mod layout;
 pub mod peaks;
-pub mod rules;
 pub mod runtime;
-pub mod screens;
+pub mod shell;
 pub mod supervisor;
 pub mod terminal;
 pub mod transport;

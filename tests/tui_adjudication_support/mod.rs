@@ -13,9 +13,9 @@ use tapecoder::codebook::Codebook;
 use tapecoder::coding::{CodebookRef, Coding, Note, Segment, Status};
 use tapecoder::study::adjudication::{Case, disagreements};
 use tapecoder::study::model::{Adjudication, Decision};
-use tapecoder::tui::adjudication::app::{AdjApp, Effect, Msg, update};
-use tapecoder::tui::adjudication::view;
 use tapecoder::tui::keys::Keymap;
+use tapecoder::tui::supervisor::view;
+use tapecoder::tui::supervisor::{AdjApp, Effect, Msg, update};
 pub use tui_common::*;
 
 pub fn codebook() -> Codebook {

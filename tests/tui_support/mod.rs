@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use tapecoder::codebook::Codebook;
 use tapecoder::coding::{CodebookRef, Coding, Note, Segment, Status};
-use tapecoder::tui::app::{App, Effect, Msg, Opened, update};
+use tapecoder::tui::coder::queue::{QueueRow, RowStatus};
+use tapecoder::tui::coder::{App, Effect, Msg, Opened, update};
 use tapecoder::tui::keys::Keymap;
-use tapecoder::tui::screens::queue::{QueueRow, RowStatus};
 pub use tui_common::*;
 
 pub fn codebook() -> Codebook {
@@ -125,7 +125,7 @@ pub fn with_overview(a: &mut App) {
 pub fn render(a: &App, w: u16, h: u16) -> String {
     let mut app = a.clone();
     update(&mut app, Msg::Resize(w, h));
-    render_with(w, h, |f| tapecoder::tui::screens::draw(f, &app))
+    render_with(w, h, |f| tapecoder::tui::coder::draw(f, &app))
 }
 
 pub fn typed(a: &mut App, s: &str) -> Vec<Effect> {

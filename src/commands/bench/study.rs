@@ -17,10 +17,10 @@ use crate::cli::{BenchArgs, ReportFormat, TableOrJson};
 use crate::commands::code::queue_rows;
 use crate::commands::reliability::{render_report, study_report_ratings};
 use crate::study::Study;
-use crate::tui::app::{App, Msg, update};
 use crate::tui::bench_support::{HEIGHT, WIDTH};
+use crate::tui::coder as screens;
+use crate::tui::coder::{App, Msg, update};
 use crate::tui::keys::Keymap;
-use crate::tui::screens;
 
 /// SPEC §10: queue screen open and reliability report, each under 200 ms.
 pub const QUEUE_TARGET_MS: f64 = 200.0;

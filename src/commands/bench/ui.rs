@@ -14,11 +14,11 @@ use serde::Serialize;
 
 use super::{Machine, Stat, machine, ms};
 use crate::cli::{BenchArgs, TableOrJson};
-use crate::tui::app::{App, Msg, update};
 use crate::tui::bench_support::{self, HEIGHT, START_S, WIDTH};
+use crate::tui::coder as screens;
+use crate::tui::coder::queue::{QueueRow, RowStatus};
+use crate::tui::coder::{App, Msg, update};
 use crate::tui::keys::Keymap;
-use crate::tui::screens;
-use crate::tui::screens::queue::{QueueRow, RowStatus};
 
 /// SPEC §10: a frame in under 5 ms.
 pub const FRAME_TARGET_MS: f64 = 5.0;

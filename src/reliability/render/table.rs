@@ -57,6 +57,8 @@ fn wrap(o: &mut String, text: &str, indent: &str) {
 }
 
 /// Renders the report as text.
+// Temporary (issue #10): the stats helper is reworking the report this session; split it then.
+#[allow(clippy::too_many_lines)]
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let mut missing: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();

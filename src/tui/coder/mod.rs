@@ -1,14 +1,33 @@
-//! The coder app (`tapecoder code`) on the shared runtime: how its effects map to the runtime's
-//! commands, and its disk work ([`worker`]).
+//! The coder app (`tapecoder code`): the coder's queue and the coding screen, on the shared
+//! runtime. Each screen has a folder with its state (`mod.rs`), its part of `update` and its
+//! view; what is common is beside them:
+//!
+//! - [`model`]: [`App`] (with [`Screen`] holding the screen's state), [`Msg`], [`Effect`];
+//! - [`update`](mod@update): `update(&mut App, Msg) -> Vec<Effect>` (pure, tested), ticks and
+//!   debounced saving, overlays, the runtime's answers; [`leave`]: saving, closing, quitting;
+//! - [`view`](mod@view): draws the screen on show and the overlay;
+//! - [`queue`], [`coding`]: the two screens; [`dialogs`]: the coding screen's confirm dialogs;
+//! - [`worker`]: the disk thread's work (saves, submits, queue, open checks);
+//! - this file: how the app runs on the runtime ([`runtime::App`]).
+//!
+//! A new screen: a folder here with `mod.rs` (state), `update.rs` and `view.rs`, a variant of
+//! [`Screen`] holding its state, one arm each in `update.rs` and `view.rs`.
+pub mod coding;
+pub mod dialogs;
+pub mod leave;
+pub mod model;
+pub mod queue;
+pub mod update;
+pub mod view;
 pub mod worker;
+
+pub use model::{App, Effect, LISTEN_SAVE_MS, Msg, Opened, Overlay, SAVE_DEBOUNCE_MS, Screen};
+pub use update::update;
+pub use view::draw;
 
 use ratatui::Frame;
 
-use crate::tui::app::{App, Effect, Msg, update};
 use crate::tui::runtime::{self, Command, Event};
-use crate::tui::screens;
-use crate::tui::transport::Transport;
-
 use worker::{CoderWorker, Job};
 
 impl runtime::App for App {
@@ -22,7 +41,7 @@ impl runtime::App for App {
     }
 
     fn view(&self, f: &mut Frame) {
-        screens::draw(f, self);
+        draw(f, self);
     }
 
     fn quitting(&self) -> bool {
@@ -47,10 +66,7 @@ impl runtime::App for App {
             Effect::Save(c) => Command::Disk(Job::Save(c)),
             Effect::Submit(c) => Command::Disk(Job::Submit(c)),
             Effect::RefreshQueue => Command::Disk(Job::RefreshQueue),
-            Effect::Play => Command::Player(Transport::Play),
-            Effect::Pause => Command::Player(Transport::Pause),
-            Effect::Seek(t) => Command::Player(Transport::Seek(t)),
-            Effect::Speed(s) => Command::Player(Transport::Speed(s)),
+            Effect::Player(t) => Command::Player(t),
             Effect::Quit => Command::None,
         }
     }

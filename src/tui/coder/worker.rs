@@ -7,10 +7,9 @@ use std::sync::Arc;
 use crate::coding::{CodebookRef, Coding, Status};
 use crate::study::journal::now_rfc3339;
 use crate::study::{Study, StudyError};
-use crate::tui::app::{Msg, Opened};
-use crate::tui::rules;
+use crate::tui::coder::model::{Msg, Opened};
+use crate::tui::coder::queue::{QueueRow, RowStatus};
 use crate::tui::runtime::{MediaOpen, Reply, Worker};
-use crate::tui::screens::queue::{QueueRow, RowStatus};
 
 /// Work for the disk thread, done in order: a refresh after a save sees the saved file.
 #[derive(Debug)]
@@ -104,7 +103,7 @@ pub fn queue_rows(study: &Study, coder: &str) -> Result<Vec<QueueRow>, StudyErro
                     Status::Submitted => RowStatus::Submitted,
                     Status::InProgress => RowStatus::InProgress,
                 },
-                rules::listened_share(&c, r.duration_s),
+                c.listened_fraction(r.duration_s),
                 None,
             ),
             Ok(None) => (RowStatus::NotStarted, 0.0, None),

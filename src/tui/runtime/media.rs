@@ -9,7 +9,7 @@ use crate::audio::overview::{self, OverviewHandle, OverviewMsg};
 use crate::audio::{Playback, Snapshot};
 use crate::tui::transport::Transport;
 
-use super::Event;
+use super::event::Event;
 
 /// Number of waveform buckets for the whole recording (the timeline is never wider).
 pub const OVERVIEW_BUCKETS: usize = 2_000;

@@ -15,6 +15,7 @@
 //! Tests drive the same loop on ratatui's `TestBackend`: [`Runtime::send`] keys, [`Runtime::settle`]
 //! until the disk thread and the overview are idle, and look at the backend's buffer.
 pub mod disk;
+pub mod event;
 pub mod media;
 pub mod signals;
 
@@ -29,33 +30,18 @@ use crossterm::event::KeyCode;
 use ratatui::backend::Backend;
 use ratatui::{Frame, Terminal};
 
-use crate::audio::Snapshot;
 use crate::audio::output::Output;
-use crate::tui::event::{self, Input};
+use crate::tui::event::{Input, spawn_input};
 use crate::tui::transport::Transport;
 
 pub use disk::{Reply, Worker};
+pub use event::Event;
 pub use media::MediaOpen;
 
 /// How long a pass waits for a message before it polls the player and ticks.
 pub const FRAME: Duration = Duration::from_millis(40);
 /// Drawn at least this often even when nothing changed (notices expire, the clock moves).
 const REDRAW: Duration = Duration::from_millis(250);
-
-/// What the runtime itself tells an app (besides terminal input, which arrives as [`Input`]).
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// Milliseconds since the UI started.
-    Tick(u64),
-    /// The player's state changed.
-    Playback(Snapshot),
-    /// Waveform peaks `start..start + peaks.len()` of `total` buckets (0.0–1.0).
-    Overview { total: usize, start: usize, peaks: Vec<f32> },
-    /// The overview could not be computed; the reason may name the audio file.
-    OverviewFailed(String),
-    /// Stop now (SIGTERM, SIGHUP, SIGINT, an internal error): save what can be saved and quit.
-    Shutdown,
-}
 
 /// What an app's effect asks the runtime to do.
 pub enum Command<J> {
@@ -323,7 +309,7 @@ pub fn run<B: Backend, A: App>(
 ) -> anyhow::Result<A> {
     signals::watch_termination();
     let mut rt = Runtime::new(app, worker, output)?;
-    event::spawn_input(rt.sender())?;
+    spawn_input(rt.sender())?;
     if let Ok(sz) = terminal.size() {
         rt.send(Input::Resize(sz.width, sz.height));
     }

@@ -1,14 +1,32 @@
-//! The supervisor's adjudication app (`tapecoder adjudicate`) on the shared runtime: how its
-//! effects map to the runtime's commands, and its disk work ([`worker`]).
+//! The supervisor's adjudication app (`tapecoder adjudicate`, SPEC §7): the list of recordings
+//! outside tolerance and one recording with both coders side by side, on the shared runtime.
+//! Each screen has a folder with its state, its part of `update` and its view; what is common is
+//! beside them:
+//!
+//! - [`model`]: [`AdjApp`] (with [`Screen`] holding the screen's state), [`Msg`], [`Effect`];
+//! - [`update`](mod@update): `update(&mut AdjApp, Msg) -> Vec<Effect>` (pure, tested),
+//!   overlays, leaving, the runtime's answers;
+//! - [`view`](mod@view): draws the screen on show and the overlay;
+//! - [`list`], [`recording`]: the two screens;
+//! - [`worker`]: the disk thread's work (audio check, adjudication save, list refresh);
+//! - this file: how the app runs on the runtime ([`runtime::App`]).
+//!
+//! Nothing here can change a coding: the only file an effect writes is the adjudication.
+pub mod list;
+pub mod model;
+pub mod recording;
+pub mod update;
+pub mod view;
 pub mod worker;
+
+pub use model::{AdjApp, Effect, Msg, Overlay, Screen};
+pub use recording::{Pane, RecordingState};
+pub use update::update;
+pub use view::draw;
 
 use ratatui::Frame;
 
-use crate::tui::adjudication::app::{AdjApp, Effect, Msg, update};
-use crate::tui::adjudication::view;
 use crate::tui::runtime::{self, Command, Event};
-use crate::tui::transport::Transport;
-
 use worker::{Job, SupervisorWorker};
 
 impl runtime::App for AdjApp {
@@ -22,7 +40,7 @@ impl runtime::App for AdjApp {
     }
 
     fn view(&self, f: &mut Frame) {
-        view::draw(f, self);
+        draw(f, self);
     }
 
     fn quitting(&self) -> bool {
@@ -30,13 +48,13 @@ impl runtime::App for AdjApp {
     }
 
     fn event(ev: Event) -> Option<Msg> {
-        Some(match ev {
-            Event::Tick(ms) => Msg::Tick(ms),
-            Event::Playback(s) => Msg::Playback(s),
-            Event::Overview { total, start, peaks } => Msg::Overview { total, start, peaks },
-            Event::OverviewFailed(e) => Msg::Problem(format!("no waveform: {e}")),
-            Event::Shutdown => Msg::Terminate,
-        })
+        match ev {
+            Event::Tick(ms) => Some(Msg::Tick(ms)),
+            Event::Playback(s) => Some(Msg::Playback(s)),
+            Event::Overview { total, start, peaks } => Some(Msg::Overview { total, start, peaks }),
+            Event::OverviewFailed(e) => Some(Msg::Problem(format!("no waveform: {e}"))),
+            Event::Shutdown => Some(Msg::Terminate),
+        }
     }
 
     fn command(fx: Effect) -> Command<Job> {
@@ -45,10 +63,7 @@ impl runtime::App for AdjApp {
             Effect::Close => Command::Close,
             Effect::Save(adj) => Command::Disk(Job::Save(adj)),
             Effect::RefreshList => Command::Disk(Job::RefreshList),
-            Effect::Play => Command::Player(Transport::Play),
-            Effect::Pause => Command::Player(Transport::Pause),
-            Effect::Seek(t) => Command::Player(Transport::Seek(t)),
-            Effect::Speed(s) => Command::Player(Transport::Speed(s)),
+            Effect::Player(t) => Command::Player(t),
             Effect::Quit => Command::None,
         }
     }

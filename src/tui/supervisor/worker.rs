@@ -7,8 +7,8 @@ use crate::study::adjudication::{self, Case};
 use crate::study::journal::now_rfc3339;
 use crate::study::model::Adjudication;
 use crate::study::{Study, StudyError};
-use crate::tui::adjudication::app::Msg;
 use crate::tui::runtime::{MediaOpen, Reply, Worker};
+use crate::tui::supervisor::model::Msg;
 
 /// Work for the disk thread, done in order.
 #[derive(Debug)]

@@ -2,7 +2,7 @@
 //! state badge, the footer line, and the "terminal too small" notice. Shared so both screens look
 //! alike and a change to one reaches the other.
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
@@ -57,6 +57,6 @@ pub fn too_small(f: &mut Frame, area: Rect) {
         )),
         Line::raw("Enlarge the window: nothing is lost."),
     ];
-    let [r] = Layout::vertical([Constraint::Length(3)]).flex(Flex::Center).areas(area);
+    let r = area.centered_vertically(Constraint::Length(3));
     f.render_widget(Paragraph::new(text).centered(), r);
 }

@@ -133,24 +133,7 @@ impl Widget for Timeline<'_> {
                 }
             }
         }
-        let mut y = bottom + 1;
-        if self.lane_rows {
-            for lane in &self.lanes {
-                if y >= area.bottom() {
-                    break;
-                }
-                for col in 0..area.width {
-                    let (t0, t1) = self.col_range(area, col);
-                    let cell = &mut buf[(area.x + col, y)];
-                    if Self::in_any(lane.spans, t0, t1) {
-                        cell.set_char(' ').set_style(Style::new().bg(lane.color));
-                    } else {
-                        cell.set_char('─').set_style(Style::new().fg(Color::DarkGray));
-                    }
-                }
-                y += 1;
-            }
-        }
+        let y = if self.lane_rows { self.render_lanes(area, bottom + 1, buf) } else { bottom + 1 };
         if y < area.bottom() {
             if self.axis {
                 self.render_axis(area, y, buf);
@@ -195,6 +178,26 @@ impl Widget for Timeline<'_> {
 }
 
 impl Timeline<'_> {
+    /// One row per lane from `y` down (as many as fit); returns the row below them.
+    fn render_lanes(&self, area: Rect, mut y: u16, buf: &mut Buffer) -> u16 {
+        for lane in &self.lanes {
+            if y >= area.bottom() {
+                break;
+            }
+            for col in 0..area.width {
+                let (t0, t1) = self.col_range(area, col);
+                let cell = &mut buf[(area.x + col, y)];
+                if Self::in_any(lane.spans, t0, t1) {
+                    cell.set_char(' ').set_style(Style::new().bg(lane.color));
+                } else {
+                    cell.set_char('─').set_style(Style::new().fg(Color::DarkGray));
+                }
+            }
+            y += 1;
+        }
+        y
+    }
+
     fn render_axis(&self, area: Rect, y: u16, buf: &mut Buffer) {
         let (a, b) = self.window;
         for col in 0..area.width {
@@ -211,7 +214,7 @@ impl Timeline<'_> {
         let mut t = (a / step).ceil() * step;
         while t <= b {
             if let Some(c) = self.col_of(area, t) {
-                let label = format!("╵{}", crate::tui::format::hms(t));
+                let label = format!("╵{}", crate::timefmt::hms(t));
                 for (x, ch) in (area.x + c..area.right()).zip(label.chars()) {
                     buf[(x, y)].set_char(ch);
                 }

@@ -1,16 +1,13 @@
 //! The coding screen: header, timeline (overview + zoom), segments, notes, scores and rubric. This
 //! module holds its state (the coding being edited, the last playback snapshot, focus and
 //! selections, what has been saved); [`update`] handles its keys, prompts, dialogs and mouse, and
-//! [`view`](mod@view) draws it. A feature of this screen changes these files, not `app.rs`.
+//! [`view`](mod@view) draws it. A feature of this screen changes these files, not the app's.
 pub mod update;
 pub mod view;
 
-pub use view::view;
-
 use crate::audio::Snapshot;
 use crate::coding::{Coding, Status};
-use crate::tui::app::Effect;
-use crate::tui::rules;
+use crate::tui::transport::{self, Transport};
 
 /// The panes `Tab` moves between, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,8 +121,8 @@ impl CodingState {
     }
 
     /// Moves the playhead now (so repeated keys add up) and asks the player to follow.
-    pub fn seek_to(&mut self, t: f64) -> Effect {
-        crate::tui::transport::seek(&mut self.snap, self.duration_s, t).into()
+    pub fn seek_to(&mut self, t: f64) -> Transport {
+        transport::seek(&mut self.snap, self.duration_s, t)
     }
 
     /// A new snapshot: continuous playback since the last one counts as listened.
@@ -156,12 +153,13 @@ impl CodingState {
         (a, a + w)
     }
 
-    fn bc_spans(&self) -> Vec<(f64, f64)> {
+    /// The spans of segments of `kind` (the one `b` and `e` tag), with the one being tagged.
+    fn tagged_spans(&self, kind: &str) -> Vec<(f64, f64)> {
         let mut v: Vec<(f64, f64)> = self
             .coding
             .segments
             .iter()
-            .filter(|s| s.kind == rules::BEHAVIOUR_CHANGE)
+            .filter(|s| s.kind == kind)
             .map(|s| (s.start_s, s.end_s))
             .collect();
         if let Some(b) = self.pending_begin {

@@ -7,10 +7,9 @@ use ratatui::text::{Line, Span};
 use super::{CodingState, Pane, SaveState, ZOOM_S};
 use crate::codebook::Codebook;
 use crate::coding::ScoreState;
-use crate::tui::app::App;
-use crate::tui::format::{hms, hms_tenths};
+use crate::timefmt::{hms, hms_tenths};
+use crate::tui::coder::model::App;
 use crate::tui::layout::{self, CodingLayout};
-use crate::tui::rules;
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome::{self, pane_block};
 use crate::tui::widgets::lists::SelectList;
@@ -20,12 +19,15 @@ use crate::tui::widgets::timeline::{Lane, Timeline};
 
 pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
     let l = layout::coding(f.area());
+    let book = &app.shell.codebook;
+    // The segment kind `b` and `e` tag (the codebook's; see `Codebook::tagged_kind`).
+    let kind = book.tagged_kind().map_or("", |k| k.key.as_str());
     header(f, c, l.header);
-    timeline(f, c, &l);
-    segments(f, c, &l);
+    timeline(f, c, kind, &l);
+    segments(f, c, kind, &l);
     notes(f, c, &l);
-    scores(f, &app.codebook, c, &l);
-    rubric(f, &app.codebook, c, l.rubric);
+    scores(f, book, c, &l);
+    rubric(f, book, c, l.rubric);
     let hints = match (c.read_only(), f.area().width >= 100) {
         (true, _) => "read-only · Space play · ←→ seek · Tab panes · ? help · q back",
         (false, true) => {
@@ -33,7 +35,7 @@ pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
         }
         (false, false) => "Space play ←→ ±5s b/e segment n note Tab pane 1-5 score S submit ? help",
     };
-    crate::tui::screens::footer(f, app, l.footer, hints);
+    chrome::footer(f, app.current_notice(), l.footer, hints);
 }
 
 fn header(f: &mut Frame, c: &CodingState, area: Rect) {
@@ -81,7 +83,7 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
 
 const BC_SHADE: Color = Color::Indexed(58);
 
-fn timeline(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
+fn timeline(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
     let focused = c.focus == Pane::Timeline;
     f.render_widget(
         pane_block(" Timeline ".into(), focused).title_bottom(Line::from(vec![Span::styled(
@@ -90,7 +92,7 @@ fn timeline(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
         )])),
         l.timeline,
     );
-    let spans = c.bc_spans();
+    let spans = c.tagged_spans(kind);
     let ticks: Vec<f64> = c.coding.notes.iter().map(|n| n.at_s).collect();
     let over = Rect { height: l.overview.height + l.marks.height, ..l.overview };
     let base = Timeline {
@@ -112,7 +114,7 @@ fn timeline(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
     );
 }
 
-fn segments(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
+fn segments(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
     let focused = c.focus == Pane::Segments;
     f.render_widget(
         pane_block(format!(" Segments ({}) ", c.coding.segments.len()), focused),
@@ -122,11 +124,10 @@ fn segments(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
     let share = match c.pending_begin {
         Some(b) => {
             let mut with_open = c.coding.clone();
-            let _ =
-                with_open.add_segment(rules::BEHAVIOUR_CHANGE, b, c.snap.position_s, c.duration_s);
-            rules::share(&with_open, rules::BEHAVIOUR_CHANGE, c.duration_s)
+            let _ = with_open.add_segment(kind, b, c.snap.position_s, c.duration_s);
+            with_open.share_of(kind, c.duration_s)
         }
-        None => rules::share(&c.coding, rules::BEHAVIOUR_CHANGE, c.duration_s),
+        None => c.coding.share_of(kind, c.duration_s),
     } * 100.0;
     let inner = l.segments.inner(ratatui::layout::Margin::new(1, 1));
     let label = |text| Span::styled(text, Style::new().fg(Color::Gray));
@@ -136,9 +137,9 @@ fn segments(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
     );
     let summary: Vec<Line> = if l.segment_rows.y > inner.y + 1 {
         // No padding on its own line, so the label fits the narrowest segments pane.
-        vec![Line::from(label("behaviour-change talk:")), Line::from(value)]
+        vec![Line::from(label(format!("{kind} talk:"))), Line::from(value)]
     } else {
-        vec![Line::from(vec![label(" behaviour-change talk: "), value])]
+        vec![Line::from(vec![label(format!(" {kind} talk: ")), value])]
     };
     let summary_area = Rect { height: l.segment_rows.y.saturating_sub(inner.y), ..inner };
     f.render_widget(ratatui::widgets::Paragraph::new(summary), summary_area);
@@ -195,7 +196,7 @@ fn scores(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
         .map(|d| {
             (
                 d.label.as_str(),
-                rules::score_state(&c.coding, book, &d.key),
+                c.coding.score_state(book, &d.key),
                 c.coding.rationales.contains_key(&d.key),
             )
         })
@@ -214,7 +215,7 @@ fn rubric(f: &mut Frame, book: &Codebook, c: &CodingState, area: Rect) {
     let block = pane_block(format!(" Rubric: {} ", sanitize(&d.label)), false);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let state = rules::score_state(&c.coding, book, &d.key);
+    let state = c.coding.score_state(book, &d.key);
     let notice = match (state, d.requires_segment.as_deref()) {
         (ScoreState::NotApplicable, Some(_)) => {
             Some("not applicable — no behaviour-change segment")

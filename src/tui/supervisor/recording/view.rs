@@ -1,21 +1,20 @@
-//! The adjudication screens: the list of recordings outside tolerance, and one recording with both
-//! coders side by side (scores, rationales, segments and notes, one timeline with a lane each).
-//! Views read the state and draw; they change nothing. The layouts are pure so that `update`
-//! hit-tests the mouse with the same rectangles.
+//! Drawing one recording with both coders side by side (scores, rationales, segments and notes,
+//! one timeline with a lane each) and the reason prompt; nothing here changes anything. The
+//! layout is pure so that the screen's `update` hit-tests the mouse with the same rectangles.
 use ratatui::Frame;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Flex, Layout, Margin, Rect};
+use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Cell, Clear, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 
+use super::{Item, Pane, RecordingState};
 use crate::codebook::Codebook;
 use crate::coding::{Coding, ScoreState};
-use crate::study::adjudication::Case;
-use crate::tui::format::{hms, hms_tenths};
-use crate::tui::keys::{Action, Keymap};
-use crate::tui::layout::{list_offset, too_small};
-use crate::tui::screens::dialogs::{Prompt, PromptKind, view_prompt};
+use crate::timefmt::{hms, hms_tenths};
+use crate::tui::layout::list_offset;
+use crate::tui::shell::prompt::{Prompt, PromptKind};
+use crate::tui::supervisor::model::AdjApp;
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome::{self, pane_block};
 use crate::tui::widgets::lists::{SelectList, selection_style};
@@ -23,29 +22,9 @@ use crate::tui::widgets::prompt::PromptBox;
 use crate::tui::widgets::rubric::wrap;
 use crate::tui::widgets::timeline::{Lane, Timeline};
 
-use super::app::{AdjApp, Item, Overlay, Pane, RecordingState, Screen};
-
 /// Lane colours: primary coder (A), secondary coder (B).
 pub const LANE_COLORS: [Color; 2] = [Color::Indexed(58), Color::Indexed(24)];
 const LABEL_W: u16 = 9;
-
-/// The list screen's rectangles; `rows` is where recordings are listed (below the table header).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ListLayout {
-    pub header: Rect,
-    pub table: Rect,
-    pub rows: Rect,
-    pub footer: Rect,
-}
-
-pub fn list_layout(area: Rect) -> ListLayout {
-    let [header, table, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)])
-            .areas(area);
-    let i = table.inner(Margin::new(1, 1));
-    let rows = Rect { y: i.y + 1.min(i.height), height: i.height.saturating_sub(1), ..i };
-    ListLayout { header, table, rows, footer }
-}
 
 /// The recording screen's rectangles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -108,155 +87,16 @@ pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
     }
 }
 
-/// Draws the whole adjudication UI for the current state.
-pub fn draw(f: &mut Frame, app: &AdjApp) {
-    let area = f.area();
-    if too_small(area) {
-        chrome::too_small(f, area);
-        return;
-    }
-    match (app.screen, app.recording.as_ref()) {
-        (Screen::Recording, Some(r)) => recording_view(f, app, r),
-        _ => list_view(f, app),
-    }
-    match &app.overlay {
-        None => {}
-        Some(Overlay::Help) => help_view(f, &app.keymap, app.tolerance),
-        Some(Overlay::GoTo(p)) => view_prompt(f, p),
-        Some(Overlay::Reason(p)) => reason_view(f, app, p),
-        Some(Overlay::Leave { quit }) => leave_view(f, app, *quit),
-    }
-}
-
-fn footer(f: &mut Frame, app: &AdjApp, area: Rect, hints: &str) {
-    chrome::footer(f, app.current_notice(), area, hints);
-}
-
-fn label_of<'a>(book: &'a Codebook, key: &'a str) -> &'a str {
+pub fn label_of<'a>(book: &'a Codebook, key: &'a str) -> &'a str {
     book.domain(key).map_or(key, |d| d.label.as_str())
 }
 
-fn score_text(s: Option<u8>) -> String {
+pub fn score_text(s: Option<u8>) -> String {
     s.map_or_else(|| "–".to_string(), |v| v.to_string())
 }
 
-// ----- list ---------------------------------------------------------------------------------
-
-fn adjudicated_cell(c: &Case) -> (String, Style) {
-    match &c.existing {
-        None => ("no".into(), Style::new().fg(Color::Yellow)),
-        Some(a) => {
-            let n = a.decisions.len();
-            let of = c.diffs.len();
-            let text = if n >= of {
-                format!("yes · {n} decision{}", if n == 1 { "" } else { "s" })
-            } else {
-                format!("partly · {n} of {of} decided")
-            };
-            (text, Style::new().fg(Color::Green))
-        }
-    }
-}
-
-fn list_view(f: &mut Frame, app: &AdjApp) {
-    let l = list_layout(f.area());
-    let done = app.cases.iter().filter(|c| c.existing.is_some()).count();
-    f.render_widget(
-        Line::from(vec![
-            Span::styled(
-                " Adjudication ",
-                Style::new().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD),
-            ),
-            Span::raw(format!(
-                " {} · supervisor {} · {} recording(s) outside ±{} · {done} adjudicated",
-                sanitize(&app.study_name),
-                sanitize(&app.supervisor),
-                app.cases.len(),
-                app.tolerance
-            )),
-        ]),
-        l.header,
-    );
-    let block = pane_block(" Double-coded recordings where the coders disagree ".into(), true);
-    if app.cases.is_empty() {
-        f.render_widget(block, l.table);
-        let inner = l.table.inner(Margin::new(2, 1));
-        let text = vec![
-            Line::raw(""),
-            Line::styled(
-                "Nothing to adjudicate.",
-                Style::new().fg(Color::Green).add_modifier(Modifier::BOLD),
-            ),
-            Line::raw(""),
-            Line::raw(format!(
-                "Every double-coded recording with both codings submitted agrees within ±{} on every domain.",
-                app.tolerance
-            )),
-            Line::styled(
-                "Recordings still being coded appear here once both coders have submitted. `tapecoder status` shows progress.",
-                Style::new().fg(Color::DarkGray),
-            ),
-        ];
-        f.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), inner);
-        footer(f, app, l.footer, "? help · q quit");
-        return;
-    }
-    let offset = list_offset(app.selected, app.cases.len(), l.rows.height);
-    let rows: Vec<Row> = app
-        .cases
-        .iter()
-        .enumerate()
-        .skip(offset)
-        .map(|(i, c)| {
-            let diffs: Vec<String> = c
-                .diffs
-                .iter()
-                .map(|d| {
-                    format!(
-                        "{} {}↔{}",
-                        sanitize(label_of(&app.codebook, &d.domain)),
-                        score_text(d.primary),
-                        score_text(d.secondary)
-                    )
-                })
-                .collect();
-            let (adj, adj_style) = adjudicated_cell(c);
-            let row = Row::new(vec![
-                // Marked, not only coloured, like the coder's queue.
-                Cell::from(format!(
-                    "{}{}",
-                    if i == app.selected { "▸ " } else { "  " },
-                    sanitize(&c.recording)
-                )),
-                Cell::from(hms(c.duration_s)),
-                Cell::from(Line::styled(diffs.join(" · "), Style::new().fg(Color::Red))),
-                Cell::from(Line::styled(adj, adj_style)),
-            ]);
-            if i == app.selected { row.style(selection_style(true)) } else { row }
-        })
-        .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(12),
-            Constraint::Length(9),
-            Constraint::Min(20),
-            Constraint::Length(24),
-        ],
-    )
-    .header(
-        Row::new(["  Recording", "Duration", "Domains in disagreement (A↔B)", "Adjudicated"])
-            .style(Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)),
-    )
-    .block(block);
-    f.render_widget(table, l.table);
-    footer(f, app, l.footer, "↑↓ select · Enter open · ? help · q quit");
-}
-
-// ----- one recording ------------------------------------------------------------------------
-
-fn recording_view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
-    let l = recording_layout(f.area(), app.codebook.domains.len());
+pub fn view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
+    let l = recording_layout(f.area(), app.shell.codebook.domains.len());
     header(f, app, r, l.header);
     timeline(f, r, &l);
     scores(f, app, r, &l);
@@ -271,7 +111,7 @@ fn recording_view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
     } else {
         "Space play ←→ ±5s Tab pane 1-5 score Enter reason/jump S save ? help q back"
     };
-    footer(f, app, l.footer, hints);
+    chrome::footer(f, app.current_notice(), l.footer, hints);
 }
 
 fn coder_name(r: &RecordingState, k: usize) -> String {
@@ -415,7 +255,7 @@ fn scores(f: &mut Frame, app: &AdjApp, r: &RecordingState, l: &RecordingLayout) 
     );
     f.render_widget(pane_block(title, focused), l.scores);
     let inner = l.scores.inner(Margin::new(1, 1));
-    let book = &app.codebook;
+    let book = &app.shell.codebook;
     let label_w = usize::from(inner.width).saturating_sub(28).max(8);
     let head = format!(" {:<label_w$}   A   B   Δ   final", "domain");
     f.render_widget(
@@ -495,7 +335,7 @@ fn scores(f: &mut Frame, app: &AdjApp, r: &RecordingState, l: &RecordingLayout) 
 }
 
 fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
-    let book = &app.codebook;
+    let book = &app.shell.codebook;
     let Some(d) = book.domains.get(r.domain_sel) else { return };
     let block = pane_block(format!(" {} — rationales and decision ", sanitize(&d.label)), false);
     let inner = block.inner(area);
@@ -592,7 +432,7 @@ fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
 
 /// The handbook's descriptor of every level of `domain`, marking A's, B's and the final score.
 fn levels_view(f: &mut Frame, app: &AdjApp, r: &RecordingState, domain: &str, area: Rect) {
-    let book = &app.codebook;
+    let book = &app.shell.codebook;
     let level_of = |c: &Coding| c.scores.get(domain).copied();
     let (a, b) = (level_of(&r.case.primary), level_of(&r.case.secondary));
     let fin = r.drafts.get(domain).and_then(|d| d.score);
@@ -666,30 +506,20 @@ fn item_list(f: &mut Frame, r: &RecordingState, k: usize, area: Rect, rows: Rect
     );
 }
 
-// ----- overlays -----------------------------------------------------------------------------
-
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let [r] =
-        Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(area);
-    let [r] =
-        Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(r);
-    r
-}
-
-fn reason_view(f: &mut Frame, app: &AdjApp, p: &Prompt) {
+pub fn reason_view(f: &mut Frame, app: &AdjApp, p: &Prompt) {
     let (key, label) = match &p.kind {
         PromptKind::Rationale { domain, label } => (domain.as_str(), label.as_str()),
         _ => ("", ""),
     };
     let score = app
-        .recording
-        .as_ref()
+        .recording()
         .and_then(|r| r.drafts.get(key))
         .and_then(|d| d.score)
         .map_or_else(|| "not chosen".to_string(), |s| s.to_string());
     let title = format!("Reason — {} (final score {score})", sanitize(label));
     let text = p.text();
-    let area = centered(f.area(), f.area().width.saturating_sub(8).min(100), 4);
+    let w = f.area().width.saturating_sub(8).min(100);
+    let area = f.area().centered(Constraint::Length(w), Constraint::Length(4));
     f.render_widget(
         PromptBox {
             title: &title,
@@ -700,109 +530,4 @@ fn reason_view(f: &mut Frame, app: &AdjApp, p: &Prompt) {
         },
         area,
     );
-}
-
-fn leave_view(f: &mut Frame, app: &AdjApp, quit: bool) {
-    let rec = app.recording.as_ref().map_or("", |r| r.case.recording.as_str());
-    let lines = vec![
-        Line::styled(
-            format!("{} has decisions that are not saved.", sanitize(rec)),
-            Style::new().add_modifier(Modifier::BOLD),
-        ),
-        Line::raw(""),
-        Line::styled(
-            if quit {
-                "y / Enter quit without saving · n / Esc stay (then S to save)"
-            } else {
-                "y / Enter leave without saving · n / Esc stay (then S to save)"
-            },
-            Style::new().fg(Color::DarkGray),
-        ),
-    ];
-    let area = centered(f.area(), 72, lines.len() as u16 + 2);
-    f.render_widget(Clear, area);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(" Unsaved decisions ")
-        .border_style(Style::new().fg(Color::Yellow));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
-}
-
-/// The keys of the adjudication screens, with what they do here.
-const HELP: &[(Action, &str)] = &[
-    (Action::Up, "select up"),
-    (Action::Down, "select down"),
-    (Action::Activate, "open · reason · jump"),
-    (Action::FocusNext, "pane (scores → A → B)"),
-    (Action::FocusPrev, "previous pane"),
-    (Action::Score(1), "final score 1"),
-    (Action::Score(2), "final score 2"),
-    (Action::Score(3), "final score 3"),
-    (Action::Score(4), "final score 4"),
-    (Action::Score(5), "final score 5"),
-    (Action::ClearScore, "clear the decision"),
-    (Action::Submit, "save the adjudication"),
-    (Action::PlayPause, "play / pause"),
-    (Action::Back5, "back 5 s"),
-    (Action::Forward5, "forward 5 s"),
-    (Action::Back30, "back 30 s"),
-    (Action::Forward30, "forward 30 s"),
-    (Action::Start, "start"),
-    (Action::End, "end"),
-    (Action::GoTo, "go to time…"),
-    (Action::SpeedDown, "speed −0.1"),
-    (Action::SpeedUp, "speed +0.1"),
-    (Action::SpeedReset, "speed 1.0"),
-    (Action::Replay, "replay last 5 s"),
-    (Action::Help, "this help"),
-    (Action::Back, "back / quit"),
-];
-
-fn help_view(f: &mut Frame, keymap: &Keymap, tolerance: u8) {
-    let entries: Vec<Line> = HELP
-        .iter()
-        .map(|(a, what)| {
-            let keys = keymap.keys_for(*a).join(" ");
-            Line::from(vec![
-                Span::styled(
-                    format!("{keys:>12} "),
-                    Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
-                ),
-                Span::raw(*what),
-            ])
-        })
-        .collect();
-    let half = entries.len().div_ceil(2);
-    let area = f.area();
-    let h = (half as u16 + 6).min(area.height);
-    let r = centered(area, area.width.min(104), h);
-    f.render_widget(Clear, r);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(" Help — adjudication ")
-        .title_bottom(" mouse: click the timeline to seek, wheel ±5 s, click rows · Esc/q/? close ")
-        .border_style(Style::new().fg(Color::Cyan));
-    let inner = block.inner(r);
-    f.render_widget(block, r);
-    let [intro, cols] = Layout::vertical([Constraint::Length(3), Constraint::Min(0)]).areas(inner);
-    f.render_widget(
-        Paragraph::new(vec![
-            Line::raw(format!(
-                "Red rows differ by more than ±{tolerance}: choose a final score and write a reason."
-            )),
-            Line::raw(
-                "S saves supervisor/adjudications/<recording>.toml; the coders' files never change.",
-            ),
-        ])
-        .wrap(Wrap { trim: true })
-        .style(Style::new().fg(Color::Gray)),
-        intro,
-    );
-    let [a, b] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(cols);
-    let mut it = entries.into_iter();
-    let left: Vec<Line> = it.by_ref().take(half).collect();
-    let right: Vec<Line> = it.collect();
-    f.render_widget(Paragraph::new(left), a);
-    f.render_widget(Paragraph::new(right), b);
 }

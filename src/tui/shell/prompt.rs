@@ -1,14 +1,10 @@
-//! Prompts (go to time, note, rationale) with the editing keys users expect, and the confirm
-//! dialogs (delete, submit). State and view live together here.
+//! Prompts (go to time, note, rationale or reason) with the editing keys users expect, in both
+//! apps; and reading the go-to prompt's time. State and view live together here.
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
-use ratatui::style::{Color, Modifier, Style};
-use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+use ratatui::layout::Constraint;
 
-use crate::coding::SubmitCheck;
-use crate::tui::format::hms_tenths;
+use crate::timefmt::{TimeError, hms, hms_tenths, parse_time};
 use crate::tui::widgets::prompt::PromptBox;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -111,23 +107,6 @@ impl Prompt {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub enum Dialog {
-    DeleteSegment(usize),
-    DeleteNote(usize),
-    Submit(SubmitCheck),
-    /// The submit is on its way; waits for the answer.
-    Submitting,
-}
-
-fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    let [r] =
-        Layout::horizontal([Constraint::Length(w.min(area.width))]).flex(Flex::Center).areas(area);
-    let [r] =
-        Layout::vertical([Constraint::Length(h.min(area.height))]).flex(Flex::Center).areas(r);
-    r
-}
-
 pub fn view_prompt(f: &mut Frame, p: &Prompt) {
     let (title, hint) = match &p.kind {
         PromptKind::GoTo => {
@@ -140,7 +119,7 @@ pub fn view_prompt(f: &mut Frame, p: &Prompt) {
             (format!("Rationale: {label}"), "Enter save (empty clears) · Esc cancel")
         }
     };
-    let area = centered(f.area(), 70, 4);
+    let area = f.area().centered(Constraint::Length(70), Constraint::Length(4));
     let text = p.text();
     f.render_widget(
         PromptBox { title: &title, hint, text: &text, cursor: p.cursor, error: p.error.as_deref() },
@@ -148,86 +127,31 @@ pub fn view_prompt(f: &mut Frame, p: &Prompt) {
     );
 }
 
-pub fn view_dialog(f: &mut Frame, d: &Dialog, segments: &[(f64, f64)], notes: &[(f64, String)]) {
-    let mut lines: Vec<Line> = vec![];
-    let (title, color) = match d {
-        Dialog::DeleteSegment(i) => {
-            let what = segments
-                .get(*i)
-                .map(|(a, b)| format!("the segment {} – {}", hms_tenths(*a), hms_tenths(*b)))
-                .unwrap_or_else(|| "this segment".into());
-            lines.push(Line::raw(format!("Delete {what}?")));
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                "y / Enter delete · n / Esc keep",
-                Style::new().fg(Color::DarkGray),
-            ));
-            ("Delete segment", Color::Red)
+/// [`parse_time`] for the go-to prompts, with a short reason (fits the prompt box) when the
+/// input is refused: minutes of 60 or more in `mm:ss` get the `h:mm:ss` to type instead.
+pub fn parse_go_to(s: &str) -> Result<f64, String> {
+    match parse_time(s.trim()) {
+        Ok(t) => Ok(t),
+        Err(TimeError::OutOfRange { part, .. }) if part.starts_with("seconds") => {
+            Err("seconds must be below 60: use seconds (754.2), mm:ss or h:mm:ss".into())
         }
-        Dialog::DeleteNote(i) => {
-            let what = notes
-                .get(*i)
-                .map(|(t, s)| {
-                    format!(
-                        "the note at {}: “{}”",
-                        hms_tenths(*t),
-                        crate::tui::terminal::sanitize(s)
-                    )
-                })
-                .unwrap_or_else(|| "this note".into());
-            lines.push(Line::raw(format!("Delete {what}?")));
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                "y / Enter delete · n / Esc keep",
-                Style::new().fg(Color::DarkGray),
-            ));
-            ("Delete note", Color::Red)
-        }
-        Dialog::Submit(check) => {
-            if check.problems.is_empty() {
-                lines.push(Line::styled(
-                    "Ready to submit. A submitted coding can no longer be changed.",
-                    Style::new().add_modifier(Modifier::BOLD),
-                ));
-            } else {
-                lines.push(Line::styled(
-                    "Cannot submit yet — fix these first:",
-                    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-                ));
-                for p in &check.problems {
-                    lines.push(Line::styled(
-                        format!("  ✗ {}", crate::tui::terminal::sanitize(&p.to_string())),
-                        Style::new().fg(Color::Red),
-                    ));
-                }
+        Err(TimeError::OutOfRange { .. }) => {
+            let parts: Vec<&str> = s.trim().split(':').collect();
+            match (parts.as_slice(), parts.first().and_then(|m| m.parse::<u64>().ok())) {
+                ([_, sec], Some(min)) => match parse_time(&format!("0:{sec}")) {
+                    Ok(sec_s) => Err(format!(
+                        "minutes must be below 60: for an hour or more write {}",
+                        hms(min as f64 * 60.0 + sec_s)
+                    )),
+                    Err(_) => {
+                        Err("minutes and seconds must be below 60: use mm:ss or h:mm:ss".into())
+                    }
+                },
+                _ => Err("minutes must be below 60: use seconds (754.2), mm:ss or h:mm:ss".into()),
             }
-            if !check.warnings.is_empty() {
-                lines.push(Line::raw(""));
-                for w in &check.warnings {
-                    lines.push(Line::styled(format!("  ! {w}"), Style::new().fg(Color::Yellow)));
-                }
-            }
-            lines.push(Line::raw(""));
-            let keys = if check.problems.is_empty() {
-                "y / Enter submit · n / Esc cancel"
-            } else {
-                "Enter / Esc back to coding"
-            };
-            lines.push(Line::styled(keys, Style::new().fg(Color::DarkGray)));
-            ("Submit coding", if check.problems.is_empty() { Color::Green } else { Color::Red })
         }
-        Dialog::Submitting => {
-            lines.push(Line::raw("Submitting…"));
-            ("Submit coding", Color::Green)
-        }
-    };
-    let area = centered(f.area(), 76, lines.len() as u16 + 2);
-    f.render_widget(Clear, area);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(format!(" {title} "))
-        .border_style(Style::new().fg(color));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+        Err(_) => Err("not a time: use seconds (754.2), mm:ss or h:mm:ss".into()),
+    }
 }
 
 #[cfg(test)]
@@ -281,5 +205,16 @@ mod tests {
         p.edit(&key(KeyCode::Home));
         p.edit(&key(KeyCode::Backspace));
         assert_eq!(p.text(), "ab");
+    }
+
+    #[test]
+    fn go_to_reasons() {
+        assert_eq!(parse_go_to(" 1:15:30 "), Ok(4530.0));
+        let e = parse_go_to("75:30").unwrap_err();
+        assert!(e.contains("1:15:30"), "{e}");
+        assert!(parse_go_to("1:75").unwrap_err().starts_with("seconds must be below 60"));
+        assert!(parse_go_to("75:75").unwrap_err().starts_with("minutes and seconds"));
+        assert!(parse_go_to("1:75:00").unwrap_err().starts_with("minutes must be below 60"));
+        assert!(parse_go_to("abc").unwrap_err().starts_with("not a time"));
     }
 }

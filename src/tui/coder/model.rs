@@ -1,0 +1,180 @@
+//! The coder app's model: its state ([`App`], with the screen it is on and that screen's state),
+//! its messages ([`Msg`]) and the effects `update` returns ([`Effect`]). No logic beyond
+//! accessors: `update.rs` changes the state, `view.rs` draws it.
+use std::sync::Arc;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::audio::Snapshot;
+use crate::codebook::Codebook;
+use crate::coding::Coding;
+use crate::tui::coder::coding::CodingState;
+use crate::tui::coder::dialogs::Dialog;
+use crate::tui::coder::queue::{QueueRow, QueueState};
+use crate::tui::event::Input;
+use crate::tui::keys::Keymap;
+use crate::tui::shell::Shell;
+use crate::tui::shell::prompt::Prompt;
+use crate::tui::transport::Transport;
+
+/// How long edits wait before they are saved (well inside SPEC's one second).
+pub const SAVE_DEBOUNCE_MS: u64 = 300;
+/// How often listening progress alone (listened intervals, resume position) is saved.
+pub const LISTEN_SAVE_MS: u64 = 5_000;
+
+/// Everything that can happen to the UI.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    /// Time since the UI started, in milliseconds (drives debounced saving and notices).
+    Tick(u64),
+    Resize(u16, u16),
+    /// Pasted text: goes into an open prompt, never read as keys.
+    Paste(String),
+    /// The player's latest state.
+    Playback(Snapshot),
+    /// Waveform peaks `start..start + peaks.len()` of `total` buckets (0.0–1.0).
+    Overview {
+        total: usize,
+        start: usize,
+        peaks: Vec<f32>,
+    },
+    /// A recording the runtime opened (coding loaded or created, lock held, player ready).
+    Opened(Box<Opened>),
+    /// A recording that could not be opened, and why (shown on its queue row).
+    OpenFailed {
+        id: String,
+        reason: String,
+    },
+    /// The saver's answer for the last save.
+    Saved(Result<(), String>),
+    /// The submit's answer: the submitted coding, or why it failed.
+    Submitted(Result<Box<Coding>, String>),
+    /// A fresh queue (after closing a recording).
+    Queue(Vec<QueueRow>),
+    /// Stop now (terminal hung up, SIGTERM, an internal error): save what is unsaved and quit.
+    Shutdown,
+}
+
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub coding: Coding,
+    pub duration_s: f64,
+    pub snapshot: Snapshot,
+}
+
+impl From<Input> for Msg {
+    fn from(i: Input) -> Self {
+        match i {
+            Input::Key(k) => Msg::Key(k),
+            Input::Mouse(m) => Msg::Mouse(m),
+            Input::Resize(w, h) => Msg::Resize(w, h),
+            Input::Paste(s) => Msg::Paste(s),
+        }
+    }
+}
+
+/// What the runtime must do for `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Lock, load or create the coding, open the player at the resume position, start the overview.
+    Open(String),
+    /// Stop the player and overview, release the lock.
+    Close,
+    /// Write the coding (atomically, off the UI thread).
+    Save(Box<Coding>),
+    /// Submit the coding (after the coder confirmed).
+    Submit(Box<Coding>),
+    /// Play, pause, seek or change speed.
+    Player(Transport),
+    /// Re-read the queue rows.
+    RefreshQueue,
+    Quit,
+}
+
+impl From<Transport> for Effect {
+    fn from(t: Transport) -> Self {
+        Effect::Player(t)
+    }
+}
+
+/// What a screen's part of `update` asks of the app: stay on the screen (with these effects), or
+/// leave it.
+#[derive(Debug)]
+pub enum Step {
+    Stay(Vec<Effect>),
+    Leave,
+}
+
+/// The screen on show, with its own state: a coding screen always has its coding.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    Queue,
+    Coding(Box<CodingState>),
+}
+
+/// What is drawn over the current screen and takes the keys first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help,
+    Prompt(Prompt),
+    Dialog(Dialog),
+}
+
+/// The whole UI state. Each screen keeps its own state next to its view.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub shell: Shell,
+    /// The coder's own id and the study's name, for the title bar.
+    pub coder: String,
+    pub study_name: String,
+    pub screen: Screen,
+    pub queue: QueueState,
+    pub overlay: Option<Overlay>,
+    /// Set once `Quit` was emitted.
+    pub quitting: bool,
+}
+
+impl App {
+    pub fn new(
+        codebook: Arc<Codebook>,
+        keymap: Keymap,
+        coder: &str,
+        study_name: &str,
+        rows: Vec<QueueRow>,
+    ) -> Self {
+        App {
+            shell: Shell::new(codebook, keymap),
+            coder: coder.to_string(),
+            study_name: study_name.to_string(),
+            screen: Screen::Queue,
+            queue: QueueState::new(rows),
+            overlay: None,
+            quitting: false,
+        }
+    }
+
+    pub fn notice(&mut self, text: impl Into<String>) {
+        self.shell.notice(text);
+    }
+
+    pub fn current_notice(&self) -> Option<&str> {
+        self.shell.current_notice()
+    }
+
+    /// The open coding, when the coding screen is on show.
+    pub fn coding(&self) -> Option<&CodingState> {
+        match &self.screen {
+            Screen::Coding(c) => Some(c),
+            Screen::Queue => None,
+        }
+    }
+
+    pub fn coding_mut(&mut self) -> Option<&mut CodingState> {
+        match &mut self.screen {
+            Screen::Coding(c) => Some(c),
+            Screen::Queue => None,
+        }
+    }
+}

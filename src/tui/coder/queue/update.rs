@@ -1,0 +1,56 @@
+//! The queue's part of `update`: moving the selection and opening a recording, by key or mouse.
+use crossterm::event::{MouseButton, MouseEventKind};
+
+use crate::tui::coder::leave::quit;
+use crate::tui::coder::model::{App, Effect};
+use crate::tui::keys::Action;
+use crate::tui::layout::{self, row_at};
+
+pub fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
+    let q = &mut app.queue;
+    match a {
+        Action::Up => q.select_prev(),
+        Action::Down => q.select_next(),
+        Action::Start => q.selected = 0,
+        Action::End => q.selected = q.rows.len().saturating_sub(1),
+        Action::Activate => return open_selected(app),
+        Action::Back => return quit(app),
+        _ => {}
+    }
+    vec![]
+}
+
+/// Asks to open the selected recording. A row with a known problem is tried again (the audio may
+/// be back, the other instance closed); the runtime checks everything afresh.
+fn open_selected(app: &mut App) -> Vec<Effect> {
+    match app.queue.rows.get(app.queue.selected) {
+        None => {
+            app.notice("your queue is empty: ask your supervisor to assign recordings");
+            vec![]
+        }
+        Some(row) => {
+            let id = row.id.clone();
+            app.notice(format!("opening {id}: checking the audio…"));
+            vec![Effect::Open(id)]
+        }
+    }
+}
+
+pub fn on_mouse(app: &mut App, kind: MouseEventKind, y: u16) -> Vec<Effect> {
+    let l = layout::queue(app.shell.size);
+    let q = &mut app.queue;
+    match kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            if let Some(i) = row_at(l.rows, y, q.selected, q.rows.len()) {
+                if i == q.selected {
+                    return open_selected(app);
+                }
+                q.selected = i;
+            }
+        }
+        MouseEventKind::ScrollDown => q.select_next(),
+        MouseEventKind::ScrollUp => q.select_prev(),
+        _ => {}
+    }
+    vec![]
+}

@@ -1,0 +1,214 @@
+//! The coder app's `update`: the only way its state changes. Pure (no I/O, no clock, no
+//! terminal): it returns [`Effect`]s that the runtime carries out (saving, submitting, driving the
+//! player), so every key and click is testable by feeding messages and looking at the state and
+//! the effects. This file holds what is common (ticks and saving, overlays, the runtime's answers);
+//! each screen's own keys and mouse are in its folder (`queue/update.rs`, `coding/update.rs`).
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+
+use crate::coding::Status;
+use crate::tui::coder::coding::update::{self as coding_update, Ctx};
+use crate::tui::coder::coding::{CodingState, SaveState};
+use crate::tui::coder::dialogs::Dialog;
+use crate::tui::coder::leave::{close, quit, save};
+use crate::tui::coder::model::{
+    App, Effect, LISTEN_SAVE_MS, Msg, Overlay, SAVE_DEBOUNCE_MS, Screen, Step,
+};
+use crate::tui::coder::queue::update as queue_update;
+use crate::tui::keys::Action;
+use crate::tui::layout;
+use crate::tui::shell::prompt::PromptOutcome;
+
+/// Applies one message; returns what the runtime must do.
+pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(k) if k.kind == KeyEventKind::Release => vec![],
+        Msg::Key(k) => on_key(app, k),
+        Msg::Mouse(m) => on_mouse(app, m),
+        Msg::Tick(now) => on_tick(app, now),
+        Msg::Resize(w, h) => {
+            app.shell.resize(w, h);
+            vec![]
+        }
+        Msg::Paste(s) => {
+            match app.overlay.as_mut() {
+                Some(Overlay::Prompt(p)) => p.paste(&s),
+                _ => app.notice("paste into a note (n) or a rationale (Enter on a score)"),
+            }
+            vec![]
+        }
+        Msg::Playback(s) => {
+            let now = app.shell.now_ms;
+            if let Some(c) = app.coding_mut() {
+                c.on_snapshot(s, now);
+            }
+            vec![]
+        }
+        Msg::Overview { total, start, peaks } => {
+            if let Some(c) = app.coding_mut() {
+                c.on_overview(total, start, &peaks);
+            }
+            vec![]
+        }
+        Msg::Opened(o) => {
+            let o = *o;
+            app.queue.clear_problem(&o.coding.recording);
+            let read_only = o.coding.status == Status::Submitted;
+            app.screen =
+                Screen::Coding(Box::new(CodingState::new(o.coding, o.duration_s, o.snapshot)));
+            app.overlay = None;
+            app.shell.notice = None;
+            if read_only {
+                app.notice("this coding is submitted: it is read-only");
+            }
+            vec![]
+        }
+        Msg::OpenFailed { id, reason } => {
+            app.queue.set_problem(&id, &reason);
+            app.notice(format!("{id}: {reason}"));
+            vec![]
+        }
+        Msg::Saved(r) => {
+            on_saved(app, r);
+            vec![]
+        }
+        Msg::Submitted(r) => {
+            match r {
+                Ok(coding) => {
+                    if let Some(c) = app.coding_mut() {
+                        c.coding = *coding;
+                        c.save_state = SaveState::Saved;
+                        c.dirty_since = None;
+                        c.listen_dirty = false;
+                    }
+                    app.overlay = None;
+                    app.notice("submitted: thank you. The coding is now read-only");
+                }
+                Err(e) => {
+                    app.overlay = None;
+                    app.notice(format!("not submitted: {e}"));
+                }
+            }
+            vec![]
+        }
+        Msg::Queue(rows) => {
+            app.queue.replace_rows(rows);
+            vec![]
+        }
+        Msg::Shutdown if app.quitting => vec![],
+        Msg::Shutdown => quit(app),
+    }
+}
+
+fn on_saved(app: &mut App, r: Result<(), String>) {
+    let now = app.shell.now_ms;
+    let Screen::Coding(c) = &mut app.screen else { return };
+    if c.read_only() {
+        return;
+    }
+    c.saving = c.saving.saturating_sub(1);
+    match r {
+        Ok(()) => {
+            if let SaveState::Failed(_) = c.save_state {
+                c.save_state = SaveState::Unsaved;
+            }
+            if c.saving == 0 && c.dirty_since.is_none() {
+                c.save_state = SaveState::Saved;
+            }
+        }
+        Err(e) => {
+            c.save_state = SaveState::Failed(e.clone());
+            // Retry on the next debounce: the work is still in memory.
+            c.dirty_since.get_or_insert(now);
+            app.notice(format!("not saved: {e}"));
+        }
+    }
+}
+
+fn on_tick(app: &mut App, now: u64) -> Vec<Effect> {
+    app.shell.now_ms = now;
+    if matches!(app.overlay, Some(Overlay::Dialog(Dialog::Submitting))) {
+        // The submit carries everything; a save racing it would hit the submitted file.
+        return vec![];
+    }
+    let Screen::Coding(c) = &mut app.screen else { return vec![] };
+    if c.read_only() {
+        return vec![];
+    }
+    let edits_due = c.dirty_since.is_some_and(|t| now.saturating_sub(t) >= SAVE_DEBOUNCE_MS);
+    let listen_due = c.listen_dirty && now.saturating_sub(c.last_save_ms) >= LISTEN_SAVE_MS;
+    if edits_due || listen_due { vec![save(c, now)] } else { vec![] }
+}
+
+fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
+    if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
+        return quit(app);
+    }
+    let action = app.shell.keymap.action(&k);
+    if layout::too_small(app.shell.size) {
+        // Nothing is visible: only leaving is allowed.
+        return if action == Some(Action::Back) { back(app) } else { vec![] };
+    }
+    match app.overlay.take() {
+        Some(Overlay::Help) => {
+            if !matches!(action, Some(Action::Help | Action::Back)) && k.code != KeyCode::Enter {
+                app.overlay = Some(Overlay::Help);
+            }
+            vec![]
+        }
+        Some(Overlay::Prompt(mut p)) => match p.edit(&k) {
+            PromptOutcome::Editing => {
+                app.overlay = Some(Overlay::Prompt(p));
+                vec![]
+            }
+            PromptOutcome::Cancel => vec![],
+            PromptOutcome::Done(text) => {
+                on_coding(app, |cx, c| coding_update::on_prompt_done(cx, c, p, text))
+            }
+        },
+        Some(Overlay::Dialog(d)) => {
+            on_coding(app, |cx, c| coding_update::on_dialog_key(cx, c, d, &k))
+        }
+        None => match (&app.screen, action) {
+            (_, None) => vec![],
+            (_, Some(Action::Help)) => {
+                app.overlay = Some(Overlay::Help);
+                vec![]
+            }
+            (Screen::Queue, Some(a)) => queue_update::on_action(app, a),
+            (Screen::Coding(_), Some(a)) => {
+                on_coding(app, |cx, c| coding_update::on_action(cx, c, a))
+            }
+        },
+    }
+}
+
+/// Runs a part of the coding screen's update on its state; leaving closes the recording.
+fn on_coding(app: &mut App, f: impl FnOnce(&mut Ctx, &mut CodingState) -> Step) -> Vec<Effect> {
+    let Screen::Coding(c) = &mut app.screen else { return vec![] };
+    let mut cx = Ctx { shell: &mut app.shell, overlay: &mut app.overlay };
+    match f(&mut cx, c) {
+        Step::Stay(fx) => fx,
+        Step::Leave => close(app),
+    }
+}
+
+fn back(app: &mut App) -> Vec<Effect> {
+    if app.overlay.take().is_some() {
+        return vec![];
+    }
+    match app.screen {
+        Screen::Queue => quit(app),
+        Screen::Coding(_) => close(app),
+    }
+}
+
+fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
+    if layout::too_small(app.shell.size) || app.overlay.is_some() {
+        return vec![];
+    }
+    let (x, y) = (m.column, m.row);
+    match app.screen {
+        Screen::Queue => queue_update::on_mouse(app, m.kind, y),
+        Screen::Coding(_) => on_coding(app, |cx, c| coding_update::on_mouse(cx, c, m.kind, x, y)),
+    }
+}

@@ -1,0 +1,91 @@
+//! Draws the coder app: the screen on show, then the overlay over it. Views read the state and
+//! draw; they never change anything.
+use ratatui::Frame;
+
+use crate::tui::coder::coding::view as coding_view;
+use crate::tui::coder::dialogs;
+use crate::tui::coder::model::{App, Overlay, Screen};
+use crate::tui::coder::queue::view as queue_view;
+use crate::tui::keys::{ACTIONS, Action};
+use crate::tui::layout::too_small;
+use crate::tui::shell::help::Help;
+use crate::tui::shell::prompt::view_prompt;
+use crate::tui::widgets::chrome;
+
+/// Draws the whole UI for the current state.
+pub fn draw(f: &mut Frame, app: &App) {
+    let area = f.area();
+    if too_small(area) {
+        chrome::too_small(f, area);
+        return;
+    }
+    match &app.screen {
+        Screen::Coding(c) => coding_view::view(f, app, c),
+        Screen::Queue => queue_view::view(f, app),
+    }
+    match &app.overlay {
+        None => {}
+        Some(Overlay::Help) => help(f, app),
+        Some(Overlay::Prompt(p)) => view_prompt(f, p),
+        Some(Overlay::Dialog(d)) => {
+            let (segs, notes) = match app.coding() {
+                Some(c) => (
+                    c.coding.segments.iter().map(|s| (s.start_s, s.end_s)).collect(),
+                    c.coding.notes.iter().map(|n| (n.at_s, n.text.clone())).collect(),
+                ),
+                None => (vec![], vec![]),
+            };
+            dialogs::view_dialog(f, d, &segs, &notes);
+        }
+    }
+}
+
+/// Every action with the keys bound to it now (so rebinding shows up here).
+fn help(f: &mut Frame, app: &App) {
+    let entries: Vec<(Action, &str)> = ACTIONS.iter().map(|(a, _, _)| (*a, describe(*a))).collect();
+    Help {
+        title: " Help — keys ",
+        bottom: " mouse: click or drag the timeline, wheel ±5 s, click rows · Esc closes ",
+        intro: vec![],
+        intro_rows: 0,
+        entries: &entries,
+        max_width: 96,
+        keys_width: None,
+    }
+    .view(f, &app.shell.keymap);
+}
+
+fn describe(a: Action) -> &'static str {
+    match a {
+        Action::PlayPause => "play / pause",
+        Action::Back5 => "back 5 s",
+        Action::Forward5 => "forward 5 s",
+        Action::Back30 => "back 30 s",
+        Action::Forward30 => "forward 30 s",
+        Action::Start => "go to start",
+        Action::End => "go to end",
+        Action::GoTo => "go to time…",
+        Action::SpeedDown => "speed −0.1",
+        Action::SpeedUp => "speed +0.1",
+        Action::SpeedReset => "speed 1.0",
+        Action::Replay => "replay last 5 s",
+        Action::SegmentBegin => "begin segment (b-c talk)",
+        Action::SegmentEnd => "end segment (b-c talk)",
+        Action::Note => "note at playhead…",
+        Action::FocusNext => "next pane",
+        Action::FocusPrev => "previous pane",
+        Action::Up => "select up",
+        Action::Down => "select down",
+        Action::Activate => "open · jump · rationale",
+        Action::Delete => "delete segment or note",
+        Action::Score(1) => "score 1 (scores pane)",
+        Action::Score(2) => "score 2",
+        Action::Score(3) => "score 3",
+        Action::Score(4) => "score 4",
+        Action::Score(_) => "score 5",
+        Action::ClearScore => "clear score",
+        Action::Submit => "submit…",
+        Action::Help => "this help",
+        Action::Back => "back / quit",
+    }
+}

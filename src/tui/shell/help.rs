@@ -1,0 +1,85 @@
+//! The help overlay, built from the keymap: each action with the keys bound to it now (so
+//! rebinding shows up here) and what it does in the app that shows it.
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+use crate::tui::keys::{Action, Keymap};
+
+/// One app's help: its actions in order, with what each does there.
+pub struct Help<'a> {
+    pub title: &'a str,
+    /// The line on the bottom border (mouse use, how to close).
+    pub bottom: &'a str,
+    /// Lines above the keys (may be empty), wrapped into `intro_rows` rows; the keys then get
+    /// one spare row below them.
+    pub intro: Vec<Line<'a>>,
+    pub intro_rows: u16,
+    pub entries: &'a [(Action, &'a str)],
+    /// The widest the box gets.
+    pub max_width: u16,
+    /// Width of the keys column; `None`: as wide as the longest keys, at most 16, padded by one
+    /// space each side.
+    pub keys_width: Option<usize>,
+}
+
+impl Help<'_> {
+    pub fn view(&self, f: &mut Frame, keymap: &Keymap) {
+        let keys: Vec<String> =
+            self.entries.iter().map(|(a, _)| keymap.keys_for(*a).join(" ")).collect();
+        let cell = |k: &str| match self.keys_width {
+            Some(w) => format!("{k:>w$} "),
+            None => {
+                let w = keys.iter().map(|k| k.chars().count()).max().unwrap_or(0).min(16);
+                format!(" {k:>w$}  ")
+            }
+        };
+        let entries: Vec<Line> = self
+            .entries
+            .iter()
+            .zip(&keys)
+            .map(|((_, what), k)| {
+                Line::from(vec![
+                    Span::styled(
+                        cell(k),
+                        Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+                    ),
+                    Span::raw(*what),
+                ])
+            })
+            .collect();
+        let half = entries.len().div_ceil(2);
+        let intro_h = self.intro_rows;
+        let area = f.area();
+        let h = (half as u16 + 2 + intro_h + u16::from(intro_h > 0)).min(area.height);
+        let r = area
+            .centered(Constraint::Length(area.width.min(self.max_width)), Constraint::Length(h));
+        f.render_widget(Clear, r);
+        let block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .title(self.title)
+            .title_bottom(self.bottom)
+            .border_style(Style::new().fg(Color::Cyan));
+        let inner = block.inner(r);
+        f.render_widget(block, r);
+        let [intro, cols] =
+            Layout::vertical([Constraint::Length(intro_h), Constraint::Min(0)]).areas(inner);
+        if intro_h > 0 {
+            f.render_widget(
+                Paragraph::new(self.intro.clone())
+                    .wrap(Wrap { trim: true })
+                    .style(Style::new().fg(Color::Gray)),
+                intro,
+            );
+        }
+        let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(cols);
+        let mut it = entries.into_iter();
+        let left: Vec<Line> = it.by_ref().take(half).collect();
+        let right: Vec<Line> = it.collect();
+        f.render_widget(Paragraph::new(left), a);
+        f.render_widget(Paragraph::new(right), b);
+    }
+}

@@ -1,0 +1,58 @@
+//! What both apps share around their screens: the codebook, the keymap, the terminal size, the
+//! clock, the footer notice ([`Shell`]); the prompts ([`prompt`]) and the help overlay built from
+//! the keymap ([`help`]).
+pub mod help;
+pub mod prompt;
+
+use std::sync::Arc;
+
+use ratatui::layout::Rect;
+
+use crate::codebook::Codebook;
+use crate::tui::keys::Keymap;
+
+/// How long a notice stays in the footer (both apps).
+pub const NOTICE_MS: u64 = 5_000;
+
+/// The state every screen of either app may read and the few things it may change: the notice,
+/// and (from the runtime's messages) the size and the clock.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    pub codebook: Arc<Codebook>,
+    pub keymap: Keymap,
+    pub size: Rect,
+    /// Milliseconds since the UI started (from the runtime's ticks).
+    pub now_ms: u64,
+    /// A short message in the footer, and when it expires.
+    pub notice: Option<(String, u64)>,
+}
+
+impl Shell {
+    pub fn new(codebook: Arc<Codebook>, keymap: Keymap) -> Self {
+        Shell { codebook, keymap, size: Rect::new(0, 0, 120, 40), now_ms: 0, notice: None }
+    }
+
+    /// Shows `text` in the footer for [`NOTICE_MS`].
+    pub fn notice(&mut self, text: impl Into<String>) {
+        self.notice = Some((text.into(), self.now_ms + NOTICE_MS));
+    }
+
+    pub fn current_notice(&self) -> Option<&str> {
+        self.notice.as_ref().filter(|(_, until)| *until > self.now_ms).map(|(t, _)| t.as_str())
+    }
+
+    pub fn resize(&mut self, w: u16, h: u16) {
+        self.size = Rect::new(0, 0, w, h);
+    }
+}
+
+/// The selection after one step up or down a list of `len` rows.
+pub fn step(sel: usize, len: usize, down: bool) -> usize {
+    if len == 0 {
+        0
+    } else if down {
+        (sel + 1).min(len - 1)
+    } else {
+        sel.saturating_sub(1).min(len - 1)
+    }
+}

@@ -1,0 +1,182 @@
+//! The supervisor app's model: its state ([`AdjApp`], with the screen it is on and that screen's
+//! state), its messages ([`Msg`]) and the effects `update` returns ([`Effect`]). Nothing here can
+//! change a coding: the only file an effect writes is the adjudication.
+use std::sync::Arc;
+
+use crossterm::event::{KeyEvent, MouseEvent};
+
+use crate::audio::Snapshot;
+use crate::codebook::Codebook;
+use crate::study::adjudication::Case;
+use crate::study::model::Adjudication;
+use crate::tui::event::Input;
+use crate::tui::keys::Keymap;
+use crate::tui::shell::Shell;
+use crate::tui::shell::prompt::Prompt;
+use crate::tui::supervisor::recording::RecordingState;
+use crate::tui::transport::Transport;
+
+/// Everything that can happen to the adjudication UI.
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    /// Time since the UI started, in milliseconds (notices expire by it).
+    Tick(u64),
+    Resize(u16, u16),
+    /// Pasted text: goes into an open prompt, never read as keys.
+    Paste(String),
+    /// The player's latest state.
+    Playback(Snapshot),
+    /// Waveform peaks `start..start + peaks.len()` of `total` buckets (0.0–1.0).
+    Overview {
+        total: usize,
+        start: usize,
+        peaks: Vec<f32>,
+    },
+    /// The runtime opened the player for this recording.
+    Opened {
+        id: String,
+        snapshot: Snapshot,
+    },
+    /// The disk thread's answer: the adjudication as written, or why it was not.
+    Saved(Result<Box<Adjudication>, String>),
+    /// The recordings to adjudicate, read again from the study.
+    List(Vec<Case>),
+    /// Something the runtime could not do, to show in the footer.
+    Problem(String),
+    /// Stop now (SIGTERM, the terminal hung up): save the decisions if they can be saved, quit.
+    Terminate,
+}
+
+impl From<Input> for Msg {
+    fn from(i: Input) -> Self {
+        match i {
+            Input::Key(k) => Msg::Key(k),
+            Input::Mouse(m) => Msg::Mouse(m),
+            Input::Resize(w, h) => Msg::Resize(w, h),
+            Input::Paste(s) => Msg::Paste(s),
+        }
+    }
+}
+
+/// What the runtime must do for `update`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Open the player and the overview of this recording (`duration_s` from the study).
+    Open {
+        id: String,
+        duration_s: f64,
+    },
+    /// Stop the player and the overview.
+    Close,
+    /// Play, pause, seek or change speed.
+    Player(Transport),
+    /// Write `supervisor/adjudications/<recording>.toml` and its journal line. `decided_at` is
+    /// empty: the runner stamps it with the clock.
+    Save(Box<Adjudication>),
+    /// Re-read the list of recordings to adjudicate.
+    RefreshList,
+    Quit,
+}
+
+impl From<Transport> for Effect {
+    fn from(t: Transport) -> Self {
+        Effect::Player(t)
+    }
+}
+
+/// What a screen's part of `update` asks of the app: stay on the screen (with these effects), or
+/// leave it.
+#[derive(Debug)]
+pub enum Step {
+    Stay(Vec<Effect>),
+    Leave,
+}
+
+/// The screen on show, with its own state: the recording screen always has its recording.
+#[derive(Debug, Clone)]
+pub enum Screen {
+    List,
+    Recording(Box<RecordingState>),
+}
+
+/// What is drawn over the screen and takes the keys first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Overlay {
+    Help,
+    /// The reason for a final score (required); `PromptKind::Rationale` names the domain.
+    Reason(Prompt),
+    GoTo(Prompt),
+    /// Leaving a recording with unsaved decisions; `quit` = leave the program too.
+    Leave {
+        quit: bool,
+    },
+}
+
+/// The whole adjudication UI state.
+#[derive(Debug, Clone)]
+pub struct AdjApp {
+    pub shell: Shell,
+    pub supervisor: String,
+    pub study_name: String,
+    pub tolerance: u8,
+    pub screen: Screen,
+    /// The list screen's state: the recordings to adjudicate and the selected one.
+    pub cases: Vec<Case>,
+    pub selected: usize,
+    pub overlay: Option<Overlay>,
+    pub quitting: bool,
+}
+
+impl AdjApp {
+    pub fn new(
+        codebook: Arc<Codebook>,
+        keymap: Keymap,
+        supervisor: &str,
+        study_name: &str,
+        tolerance: u8,
+        cases: Vec<Case>,
+    ) -> Self {
+        AdjApp {
+            shell: Shell::new(codebook, keymap),
+            supervisor: supervisor.to_string(),
+            study_name: study_name.to_string(),
+            tolerance,
+            screen: Screen::List,
+            cases,
+            selected: 0,
+            overlay: None,
+            quitting: false,
+        }
+    }
+
+    pub fn notice(&mut self, text: impl Into<String>) {
+        self.shell.notice(text);
+    }
+
+    pub fn current_notice(&self) -> Option<&str> {
+        self.shell.current_notice()
+    }
+
+    /// The open recording, when the recording screen is on show.
+    pub fn recording(&self) -> Option<&RecordingState> {
+        match &self.screen {
+            Screen::Recording(r) => Some(r),
+            Screen::List => None,
+        }
+    }
+
+    pub fn recording_mut(&mut self) -> Option<&mut RecordingState> {
+        match &mut self.screen {
+            Screen::Recording(r) => Some(r),
+            Screen::List => None,
+        }
+    }
+
+    /// The domain key selected on the recording screen.
+    pub fn selected_domain(&self) -> Option<&str> {
+        let r = self.recording()?;
+        self.shell.codebook.domains.get(r.domain_sel).map(|d| d.key.as_str())
+    }
+}

@@ -1,0 +1,129 @@
+//! The recording screen: one recording with both coders side by side. This module holds its state
+//! (the case, the player's snapshot, focus and selections, the decisions being made);
+//! `update.rs` its keys, prompts and mouse, `view.rs` its view.
+pub mod update;
+pub mod view;
+
+use std::collections::BTreeMap;
+
+use crate::audio::Snapshot;
+use crate::codebook::Codebook;
+use crate::coding::Coding;
+use crate::study::adjudication::{self, Case, Draft};
+use crate::tui::transport::{self, Transport};
+
+/// The panes `Tab` moves between on the recording screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Scores,
+    Primary,
+    Secondary,
+}
+
+impl Pane {
+    pub fn next(self) -> Self {
+        match self {
+            Pane::Scores => Pane::Primary,
+            Pane::Primary => Pane::Secondary,
+            Pane::Secondary => Pane::Scores,
+        }
+    }
+    pub fn prev(self) -> Self {
+        match self {
+            Pane::Scores => Pane::Secondary,
+            Pane::Primary => Pane::Scores,
+            Pane::Secondary => Pane::Primary,
+        }
+    }
+}
+
+/// A segment or a note of one coder, as listed and jumped to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub at_s: f64,
+    /// `Some(end)` for a segment, `None` for a note.
+    pub end_s: Option<f64>,
+    pub kind: String,
+    pub text: String,
+}
+
+/// One coder's segments and notes, sorted by time (segments first at equal times).
+pub fn items(c: &Coding) -> Vec<Item> {
+    let mut v: Vec<Item> = c
+        .segments
+        .iter()
+        .map(|s| Item {
+            at_s: s.start_s,
+            end_s: Some(s.end_s),
+            kind: s.kind.clone(),
+            text: s.note.clone(),
+        })
+        .chain(c.notes.iter().map(|n| Item {
+            at_s: n.at_s,
+            end_s: None,
+            kind: "note".into(),
+            text: n.text.clone(),
+        }))
+        .collect();
+    v.sort_by(|a, b| a.at_s.total_cmp(&b.at_s).then(b.end_s.is_some().cmp(&a.end_s.is_some())));
+    v
+}
+
+/// The recording being adjudicated.
+#[derive(Debug, Clone)]
+pub struct RecordingState {
+    pub case: Case,
+    pub snap: Snapshot,
+    /// Overview peaks (negative = not known yet).
+    pub peaks: Vec<f32>,
+    pub focus: Pane,
+    /// Index into the codebook's domains.
+    pub domain_sel: usize,
+    /// Selected item in each coder's list: `[primary, secondary]`.
+    pub item_sel: [usize; 2],
+    pub items: [Vec<Item>; 2],
+    /// The decisions being made, by domain key.
+    pub drafts: BTreeMap<String, Draft>,
+    /// Decisions changed since the last save.
+    pub dirty: bool,
+    /// A save is on its way.
+    pub saving: bool,
+}
+
+impl RecordingState {
+    pub fn new(case: Case, book: &Codebook, snap: Snapshot) -> Self {
+        let drafts = adjudication::drafts_from(case.existing.as_ref());
+        let first = case
+            .diffs
+            .first()
+            .and_then(|d| book.domains.iter().position(|x| x.key == d.domain))
+            .unwrap_or(0);
+        let items = [items(&case.primary), items(&case.secondary)];
+        RecordingState {
+            case,
+            snap,
+            peaks: vec![],
+            focus: Pane::Scores,
+            domain_sel: first,
+            item_sel: [0, 0],
+            items,
+            drafts,
+            dirty: false,
+            saving: false,
+        }
+    }
+
+    pub fn duration_s(&self) -> f64 {
+        self.case.duration_s
+    }
+
+    /// Moves the playhead now (so repeated keys add up) and asks the player to follow.
+    pub fn seek_to(&mut self, t: f64) -> Transport {
+        let d = self.duration_s();
+        transport::seek(&mut self.snap, d, t)
+    }
+
+    pub fn on_overview(&mut self, total: usize, start: usize, peaks: &[f32]) {
+        crate::tui::peaks::merge(&mut self.peaks, total, start, peaks);
+    }
+}

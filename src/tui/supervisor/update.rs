@@ -1,0 +1,278 @@
+//! The supervisor app's `update`: the only place its state changes. Pure, like the coder's: it
+//! returns [`Effect`]s that the runtime carries out (opening the player, saving the adjudication),
+//! so every key is testable by feeding messages. This file holds what is common (overlays,
+//! leaving, the runtime's answers); each screen's keys and mouse are in its folder.
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+
+use crate::study::adjudication;
+use crate::tui::keys::Action;
+use crate::tui::layout;
+use crate::tui::shell::prompt::PromptOutcome;
+use crate::tui::supervisor::list::update as list_update;
+use crate::tui::supervisor::model::{AdjApp, Effect, Msg, Overlay, Screen, Step};
+use crate::tui::supervisor::recording::RecordingState;
+use crate::tui::supervisor::recording::update::{self as recording_update, Ctx};
+use crate::tui::transport::Transport;
+
+/// Applies one message; returns what the runtime must do.
+pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
+    match msg {
+        Msg::Key(k) if k.kind == KeyEventKind::Release => vec![],
+        Msg::Key(k) => on_key(app, k),
+        Msg::Mouse(m) => on_mouse(app, m),
+        Msg::Tick(now) => {
+            app.shell.now_ms = now;
+            vec![]
+        }
+        Msg::Resize(w, h) => {
+            app.shell.resize(w, h);
+            vec![]
+        }
+        Msg::Paste(s) => {
+            match app.overlay.as_mut() {
+                Some(Overlay::Reason(p) | Overlay::GoTo(p)) => p.paste(&s),
+                _ => app.notice("paste into a reason: Enter on a domain in disagreement"),
+            }
+            vec![]
+        }
+        Msg::Playback(s) => {
+            if let Some(r) = app.recording_mut() {
+                r.snap = s;
+            }
+            vec![]
+        }
+        Msg::Overview { total, start, peaks } => {
+            if let Some(r) = app.recording_mut() {
+                r.on_overview(total, start, &peaks);
+            }
+            vec![]
+        }
+        Msg::Opened { id, snapshot } => {
+            let Some(case) = app.cases.iter().find(|c| c.recording == id).cloned() else {
+                return vec![Effect::Close];
+            };
+            let r = RecordingState::new(case, &app.shell.codebook, snapshot);
+            app.screen = Screen::Recording(Box::new(r));
+            app.overlay = None;
+            vec![]
+        }
+        Msg::Saved(result) => {
+            on_saved(app, result);
+            vec![]
+        }
+        Msg::Terminate => terminate(app),
+        Msg::Problem(text) => {
+            app.notice(text);
+            vec![]
+        }
+        Msg::List(cases) => {
+            let id = app.cases.get(app.selected).map(|c| c.recording.clone());
+            app.cases = cases;
+            app.selected = id
+                .and_then(|id| app.cases.iter().position(|c| c.recording == id))
+                .unwrap_or(app.selected)
+                .min(app.cases.len().saturating_sub(1));
+            vec![]
+        }
+    }
+}
+
+fn on_saved(app: &mut AdjApp, result: Result<Box<crate::study::model::Adjudication>, String>) {
+    let Screen::Recording(r) = &mut app.screen else { return };
+    r.saving = false;
+    match result {
+        Ok(adj) => {
+            let n = adj.decisions.len();
+            if let Some(c) = app.cases.iter_mut().find(|c| c.recording == adj.recording) {
+                c.existing = Some((*adj).clone());
+            }
+            r.case.existing = Some(*adj);
+            r.dirty = false;
+            let rec = r.case.recording.clone();
+            app.notice(format!(
+                "saved {n} decision(s) to supervisor/adjudications/{rec}.toml (the codings are unchanged)"
+            ));
+        }
+        Err(e) => app.notice(format!("not saved: {e}")),
+    }
+}
+
+fn on_key(app: &mut AdjApp, k: KeyEvent) -> Vec<Effect> {
+    let ctrl_c = k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c');
+    let action = app.shell.keymap.action(&k);
+    match app.overlay.take() {
+        Some(Overlay::Help) => {
+            if ctrl_c {
+                return quit(app, false);
+            }
+            if !matches!(action, Some(Action::Help | Action::Back)) && k.code != KeyCode::Enter {
+                app.overlay = Some(Overlay::Help);
+            }
+            vec![]
+        }
+        Some(Overlay::Leave { quit: q }) => on_leave_key(app, q, ctrl_c, &k),
+        Some(Overlay::Reason(mut p)) => {
+            if ctrl_c {
+                app.overlay = Some(Overlay::Reason(p));
+                return quit(app, false);
+            }
+            match p.edit(&k) {
+                PromptOutcome::Editing => {
+                    app.overlay = Some(Overlay::Reason(p));
+                    vec![]
+                }
+                PromptOutcome::Cancel => vec![],
+                PromptOutcome::Done(text) => {
+                    on_recording(app, |cx, r| recording_update::reason_done(cx, r, p, text))
+                }
+            }
+        }
+        Some(Overlay::GoTo(mut p)) => {
+            if ctrl_c {
+                return quit(app, false);
+            }
+            match p.edit(&k) {
+                PromptOutcome::Editing => {
+                    app.overlay = Some(Overlay::GoTo(p));
+                    vec![]
+                }
+                PromptOutcome::Cancel => vec![],
+                PromptOutcome::Done(text) => {
+                    on_recording(app, |cx, r| recording_update::goto_done(cx, r, p, text))
+                }
+            }
+        }
+        None if ctrl_c => quit(app, false),
+        None => on_screen_key(app, action, &k),
+    }
+}
+
+/// The leave-with-unsaved-decisions question.
+fn on_leave_key(app: &mut AdjApp, q: bool, ctrl_c: bool, k: &KeyEvent) -> Vec<Effect> {
+    if ctrl_c {
+        return quit(app, true);
+    }
+    match k.code {
+        KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
+            if q {
+                quit(app, true)
+            } else {
+                close(app, true)
+            }
+        }
+        KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => vec![],
+        _ => {
+            app.overlay = Some(Overlay::Leave { quit: q });
+            vec![]
+        }
+    }
+}
+
+fn on_screen_key(app: &mut AdjApp, action: Option<Action>, k: &KeyEvent) -> Vec<Effect> {
+    if layout::too_small(app.shell.size) {
+        return if action == Some(Action::Back) { back(app) } else { vec![] };
+    }
+    // `s` saves too (unless rebound to something else).
+    let action = action.or(match k.code {
+        KeyCode::Char('s') => Some(Action::Submit),
+        _ => None,
+    });
+    match (&app.screen, action) {
+        (_, None) => vec![],
+        (_, Some(Action::Help)) => {
+            app.overlay = Some(Overlay::Help);
+            vec![]
+        }
+        (_, Some(Action::Back)) => back(app),
+        (Screen::List, Some(a)) => list_update::on_action(app, a),
+        (Screen::Recording(_), Some(a)) => {
+            on_recording(app, |cx, r| recording_update::on_action(cx, r, a))
+        }
+    }
+}
+
+/// Runs a part of the recording screen's update on its state; leaving goes back to the list
+/// (asking first when decisions are unsaved).
+fn on_recording(
+    app: &mut AdjApp,
+    f: impl FnOnce(&mut Ctx, &mut RecordingState) -> Step,
+) -> Vec<Effect> {
+    let Screen::Recording(r) = &mut app.screen else { return vec![] };
+    let mut cx = Ctx {
+        shell: &mut app.shell,
+        overlay: &mut app.overlay,
+        supervisor: &app.supervisor,
+        tolerance: app.tolerance,
+    };
+    match f(&mut cx, r) {
+        Step::Stay(fx) => fx,
+        Step::Leave => close(app, false),
+    }
+}
+
+fn back(app: &mut AdjApp) -> Vec<Effect> {
+    match app.screen {
+        Screen::List => quit(app, false),
+        Screen::Recording(_) => close(app, false),
+    }
+}
+
+/// Leaves the recording screen; with unsaved decisions, asks first unless `force`.
+fn close(app: &mut AdjApp, force: bool) -> Vec<Effect> {
+    leave(app, force, false)
+}
+
+/// Quits; with unsaved decisions, asks first unless `force`.
+fn quit(app: &mut AdjApp, force: bool) -> Vec<Effect> {
+    leave(app, force, true)
+}
+
+/// Closes the recording (if one is open), then quits or goes back to the list.
+fn leave(app: &mut AdjApp, force: bool, quit: bool) -> Vec<Effect> {
+    if !force && app.recording().is_some_and(|r| r.dirty) {
+        app.overlay = Some(Overlay::Leave { quit });
+        return vec![];
+    }
+    let mut fx = vec![];
+    if let Screen::Recording(r) = std::mem::replace(&mut app.screen, Screen::List) {
+        if r.snap.playing {
+            fx.push(Effect::from(Transport::Pause));
+        }
+        fx.push(Effect::Close);
+    }
+    if quit {
+        fx.push(Effect::Quit);
+        app.quitting = true;
+    } else {
+        fx.push(Effect::RefreshList);
+        app.overlay = None;
+    }
+    fx
+}
+
+/// Quits at once; unsaved decisions are saved first when they are complete (each with its
+/// reason), since nobody is there to answer a question.
+fn terminate(app: &mut AdjApp) -> Vec<Effect> {
+    let mut fx = vec![];
+    if let Some(r) = app.recording().filter(|r| r.dirty && !r.saving)
+        && let Ok(adj) =
+            adjudication::build(&app.shell.codebook, &r.case, &app.supervisor, "", &r.drafts)
+    {
+        fx.push(Effect::Save(Box::new(adj)));
+    }
+    fx.extend(quit(app, true));
+    fx
+}
+
+fn on_mouse(app: &mut AdjApp, m: MouseEvent) -> Vec<Effect> {
+    if layout::too_small(app.shell.size) || app.overlay.is_some() {
+        return vec![];
+    }
+    let (x, y) = (m.column, m.row);
+    match app.screen {
+        Screen::List => list_update::on_mouse(app, m.kind, y),
+        Screen::Recording(_) => {
+            on_recording(app, |cx, r| recording_update::on_mouse(cx, r, m.kind, x, y))
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Draws the supervisor app: the screen on show, then the overlay over it (help, go to, reason,
+//! leaving with unsaved decisions). Views read the state and draw; they change nothing.
+use ratatui::Frame;
+use ratatui::layout::Constraint;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::Line;
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
+
+use crate::tui::keys::Action;
+use crate::tui::layout::too_small;
+use crate::tui::shell::help::Help;
+use crate::tui::shell::prompt::view_prompt;
+use crate::tui::supervisor::list::view as list_view;
+use crate::tui::supervisor::model::{AdjApp, Overlay, Screen};
+use crate::tui::supervisor::recording::view as recording_view;
+use crate::tui::terminal::sanitize;
+use crate::tui::widgets::chrome;
+
+/// Draws the whole adjudication UI for the current state.
+pub fn draw(f: &mut Frame, app: &AdjApp) {
+    let area = f.area();
+    if too_small(area) {
+        chrome::too_small(f, area);
+        return;
+    }
+    match &app.screen {
+        Screen::Recording(r) => recording_view::view(f, app, r),
+        Screen::List => list_view::view(f, app),
+    }
+    match &app.overlay {
+        None => {}
+        Some(Overlay::Help) => help(f, app),
+        Some(Overlay::GoTo(p)) => view_prompt(f, p),
+        Some(Overlay::Reason(p)) => recording_view::reason_view(f, app, p),
+        Some(Overlay::Leave { quit }) => leave_view(f, app, *quit),
+    }
+}
+
+fn leave_view(f: &mut Frame, app: &AdjApp, quit: bool) {
+    let rec = app.recording().map_or("", |r| r.case.recording.as_str());
+    let lines = vec![
+        Line::styled(
+            format!("{} has decisions that are not saved.", sanitize(rec)),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Line::raw(""),
+        Line::styled(
+            if quit {
+                "y / Enter quit without saving · n / Esc stay (then S to save)"
+            } else {
+                "y / Enter leave without saving · n / Esc stay (then S to save)"
+            },
+            Style::new().fg(Color::DarkGray),
+        ),
+    ];
+    let h = (lines.len() as u16 + 2).min(f.area().height);
+    let area = f.area().centered(Constraint::Length(72), Constraint::Length(h));
+    f.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" Unsaved decisions ")
+        .border_style(Style::new().fg(Color::Yellow));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+}
+
+/// The keys of the adjudication screens, with what they do here.
+const HELP: &[(Action, &str)] = &[
+    (Action::Up, "select up"),
+    (Action::Down, "select down"),
+    (Action::Activate, "open · reason · jump"),
+    (Action::FocusNext, "pane (scores → A → B)"),
+    (Action::FocusPrev, "previous pane"),
+    (Action::Score(1), "final score 1"),
+    (Action::Score(2), "final score 2"),
+    (Action::Score(3), "final score 3"),
+    (Action::Score(4), "final score 4"),
+    (Action::Score(5), "final score 5"),
+    (Action::ClearScore, "clear the decision"),
+    (Action::Submit, "save the adjudication"),
+    (Action::PlayPause, "play / pause"),
+    (Action::Back5, "back 5 s"),
+    (Action::Forward5, "forward 5 s"),
+    (Action::Back30, "back 30 s"),
+    (Action::Forward30, "forward 30 s"),
+    (Action::Start, "start"),
+    (Action::End, "end"),
+    (Action::GoTo, "go to time…"),
+    (Action::SpeedDown, "speed −0.1"),
+    (Action::SpeedUp, "speed +0.1"),
+    (Action::SpeedReset, "speed 1.0"),
+    (Action::Replay, "replay last 5 s"),
+    (Action::Help, "this help"),
+    (Action::Back, "back / quit"),
+];
+
+fn help(f: &mut Frame, app: &AdjApp) {
+    let tolerance = app.tolerance;
+    Help {
+        title: " Help — adjudication ",
+        bottom: " mouse: click the timeline to seek, wheel ±5 s, click rows · Esc/q/? close ",
+        intro: vec![
+            Line::raw(format!(
+                "Red rows differ by more than ±{tolerance}: choose a final score and write a reason."
+            )),
+            Line::raw(
+                "S saves supervisor/adjudications/<recording>.toml; the coders' files never change.",
+            ),
+        ],
+        intro_rows: 3,
+        entries: HELP,
+        max_width: 104,
+        keys_width: Some(12),
+    }
+    .view(f, &app.shell.keymap);
+}
