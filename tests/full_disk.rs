@@ -92,7 +92,7 @@ fn a_full_disk_fails_every_write_and_keeps_the_old_files() {
     // A coder's coding in progress, and a submitted pair to adjudicate.
     let st = Study::open(&s).unwrap();
     let a = st.assignments().unwrap();
-    let (rec, pair) = (a[0].recording.clone(), a[0].coders.clone());
+    let (rec, pair) = (a[0].id.clone(), a[0].coders.clone());
     let sha = st.recording(&rec).unwrap().sha256.clone();
     let new = |coder: &str| {
         Coding::new(&rec, coder, CodebookRef::of(st.codebook()), &sha, "2026-01-01T00:00:00Z")

@@ -161,7 +161,9 @@ impl AudioDecoder {
         super::guard(path, || Self::open_inner(path, max_channels))
     }
 
-    fn open_inner(path: &Path, max_channels: u16) -> Result<Self, AudioError> {
+    /// The checks before symphonia sees the file: a regular, non-empty file whose header asks
+    /// for no absurd allocation.
+    fn precheck(path: &Path) -> Result<File, AudioError> {
         // Before opening: opening a named pipe blocks until a writer comes, and a folder or a
         // device is no recording.
         if let Ok(md) = std::fs::metadata(path) {
@@ -198,6 +200,11 @@ impl AudioDecoder {
                 format!("damaged header: {damage}; re-export or re-copy the recording"),
             ));
         }
+        Ok(file)
+    }
+
+    fn open_inner(path: &Path, max_channels: u16) -> Result<Self, AudioError> {
+        let file = Self::precheck(path)?;
         let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
         let mut hint = Hint::new();
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {

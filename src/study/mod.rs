@@ -701,7 +701,16 @@ impl Study {
             StudyError::io(&jpath, "appending to the journal", files::WRITE_HINT, e)
         })?;
         let rel = file.map(|(p, s)| (self.layout.relative(p), s));
-        journal::append(&jpath, actor, event, rel.as_ref().map(|(p, s)| (p.as_str(), *s)))
+        journal::append(&jpath, actor, event, rel.as_ref().map(|(p, s)| (p.as_str(), *s))).map_err(
+            |e| match e {
+                // Said plainly: a journal line that cannot be written leaves the journal (and,
+                // through the callers' undo, every file) as it was.
+                StudyError::Io { path, action, source, .. } => {
+                    StudyError::Io { path, action, hint: files::WRITE_HINT, source }
+                }
+                other => other,
+            },
+        )
     }
 }
 
