@@ -16,6 +16,25 @@ pub enum Input {
     Paste(String),
 }
 
+/// `impl From<Input>` for an app's message type, which has `Key`, `Mouse`, `Resize` and `Paste`
+/// variants (both apps' `Msg`).
+#[macro_export]
+macro_rules! msg_from_input {
+    ($msg:ident) => {
+        impl From<$crate::tui::event::Input> for $msg {
+            fn from(i: $crate::tui::event::Input) -> Self {
+                use $crate::tui::event::Input;
+                match i {
+                    Input::Key(k) => $msg::Key(k),
+                    Input::Mouse(m) => $msg::Mouse(m),
+                    Input::Resize(w, h) => $msg::Resize(w, h),
+                    Input::Paste(s) => $msg::Paste(s),
+                }
+            }
+        }
+    };
+}
+
 /// Turns one terminal event into input (focus events are ignored).
 pub fn to_input(ev: Event) -> Option<Input> {
     match ev {

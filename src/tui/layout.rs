@@ -57,10 +57,6 @@ pub fn coding(area: Rect) -> CodingLayout {
     .areas(body);
     let [segments, notes] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lists);
-    let rows_below = |r: Rect, skip: u16| {
-        let i = r.inner(Margin::new(1, 1));
-        Rect { y: i.y + skip.min(i.height), height: i.height.saturating_sub(skip), ..i }
-    };
     CodingLayout {
         header,
         timeline,
@@ -119,4 +115,10 @@ pub fn row_at(rows: Rect, y: u16, selected: usize, len: usize) -> Option<usize> 
 
 pub fn contains(r: Rect, x: u16, y: u16) -> bool {
     r.contains(Position { x, y })
+}
+
+/// The rows inside a bordered pane `r`, below its first `skip` lines (a header or summary).
+pub fn rows_below(r: Rect, skip: u16) -> Rect {
+    let i = r.inner(Margin::new(1, 1));
+    Rect { y: i.y + skip.min(i.height), height: i.height.saturating_sub(skip), ..i }
 }

@@ -11,7 +11,6 @@ use crate::coding::Coding;
 use crate::tui::coder::coding::CodingState;
 use crate::tui::coder::dialogs::Dialog;
 use crate::tui::coder::queue::{QueueRow, QueueState};
-use crate::tui::event::Input;
 use crate::tui::keys::Keymap;
 use crate::tui::shell::Shell;
 use crate::tui::shell::prompt::Prompt;
@@ -64,16 +63,7 @@ pub struct Opened {
     pub snapshot: Snapshot,
 }
 
-impl From<Input> for Msg {
-    fn from(i: Input) -> Self {
-        match i {
-            Input::Key(k) => Msg::Key(k),
-            Input::Mouse(m) => Msg::Mouse(m),
-            Input::Resize(w, h) => Msg::Resize(w, h),
-            Input::Paste(s) => Msg::Paste(s),
-        }
-    }
-}
+crate::msg_from_input!(Msg);
 
 /// What the runtime must do for `update`.
 #[derive(Debug, Clone, PartialEq)]
@@ -99,13 +89,8 @@ impl From<Transport> for Effect {
     }
 }
 
-/// What a screen's part of `update` asks of the app: stay on the screen (with these effects), or
-/// leave it.
-#[derive(Debug)]
-pub enum Step {
-    Stay(Vec<Effect>),
-    Leave,
-}
+/// What a screen's part of `update` asks of the app.
+pub type Step = crate::tui::shell::Step<Effect>;
 
 /// The screen on show, with its own state: a coding screen always has its coding.
 #[derive(Debug, Clone)]

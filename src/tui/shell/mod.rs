@@ -46,6 +46,14 @@ impl Shell {
     }
 }
 
+/// What a screen's part of `update` asks of its app: stay on the screen (with these effects), or
+/// leave it (the app closes the screen, saving what needs saving).
+#[derive(Debug)]
+pub enum Step<E> {
+    Stay(Vec<E>),
+    Leave,
+}
+
 /// The selection after one step up or down a list of `len` rows.
 pub fn step(sel: usize, len: usize, down: bool) -> usize {
     if len == 0 {
@@ -55,4 +63,17 @@ pub fn step(sel: usize, len: usize, down: bool) -> usize {
     } else {
         sel.saturating_sub(1).min(len - 1)
     }
+}
+
+/// The selection after a list was replaced: the same item (by `id`) when it is still there,
+/// else the same position, within the new list.
+pub fn keep_selection<T>(
+    old: Option<&str>,
+    sel: usize,
+    new: &[T],
+    id: impl Fn(&T) -> &str,
+) -> usize {
+    old.and_then(|o| new.iter().position(|x| id(x) == o))
+        .unwrap_or(sel)
+        .min(new.len().saturating_sub(1))
 }

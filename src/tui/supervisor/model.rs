@@ -9,7 +9,6 @@ use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::study::adjudication::Case;
 use crate::study::model::Adjudication;
-use crate::tui::event::Input;
 use crate::tui::keys::Keymap;
 use crate::tui::shell::Shell;
 use crate::tui::shell::prompt::Prompt;
@@ -49,16 +48,7 @@ pub enum Msg {
     Terminate,
 }
 
-impl From<Input> for Msg {
-    fn from(i: Input) -> Self {
-        match i {
-            Input::Key(k) => Msg::Key(k),
-            Input::Mouse(m) => Msg::Mouse(m),
-            Input::Resize(w, h) => Msg::Resize(w, h),
-            Input::Paste(s) => Msg::Paste(s),
-        }
-    }
-}
+crate::msg_from_input!(Msg);
 
 /// What the runtime must do for `update`.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,13 +76,8 @@ impl From<Transport> for Effect {
     }
 }
 
-/// What a screen's part of `update` asks of the app: stay on the screen (with these effects), or
-/// leave it.
-#[derive(Debug)]
-pub enum Step {
-    Stay(Vec<Effect>),
-    Leave,
-}
+/// What a screen's part of `update` asks of the app.
+pub type Step = crate::tui::shell::Step<Effect>;
 
 /// The screen on show, with its own state: the recording screen always has its recording.
 #[derive(Debug, Clone)]

@@ -7,6 +7,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent
 use crate::study::adjudication;
 use crate::tui::keys::Action;
 use crate::tui::layout;
+use crate::tui::shell::keep_selection;
 use crate::tui::shell::prompt::PromptOutcome;
 use crate::tui::supervisor::list::update as list_update;
 use crate::tui::supervisor::model::{AdjApp, Effect, Msg, Overlay, Screen, Step};
@@ -66,12 +67,9 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::List(cases) => {
-            let id = app.cases.get(app.selected).map(|c| c.recording.clone());
+            let old = app.cases.get(app.selected).map(|c| c.recording.clone());
+            app.selected = keep_selection(old.as_deref(), app.selected, &cases, |c| &c.recording);
             app.cases = cases;
-            app.selected = id
-                .and_then(|id| app.cases.iter().position(|c| c.recording == id))
-                .unwrap_or(app.selected)
-                .min(app.cases.len().saturating_sub(1));
             vec![]
         }
     }

@@ -7,6 +7,7 @@ pub mod update;
 pub mod view;
 
 use crate::coding::{Coding, Status};
+use crate::tui::shell::keep_selection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RowStatus {
@@ -50,12 +51,9 @@ impl QueueState {
 
     /// New rows, keeping the selection on the same recording when it is still there.
     pub fn replace_rows(&mut self, rows: Vec<QueueRow>) {
-        let id = self.rows.get(self.selected).map(|r| r.id.clone());
+        let old = self.rows.get(self.selected).map(|r| r.id.clone());
+        self.selected = keep_selection(old.as_deref(), self.selected, &rows, |r| &r.id);
         self.rows = rows;
-        self.selected = id
-            .and_then(|id| self.rows.iter().position(|r| r.id == id))
-            .unwrap_or(self.selected)
-            .min(self.rows.len().saturating_sub(1));
     }
 
     pub fn set_problem(&mut self, id: &str, problem: &str) {

@@ -12,7 +12,7 @@ use super::{Item, Pane, RecordingState};
 use crate::codebook::Codebook;
 use crate::coding::{Coding, ScoreState};
 use crate::timefmt::{hms, hms_tenths};
-use crate::tui::layout::list_offset;
+use crate::tui::layout::{list_offset, rows_below};
 use crate::tui::shell::prompt::{Prompt, PromptKind};
 use crate::tui::supervisor::model::AdjApp;
 use crate::tui::terminal::sanitize;
@@ -67,10 +67,6 @@ pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
         Layout::horizontal([Constraint::Length(scores_w), Constraint::Min(0)]).areas(middle);
     let [primary, secondary] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lists);
-    let rows_below = |r: Rect, skip: u16| {
-        let i = r.inner(Margin::new(1, 1));
-        Rect { y: i.y + skip.min(i.height), height: i.height.saturating_sub(skip), ..i }
-    };
     RecordingLayout {
         header,
         timeline,
