@@ -221,7 +221,8 @@ fn copy_all(study: &Study, copies: &[Copy]) -> Result<()> {
         if let Err(e) = copy_verified(&c.from, &c.tmp, &c.sha256, |n| bar.inc(n)) {
             bar.finish_and_clear();
             clean(i, 0);
-            return Err(anyhow::Error::new(e).context("nothing was imported"));
+            return Err(anyhow::Error::new(e)
+                .context("nothing was imported; the study is intact as it was"));
         }
     }
     bar.finish_and_clear();
@@ -229,7 +230,7 @@ fn copy_all(study: &Study, copies: &[Copy]) -> Result<()> {
         if let Err(e) = std::fs::rename(&c.tmp, &c.dest) {
             clean(copies.len(), i);
             bail!(
-                "nothing was imported: cannot move the copy into {}: {e}; check you may write to the study's audio/ folder",
+                "nothing was imported (the study is intact as it was): cannot move the copy into {}: {e}; check you may write to the study's audio/ folder",
                 c.dest.display()
             );
         }
