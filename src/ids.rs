@@ -22,6 +22,10 @@ pub enum IdError {
         "{kind} `{shown}` contains {what}; use only letters, digits, `-` and `_` (no spaces, `/`, `\\`, `..` or control characters)"
     )]
     BadChar { kind: String, shown: String, what: String },
+    #[error(
+        "{kind} `{shown}` is a reserved device name on Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9, in any case): a file or folder of that name cannot exist on a Windows share; choose another id"
+    )]
+    Reserved { kind: String, shown: String },
 }
 
 /// Checks that `s` is a safe id of the given `kind` (e.g. "coder id", "recording id").
@@ -53,6 +57,51 @@ pub fn validate_id(kind: &str, s: &str) -> Result<(), IdError> {
         return Err(IdError::TooLong { kind: kind.to_string(), shown: short, len });
     }
     Ok(())
+}
+
+/// As [`validate_id`], for an id that names a file or folder (coder and recording ids): also refuses
+/// the Windows device names (`con`, `nul`, `aux`, `prn`, `com1`–`com9`, `lpt1`–`lpt9`, any case),
+/// which cannot be files on a Windows share.
+pub fn validate_file_id(kind: &str, s: &str) -> Result<(), IdError> {
+    validate_id(kind, s)?;
+    if is_windows_device_name(s) {
+        return Err(IdError::Reserved { kind: kind.to_string(), shown: s.to_string() });
+    }
+    Ok(())
+}
+
+/// Whether `name` (or its part before the first `.`, as Windows reads `nul.txt`) is a Windows
+/// device name, in any case. `com0`/`lpt0` and the superscript digits are left out: ids are ASCII.
+pub fn is_windows_device_name(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ').to_ascii_lowercase();
+    match stem.as_str() {
+        "con" | "prn" | "aux" | "nul" => true,
+        s => {
+            let (head, digit) = s.split_at(s.len().min(3));
+            matches!(head, "com" | "lpt")
+                && digit.len() == 1
+                && digit.chars().all(|c| ('1'..='9').contains(&c))
+        }
+    }
+}
+
+/// Text for a terminal that must stay whole (an export printed to the screen): every control
+/// character except newline, carriage return and tab is shown escaped (`\u{1b}`), so an escape
+/// sequence from a hand-edited note is seen, not obeyed. Borrows when nothing needs changing.
+pub fn escape_controls(s: &str) -> Cow<'_, str> {
+    let bad = |c: char| needs_cleaning(c) && !matches!(c, '\n' | '\r' | '\t');
+    if !s.chars().any(bad) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        if bad(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// Makes text safe to draw on a terminal: removes ANSI/VT escape sequences (CSI, OSC, and
@@ -170,6 +219,33 @@ mod tests {
         let err = validate_id("recording id", &long).expect_err("too long");
         assert!(matches!(err, IdError::TooLong { len: 65, .. }));
         assert!(err.to_string().contains("at most 64"));
+    }
+
+    #[test]
+    fn windows_device_names_are_refused_as_file_ids() {
+        for id in ["con", "CON", "Nul", "aux", "prn", "com1", "COM9", "lpt1", "lpt9", "LpT5"] {
+            let err = validate_file_id("coder id", id).expect_err(id);
+            assert!(matches!(err, IdError::Reserved { .. }), "{id}: {err}");
+            assert!(err.to_string().contains("reserved device name"), "{err}");
+            // Not refused where the id names no file (a codebook key).
+            assert_eq!(validate_id("key", id), Ok(()));
+        }
+        for id in ["nul.txt", "CON.toml", "com3.x"] {
+            assert!(is_windows_device_name(id), "{id}");
+        }
+        for id in ["console", "com", "com0", "com10", "lpt", "auxiliary", "nully", "R001", "con_1"]
+        {
+            assert_eq!(validate_file_id("coder id", id), Ok(()), "{id}");
+        }
+    }
+
+    #[test]
+    fn escape_controls_shows_escapes_and_keeps_lines() {
+        assert_eq!(escape_controls("a,b\r\nc\td\n"), "a,b\r\nc\td\n");
+        assert!(matches!(escape_controls("plain, “quoted”"), Cow::Borrowed(_)));
+        assert_eq!(escape_controls("x\u{1b}[2Jy"), "x\\u{1b}[2Jy");
+        assert_eq!(escape_controls("bell\u{7}\u{9b}"), "bell\\u{7}\\u{9b}");
+        assert!(!escape_controls("\u{1b}]0;t\u{7}").contains('\u{1b}'));
     }
 
     #[test]

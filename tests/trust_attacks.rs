@@ -14,10 +14,10 @@ use common::tc;
 use predicates::prelude::*;
 use tapecoder::coding::{CodebookRef, Coding};
 use tapecoder::identity::{Signer, fictional, fictional_signer};
-use tapecoder::study::{Layout, Study};
 use tapecoder::study::files::sha256_hex;
 use tapecoder::study::journal::{self, GENESIS};
 use tapecoder::study::model::{Event, FileHash, JournalEntry};
+use tapecoder::study::{Layout, Study};
 
 /// The honest study; returns it and the (coder, recording) the attacks aim at.
 fn honest(t: &Path) -> (PathBuf, String, String) {
@@ -40,7 +40,8 @@ fn honest(t: &Path) -> (PathBuf, String, String) {
     }
     // A supervisor command receives every submitted coding.
     tc(t).args(["--study", "s", "--as", "sup", "status"]).assert().success();
-    let sup_journal = fs::read_to_string(layout(&s).supervisor_journal_file("sup").unwrap()).unwrap();
+    let sup_journal =
+        fs::read_to_string(layout(&s).supervisor_journal_file("sup").unwrap()).unwrap();
     assert!(sup_journal.contains("\"kind\":\"receipts\""), "{sup_journal}");
     verify(t)
         .success()

@@ -33,8 +33,7 @@ fn write_inner(
     speed: f32,
     out: &Path,
 ) -> Result<u64, AudioError> {
-    let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| write_err(out, e))?;
+    let mut tmp = crate::study::files::AtomicFile::create(out).map_err(|e| write_err(out, e))?;
     let mut dec = AudioDecoder::open(file, 2)?;
     let rate = dec.info().sample_rate;
     let channels = dec.info().out_channels;
@@ -44,7 +43,8 @@ fn write_inner(
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut w = hound::WavWriter::new(std::io::BufWriter::new(tmp.as_file()), spec)
+    let target = tmp.file().map_err(|e| write_err(out, e))?;
+    let mut w = hound::WavWriter::new(std::io::BufWriter::new(target), spec)
         .map_err(|e| write_err(out, e))?;
     let first = (from_s.max(0.0) * f64::from(rate)).round() as u64;
     let last = (to_s.max(0.0) * f64::from(rate)).round() as u64;
@@ -101,6 +101,6 @@ fn write_inner(
         }
     }
     w.finalize().map_err(|e| write_err(out, e))?;
-    tmp.persist(out).map_err(|e| write_err(out, e.error))?;
+    tmp.commit().map_err(|e| write_err(out, e))?;
     Ok(written)
 }

@@ -33,6 +33,9 @@ pub(crate) fn lossy_preroll(sample_rate: u32) -> u64 {
 /// is damage, and filling it could allocate without bound.
 const MAX_GAP_FRAMES: u64 = 480_000;
 
+/// The reason given when the codec library panicked on damaged data.
+const PANICKED: &str = "the audio decoder failed on damaged data";
+
 /// What the decoder knows about the stream before decoding it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreamInfo {
@@ -155,6 +158,12 @@ impl AudioDecoder {
     /// Opens `path` and prepares to decode its first audio track, handing out at most
     /// `max_channels` (1 or 2) channels.
     pub fn open(path: &Path, max_channels: u16) -> Result<Self, AudioError> {
+        super::guard(path, || Self::open_inner(path, max_channels))
+    }
+
+    /// The checks before symphonia sees the file: a regular, non-empty file whose header asks
+    /// for no absurd allocation.
+    fn precheck(path: &Path) -> Result<File, AudioError> {
         // Before opening: opening a named pipe blocks until a writer comes, and a folder or a
         // device is no recording.
         if let Ok(md) = std::fs::metadata(path) {
@@ -184,6 +193,18 @@ impl AudioDecoder {
                 format!("damaged MP4 file: {damage}; re-export or re-copy the recording"),
             ));
         }
+        // Lengths in the header that symphonia would allocate before reading.
+        if let Err(damage) = super::headers::check(path) {
+            return Err(unreadable(
+                path,
+                format!("damaged header: {damage}; re-export or re-copy the recording"),
+            ));
+        }
+        Ok(file)
+    }
+
+    fn open_inner(path: &Path, max_channels: u16) -> Result<Self, AudioError> {
+        let file = Self::precheck(path)?;
         let mss = MediaSourceStream::new(Box::new(file), MediaSourceStreamOptions::default());
         let mut hint = Hint::new();
         if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
@@ -369,6 +390,13 @@ impl AudioDecoder {
     /// Seeks so that the next [`read`](Self::read) starts exactly at media frame `frame` (where the
     /// codec allows: the frames before the target inside the packet are decoded and dropped).
     pub fn seek(&mut self, media_frame: u64) -> Result<(), AudioError> {
+        match super::quiet_panics::run(|| self.seek_inner(media_frame)) {
+            Some(r) => r,
+            None => Err(self.stop(PANICKED.into())),
+        }
+    }
+
+    fn seek_inner(&mut self, media_frame: u64) -> Result<(), AudioError> {
         let frame = media_frame.saturating_add(self.trim);
         self.ended = false;
         self.error = None;
@@ -429,6 +457,13 @@ impl AudioDecoder {
     /// Reads the next packet (demux only, no decoding) and returns its media timestamp and duration
     /// in frames, or `None` at the end of the stream.
     pub fn next_packet_span(&mut self) -> Result<Option<(u64, u64)>, AudioError> {
+        match super::quiet_panics::run(|| self.next_packet_span_inner()) {
+            Some(r) => r,
+            None => Err(self.stop(PANICKED.into())),
+        }
+    }
+
+    fn next_packet_span_inner(&mut self) -> Result<Option<(u64, u64)>, AudioError> {
         loop {
             match self.format.next_packet() {
                 Ok(p) if p.track_id() == self.track_id => {
@@ -457,6 +492,13 @@ impl AudioDecoder {
     /// the end of the stream or when decoding had to stop at damage ([`error`](Self::error)).
     /// A packet that is skipped in the stream (damage) leaves silence, so media time stays true.
     pub fn read(&mut self, out: &mut Vec<f32>) -> Result<Option<(u64, usize)>, AudioError> {
+        match super::quiet_panics::run(|| self.read_inner(out)) {
+            Some(r) => r,
+            None => Err(self.stop(PANICKED.into())),
+        }
+    }
+
+    fn read_inner(&mut self, out: &mut Vec<f32>) -> Result<Option<(u64, usize)>, AudioError> {
         let mut consecutive_errors = 0u32;
         loop {
             if self.ended {

@@ -11,6 +11,7 @@ use serde::Serialize;
 pub mod clip;
 pub mod clock;
 pub mod decode;
+pub mod headers;
 pub mod mp3index;
 pub mod mp4edit;
 pub mod output;
@@ -89,15 +90,50 @@ pub fn probe(path: &std::path::Path) -> Result<ProbeInfo, AudioError> {
 }
 
 /// Runs `f`, turning a panic inside the codec library (possible on hostile input) into an error
-/// naming the file, so no input can bring the program down.
+/// naming the file, so no input can bring the program down. The panic prints nothing (no
+/// "thread 'main' panicked", no backtrace): the error says what happened in one line.
 pub(crate) fn guard<T>(
     path: &std::path::Path,
     f: impl FnOnce() -> Result<T, AudioError>,
 ) -> Result<T, AudioError> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).unwrap_or_else(|_| {
+    quiet_panics::run(f).unwrap_or_else(|| {
         Err(AudioError::Unreadable {
             path: path.display().to_string(),
-            reason: "the audio decoder failed on damaged data".into(),
+            reason: "the audio decoder failed on damaged data; re-export or re-copy the recording"
+                .into(),
         })
     })
+}
+
+/// Panics inside [`guard`] are silent; any other panic is reported by the hook installed before.
+pub(crate) mod quiet_panics {
+    use std::cell::Cell;
+    use std::panic::{self, AssertUnwindSafe};
+    use std::sync::Once;
+
+    thread_local! {
+        static DEPTH: Cell<u32> = const { Cell::new(0) };
+    }
+    static HOOK: Once = Once::new();
+
+    /// Whether this thread is inside [`run`] (a decoder call whose panic is expected and caught).
+    pub fn active() -> bool {
+        DEPTH.with(|d| d.get() > 0)
+    }
+
+    /// Runs `f`; `None` if it panicked (silently).
+    pub fn run<T>(f: impl FnOnce() -> T) -> Option<T> {
+        HOOK.call_once(|| {
+            let previous = panic::take_hook();
+            panic::set_hook(Box::new(move |info| {
+                if !active() {
+                    previous(info);
+                }
+            }));
+        });
+        DEPTH.with(|d| d.set(d.get() + 1));
+        let r = panic::catch_unwind(AssertUnwindSafe(f));
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+        r.ok()
+    }
 }

@@ -353,8 +353,7 @@ fn write_cache(path: &Path, peaks: &[Peak]) -> std::io::Result<()> {
             bytes.extend_from_slice(&v.to_le_bytes());
         }
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(&bytes)?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    let mut tmp = crate::study::files::AtomicFile::create(path)?;
+    tmp.file()?.write_all(&bytes)?;
+    tmp.commit()
 }

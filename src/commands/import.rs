@@ -221,7 +221,8 @@ fn copy_all(study: &Study, copies: &[Copy]) -> Result<()> {
         if let Err(e) = copy_verified(&c.from, &c.tmp, &c.sha256, |n| bar.inc(n)) {
             bar.finish_and_clear();
             clean(i, 0);
-            return Err(anyhow::Error::new(e).context("nothing was imported"));
+            return Err(anyhow::Error::new(e)
+                .context("nothing was imported; the study is intact as it was"));
         }
     }
     bar.finish_and_clear();
@@ -229,7 +230,7 @@ fn copy_all(study: &Study, copies: &[Copy]) -> Result<()> {
         if let Err(e) = std::fs::rename(&c.tmp, &c.dest) {
             clean(copies.len(), i);
             bail!(
-                "nothing was imported: cannot move the copy into {}: {e}; check you may write to the study's audio/ folder",
+                "nothing was imported (the study is intact as it was): cannot move the copy into {}: {e}; check you may write to the study's audio/ folder",
                 c.dest.display()
             );
         }
@@ -240,6 +241,13 @@ fn copy_all(study: &Study, copies: &[Copy]) -> Result<()> {
 /// Reads, hashes and probes one file; the reason it cannot be imported otherwise.
 fn check_file(path: &Path, bar: &ProgressBar) -> std::result::Result<Checked, String> {
     let shown = path.display();
+    // recordings.toml is UTF-8 text: such a name would be stored garbled and then never found.
+    let full = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    if path.to_str().is_none() || full.to_str().is_none() {
+        return Err(format!(
+            "{shown}: the file name (or a folder in its path) is not valid UTF-8 text, so the study could not find it again; rename it and import it again"
+        ));
+    }
     let md = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => format!("{shown}: no such file"),
         _ => format!("{shown}: cannot read it: {e}"),

@@ -134,8 +134,15 @@ pub(crate) fn write_output(out: Option<&Path>, bytes: &[u8]) -> anyhow::Result<(
     use std::io::Write;
     let Some(path) = out else {
         let mut stdout = std::io::stdout().lock();
+        // A table on the screen shows a hand-edited note's escape sequence instead of obeying it;
+        // a file or a pipe gets the bytes as they are.
+        let shown = if std::io::IsTerminal::is_terminal(&stdout) {
+            crate::ids::escape_controls(&String::from_utf8_lossy(bytes)).into_owned().into_bytes()
+        } else {
+            bytes.to_vec()
+        };
         return stdout
-            .write_all(bytes)
+            .write_all(&shown)
             .and_then(|()| stdout.flush())
             .context("cannot write to standard output");
     };

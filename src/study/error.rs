@@ -33,6 +33,19 @@ pub enum StudyError {
         source: std::io::Error,
     },
 
+    /// A command failed after writing some files, and they were all put back.
+    #[error(
+        "{cause}; the files it had already changed were put back, so the study is intact as it was"
+    )]
+    Undone { cause: Box<StudyError> },
+
+    /// A command failed half way and some of its files could not be put back.
+    #[error(
+        "{cause}; but these other files it had changed could not be put back as they were: {}; restore them by hand or from a backup",
+        .files.join(", ")
+    )]
+    NotRestored { cause: Box<StudyError>, files: Vec<String> },
+
     /// A TOML or JSON file does not parse; `line`/`column` are 1-based.
     #[error(
         "{}:{line}:{column}: {message}; fix the file by hand or restore it from a backup",

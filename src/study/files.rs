@@ -15,29 +15,252 @@ use sha2::{Digest, Sha256};
 use super::StudyError;
 
 const READ_HINT: &str = "check the file exists and that you may read it";
-const WRITE_HINT: &str =
+pub(crate) const WRITE_HINT: &str =
     "check the disk has space and that you may write to the folder; the previous version is intact";
 
 static COUNTER: AtomicU64 = AtomicU64::new(0);
 
-/// Writes `bytes` to `path` atomically: temp file in the same folder, fsync, rename, fsync folder.
-pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), StudyError> {
-    let dir = parent_of(path);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let tmp = dir.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
-    let result = write_synced(&tmp, bytes).and_then(|()| fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(StudyError::io(path, "writing", WRITE_HINT, e));
+/// TEST ONLY: a write to a path containing one of these comma-separated fragments fails as if the
+/// disk were full (`TAPECODER_TEST_FAIL_WRITE=queues/,journal/`). The fault-injection tests use it
+/// to fail each write of a command in turn; nobody else should set it.
+pub const FAULT_ENV: &str = "TAPECODER_TEST_FAIL_WRITE";
+
+/// The injected failure for `path`, if [`FAULT_ENV`] names it (one cheap check per write).
+pub fn injected_fault(path: &Path) -> io::Result<()> {
+    let Some(spec) = std::env::var_os(FAULT_ENV) else { return Ok(()) };
+    let shown = path.to_string_lossy().replace('\\', "/");
+    let spec = spec.to_string_lossy();
+    if spec.split(',').any(|frag| !frag.is_empty() && shown.contains(frag)) {
+        return Err(io::Error::new(
+            io::ErrorKind::StorageFull,
+            format!("no space left on device (injected by {FAULT_ENV} for a test)"),
+        ));
     }
-    sync_dir(&dir).map_err(|e| StudyError::io(&dir, "flushing the folder", WRITE_HINT, e))
+    Ok(())
 }
 
-fn write_synced(tmp: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = OpenOptions::new().write(true).create_new(true).open(tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()
+/// The temp file's name prefix and suffix: `.<name>.tmp-<pid>-<n>`.
+const TMP_MARK: &str = ".tmp-";
+
+/// A file being written atomically: the content goes to a temp file beside `dest`; [`commit`]
+/// flushes it to disk, renames it over `dest` and flushes the folder. Dropped without a commit
+/// (an error on the way), the temp file is removed and `dest` is untouched. This is the one way
+/// files are replaced in tapecoder (study files, clips, overview caches).
+///
+/// [`commit`]: AtomicFile::commit
+#[derive(Debug)]
+pub struct AtomicFile {
+    dest: PathBuf,
+    tmp: PathBuf,
+    file: Option<File>,
+}
+
+impl AtomicFile {
+    /// Creates the temp file for `dest` (in the same folder).
+    pub fn create(dest: &Path) -> io::Result<AtomicFile> {
+        injected_fault(dest)?;
+        let tmp = temp_path(dest);
+        let file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
+        Ok(AtomicFile { dest: dest.to_path_buf(), tmp, file: Some(file) })
+    }
+
+    /// The temp file, to write the content to.
+    pub fn file(&mut self) -> io::Result<&mut File> {
+        self.file.as_mut().ok_or_else(|| io::Error::other("the file was already committed"))
+    }
+
+    /// fsync, rename over the destination, fsync the folder.
+    pub fn commit(mut self) -> io::Result<()> {
+        let file = self.file.take().ok_or_else(|| io::Error::other("committed twice"))?;
+        let renamed = file.sync_all().and_then(|()| {
+            drop(file);
+            fs::rename(&self.tmp, &self.dest)
+        });
+        if renamed.is_err() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+        renamed?;
+        sync_dir(&parent_of(&self.dest))
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed (an error on the way): the half-written temp file goes.
+        if self.file.take().is_some() {
+            let _ = fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// A fresh temp file name beside `dest`, `.<name>.tmp-<pid>-<n>`, which [`clean_stale_temps`]
+/// recognises once its writer is gone.
+pub fn temp_path(dest: &Path) -> PathBuf {
+    let name = dest.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    parent_of(dest).join(format!(".{name}{TMP_MARK}{}-{n}", std::process::id()))
+}
+
+/// Writes `bytes` to `path` atomically: temp file in the same folder, fsync, rename, fsync folder.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> Result<(), StudyError> {
+    let written = AtomicFile::create(path).and_then(|mut f| {
+        f.file()?.write_all(bytes)?;
+        f.commit()
+    });
+    written.map_err(|e| StudyError::io(path, "writing", WRITE_HINT, e))
+}
+
+/// Several files replaced as one step (a supervisor command that rewrites more than one file).
+/// [`Batch::stage`] writes each new content to a flushed temp file beside its destination: a full
+/// disk or an unwritable folder fails here, before any file changed. [`Batch::commit`] then keeps a
+/// hard link to each old file and renames the new ones into place (renames need no space); if one
+/// rename fails, the ones already done are put back. The returned [`Applied`] can still be undone
+/// (when the journal line that follows cannot be written); dropped, it removes the old copies.
+#[derive(Debug, Default)]
+pub struct Batch {
+    staged: Vec<AtomicFile>,
+}
+
+impl Batch {
+    pub fn new() -> Batch {
+        Batch::default()
+    }
+
+    /// Writes `bytes` to a temp file beside `dest` and flushes it (nothing replaced yet).
+    pub fn stage(&mut self, dest: &Path, bytes: &[u8]) -> Result<(), StudyError> {
+        let staged = AtomicFile::create(dest).and_then(|mut f| {
+            let file = f.file()?;
+            file.write_all(bytes)?;
+            file.sync_all()?;
+            Ok(f)
+        });
+        self.staged.push(staged.map_err(|e| StudyError::io(dest, "writing", WRITE_HINT, e))?);
+        Ok(())
+    }
+
+    /// Replaces every staged file, all or none.
+    pub fn commit(mut self) -> Result<Applied, StudyError> {
+        let mut applied = Applied { done: Vec::new() };
+        // Old copies first: if one cannot be made, nothing has been replaced yet.
+        let mut backups = Vec::new();
+        for f in &self.staged {
+            let backup = match fs::symlink_metadata(&f.dest) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+                _ => {
+                    let b = temp_path(&f.dest);
+                    if let Err(e) = injected_fault(&b).and_then(|()| fs::hard_link(&f.dest, &b)) {
+                        backups.into_iter().flatten().for_each(|b: PathBuf| {
+                            let _ = fs::remove_file(b);
+                        });
+                        return Err(StudyError::io(
+                            &f.dest,
+                            "keeping the old version",
+                            WRITE_HINT,
+                            e,
+                        ));
+                    }
+                    Some(b)
+                }
+            };
+            backups.push(backup);
+        }
+        for (mut f, backup) in self.staged.drain(..).zip(backups) {
+            let dest = f.dest.clone();
+            let renamed = f.file.take().map_or(Ok(()), |_| fs::rename(&f.tmp, &dest));
+            applied.done.push((dest.clone(), backup));
+            if let Err(e) = renamed {
+                let _ = fs::remove_file(&f.tmp);
+                // This one did not change: forget its old copy, undo the others.
+                if let Some((_, Some(b))) = applied.done.pop() {
+                    let _ = fs::remove_file(b);
+                }
+                return Err(applied.undo(StudyError::io(&dest, "writing", WRITE_HINT, e)));
+            }
+        }
+        for (dest, _) in &applied.done {
+            let dir = parent_of(dest);
+            sync_dir(&dir)
+                .map_err(|e| StudyError::io(&dir, "flushing the folder", WRITE_HINT, e))?;
+        }
+        Ok(applied)
+    }
+}
+
+/// Files a [`Batch`] replaced, with their old versions kept until this is dropped.
+#[derive(Debug)]
+pub struct Applied {
+    done: Vec<(PathBuf, Option<PathBuf>)>,
+}
+
+impl Applied {
+    /// Puts every old version back (or removes a file that did not exist before) and returns
+    /// `cause`, or, if a file could not be put back, an error that says which and where its old
+    /// version is.
+    pub fn undo(mut self, cause: StudyError) -> StudyError {
+        let mut stuck = Vec::new();
+        for (dest, backup) in self.done.drain(..).rev() {
+            let restored = match &backup {
+                Some(b) => fs::rename(b, &dest),
+                None => fs::remove_file(&dest),
+            };
+            if restored.is_err() {
+                stuck.push(match backup {
+                    Some(b) => format!("{} (its old version is {})", dest.display(), b.display()),
+                    None => format!("{} (new; delete it)", dest.display()),
+                });
+            }
+        }
+        if stuck.is_empty() {
+            return StudyError::Undone { cause: Box::new(cause) };
+        }
+        StudyError::NotRestored { cause: Box::new(cause), files: stuck }
+    }
+}
+
+impl Drop for Applied {
+    fn drop(&mut self) {
+        for (_, backup) in self.done.drain(..) {
+            if let Some(b) = backup {
+                let _ = fs::remove_file(b);
+            }
+        }
+    }
+}
+
+/// Removes the temp files (`.<name>.tmp-<pid>-<n>`) that killed writers left in `dir`: those of a
+/// process no longer alive on this host, and any older than [`STALE_TEMP`] (a writer on another
+/// host). Returns how many were removed; a folder that cannot be listed is skipped.
+pub fn clean_stale_temps(dir: &Path) -> usize {
+    let Ok(rd) = fs::read_dir(dir) else { return 0 };
+    let mut removed = 0;
+    for e in rd.flatten() {
+        let name = e.file_name();
+        let Some(pid) = temp_file_pid(&name.to_string_lossy()) else { continue };
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| std::time::SystemTime::now().duration_since(t).ok())
+            .is_some_and(|age| age > STALE_TEMP);
+        let ours = pid == std::process::id();
+        if !ours && (old || !super::lock::pid_alive(pid)) && fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// A temp file older than this is litter even when its pid is alive here (it may be another
+/// host's, or a reused pid): no real write takes more than a moment.
+pub const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// The writer's pid in a temp file name made by [`AtomicFile`], if `name` is one.
+pub fn temp_file_pid(name: &str) -> Option<u32> {
+    let rest = name.strip_prefix('.')?;
+    let at = rest.rfind(TMP_MARK)?;
+    let (pid, n) = rest.get(at + TMP_MARK.len()..)?.split_once('-')?;
+    n.parse::<u64>().ok()?;
+    pid.parse().ok()
 }
 
 fn parent_of(path: &Path) -> PathBuf {
@@ -62,7 +285,9 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 
 /// Creates a folder (and its parents), naming it in the error.
 pub fn create_dir_all(dir: &Path) -> Result<(), StudyError> {
-    fs::create_dir_all(dir).map_err(|e| StudyError::io(dir, "creating the folder", WRITE_HINT, e))
+    injected_fault(dir)
+        .and_then(|()| fs::create_dir_all(dir))
+        .map_err(|e| StudyError::io(dir, "creating the folder", WRITE_HINT, e))
 }
 
 /// Serializes `value` as TOML and writes it atomically.
@@ -241,6 +466,42 @@ mod tests {
         let names: Vec<_> =
             fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 2, "temp file left behind: {names:?}");
+    }
+
+    #[test]
+    fn temp_names_are_recognised_and_dead_writers_cleaned() {
+        assert_eq!(temp_file_pid(".R001.toml.tmp-1234-0"), Some(1234));
+        assert_eq!(temp_file_pid(".a.tmp-b.toml.tmp-7-12"), Some(7));
+        for name in ["R001.toml", ".R001.toml", ".x.tmp-abc-0", ".x.tmp-12", "x.tmp-1-2"] {
+            assert_eq!(temp_file_pid(name), None, "{name}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let dead = dir.path().join(".R001.toml.tmp-1073741808-0");
+        let mine = dir.path().join(format!(".R002.toml.tmp-{}-0", std::process::id()));
+        let keep = dir.path().join("R001.toml");
+        for p in [&dead, &mine, &keep] {
+            fs::write(p, b"x").unwrap();
+        }
+        assert_eq!(clean_stale_temps(dir.path()), 1);
+        assert!(!dead.exists() && mine.exists() && keep.exists());
+    }
+
+    #[test]
+    fn an_uncommitted_atomic_file_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("clip.wav");
+        fs::write(&p, b"old").unwrap();
+        {
+            let mut f = AtomicFile::create(&p).unwrap();
+            f.file().unwrap().write_all(b"half").unwrap();
+        }
+        assert_eq!(fs::read(&p).unwrap(), b"old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        let mut f = AtomicFile::create(&p).unwrap();
+        f.file().unwrap().write_all(b"new").unwrap();
+        f.commit().unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -24,7 +24,7 @@ pub const SUPERVISOR_JOURNAL_DIR: &str = "supervisor/journal";
 /// Checks an id that becomes part of a file name (see [`crate::ids::validate_id`]): letters,
 /// digits, `-` and `_`, 1–64 characters. `what` names it in the error ("coder", "recording").
 pub fn check_id(what: &'static str, id: &str) -> Result<(), StudyError> {
-    crate::ids::validate_id(&format!("{what} id"), id).map_err(StudyError::from)
+    crate::ids::validate_file_id(&format!("{what} id"), id).map_err(StudyError::from)
 }
 
 /// The paths of one study's files (schema 2, SPEC §2 as amended by issue #9): everything of one

@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 
 use super::StudyError;
-use super::files::atomic_write;
+use super::files::{atomic_write, injected_fault};
 
 /// A lock held on another host is stale when its heartbeat is older than this.
 pub const STALE_AFTER: Duration = Duration::from_secs(30);
@@ -78,7 +78,7 @@ impl CodingLock {
             token: token(),
         };
         let bytes = toml::to_string(&holder).map(String::into_bytes).unwrap_or_default();
-        for _ in 0..3 {
+        for _ in 0..8 {
             match create_new(path, &bytes) {
                 Ok(()) => return Ok(CodingLock::start(path, holder, heartbeat)),
                 Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
@@ -96,12 +96,9 @@ impl CodingLock {
                     });
                 }
                 None if !unreadable_is_stale(path) => {
-                    return Err(StudyError::Locked {
-                        coder: coder.to_string(),
-                        recording: recording.to_string(),
-                        holder: "another process is taking it right now".into(),
-                        lock_path: path.to_path_buf(),
-                    });
+                    // Being written right now (or left half written a moment ago): look again.
+                    std::thread::sleep(HALF_WRITTEN / 4);
+                    continue;
                 }
                 _ => take_over_stale(path, current.as_deref())?,
             }
@@ -162,7 +159,28 @@ fn still_ours(path: &Path, token: &str) -> bool {
         .is_some_and(|h| h.token == token)
 }
 
+/// Creates the lock file with its content in one step: the holder is written to a temp file which
+/// is then hard-linked to the lock's name (failing if a lock exists), so a lock is never seen empty
+/// or half written, even when the process is killed in between. Where hard links are not
+/// supported (some shared drives), falls back to create-then-write.
 fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = super::files::temp_path(path);
+    injected_fault(path)?;
+    let linked = OpenOptions::new().write(true).create_new(true).open(&tmp).and_then(|mut f| {
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        fs::hard_link(&tmp, path)
+    });
+    let _ = fs::remove_file(&tmp);
+    match linked {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(e),
+        Err(e) if e.kind() == io::ErrorKind::StorageFull => Err(e),
+        Err(_) => create_then_write(path, bytes),
+        Ok(()) => Ok(()),
+    }
+}
+
+fn create_then_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = OpenOptions::new().write(true).create_new(true).open(path)?;
     let r = f.write_all(bytes).and_then(|()| f.sync_all());
     if r.is_err() {
@@ -174,7 +192,7 @@ fn create_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Moves a stale lock aside, checks it is still the one judged stale, and removes it. If a fresh
 /// holder replaced it meanwhile, puts that one back.
 fn take_over_stale(path: &Path, judged: Option<&str>) -> Result<(), StudyError> {
-    let aside = path.with_extension(format!("lock.stale-{}-{}", std::process::id(), token()));
+    let aside = super::files::temp_path(path);
     match fs::rename(path, &aside) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(StudyError::io(path, "removing a stale lock", HINT, e)),
@@ -194,14 +212,19 @@ fn is_stale(h: &Holder) -> bool {
     if h.host == hostname() && cfg!(unix) { !pid_alive(h.pid) } else { silent }
 }
 
-/// A lock file that does not parse (a crash while creating it) is stale once it is old enough.
+/// A lock file that is empty or does not parse was left by a crash while it was being created (a
+/// lock is written whole, see [`create_new`]; only the create-then-write fallback has a moment in
+/// which it is empty): stale once it is older than [`HALF_WRITTEN`].
 fn unreadable_is_stale(path: &Path) -> bool {
     fs::metadata(path)
         .and_then(|m| m.modified())
         .ok()
         .and_then(|t| SystemTime::now().duration_since(t).ok())
-        .is_none_or(|age| age > STALE_AFTER)
+        .is_none_or(|age| age > HALF_WRITTEN)
 }
+
+/// How long a lock file may be seen empty or unreadable before it is taken as a crash's leftover.
+pub const HALF_WRITTEN: Duration = Duration::from_secs(2);
 
 fn now_secs() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
@@ -212,8 +235,9 @@ fn token() -> String {
     format!("{:016x}", rand::rng().random::<u64>())
 }
 
+/// Whether a process with this pid is alive on this host.
 #[cfg(unix)]
-fn pid_alive(pid: u32) -> bool {
+pub(crate) fn pid_alive(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else { return false };
     if pid <= 0 {
         return false;
@@ -224,24 +248,19 @@ fn pid_alive(pid: u32) -> bool {
 }
 
 #[cfg(not(unix))]
-fn pid_alive(_pid: u32) -> bool {
+pub(crate) fn pid_alive(_pid: u32) -> bool {
     // Not used: without a cheap check, a lock on this host also expires by its heartbeat.
     true
 }
 
 /// This machine's host name.
 pub fn hostname() -> String {
-    #[cfg(unix)]
-    {
-        let mut buf = [0u8; 256];
-        // SAFETY: the buffer is valid for its length; gethostname writes at most that many bytes.
-        let r = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) };
-        if r == 0 {
-            let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-            return String::from_utf8_lossy(buf.get(..end).unwrap_or_default()).into_owned();
-        }
+    let name = gethostname::gethostname();
+    match name.to_str() {
+        Some(n) if !n.is_empty() => n.to_string(),
+        Some(_) => "unknown-host".into(),
+        None => name.to_string_lossy().into_owned(),
     }
-    std::env::var("COMPUTERNAME").unwrap_or_else(|_| "unknown-host".into())
 }
 
 #[cfg(test)]
@@ -290,6 +309,31 @@ mod tests {
         fs::write(&p, toml::to_string(&dead).unwrap()).unwrap();
         let lock = CodingLock::acquire(&p, "c1", "R001").unwrap();
         assert!(still_ours(&p, &lock.token));
+    }
+
+    #[test]
+    fn empty_or_garbled_lock_is_recovered_at_once() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("R001.lock");
+        for junk in [&b""[..], b"pid = 12\nhost = \"x"] {
+            fs::write(&p, junk).unwrap();
+            // Left by a killed process: older than a moment.
+            let old = SystemTime::now() - Duration::from_secs(5);
+            fs::File::options().write(true).open(&p).unwrap().set_modified(old).unwrap();
+            let t = std::time::Instant::now();
+            let lock = CodingLock::acquire(&p, "c1", "R001").unwrap();
+            assert!(t.elapsed() < Duration::from_secs(1), "took {:?}", t.elapsed());
+            assert!(still_ours(&p, &lock.token));
+            drop(lock);
+        }
+        // One that appeared just now is waited for briefly, then recovered: never 30 s.
+        fs::write(&p, b"").unwrap();
+        let t = std::time::Instant::now();
+        let _lock = CodingLock::acquire(&p, "c1", "R001").unwrap();
+        assert!(t.elapsed() < Duration::from_secs(5), "took {:?}", t.elapsed());
+        let names: Vec<_> =
+            fs::read_dir(d.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names.len(), 1, "litter beside the lock: {names:?}");
     }
 
     #[test]

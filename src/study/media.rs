@@ -46,7 +46,7 @@ pub fn copy_verified(
         StudyError::io(
             to,
             "copying the audio into the study",
-            "check the disk has space and that you may write to the study's audio/ folder; nothing was imported",
+            "check the disk has space and that you may write to the study's audio/ folder",
             e,
         )
     };

@@ -44,7 +44,7 @@ pub mod model;
 pub mod progress;
 pub mod verify;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -461,6 +461,9 @@ impl Study {
         self.require_coder(coder)?;
         self.require_recording(recording)?;
         files::create_dir_all(&self.layout.locks_dir(coder)?)?;
+        // A coder's start: temp files of their own killed saves go at once.
+        files::clean_stale_temps(&self.layout.codings_dir(coder)?);
+        files::clean_stale_temps(&self.layout.locks_dir(coder)?);
         CodingLock::acquire(&self.layout.lock_file(coder, recording)?, coder, recording)
     }
 
@@ -572,6 +575,7 @@ impl Study {
         self.require_recording(&adjudication.recording)?;
         let path = self.layout.adjudication_file(&adjudication.recording)?;
         files::create_dir_all(&self.layout.adjudications_dir())?;
+        files::clean_stale_temps(&self.layout.adjudications_dir());
         let bytes = files::to_toml_bytes(&path, adjudication)?;
         let file = self.file_hash(&path, &bytes);
         let actor = &adjudication.supervisor;
@@ -614,6 +618,15 @@ impl Study {
                 message: format!("coder {:?} is already registered; choose another id", coder.id),
             });
         }
+        if let Some(other) = self.coders.iter().find(|c| c.id.eq_ignore_ascii_case(&coder.id)) {
+            return Err(StudyError::Invalid {
+                path: self.layout.coders_file(),
+                message: format!(
+                    "coder {:?} differs only in case from the registered {:?}: on a Windows share or a case-insensitive drive both would be the same folder; choose another id",
+                    coder.id, other.id
+                ),
+            });
+        }
         let mut all = self.coders.clone();
         all.retain(|c| c.id != coder.id);
         let event_of = |file| Event::CoderAdded {
@@ -630,16 +643,18 @@ impl Study {
             None => self.require_coder(actor)?.role,
         };
         let path = self.layout.coders_file();
-        let old = fs::read(&path).ok();
-        let bytes = files::write_toml(&path, &CodersFile { schema: SCHEMA, coders: all.clone() })?;
+        files::clean_stale_temps(self.dir());
+        let bytes =
+            files::to_toml_bytes(&path, &CodersFile { schema: SCHEMA, coders: all.clone() })?;
+        let mut batch = files::Batch::new();
+        batch.stage(&path, &bytes)?;
+        let applied = batch.commit()?;
         let event = event_of(self.file_hash(&path, &bytes));
         if let Err(e) = self.append_journal_as(actor, actor_role, event) {
             // A failed command leaves the study as it was.
-            if let Some(old) = old {
-                let _ = files::atomic_write(&path, &old);
-            }
-            return Err(e);
+            return Err(applied.undo(e));
         }
+        drop(applied);
         self.coders = all;
         Ok(())
     }
@@ -653,42 +668,44 @@ impl Study {
         actor: Option<&str>,
     ) -> Result<(), StudyError> {
         let meta_path = self.layout.metadata_file();
-        let old_meta = if meta.is_empty() { None } else { fs::read(&meta_path).ok() };
-        if !meta.is_empty() {
-            let mut all = self.metadata()?;
-            all.retain(|m| !meta.iter().any(|n| n.id == m.id));
-            all.extend(meta);
-            files::create_dir_all(&self.layout.supervisor_dir())?;
-            files::write_toml(&meta_path, &MetadataFile { schema: SCHEMA, recordings: all })?;
-        }
         let mut all = self.recordings.clone();
         all.extend(new);
+        // Metadata of a recording that is not registered is an earlier import's leftover (killed
+        // between the two writes): dropped, so a new recording given that id does not inherit it.
+        let old_meta = self.metadata()?;
+        let orphans = old_meta.iter().any(|m| !self.recordings.iter().any(|r| r.id == m.id));
+        let mut batch = files::Batch::new();
+        files::clean_stale_temps(self.dir());
+        if !meta.is_empty() || orphans {
+            let mut kept: Vec<RecordingMeta> = old_meta
+                .into_iter()
+                .filter(|m| self.recordings.iter().any(|r| r.id == m.id))
+                .filter(|m| !meta.iter().any(|n| n.id == m.id))
+                .collect();
+            kept.extend(meta);
+            files::create_dir_all(&self.layout.supervisor_dir())?;
+            files::clean_stale_temps(&self.layout.supervisor_dir());
+            let bytes = files::to_toml_bytes(
+                &meta_path,
+                &MetadataFile { schema: SCHEMA, recordings: kept },
+            )?;
+            batch.stage(&meta_path, &bytes)?;
+        }
         let path = self.layout.recordings_file();
-        let old_recordings = fs::read(&path).ok();
-        let written =
-            files::write_toml(&path, &RecordingsFile { schema: SCHEMA, recordings: all.clone() });
-        let bytes = match written {
-            Ok(b) => b,
-            Err(e) => {
-                if let Some(old) = old_meta {
-                    let _ = files::atomic_write(&meta_path, &old);
-                }
-                return Err(e);
-            }
-        };
+        let bytes = files::to_toml_bytes(
+            &path,
+            &RecordingsFile { schema: SCHEMA, recordings: all.clone() },
+        )?;
+        batch.stage(&path, &bytes)?;
+        let applied = batch.commit()?;
         if let Some(actor) = actor
             && let Err(e) =
                 self.append_journal(actor, Event::Import { file: self.file_hash(&path, &bytes) })
         {
-            // A failed import imports nothing: put both files back.
-            if let Some(old) = old_recordings {
-                let _ = files::atomic_write(&path, &old);
-            }
-            if let Some(old) = old_meta {
-                let _ = files::atomic_write(&meta_path, &old);
-            }
-            return Err(e);
+            // A failed import imports nothing: both files as they were.
+            return Err(applied.undo(e));
         }
+        drop(applied);
         self.recordings = all;
         Ok(())
     }
@@ -708,20 +725,57 @@ impl Study {
         assignments: &[Assignment],
         actor: &str,
     ) -> Result<(), StudyError> {
+        let mut created = Vec::new();
+        let saved = self.save_assignments_in(assignments, actor, &mut created);
+        if saved.is_err() {
+            // Folders made for new coders' queues go too: the study is as it was.
+            for d in created.iter().rev() {
+                let _ = fs::remove_dir(d);
+            }
+        }
+        saved
+    }
+
+    fn save_assignments_in(
+        &self,
+        assignments: &[Assignment],
+        actor: &str,
+        created: &mut Vec<PathBuf>,
+    ) -> Result<(), StudyError> {
         let path = self.layout.assignments_file();
         files::create_dir_all(&self.layout.supervisor_dir())?;
-        let bytes = files::write_toml(
+        files::clean_stale_temps(&self.layout.supervisor_dir());
+        // Every file staged first (a full disk or an unwritable queue folder fails here, with
+        // nothing changed), then all replaced at once.
+        let mut batch = files::Batch::new();
+        let bytes = files::to_toml_bytes(
             &path,
             &AssignmentsFile { schema: SCHEMA, recordings: assignments.to_vec() },
         )?;
+        batch.stage(&path, &bytes)?;
         let coders: Vec<String> =
             self.coders.iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();
         for (coder, recs) in assign::queues(assignments, &coders) {
             let qpath = self.layout.queue_file(&coder)?;
-            files::create_dir_all(&self.layout.coder_dir(&coder)?)?;
-            files::write_toml(&qpath, &QueueFile { schema: SCHEMA, coder, recordings: recs })?;
+            let dir = self.layout.coder_dir(&coder)?;
+            let mut missing: Vec<PathBuf> =
+                dir.ancestors().take_while(|d| !d.exists()).map(Path::to_path_buf).collect();
+            files::create_dir_all(&dir)?;
+            missing.reverse();
+            created.extend(missing);
+            files::clean_stale_temps(&dir);
+            let q = files::to_toml_bytes(
+                &qpath,
+                &QueueFile { schema: SCHEMA, coder, recordings: recs },
+            )?;
+            batch.stage(&qpath, &q)?;
         }
-        self.append_journal(actor, Event::Assign { file: self.file_hash(&path, &bytes) })?;
+        let applied = batch.commit()?;
+        if let Err(e) =
+            self.append_journal(actor, Event::Assign { file: self.file_hash(&path, &bytes) })
+        {
+            return Err(applied.undo(e));
+        }
         Ok(())
     }
 
@@ -748,7 +802,17 @@ impl Study {
         if let Some(parent) = jpath.parent() {
             files::create_dir_all(parent)?;
         }
-        journal::append(&jpath, signer, event)
+        files::injected_fault(&jpath).map_err(|e| {
+            StudyError::io(&jpath, "appending to the journal", files::WRITE_HINT, e)
+        })?;
+        journal::append(&jpath, signer, event).map_err(|e| match e {
+            // Said plainly: a journal line that cannot be written leaves the journal (and,
+            // through the callers' undo, every file) as it was.
+            StudyError::Io { path, action, source, .. } => {
+                StudyError::Io { path, action, hint: files::WRITE_HINT, source }
+            }
+            other => other,
+        })
     }
 
     /// The study-relative path and sha256 of a file's bytes, as the journal records them.
@@ -811,18 +875,31 @@ fn check_unique<'a>(
     what: &'static str,
     ids: impl Iterator<Item = &'a str>,
 ) -> Result<(), StudyError> {
-    let mut seen = BTreeSet::new();
+    let mut seen = BTreeMap::new();
     for id in ids {
         if let Err(e) = check_id(what, id) {
             return Err(located(path, id, 1, e.to_string()));
         }
-        if !seen.insert(id) {
-            return Err(located(
-                path,
-                id,
-                2,
-                format!("{what} {id:?} is listed twice; remove one entry"),
-            ));
+        match seen.insert(id.to_ascii_lowercase(), id) {
+            Some(first) if first == id => {
+                return Err(located(
+                    path,
+                    id,
+                    2,
+                    format!("{what} {id:?} is listed twice; remove one entry"),
+                ));
+            }
+            Some(first) => {
+                return Err(located(
+                    path,
+                    id,
+                    1,
+                    format!(
+                        "{what} {id:?} differs only in case from {first:?}: on a Windows share or a case-insensitive drive both are the same file; rename one"
+                    ),
+                ));
+            }
+            None => {}
         }
     }
     Ok(())
