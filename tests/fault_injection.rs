@@ -98,7 +98,12 @@ fn import_is_all_or_nothing_at_every_write() {
 fn coders_add_is_all_or_nothing_at_every_write() {
     let t = tempfile::tempdir().unwrap();
     study(t.path(), 0);
-    every_write_fails_cleanly(t.path(), &["--as", "sup", "coders", "add", "c4", "--name", "D"], 2);
+    let k = common::key("c4");
+    every_write_fails_cleanly(
+        t.path(),
+        &["--as", "sup", "coders", "add", "c4", "--name", "D", "--key", &k],
+        2,
+    );
 }
 
 #[test]
@@ -159,7 +164,19 @@ fn temp_files_of_killed_writers_are_cleaned_on_the_next_start() {
     drop(lock);
     // A supervisor command cleans the study's.
     tc(t.path())
-        .args(["--study", "s", "--as", "sup", "coders", "add", "c9", "--name", "N"])
+        .args([
+            "--study",
+            "s",
+            "--as",
+            "sup",
+            "coders",
+            "add",
+            "c9",
+            "--name",
+            "N",
+            "--key",
+            &common::key("c9"),
+        ])
         .assert()
         .success();
     assert!(!sup_litter.exists(), "supervisor's temp file left");
@@ -172,13 +189,37 @@ fn windows_device_names_and_case_twins_are_refused() {
     study(t.path(), 0);
     for id in ["con", "NUL", "aux", "prn", "com1", "lpt9", "Com5"] {
         tc(t.path())
-            .args(["--study", "s", "--as", "sup", "coders", "add", id, "--name", "X"])
+            .args([
+                "--study",
+                "s",
+                "--as",
+                "sup",
+                "coders",
+                "add",
+                id,
+                "--name",
+                "X",
+                "--key",
+                &common::key(id),
+            ])
             .assert()
             .failure()
             .stderr(contains("reserved device name"));
     }
     tc(t.path())
-        .args(["--study", "s", "--as", "sup", "coders", "add", "C1", "--name", "X"])
+        .args([
+            "--study",
+            "s",
+            "--as",
+            "sup",
+            "coders",
+            "add",
+            "C1",
+            "--name",
+            "X",
+            "--key",
+            &common::key("C1"),
+        ])
         .assert()
         .failure()
         .stderr(contains("differs only in case"));

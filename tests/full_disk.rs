@@ -90,7 +90,11 @@ fn a_full_disk_fails_every_write_and_keeps_the_old_files() {
     write_wav(&wav2, 1.0, 770.0);
 
     // A coder's coding in progress, and a submitted pair to adjudicate.
-    let st = Study::open(&s).unwrap();
+    let mut st = Study::open(&s).unwrap();
+    let ids: Vec<String> = st.coders().iter().map(|c| c.id.clone()).collect();
+    for id in ids {
+        st.add_signer(tapecoder::identity::fictional_signer(&id));
+    }
     let a = st.assignments().unwrap();
     let (rec, pair) = (a[0].id.clone(), a[0].coders.clone());
     let sha = st.recording(&rec).unwrap().sha256.clone();
@@ -105,6 +109,9 @@ fn a_full_disk_fails_every_write_and_keeps_the_old_files() {
     other.submit("2026-01-01T00:10:00Z").unwrap();
     st.submit_coding(&other).unwrap();
 
+    // A supervisor command records its receipt of the submitted coding (a signed journal line)
+    // now, while there is space: the commands below on the full disk have nothing else to record.
+    tc(sandbox).args(["--study", "s", "--as", "sup", "status"]).assert().success();
     let filler = fill(sandbox);
     let before = fingerprint(&s);
     let cmd = |args: &[&str]| {
@@ -113,7 +120,8 @@ fn a_full_disk_fails_every_write_and_keeps_the_old_files() {
         let out = tc(sandbox).args(&full).assert().failure();
         String::from_utf8_lossy(&out.get_output().stderr).into_owned()
     };
-    let err = cmd(&["coders", "add", "c8", "--name", "Late"]);
+    let k8 = common::key("c8");
+    let err = cmd(&["coders", "add", "c8", "--name", "Late", "--key", &k8]);
     assert_full_disk_message("coders add", &err);
     assert_eq!(fingerprint(&s), before, "coders add on a full disk changed the study");
     let w2 = wav2.to_string_lossy().into_owned();
@@ -161,7 +169,7 @@ fn a_full_disk_fails_every_write_and_keeps_the_old_files() {
     fs::remove_file(filler).unwrap();
     st.save_coding(&edited).unwrap();
     tc(sandbox)
-        .args(["--study", "s", "--as", "sup", "coders", "add", "c8", "--name", "L"])
+        .args(["--study", "s", "--as", "sup", "coders", "add", "c8", "--name", "L", "--key", &k8])
         .assert()
         .success();
     no_temp_files(&s);

@@ -484,7 +484,9 @@ fn tour_export_final_has_one_row_per_coded_recording() {
 #[test]
 fn tour_demo_submits_a_coding_and_the_study_still_verifies() {
     let (tmp, dir) = tour_copy();
-    let study = tapecoder::study::Study::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let mut study = tapecoder::study::Study::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+    // The sample's fictional demo coder's key (the app finds it in the sample's keys/).
+    study.add_signer(tapecoder::identity::fictional_signer("demo"));
     let cb = study.codebook().clone();
     let rec = study.require_recording("R006").expect("R006").clone();
     let now = "2026-04-01T10:00:00Z";

@@ -618,7 +618,9 @@ impl Study {
                 message: format!("coder {:?} is already registered; choose another id", coder.id),
             });
         }
-        if let Some(other) = self.coders.iter().find(|c| c.id.eq_ignore_ascii_case(&coder.id)) {
+        if let Some(other) =
+            self.coders.iter().find(|c| c.id != coder.id && c.id.eq_ignore_ascii_case(&coder.id))
+        {
             return Err(StudyError::Invalid {
                 path: self.layout.coders_file(),
                 message: format!(
