@@ -1,6 +1,8 @@
 //! End to end: the real binary in tmux (`--no-audio`, 120×40) on a small study built here. Codes a
 //! whole recording with the keyboard and submits it, then kills the program with SIGKILL in the
 //! middle of a second recording and checks that nothing entered before the last second was lost.
+//! The crash loop kills `tapecoder code` with SIGKILL right after each save, 300 times, and checks
+//! each restart shows the saved score, then that the study verifies clean with no temp file left.
 //!
 //! Without tmux the test prints a skip message and passes, unless `TAPECODER_REQUIRE_TOOLS=1`.
 #[path = "common/tmux.rs"]
@@ -260,4 +262,297 @@ fn panic_restores_the_terminal_and_keeps_the_work() {
     assert_eq!(t.modes(), (false, false), "alternate screen and mouse capture are off");
     let c = read_coding(&study, "R001");
     assert_eq!(c.scores.values().copied().collect::<Vec<_>>(), vec![2]);
+}
+
+// ---- the crash loop: kill -9 right after each save, hundreds of times ----------------------------
+
+/// How many kills the crash loop aims at, and the time it may take at most (on a loaded machine it
+/// stops at the time limit, but never with fewer than [`MIN_KILLS`]).
+const KILLS: usize = 300;
+const MIN_KILLS: usize = 100;
+const KILL_LOOP_LIMIT: Duration = Duration::from_secs(90);
+/// Coders killed in turn, each in their own tmux session on their own recording: the 300 ms save
+/// debounce of one overlaps the restarts of the others.
+const PARALLEL: usize = 4;
+
+enum Phase {
+    /// Waiting for the restarted app's queue.
+    Starting,
+    /// Enter sent: waiting for the coding screen with the last saved score.
+    Opening,
+    /// The score `.0` entered: waiting until the disk has it.
+    Saving(u8),
+}
+
+/// One coder's app, restarted by its shell each time it is killed.
+struct Victim {
+    coder: String,
+    session: String,
+    file: PathBuf,
+    shell: u32,
+    killed: Option<u32>,
+    app: Option<u32>,
+    saved: Option<u8>,
+    phase: Phase,
+    since: Instant,
+    round: usize,
+}
+
+/// The running `tapecoder` child of `shell` (not the one killed last), once it has exec'd.
+fn app_child(shell: u32, killed: Option<u32>) -> Option<u32> {
+    let kids = std::fs::read_to_string(format!("/proc/{shell}/task/{shell}/children")).ok()?;
+    kids.split_whitespace().filter_map(|p| p.parse::<u32>().ok()).find(|p| {
+        Some(*p) != killed
+            && running(*p)
+            && std::fs::read_to_string(format!("/proc/{p}/comm"))
+                .is_ok_and(|c| c.trim() == "tapecoder")
+    })
+}
+
+fn saved_score(file: &Path, domain: &str) -> Option<u8> {
+    let text = std::fs::read_to_string(file).ok()?;
+    let c: Coding =
+        toml::from_str(&text).expect("a saved coding always parses, even after kill -9");
+    c.scores.get(domain).copied()
+}
+
+/// A study with a supervisor and `n` coders `c1…`, each with a 2-second recording of their own.
+fn kill_loop_study(root: &Path, n: usize) -> (PathBuf, Vec<(String, String)>) {
+    let study = root.join("study");
+    let handbook = concat!(env!("CARGO_MANIFEST_DIR"), "/codebook/handbook.toml");
+    let out = Command::new(BIN)
+        .args(["init"])
+        .arg(&study)
+        .args(["--name", "Kill loop", "--codebook", handbook])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
+    tc(&study, &["coders", "add", "sup", "--name", "Sup", "--role", "supervisor"]);
+    let mut wavs = vec![];
+    for i in 1..=n {
+        tc(&study, &["--as", "sup", "coders", "add", &format!("c{i}"), "--name", "Coder"]);
+        let w = root.join(format!("k{i}.wav"));
+        write_wav(&w, 2 + i as u32);
+        wavs.push(w.display().to_string());
+    }
+    let mut args = vec!["--as", "sup", "import"];
+    args.extend(wavs.iter().map(String::as_str));
+    tc(&study, &args);
+    let s = tapecoder::study::Study::open(&study).unwrap();
+    let pairs: Vec<(String, String)> = s
+        .recordings()
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (format!("c{}", i + 1), r.id.clone()))
+        .collect();
+    let assignments: Vec<_> = pairs
+        .iter()
+        .map(|(c, r)| tapecoder::study::model::Assignment {
+            id: r.clone(),
+            coders: vec![c.clone()],
+            double_coded: false,
+        })
+        .collect();
+    s.save_assignments(&assignments, "sup").unwrap();
+    (study, pairs)
+}
+
+impl Victim {
+    /// One look at this app; true when it was killed just now (after its score was on disk).
+    fn step(&mut self, t: &Tmux, domain: &str, label: &str) -> bool {
+        assert!(
+            self.since.elapsed() < Duration::from_secs(15),
+            "{} stuck in round {} ({}); screen:\n{}",
+            self.coder,
+            self.round,
+            match self.phase {
+                Phase::Starting => "starting".to_string(),
+                Phase::Opening => "opening".to_string(),
+                Phase::Saving(v) => format!("saving {v}"),
+            },
+            t.screen_of(&self.session)
+        );
+        match self.phase {
+            Phase::Starting => {
+                let Some(pid) = app_child(self.shell, self.killed) else { return false };
+                let s = t.screen_of(&self.session);
+                if !s.contains("My recordings") {
+                    return false;
+                }
+                // The killed app could not restore the terminal: its frame must not show through.
+                assert!(
+                    !s.contains("Scores "),
+                    "{}: leftovers of the killed app:\n{s}",
+                    self.coder
+                );
+                self.app = Some(pid);
+                t.keys_to(&self.session, &["Enter"]);
+                self.phase = Phase::Opening;
+            }
+            Phase::Opening => {
+                let s = t.screen_of(&self.session);
+                if !s.contains("Scores ") || s.contains("My recordings") {
+                    return false;
+                }
+                // The score saved before the kill, on the screen of the restarted app (a frame
+                // caught half drawn is looked at again; a lost score fails after 5 s).
+                let (count, row) = match self.saved {
+                    Some(v) => (
+                        "Scores 1/7",
+                        format!("{}{} {v}", "●".repeat(v.into()), "○".repeat(5 - usize::from(v))),
+                    ),
+                    None => ("Scores 0/7", "····· –".to_string()),
+                };
+                if !(s.contains(count) && s.lines().any(|l| l.contains(label) && l.contains(&row)))
+                {
+                    assert!(
+                        self.since.elapsed() < Duration::from_secs(5),
+                        "{}: round {}: {count} with `{label} {row}` expected (saved before the kill):\n{s}",
+                        self.coder,
+                        self.round
+                    );
+                    return false;
+                }
+                let v = (self.round % 5) as u8 + 1;
+                t.keys_to(&self.session, &["BTab", &v.to_string()]);
+                self.phase = Phase::Saving(v);
+            }
+            Phase::Saving(v) => {
+                if saved_score(&self.file, domain) != Some(v) {
+                    return false;
+                }
+                let pid = self.app.take().expect("the app's pid");
+                let ok = Command::new("kill").args(["-9", &pid.to_string()]).status().unwrap();
+                assert!(ok.success(), "kill -9 {pid}");
+                self.killed = Some(pid);
+                self.saved = Some(v);
+                self.round += 1;
+                self.phase = Phase::Starting;
+                self.since = Instant::now();
+                return true;
+            }
+        }
+        self.since = Instant::now();
+        false
+    }
+}
+
+/// `tapecoder code` for several coders at once, each in a shell that restarts it whenever it
+/// dies: each enters a score, waits until the coding file on disk has it, and is killed with
+/// SIGKILL at once; restarted, it must show that score, and so on, hundreds of times. Then the
+/// study verifies clean and no temp file is left.
+#[test]
+fn kill_9_right_after_each_save_hundreds_of_times_loses_nothing() {
+    if tmux::skip("tui_e2e_tmux") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let (study, pairs) = kill_loop_study(tmp.path(), PARALLEL);
+    let keys = tmp.path().join("no-keys.toml");
+    let stop = tmp.path().join("stop-restarting");
+    let book = tapecoder::codebook::load(&study.join("codebook/handbook.toml")).unwrap();
+    let (domain, label) = (book.domains[0].key.clone(), book.domains[0].label.clone());
+    assert_eq!(book.scale.max, 5, "the dots below assume a 1–5 scale");
+    let mut t = Tmux::new(&format!("tapecoder-kill-loop-{}", std::process::id()));
+    t.keep_alive();
+    let mut victims: Vec<Victim> = pairs
+        .iter()
+        .map(|(coder, rec)| {
+            let run = format!(
+                "while [ ! -e {} ]; do env TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as {coder} code --no-audio; done",
+                stop.display(),
+                keys.display(),
+                tmp.path().join("cache").display(),
+                study.display()
+            );
+            t.start(&format!("loop-{coder}"), &run);
+            Victim {
+                coder: coder.clone(),
+                session: t.session.clone(),
+                file: study.join(format!("coders/{coder}/codings/{rec}.toml")),
+                shell: t.pane_pid(),
+                killed: None,
+                app: None,
+                saved: None,
+                phase: Phase::Starting,
+                since: Instant::now(),
+                round: 0,
+            }
+        })
+        .collect();
+    let start = Instant::now();
+    let mut kills = 0;
+    while kills < KILLS && start.elapsed() < KILL_LOOP_LIMIT {
+        for v in &mut victims {
+            kills += usize::from(v.step(&t, &domain, &label));
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let took = start.elapsed();
+    eprintln!(
+        "kill loop: {kills} kills in {:.1} s ({:.0} ms per kill, {PARALLEL} coders at once)",
+        took.as_secs_f64(),
+        took.as_secs_f64() * 1000.0 / kills.max(1) as f64
+    );
+    assert!(kills >= MIN_KILLS, "only {kills} kills in {took:?}");
+    if kills < KILLS {
+        eprintln!("kill loop: stopped at the time limit before {KILLS} kills (a slow machine)");
+    }
+    // Each app once more: its last score is shown, a new one is saved, and it quits with q q
+    // (no restart this time), releasing its lock.
+    std::fs::write(&stop, "").unwrap();
+    for v in &mut victims {
+        while !matches!(v.phase, Phase::Saving(_)) {
+            v.step(&t, &domain, &label);
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        let Phase::Saving(last) = v.phase else { unreachable!() };
+        let (pid, since) = (v.app.expect("the app's pid"), Instant::now());
+        while saved_score(&v.file, &domain) != Some(last) {
+            assert!(since.elapsed() < Duration::from_secs(10), "{}: last save", v.coder);
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        t.keys_to(&v.session, &["q"]);
+        std::thread::sleep(Duration::from_millis(100));
+        t.keys_to(&v.session, &["q"]);
+        while running(pid) {
+            assert!(
+                since.elapsed() < Duration::from_secs(10),
+                "{}: still running after q q",
+                v.coder
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let locks = study.join(format!("coders/{}/locks", v.coder));
+        let left: Vec<_> = std::fs::read_dir(&locks)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        assert!(left.is_empty(), "{}: lock left after a clean quit: {left:?}", v.coder);
+    }
+    drop(t);
+    let out = Command::new(BIN)
+        .arg("--study")
+        .arg(&study)
+        .args(["--as", "sup", "verify"])
+        .output()
+        .unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && text.contains("no problems found"),
+        "verify after the kill loop:\n{text}"
+    );
+    let mut temps = vec![];
+    let mut dirs = vec![study.clone()];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.to_string_lossy().contains(".tmp-") {
+                temps.push(p);
+            }
+        }
+    }
+    assert!(temps.is_empty(), "temp files left after the kill loop: {temps:?}");
 }

@@ -314,6 +314,9 @@ fn q_and_esc_go_back_then_quit() {
     update(&mut a, ch('5'));
     let fx = update(&mut a, ch('q'));
     assert!(matches!(fx[0], Effect::Save(_)), "unsaved work is saved on the way out: {fx:?}");
+    // The screen closes once the save is confirmed (a failed one asks: tests/tui_unsaved.rs).
+    assert!(!fx.contains(&Effect::Close), "{fx:?}");
+    let fx = update(&mut a, Msg::Saved(Ok(())));
     assert!(fx.contains(&Effect::Close));
     assert!(matches!(a.screen, Screen::Queue));
     assert_eq!(a.queue.rows[0].listened, 0.7);
@@ -363,6 +366,9 @@ fn ctrl_c_saves_and_quits_from_anywhere() {
     update(&mut a, ch('n'));
     let fx = update(&mut a, ctrl('c'));
     assert!(matches!(fx[0], Effect::Save(_)));
+    // Quits once the save is confirmed (a failed one asks: tests/tui_unsaved.rs).
+    assert!(!fx.contains(&Effect::Quit), "{fx:?}");
+    let fx = update(&mut a, Msg::Saved(Ok(())));
     assert_eq!(fx.last(), Some(&Effect::Quit));
 }
 
@@ -548,6 +554,9 @@ fn leaving_with_a_half_tagged_segment_warns_once() {
     assert!(a.current_notice().unwrap().contains("not ended"));
     assert!(matches!(a.screen, Screen::Coding(_)));
     let fx = update(&mut a, ch('q'));
+    // Unsaved (the playhead moved): closes once the save is confirmed.
+    assert!(matches!(fx.last(), Some(Effect::Save(_))), "{fx:?}");
+    let fx = update(&mut a, Msg::Saved(Ok(())));
     assert!(fx.contains(&Effect::Close));
 }
 

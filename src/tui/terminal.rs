@@ -22,13 +22,18 @@ impl TerminalGuard {
     pub fn enter() -> std::io::Result<Self> {
         // ratatui's init installs a hook that restores raw mode and the alternate screen; wrap it so
         // mouse capture is released first.
-        let terminal = ratatui::try_init()?;
+        let mut terminal = ratatui::try_init()?;
         let inner = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             let _ = execute!(stdout(), DisableBracketedPaste, DisableMouseCapture);
             inner(info);
         }));
-        if let Err(e) = execute!(stdout(), EnableMouseCapture, EnableBracketedPaste) {
+        // Cleared once: after a crash that could not restore the terminal (kill -9), the alternate
+        // screen still holds the old frame, and ratatui's first draw only writes cells that are
+        // not blank, so leftovers (a coding screen behind the queue) would stay visible.
+        if let Err(e) = execute!(stdout(), EnableMouseCapture, EnableBracketedPaste)
+            .and_then(|()| terminal.clear())
+        {
             restore();
             return Err(e);
         }

@@ -74,6 +74,18 @@ impl Tmux {
         std::thread::sleep(Duration::from_millis(100));
     }
 
+    /// The keys to `session`, all in one `send-keys`, without the pause of [`Tmux::keys`].
+    pub fn keys_to(&self, session: &str, keys: &[&str]) {
+        let ok = self.cmd().args(["send-keys", "-t", session]).args(keys).status().unwrap();
+        assert!(ok.success(), "send-keys {keys:?} to {session}");
+    }
+
+    /// The text of `session`'s pane.
+    pub fn screen_of(&self, session: &str) -> String {
+        let out = self.cmd().args(["capture-pane", "-p", "-t", session]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     pub fn screen(&self) -> String {
         let out = self.cmd().args(["capture-pane", "-p", "-t", &self.session]).output().unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()

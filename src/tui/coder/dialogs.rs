@@ -1,4 +1,5 @@
-//! The coding screen's confirm dialogs (delete a segment or note, submit): their state and view.
+//! The coding screen's dialogs (delete a segment or note, submit, leaving with unsaved changes):
+//! their state and view.
 use ratatui::Frame;
 use ratatui::layout::Constraint;
 use ratatui::style::{Color, Modifier, Style};
@@ -15,6 +16,41 @@ pub enum Dialog {
     Submit(SubmitCheck),
     /// The submit is on its way; waits for the answer.
     Submitting,
+    /// Leaving (quitting the app when `quit`) with changes the last save could not write, and
+    /// why: `r` retry, `y` leave and lose them, `n` / Esc stay (`coder/leave.rs`).
+    LeaveUnsaved {
+        reason: String,
+        quit: bool,
+    },
+}
+
+fn leave_unsaved_lines(lines: &mut Vec<Line>, reason: &str, quit: bool) -> (&'static str, Color) {
+    lines.push(Line::styled(
+        "Your latest changes are NOT saved:",
+        Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+    ));
+    lines.push(Line::raw(format!("  {}", crate::tui::terminal::sanitize(reason))));
+    lines.push(Line::raw(""));
+    let leave = if quit { "quit" } else { "leave" };
+    lines.push(Line::styled(
+        format!("r retry the save · y {leave} and lose them · n / Esc stay"),
+        Style::new().fg(Color::DarkGray),
+    ));
+    ("Unsaved changes", Color::Red)
+}
+
+/// The rows `lines` take wrapped at `width` columns (a long reason, such as a file path in an
+/// error, must not push the dialog's keys out of its box). Word wrapping can leave up to a word
+/// per row unused, so a wrapped line is given one row more than its bare length needs.
+fn wrapped_rows(lines: &[Line], width: usize) -> u16 {
+    let rows: usize = lines
+        .iter()
+        .map(|l| match l.width().div_ceil(width.max(1)) {
+            0 | 1 => 1,
+            n => n + 1,
+        })
+        .sum();
+    u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
 pub fn view_dialog(f: &mut Frame, d: &Dialog, segments: &[(f64, f64)], notes: &[(f64, String)]) {
@@ -89,8 +125,9 @@ pub fn view_dialog(f: &mut Frame, d: &Dialog, segments: &[(f64, f64)], notes: &[
             lines.push(Line::raw("Submitting…"));
             ("Submit coding", Color::Green)
         }
+        Dialog::LeaveUnsaved { reason, quit } => leave_unsaved_lines(&mut lines, reason, *quit),
     };
-    let h = (lines.len() as u16 + 2).min(f.area().height);
+    let h = (wrapped_rows(&lines, 74) + 2).min(f.area().height);
     let area = f.area().centered(Constraint::Length(76), Constraint::Length(h));
     f.render_widget(Clear, area);
     let block = Block::bordered()

@@ -21,7 +21,9 @@ pub mod update;
 pub mod view;
 pub mod worker;
 
-pub use model::{App, Effect, LISTEN_SAVE_MS, Msg, Opened, Overlay, SAVE_DEBOUNCE_MS, Screen};
+pub use model::{
+    App, Effect, LISTEN_SAVE_MS, Msg, Opened, Overlay, QUEUE_REFRESH_MS, SAVE_DEBOUNCE_MS, Screen,
+};
 pub use update::update;
 pub use view::draw;
 

@@ -20,6 +20,9 @@ use crate::tui::transport::Transport;
 pub const SAVE_DEBOUNCE_MS: u64 = 300;
 /// How often listening progress alone (listened intervals, resume position) is saved.
 pub const LISTEN_SAVE_MS: u64 = 5_000;
+/// How often the queue screen reads the queue again, so recordings imported and assigned while
+/// the app is open show up by themselves.
+pub const QUEUE_REFRESH_MS: u64 = 5_000;
 
 /// Everything that can happen to the UI.
 #[derive(Debug, Clone)]
@@ -50,8 +53,10 @@ pub enum Msg {
     Saved(Result<(), String>),
     /// The submit's answer: the submitted coding, or why it failed.
     Submitted(Result<Box<Coding>, String>),
-    /// A fresh queue (after closing a recording).
+    /// A fresh queue (after closing a recording, and every few seconds on the queue screen).
     Queue(Vec<QueueRow>),
+    /// The queue could not be read again, and why (shown; the rows on screen stay).
+    QueueFailed(String),
     /// Stop now (terminal hung up, SIGTERM, an internal error): save what is unsaved and quit.
     Shutdown,
 }
@@ -78,7 +83,7 @@ pub enum Effect {
     Submit(Box<Coding>),
     /// Play, pause, seek or change speed.
     Player(Transport),
-    /// Re-read the queue rows.
+    /// Re-read the queue rows (with the study opened again: new recordings and assignments).
     RefreshQueue,
     Quit,
 }
@@ -119,6 +124,8 @@ pub struct App {
     pub overlay: Option<Overlay>,
     /// Set once `Quit` was emitted.
     pub quitting: bool,
+    /// When the queue screen reads the queue again next (ms, the shell's clock).
+    pub next_refresh_ms: u64,
 }
 
 impl App {
@@ -137,6 +144,7 @@ impl App {
             queue: QueueState::new(rows),
             overlay: None,
             quitting: false,
+            next_refresh_ms: QUEUE_REFRESH_MS,
         }
     }
 

@@ -9,9 +9,11 @@ use crate::coding::Status;
 use crate::tui::coder::coding::update::{self as coding_update, Ctx};
 use crate::tui::coder::coding::{CodingState, SaveState};
 use crate::tui::coder::dialogs::Dialog;
-use crate::tui::coder::leave::{close, quit, save};
+use crate::tui::coder::leave::{
+    ask_if_leaving, leave, leave_when_saved, on_leave_unsaved_key, quit, quit_now, save,
+};
 use crate::tui::coder::model::{
-    App, Effect, LISTEN_SAVE_MS, Msg, Overlay, SAVE_DEBOUNCE_MS, Screen, Step,
+    App, Effect, LISTEN_SAVE_MS, Msg, Overlay, QUEUE_REFRESH_MS, SAVE_DEBOUNCE_MS, Screen, Step,
 };
 use crate::tui::coder::queue::update as queue_update;
 use crate::tui::keys::Action;
@@ -69,7 +71,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         }
         Msg::Saved(r) => {
             on_saved(app, r);
-            vec![]
+            leave_when_saved(app)
         }
         Msg::Submitted(r) => {
             match r {
@@ -88,14 +90,21 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     app.notice(format!("not submitted: {e}"));
                 }
             }
-            vec![]
+            // A leave asked for while the submit was on its way goes ahead now.
+            leave_when_saved(app)
         }
         Msg::Queue(rows) => {
             app.queue.replace_rows(rows);
             vec![]
         }
+        Msg::QueueFailed(why) => {
+            app.notice(format!("your queue could not be read again: {why}"));
+            vec![]
+        }
         Msg::Shutdown if app.quitting => vec![],
-        Msg::Shutdown => quit(app),
+        // A termination signal or a lost terminal: nobody to ask; the last save goes on the way
+        // out and the runtime waits for it.
+        Msg::Shutdown => quit_now(app),
     }
 }
 
@@ -119,24 +128,40 @@ fn on_saved(app: &mut App, r: Result<(), String>) {
             c.save_state = SaveState::Failed(e.clone());
             // Retry on the next debounce: the work is still in memory.
             c.dirty_since.get_or_insert(now);
-            app.notice(format!("not saved: {e}"));
+            // Never close over unsaved work: a pending leave asks instead.
+            if !ask_if_leaving(app, &e) {
+                app.notice(format!("not saved: {e}"));
+            }
         }
     }
 }
 
 fn on_tick(app: &mut App, now: u64) -> Vec<Effect> {
     app.shell.now_ms = now;
-    if matches!(app.overlay, Some(Overlay::Dialog(Dialog::Submitting))) {
+    match app.overlay {
         // The submit carries everything; a save racing it would hit the submitted file.
-        return vec![];
+        Some(Overlay::Dialog(Dialog::Submitting)) => return vec![],
+        // The coder is asked what to do with the unsaved changes: `r` retries, not the clock.
+        Some(Overlay::Dialog(Dialog::LeaveUnsaved { .. })) => return vec![],
+        _ => {}
     }
-    let Screen::Coding(c) = &mut app.screen else { return vec![] };
+    let Screen::Coding(c) = &mut app.screen else { return refresh_due(app, now) };
     if c.read_only() {
         return vec![];
     }
     let edits_due = c.dirty_since.is_some_and(|t| now.saturating_sub(t) >= SAVE_DEBOUNCE_MS);
     let listen_due = c.listen_dirty && now.saturating_sub(c.last_save_ms) >= LISTEN_SAVE_MS;
     if edits_due || listen_due { vec![save(c, now)] } else { vec![] }
+}
+
+/// On the queue screen, the queue is read again every [`QUEUE_REFRESH_MS`]: recordings imported
+/// and assigned since the app started show up without restarting it.
+fn refresh_due(app: &mut App, now: u64) -> Vec<Effect> {
+    if app.quitting || now < app.next_refresh_ms {
+        return vec![];
+    }
+    app.next_refresh_ms = now + QUEUE_REFRESH_MS;
+    vec![Effect::RefreshQueue]
 }
 
 fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
@@ -165,6 +190,9 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 on_coding(app, |cx, c| coding_update::on_prompt_done(cx, c, p, text))
             }
         },
+        Some(Overlay::Dialog(Dialog::LeaveUnsaved { reason, quit })) => {
+            on_leave_unsaved_key(app, reason, quit, &k)
+        }
         Some(Overlay::Dialog(d)) => {
             on_coding(app, |cx, c| coding_update::on_dialog_key(cx, c, d, &k))
         }
@@ -182,13 +210,14 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// Runs a part of the coding screen's update on its state; leaving closes the recording.
+/// Runs a part of the coding screen's update on its state; leaving closes the recording once its
+/// work is saved.
 fn on_coding(app: &mut App, f: impl FnOnce(&mut Ctx, &mut CodingState) -> Step) -> Vec<Effect> {
     let Screen::Coding(c) = &mut app.screen else { return vec![] };
     let mut cx = Ctx { shell: &mut app.shell, overlay: &mut app.overlay };
     match f(&mut cx, c) {
         Step::Stay(fx) => fx,
-        Step::Leave => close(app),
+        Step::Leave => leave(app, false),
     }
 }
 
@@ -198,7 +227,7 @@ fn back(app: &mut App) -> Vec<Effect> {
     }
     match app.screen {
         Screen::Queue => quit(app),
-        Screen::Coding(_) => close(app),
+        Screen::Coding(_) => leave(app, false),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Draws the coder app: the screen on show, then the overlay over it. Views read the state and
 //! draw; they never change anything.
 use ratatui::Frame;
+use ratatui::text::Line;
 
 use crate::tui::coder::coding::view as coding_view;
 use crate::tui::coder::dialogs;
@@ -40,14 +41,19 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
 }
 
-/// Every action with the keys bound to it now (so rebinding shows up here).
+/// Every action with the keys bound to it now (so rebinding shows up here), and above them what
+/// leaving with unsaved changes does (the keys of that dialog are fixed).
 fn help(f: &mut Frame, app: &App) {
     let entries: Vec<(Action, &str)> = ACTIONS.iter().map(|(a, _, _)| (*a, describe(*a))).collect();
+    let back = app.shell.keymap.keys_for(Action::Back).join(" ");
     Help {
         title: " Help — keys ",
         bottom: " mouse: click or drag the timeline, wheel ±5 s, click rows · Esc closes ",
-        intro: vec![],
-        intro_rows: 0,
+        intro: vec![
+            Line::raw(format!("Leaving ({back}, Ctrl+C) saves first and goes once it is on disk.")),
+            Line::raw("If that save fails: r retry · y leave and lose the changes · n / Esc stay."),
+        ],
+        intro_rows: 2,
         entries: &entries,
         max_width: 96,
         keys_width: None,

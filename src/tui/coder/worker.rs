@@ -1,6 +1,6 @@
 //! The coder app's disk work, done on the runtime's disk thread: saves (newest wins), submits,
-//! queue refreshes, and the checks before a recording opens (lock, audio sha256, coding). The
-//! only place the coder TUI reads or writes the study.
+//! queue refreshes (with the study opened again), and the checks before a recording opens (lock,
+//! audio sha256, coding). The only place the coder TUI reads or writes the study.
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -32,21 +32,17 @@ impl Worker for CoderWorker {
     type Msg = Msg;
 
     fn run(&mut self, job: Job, superseded: bool) -> Reply<Msg> {
-        let (study, coder) = (&*self.study, self.coder.as_str());
         match job {
             // Answered too, so the UI's count of pending saves stays right.
             Job::Save(_) if superseded => Reply::Msg(Msg::Saved(Ok(()))),
             Job::Save(c) => {
                 let mut c = *c;
                 c.updated_at = now_rfc3339();
-                Reply::Msg(Msg::Saved(study.save_coding(&c).map_err(|e| e.to_string())))
+                Reply::Msg(Msg::Saved(self.study.save_coding(&c).map_err(|e| e.to_string())))
             }
-            Job::Submit(c) => Reply::Msg(submit(study, *c)),
-            Job::RefreshQueue => match queue_rows(study, coder) {
-                Ok(rows) => Reply::Msg(Msg::Queue(rows)),
-                Err(_) => Reply::None,
-            },
-            Job::Prepare(id) => prepare(study, coder, id),
+            Job::Submit(c) => Reply::Msg(submit(&self.study, *c)),
+            Job::RefreshQueue => Reply::Msg(self.refresh()),
+            Job::Prepare(id) => prepare(&self.study, &self.coder, id),
         }
     }
 
@@ -59,8 +55,24 @@ impl Worker for CoderWorker {
         match job {
             Job::Save(_) => Some(Msg::Saved(Err(why))),
             Job::Submit(_) => Some(Msg::Submitted(Err(why))),
-            Job::RefreshQueue => None,
+            Job::RefreshQueue => Some(Msg::QueueFailed(why)),
             Job::Prepare(id) => Some(Msg::OpenFailed { id, reason: why }),
+        }
+    }
+}
+
+impl CoderWorker {
+    /// The queue read afresh. The study is opened again first: recordings imported and assigned
+    /// since the app started are in `recordings.toml`, which was read at the start. A failure is
+    /// said on screen and the study as last read stays in use.
+    fn refresh(&mut self) -> Msg {
+        match Study::open(self.study.dir()) {
+            Ok(fresh) => self.study = Arc::new(fresh),
+            Err(e) => return Msg::QueueFailed(e.to_string()),
+        }
+        match queue_rows(&self.study, &self.coder) {
+            Ok(rows) => Msg::Queue(rows),
+            Err(e) => Msg::QueueFailed(e.to_string()),
         }
     }
 }

@@ -72,6 +72,10 @@ pub struct CodingState {
     /// Saves sent and not yet answered.
     pub saving: u32,
     pub save_state: SaveState,
+    /// The coder asked to leave (`Some(true)`: and quit the app) while something was unsaved:
+    /// the screen closes once the last save is confirmed, and asks if it fails
+    /// (`coder/leave.rs`).
+    pub leaving: Option<bool>,
 }
 
 /// A snapshot with finite numbers only: a player is trusted for nothing that could break drawing.
@@ -105,6 +109,7 @@ impl CodingState {
             last_save_ms: 0,
             saving: 0,
             save_state: SaveState::Saved,
+            leaving: None,
         }
     }
 

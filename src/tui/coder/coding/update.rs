@@ -320,6 +320,8 @@ pub fn on_dialog_key(cx: &mut Ctx, c: &mut CodingState, d: Dialog, k: &KeyEvent)
             return Step::Stay(vec![Effect::Submit(Box::new(c.coding.clone()))]);
         }
         Dialog::Submitting => cx.open(Overlay::Dialog(Dialog::Submitting)),
+        // The app answers this one (`coder/leave.rs`); it never reaches the screen.
+        d @ Dialog::LeaveUnsaved { .. } => cx.open(Overlay::Dialog(d)),
     }
     stay()
 }
