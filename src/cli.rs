@@ -39,6 +39,8 @@ pub enum Command {
     /// Your signing key: create it once, show its public half to register it.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Ask to be registered in this study: writes a join request signed with your key.
+    Join(JoinArgs),
     /// Manage the study's coders.
     #[command(subcommand)]
     Coders(CodersCommand),
@@ -123,6 +125,28 @@ pub enum CodersCommand {
     },
     /// List the coders (supervisors only).
     List,
+    /// The join requests waiting in join/ (supervisors only).
+    Requests,
+    /// Register a person from their join request, once they told you their key's fingerprint.
+    Approve {
+        /// The id they asked for.
+        id: String,
+        /// The fingerprint `tapecoder join` showed them (16 hex digits or more), as they read it
+        /// to you in person or on the phone: never from the request file itself.
+        #[arg(long)]
+        fingerprint: String,
+        #[arg(long, value_enum, default_value_t = RoleArg::Coder)]
+        role: RoleArg,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct JoinArgs {
+    /// The id you ask for: letters, digits, `-` and `_`.
+    pub id: String,
+    /// Your name as the supervisor knows it.
+    #[arg(long)]
+    pub name: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -20,6 +20,7 @@ use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use tapecoder::audio::output::Output;
+use tapecoder::identity::fictional_signer;
 use tapecoder::study::Study;
 use tapecoder::study::model::{Assignment, Coder, Recording, Role};
 use tapecoder::tui::coder::dialogs::Dialog;
@@ -219,10 +220,14 @@ fn assign(ids: &[&str]) -> Vec<Assignment> {
 /// Coder `c1` with two short recordings, both assigned to them alone, in `root/study`.
 fn coder_study(root: &Path) -> PathBuf {
     let dir = root.join("study");
-    Study::create(&dir, "Unsaved test", "handbook.toml", HANDBOOK, 1).unwrap();
+    let founder = fictional_signer("sup").public();
+    Study::create(&dir, "Unsaved test", "handbook.toml", HANDBOOK, 1, Some(&founder)).unwrap();
     let mut s = Study::open(&dir).unwrap();
     for (id, role) in [("sup", Role::Supervisor), ("c1", Role::Coder)] {
-        s.add_coder(Coder { id: id.into(), name: id.to_uppercase(), role }, Some("sup")).unwrap();
+        let signer = fictional_signer(id);
+        let key = Some(signer.public().to_string());
+        s.add_signer(signer);
+        s.add_coder(Coder { id: id.into(), name: id.to_uppercase(), role, key }, "sup").unwrap();
     }
     let recs = vec![recording(&dir, "R001"), recording(&dir, "R002")];
     s.add_recordings(recs, vec![], Some("sup")).unwrap();
@@ -234,7 +239,8 @@ type Loop = (Runtime<App>, Terminal<TestBackend>, Arc<AtomicU64>);
 
 /// The coder app on the runtime, a 120×40 test terminal, a hand-set clock.
 fn start(dir: &Path) -> Loop {
-    let study = Study::open(dir).unwrap();
+    let mut study = Study::open(dir).unwrap();
+    study.add_signer(fictional_signer("c1"));
     let rows = queue_rows(&study, "c1").unwrap();
     let app =
         App::new(Arc::new(study.codebook().clone()), Keymap::default(), "c1", "Unsaved", rows);
@@ -356,6 +362,7 @@ fn the_queue_picks_up_a_new_assignment_and_says_when_it_cannot_read() {
     assert!(shown.contains("R002") && !shown.contains("R003"), "{shown}");
     // The supervisor imports and assigns R003 while the coder's app is open.
     let mut s = Study::open(&dir).unwrap();
+    s.add_signer(fictional_signer("sup"));
     s.add_recordings(vec![recording(&dir, "R003")], vec![], Some("sup")).unwrap();
     s.save_assignments(&assign(&["R001", "R002", "R003"]), "sup").unwrap();
     let shown = drive(&mut l, []);

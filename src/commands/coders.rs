@@ -3,7 +3,9 @@
 //! The first person registered is the founding supervisor, whose key `init` pinned in study.toml
 //! (they register themself, with their own key). After that only a supervisor (`--as ID`, holding
 //! their key) registers coders, each with the public key the coder's `tapecoder keys show` printed.
-//! Every registration is a signed `coder_added` line in the supervisor's journal.
+//! Every registration is a signed `coder_added` line in the supervisor's journal. A person can
+//! also ask with `tapecoder join` (see [`crate::study::join`]); a supervisor then lists the
+//! requests with `coders requests` and registers one with `coders approve`.
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result, bail};
@@ -11,6 +13,7 @@ use anyhow::{Context as _, Result, bail};
 use crate::cli::{CodersCommand, GlobalArgs, RoleArg};
 use crate::identity::{KeyRing, PublicKey};
 use crate::ids::sanitize_for_terminal;
+use crate::study::join;
 use crate::study::model::{Coder, Role};
 
 use super::context::{self, Context};
@@ -21,10 +24,7 @@ pub fn run(g: &GlobalArgs, c: &CodersCommand) -> Result<ExitCode> {
         CodersCommand::Add { id, name, role, key } => {
             crate::study::check_id("coder", id)?;
             crate::study::check_text("coder name", name)?;
-            let role = match role {
-                RoleArg::Coder => Role::Coder,
-                RoleArg::Supervisor => Role::Supervisor,
-            };
+            let role = role_of(*role);
             let has_supervisor = ctx.study.coders().iter().any(|c| c.role == Role::Supervisor);
             let (actor, key) = if has_supervisor {
                 let actor = ctx.supervisor("register coders")?.id.clone();
@@ -47,6 +47,10 @@ pub fn run(g: &GlobalArgs, c: &CodersCommand) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        CodersCommand::Requests => requests(&ctx),
+        CodersCommand::Approve { id, fingerprint, role } => {
+            approve(&mut ctx, id, fingerprint, role_of(*role))
+        }
         CodersCommand::List => {
             ctx.supervisor("list the coders")?;
             println!("{:<16} {:<11} {:<72} name", "id", "role", "public key");
@@ -58,6 +62,84 @@ pub fn run(g: &GlobalArgs, c: &CodersCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn role_of(role: RoleArg) -> Role {
+    match role {
+        RoleArg::Coder => Role::Coder,
+        RoleArg::Supervisor => Role::Supervisor,
+    }
+}
+
+/// `coders requests`: every waiting join request, with its short fingerprint and whether its
+/// signature holds.
+fn requests(ctx: &Context) -> Result<ExitCode> {
+    ctx.supervisor("see the join requests")?;
+    let ids = ctx.study.join_request_ids()?;
+    if ids.is_empty() {
+        println!("no join requests in {}", ctx.study.layout().join_dir().display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{:<16} {:<20} {:<26} name", "id", "fingerprint", "asked at");
+    for id in ids {
+        match ctx.study.join_request(&id)? {
+            None => {}
+            Some(Err(e)) => println!("{id:<16} (cannot be read: {e})"),
+            Some(Ok(r)) => {
+                let fp = match r.verified_key() {
+                    Ok(k) => join::short_fingerprint(&k),
+                    Err(why) => format!("FORGED: {why}"),
+                };
+                println!(
+                    "{id:<16} {fp:<20} {:<26} {}",
+                    sanitize_for_terminal(&r.requested_at),
+                    sanitize_for_terminal(&r.name)
+                );
+            }
+        }
+    }
+    println!(
+        "Register one with `tapecoder coders approve ID --fingerprint F` once the person has read you F themself (in person or on the phone)."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `coders approve`: registers `id` with the key of their join request, if its signature holds
+/// and `typed` is its fingerprint; then removes the request.
+fn approve(ctx: &mut Context, id: &str, typed: &str, role: Role) -> Result<ExitCode> {
+    crate::study::check_id("coder", id)?;
+    let actor = ctx.supervisor("register coders")?.id.clone();
+    let path = ctx.study.layout().join_file(id)?;
+    let Some(request) = ctx.study.join_request(id)? else {
+        bail!(
+            "no join request from {id} in {}: they run `tapecoder join {id} --name \"Full Name\"` in the study folder first",
+            ctx.study.layout().join_dir().display()
+        );
+    };
+    let request = request?;
+    let key = request
+        .verified_key()
+        .map_err(|why| anyhow::anyhow!("{}: refused: {why}", path.display()))?;
+    if !join::fingerprint_matches(&key, typed) {
+        bail!(
+            "refused: {typed:?} is not the fingerprint of the key in {} (or is shorter than {} hex digits). Ask {id} to read you the fingerprint `tapecoder join` showed them; if it differs, someone else wrote the request: delete it",
+            path.display(),
+            join::SHORT_FINGERPRINT
+        );
+    }
+    crate::study::check_text("coder name", &request.name)?;
+    let coder =
+        Coder { id: id.to_string(), name: request.name.clone(), role, key: Some(key.to_string()) };
+    ctx.study.add_coder(coder, &actor)?;
+    // The request is done with; if it cannot be removed, `coders requests` still lists it.
+    let _ = std::fs::remove_file(&path);
+    println!(
+        "added {} {id} ({}) with key fingerprint {}",
+        if role == Role::Supervisor { "supervisor" } else { "coder" },
+        sanitize_for_terminal(&request.name),
+        join::short_fingerprint(&key)
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The founding supervisor registering themself: their key must be the one pinned in study.toml

@@ -18,6 +18,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod init;
+pub mod join;
 pub mod keys;
 pub mod migrate;
 pub mod permissions;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Some(Command::Init(a)) => init::run(&g, &a),
         Some(Command::Keys(c)) => keys::run(&c),
+        Some(Command::Join(a)) => join::run(&g, &a),
         Some(Command::Coders(c)) => coders::run(&g, &c),
         Some(Command::Import(a)) => import::run(&g, &a),
         Some(Command::Assign(a)) => assign::run(&g, &a),

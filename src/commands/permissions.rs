@@ -192,7 +192,12 @@ pub fn recipe(dir: &Path, people: &People, study_group: &str, sup_group: &str) -
          chgrp -R {sup_group} \"$S/supervisor\"\n\
          chmod -R u=rwX,g=rwX,o= \"$S/supervisor\"\n\
          setfacl -R -b \"$S/supervisor\"\n\
-         setfacl -R -m g:{sup_group}:rwX,d:g:{sup_group}:rwX,d:g::rwX,d:o::- \"$S/supervisor\"\n"
+         setfacl -R -m g:{sup_group}:rwX,d:g:{sup_group}:rwX,d:g::rwX,d:o::- \"$S/supervisor\"\n\n\
+         # 6. join/ (`tapecoder join` requests): everyone in the study may leave one; the sticky\n\
+         #    bit keeps anyone but its writer and the folder's owner from replacing or removing it.\n\
+         mkdir -p \"$S/join\"\n\
+         chmod 3770 \"$S/join\"\n\
+         setfacl -m g:{sup_group}:rwx \"$S/join\"\n"
     );
     s
 }

@@ -255,13 +255,18 @@ pub fn init(dir: &Path) -> Result<(PathBuf, PublicKey), IdentityError> {
 
 /// The public key of the folder's own key: `tapecoder.key`, or the only key when there is one.
 pub fn default_public(dir: &Path) -> Result<PublicKey, IdentityError> {
+    default_key(dir).map(|k| PublicKey(k.verifying_key()))
+}
+
+/// The folder's own private key: `tapecoder.key`, or the only key when there is one.
+pub fn default_key(dir: &Path) -> Result<SigningKey, IdentityError> {
     let path = dir.join(DEFAULT_KEY_FILE);
     if path.is_file() {
-        return Ok(PublicKey(read_key_file(&path)?.verifying_key()));
+        return read_key_file(&path);
     }
     let ring = KeyRing::load(&[dir.to_path_buf()])?;
     match ring.keys.as_slice() {
-        [(_, k)] => Ok(PublicKey(k.verifying_key())),
+        [(_, k)] => Ok(k.clone()),
         _ => Err(IdentityError::NoKey { dir: dir.to_path_buf() }),
     }
 }

@@ -11,6 +11,8 @@ pub const CODERS_FILE: &str = "coders.toml";
 pub const RECORDINGS_FILE: &str = "recordings.toml";
 /// One folder per coder: `coders/<id>/`.
 pub const CODERS_DIR: &str = "coders";
+/// `join/`: one join request per person who asked to be registered (see [`super::join`]).
+pub const JOIN_DIR: &str = "join";
 pub const QUEUE_FILE: &str = "queue.toml";
 pub const CODINGS_DIR: &str = "codings";
 pub const LOCKS_DIR: &str = "locks";
@@ -73,6 +75,15 @@ impl Layout {
         self.root.join(SUPERVISOR_JOURNAL_DIR)
     }
 
+    /// `join/`: the join requests.
+    pub fn join_dir(&self) -> PathBuf {
+        self.root.join(JOIN_DIR)
+    }
+    /// `join/<id>.toml`: `id`'s join request (written by that person only).
+    pub fn join_file(&self, id: &str) -> Result<PathBuf, StudyError> {
+        check_id("coder", id)?;
+        Ok(self.join_dir().join(format!("{id}.toml")))
+    }
     /// `coders/<coder>/`: everything of one coder (queue, codings, journal, locks).
     pub fn coder_dir(&self, coder: &str) -> Result<PathBuf, StudyError> {
         check_id("coder", coder)?;

@@ -35,6 +35,7 @@ pub mod adjudication;
 pub mod assign;
 pub mod error;
 pub mod files;
+pub mod join;
 pub mod journal;
 pub mod locate;
 pub mod lock;
@@ -710,6 +711,78 @@ impl Study {
         drop(applied);
         self.recordings = all;
         Ok(())
+    }
+
+    // ----- join requests (see [`join`]) --------------------------------------------------------
+
+    /// Writes `join/<id>.toml`. Refused when `id` is registered already, or when someone else's
+    /// request (another key) for `id` is waiting.
+    pub fn write_join_request(&self, request: &join::JoinRequest) -> Result<PathBuf, StudyError> {
+        let path = self.layout.join_file(&request.id)?;
+        let refuse = |message: String| StudyError::Invalid { path: path.clone(), message };
+        // A coder registered before signed identities (no key) may ask for their key this way.
+        if self.coder(&request.id).is_some_and(|c| c.key.is_some()) {
+            return Err(refuse(format!(
+                "{:?} is registered in this study already, with a key; if you are them, ask a supervisor to check the key registered for you",
+                request.id
+            )));
+        }
+        if let Some(Ok(old)) = self.join_request(&request.id)?
+            && old.key != request.key
+        {
+            return Err(refuse(format!(
+                "a request for {:?} with another key is waiting; choose another id or ask a supervisor to remove {}",
+                request.id,
+                self.layout.relative(&path)
+            )));
+        }
+        files::create_dir_all(&self.layout.join_dir())?;
+        files::clean_stale_temps(&self.layout.join_dir());
+        let bytes = files::to_toml_bytes(&path, request)?;
+        files::atomic_write(&path, &bytes)?;
+        Ok(path)
+    }
+
+    /// `id`'s join request: none, or the request (or why it cannot be read).
+    pub fn join_request(
+        &self,
+        id: &str,
+    ) -> Result<Option<Result<join::JoinRequest, StudyError>>, StudyError> {
+        let path = self.layout.join_file(id)?;
+        if !path.is_file() {
+            return Ok(None);
+        }
+        let read = files::read_toml::<join::JoinRequest>(&path).and_then(|r| {
+            if r.id == id {
+                Ok(r)
+            } else {
+                Err(StudyError::Invalid {
+                    path: path.clone(),
+                    message: format!("the request is for {:?}, not {id:?}", r.id),
+                })
+            }
+        });
+        Ok(Some(read))
+    }
+
+    /// The ids of every waiting join request (`join/*.toml`), sorted.
+    pub fn join_request_ids(&self) -> Result<Vec<String>, StudyError> {
+        let dir = self.layout.join_dir();
+        let rd = match fs::read_dir(&dir) {
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            r => r.map_err(|e| {
+                StudyError::io(&dir, "listing the join requests", "check that you may read it", e)
+            })?,
+        };
+        let mut ids: Vec<String> = rd
+            .flatten()
+            .filter_map(|e| {
+                e.file_name().to_str().and_then(|n| n.strip_suffix(".toml")).map(String::from)
+            })
+            .filter(|id| check_id("coder", id).is_ok())
+            .collect();
+        ids.sort();
+        Ok(ids)
     }
 
     /// The next free opaque recording id: R001, R002, … (after the highest registered).

@@ -67,7 +67,13 @@ impl CoderWorker {
     /// said on screen and the study as last read stays in use.
     fn refresh(&mut self) -> Msg {
         match Study::open(self.study.dir()) {
-            Ok(fresh) => self.study = Arc::new(fresh),
+            Ok(mut fresh) => {
+                // The coder's key, proven at the start, signs on in the study read afresh.
+                if let Ok(signer) = self.study.signer(&self.coder) {
+                    fresh.add_signer(signer.clone());
+                }
+                self.study = Arc::new(fresh);
+            }
             Err(e) => return Msg::QueueFailed(e.to_string()),
         }
         match queue_rows(&self.study, &self.coder) {
