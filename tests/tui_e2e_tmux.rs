@@ -321,6 +321,7 @@ fn kill_loop_study(root: &Path, n: usize) -> (PathBuf, Vec<(String, String)>) {
     let study = root.join("study");
     let handbook = concat!(env!("CARGO_MANIFEST_DIR"), "/codebook/handbook.toml");
     let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
         .args(["init"])
         .arg(&study)
         .args(["--name", "Kill loop", "--codebook", handbook])
@@ -330,7 +331,9 @@ fn kill_loop_study(root: &Path, n: usize) -> (PathBuf, Vec<(String, String)>) {
     tc(&study, &["coders", "add", "sup", "--name", "Sup", "--role", "supervisor"]);
     let mut wavs = vec![];
     for i in 1..=n {
-        tc(&study, &["--as", "sup", "coders", "add", &format!("c{i}"), "--name", "Coder"]);
+        let id = format!("c{i}");
+        let key = tapecoder::identity::fictional_signer(&id).public().to_string();
+        tc(&study, &["--as", "sup", "coders", "add", &id, "--name", "Coder", "--key", &key]);
         let w = root.join(format!("k{i}.wav"));
         write_wav(&w, 2 + i as u32);
         wavs.push(w.display().to_string());
@@ -338,7 +341,8 @@ fn kill_loop_study(root: &Path, n: usize) -> (PathBuf, Vec<(String, String)>) {
     let mut args = vec!["--as", "sup", "import"];
     args.extend(wavs.iter().map(String::as_str));
     tc(&study, &args);
-    let s = tapecoder::study::Study::open(&study).unwrap();
+    let mut s = tapecoder::study::Study::open(&study).unwrap();
+    s.add_signer(tapecoder::identity::fictional_signer("sup"));
     let pairs: Vec<(String, String)> = s
         .recordings()
         .iter()
@@ -459,7 +463,7 @@ fn kill_9_right_after_each_save_hundreds_of_times_loses_nothing() {
         .iter()
         .map(|(coder, rec)| {
             let run = format!(
-                "while [ ! -e {} ]; do env TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as {coder} code --no-audio; done",
+                "while [ ! -e {} ]; do env TAPECODER_KEY_DIR={KEYS} TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as {coder} code --no-audio; done",
                 stop.display(),
                 keys.display(),
                 tmp.path().join("cache").display(),
