@@ -272,21 +272,10 @@ fn score(s: &str, scale: (i64, i64)) -> Result<Option<f64>, String> {
     }
 }
 
-/// Reads ratings in long form, `recording,coder,domain,score` with a header row (empty or `NA` =
-/// missing), on `scale`. Domains, recordings and coder slots keep the order they first appear in.
-// Temporary (issue #10): the stats helper is rewriting the reliability input this session; split it then.
-#[allow(clippy::too_many_lines)]
-pub fn from_csv(
-    text: &str,
-    origin: &str,
-    scale: (i64, i64),
-    tolerance: f64,
-) -> Result<Ratings, Vec<CsvProblem>> {
+/// The header row must be `recording,coder,domain,score` (any case, spaces trimmed).
+fn check_header(reader: &mut csv::Reader<&[u8]>, origin: &str) -> Result<(), Vec<CsvProblem>> {
     let problem =
         |line: u64, message: String| CsvProblem { origin: origin.to_string(), line, message };
-    let mut problems = Vec::new();
-    let mut reader =
-        csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
     let want = ["recording", "coder", "domain", "score"];
     match reader.headers() {
         Ok(h) => {
@@ -303,6 +292,23 @@ pub fn from_csv(
         }
         Err(e) => return Err(vec![problem(1, format!("cannot read the header: {e}"))]),
     }
+    Ok(())
+}
+
+/// Reads ratings in long form, `recording,coder,domain,score` with a header row (empty or `NA` =
+/// missing), on `scale`. Domains, recordings and coder slots keep the order they first appear in.
+pub fn from_csv(
+    text: &str,
+    origin: &str,
+    scale: (i64, i64),
+    tolerance: f64,
+) -> Result<Ratings, Vec<CsvProblem>> {
+    let problem =
+        |line: u64, message: String| CsvProblem { origin: origin.to_string(), line, message };
+    let mut problems = Vec::new();
+    let mut reader =
+        csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(text.as_bytes());
+    check_header(&mut reader, origin)?;
     // domain -> recording -> [(coder, value)]
     let mut domains: Vec<String> = Vec::new();
     let mut recordings: Vec<String> = Vec::new();

@@ -77,8 +77,6 @@ fn with_ci(s: &Stat<(f64, (f64, f64))>) -> String {
 }
 
 /// Renders the report as text.
-// Temporary (issue #10): the stats helper is reworking the report this session; split it then.
-#[allow(clippy::too_many_lines)]
 pub fn render(r: &Report) -> String {
     let mut o = String::new();
     let mut missing = Missing::default();
