@@ -83,8 +83,6 @@ fn level(x: f64, min: u8, max: u8) -> u8 {
 
 /// Generates the study in `dir` (which must not exist, or be empty): `recordings` recordings and
 /// `codings` codings (between one and three per recording), reproducibly from `seed`.
-// Temporary (issue #10): the overview helper is moving the bench harness behind a feature this session; split it then.
-#[allow(clippy::too_many_lines)]
 pub fn generate(
     dir: &Path,
     recordings: usize,
@@ -121,34 +119,7 @@ pub fn generate(
         add(c, format!("Coder {c}"), Role::Coder)?;
     }
 
-    // Recordings: placeholder audio files, 30 to 90 minutes, with study variables.
-    let audio = dir.join("audio");
-    std::fs::create_dir_all(&audio)
-        .with_context(|| format!("cannot create {}", audio.display()))?;
-    let mut recs = Vec::with_capacity(recordings);
-    let mut meta = Vec::with_capacity(recordings);
-    for i in 1..=recordings {
-        let id = format!("R{i:04}");
-        let bytes = format!("tapecoder bench placeholder audio for {id}\n");
-        let file = format!("audio/{id}.mp3");
-        std::fs::write(dir.join(&file), &bytes)
-            .with_context(|| format!("cannot write {}", dir.join(&file).display()))?;
-        let duration_s = (rng.random_range(1800.0..5400.0_f64) * 1000.0).round() / 1000.0;
-        recs.push(Recording {
-            id: id.clone(),
-            file,
-            sha256: sha256_hex(bytes.as_bytes()),
-            duration_s,
-        });
-        let variables: BTreeMap<String, String> = [
-            ("arm".to_string(), if i % 2 == 0 { "A" } else { "B" }.to_string()),
-            ("site".to_string(), format!("S{}", i % 7 + 1)),
-            ("worker".to_string(), format!("W{:03}", i % 120 + 1)),
-        ]
-        .into_iter()
-        .collect();
-        meta.push(RecordingMeta { id, observer: None, variables });
-    }
+    let (recs, meta) = placeholder_recordings(dir, recordings, &mut rng)?;
     study.add_recordings(recs, meta, Some(SUPERVISOR))?;
 
     // Assignments: the planner double-codes a share; past two per recording a third coder joins.
@@ -203,6 +174,43 @@ pub fn generate(
         busiest_coder,
         busiest_queue,
     })
+}
+
+/// `n` recordings with placeholder audio files in `dir/audio/`, 30 to 90 minutes long, with study
+/// variables (arm, site, worker).
+fn placeholder_recordings(
+    dir: &Path,
+    recordings: usize,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<(Vec<Recording>, Vec<RecordingMeta>)> {
+    let audio = dir.join("audio");
+    std::fs::create_dir_all(&audio)
+        .with_context(|| format!("cannot create {}", audio.display()))?;
+    let mut recs = Vec::with_capacity(recordings);
+    let mut meta = Vec::with_capacity(recordings);
+    for i in 1..=recordings {
+        let id = format!("R{i:04}");
+        let bytes = format!("tapecoder bench placeholder audio for {id}\n");
+        let file = format!("audio/{id}.mp3");
+        std::fs::write(dir.join(&file), &bytes)
+            .with_context(|| format!("cannot write {}", dir.join(&file).display()))?;
+        let duration_s = (rng.random_range(1800.0..5400.0_f64) * 1000.0).round() / 1000.0;
+        recs.push(Recording {
+            id: id.clone(),
+            file,
+            sha256: sha256_hex(bytes.as_bytes()),
+            duration_s,
+        });
+        let variables: BTreeMap<String, String> = [
+            ("arm".to_string(), if i % 2 == 0 { "A" } else { "B" }.to_string()),
+            ("site".to_string(), format!("S{}", i % 7 + 1)),
+            ("worker".to_string(), format!("W{:03}", i % 120 + 1)),
+        ]
+        .into_iter()
+        .collect();
+        meta.push(RecordingMeta { id, observer: None, variables });
+    }
+    Ok((recs, meta))
 }
 
 /// Adds coders until the assignments hold `codings` codings: a second coder on single-coded
