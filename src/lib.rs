@@ -21,6 +21,7 @@ pub mod commands;
 pub mod export;
 pub mod identity;
 pub mod ids;
+pub mod par;
 pub mod reliability;
 pub mod stats;
 pub mod study;

@@ -2,7 +2,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::stats::agreement::agree;
-use crate::stats::alpha::{Metric, alpha, alpha_bootstrap};
+use crate::stats::alpha::{Metric, alpha_and_bootstrap};
 use crate::stats::bland_altman::bland_altman;
 use crate::stats::gwet::gwet;
 use crate::stats::icc::{Model, Unit, icc, mean_squares};
@@ -42,7 +42,7 @@ pub fn build(r: &Ratings, average_measures: bool) -> Report {
 
 /// Builds the report with explicit options.
 pub fn build_with(r: &Ratings, opt: &Options) -> Report {
-    let measures: Vec<MeasureReport> = r.measures.iter().map(|m| measure(m, opt)).collect();
+    let measures: Vec<MeasureReport> = crate::par::map(&r.measures, |m| measure(m, opt));
     let complete: BTreeSet<&str> = r
         .measures
         .iter()
@@ -103,7 +103,10 @@ fn measure(m: &MeasureRatings, opt: &Options) -> MeasureReport {
     let (pairing, paired) = pairing(m);
     let (kappa, gwet) = categorical(m, &subjects, &paired);
     let numbers: Vec<(f64, f64)> = paired.iter().map(|(_, a, b)| (*a, *b)).collect();
-    let boot = |metric| alpha_bootstrap(&subjects, metric, opt.resamples, opt.seed);
+    let (alpha_ordinal, alpha_ordinal_boot) =
+        alpha_and_bootstrap(&subjects, Metric::Ordinal, opt.resamples, opt.seed);
+    let (alpha_interval, alpha_interval_boot) =
+        alpha_and_bootstrap(&subjects, Metric::Interval, opt.resamples, opt.seed);
     MeasureReport {
         key: m.key.clone(),
         label: m.label.clone(),
@@ -122,10 +125,10 @@ fn measure(m: &MeasureRatings, opt: &Options) -> MeasureReport {
         categories: m.categories,
         kappa,
         gwet,
-        alpha_ordinal: alpha(&subjects, Metric::Ordinal),
-        alpha_interval: alpha(&subjects, Metric::Interval),
-        alpha_ordinal_boot: boot(Metric::Ordinal),
-        alpha_interval_boot: boot(Metric::Interval),
+        alpha_ordinal,
+        alpha_interval,
+        alpha_ordinal_boot,
+        alpha_interval_boot,
         bland_altman: bland_altman(&numbers),
     }
 }

@@ -383,15 +383,26 @@ impl Study {
 
     /// Every coding `coder` has started, sorted by recording id.
     pub fn codings_of(&self, coder: &str) -> Result<Vec<Coding>, StudyError> {
+        self.load_codings(&self.coding_files_of(coder)?)
+    }
+
+    /// (coder, recording) of every coding file in `coder`'s folder, sorted by recording id.
+    fn coding_files_of(&self, coder: &str) -> Result<Vec<(String, String)>, StudyError> {
         let dir = self.layout.codings_dir(coder)?;
-        let mut out = Vec::new();
-        for rec in toml_stems(&dir)? {
-            if check_id("recording", &rec).is_err() {
-                continue;
-            }
-            if let Some(c) = self.load_coding(coder, &rec)? {
-                out.push(c);
-            }
+        Ok(toml_stems(&dir)?
+            .into_iter()
+            .filter(|rec| check_id("recording", rec).is_ok())
+            .map(|rec| (coder.to_string(), rec))
+            .collect())
+    }
+
+    /// The codings in `files`, in that order, read and parsed on every core (a study of a
+    /// thousand recordings has thousands of coding files); the first error in that order wins.
+    fn load_codings(&self, files: &[(String, String)]) -> Result<Vec<Coding>, StudyError> {
+        let loaded = crate::par::map(files, |(coder, rec)| self.load_coding(coder, rec));
+        let mut out = Vec::with_capacity(loaded.len());
+        for c in loaded {
+            out.extend(c?);
         }
         Ok(out)
     }
@@ -472,11 +483,11 @@ impl Study {
 
     /// Every coding of every coder (supervisor only).
     pub fn all_codings(&self) -> Result<Vec<Coding>, StudyError> {
-        let mut out = Vec::new();
+        let mut files = Vec::new();
         for c in &self.coders {
-            out.extend(self.codings_of(&c.id)?);
+            files.extend(self.coding_files_of(&c.id)?);
         }
-        Ok(out)
+        self.load_codings(&files)
     }
 
     /// `supervisor/assignments.toml` (supervisor only); empty before the first `assign`.
@@ -522,12 +533,16 @@ impl Study {
                     continue;
                 }
                 let path = self.layout.coding_file(&c.id, &rec)?;
+                // A coding with a receipt is not read again (a submitted file never changes;
+                // `verify` checks it against its receipt).
+                if received.contains(&self.layout.relative(&path)) {
+                    continue;
+                }
                 let bytes = files::read_text(&path)?;
                 let submitted = Coding::from_toml(&bytes, &path.display().to_string())
                     .is_ok_and(|x| x.status == Status::Submitted);
-                let file = self.file_hash(&path, bytes.as_bytes());
-                if submitted && !received.contains(&file.path) {
-                    new.push(file);
+                if submitted {
+                    new.push(self.file_hash(&path, bytes.as_bytes()));
                 }
             }
         }
