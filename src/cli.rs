@@ -71,7 +71,9 @@ pub enum Command {
     Codebook(CodebookCommand),
     /// Open (or restore with --reset) the working copy of the bundled sample study.
     Demo(DemoArgs),
-    /// Measure the audio engine and the screens against the performance targets.
+    /// Measure the audio engine and the screens against the performance targets (built with
+    /// `--features bench`: `cargo run --release --features bench -- bench`).
+    #[cfg(feature = "bench")]
     Bench(BenchArgs),
 }
 
@@ -341,6 +343,7 @@ pub struct DemoArgs {
     pub yes: bool,
 }
 
+#[cfg(feature = "bench")]
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// What to measure: `audio` (player, overview, seeks), `ui` (one coding-screen frame at
@@ -364,6 +367,7 @@ pub struct BenchArgs {
     pub format: TableOrJson,
 }
 
+#[cfg(feature = "bench")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum BenchWhat {
     #[default]

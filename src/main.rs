@@ -46,13 +46,17 @@ fn one_line(err: &anyhow::Error) -> String {
 
 /// A command whose output goes to a closed pipe (`tapecoder status | head`) ends quietly, like any
 /// Unix tool, instead of panicking on "Broken pipe". Rust ignores SIGPIPE by default; the text
-/// commands restore the default action. The TUIs keep Rust's default: they write to a terminal.
+/// commands get the default action back (signal-hook's emulation of it: the process ends by
+/// SIGPIPE). The TUIs keep Rust's default: they write to a terminal.
 #[cfg(unix)]
 fn default_sigpipe() {
-    // SAFETY: called once at start-up before any thread is spawned; SIG_DFL is a valid action.
-    unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
-    }
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+    // Without the handler a closed pipe is an error message instead of a quiet end: harmless.
+    let _ = signal_hook::flag::register_conditional_default(
+        signal_hook::consts::SIGPIPE,
+        Arc::new(AtomicBool::new(true)),
+    );
 }
 
 #[cfg(not(unix))]

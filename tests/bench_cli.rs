@@ -1,5 +1,8 @@
 //! `tapecoder bench ui` and `tapecoder bench study` run and report every measure with its target
 //! (small sizes here; the timings themselves are benchmarks, not tests: see BENCHMARKS.md).
+//! The harness is built with the `bench` feature: `cargo test --features bench --test bench_cli`
+//! (`.ci/run` does).
+#![cfg(feature = "bench")]
 use assert_cmd::Command;
 use serde_json::Value;
 

@@ -8,6 +8,7 @@ use crate::cli::{Cli, CodeArgs, Command};
 
 pub mod adjudicate;
 pub mod assign;
+#[cfg(feature = "bench")]
 pub mod bench;
 pub mod clip;
 pub mod code;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Permissions(a)) => permissions::run(&g, &a),
         Some(Command::Codebook(c)) => codebook::run(&g, &c),
         Some(Command::Demo(a)) => demo::run(&g, &a),
+        #[cfg(feature = "bench")]
         Some(Command::Bench(a)) => bench::run(&g, &a),
     }
 }

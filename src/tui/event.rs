@@ -35,6 +35,37 @@ macro_rules! msg_from_input {
     };
 }
 
+/// Declares an app's message type: the messages both apps get from the terminal and the runtime
+/// (`Key`, `Mouse`, `Tick`, `Resize`, `Paste`, `Playback`, `Overview`), then the app's own variants
+/// as written, and `From<Input>` for it.
+#[macro_export]
+macro_rules! app_msg {
+    ($(#[$attr:meta])* $vis:vis enum $name:ident { $($own:tt)* }) => {
+        $(#[$attr])*
+        #[derive(Debug, Clone)]
+        $vis enum $name {
+            Key(::crossterm::event::KeyEvent),
+            Mouse(::crossterm::event::MouseEvent),
+            /// Time since the UI started, in milliseconds (drives debounced saving and notices).
+            Tick(u64),
+            Resize(u16, u16),
+            /// Pasted text: goes into an open prompt, never read as keys.
+            Paste(String),
+            /// The player's latest state.
+            Playback($crate::audio::Snapshot),
+            /// Waveform peaks `start..start + peaks.len()` of `total` buckets (0.0–1.0).
+            Overview {
+                total: usize,
+                start: usize,
+                peaks: Vec<f32>,
+            },
+            $($own)*
+        }
+
+        $crate::msg_from_input!($name);
+    };
+}
+
 /// Turns one terminal event into input (focus events are ignored).
 pub fn to_input(ev: Event) -> Option<Input> {
     match ev {

@@ -13,7 +13,8 @@
 //! - [`peaks`]: the waveform overview as it arrives in chunks (both apps);
 //! - [`layout`]: pane rectangles, shared by the views and mouse hit-testing;
 //! - [`terminal`]: taking and restoring the terminal on every exit path, and sanitising text;
-//! - [`bench_support`]: the coding-screen state the frame benchmarks draw.
+//! - `bench_support` (feature `bench`): the coding-screen state the frame benchmarks draw.
+#[cfg(feature = "bench")]
 pub mod bench_support;
 pub mod coder;
 pub mod event;

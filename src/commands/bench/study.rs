@@ -138,12 +138,35 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
         eprintln!("measuring ({runs} runs each) …");
         studies.push(measure(name, description, &g, generate_s, runs)?);
     }
+    if let Some(keep) = &a.keep {
+        keep_supervisor_key(keep)?;
+    }
     let report = Report { machine: machine(), width: WIDTH, height: HEIGHT, studies };
     match a.format {
         TableOrJson::Json => println!("{}", serde_json::to_string_pretty(&report)?),
         TableOrJson::Table => print_table(&report),
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the generated studies' supervisor key (fictional: derived from the id) to `DIR/keys`, so
+/// the kept studies can be timed as whole processes (`TAPECODER_KEY_DIR=DIR/keys tapecoder
+/// reliability --study DIR/spec --as sup`).
+fn keep_supervisor_key(keep: &Path) -> anyhow::Result<()> {
+    let dir = keep.join("keys");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let file = dir.join(format!("{}.key", fixture::SUPERVISOR));
+    if !file.exists() {
+        crate::identity::write_key_file(&file, &crate::identity::fictional(fixture::SUPERVISOR))?;
+    }
+    eprintln!(
+        "the supervisor's (fictional) key is in {}: TAPECODER_KEY_DIR={} tapecoder reliability --study {} --as {}",
+        dir.display(),
+        dir.display(),
+        keep.join("spec").display(),
+        fixture::SUPERVISOR
+    );
+    Ok(())
 }
 
 fn measure(

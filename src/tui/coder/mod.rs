@@ -27,8 +27,6 @@ pub use model::{
 pub use update::update;
 pub use view::draw;
 
-use ratatui::Frame;
-
 use crate::tui::runtime::{self, Command, Event};
 use worker::{CoderWorker, Job};
 
@@ -38,17 +36,7 @@ impl runtime::App for App {
     type Job = Job;
     type Worker = CoderWorker;
 
-    fn update(&mut self, msg: Msg) -> Vec<Effect> {
-        update(self, msg)
-    }
-
-    fn view(&self, f: &mut Frame) {
-        draw(f, self);
-    }
-
-    fn quitting(&self) -> bool {
-        self.quitting
-    }
+    crate::app_forwarding!(update, draw);
 
     fn event(ev: Event) -> Option<Msg> {
         Some(match ev {

@@ -3,8 +3,6 @@
 //! accessors: `update.rs` changes the state, `view.rs` draws it.
 use std::sync::Arc;
 
-use crossterm::event::{KeyEvent, MouseEvent};
-
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::Coding;
@@ -24,41 +22,27 @@ pub const LISTEN_SAVE_MS: u64 = 5_000;
 /// the app is open show up by themselves.
 pub const QUEUE_REFRESH_MS: u64 = 5_000;
 
-/// Everything that can happen to the UI.
-#[derive(Debug, Clone)]
-pub enum Msg {
-    Key(KeyEvent),
-    Mouse(MouseEvent),
-    /// Time since the UI started, in milliseconds (drives debounced saving and notices).
-    Tick(u64),
-    Resize(u16, u16),
-    /// Pasted text: goes into an open prompt, never read as keys.
-    Paste(String),
-    /// The player's latest state.
-    Playback(Snapshot),
-    /// Waveform peaks `start..start + peaks.len()` of `total` buckets (0.0–1.0).
-    Overview {
-        total: usize,
-        start: usize,
-        peaks: Vec<f32>,
-    },
-    /// A recording the runtime opened (coding loaded or created, lock held, player ready).
-    Opened(Box<Opened>),
-    /// A recording that could not be opened, and why (shown on its queue row).
-    OpenFailed {
-        id: String,
-        reason: String,
-    },
-    /// The saver's answer for the last save.
-    Saved(Result<(), String>),
-    /// The submit's answer: the submitted coding, or why it failed.
-    Submitted(Result<Box<Coding>, String>),
-    /// A fresh queue (after closing a recording, and every few seconds on the queue screen).
-    Queue(Vec<QueueRow>),
-    /// The queue could not be read again, and why (shown; the rows on screen stay).
-    QueueFailed(String),
-    /// Stop now (terminal hung up, SIGTERM, an internal error): save what is unsaved and quit.
-    Shutdown,
+crate::app_msg! {
+    /// Everything that can happen to the UI.
+    pub enum Msg {
+        /// A recording the runtime opened (coding loaded or created, lock held, player ready).
+        Opened(Box<Opened>),
+        /// A recording that could not be opened, and why (shown on its queue row).
+        OpenFailed {
+            id: String,
+            reason: String,
+        },
+        /// The saver's answer for the last save.
+        Saved(Result<(), String>),
+        /// The submit's answer: the submitted coding, or why it failed.
+        Submitted(Result<Box<Coding>, String>),
+        /// A fresh queue (after closing a recording, and every few seconds on the queue screen).
+        Queue(Vec<QueueRow>),
+        /// The queue could not be read again, and why (shown; the rows on screen stay).
+        QueueFailed(String),
+        /// Stop now (terminal hung up, SIGTERM, an internal error): save what is unsaved and quit.
+        Shutdown,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -67,8 +51,6 @@ pub struct Opened {
     pub duration_s: f64,
     pub snapshot: Snapshot,
 }
-
-crate::msg_from_input!(Msg);
 
 /// What the runtime must do for `update`.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,14 +70,7 @@ pub enum Effect {
     Quit,
 }
 
-impl From<Transport> for Effect {
-    fn from(t: Transport) -> Self {
-        Effect::Player(t)
-    }
-}
-
-/// What a screen's part of `update` asks of the app.
-pub type Step = crate::tui::shell::Step<Effect>;
+crate::app_effect!(Effect);
 
 /// The screen on show, with its own state: a coding screen always has its coding.
 #[derive(Debug, Clone)]

@@ -79,6 +79,25 @@ pub trait App {
     fn command(fx: Self::Effect) -> Command<Self::Job>;
 }
 
+/// The part of `impl runtime::App` that both apps write alike: `update` and `view` handed to the
+/// app's own `update` and `draw` functions, `quitting` read from its `quitting` field.
+#[macro_export]
+macro_rules! app_forwarding {
+    ($update:path, $draw:path) => {
+        fn update(&mut self, msg: Self::Msg) -> Vec<Self::Effect> {
+            $update(self, msg)
+        }
+
+        fn view(&self, f: &mut ratatui::Frame) {
+            $draw(f, self);
+        }
+
+        fn quitting(&self) -> bool {
+            self.quitting
+        }
+    };
+}
+
 /// The UI's clock: real time since start, or a hand-set one (tests).
 #[derive(Debug, Clone)]
 pub enum Clock {

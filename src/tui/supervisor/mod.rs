@@ -24,8 +24,6 @@ pub use recording::{Pane, RecordingState};
 pub use update::update;
 pub use view::draw;
 
-use ratatui::Frame;
-
 use crate::tui::runtime::{self, Command, Event};
 use worker::{Job, SupervisorWorker};
 
@@ -35,17 +33,7 @@ impl runtime::App for AdjApp {
     type Job = Job;
     type Worker = SupervisorWorker;
 
-    fn update(&mut self, msg: Msg) -> Vec<Effect> {
-        update(self, msg)
-    }
-
-    fn view(&self, f: &mut Frame) {
-        draw(f, self);
-    }
-
-    fn quitting(&self) -> bool {
-        self.quitting
-    }
+    crate::app_forwarding!(update, draw);
 
     fn event(ev: Event) -> Option<Msg> {
         match ev {

@@ -3,8 +3,6 @@
 //! change a coding: the only file an effect writes is the adjudication.
 use std::sync::Arc;
 
-use crossterm::event::{KeyEvent, MouseEvent};
-
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::study::adjudication::Case;
@@ -15,40 +13,24 @@ use crate::tui::shell::prompt::Prompt;
 use crate::tui::supervisor::recording::RecordingState;
 use crate::tui::transport::Transport;
 
-/// Everything that can happen to the adjudication UI.
-#[derive(Debug, Clone)]
-pub enum Msg {
-    Key(KeyEvent),
-    Mouse(MouseEvent),
-    /// Time since the UI started, in milliseconds (notices expire by it).
-    Tick(u64),
-    Resize(u16, u16),
-    /// Pasted text: goes into an open prompt, never read as keys.
-    Paste(String),
-    /// The player's latest state.
-    Playback(Snapshot),
-    /// Waveform peaks `start..start + peaks.len()` of `total` buckets (0.0–1.0).
-    Overview {
-        total: usize,
-        start: usize,
-        peaks: Vec<f32>,
-    },
-    /// The runtime opened the player for this recording.
-    Opened {
-        id: String,
-        snapshot: Snapshot,
-    },
-    /// The disk thread's answer: the adjudication as written, or why it was not.
-    Saved(Result<Box<Adjudication>, String>),
-    /// The recordings to adjudicate, read again from the study.
-    List(Vec<Case>),
-    /// Something the runtime could not do, to show in the footer.
-    Problem(String),
-    /// Stop now (SIGTERM, the terminal hung up): save the decisions if they can be saved, quit.
-    Terminate,
+crate::app_msg! {
+    /// Everything that can happen to the adjudication UI.
+    pub enum Msg {
+        /// The runtime opened the player for this recording.
+        Opened {
+            id: String,
+            snapshot: Snapshot,
+        },
+        /// The disk thread's answer: the adjudication as written, or why it was not.
+        Saved(Result<Box<Adjudication>, String>),
+        /// The recordings to adjudicate, read again from the study.
+        List(Vec<Case>),
+        /// Something the runtime could not do, to show in the footer.
+        Problem(String),
+        /// Stop now (SIGTERM, the terminal hung up): save the decisions if they can be saved, quit.
+        Terminate,
+    }
 }
-
-crate::msg_from_input!(Msg);
 
 /// What the runtime must do for `update`.
 #[derive(Debug, Clone, PartialEq)]
@@ -70,14 +52,7 @@ pub enum Effect {
     Quit,
 }
 
-impl From<Transport> for Effect {
-    fn from(t: Transport) -> Self {
-        Effect::Player(t)
-    }
-}
-
-/// What a screen's part of `update` asks of the app.
-pub type Step = crate::tui::shell::Step<Effect>;
+crate::app_effect!(Effect);
 
 /// The screen on show, with its own state: the recording screen always has its recording.
 #[derive(Debug, Clone)]
