@@ -538,6 +538,68 @@ impl Coding {
         Ok(())
     }
 
+    /// Moves segment `index` to `start_s`–`end_s` (clamped to the recording; the start must come
+    /// before the end), merging it with the segments of its kind it now overlaps or touches, as
+    /// [`Coding::add_segment`] does, and keeping its note. Returns its new index. When refused,
+    /// the segment stays as it was.
+    pub fn set_segment_bounds(
+        &mut self,
+        index: usize,
+        start_s: f64,
+        end_s: f64,
+        duration_s: f64,
+    ) -> Result<usize, CodingError> {
+        self.editable()?;
+        let count = self.segments.len();
+        if index >= count {
+            return Err(CodingError::NoSuchItem { what: "segment", index, count });
+        }
+        if end_s <= start_s {
+            return Err(CodingError::EmptySegment { start_s, end_s, duration_s });
+        }
+        let old = self.segments.remove(index);
+        match self.add_segment(&old.kind, start_s, end_s, duration_s) {
+            Ok(i) => {
+                if let Some(seg) = self.segments.get_mut(i)
+                    && !old.note.is_empty()
+                    && !seg.note.split("; ").any(|n| n == old.note)
+                {
+                    seg.note = if seg.note.is_empty() {
+                        old.note
+                    } else {
+                        format!("{}; {}", old.note, seg.note)
+                    };
+                }
+                Ok(i)
+            }
+            Err(e) => {
+                self.segments.insert(index, old);
+                Err(e)
+            }
+        }
+    }
+
+    /// Sets the domains note `index` bears on (keys of the codebook's domains; empty: none).
+    pub fn set_note_domains(
+        &mut self,
+        codebook: &Codebook,
+        index: usize,
+        domains: Vec<String>,
+    ) -> Result<(), CodingError> {
+        self.editable()?;
+        if let Some(d) = domains.iter().find(|d| codebook.domain(d).is_none()) {
+            return Err(unknown_domain(codebook, d));
+        }
+        let count = self.notes.len();
+        let note = self.notes.get_mut(index).ok_or(CodingError::NoSuchItem {
+            what: "note",
+            index,
+            count,
+        })?;
+        note.domains = domains;
+        Ok(())
+    }
+
     /// Adds a note at `at_s` (kept in time order) and returns its index in [`Coding::notes`].
     pub fn add_note(
         &mut self,
@@ -867,6 +929,41 @@ mod tests {
             ScoreState::NotApplicable,
             "other kinds do not count"
         );
+    }
+
+    #[test]
+    fn segment_bounds_move_merge_and_keep_notes() {
+        let mut c = coding();
+        c.add_segment(BEHAVIOUR_CHANGE, 10.0, 20.0, 100.0).expect("segment");
+        c.add_segment(BEHAVIOUR_CHANGE, 30.0, 40.0, 100.0).expect("segment");
+        c.set_segment_note(0, "first").expect("note");
+        c.set_segment_note(1, "second").expect("note");
+        assert_eq!(c.set_segment_bounds(0, 12.0, 20.0, 100.0), Ok(0));
+        assert_eq!((c.segments[0].start_s, c.segments[0].end_s), (12.0, 20.0));
+        let err = c.set_segment_bounds(0, 25.0, 20.0, 100.0).expect_err("start after end");
+        assert!(matches!(err, CodingError::EmptySegment { .. }), "{err}");
+        assert_eq!((c.segments[0].start_s, c.segments[0].end_s), (12.0, 20.0), "unchanged");
+        // Its end moved into the next one: they merge, with both notes.
+        assert_eq!(c.set_segment_bounds(0, 12.0, 35.0, 100.0), Ok(0));
+        assert_eq!(c.segments.len(), 1);
+        assert_eq!((c.segments[0].start_s, c.segments[0].end_s), (12.0, 40.0));
+        assert_eq!(c.segments[0].note, "first; second");
+        assert_eq!(c.set_segment_bounds(0, 12.0, 500.0, 100.0), Ok(0));
+        assert_eq!(c.segments[0].end_s, 100.0, "clamped to the recording");
+        assert!(c.set_segment_bounds(3, 1.0, 2.0, 100.0).is_err());
+    }
+
+    #[test]
+    fn note_domains_are_the_codebooks() {
+        let cb = handbook();
+        let mut c = coding();
+        c.add_note(5.0, "asks about school", vec![]).expect("note");
+        c.set_note_domains(&cb, 0, vec!["empathy".into(), "child_focus".into()]).expect("set");
+        assert_eq!(c.notes[0].domains, vec!["empathy".to_string(), "child_focus".to_string()]);
+        let err = c.set_note_domains(&cb, 0, vec!["warmth".into()]).expect_err("unknown");
+        assert!(err.to_string().contains("`warmth` is not a domain"), "{err}");
+        assert_eq!(c.notes[0].domains.len(), 2, "a refused change changes nothing");
+        assert!(c.set_note_domains(&cb, 1, vec![]).is_err());
     }
 
     #[test]

@@ -123,6 +123,38 @@ pub fn hms_tenths(secs: f64) -> String {
     format_time(secs, Precision::Tenths, false)
 }
 
+/// One recording's time format, so its times never switch between `00:02` and `1:45:11`: a
+/// recording of an hour or more shows `h:mm:ss` everywhere (`0:00:02`), a shorter one `mm:ss`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Clock {
+    pub hours: bool,
+}
+
+impl Clock {
+    /// The format for a recording `duration_s` long.
+    pub fn for_duration(duration_s: f64) -> Self {
+        Clock { hours: duration_s.is_finite() && duration_s >= 3600.0 }
+    }
+
+    /// A position in whole seconds.
+    pub fn at(self, secs: f64) -> String {
+        format_time(secs, Precision::Seconds, self.hours)
+    }
+
+    /// A position with tenths (segment and note times).
+    pub fn tenths(self, secs: f64) -> String {
+        format_time(secs, Precision::Tenths, self.hours)
+    }
+}
+
+/// A length (a segment's): `m:ss`, `h:mm:ss` from an hour, whole seconds — `12:30`, not `750s`.
+pub fn length(secs: f64) -> String {
+    let whole =
+        if secs.is_finite() && secs > 0.0 { (secs.min(MAX_SECONDS) + 1e-6) as u64 } else { 0 };
+    let (h, m, s) = (whole / 3600, whole / 60 % 60, whole % 60);
+    if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +210,20 @@ mod tests {
         assert_eq!(format_time(36000.0, Precision::Tenths, false), "10:00:00.0");
         assert_eq!(format_time(1.5, Precision::Millis, true), "0:00:01.500");
         assert_eq!(format_time(3723.0, Precision::Seconds, true), "1:02:03");
+    }
+
+    #[test]
+    fn one_format_per_recording_and_lengths_in_minutes() {
+        let long = Clock::for_duration(2.0 * 3600.0);
+        assert_eq!((long.at(2.0), long.at(6311.0)), ("0:00:02".into(), "1:45:11".into()));
+        assert_eq!(long.tenths(61.25), "0:01:01.2");
+        let short = Clock::for_duration(600.0);
+        assert_eq!((short.at(2.0), short.tenths(61.25)), ("00:02".into(), "01:01.2".into()));
+        assert!(!Clock::for_duration(f64::NAN).hours);
+        assert_eq!(length(750.0), "12:30");
+        assert_eq!(length(30.5), "0:30");
+        assert_eq!(length(3723.0), "1:02:03");
+        assert_eq!(length(f64::NAN), "0:00");
     }
 
     proptest! {

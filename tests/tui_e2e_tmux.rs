@@ -1,6 +1,8 @@
 //! End to end: the real binary in tmux (`--no-audio`, 120×40) on a small study built here. Codes a
-//! whole recording with the keyboard and submits it, then kills the program with SIGKILL in the
-//! middle of a second recording and checks that nothing entered before the last second was lost.
+//! whole recording with the keyboard and submits it (below the listened threshold: `y`, then
+//! Enter), then kills the program with SIGKILL in the
+//! middle of a second recording and checks that nothing entered before the last second was lost;
+//! a restart changes a score, undoes it with `u` and quits: the file has the undone value.
 //! The crash loop kills `tapecoder code` with SIGKILL right after each save, 300 times, and checks
 //! each restart shows the saved score, then that the study verifies clean with no temp file left.
 //!
@@ -148,8 +150,12 @@ fn code_submit_then_survive_kill_9() {
     }
     t.wait_for("Scores 7/7");
     t.keys(&["S"]);
-    t.wait_for("Ready to submit");
+    let dialog = t.wait_for("Ready to submit");
+    // Barely listened to: the dialog says how much, and submitting takes y, then Enter.
+    assert!(dialog.contains("has been listened to"), "{dialog}");
     t.keys(&["y"]);
+    t.wait_for("y typed: Enter submits anyway");
+    t.keys(&["Enter"]);
     t.wait_for("submitted · read-only");
     t.keys(&["q"]);
     t.wait_for("My recordings");
@@ -232,6 +238,30 @@ fn code_submit_then_survive_kill_9() {
     let entered: Vec<u8> =
         book.domains.iter().filter_map(|d| c.scores.get(&d.key).copied()).collect();
     assert_eq!(entered, vec![4, 2, 5]);
+    t.kill_session();
+
+    // ---- 4. undo: a score changed and saved, then `u`; the file has the undone value -----------
+    t.start("undo", &shell_line(&study, &keys, false));
+    t.wait_for("My recordings");
+    t.keys(&["Down", "Enter"]);
+    t.wait_for("Scores 3/7");
+    t.keys(&["BTab", "1"]);
+    let start = Instant::now();
+    while read_coding(&study, "R002").scores.get("empathy") != Some(&1) {
+        assert!(start.elapsed() < Duration::from_secs(10), "the changed score was never saved");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    t.keys(&["u"]);
+    t.wait_for("undid: Empathy 1 → 4");
+    t.keys(&["q"]);
+    t.wait_for("My recordings");
+    t.keys(&["q"]);
+    let after = t.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    t.kill_session();
+    let c = read_coding(&study, "R002");
+    assert_eq!(c.scores.get("empathy"), Some(&4), "the undo was saved: {:?}", c.scores);
+    assert_eq!(c.scores.len(), 3, "{:?}", c.scores);
 }
 
 /// A panic restores the terminal (alternate screen and mouse capture off) before its message is

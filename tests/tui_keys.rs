@@ -4,6 +4,7 @@ mod tui_support;
 
 use crossterm::event::{KeyCode, MouseButton, MouseEventKind};
 use tapecoder::coding::{ScoreState, Status};
+use tapecoder::study::prefs::Prefs;
 use tapecoder::tui::coder::coding::{Pane, SaveState};
 use tapecoder::tui::coder::dialogs::Dialog;
 use tapecoder::tui::coder::{Effect, Msg, Overlay, Screen, update};
@@ -88,9 +89,12 @@ fn g_goes_to_a_typed_time() {
 #[test]
 fn speed_keys() {
     let mut a = coding_app(coding("R001"), 0.0);
-    assert_eq!(update(&mut a, ch(']')), vec![Effect::Player(Transport::Speed(1.1))]);
-    assert_eq!(update(&mut a, ch('=')), vec![Effect::Player(Transport::Speed(1.0))]);
-    assert_eq!(update(&mut a, ch('[')), vec![Effect::Player(Transport::Speed(0.9))]);
+    // Each new speed is also kept for the coder (tests/tui_words.rs).
+    let kept =
+        |s: f32| vec![Effect::Player(Transport::Speed(s)), Effect::SavePrefs(Prefs { speed: s })];
+    assert_eq!(update(&mut a, ch(']')), kept(1.1));
+    assert_eq!(update(&mut a, ch('=')), kept(1.0));
+    assert_eq!(update(&mut a, ch('[')), kept(0.9));
     send(&mut a, (0..20).map(|_| ch('[')));
     assert_eq!(a.coding().unwrap().snap.speed, 0.5);
     send(&mut a, (0..30).map(|_| ch(']')));
@@ -489,9 +493,13 @@ fn click_selects_rows_and_focuses_their_pane() {
     let l = layout::coding(a.shell.size);
     update(&mut a, click(l.segment_rows.x + 2, l.segment_rows.y + 1));
     assert_eq!((focus(&a), a.coding().unwrap().seg_sel), (Pane::Segments, 1));
+    // The first note wraps onto two rows; the second note starts on the third.
     update(&mut a, click(l.note_rows.x + 2, l.note_rows.y + 1));
+    assert_eq!((focus(&a), a.coding().unwrap().note_sel), (Pane::Notes, 0));
+    update(&mut a, click(l.note_rows.x + 2, l.note_rows.y + 2));
     assert_eq!((focus(&a), a.coding().unwrap().note_sel), (Pane::Notes, 1));
-    update(&mut a, click(l.score_rows.x + 2, l.score_rows.y + 4));
+    // Empathy's rationale takes the row under it.
+    update(&mut a, click(l.score_rows.x + 2, l.score_rows.y + 5));
     assert_eq!((focus(&a), a.coding().unwrap().score_sel), (Pane::Scores, 4));
     // Then digits score the clicked domain.
     update(&mut a, ch('2'));
@@ -533,8 +541,9 @@ fn no_save_races_a_submit_in_flight() {
         }
     }
     let mut a = coding_app(c, 0.0);
-    update(&mut a, ch('S'));
-    let fx = update(&mut a, ch('y'));
+    // Nothing listened yet: submitting takes y, then Enter.
+    send(&mut a, [ch('S'), ch('y')]);
+    let fx = update(&mut a, key(KeyCode::Enter));
     assert!(matches!(fx.as_slice(), [Effect::Submit(_)]));
     // Listening continues while the submit is written: no save may follow it.
     let mut s = snapshot_at(0.0);

@@ -104,9 +104,16 @@ fn coder_help_fits_at_80_by_24() {
     update(&mut a, Msg::Tick(10_000));
     update(&mut a, ch('?'));
     let s = render(&a, 80, 24);
-    for part in
-        ["replay last 5 s", "open · jump · rationale", "delete segment or note", "back / quit"]
-    {
+    for part in [
+        "replay last 5 s",
+        "open · jump · rationale",
+        "delete segment or note",
+        "back / quit",
+        "segment start → playhead",
+        "note's domains…",
+        "undo the last edit",
+        "redo",
+    ] {
         assert!(s.contains(part), "{part:?} cut off:\n{s}");
     }
 }

@@ -24,8 +24,10 @@ pub fn run(g: &GlobalArgs, a: &CodeArgs) -> anyhow::Result<ExitCode> {
         None => Keymap::default(),
     };
     let rows = queue_rows(&study, &coder)?;
-    let app =
+    let mut app =
         App::new(Arc::new(study.codebook().clone()), keymap, &coder, &study.config().name, rows);
+    // The coder's playback speed (a missing or damaged prefs file is 1.0×, never an error).
+    app.prefs = study.prefs(&coder);
     // The device is opened before the terminal is taken, so nothing it prints can garble it.
     let output = Output::open(a.no_audio);
     let worker = CoderWorker { study: Arc::new(study), coder };

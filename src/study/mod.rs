@@ -11,6 +11,7 @@
 //! coders/<coder>/codings/<recording>.toml one coder's coding of one recording (that coder writes)
 //! coders/<coder>/journal.jsonl            that coder's append-only, hash-chained events
 //! coders/<coder>/locks/<recording>.lock   that coder's open recordings
+//! coders/<coder>/prefs.toml               that coder's own preferences: playback speed (that coder writes)
 //! supervisor/metadata.toml                per recording: observer, study variables
 //! supervisor/assignments.toml             per recording: coders (first = primary), double-coded or not
 //! supervisor/adjudications/<recording>.toml
@@ -42,6 +43,7 @@ pub mod lock;
 pub mod media;
 pub mod migrate;
 pub mod model;
+pub mod prefs;
 pub mod progress;
 pub mod verify;
 

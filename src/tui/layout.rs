@@ -104,6 +104,38 @@ pub fn list_offset(selected: usize, len: usize, height: u16) -> usize {
     if len <= h { 0 } else { selected.saturating_sub(h - 1).min(len - h) }
 }
 
+/// [`list_offset`] for a list whose items take `heights` rows each (wrapped text): the first item
+/// shown, so that `selected` is in view with as many items above it as fit.
+pub fn wrapped_offset(selected: usize, heights: &[u16], height: u16) -> usize {
+    if heights.is_empty() {
+        return 0;
+    }
+    let selected = selected.min(heights.len() - 1);
+    let mut offset = selected;
+    let mut used = heights[selected];
+    while offset > 0 && used.saturating_add(heights[offset - 1]) <= height {
+        offset -= 1;
+        used = used.saturating_add(heights[offset]);
+    }
+    offset
+}
+
+/// [`row_at`] for a list whose items take `heights` rows each.
+pub fn wrapped_row_at(rows: Rect, y: u16, selected: usize, heights: &[u16]) -> Option<usize> {
+    if y < rows.y || y >= rows.bottom() {
+        return None;
+    }
+    let mut top = rows.y;
+    for (i, h) in heights.iter().enumerate().skip(wrapped_offset(selected, heights, rows.height)) {
+        let next = top.saturating_add(*h);
+        if y < next {
+            return Some(i);
+        }
+        top = next;
+    }
+    None
+}
+
 /// The item under row `y` of a list drawn in `rows`, if any.
 pub fn row_at(rows: Rect, y: u16, selected: usize, len: usize) -> Option<usize> {
     if y < rows.y || y >= rows.y + rows.height {

@@ -6,14 +6,45 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
-use crate::coding::SubmitCheck;
-use crate::timefmt::hms_tenths;
+use crate::coding::{SubmitCheck, SubmitWarning};
+use crate::timefmt::Clock;
+
+/// The share listened, when it is below the threshold that makes submitting take a second step
+/// (SPEC's 90 %, [`crate::coding::LISTENED_WARNING_BELOW`]).
+pub fn little_listened(check: &SubmitCheck) -> Option<f64> {
+    // (The only warning there is; a new one gets its own arm here.)
+    check
+        .warnings
+        .iter()
+        .map(|w| match w {
+            SubmitWarning::LittleListened { fraction } => *fraction,
+        })
+        .next()
+}
+
+/// What the dialogs show of the open coding.
+pub struct Shown<'a> {
+    pub segments: &'a [(f64, f64)],
+    pub notes: &'a [(f64, String)],
+    /// The codebook's domain labels, in order.
+    pub domains: &'a [String],
+    pub clock: Clock,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Dialog {
     DeleteSegment(usize),
     DeleteNote(usize),
     Submit(SubmitCheck),
+    /// Below the listened threshold, `y` was typed in the submit dialog: Enter submits now.
+    SubmitAnyway(SubmitCheck),
+    /// The domains note `note` bears on: `chosen[i]` for the codebook's domain `i`; `cursor` is
+    /// the domain Space toggles.
+    NoteDomains {
+        note: usize,
+        chosen: Vec<bool>,
+        cursor: usize,
+    },
     /// The submit is on its way; waits for the answer.
     Submitting,
     /// Leaving (quitting the app when `quit`) with changes the last save could not write, and
@@ -22,6 +53,81 @@ pub enum Dialog {
         reason: String,
         quit: bool,
     },
+}
+
+fn submit_lines(
+    lines: &mut Vec<Line>,
+    check: &SubmitCheck,
+    typed_y: bool,
+) -> (&'static str, Color) {
+    if check.problems.is_empty() {
+        lines.push(Line::styled(
+            "Ready to submit. A submitted coding can no longer be changed.",
+            Style::new().add_modifier(Modifier::BOLD),
+        ));
+    } else {
+        lines.push(Line::styled(
+            "Cannot submit yet — fix these first:",
+            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+        ));
+        for p in &check.problems {
+            lines.push(Line::styled(
+                format!("  ✗ {}", crate::tui::terminal::sanitize(&p.to_string())),
+                Style::new().fg(Color::Red),
+            ));
+        }
+    }
+    if !check.warnings.is_empty() {
+        lines.push(Line::raw(""));
+        for w in &check.warnings {
+            lines.push(Line::styled(format!("  ! {w}"), Style::new().fg(Color::Yellow)));
+        }
+    }
+    lines.push(Line::raw(""));
+    let keys = match (check.problems.is_empty(), little_listened(check)) {
+        (false, _) => "Enter / Esc back to coding",
+        (true, None) => "y / Enter submit · n / Esc cancel",
+        (true, Some(_)) if typed_y => "y typed: Enter submits anyway · n / Esc cancel",
+        (true, Some(_)) => "to submit anyway type y, then Enter · n / Esc cancel",
+    };
+    let style = if typed_y {
+        Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
+    } else {
+        Style::new().fg(Color::DarkGray)
+    };
+    lines.push(Line::styled(keys, style));
+    ("Submit coding", if check.problems.is_empty() { Color::Green } else { Color::Red })
+}
+
+fn note_domains_lines(
+    lines: &mut Vec<Line>,
+    shown: &Shown,
+    note: usize,
+    chosen: &[bool],
+    cursor: usize,
+) -> (&'static str, Color) {
+    let what = shown.notes.get(note).map_or_else(String::new, |(t, s)| {
+        format!(" at {}: “{}”", shown.clock.tenths(*t), crate::tui::terminal::sanitize(s))
+    });
+    lines.push(Line::raw(format!("The domains the note{what} bears on:")));
+    for (i, label) in shown.domains.iter().enumerate() {
+        let mark = if chosen.get(i).copied().unwrap_or(false) { "[x]" } else { "[ ]" };
+        let number = if i < 9 { format!("{}", i + 1) } else { " ".into() };
+        let text = format!(
+            "{} {number} {mark} {}",
+            if i == cursor { "▸" } else { " " },
+            crate::tui::terminal::sanitize(label)
+        );
+        let style =
+            if i == cursor { Style::new().add_modifier(Modifier::BOLD) } else { Style::new() };
+        lines.push(Line::styled(text, style));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "1–9 or Space toggle · ↑↓ move · Enter save · Esc cancel",
+        Style::new().fg(Color::DarkGray),
+    ));
+    ("Note domains", Color::Cyan)
 }
 
 fn leave_unsaved_lines(lines: &mut Vec<Line>, reason: &str, quit: bool) -> (&'static str, Color) {
@@ -53,73 +159,43 @@ fn wrapped_rows(lines: &[Line], width: usize) -> u16 {
     u16::try_from(rows).unwrap_or(u16::MAX)
 }
 
-pub fn view_dialog(f: &mut Frame, d: &Dialog, segments: &[(f64, f64)], notes: &[(f64, String)]) {
+pub fn view_dialog(f: &mut Frame, d: &Dialog, shown: &Shown) {
     let mut lines: Vec<Line> = vec![];
+    let hint = |text: &str| Line::styled(text.to_string(), Style::new().fg(Color::DarkGray));
+    let clock = shown.clock;
     let (title, color) = match d {
         Dialog::DeleteSegment(i) => {
-            let what = segments
+            let what = shown
+                .segments
                 .get(*i)
-                .map(|(a, b)| format!("the segment {} – {}", hms_tenths(*a), hms_tenths(*b)))
+                .map(|(a, b)| format!("the segment {} – {}", clock.tenths(*a), clock.tenths(*b)))
                 .unwrap_or_else(|| "this segment".into());
             lines.push(Line::raw(format!("Delete {what}?")));
             lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                "y / Enter delete · n / Esc keep",
-                Style::new().fg(Color::DarkGray),
-            ));
+            lines.push(hint("y / Enter delete · n / Esc keep"));
             ("Delete segment", Color::Red)
         }
         Dialog::DeleteNote(i) => {
-            let what = notes
+            let what = shown
+                .notes
                 .get(*i)
                 .map(|(t, s)| {
                     format!(
                         "the note at {}: “{}”",
-                        hms_tenths(*t),
+                        clock.tenths(*t),
                         crate::tui::terminal::sanitize(s)
                     )
                 })
                 .unwrap_or_else(|| "this note".into());
             lines.push(Line::raw(format!("Delete {what}?")));
             lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                "y / Enter delete · n / Esc keep",
-                Style::new().fg(Color::DarkGray),
-            ));
+            lines.push(hint("y / Enter delete · n / Esc keep"));
             ("Delete note", Color::Red)
         }
-        Dialog::Submit(check) => {
-            if check.problems.is_empty() {
-                lines.push(Line::styled(
-                    "Ready to submit. A submitted coding can no longer be changed.",
-                    Style::new().add_modifier(Modifier::BOLD),
-                ));
-            } else {
-                lines.push(Line::styled(
-                    "Cannot submit yet — fix these first:",
-                    Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-                ));
-                for p in &check.problems {
-                    lines.push(Line::styled(
-                        format!("  ✗ {}", crate::tui::terminal::sanitize(&p.to_string())),
-                        Style::new().fg(Color::Red),
-                    ));
-                }
-            }
-            if !check.warnings.is_empty() {
-                lines.push(Line::raw(""));
-                for w in &check.warnings {
-                    lines.push(Line::styled(format!("  ! {w}"), Style::new().fg(Color::Yellow)));
-                }
-            }
-            lines.push(Line::raw(""));
-            let keys = if check.problems.is_empty() {
-                "y / Enter submit · n / Esc cancel"
-            } else {
-                "Enter / Esc back to coding"
-            };
-            lines.push(Line::styled(keys, Style::new().fg(Color::DarkGray)));
-            ("Submit coding", if check.problems.is_empty() { Color::Green } else { Color::Red })
+        Dialog::Submit(check) => submit_lines(&mut lines, check, false),
+        Dialog::SubmitAnyway(check) => submit_lines(&mut lines, check, true),
+        Dialog::NoteDomains { note, chosen, cursor } => {
+            note_domains_lines(&mut lines, shown, *note, chosen, *cursor)
         }
         Dialog::Submitting => {
             lines.push(Line::raw("Submitting…"));

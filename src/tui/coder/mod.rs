@@ -55,6 +55,7 @@ impl runtime::App for App {
             Effect::Close => Command::Close,
             Effect::Save(c) => Command::Disk(Job::Save(c)),
             Effect::Submit(c) => Command::Disk(Job::Submit(c)),
+            Effect::SavePrefs(p) => Command::Disk(Job::SavePrefs(p)),
             Effect::RefreshQueue => Command::Disk(Job::RefreshQueue),
             Effect::Player(t) => Command::Player(t),
             Effect::Quit => Command::None,

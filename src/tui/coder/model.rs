@@ -6,6 +6,7 @@ use std::sync::Arc;
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::Coding;
+use crate::study::prefs::Prefs;
 use crate::tui::coder::coding::CodingState;
 use crate::tui::coder::dialogs::Dialog;
 use crate::tui::coder::queue::{QueueRow, QueueState};
@@ -34,6 +35,8 @@ crate::app_msg! {
         },
         /// The saver's answer for the last save.
         Saved(Result<(), String>),
+        /// The answer for the coder's preferences (the playback speed) written.
+        PrefsSaved(Result<(), String>),
         /// The submit's answer: the submitted coding, or why it failed.
         Submitted(Result<Box<Coding>, String>),
         /// A fresh queue (after closing a recording, and every few seconds on the queue screen).
@@ -63,6 +66,8 @@ pub enum Effect {
     Save(Box<Coding>),
     /// Submit the coding (after the coder confirmed).
     Submit(Box<Coding>),
+    /// Keep the coder's playback speed for the next recording (`coders/<id>/prefs.toml`).
+    SavePrefs(Prefs),
     /// Play, pause, seek or change speed.
     Player(Transport),
     /// Re-read the queue rows (with the study opened again: new recordings and assignments).
@@ -101,6 +106,9 @@ pub struct App {
     pub quitting: bool,
     /// When the queue screen reads the queue again next (ms, the shell's clock).
     pub next_refresh_ms: u64,
+    /// The coder's preferences (playback speed), read at the start: every recording opens at
+    /// this speed, and changing it keeps it (`Effect::SavePrefs`).
+    pub prefs: Prefs,
 }
 
 impl App {
@@ -120,6 +128,7 @@ impl App {
             overlay: None,
             quitting: false,
             next_refresh_ms: QUEUE_REFRESH_MS,
+            prefs: Prefs::default(),
         }
     }
 

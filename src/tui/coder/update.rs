@@ -6,6 +6,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
 use crate::coding::Status;
+use crate::study::prefs::Prefs;
 use crate::tui::coder::coding::update::{self as coding_update, Ctx};
 use crate::tui::coder::coding::{CodingState, SaveState};
 use crate::tui::coder::dialogs::Dialog;
@@ -19,6 +20,7 @@ use crate::tui::coder::queue::update as queue_update;
 use crate::tui::keys::Action;
 use crate::tui::layout;
 use crate::tui::shell::prompt::PromptOutcome;
+use crate::tui::transport::Transport;
 
 /// Applies one message; returns what the runtime must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
@@ -55,14 +57,22 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             let o = *o;
             app.queue.clear_problem(&o.coding.recording);
             let read_only = o.coding.status == Status::Submitted;
-            app.screen =
-                Screen::Coding(Box::new(CodingState::new(o.coding, o.duration_s, o.snapshot)));
+            let mut c = CodingState::new(o.coding, o.duration_s, o.snapshot);
+            // The coder's own speed, kept from the last recording.
+            let speed = app.prefs.speed;
+            let fx = if (c.snap.speed - speed).abs() > 0.01 {
+                c.snap.speed = speed;
+                vec![Effect::Player(Transport::Speed(speed))]
+            } else {
+                vec![]
+            };
+            app.screen = Screen::Coding(Box::new(c));
             app.overlay = None;
             app.shell.notice = None;
             if read_only {
                 app.notice("this coding is submitted: it is read-only");
             }
-            vec![]
+            fx
         }
         Msg::OpenFailed { id, reason } => {
             app.queue.set_problem(&id, &reason);
@@ -73,6 +83,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             on_saved(app, r);
             leave_when_saved(app)
         }
+        Msg::PrefsSaved(Ok(())) => vec![],
+        Msg::PrefsSaved(Err(e)) => {
+            app.notice(format!("your playback speed could not be kept for next time: {e}"));
+            vec![]
+        }
         Msg::Submitted(r) => {
             match r {
                 Ok(coding) => {
@@ -81,6 +96,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                         c.save_state = SaveState::Saved;
                         c.dirty_since = None;
                         c.listen_dirty = false;
+                        // Submitted: read-only, nothing to undo.
+                        c.history.clear();
                     }
                     app.overlay = None;
                     app.notice("submitted: thank you. The coding is now read-only");
@@ -166,6 +183,12 @@ fn refresh_due(app: &mut App, now: u64) -> Vec<Effect> {
 
 fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
     if k.modifiers.contains(KeyModifiers::CONTROL) && k.code == KeyCode::Char('c') {
+        // Typed text in a prompt is not thrown away without asking.
+        if let Some(Overlay::Prompt(p)) = app.overlay.as_mut()
+            && p.ask_before_quitting()
+        {
+            return vec![];
+        }
         return quit(app);
     }
     let action = app.shell.keymap.action(&k);
@@ -185,6 +208,8 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 app.overlay = Some(Overlay::Prompt(p));
                 vec![]
             }
+            // Ctrl-C, then `y` to discard the typed text: quit.
+            PromptOutcome::Cancel if p.quits() => quit(app),
             PromptOutcome::Cancel => vec![],
             PromptOutcome::Done(text) => {
                 on_coding(app, |cx, c| coding_update::on_prompt_done(cx, c, p, text))
@@ -216,8 +241,24 @@ fn on_coding(app: &mut App, f: impl FnOnce(&mut Ctx, &mut CodingState) -> Step) 
     let Screen::Coding(c) = &mut app.screen else { return vec![] };
     let mut cx = Ctx { shell: &mut app.shell, overlay: &mut app.overlay };
     match f(&mut cx, c) {
-        Step::Stay(fx) => fx,
+        Step::Stay(mut fx) => {
+            keep_speed(&mut app.prefs, &mut fx);
+            fx
+        }
         Step::Leave => leave(app, false),
+    }
+}
+
+/// A speed the coder chose is kept for the next recording: written to the coder's prefs file by
+/// the disk thread.
+fn keep_speed(prefs: &mut Prefs, fx: &mut Vec<Effect>) {
+    let chosen = fx.iter().rev().find_map(|e| match e {
+        Effect::Player(Transport::Speed(s)) => Some(*s),
+        _ => None,
+    });
+    if let Some(speed) = chosen.filter(|s| (s - prefs.speed).abs() > 0.001) {
+        prefs.speed = speed;
+        fx.push(Effect::SavePrefs(*prefs));
     }
 }
 

@@ -3,6 +3,8 @@
 use ratatui::Frame;
 use ratatui::text::Line;
 
+use crate::timefmt::Clock;
+use crate::tui::coder::coding::CodingState;
 use crate::tui::coder::coding::view as coding_view;
 use crate::tui::coder::dialogs;
 use crate::tui::coder::model::{App, Overlay, Screen};
@@ -10,7 +12,7 @@ use crate::tui::coder::queue::view as queue_view;
 use crate::tui::keys::{ACTIONS, Action};
 use crate::tui::layout::too_small;
 use crate::tui::shell::help::Help;
-use crate::tui::shell::prompt::view_prompt;
+use crate::tui::shell::prompt::view_prompt_with;
 use crate::tui::widgets::chrome;
 
 /// Draws the whole UI for the current state.
@@ -27,16 +29,22 @@ pub fn draw(f: &mut Frame, app: &App) {
     match &app.overlay {
         None => {}
         Some(Overlay::Help) => help(f, app),
-        Some(Overlay::Prompt(p)) => view_prompt(f, p),
+        Some(Overlay::Prompt(p)) => {
+            view_prompt_with(f, p, app.coding().map(CodingState::clock).unwrap_or_default());
+        }
         Some(Overlay::Dialog(d)) => {
-            let (segs, notes) = match app.coding() {
+            let (segs, notes, clock) = match app.coding() {
                 Some(c) => (
                     c.coding.segments.iter().map(|s| (s.start_s, s.end_s)).collect(),
                     c.coding.notes.iter().map(|n| (n.at_s, n.text.clone())).collect(),
+                    c.clock(),
                 ),
-                None => (vec![], vec![]),
+                None => (vec![], vec![], Clock::default()),
             };
-            dialogs::view_dialog(f, d, &segs, &notes);
+            let domains: Vec<String> =
+                app.shell.codebook.domains.iter().map(|d| d.label.clone()).collect();
+            let shown = dialogs::Shown { segments: &segs, notes: &notes, domains: &domains, clock };
+            dialogs::view_dialog(f, d, &shown);
         }
     }
 }
@@ -77,7 +85,11 @@ fn describe(a: Action) -> &'static str {
         Action::Replay => "replay last 5 s",
         Action::SegmentBegin => "begin segment (b-c talk)",
         Action::SegmentEnd => "end segment (b-c talk)",
+        Action::SegmentStartHere => "segment start → playhead",
+        Action::SegmentEndHere => "segment end → playhead",
+        Action::SegmentNote => "segment's note…",
         Action::Note => "note at playhead…",
+        Action::NoteDomains => "note's domains…",
         Action::FocusNext => "next pane",
         Action::FocusPrev => "previous pane",
         Action::Up => "select up",
@@ -91,6 +103,8 @@ fn describe(a: Action) -> &'static str {
         Action::Score(_) => "score 5",
         Action::ClearScore => "clear score",
         Action::Submit => "submit…",
+        Action::Undo => "undo the last edit",
+        Action::Redo => "redo",
         Action::Help => "this help",
         Action::Back => "back / quit",
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use crate::coding::{CodebookRef, Coding, Status};
 use crate::study::journal::now_rfc3339;
+use crate::study::prefs::Prefs;
 use crate::study::{Study, StudyError};
 use crate::tui::coder::model::{Msg, Opened};
 use crate::tui::coder::queue::{QueueRow, RowStatus};
@@ -16,6 +17,8 @@ use crate::tui::runtime::{MediaOpen, Reply, Worker};
 pub enum Job {
     Save(Box<Coding>),
     Submit(Box<Coding>),
+    /// The coder's preferences (the newest replaces one still queued).
+    SavePrefs(Prefs),
     RefreshQueue,
     /// Lock the recording and check its audio and coding (hashing a long file takes a while).
     Prepare(String),
@@ -41,13 +44,17 @@ impl Worker for CoderWorker {
                 Reply::Msg(Msg::Saved(self.study.save_coding(&c).map_err(|e| e.to_string())))
             }
             Job::Submit(c) => Reply::Msg(submit(&self.study, *c)),
+            Job::SavePrefs(_) if superseded => Reply::Msg(Msg::PrefsSaved(Ok(()))),
+            Job::SavePrefs(p) => Reply::Msg(Msg::PrefsSaved(
+                self.study.save_prefs(&self.coder, &p).map_err(|e| e.to_string()),
+            )),
             Job::RefreshQueue => Reply::Msg(self.refresh()),
             Job::Prepare(id) => prepare(&self.study, &self.coder, id),
         }
     }
 
     fn supersedes(next: &Job, job: &Job) -> bool {
-        matches!((next, job), (Job::Save(_), Job::Save(_)))
+        matches!((next, job), (Job::Save(_), Job::Save(_)) | (Job::SavePrefs(_), Job::SavePrefs(_)))
     }
 
     fn unavailable(job: Job) -> Option<Msg> {
@@ -55,6 +62,7 @@ impl Worker for CoderWorker {
         match job {
             Job::Save(_) => Some(Msg::Saved(Err(why))),
             Job::Submit(_) => Some(Msg::Submitted(Err(why))),
+            Job::SavePrefs(_) => Some(Msg::PrefsSaved(Err(why))),
             Job::RefreshQueue => Some(Msg::QueueFailed(why)),
             Job::Prepare(id) => Some(Msg::OpenFailed { id, reason: why }),
         }

@@ -4,14 +4,34 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Frame;
 use ratatui::layout::Constraint;
 
-use crate::timefmt::{TimeError, hms, hms_tenths, parse_time};
+use crate::timefmt::{Clock, TimeError, hms, parse_time};
 use crate::tui::widgets::prompt::PromptBox;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PromptKind {
     GoTo,
-    Note { at_s: f64 },
-    Rationale { domain: String, label: String },
+    Note {
+        at_s: f64,
+    },
+    Rationale {
+        domain: String,
+        label: String,
+    },
+    /// The note of segment `index` (from `start_s` to `end_s`).
+    SegmentNote {
+        index: usize,
+        start_s: f64,
+        end_s: f64,
+    },
+}
+
+/// What the coder asked for that would throw typed text away, asked about first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Discard {
+    /// Esc: close the prompt.
+    Close,
+    /// Ctrl-C: close the prompt and quit.
+    Quit,
 }
 
 /// A line being edited: the text as characters and a cursor between them.
@@ -21,6 +41,12 @@ pub struct Prompt {
     pub text: Vec<char>,
     pub cursor: usize,
     pub error: Option<String>,
+    /// Typed text is never thrown away without asking ([`Prompt::guarded`]).
+    pub guard: bool,
+    /// The text the prompt opened with: closing with it unchanged loses nothing.
+    pub initial: Vec<char>,
+    /// Asking "discard the text you typed?" (`y` discards, anything else keeps editing).
+    pub asking: Option<Discard>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -36,7 +62,50 @@ pub const MAX_PROMPT_CHARS: usize = 2_000;
 impl Prompt {
     pub fn new(kind: PromptKind, initial: &str) -> Self {
         let text: Vec<char> = initial.chars().filter(|c| !c.is_control()).collect();
-        Prompt { kind, cursor: text.len(), text, error: None }
+        Prompt {
+            kind,
+            cursor: text.len(),
+            initial: text.clone(),
+            text,
+            error: None,
+            guard: false,
+            asking: None,
+        }
+    }
+
+    /// A prompt whose typed text is not thrown away without asking: Esc (or Ctrl-C, through
+    /// [`Prompt::ask_before_quitting`]) with typed text asks first, and keeps editing unless the
+    /// answer is `y`.
+    pub fn guarded(kind: PromptKind, initial: &str) -> Self {
+        Prompt { guard: true, ..Prompt::new(kind, initial) }
+    }
+
+    /// Whether closing now would lose text the coder typed (not blank, not what it opened with).
+    pub fn has_typed(&self) -> bool {
+        self.text != self.initial && self.text.iter().any(|c| !c.is_whitespace())
+    }
+
+    /// Ctrl-C with this prompt open: with typed text in a guarded prompt, asks first (`true`:
+    /// do not quit yet); `false` when nothing would be lost.
+    pub fn ask_before_quitting(&mut self) -> bool {
+        if self.guard && self.has_typed() {
+            self.asking = Some(Discard::Quit);
+            return true;
+        }
+        false
+    }
+
+    /// After [`PromptOutcome::Cancel`]: whether the coder agreed to quit (Ctrl-C, then `y`).
+    pub fn quits(&self) -> bool {
+        self.asking == Some(Discard::Quit)
+    }
+
+    /// The question on show, if one is asked.
+    pub fn question(&self) -> Option<&'static str> {
+        self.asking.map(|d| match d {
+            Discard::Close => "discard the text you typed? y discard · n/Esc keep editing",
+            Discard::Quit => "quit and discard the text you typed? y quit · n/Esc keep editing",
+        })
     }
 
     pub fn text(&self) -> String {
@@ -64,7 +133,16 @@ impl Prompt {
     /// Ctrl-W (word before), Enter, Esc.
     pub fn edit(&mut self, k: &KeyEvent) -> PromptOutcome {
         let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+        if self.asking.is_some() {
+            // Only `y` discards; every other key (Enter too) keeps the text.
+            if matches!(k.code, KeyCode::Char('y' | 'Y')) && !ctrl {
+                return PromptOutcome::Cancel;
+            }
+            self.asking = None;
+            return PromptOutcome::Editing;
+        }
         match k.code {
+            KeyCode::Esc if self.guard && self.has_typed() => self.asking = Some(Discard::Close),
             KeyCode::Esc => return PromptOutcome::Cancel,
             KeyCode::Enter => return PromptOutcome::Done(self.text()),
             KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
@@ -108,23 +186,30 @@ impl Prompt {
 }
 
 pub fn view_prompt(f: &mut Frame, p: &Prompt) {
+    view_prompt_with(f, p, Clock::default());
+}
+
+/// [`view_prompt`] with times as the open recording shows them.
+pub fn view_prompt_with(f: &mut Frame, p: &Prompt, clock: Clock) {
     let (title, hint) = match &p.kind {
         PromptKind::GoTo => {
             ("Go to time".to_string(), "seconds (754.2), mm:ss or h:mm:ss · Enter go · Esc cancel")
         }
         PromptKind::Note { at_s } => {
-            (format!("Note at {}", hms_tenths(*at_s)), "Enter save · Esc cancel")
+            (format!("Note at {}", clock.tenths(*at_s)), "Enter save · Esc cancel")
         }
         PromptKind::Rationale { label, .. } => {
             (format!("Rationale: {label}"), "Enter save (empty clears) · Esc cancel")
         }
+        PromptKind::SegmentNote { start_s, end_s, .. } => (
+            format!("Note on the segment {}–{}", clock.tenths(*start_s), clock.tenths(*end_s)),
+            "Enter save (empty clears) · Esc cancel",
+        ),
     };
     let area = f.area().centered(Constraint::Length(70), Constraint::Length(4));
     let text = p.text();
-    f.render_widget(
-        PromptBox { title: &title, hint, text: &text, cursor: p.cursor, error: p.error.as_deref() },
-        area,
-    );
+    let error = p.question().or(p.error.as_deref());
+    f.render_widget(PromptBox { title: &title, hint, text: &text, cursor: p.cursor, error }, area);
 }
 
 /// [`parse_time`] for the go-to prompts, with a short reason (fits the prompt box) when the
@@ -196,6 +281,31 @@ mod tests {
         assert_eq!(p.text(), "");
         assert_eq!(p.edit(&key(KeyCode::Enter)), PromptOutcome::Done(String::new()));
         assert_eq!(p.edit(&key(KeyCode::Esc)), PromptOutcome::Cancel);
+    }
+
+    #[test]
+    fn a_guarded_prompt_asks_before_esc_throws_typed_text_away() {
+        let mut p = Prompt::guarded(PromptKind::Note { at_s: 1.0 }, "");
+        assert_eq!(p.edit(&key(KeyCode::Esc)), PromptOutcome::Cancel, "empty closes at once");
+        typed(&mut p, "Parent asks");
+        assert_eq!(p.edit(&key(KeyCode::Esc)), PromptOutcome::Editing);
+        assert!(p.question().is_some());
+        // Enter (the default) keeps the text and goes on editing, as do n and Esc.
+        for keep in [key(KeyCode::Enter), key(KeyCode::Char('n')), key(KeyCode::Esc)] {
+            assert_eq!(p.edit(&keep), PromptOutcome::Editing);
+            assert_eq!((p.text().as_str(), p.asking), ("Parent asks", None));
+            p.edit(&key(KeyCode::Esc));
+        }
+        assert_eq!(p.edit(&key(KeyCode::Char('y'))), PromptOutcome::Cancel);
+        assert!(!p.quits());
+        // Reopened with its text unchanged: nothing typed, nothing to ask.
+        let mut r = Prompt::guarded(PromptKind::GoTo, "kept");
+        assert_eq!(r.edit(&key(KeyCode::Esc)), PromptOutcome::Cancel);
+        assert!(!r.ask_before_quitting());
+        // Unguarded prompts close as before.
+        let mut g = Prompt::new(PromptKind::GoTo, "");
+        typed(&mut g, "1:00");
+        assert_eq!(g.edit(&key(KeyCode::Esc)), PromptOutcome::Cancel);
     }
 
     #[test]

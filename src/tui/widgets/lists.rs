@@ -6,7 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::tui::layout::list_offset;
+use crate::tui::layout::{list_offset, wrapped_offset};
 
 pub struct SelectList<'a> {
     pub items: Vec<Line<'a>>,
@@ -54,5 +54,110 @@ impl Widget for SelectList<'_> {
             let text = Rect { x: r.x + 1, width: r.width.saturating_sub(1), ..r };
             line.render(text, buf);
         }
+    }
+}
+
+/// `text` broken into lines of at most `width` columns, at spaces where it can (a word longer
+/// than a line is cut). Always at least one line.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let w = |s: &str| Line::raw(s.to_string()).width();
+    let mut lines: Vec<String> = vec![];
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word.to_string();
+        loop {
+            let gap = usize::from(!line.is_empty());
+            if w(&line) + gap + w(&word) <= width {
+                if gap == 1 {
+                    line.push(' ');
+                }
+                line.push_str(&word);
+                break;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            // A word longer than the line: as much as fits, the rest on the next.
+            let mut head = String::new();
+            let mut rest = word.chars();
+            for ch in rest.by_ref() {
+                head.push(ch);
+                if w(&head) >= width {
+                    break;
+                }
+            }
+            lines.push(head);
+            word = rest.collect();
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+/// [`SelectList`] whose items take one line or more (wrapped text): the selection is kept in
+/// view whole, its rows highlighted. Mouse hit-testing uses [`crate::tui::layout::wrapped_row_at`]
+/// with the same heights.
+pub struct WrapList<'a> {
+    pub items: Vec<Vec<Line<'a>>>,
+    pub selected: usize,
+    pub focused: bool,
+    /// Shown when there are no items.
+    pub empty: &'a str,
+}
+
+impl Widget for WrapList<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.height == 0 {
+            return;
+        }
+        if self.items.is_empty() {
+            Paragraph::new(Line::styled(self.empty, Style::new().fg(Color::DarkGray)))
+                .wrap(Wrap { trim: true })
+                .render(area, buf);
+            return;
+        }
+        let heights: Vec<u16> =
+            self.items.iter().map(|i| u16::try_from(i.len().max(1)).unwrap_or(u16::MAX)).collect();
+        let offset = wrapped_offset(self.selected, &heights, area.height);
+        let mut y = area.y;
+        for (i, lines) in self.items.into_iter().enumerate().skip(offset) {
+            for (k, line) in lines.into_iter().enumerate() {
+                if y >= area.bottom() {
+                    return;
+                }
+                let r = Rect { y, height: 1, ..area };
+                if i == self.selected {
+                    buf.set_style(r, selection_style(self.focused));
+                    if k == 0 && self.focused {
+                        buf.set_string(r.x, r.y, "▸", selection_style(true));
+                    }
+                }
+                line.render(Rect { x: r.x + 1, width: r.width.saturating_sub(1), ..r }, buf);
+                y += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wrap;
+
+    #[test]
+    fn wraps_at_spaces_and_cuts_long_words() {
+        assert_eq!(
+            wrap("Parent asks if the worker will come back", 16),
+            ["Parent asks if", "the worker will", "come back"]
+        );
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 10), [""]);
+        assert_eq!(wrap("  two   spaces ", 20), ["two spaces"]);
     }
 }

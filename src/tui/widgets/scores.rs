@@ -7,13 +7,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 
 use crate::coding::ScoreState;
-use crate::tui::layout::list_offset;
+use crate::tui::layout::wrapped_offset;
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::lists::selection_style;
 
 pub struct Scores<'a> {
     /// (label, state, has a rationale)
     pub rows: Vec<(&'a str, ScoreState, bool)>,
+    /// The lines drawn under each row (its rationale, wrapped), if any.
+    pub under: Vec<Vec<String>>,
     pub max: u8,
     pub selected: usize,
     pub focused: bool,
@@ -21,15 +23,21 @@ pub struct Scores<'a> {
 
 impl Widget for Scores<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let offset = list_offset(self.selected, self.rows.len(), area.height);
+        let heights: Vec<u16> = (0..self.rows.len())
+            .map(|i| 1 + u16::try_from(self.under.get(i).map_or(0, Vec::len)).unwrap_or(0))
+            .collect();
+        let offset = wrapped_offset(self.selected, &heights, area.height);
+        let mut y = area.y;
         let longest = self.rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
         // Dots when there is room for the longest label beside them, else just the number.
         let dots = usize::from(area.width) >= longest + usize::from(self.max) + 6;
         let dots_w = if dots { usize::from(self.max) + 3 } else { 3 };
-        for (row, (i, (label, state, rationale))) in
-            self.rows.iter().enumerate().skip(offset).take(usize::from(area.height)).enumerate()
-        {
-            let r = Rect { y: area.y + row as u16, height: 1, ..area };
+        for (i, (label, state, rationale)) in self.rows.iter().enumerate().skip(offset) {
+            if y >= area.bottom() {
+                break;
+            }
+            let r = Rect { y, height: 1, ..area };
+            y += 1;
             let sel = i == self.selected;
             if sel {
                 buf.set_style(r, selection_style(self.focused));
@@ -75,6 +83,15 @@ impl Widget for Scores<'_> {
             ];
             spans.extend(right);
             Line::from(spans).render(r, buf);
+            for text in self.under.get(i).into_iter().flatten() {
+                if y >= area.bottom() {
+                    break;
+                }
+                let r = Rect { x: area.x + 3, y, width: area.width.saturating_sub(3), height: 1 };
+                let style = Style::new().fg(Color::Gray).add_modifier(Modifier::ITALIC);
+                Line::styled(text.as_str(), style).render(r, buf);
+                y += 1;
+            }
         }
     }
 }

@@ -214,7 +214,9 @@ impl Timeline<'_> {
         let mut t = (a / step).ceil() * step;
         while t <= b {
             if let Some(c) = self.col_of(area, t) {
-                let label = format!("╵{}", crate::timefmt::hms(t));
+                // One format per recording: `0:00:05` in an hour-long one, never `00:05`.
+                let clock = crate::timefmt::Clock::for_duration(self.duration_s);
+                let label = format!("╵{}", clock.at(t));
                 for (x, ch) in (area.x + c..area.right()).zip(label.chars()) {
                     buf[(x, y)].set_char(ch);
                 }

@@ -2,12 +2,16 @@
 //! module holds its state (the coding being edited, the last playback snapshot, focus and
 //! selections, what has been saved); [`update`] handles its keys, prompts, dialogs and mouse, and
 //! [`view`](mod@view) draws it. A feature of this screen changes these files, not the app's.
+pub mod history;
+pub mod rows;
 pub mod update;
 pub mod view;
 
 use crate::audio::Snapshot;
 use crate::coding::{Coding, Status};
+use crate::timefmt::Clock;
 use crate::tui::transport::{self, Transport};
+use history::History;
 
 /// The panes `Tab` moves between, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +80,8 @@ pub struct CodingState {
     /// the screen closes once the last save is confirmed, and asks if it fails
     /// (`coder/leave.rs`).
     pub leaving: Option<bool>,
+    /// The edits of this recording since it opened, for undo and redo.
+    pub history: History,
 }
 
 /// A snapshot with finite numbers only: a player is trusted for nothing that could break drawing.
@@ -110,7 +116,13 @@ impl CodingState {
             saving: 0,
             save_state: SaveState::Saved,
             leaving: None,
+            history: History::default(),
         }
+    }
+
+    /// How this recording's times read: `h:mm:ss` everywhere when it is an hour or longer.
+    pub fn clock(&self) -> Clock {
+        Clock::for_duration(self.duration_s)
     }
 
     pub fn read_only(&self) -> bool {

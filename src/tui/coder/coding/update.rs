@@ -3,12 +3,14 @@
 //! the screen's own state (so there is always a coding) and the shell and overlay it may change.
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
 
+use super::history::{Content, Described};
+use super::rows;
 use super::{CodingState, Pane};
-use crate::timefmt::{hms, hms_tenths};
-use crate::tui::coder::dialogs::Dialog;
+use crate::codebook::Codebook;
+use crate::tui::coder::dialogs::{Dialog, little_listened};
 use crate::tui::coder::model::{Effect, Overlay, Step};
 use crate::tui::keys::Action;
-use crate::tui::layout::{self, contains, row_at};
+use crate::tui::layout::{self, contains, wrapped_row_at};
 use crate::tui::shell::prompt::parse_go_to;
 use crate::tui::shell::prompt::{Prompt, PromptKind};
 use crate::tui::shell::{Shell, step};
@@ -40,6 +42,38 @@ fn stay() -> Step {
     Step::Stay(vec![])
 }
 
+/// An edit went through: remembered for undo (it changed the coding from `before`) and saved
+/// after the debounce.
+fn edited(cx: &Ctx, c: &mut CodingState, before: Content, said: Described) {
+    c.history.record(before, &c.coding, said);
+    c.touch(cx.shell.now_ms);
+}
+
+/// The keys bound to `a` now, for messages ("B", or "B/ctrl+b").
+fn keys(cx: &Ctx, a: Action) -> String {
+    cx.shell.keymap.keys_for(a).join("/")
+}
+
+/// `u` (`redo`: Ctrl+R): undoes (redoes) the last edit of this recording, saved like any edit.
+fn undo(cx: &mut Ctx, c: &mut CodingState, redo: bool) -> Step {
+    if c.read_only() {
+        cx.shell.notice("this coding is submitted: it is read-only, nothing to undo");
+        return stay();
+    }
+    let done = if redo { c.history.redo(&mut c.coding) } else { c.history.undo(&mut c.coding) };
+    match done {
+        Some(what) => {
+            c.seg_sel = c.seg_sel.min(c.coding.segments.len().saturating_sub(1));
+            c.note_sel = c.note_sel.min(c.coding.notes.len().saturating_sub(1));
+            c.touch(cx.shell.now_ms);
+            cx.shell.notice(format!("{}: {what}", if redo { "redid" } else { "undid" }));
+        }
+        None if redo => cx.shell.notice("nothing to redo"),
+        None => cx.shell.notice("nothing to undo in this recording"),
+    }
+    stay()
+}
+
 pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
     let now = cx.shell.now_ms;
     if let Some(t) = transport::on_action(a, &mut c.snap, c.duration_s) {
@@ -58,10 +92,14 @@ pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
         }
         Action::SegmentBegin => segment_begin(cx, c),
         Action::SegmentEnd => segment_end(cx, c),
+        Action::SegmentStartHere => move_segment_edge(cx, c, true),
+        Action::SegmentEndHere => move_segment_edge(cx, c, false),
+        Action::SegmentNote => segment_note(cx, c),
+        Action::NoteDomains => note_domains(cx, c),
         Action::Note => {
             if editable(cx, c) {
                 let at_s = c.snap.position_s;
-                cx.open(Overlay::Prompt(Prompt::new(PromptKind::Note { at_s }, "")));
+                cx.open(Overlay::Prompt(Prompt::guarded(PromptKind::Note { at_s }, "")));
             }
             stay()
         }
@@ -82,6 +120,8 @@ pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
         Action::Score(level) => score(cx, c, Some(level)),
         Action::ClearScore => score(cx, c, None),
         Action::Submit => submit(cx, c),
+        Action::Undo => undo(cx, c, false),
+        Action::Redo => undo(cx, c, true),
         Action::Back => back(cx, c),
         Action::Help => {
             cx.open(Overlay::Help);
@@ -108,8 +148,8 @@ fn segment_begin(cx: &mut Ctx, c: &mut CodingState) -> Step {
         let pos = c.snap.position_s;
         c.pending_begin = Some(pos);
         let kind = tag_name(&cx.shell.codebook);
-        cx.shell
-            .notice(format!("{kind} segment begins at {}: press e at its end", hms_tenths(pos)));
+        let at = c.clock().tenths(pos);
+        cx.shell.notice(format!("{kind} segment begins at {at}: press e at its end"));
     }
     stay()
 }
@@ -128,12 +168,16 @@ fn segment_end(cx: &mut Ctx, c: &mut CodingState) -> Step {
         return stay();
     };
     let before = c.coding.segments.len();
+    let content = Content::of(&c.coding);
     let (pos, dur) = (c.snap.position_s, c.duration_s);
     match c.coding.add_segment(&kind, begin, pos, dur) {
         Ok(i) => {
             c.pending_begin = None;
             c.seg_sel = i;
-            c.touch(cx.shell.now_ms);
+            let span = c.coding.segments.get(i).map(|s| (s.start_s, s.end_s)).unwrap_or_default();
+            let clock = c.clock();
+            let what = format!("segment {}–{} added", clock.tenths(span.0), clock.tenths(span.1));
+            edited(cx, c, content, Described::same(what));
             let merged = c.coding.segments.len() <= before;
             cx.shell.notice(if merged {
                 format!("{label} segment added (joined with the one it overlaps)")
@@ -142,6 +186,101 @@ fn segment_end(cx: &mut Ctx, c: &mut CodingState) -> Step {
             });
         }
         Err(_) => cx.shell.notice("the segment is empty: move the playhead away from its start"),
+    }
+    stay()
+}
+
+/// `B` / `E` in the segments pane: the selected segment's start (end) moves to the playhead. A
+/// segment that then overlaps another of its kind is joined with it, as when tagging.
+fn move_segment_edge(cx: &mut Ctx, c: &mut CodingState, start: bool) -> Step {
+    if !editable(cx, c) {
+        return stay();
+    }
+    let action = if start { Action::SegmentStartHere } else { Action::SegmentEndHere };
+    let Some(seg) = c.coding.segments.get(c.seg_sel).filter(|_| c.focus == Pane::Segments) else {
+        cx.shell.notice(format!(
+            "select a segment in the segments pane (Tab to it), then {} moves its {} to the playhead",
+            keys(cx, action),
+            if start { "start" } else { "end" }
+        ));
+        return stay();
+    };
+    let pos = c.snap.position_s;
+    let (a, b, old) =
+        if start { (pos, seg.end_s, seg.start_s) } else { (seg.start_s, pos, seg.end_s) };
+    let clock = c.clock();
+    if b <= a {
+        cx.shell.notice(if start {
+            format!(
+                "the playhead is at or after this segment's end ({}): a start must come before it",
+                clock.tenths(b)
+            )
+        } else {
+            format!(
+                "the playhead is at or before this segment's start ({}): an end must come after it",
+                clock.tenths(a)
+            )
+        });
+        return stay();
+    }
+    let (before, count) = (Content::of(&c.coding), c.coding.segments.len());
+    match c.coding.set_segment_bounds(c.seg_sel, a, b, c.duration_s) {
+        Ok(i) => {
+            c.seg_sel = i;
+            let edge = if start { "start" } else { "end" };
+            let said = Described::change(
+                &format!("segment {edge}"),
+                &clock.tenths(old),
+                &clock.tenths(pos),
+            );
+            edited(cx, c, before, said);
+            let joined = if c.coding.segments.len() < count {
+                " (joined with the one it now overlaps)"
+            } else {
+                ""
+            };
+            cx.shell.notice(format!("segment {edge} moved to {}{joined}", clock.tenths(pos)));
+        }
+        Err(e) => cx.shell.notice(e.to_string()),
+    }
+    stay()
+}
+
+/// `N` in the segments pane: the selected segment's note (a prompt with the note it has).
+fn segment_note(cx: &mut Ctx, c: &mut CodingState) -> Step {
+    if !editable(cx, c) {
+        return stay();
+    }
+    match c.coding.segments.get(c.seg_sel).filter(|_| c.focus == Pane::Segments) {
+        Some(s) => {
+            let kind =
+                PromptKind::SegmentNote { index: c.seg_sel, start_s: s.start_s, end_s: s.end_s };
+            cx.open(Overlay::Prompt(Prompt::guarded(kind, &s.note)));
+        }
+        None => cx.shell.notice(format!(
+            "select a segment in the segments pane (Tab to it), then {} gives it a note",
+            keys(cx, Action::SegmentNote)
+        )),
+    }
+    stay()
+}
+
+/// `t` in the notes pane: the domains the selected note bears on (a dialog of the codebook's
+/// domains to tick).
+fn note_domains(cx: &mut Ctx, c: &mut CodingState) -> Step {
+    if !editable(cx, c) {
+        return stay();
+    }
+    match c.coding.notes.get(c.note_sel).filter(|_| c.focus == Pane::Notes) {
+        Some(n) => {
+            let chosen =
+                cx.shell.codebook.domains.iter().map(|d| n.domains.contains(&d.key)).collect();
+            cx.open(Overlay::Dialog(Dialog::NoteDomains { note: c.note_sel, chosen, cursor: 0 }));
+        }
+        None => cx.shell.notice(format!(
+            "select a note in the notes pane (Tab to it), then {} gives it domains",
+            keys(cx, Action::NoteDomains)
+        )),
     }
     stay()
 }
@@ -170,7 +309,7 @@ fn activate(cx: &mut Ctx, c: &mut CodingState) -> Step {
             if editable(cx, c) {
                 let current = c.coding.rationales.get(&domain).cloned().unwrap_or_default();
                 let kind = PromptKind::Rationale { domain, label };
-                cx.open(Overlay::Prompt(Prompt::new(kind, &current)));
+                cx.open(Overlay::Prompt(Prompt::guarded(kind, &current)));
             }
             None
         }
@@ -203,7 +342,7 @@ fn submit(cx: &mut Ctx, c: &CodingState) -> Step {
         // Submitting would drop the half-tagged segment without a word.
         cx.shell.notice(format!(
             "the segment begun at {} is not ended: press e at its end, then S",
-            hms_tenths(b)
+            c.clock().tenths(b)
         ));
         return stay();
     }
@@ -217,7 +356,7 @@ fn back(cx: &mut Ctx, c: &mut CodingState) -> Step {
         // Leaving would drop a half-tagged segment: say so once.
         cx.shell.notice(format!(
             "the segment begun at {} is not ended: press b and e again to tag it, or q to leave",
-            hms_tenths(b)
+            c.clock().tenths(b)
         ));
         return stay();
     }
@@ -234,6 +373,9 @@ fn score(cx: &mut Ctx, c: &mut CodingState, level: Option<u8>) -> Step {
     }
     let book = std::sync::Arc::clone(&cx.shell.codebook);
     let Some(d) = book.domains.get(c.score_sel) else { return stay() };
+    let before = Content::of(&c.coding);
+    let shown = |l: Option<&u8>| l.map_or_else(|| "–".to_string(), u8::to_string);
+    let old = shown(c.coding.scores.get(&d.key));
     let done = match level {
         Some(_) if !c.coding.scorable(&book, &d.key) => {
             let kind = d.requires_segment.as_deref().unwrap_or("required");
@@ -243,52 +385,77 @@ fn score(cx: &mut Ctx, c: &mut CodingState, level: Option<u8>) -> Step {
         None => c.coding.clear_score(&d.key).map_err(|e| e.to_string()),
     };
     match done {
-        Ok(()) => c.touch(cx.shell.now_ms),
+        Ok(()) => {
+            let new = shown(c.coding.scores.get(&d.key));
+            edited(cx, c, before, Described::change(&d.label, &old, &new));
+        }
         Err(e) => cx.shell.notice(e),
     }
     stay()
 }
 
 pub fn on_prompt_done(cx: &mut Ctx, c: &mut CodingState, mut p: Prompt, text: String) -> Step {
-    let now = cx.shell.now_ms;
-    match p.kind {
-        PromptKind::GoTo => match parse_go_to(&text) {
-            Ok(t) if t <= c.duration_s => return Step::Stay(vec![c.seek_to(t).into()]),
-            Ok(_) => {
-                p.error = Some(format!(
-                    "past the end ({}): give a time within the recording",
-                    hms(c.duration_s)
-                ));
-                cx.open(Overlay::Prompt(p));
-            }
-            Err(why) => {
-                p.error = Some(why);
-                cx.open(Overlay::Prompt(p));
-            }
-        },
-        PromptKind::Note { at_s } => {
-            if !text.trim().is_empty() {
-                match c.coding.add_note(at_s, text.trim(), vec![]) {
-                    Ok(at) => {
-                        c.note_sel = at;
-                        c.touch(now);
-                    }
-                    Err(e) => cx.shell.notice(e.to_string()),
+    let before = Content::of(&c.coding);
+    let clock = c.clock();
+    let book = std::sync::Arc::clone(&cx.shell.codebook);
+    let text = text.trim();
+    let done = match p.kind {
+        PromptKind::GoTo => {
+            match parse_go_to(text) {
+                Ok(t) if t <= c.duration_s => return Step::Stay(vec![c.seek_to(t).into()]),
+                Ok(_) => {
+                    p.error = Some(format!(
+                        "past the end ({}): give a time within the recording",
+                        clock.at(c.duration_s)
+                    ));
+                    cx.open(Overlay::Prompt(p));
+                }
+                Err(why) => {
+                    p.error = Some(why);
+                    cx.open(Overlay::Prompt(p));
                 }
             }
+            return stay();
         }
-        PromptKind::Rationale { domain, .. } => {
-            let book = std::sync::Arc::clone(&cx.shell.codebook);
-            match c.coding.set_rationale(&book, &domain, text.trim()) {
-                Ok(()) => c.touch(now),
-                Err(e) => cx.shell.notice(e.to_string()),
-            }
+        PromptKind::Note { .. } if text.is_empty() => return stay(),
+        PromptKind::Note { at_s } => c.coding.add_note(at_s, text, vec![]).map(|at| {
+            c.note_sel = at;
+            Described::same(format!("note at {} added", clock.tenths(at_s)))
+        }),
+        PromptKind::Rationale { ref domain, ref label } => {
+            let had = c.coding.rationales.contains_key(domain);
+            c.coding
+                .set_rationale(&book, domain, text)
+                .map(|()| Described::same(format!("{label} rationale {}", changed(had, text))))
         }
+        PromptKind::SegmentNote { index, start_s, end_s } => {
+            let had = c.coding.segments.get(index).is_some_and(|s| !s.note.is_empty());
+            c.coding.set_segment_note(index, text).map(|()| {
+                let span = format!("{}–{}", clock.tenths(start_s), clock.tenths(end_s));
+                Described::same(format!("note of the segment {span} {}", changed(had, text)))
+            })
+        }
+    };
+    match done {
+        Ok(said) => edited(cx, c, before, said),
+        Err(e) => cx.shell.notice(e.to_string()),
     }
     stay()
 }
 
+/// How a text changed, for undo's notice.
+fn changed(had: bool, now: &str) -> &'static str {
+    match (had, now.is_empty()) {
+        (_, true) => "cleared",
+        (false, false) => "added",
+        (true, false) => "changed",
+    }
+}
+
 pub fn on_dialog_key(cx: &mut Ctx, c: &mut CodingState, d: Dialog, k: &KeyEvent) -> Step {
+    if let Dialog::NoteDomains { note, chosen, cursor } = d {
+        return on_note_domains_key(cx, c, (note, chosen, cursor), k);
+    }
     let yes = matches!(k.code, KeyCode::Char('y' | 'Y') | KeyCode::Enter);
     let no = matches!(k.code, KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc);
     if !yes && !no {
@@ -298,31 +465,98 @@ pub fn on_dialog_key(cx: &mut Ctx, c: &mut CodingState, d: Dialog, k: &KeyEvent)
     if no {
         return stay();
     }
-    let now = cx.shell.now_ms;
+    let before = Content::of(&c.coding);
+    let clock = c.clock();
     match d {
         Dialog::DeleteSegment(i) => {
-            if c.coding.remove_segment(i).is_ok() {
+            if let Ok(s) = c.coding.remove_segment(i) {
                 c.seg_sel = c.seg_sel.min(c.coding.segments.len().saturating_sub(1));
-                c.touch(now);
+                let span = format!("{}–{}", clock.tenths(s.start_s), clock.tenths(s.end_s));
+                edited(cx, c, before, Described::same(format!("segment {span} deleted")));
             }
         }
         Dialog::DeleteNote(i) => {
-            if c.coding.remove_note(i).is_ok() {
+            if let Ok(n) = c.coding.remove_note(i) {
                 c.note_sel = c.note_sel.min(c.coding.notes.len().saturating_sub(1));
-                c.touch(now);
+                let at = clock.tenths(n.at_s);
+                edited(cx, c, before, Described::same(format!("note at {at} deleted")));
             }
         }
         // Enter only dismisses a dialog that lists problems.
         Dialog::Submit(check) if !check.can_submit() => {}
-        Dialog::Submit(_) => {
+        // Below the listened threshold a single key does not submit: `y`, then Enter.
+        Dialog::Submit(check) if little_listened(&check).is_some() => {
+            let typed_y = matches!(k.code, KeyCode::Char('y' | 'Y'));
+            cx.open(Overlay::Dialog(if typed_y {
+                Dialog::SubmitAnyway(check)
+            } else {
+                Dialog::Submit(check)
+            }));
+        }
+        Dialog::SubmitAnyway(check) if k.code != KeyCode::Enter => {
+            cx.open(Overlay::Dialog(Dialog::SubmitAnyway(check)));
+        }
+        Dialog::Submit(_) | Dialog::SubmitAnyway(_) => {
             c.coding.resume_s = c.snap.position_s;
             cx.open(Overlay::Dialog(Dialog::Submitting));
             return Step::Stay(vec![Effect::Submit(Box::new(c.coding.clone()))]);
         }
         Dialog::Submitting => cx.open(Overlay::Dialog(Dialog::Submitting)),
-        // The app answers this one (`coder/leave.rs`); it never reaches the screen.
-        d @ Dialog::LeaveUnsaved { .. } => cx.open(Overlay::Dialog(d)),
+        // Handled above; the app answers LeaveUnsaved (`coder/leave.rs`): it never reaches here.
+        d @ (Dialog::LeaveUnsaved { .. } | Dialog::NoteDomains { .. }) => {
+            cx.open(Overlay::Dialog(d));
+        }
     }
+    stay()
+}
+
+/// The note-domains dialog: 1–9 or Space toggle a domain, ↑↓ (k/j) move, Enter saves, Esc
+/// (or q, n) cancels.
+fn on_note_domains_key(
+    cx: &mut Ctx,
+    c: &mut CodingState,
+    (note, mut chosen, mut cursor): (usize, Vec<bool>, usize),
+    k: &KeyEvent,
+) -> Step {
+    let n = chosen.len();
+    match k.code {
+        KeyCode::Esc | KeyCode::Char('q' | 'n') => return stay(),
+        KeyCode::Enter => {
+            let book = std::sync::Arc::clone(&cx.shell.codebook);
+            let domains: Vec<String> = book
+                .domains
+                .iter()
+                .zip(&chosen)
+                .filter(|(_, on)| **on)
+                .map(|(d, _)| d.key.clone())
+                .collect();
+            let before = Content::of(&c.coding);
+            let at = c.coding.notes.get(note).map(|x| c.clock().tenths(x.at_s)).unwrap_or_default();
+            match c.coding.set_note_domains(&book, note, domains) {
+                Ok(()) => {
+                    edited(cx, c, before, Described::same(format!("domains of the note at {at}")))
+                }
+                Err(e) => cx.shell.notice(e.to_string()),
+            }
+            return stay();
+        }
+        KeyCode::Up | KeyCode::Char('k') => cursor = cursor.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => cursor = (cursor + 1).min(n.saturating_sub(1)),
+        KeyCode::Char(' ') => {
+            if let Some(on) = chosen.get_mut(cursor) {
+                *on = !*on;
+            }
+        }
+        KeyCode::Char(d @ '1'..='9') => {
+            let i = usize::from(d as u8 - b'1');
+            if let Some(on) = chosen.get_mut(i) {
+                *on = !*on;
+                cursor = i;
+            }
+        }
+        _ => {}
+    }
+    cx.open(Overlay::Dialog(Dialog::NoteDomains { note, chosen, cursor }));
     stay()
 }
 
@@ -343,7 +577,8 @@ pub fn on_mouse(cx: &mut Ctx, c: &mut CodingState, kind: MouseEventKind, x: u16,
                 return seek(c, time_at(l.zoom, x, a, b));
             }
             if matches!(kind, MouseEventKind::Down(_)) {
-                click(c, &l, cx.shell.codebook.domains.len(), x, y);
+                let book = std::sync::Arc::clone(&cx.shell.codebook);
+                click(c, &l, &book, x, y);
             }
             stay()
         }
@@ -367,20 +602,28 @@ pub fn on_mouse(cx: &mut Ctx, c: &mut CodingState, kind: MouseEventKind, x: u16,
     }
 }
 
-/// A click on a row selects it (and focuses its pane); on a pane, focuses it.
-fn click(c: &mut CodingState, l: &layout::CodingLayout, n_domains: usize, x: u16, y: u16) {
-    if let Some(i) = row_at(l.segment_rows, y, c.seg_sel, c.coding.segments.len())
-        .filter(|_| contains(l.segments, x, y))
+/// A click on a row selects it (and focuses its pane); on a pane, focuses it. Rows are hit-tested
+/// with the heights the view draws them with (wrapped notes, rationales under scores).
+fn click(c: &mut CodingState, l: &layout::CodingLayout, book: &Codebook, x: u16, y: u16) {
+    let seg_h = rows::heights(&rows::segment_items(c, l.segment_rows.width.saturating_sub(1)));
+    let note_h = rows::heights(&rows::note_items(c, book, l.note_rows.width.saturating_sub(1)));
+    let score_h: Vec<u16> =
+        rows::score_rationales(c, book, l.score_rows.width, l.score_rows.height)
+            .iter()
+            .map(|r| 1 + u16::try_from(r.len()).unwrap_or(0))
+            .collect();
+    if let Some(i) =
+        wrapped_row_at(l.segment_rows, y, c.seg_sel, &seg_h).filter(|_| contains(l.segments, x, y))
     {
         c.focus = Pane::Segments;
         c.seg_sel = i;
     } else if let Some(i) =
-        row_at(l.note_rows, y, c.note_sel, c.coding.notes.len()).filter(|_| contains(l.notes, x, y))
+        wrapped_row_at(l.note_rows, y, c.note_sel, &note_h).filter(|_| contains(l.notes, x, y))
     {
         c.focus = Pane::Notes;
         c.note_sel = i;
     } else if let Some(i) =
-        row_at(l.score_rows, y, c.score_sel, n_domains).filter(|_| contains(l.scores, x, y))
+        wrapped_row_at(l.score_rows, y, c.score_sel, &score_h).filter(|_| contains(l.scores, x, y))
     {
         c.focus = Pane::Scores;
         c.score_sel = i;

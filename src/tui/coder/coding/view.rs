@@ -4,15 +4,14 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::{CodingState, Pane, SaveState, ZOOM_S};
+use super::{CodingState, Pane, SaveState, ZOOM_S, rows};
 use crate::codebook::Codebook;
 use crate::coding::ScoreState;
-use crate::timefmt::{hms, hms_tenths};
 use crate::tui::coder::model::App;
 use crate::tui::layout::{self, CodingLayout};
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome::{self, pane_block};
-use crate::tui::widgets::lists::SelectList;
+use crate::tui::widgets::lists::WrapList;
 use crate::tui::widgets::rubric::Rubric;
 use crate::tui::widgets::scores::Scores;
 use crate::tui::widgets::timeline::{Lane, Timeline};
@@ -25,7 +24,7 @@ pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
     header(f, c, l.header);
     timeline(f, c, kind, &l);
     segments(f, c, kind, &l);
-    notes(f, c, &l);
+    notes(f, book, c, &l);
     scores(f, book, c, &l);
     rubric(f, book, c, l.rubric);
     let hints = match (c.read_only(), f.area().width >= 100) {
@@ -59,7 +58,7 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
         ),
         Span::raw(" "),
         Span::styled(
-            format!("{} / {}", hms(s.position_s), hms(c.duration_s)),
+            format!("{} / {}", c.clock().at(s.position_s), c.clock().at(c.duration_s)),
             Style::new().add_modifier(Modifier::BOLD),
         ),
         Span::raw(" "),
@@ -69,7 +68,7 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
     ];
     if let Some(b) = c.pending_begin {
         spans.push(Span::styled(
-            format!("  ● segment from {}", hms_tenths(b)),
+            format!("  ● segment from {}", c.clock().tenths(b)),
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ));
     }
@@ -143,42 +142,19 @@ fn segments(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
     };
     let summary_area = Rect { height: l.segment_rows.y.saturating_sub(inner.y), ..inner };
     f.render_widget(ratatui::widgets::Paragraph::new(summary), summary_area);
-    let items = c
-        .coding
-        .segments
-        .iter()
-        .map(|s| {
-            Line::from(vec![
-                Span::raw(format!("{}–{}", hms_tenths(s.start_s), hms_tenths(s.end_s))),
-                Span::styled(
-                    format!(" {:.0}s", s.end_s - s.start_s),
-                    Style::new().fg(Color::DarkGray),
-                ),
-            ])
-        })
-        .collect();
+    let items = rows::segment_items(c, l.segment_rows.width.saturating_sub(1));
     f.render_widget(
-        SelectList { items, selected: c.seg_sel, focused, empty: "b at the start, e at the end" },
+        WrapList { items, selected: c.seg_sel, focused, empty: "b at the start, e at the end" },
         l.segment_rows,
     );
 }
 
-fn notes(f: &mut Frame, c: &CodingState, l: &CodingLayout) {
+fn notes(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
     let focused = c.focus == Pane::Notes;
     f.render_widget(pane_block(format!(" Notes ({}) ", c.coding.notes.len()), focused), l.notes);
-    let items = c
-        .coding
-        .notes
-        .iter()
-        .map(|n| {
-            Line::from(vec![
-                Span::styled(format!("{} ", hms_tenths(n.at_s)), Style::new().fg(Color::Magenta)),
-                Span::raw(sanitize(&n.text).into_owned()),
-            ])
-        })
-        .collect();
+    let items = rows::note_items(c, book, l.note_rows.width.saturating_sub(1));
     f.render_widget(
-        SelectList { items, selected: c.note_sel, focused, empty: "n adds a note at the playhead" },
+        WrapList { items, selected: c.note_sel, focused, empty: "n adds a note at the playhead" },
         l.note_rows,
     );
 }
@@ -190,7 +166,7 @@ fn scores(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
         pane_block(format!(" Scores {scored}/{} ", book.domains.len()), focused),
         l.scores,
     );
-    let rows = book
+    let domain_rows = book
         .domains
         .iter()
         .map(|d| {
@@ -202,7 +178,13 @@ fn scores(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
         })
         .collect();
     f.render_widget(
-        Scores { rows, max: book.scale.max, selected: c.score_sel, focused },
+        Scores {
+            rows: domain_rows,
+            under: rows::score_rationales(c, book, l.score_rows.width, l.score_rows.height),
+            max: book.scale.max,
+            selected: c.score_sel,
+            focused,
+        },
         l.score_rows,
     );
 }

@@ -71,10 +71,20 @@ pub fn on_action(cx: &mut Ctx, r: &mut RecordingState, a: Action) -> Step {
             stay()
         }
         Action::Submit => Step::Stay(save(cx, r)),
-        Action::SegmentBegin | Action::SegmentEnd | Action::Note => {
+        Action::SegmentBegin
+        | Action::SegmentEnd
+        | Action::SegmentStartHere
+        | Action::SegmentEndHere
+        | Action::SegmentNote
+        | Action::Note
+        | Action::NoteDomains => {
             cx.shell.notice(
                 "the coders' segments and notes are theirs: adjudication never changes them",
             );
+            stay()
+        }
+        Action::Undo | Action::Redo => {
+            cx.shell.notice("undo is for coding: here, choose the final score again");
             stay()
         }
         Action::Help => {

@@ -1,0 +1,119 @@
+//! The wrapped rows of the coding screen's lists (segments with their notes, notes with their
+//! domains, scores with their rationales), built once here so that the view draws them and the
+//! mouse hit-tests them with the same heights.
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+
+use super::CodingState;
+use crate::codebook::Codebook;
+use crate::timefmt::length;
+use crate::tui::terminal::sanitize;
+use crate::tui::widgets::lists::wrap;
+
+/// The rows each item takes.
+pub fn heights(items: &[Vec<Line>]) -> Vec<u16> {
+    items.iter().map(|i| u16::try_from(i.len().max(1)).unwrap_or(u16::MAX)).collect()
+}
+
+/// One line per segment (`01:00.0–02:00.0 1:00`), then its note wrapped to `width` columns.
+pub fn segment_items(c: &CodingState, width: u16) -> Vec<Vec<Line<'static>>> {
+    let clock = c.clock();
+    let width = usize::from(width.max(4));
+    c.coding
+        .segments
+        .iter()
+        .map(|s| {
+            let mut lines = vec![Line::from(vec![
+                Span::raw(format!("{}–{}", clock.tenths(s.start_s), clock.tenths(s.end_s))),
+                Span::styled(
+                    format!(" {}", length(s.end_s - s.start_s)),
+                    Style::new().fg(Color::DarkGray),
+                ),
+            ])];
+            if !s.note.is_empty() {
+                let text = format!("✎ {}", sanitize(&s.note));
+                lines.extend(
+                    wrap(&text, width)
+                        .into_iter()
+                        .map(|l| Line::styled(l, Style::new().fg(Color::Gray))),
+                );
+            }
+            lines
+        })
+        .collect()
+}
+
+/// Each note wrapped to `width` columns (its time first), then the domains it bears on.
+pub fn note_items(c: &CodingState, book: &Codebook, width: u16) -> Vec<Vec<Line<'static>>> {
+    let clock = c.clock();
+    let width = usize::from(width.max(4));
+    c.coding
+        .notes
+        .iter()
+        .map(|n| {
+            let at = clock.tenths(n.at_s);
+            let text = format!("{at} {}", sanitize(&n.text));
+            let mut lines: Vec<Line> = wrap(&text, width)
+                .into_iter()
+                .enumerate()
+                .map(|(i, l)| match l.strip_prefix(&at).filter(|_| i == 0) {
+                    Some(rest) => Line::from(vec![
+                        Span::styled(at.clone(), Style::new().fg(Color::Magenta)),
+                        Span::raw(rest.to_string()),
+                    ]),
+                    None => Line::raw(l),
+                })
+                .collect();
+            if !n.domains.is_empty() {
+                let labels: Vec<String> = n
+                    .domains
+                    .iter()
+                    .map(|k| {
+                        sanitize(book.domain(k).map_or(k.as_str(), |d| d.label.as_str()))
+                            .into_owned()
+                    })
+                    .collect();
+                let text = format!("→ {}", labels.join(", "));
+                lines.extend(
+                    wrap(&text, width)
+                        .into_iter()
+                        .map(|l| Line::styled(l, Style::new().fg(Color::Cyan))),
+                );
+            }
+            lines
+        })
+        .collect()
+}
+
+/// Each domain's rationale wrapped to `width` columns, as the scores pane shows it under the
+/// score when there is room in its `height` rows: every rationale if all fit, else only the
+/// selected domain's, else none (the `✎` mark still says there is one).
+pub fn score_rationales(
+    c: &CodingState,
+    book: &Codebook,
+    width: u16,
+    height: u16,
+) -> Vec<Vec<String>> {
+    let width = usize::from(width.saturating_sub(3).max(4));
+    let all: Vec<Vec<String>> = book
+        .domains
+        .iter()
+        .map(|d| match c.coding.rationales.get(&d.key) {
+            Some(r) if !r.trim().is_empty() => wrap(&sanitize(r), width),
+            _ => vec![],
+        })
+        .collect();
+    let rows = |v: &[Vec<String>]| v.iter().map(|r| 1 + r.len()).sum::<usize>();
+    if rows(&all) <= usize::from(height) {
+        return all;
+    }
+    let only_selected: Vec<Vec<String>> = all
+        .iter()
+        .enumerate()
+        .map(|(i, r)| if i == c.score_sel { r.clone() } else { vec![] })
+        .collect();
+    if rows(&only_selected) <= usize::from(height) {
+        return only_selected;
+    }
+    vec![vec![]; all.len()]
+}
