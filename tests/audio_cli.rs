@@ -115,6 +115,8 @@ fn clip_refuses_bad_times_and_speeds() {
     assert!(!out.exists(), "a failed clip writes nothing");
 }
 
+/// The bench harness is built with `--features bench` (`.ci/run` runs this file so).
+#[cfg(feature = "bench")]
 #[test]
 fn bench_measures_a_given_file() {
     let dir = tempfile::tempdir().unwrap();
