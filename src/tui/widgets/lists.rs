@@ -24,16 +24,20 @@ pub fn selection_style(focused: bool) -> Style {
     }
 }
 
+/// The hint of an empty list, wrapped: a narrow pane must not cut it off mid-word.
+fn render_empty(text: &str, area: Rect, buf: &mut Buffer) {
+    Paragraph::new(Line::styled(text, Style::new().fg(Color::DarkGray)))
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+}
+
 impl Widget for SelectList<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         if area.height == 0 {
             return;
         }
         if self.items.is_empty() {
-            // Wrapped: a narrow pane must not cut the hint off mid-word.
-            Paragraph::new(Line::styled(self.empty, Style::new().fg(Color::DarkGray)))
-                .wrap(Wrap { trim: true })
-                .render(area, buf);
+            render_empty(self.empty, area, buf);
             return;
         }
         let offset = list_offset(self.selected, self.items.len(), area.height);
@@ -118,9 +122,7 @@ impl Widget for WrapList<'_> {
             return;
         }
         if self.items.is_empty() {
-            Paragraph::new(Line::styled(self.empty, Style::new().fg(Color::DarkGray)))
-                .wrap(Wrap { trim: true })
-                .render(area, buf);
+            render_empty(self.empty, area, buf);
             return;
         }
         let heights: Vec<u16> =
