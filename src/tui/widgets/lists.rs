@@ -24,20 +24,23 @@ pub fn selection_style(focused: bool) -> Style {
     }
 }
 
-/// The hint of an empty list, wrapped: a narrow pane must not cut it off mid-word.
-fn render_empty(text: &str, area: Rect, buf: &mut Buffer) {
-    Paragraph::new(Line::styled(text, Style::new().fg(Color::DarkGray)))
-        .wrap(Wrap { trim: true })
-        .render(area, buf);
+/// Whether a list has nothing to draw but its empty hint (drawn here, wrapped: a narrow pane must
+/// not cut it off mid-word) or nothing at all (no rows).
+fn drew_empty(empty: &str, is_empty: bool, area: Rect, buf: &mut Buffer) -> bool {
+    if area.height == 0 {
+        return true;
+    }
+    if is_empty {
+        Paragraph::new(Line::styled(empty, Style::new().fg(Color::DarkGray)))
+            .wrap(Wrap { trim: true })
+            .render(area, buf);
+    }
+    is_empty
 }
 
 impl Widget for SelectList<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        if area.height == 0 {
-            return;
-        }
-        if self.items.is_empty() {
-            render_empty(self.empty, area, buf);
+        if drew_empty(self.empty, self.items.is_empty(), area, buf) {
             return;
         }
         let offset = list_offset(self.selected, self.items.len(), area.height);
@@ -118,11 +121,7 @@ pub struct WrapList<'a> {
 
 impl Widget for WrapList<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        if area.height == 0 {
-            return;
-        }
-        if self.items.is_empty() {
-            render_empty(self.empty, area, buf);
+        if drew_empty(self.empty, self.items.is_empty(), area, buf) {
             return;
         }
         let heights: Vec<u16> =
