@@ -24,9 +24,9 @@ pub fn selection_style(focused: bool) -> Style {
     }
 }
 
-/// Whether a list has nothing to draw but its empty hint (drawn here, wrapped: a narrow pane must
-/// not cut it off mid-word) or nothing at all (no rows).
-fn drew_empty(empty: &str, is_empty: bool, area: Rect, buf: &mut Buffer) -> bool {
+/// Whether a list's render is done: there are no rows to draw into, or the list is empty and its
+/// hint has been drawn (wrapped: a narrow pane must not cut it off mid-word).
+fn nothing_more_to_draw(empty: &str, is_empty: bool, area: Rect, buf: &mut Buffer) -> bool {
     if area.height == 0 {
         return true;
     }
@@ -40,7 +40,7 @@ fn drew_empty(empty: &str, is_empty: bool, area: Rect, buf: &mut Buffer) -> bool
 
 impl Widget for SelectList<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        if drew_empty(self.empty, self.items.is_empty(), area, buf) {
+        if nothing_more_to_draw(self.empty, self.items.is_empty(), area, buf) {
             return;
         }
         let offset = list_offset(self.selected, self.items.len(), area.height);
@@ -121,7 +121,7 @@ pub struct WrapList<'a> {
 
 impl Widget for WrapList<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        if drew_empty(self.empty, self.items.is_empty(), area, buf) {
+        if nothing_more_to_draw(self.empty, self.items.is_empty(), area, buf) {
             return;
         }
         let heights: Vec<u16> =
