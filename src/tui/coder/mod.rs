@@ -31,12 +31,7 @@ use crate::tui::runtime::{self, Command, Event};
 use worker::{CoderWorker, Job};
 
 impl runtime::App for App {
-    type Msg = Msg;
-    type Effect = Effect;
-    type Job = Job;
-    type Worker = CoderWorker;
-
-    crate::app_forwarding!(update, draw);
+    crate::app_forwarding!(worker: CoderWorker, update, draw);
 
     fn event(ev: Event) -> Option<Msg> {
         Some(match ev {

@@ -79,11 +79,18 @@ pub trait App {
     fn command(fx: Self::Effect) -> Command<Self::Job>;
 }
 
-/// The part of `impl runtime::App` that both apps write alike: `update` and `view` handed to the
-/// app's own `update` and `draw` functions, `quitting` read from its `quitting` field.
+/// The part of `impl runtime::App` that both apps write alike: the associated types (the app's
+/// own `Msg`, `Effect` and `Job`, in scope where the macro is used, and its worker), `update` and
+/// `view` handed to the app's own `update` and `draw` functions, `quitting` read from its
+/// `quitting` field.
 #[macro_export]
 macro_rules! app_forwarding {
-    ($update:path, $draw:path) => {
+    (worker: $worker:ty, $update:path, $draw:path) => {
+        type Msg = Msg;
+        type Effect = Effect;
+        type Job = Job;
+        type Worker = $worker;
+
         fn update(&mut self, msg: Self::Msg) -> Vec<Self::Effect> {
             $update(self, msg)
         }

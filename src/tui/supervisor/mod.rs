@@ -28,12 +28,7 @@ use crate::tui::runtime::{self, Command, Event};
 use worker::{Job, SupervisorWorker};
 
 impl runtime::App for AdjApp {
-    type Msg = Msg;
-    type Effect = Effect;
-    type Job = Job;
-    type Worker = SupervisorWorker;
-
-    crate::app_forwarding!(update, draw);
+    crate::app_forwarding!(worker: SupervisorWorker, update, draw);
 
     fn event(ev: Event) -> Option<Msg> {
         match ev {
