@@ -189,16 +189,10 @@ fn bootstrap(co: &Coincidences, expected: f64, resamples: usize, seed: u64) -> S
         return Err(Undefined::new("needs at least 2 resamples"));
     }
     let de = expected / (co.n * (co.n - 1.0));
-    // Cells c <= k with weight o_ck (diagonal) or 2 o_ck (off-diagonal), drawn by the alias
-    // method: one draw costs the same whatever the number of cells (a continuous measure such as
-    // the behaviour-change share has hundreds).
-    let weights: Vec<f64> =
-        co.cells.iter().map(|&(c, k, o)| if c == k { o } else { 2.0 * o }).collect();
-    let cells: Vec<(f64, bool)> =
-        co.cells.iter().map(|&(c, k, _)| (co.delta(c, k), c == k)).collect();
-    let q = cells.len() as f64;
+    let q = co.cells.len() as f64;
     let draws = co.pairs.min(25.0 * q).round().max(1.0) as usize;
-    let draw = Resampler::new(&weights, draws);
+    let groups = Groups::new(co);
+    let draw = Resampler::new(&groups.weights, draws);
     // Resamples in fixed chunks, each from its own stream of the seeded generator, spread over the
     // cores: the numbers depend on the seed only, never on how many cores there are.
     let chunks: Vec<(u64, usize)> = (0..resamples.div_ceil(CHUNK))
@@ -209,8 +203,12 @@ fn bootstrap(co: &Coincidences, expected: f64, resamples: usize, seed: u64) -> S
         rng.set_stream(chunk);
         (0..n)
             .map(|_| {
-                let (sum, one_diagonal) = draw.resample(&mut rng, &cells);
-                if one_diagonal { 0.0 } else { (1.0 - sum / (draws as f64 * de)).max(-1.0) }
+                let (sum, group) = draw.resample(&mut rng, &groups.delta);
+                if groups.one_diagonal_cell(group, draws, &mut rng) {
+                    0.0
+                } else {
+                    (1.0 - sum / (draws as f64 * de)).max(-1.0)
+                }
             })
             .collect::<Vec<f64>>()
     })
@@ -230,15 +228,92 @@ fn bootstrap(co: &Coincidences, expected: f64, resamples: usize, seed: u64) -> S
     })
 }
 
+/// The coincidence cells merged by distance: a resample's sum of distances depends only on how
+/// many pairs fall at each distance, so cells at the same distance are drawn as one (an interval
+/// alpha on a five-point scale has 15 cells but 5 distances). The diagonal cells (distance 0) are
+/// one group; whether a resample drawn wholly from it came from one cell alone (alpha
+/// indeterminate) is drawn afterwards from their own weights, which gives the same distribution
+/// as drawing the cells themselves.
+struct Groups {
+    /// Weight (o_ck, or 2 o_ck off the diagonal) and distance of each group.
+    weights: Vec<f64>,
+    delta: Vec<f64>,
+    /// The diagonal group's index and the weights of its cells.
+    diagonal: Option<(usize, Vec<f64>)>,
+}
+
+impl Groups {
+    fn new(co: &Coincidences) -> Groups {
+        let (mut weights, mut delta) = (Vec::new(), Vec::new());
+        let mut diagonal: Option<(usize, Vec<f64>)> = None;
+        let mut by_delta: std::collections::HashMap<u64, usize> = std::collections::HashMap::new();
+        for &(c, k, o) in &co.cells {
+            if c == k {
+                let g = match &mut diagonal {
+                    Some((g, cells)) => {
+                        cells.push(o);
+                        *g
+                    }
+                    None => {
+                        weights.push(0.0);
+                        delta.push(0.0);
+                        diagonal = Some((weights.len() - 1, vec![o]));
+                        weights.len() - 1
+                    }
+                };
+                weights[g] += o;
+            } else {
+                let d = co.delta(c, k);
+                let g = *by_delta.entry(d.to_bits()).or_insert_with(|| {
+                    weights.push(0.0);
+                    delta.push(d);
+                    weights.len() - 1
+                });
+                weights[g] += 2.0 * o;
+            }
+        }
+        Groups { weights, delta, diagonal }
+    }
+
+    /// Whether a resample whose pairs all came from `group` (if one) came from one diagonal cell.
+    fn one_diagonal_cell(
+        &self,
+        group: Option<usize>,
+        draws: usize,
+        rng: &mut rand_chacha::ChaCha8Rng,
+    ) -> bool {
+        let Some((g, cells)) = &self.diagonal else { return false };
+        if group != Some(*g) {
+            return false;
+        }
+        if cells.len() == 1 {
+            return true;
+        }
+        // The split of the draws among the diagonal cells: one cell alone took them all?
+        let split = Resampler::new(cells, draws);
+        let zero = vec![0.0; cells.len()];
+        split.resample(rng, &zero).1.is_some()
+    }
+}
+
 /// Resamples per chunk of the bootstrap (one random stream each).
 const CHUNK: usize = 100;
 
-/// How a resample draws its `draws` pairs of values from the cells: one by one (many cells), or
-/// as the multinomial counts of the cells by successive binomials (few cells: a five-point scale
-/// has 15 cells against hundreds of pairs). Both give the same distribution of resamples.
+/// How a resample draws its `draws` pairs of values from the groups: one by one (many groups), or
+/// as the multinomial counts of the groups by successive binomials (few: a five-point scale has at
+/// most 11 distances against hundreds of pairs). Both give the same distribution of resamples.
 enum Resampler {
-    PerDraw { alias: Alias, draws: usize },
-    Counts { cells: Vec<(usize, f64)>, draws: u64 },
+    PerDraw {
+        alias: Alias,
+        draws: usize,
+    },
+    Counts {
+        /// (group, its share), the likeliest first.
+        cells: Vec<(usize, f64)>,
+        draws: u64,
+        /// The first group's count, whose distribution is the same in every resample.
+        first: Option<rand_distr::Binomial>,
+    },
 }
 
 impl Resampler {
@@ -251,35 +326,42 @@ impl Resampler {
             weights.iter().enumerate().map(|(i, w)| (i, w / total)).collect();
         // The likeliest cells first: the pairs are used up sooner.
         cells.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
-        Resampler::Counts { cells, draws: draws as u64 }
+        let first = (cells.len() > 1)
+            .then(|| rand_distr::Binomial::new(draws as u64, cells[0].1.clamp(0.0, 1.0)).ok())
+            .flatten();
+        Resampler::Counts { cells, draws: draws as u64, first }
     }
 
-    /// One resample: the sum of the drawn pairs' distances, and whether every pair came from one
-    /// diagonal cell. `cells[i]` = (distance, diagonal).
-    fn resample(&self, rng: &mut rand_chacha::ChaCha8Rng, cells: &[(f64, bool)]) -> (f64, bool) {
+    /// One resample: the sum of the drawn pairs' distances (`delta[i]` of group `i`), and the
+    /// group every pair came from, if they all came from one.
+    fn resample(&self, rng: &mut rand_chacha::ChaCha8Rng, delta: &[f64]) -> (f64, Option<usize>) {
         use rand::RngCore;
         use rand::distr::Distribution;
         match self {
             Resampler::PerDraw { alias, draws } => {
                 let first = alias.sample(rng.next_u64());
-                let mut sum = cells[first].0;
+                let mut sum = delta[first];
                 let mut same = true;
                 for _ in 1..*draws {
                     let i = alias.sample(rng.next_u64());
-                    sum += cells[i].0;
+                    sum += delta[i];
                     same &= i == first;
                 }
-                (sum, same && cells[first].1)
+                (sum, same.then_some(first))
             }
-            Resampler::Counts { cells: order, draws } => {
+            Resampler::Counts { cells: order, draws, first } => {
                 let (mut left, mut rest) = (*draws, 1.0f64);
-                let (mut sum, mut used, mut diagonal) = (0.0, 0usize, false);
+                let (mut sum, mut used, mut last) = (0.0, 0usize, 0usize);
                 for (n, &(i, p)) in order.iter().enumerate() {
                     if left == 0 {
                         break;
                     }
                     let count = if n + 1 == order.len() {
                         left
+                    } else if n == 0
+                        && let Some(b) = first
+                    {
+                        b.sample(rng)
                     } else {
                         let q = (p / rest).clamp(0.0, 1.0);
                         rand_distr::Binomial::new(left, q).map_or(0, |b| b.sample(rng))
@@ -287,12 +369,12 @@ impl Resampler {
                     rest -= p;
                     if count > 0 {
                         left -= count.min(left);
-                        sum += count as f64 * cells[i].0;
+                        sum += count as f64 * delta[i];
                         used += 1;
-                        diagonal = cells[i].1;
+                        last = i;
                     }
                 }
-                (sum, used == 1 && diagonal)
+                (sum, (used == 1).then_some(last))
             }
         }
     }
@@ -371,11 +453,11 @@ mod tests {
     fn drawing_pairs_one_by_one_or_as_counts_gives_the_same_resamples() {
         use rand::SeedableRng;
         let weights = [5.0, 1.0, 0.5, 2.0, 0.25];
-        let cells = [(0.0, true), (1.0, false), (4.0, false), (0.0, true), (9.0, false)];
+        let delta = [0.0, 1.0, 4.0, 0.0, 9.0];
         let draws = 200;
         let moments = |r: &Resampler| {
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
-            let sums: Vec<f64> = (0..20_000).map(|_| r.resample(&mut rng, &cells).0).collect();
+            let sums: Vec<f64> = (0..20_000).map(|_| r.resample(&mut rng, &delta).0).collect();
             let mean = sums.iter().sum::<f64>() / sums.len() as f64;
             let var = sums.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / sums.len() as f64;
             (mean, var)
@@ -391,10 +473,43 @@ mod tests {
             assert!((m - expected).abs() < 0.05 * expected, "mean {m}, expected {expected}");
         }
         assert!((v1 - v2).abs() < 0.05 * v1, "variances {v1} and {v2}");
-        // A single diagonal cell: every resample is "all pairs from one diagonal cell".
+        // A single cell: every resample's pairs all come from it.
         let one = Resampler::new(&[1.0], 50);
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
-        assert_eq!(one.resample(&mut rng, &[(0.0, true)]), (0.0, true));
+        assert_eq!(one.resample(&mut rng, &[0.0]), (0.0, Some(0)));
+    }
+
+    /// Cells at one distance are drawn as one group, the diagonal cells as another, and a
+    /// resample drawn wholly from the diagonal came from one cell alone as often as drawing the
+    /// cells themselves says: two equal diagonal cells and 3 draws, 2 · (1/2)³ = 1/4.
+    #[test]
+    fn cells_at_one_distance_are_drawn_as_one_group() {
+        use rand::SeedableRng;
+        // Scores 1, 2, 3 (interval): diagonal 1-1, 2-2, 3-3; distance 1 for 1-2 and 2-3, 4 for 1-3.
+        let units: Vec<Vec<Option<f64>>> =
+            [(1.0, 1.0), (2.0, 2.0), (3.0, 3.0), (1.0, 2.0), (2.0, 3.0), (1.0, 3.0)]
+                .iter()
+                .map(|&(a, b)| vec![Some(a), Some(b)])
+                .collect();
+        let co = Coincidences::new(&units, Metric::Interval).unwrap();
+        let g = Groups::new(&co);
+        let mut pairs: Vec<(f64, f64)> =
+            g.delta.iter().copied().zip(g.weights.iter().copied()).collect();
+        pairs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // o_cc = 2 for a unit (c, c); the weight of an off-diagonal cell is 2 o_ck.
+        assert_eq!(pairs, vec![(0.0, 6.0), (1.0, 4.0), (4.0, 2.0)]);
+        let (diag, cells) = g.diagonal.clone().unwrap();
+        assert_eq!((g.delta[diag], cells.len()), (0.0, 3));
+        assert!(!g.one_diagonal_cell(None, 3, &mut rand_chacha::ChaCha8Rng::seed_from_u64(0)));
+
+        let two =
+            Groups { weights: vec![2.0], delta: vec![0.0], diagonal: Some((0, vec![1.0, 1.0])) };
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let n = 40_000;
+        let hits = (0..n).filter(|_| two.one_diagonal_cell(Some(0), 3, &mut rng)).count();
+        let share = hits as f64 / n as f64;
+        let sd = (0.25f64 * 0.75 / n as f64).sqrt();
+        assert!((share - 0.25).abs() < 5.0 * sd, "one diagonal cell in {share} of resamples");
     }
 
     #[test]
