@@ -72,7 +72,14 @@ impl Described {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct History {
     undo: VecDeque<Step>,
-    redo: Vec<Step>,
+    redo: VecDeque<Step>,
+}
+
+/// Which way a step is taken.
+#[derive(Debug, Clone, Copy)]
+enum Way {
+    Undo,
+    Redo,
 }
 
 impl History {
@@ -92,19 +99,30 @@ impl History {
 
     /// Puts the coding back as it was before the last edit; what was undone, if anything.
     pub fn undo(&mut self, c: &mut Coding) -> Option<String> {
-        let step = self.undo.pop_back()?;
-        step.before.clone().put(c);
-        let said = step.undo_says.clone();
-        self.redo.push(step);
-        Some(said)
+        Self::shift(&mut self.undo, &mut self.redo, c, Way::Undo)
     }
 
     /// Makes the last undone edit again; what was redone, if anything.
     pub fn redo(&mut self, c: &mut Coding) -> Option<String> {
-        let step = self.redo.pop()?;
-        step.after.clone().put(c);
-        let said = step.redo_says.clone();
-        self.undo.push_back(step);
+        Self::shift(&mut self.redo, &mut self.undo, c, Way::Redo)
+    }
+
+    /// Takes the newest step of `from`, puts its content for `way` into the coding, and keeps it
+    /// on `to` (so an undo can be redone, and a redo undone); what the step says that way.
+    fn shift(
+        from: &mut VecDeque<Step>,
+        to: &mut VecDeque<Step>,
+        c: &mut Coding,
+        way: Way,
+    ) -> Option<String> {
+        let step = from.pop_back()?;
+        let (content, said) = match way {
+            Way::Undo => (&step.before, &step.undo_says),
+            Way::Redo => (&step.after, &step.redo_says),
+        };
+        content.clone().put(c);
+        let said = said.clone();
+        to.push_back(step);
         Some(said)
     }
 

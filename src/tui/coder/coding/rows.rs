@@ -6,7 +6,8 @@ use ratatui::text::{Line, Span};
 
 use super::CodingState;
 use crate::codebook::Codebook;
-use crate::timefmt::length;
+use crate::coding::{Note, Segment};
+use crate::timefmt::{Clock, length};
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::lists::wrap;
 
@@ -17,72 +18,55 @@ pub fn heights(items: &[Vec<Line>]) -> Vec<u16> {
 
 /// One line per segment (`01:00.0–02:00.0 1:00`), then its note wrapped to `width` columns.
 pub fn segment_items(c: &CodingState, width: u16) -> Vec<Vec<Line<'static>>> {
-    let clock = c.clock();
-    let width = usize::from(width.max(4));
-    c.coding
-        .segments
-        .iter()
-        .map(|s| {
-            let mut lines = vec![Line::from(vec![
-                Span::raw(format!("{}–{}", clock.tenths(s.start_s), clock.tenths(s.end_s))),
-                Span::styled(
-                    format!(" {}", length(s.end_s - s.start_s)),
-                    Style::new().fg(Color::DarkGray),
-                ),
-            ])];
-            if !s.note.is_empty() {
-                let text = format!("✎ {}", sanitize(&s.note));
-                lines.extend(
-                    wrap(&text, width)
-                        .into_iter()
-                        .map(|l| Line::styled(l, Style::new().fg(Color::Gray))),
-                );
-            }
-            lines
-        })
-        .collect()
+    let (clock, width) = (c.clock(), usize::from(width.max(4)));
+    c.coding.segments.iter().map(|s| segment_rows(&clock, width, s)).collect()
+}
+
+fn segment_rows(clock: &Clock, width: usize, s: &Segment) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(vec![
+        Span::raw(format!("{}–{}", clock.tenths(s.start_s), clock.tenths(s.end_s))),
+        Span::styled(format!(" {}", length(s.end_s - s.start_s)), Style::new().fg(Color::DarkGray)),
+    ])];
+    if !s.note.is_empty() {
+        lines.extend(wrapped(&format!("✎ {}", sanitize(&s.note)), width, Color::Gray));
+    }
+    lines
 }
 
 /// Each note wrapped to `width` columns (its time first), then the domains it bears on.
 pub fn note_items(c: &CodingState, book: &Codebook, width: u16) -> Vec<Vec<Line<'static>>> {
-    let clock = c.clock();
-    let width = usize::from(width.max(4));
-    c.coding
-        .notes
-        .iter()
-        .map(|n| {
-            let at = clock.tenths(n.at_s);
-            let text = format!("{at} {}", sanitize(&n.text));
-            let mut lines: Vec<Line> = wrap(&text, width)
-                .into_iter()
-                .enumerate()
-                .map(|(i, l)| match l.strip_prefix(&at).filter(|_| i == 0) {
-                    Some(rest) => Line::from(vec![
-                        Span::styled(at.clone(), Style::new().fg(Color::Magenta)),
-                        Span::raw(rest.to_string()),
-                    ]),
-                    None => Line::raw(l),
-                })
-                .collect();
-            if !n.domains.is_empty() {
-                let labels: Vec<String> = n
-                    .domains
-                    .iter()
-                    .map(|k| {
-                        sanitize(book.domain(k).map_or(k.as_str(), |d| d.label.as_str()))
-                            .into_owned()
-                    })
-                    .collect();
-                let text = format!("→ {}", labels.join(", "));
-                lines.extend(
-                    wrap(&text, width)
-                        .into_iter()
-                        .map(|l| Line::styled(l, Style::new().fg(Color::Cyan))),
-                );
-            }
-            lines
+    let (clock, width) = (c.clock(), usize::from(width.max(4)));
+    c.coding.notes.iter().map(|n| note_rows(&clock, book, width, n)).collect()
+}
+
+fn note_rows(clock: &Clock, book: &Codebook, width: usize, n: &Note) -> Vec<Line<'static>> {
+    let at = clock.tenths(n.at_s);
+    let text = format!("{at} {}", sanitize(&n.text));
+    let mut lines: Vec<Line> = wrap(&text, width)
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| match l.strip_prefix(&at).filter(|_| i == 0) {
+            Some(rest) => Line::from(vec![
+                Span::styled(at.clone(), Style::new().fg(Color::Magenta)),
+                Span::raw(rest.to_string()),
+            ]),
+            None => Line::raw(l),
         })
-        .collect()
+        .collect();
+    if !n.domains.is_empty() {
+        let labels: Vec<String> = n
+            .domains
+            .iter()
+            .map(|k| sanitize(book.domain(k).map_or(k.as_str(), |d| d.label.as_str())).into_owned())
+            .collect();
+        lines.extend(wrapped(&format!("→ {}", labels.join(", ")), width, Color::Cyan));
+    }
+    lines
+}
+
+/// `text` wrapped to `width` columns, each line in `color`.
+fn wrapped(text: &str, width: usize, color: Color) -> impl Iterator<Item = Line<'static>> {
+    wrap(text, width).into_iter().map(move |l| Line::styled(l, Style::new().fg(color)))
 }
 
 /// Each domain's rationale wrapped to `width` columns, as the scores pane shows it under the
