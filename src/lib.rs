@@ -27,4 +27,5 @@ pub mod stats;
 pub mod study;
 pub mod timefmt;
 pub mod toml_hint;
+pub mod transcript;
 pub mod tui;

@@ -1,0 +1,211 @@
+//! Transcripts: the time-aligned text of a recording, read from the formats coding teams already
+//! have (WebVTT, SRT, Praat TextGrid, ELAN `.eaf`, and the sample study's `[mm:ss.s–mm:ss.s] W:
+//! text` lines) and written back as WebVTT, SRT or JSON. Pure: text in, cues out; the study keeps
+//! a normalised copy (see `study::transcripts`).
+//!
+//! Times are whole milliseconds, so a cue read from a VTT file and written back keeps its times
+//! exactly. Cues may overlap (two people talking at once); each must start at or after 0, end at
+//! or after its start, and end inside the recording ([`Transcript::check`]).
+use serde::{Deserialize, Serialize};
+
+mod bracket;
+mod eaf;
+mod srt;
+mod textgrid;
+mod timecode;
+mod vtt;
+
+pub use timecode::format_ms;
+
+/// One stretch of speech: from `start_ms` to `end_ms`, by `speaker` if the file says who.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cue {
+    pub start_ms: u64,
+    pub end_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaker: Option<String>,
+    pub text: String,
+}
+
+/// A recording's cues, in the order of their start times (ties keep the file's order).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Transcript {
+    #[serde(default, rename = "cue")]
+    pub cues: Vec<Cue>,
+}
+
+/// The formats a transcript is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Vtt,
+    Srt,
+    TextGrid,
+    Eaf,
+    /// `[mm:ss.s–mm:ss.s] W: text`, one turn a line (the sample study's transcripts).
+    Bracket,
+}
+
+impl Format {
+    /// The format of a file named `name` holding `text`: by its extension, else by its first line.
+    pub fn detect(name: &str, text: &str) -> Option<Format> {
+        let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+        match ext.as_deref() {
+            Some("vtt") => return Some(Format::Vtt),
+            Some("srt") => return Some(Format::Srt),
+            Some("textgrid") => return Some(Format::TextGrid),
+            Some("eaf") => return Some(Format::Eaf),
+            _ => {}
+        }
+        let first = text.trim_start_matches('\u{feff}').trim_start();
+        if first.starts_with("WEBVTT") {
+            Some(Format::Vtt)
+        } else if first.starts_with("File type = \"ooTextFile\"") {
+            Some(Format::TextGrid)
+        } else if first.starts_with("<?xml") || first.starts_with("<ANNOTATION_DOCUMENT") {
+            Some(Format::Eaf)
+        } else if bracket::looks_like(first) {
+            Some(Format::Bracket)
+        } else if first.lines().next().is_some_and(|l| l.trim().parse::<u64>().is_ok()) {
+            Some(Format::Srt)
+        } else {
+            None
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Vtt => "WebVTT",
+            Format::Srt => "SRT",
+            Format::TextGrid => "Praat TextGrid",
+            Format::Eaf => "ELAN EAF",
+            Format::Bracket => "timed-turns text",
+        }
+    }
+}
+
+/// Why a transcript file was refused: the line (1-based) and what is wrong there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {what}")]
+pub struct ParseError {
+    pub line: usize,
+    pub what: String,
+}
+
+impl ParseError {
+    pub(crate) fn new(line: usize, what: impl Into<String>) -> Self {
+        ParseError { line, what: what.into() }
+    }
+}
+
+/// Reads `text` as `format`.
+pub fn parse(format: Format, text: &str) -> Result<Transcript, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut t = match format {
+        Format::Vtt => vtt::parse(text)?,
+        Format::Srt => srt::parse(text)?,
+        Format::TextGrid => textgrid::parse(text)?,
+        Format::Eaf => eaf::parse(text)?,
+        Format::Bracket => bracket::parse(text)?,
+    };
+    t.cues.sort_by_key(|c| c.start_ms);
+    Ok(t)
+}
+
+/// A cue that does not fit the recording.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cue {number} ({start}–{end}): {what}")]
+pub struct CueError {
+    /// 1-based, in start-time order.
+    pub number: usize,
+    pub start: String,
+    pub end: String,
+    pub what: String,
+}
+
+impl Transcript {
+    /// Checks every cue against a recording of `duration_s` seconds: it ends after it starts (or
+    /// at the same time) and no later than the recording (with 0.5 s of slack for rounding in
+    /// the transcription tool). Overlaps are allowed.
+    pub fn check(&self, duration_s: f64) -> Result<(), CueError> {
+        let limit_ms = (duration_s * 1000.0 + 500.0).max(0.0) as u64;
+        for (i, c) in self.cues.iter().enumerate() {
+            let fail = |what: String| CueError {
+                number: i + 1,
+                start: format_ms(c.start_ms),
+                end: format_ms(c.end_ms),
+                what,
+            };
+            if c.end_ms < c.start_ms {
+                return Err(fail("ends before it starts".into()));
+            }
+            if c.end_ms > limit_ms {
+                return Err(fail(format!(
+                    "ends after the recording, which is {} long",
+                    format_ms((duration_s * 1000.0).round() as u64)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// The cue playing at `ms` (the latest-starting one, if several overlap).
+    pub fn at(&self, ms: u64) -> Option<usize> {
+        let after = self.cues.partition_point(|c| c.start_ms <= ms);
+        (0..after).rev().find(|&i| self.cues[i].end_ms >= ms)
+    }
+
+    /// As WebVTT: a `WEBVTT` header, then each cue with its speaker as a voice tag.
+    pub fn to_vtt(&self) -> String {
+        vtt::write(self)
+    }
+
+    /// As SRT: numbered cues, comma milliseconds, the speaker as a `Name: ` prefix.
+    pub fn to_srt(&self) -> String {
+        srt::write(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cue(a: u64, b: u64) -> Cue {
+        Cue { start_ms: a, end_ms: b, speaker: None, text: "x".into() }
+    }
+
+    #[test]
+    fn formats_are_known_by_extension_or_first_line() {
+        assert_eq!(Format::detect("a.VTT", ""), Some(Format::Vtt));
+        assert_eq!(Format::detect("a.TextGrid", ""), Some(Format::TextGrid));
+        assert_eq!(Format::detect("a.txt", "WEBVTT\n\n"), Some(Format::Vtt));
+        assert_eq!(
+            Format::detect("a.txt", "1\n00:00:01,000 --> 00:00:02,000\nhi\n"),
+            Some(Format::Srt)
+        );
+        assert_eq!(
+            Format::detect("a.txt", "# notes\n[00:01.2–00:07.9] W: Hi\n"),
+            Some(Format::Bracket)
+        );
+        assert_eq!(Format::detect("a.txt", "just words"), None);
+    }
+
+    #[test]
+    fn cues_must_fit_the_recording() {
+        let ok = Transcript { cues: vec![cue(0, 1000), cue(500, 2000)] };
+        assert_eq!(ok.check(2.0), Ok(()));
+        let late = Transcript { cues: vec![cue(0, 3000)] };
+        let e = late.check(2.0).unwrap_err();
+        assert!(e.to_string().contains("ends after the recording"), "{e}");
+        let back = Transcript { cues: vec![cue(900, 800)] };
+        assert!(back.check(2.0).unwrap_err().to_string().contains("ends before it starts"));
+    }
+
+    #[test]
+    fn the_cue_at_a_time_is_the_latest_started_one_still_running() {
+        let t = Transcript { cues: vec![cue(0, 1000), cue(500, 2000), cue(3000, 4000)] };
+        assert_eq!(t.at(200), Some(0));
+        assert_eq!(t.at(700), Some(1));
+        assert_eq!(t.at(2500), None);
+        assert_eq!(t.at(3000), Some(2));
+    }
+}
