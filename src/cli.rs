@@ -66,6 +66,10 @@ pub enum Command {
     Migrate,
     /// The folder permissions that keep each coder's work from the other coders (supervisors).
     Permissions(PermissionsArgs),
+    /// A recording's transcript: attach one (WebVTT, SRT, TextGrid, ELAN, timed turns), show it,
+    /// detach it.
+    #[command(subcommand)]
+    Transcript(TranscriptCommand),
     /// Codebook tools.
     #[command(subcommand)]
     Codebook(CodebookCommand),
@@ -107,6 +111,46 @@ pub enum KeysCommand {
     Init,
     /// Print your public key on one line (give it to a supervisor to be registered).
     Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TranscriptCommand {
+    /// Attach FILE as REC's transcript (supervisors; replaces one attached before).
+    Attach {
+        /// The recording id (R001…).
+        recording: String,
+        /// A WebVTT (.vtt), SRT (.srt), Praat TextGrid (.TextGrid), ELAN (.eaf) file, or
+        /// `[mm:ss.s–mm:ss.s] W: text` lines.
+        file: PathBuf,
+        /// The file's format, when its name or first line does not say.
+        #[arg(long, value_enum)]
+        format: Option<TranscriptFormatArg>,
+    },
+    /// Print REC's transcript.
+    Show {
+        recording: String,
+        #[arg(long, value_enum, default_value_t = TranscriptOutArg::Vtt)]
+        format: TranscriptOutArg,
+    },
+    /// Remove REC's transcript (supervisors).
+    Detach { recording: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TranscriptFormatArg {
+    Vtt,
+    Srt,
+    Textgrid,
+    Eaf,
+    /// `[mm:ss.s–mm:ss.s] W: text` lines.
+    Turns,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TranscriptOutArg {
+    Vtt,
+    Srt,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]

@@ -26,6 +26,7 @@ pub mod permissions;
 pub mod probe;
 pub mod reliability;
 pub mod status;
+pub mod transcript;
 pub mod verify;
 
 /// Runs the parsed command line.
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Verify) => verify::run(&g),
         Some(Command::Migrate) => migrate::run(&g),
         Some(Command::Permissions(a)) => permissions::run(&g, &a),
+        Some(Command::Transcript(c)) => transcript::run(&g, &c),
         Some(Command::Codebook(c)) => codebook::run(&g, &c),
         Some(Command::Demo(a)) => demo::run(&g, &a),
         #[cfg(feature = "bench")]

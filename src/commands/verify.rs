@@ -57,6 +57,7 @@ pub fn run(g: &GlobalArgs) -> Result<ExitCode> {
     if scope == Scope::All {
         println!("  {} adjudication(s) match their journal hash", report.adjudications_matched);
         println!("  {} received coding(s) unchanged since their receipt", report.receipts_matched);
+        println!("  {} transcript(s) match their journal hash", report.transcripts_matched);
     }
     println!(
         "  {} journal(s), {} line(s), chains and signatures checked",

@@ -58,6 +58,10 @@ impl Layout {
     pub fn coders_dir(&self) -> PathBuf {
         self.root.join(CODERS_DIR)
     }
+    /// `transcripts/`: the attached transcripts (supervisors write, everyone reads).
+    pub fn transcripts_dir(&self) -> PathBuf {
+        self.root.join("transcripts")
+    }
     pub fn supervisor_dir(&self) -> PathBuf {
         self.root.join(SUPERVISOR_DIR)
     }

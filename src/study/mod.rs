@@ -45,6 +45,7 @@ pub mod migrate;
 pub mod model;
 pub mod prefs;
 pub mod progress;
+pub mod transcripts;
 pub mod verify;
 
 use std::collections::{BTreeMap, BTreeSet};

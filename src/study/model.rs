@@ -285,6 +285,10 @@ pub enum Event {
     Import { file: FileHash },
     /// A supervisor saved the assignments; `file` is supervisor/assignments.toml.
     Assign { file: FileHash },
+    /// A supervisor attached a recording's transcript; `file` is transcripts/<recording>.toml.
+    Transcript { file: FileHash },
+    /// A supervisor removed a recording's transcript; `file` is the removed file as it was.
+    TranscriptDetached { file: FileHash },
     /// About to save `file` for `action` (written before the file; the matching commit after it).
     Intent { action: Action, file: FileHash },
     /// A coder's coding, submitted and durably saved.

@@ -32,6 +32,7 @@ use super::model::{
     Adjudication, AssignmentsFile, Coder, CodersFile, LEGACY_STUDY_SCHEMA, MetadataFile, QueueFile,
     Recording, RecordingsFile, Role, StudyConfig,
 };
+use super::transcripts::TranscriptFile;
 use crate::coding::{Coding, Status};
 use journals::Claims;
 pub use journals::trusted_supervisor;
@@ -51,6 +52,7 @@ pub struct Report {
     pub submitted_matched: usize,
     pub adjudications_matched: usize,
     pub receipts_matched: usize,
+    pub transcripts_matched: usize,
     pub journals: usize,
     pub journal_lines: usize,
     pub audio_checked: usize,
@@ -94,6 +96,7 @@ pub fn verify(dir: &Path, scope: &Scope, progress: impl FnMut(&Path)) -> Report 
     if *scope == Scope::All {
         check_supervisor_files(&mut r, &l, &common, &queues, &claims);
         check_receipts(&mut r, &l, &claims);
+        check_transcripts(&mut r, &l, &common, &claims);
     }
     check_missing(&mut r, &l, scope, &claims);
     check_temp_files(&mut r, &l, scope, &mine);
@@ -270,6 +273,44 @@ fn check_supervisor_files(
     }
 }
 
+/// Every transcript is the one a supervisor's signed line attached, and none attached is gone.
+/// (Supervisor scope: a coder's verify reads only their own journal.)
+fn check_transcripts(r: &mut Report, l: &Layout, common: &Common, claims: &Claims) {
+    let known: BTreeSet<&str> = common.recordings.iter().map(|x| x.id.as_str()).collect();
+    let mut seen = BTreeSet::new();
+    for (rec, path) in toml_files(&l.transcripts_dir()) {
+        let Some(bytes) = read(r, &path) else { continue };
+        let rel = l.relative(&path);
+        seen.insert(rel.clone());
+        let Some(t) = parse_bytes::<TranscriptFile>(r, &path, &bytes) else { continue };
+        if t.recording != rec || !known.contains(rec.as_str()) {
+            r.problem(format!(
+                "{rel}: a transcript of {:?}, which is not this file's recording in recordings.toml; detach it with `tapecoder transcript detach`",
+                t.recording
+            ));
+        }
+        match claims.transcripts.get(&rel) {
+            None => r.problem(format!(
+                "{rel}: no supervisor's signed journal attached it; attach the transcript with `tapecoder transcript attach {rec} FILE`"
+            )),
+            Some((by, None)) => r.problem(format!(
+                "{rel}: {by} detached it, but it is here again; remove it or attach it again"
+            )),
+            Some((by, Some(sha))) if *sha != sha256_hex(&bytes) => r.problem(format!(
+                "{rel}: changed since {by} attached it (sha256 {sha} then); attach the transcript again"
+            )),
+            Some(_) => r.transcripts_matched += 1,
+        }
+    }
+    for (path, (by, sha)) in &claims.transcripts {
+        if sha.is_some() && !seen.contains(path) {
+            r.problem(format!(
+                "{path}: missing, but {by}'s journal records it as attached; attach it again or detach it"
+            ));
+        }
+    }
+}
+
 /// Every received coding is still there, submitted and unchanged.
 fn check_receipts(r: &mut Report, l: &Layout, claims: &Claims) {
     for (path, rc) in &claims.receipts {
@@ -328,7 +369,12 @@ fn check_temp_files(r: &mut Report, l: &Layout, scope: &Scope, mine: &[String]) 
         dirs.extend(l.coder_dir(coder).ok());
     }
     if *scope == Scope::All {
-        dirs.extend([l.root().to_path_buf(), l.supervisor_dir(), l.adjudications_dir()]);
+        dirs.extend([
+            l.root().to_path_buf(),
+            l.supervisor_dir(),
+            l.adjudications_dir(),
+            l.transcripts_dir(),
+        ]);
     }
     for dir in dirs {
         let Ok(rd) = fs::read_dir(&dir) else { continue };

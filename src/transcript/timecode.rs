@@ -69,11 +69,6 @@ pub fn format_ms(ms: u64) -> String {
     format!("{h:02}:{:02}:{:02}.{:03}", rest / 60_000, rest % 60_000 / 1000, rest % 1000)
 }
 
-/// Seconds with three decimals (`62.345`), as TextGrid and JSON consumers read them.
-pub fn seconds(ms: u64) -> String {
-    format!("{}.{:03}", ms / 1000, ms % 1000)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +92,5 @@ mod tests {
         assert_eq!(seconds_ms(".5"), Some(500));
         assert_eq!(seconds_ms("1e3"), None);
         assert_eq!(seconds_ms("-1"), None);
-        assert_eq!(seconds(62_005), "62.005");
     }
 }

@@ -68,6 +68,9 @@ pub(super) struct Claims {
     pub submits: BTreeMap<String, PathClaim>,
     pub adjudications: BTreeMap<String, PathClaim>,
     pub receipts: BTreeMap<String, Receipt>,
+    /// transcripts/<recording>.toml → (supervisor, sha256 of the latest attach, or None after a
+    /// detach).
+    pub transcripts: BTreeMap<String, (String, Option<String>)>,
 }
 
 /// A person as registered by a trusted signed line.
@@ -431,7 +434,19 @@ fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Rol
                 }
             }
         }
-        Event::Adjudicate { .. } | Event::Intent { .. } | Event::Receipts { .. } => r.problem(
+        Event::Transcript { file } if role == Role::Supervisor => {
+            claims
+                .transcripts
+                .insert(file.path.clone(), (actor.to_string(), Some(file.sha256.clone())));
+        }
+        Event::TranscriptDetached { file } if role == Role::Supervisor => {
+            claims.transcripts.insert(file.path.clone(), (actor.to_string(), None));
+        }
+        Event::Adjudicate { .. }
+        | Event::Intent { .. }
+        | Event::Receipts { .. }
+        | Event::Transcript { .. }
+        | Event::TranscriptDetached { .. } => r.problem(
             format!(
                 "{actor}'s journal:{}: {actor} is not a supervisor but records a supervisor's event; restore the journal from a backup",
                 line.number

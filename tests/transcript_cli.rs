@@ -1,0 +1,229 @@
+//! `tapecoder transcript attach|show|detach` through the binary: every format attached, the
+//! round trip VTT → attach → show VTT, one bad file per message, who may attach, and what
+//! `verify` says of a transcript changed, missing or never attached.
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{study, tc, write_wav};
+use predicates::prelude::*;
+
+/// A study with supervisor `sup`, coders c1–c3 and one 20-second recording R001.
+fn setup(t: &Path) -> PathBuf {
+    let s = study(t, 0);
+    let wav = t.join("visit.wav");
+    write_wav(&wav, 20.0, 220.0);
+    tc(t).args(["--study", "s", "--as", "sup", "import"]).arg(&wav).assert().success();
+    s
+}
+
+fn sup(t: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
+    tc(t).args(["--study", "s", "--as", "sup", "transcript"]).args(args).assert()
+}
+
+const VTT: &str = "WEBVTT\nKind: captions\n\nSTYLE\n::cue { color: lime }\n\nNOTE checked\n\n\
+greeting\n00:01.200 --> 00:07.905 align:start\n<v Claire>Hiya Danielle, thanks &amp; welcome.\nCome in.\n\n\
+00:00:08.300 --> 00:00:13.000\n<v Danielle>Yeah, I'm <i>alright</i>.\n\n\
+00:12.500 --> 00:14.000\nno speaker, overlapping\n";
+
+const SRT: &str = "1\r\n00:00:01,200 --> 00:00:07,900\r\nHiya Danielle.\r\n\r\n\r\n2\r\n00:00:08,300 --> 00:00:13,000\r\n<i>Yeah.</i>\r\n";
+
+const TEXTGRID: &str = "File type = \"ooTextFile\"\nObject class = \"TextGrid\"\n\nxmin = 0\nxmax = 20\ntiers? <exists>\nsize = 2\nitem []:\n\
+    item [1]:\n        class = \"IntervalTier\"\n        name = \"W\"\n        xmin = 0\n        xmax = 20\n        intervals: size = 2\n\
+        intervals [1]:\n            xmin = 0\n            xmax = 1.2\n            text = \"\"\n\
+        intervals [2]:\n            xmin = 1.2\n            xmax = 7.9\n            text = \"Hiya Danielle.\"\n\
+    item [2]:\n        class = \"IntervalTier\"\n        name = \"P\"\n        xmin = 0\n        xmax = 20\n        intervals: size = 1\n\
+        intervals [1]:\n            xmin = 8.3\n            xmax = 13\n            text = \"Yeah.\"\n";
+
+const EAF: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<ANNOTATION_DOCUMENT AUTHOR="" DATE="2026-01-01T00:00:00+00:00" FORMAT="3.0" VERSION="3.0">
+<HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/>
+<TIME_ORDER>
+<TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="1200"/>
+<TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="7900"/>
+<TIME_SLOT TIME_SLOT_ID="ts3" TIME_VALUE="8300"/>
+<TIME_SLOT TIME_SLOT_ID="ts4"/>
+</TIME_ORDER>
+<TIER LINGUISTIC_TYPE_REF="lt" PARTICIPANT="Claire" TIER_ID="W">
+<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2"><ANNOTATION_VALUE>Hiya Danielle.</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>
+</TIER>
+</ANNOTATION_DOCUMENT>
+"#;
+
+const TURNS: &str =
+    "# a fictional visit\n[00:01.2–00:07.9] W: Hiya Danielle.\n[00:08.3–00:13.0] P: Yeah.\n";
+
+#[test]
+fn every_format_attaches_with_its_cues_and_speakers() {
+    let t = tempfile::tempdir().unwrap();
+    setup(t.path());
+    for (name, text, cues, speakers) in [
+        ("a.vtt", VTT, 3, 2),
+        ("a.srt", SRT, 2, 0),
+        ("a.TextGrid", TEXTGRID, 2, 2),
+        ("a.eaf", EAF, 1, 1),
+        ("a.txt", TURNS, 2, 2),
+    ] {
+        std::fs::write(t.path().join(name), text).unwrap();
+        sup(t.path(), &["attach", "R001", name])
+            .success()
+            .stdout(predicate::str::contains(format!("{cues} cue(s), {speakers} speaker(s)")));
+    }
+    // The last one attached is the one shown, its speakers as voice tags.
+    sup(t.path(), &["show", "R001"])
+        .success()
+        .stdout("WEBVTT\n\n00:00:01.200 --> 00:00:07.900\n<v W>Hiya Danielle.\n\n00:00:08.300 --> 00:00:13.000\n<v P>Yeah.\n");
+}
+
+#[test]
+fn vtt_attached_and_shown_keeps_every_cue_to_the_millisecond() {
+    let t = tempfile::tempdir().unwrap();
+    setup(t.path());
+    std::fs::write(t.path().join("in.vtt"), VTT).unwrap();
+    sup(t.path(), &["attach", "R001", "in.vtt"]).success();
+    let out = sup(t.path(), &["show", "R001"]).success().get_output().stdout.clone();
+    let shown = String::from_utf8(out).unwrap();
+    let parse =
+        |s: &str| tapecoder::transcript::parse(tapecoder::transcript::Format::Vtt, s).unwrap();
+    assert_eq!(parse(&shown), parse(VTT));
+    assert!(shown.contains("00:00:07.905"), "{shown}");
+    assert!(
+        shown.contains("<v Claire>Hiya Danielle, thanks &amp; welcome.\nCome in.\n"),
+        "{shown}"
+    );
+    // SRT and JSON from the same copy.
+    sup(t.path(), &["show", "R001", "--format", "srt"]).success().stdout(predicate::str::contains(
+        "1\n00:00:01,200 --> 00:00:07,905\nClaire: Hiya Danielle",
+    ));
+    sup(t.path(), &["show", "R001", "--format", "json"]).success().stdout(
+        predicate::str::contains("\"start_ms\": 1200")
+            .and(predicate::str::contains("\"source_format\": \"WebVTT\"")),
+    );
+    // A coder reads it too.
+    tc(t.path())
+        .args(["--study", "s", "--as", "c1", "transcript", "show", "R001"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn each_bad_file_is_refused_with_its_line_and_the_study_unchanged() {
+    let t = tempfile::tempdir().unwrap();
+    let s = setup(t.path());
+    let before = common::fingerprint(&s);
+    for (name, text, says) in [
+        (
+            "no-header.vtt",
+            "00:01.000 --> 00:02.000\nhi\n",
+            "no-header.vtt:1: a WebVTT file starts with the line `WEBVTT`",
+        ),
+        (
+            "bad-time.vtt",
+            "WEBVTT\n\n00:01.000 --> 00:02.000\nhi\n\n00:03.000 --> 00:61.000\nho\n",
+            "bad-time.vtt:6: `00:03.000 --> 00:61.000` is not a cue timing",
+        ),
+        (
+            "no-timing.srt",
+            "1\n00:00:01,000 --> 00:00:02,000\nhi\n\n2\nlater\nho\n",
+            "no-timing.srt:5: `2` is neither a cue number followed by a timing line",
+        ),
+        (
+            "bad.TextGrid",
+            "File type = \"ooTextFile\"\nObject class = \"TextGrid\"\n0\n20\n<exists>\n1\n\"IntervalTier\"\n\"W\"\n0\n20\n1\n1\n2\n3\n",
+            "bad.TextGrid:14: expected an interval's text, found the number 3",
+        ),
+        (
+            "dangling.eaf",
+            &EAF.replace("TIME_SLOT_REF2=\"ts2\"", "TIME_SLOT_REF2=\"ts7\""),
+            "dangling.eaf:11: TIME_SLOT_REF2=\"ts7\" names no TIME_SLOT",
+        ),
+        (
+            "broken.eaf",
+            "<ANNOTATION_DOCUMENT>\n<TIER>\n</ANNOTATION_DOCUMENT>\n",
+            "broken.eaf:3: not well-formed XML",
+        ),
+        (
+            "turns.txt",
+            "[00:01.2–00:07.9] W: ok\n[00:08–] P: no end\n",
+            "turns.txt:2: `[00:08–] P: no end` is not a timed turn",
+        ),
+        (
+            "late.vtt",
+            "WEBVTT\n\n00:01.000 --> 00:25.000\ntoo long\n",
+            "late.vtt: cue 1 (00:00:01.000–00:00:25.000): ends after the recording",
+        ),
+        (
+            "backwards.srt",
+            "1\n00:00:05,000 --> 00:00:02,000\nhi\n",
+            "backwards.srt: cue 1 (00:00:05.000–00:00:02.000): ends before it starts",
+        ),
+        ("words.txt", "just some words\n", "words.txt: cannot tell the transcript's format"),
+    ] {
+        std::fs::write(t.path().join(name), text).unwrap();
+        sup(t.path(), &["attach", "R001", name]).failure().stderr(predicate::str::contains(says));
+    }
+    sup(t.path(), &["attach", "R009", "late.vtt"])
+        .failure()
+        .stderr(predicate::str::contains("R009"));
+    assert_eq!(common::fingerprint(&s), before, "a refused attach changed the study");
+}
+
+#[test]
+fn only_a_supervisor_attaches_and_detaches() {
+    let t = tempfile::tempdir().unwrap();
+    setup(t.path());
+    std::fs::write(t.path().join("a.vtt"), VTT).unwrap();
+    tc(t.path())
+        .args(["--study", "s", "--as", "c1", "transcript", "attach", "R001", "a.vtt"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("supervisor"));
+    sup(t.path(), &["attach", "R001", "a.vtt"]).success();
+    tc(t.path())
+        .args(["--study", "s", "--as", "c1", "transcript", "detach", "R001"])
+        .assert()
+        .failure();
+    sup(t.path(), &["detach", "R001"]).success().stdout("detached the transcript of R001\n");
+    sup(t.path(), &["detach", "R001"]).success().stdout(predicate::str::contains("no transcript"));
+    sup(t.path(), &["show", "R001"])
+        .failure()
+        .stderr(predicate::str::contains("has no transcript"));
+}
+
+#[test]
+fn verify_names_a_transcript_changed_missing_or_never_attached() {
+    let t = tempfile::tempdir().unwrap();
+    let s = setup(t.path());
+    let verify = || tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert();
+    std::fs::write(t.path().join("a.vtt"), VTT).unwrap();
+    sup(t.path(), &["attach", "R001", "a.vtt"]).success();
+    verify().success().stdout(predicate::str::contains("1 transcript(s) match their journal hash"));
+    let file = s.join("transcripts/R001.toml");
+    let kept = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, kept.replace("Hiya", "Hello")).unwrap();
+    verify()
+        .failure()
+        .stderr(predicate::str::contains("transcripts/R001.toml: changed since sup attached it"));
+    std::fs::remove_file(&file).unwrap();
+    verify().failure().stderr(predicate::str::contains(
+        "transcripts/R001.toml: missing, but sup's journal records it as attached",
+    ));
+    std::fs::write(&file, &kept).unwrap();
+    verify().success();
+    sup(t.path(), &["detach", "R001"]).success();
+    verify().success();
+    std::fs::write(&file, &kept).unwrap();
+    verify().failure().stderr(predicate::str::contains("sup detached it, but it is here again"));
+    std::fs::remove_file(&file).unwrap();
+    std::fs::write(
+        s.join("transcripts/R002.toml"),
+        kept.replace("recording = \"R001\"", "recording = \"R002\""),
+    )
+    .unwrap();
+    verify().failure().stderr(
+        predicate::str::contains("transcripts/R002.toml: a transcript of \"R002\", which is not")
+            .and(predicate::str::contains(
+                "transcripts/R002.toml: no supervisor's signed journal attached it",
+            )),
+    );
+}
