@@ -328,7 +328,12 @@ fn check_temp_files(r: &mut Report, l: &Layout, scope: &Scope, mine: &[String]) 
         dirs.extend(l.coder_dir(coder).ok());
     }
     if *scope == Scope::All {
-        dirs.extend([l.root().to_path_buf(), l.supervisor_dir(), l.adjudications_dir()]);
+        dirs.extend([
+            l.root().to_path_buf(),
+            l.supervisor_dir(),
+            l.adjudications_dir(),
+            l.drafts_dir(),
+        ]);
     }
     for dir in dirs {
         let Ok(rd) = fs::read_dir(&dir) else { continue };

@@ -48,6 +48,11 @@ pub enum Action {
     Redo,
     Help,
     Back,
+    /// Scroll the pane that scrolls (the rubric, a rationale) by a page.
+    PageUp,
+    PageDown,
+    /// The supervisor's full rationales of both coders for the selected domain.
+    Rationales,
 }
 
 /// Every action with its name in `keys.toml` and its default keys.
@@ -88,6 +93,9 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::Redo, "redo", &["ctrl+r"]),
     (Action::Help, "help", &["?"]),
     (Action::Back, "back", &["q", "esc"]),
+    (Action::PageUp, "page_up", &["pageup"]),
+    (Action::PageDown, "page_down", &["pagedown"]),
+    (Action::Rationales, "rationales", &["v"]),
 ];
 
 /// A key as the keymap compares it: code plus the modifiers that matter.
@@ -312,6 +320,8 @@ pub fn key_name(k: &Key) -> String {
         KeyCode::Down => "↓".into(),
         KeyCode::Home => "Home".into(),
         KeyCode::End => "End".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
         KeyCode::Tab => "Tab".into(),
         KeyCode::BackTab => "Shift+Tab".into(),
         KeyCode::Enter => "Enter".into(),

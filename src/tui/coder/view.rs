@@ -52,7 +52,11 @@ pub fn draw(f: &mut Frame, app: &App) {
 /// Every action with the keys bound to it now (so rebinding shows up here), and above them what
 /// leaving with unsaved changes does (the keys of that dialog are fixed).
 fn help(f: &mut Frame, app: &App) {
-    let entries: Vec<(Action, &str)> = ACTIONS.iter().map(|(a, _, _)| (*a, describe(*a))).collect();
+    let entries: Vec<(Action, &str)> = ACTIONS
+        .iter()
+        .filter(|(a, _, _)| *a != Action::Rationales)
+        .map(|(a, _, _)| (*a, describe(*a)))
+        .collect();
     let back = app.shell.keymap.keys_for(Action::Back).join(" ");
     Help {
         title: " Help — keys ",
@@ -107,5 +111,8 @@ fn describe(a: Action) -> &'static str {
         Action::Redo => "redo",
         Action::Help => "this help",
         Action::Back => "back / quit",
+        Action::PageUp => "rubric: page up",
+        Action::PageDown => "rubric: page down",
+        Action::Rationales => "",
     }
 }

@@ -50,6 +50,8 @@ impl runtime::App for AdjApp {
             Effect::Open { id, duration_s } => Command::Open(Job::Prepare { id, duration_s }),
             Effect::Close => Command::Close,
             Effect::Save(adj) => Command::Disk(Job::Save(adj)),
+            Effect::SaveDraft(d) => Command::Disk(Job::SaveDraft(d)),
+            Effect::DiscardDraft(rec) => Command::Disk(Job::DiscardDraft(rec)),
             Effect::RefreshList => Command::Disk(Job::RefreshList),
             Effect::Player(t) => Command::Player(t),
             Effect::Quit => Command::None,

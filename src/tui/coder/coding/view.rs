@@ -197,6 +197,14 @@ fn rubric(f: &mut Frame, book: &Codebook, c: &CodingState, area: Rect) {
     let block = pane_block(format!(" Rubric: {} ", sanitize(&d.label)), false);
     let inner = block.inner(area);
     f.render_widget(block, area);
+    if let Some(r) = rubric_widget(book, c) {
+        f.render_widget(r, inner);
+    }
+}
+
+/// The rubric of the selected domain (what the pane draws, and what PageDown measures).
+pub fn rubric_widget<'a>(book: &'a Codebook, c: &'a CodingState) -> Option<Rubric<'a>> {
+    let d = book.domains.get(c.score_sel)?;
     let state = c.coding.score_state(book, &d.key);
     let notice = match (state, d.requires_segment.as_deref()) {
         (ScoreState::NotApplicable, Some(_)) => {
@@ -211,15 +219,12 @@ fn rubric(f: &mut Frame, book: &Codebook, c: &CodingState, area: Rect) {
     let levels = (book.scale.min..=book.scale.max)
         .filter_map(|lv| book.descriptor(&d.key, lv).map(|t| (lv, t)))
         .collect();
-    f.render_widget(
-        Rubric {
-            description: &d.description,
-            levels,
-            chosen,
-            notice,
-            rationale: c.coding.rationales.get(&d.key).map(String::as_str),
-            scroll: c.rubric_scroll,
-        },
-        inner,
-    );
+    Some(Rubric {
+        description: &d.description,
+        levels,
+        chosen,
+        notice,
+        rationale: c.coding.rationales.get(&d.key).map(String::as_str),
+        scroll: c.rubric_scroll,
+    })
 }
