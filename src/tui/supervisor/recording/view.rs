@@ -561,7 +561,7 @@ pub fn rationale_lines(book: &Codebook, r: &RecordingState, width: u16) -> Vec<L
                 Style::new().fg(Color::White).bg(LANE_COLORS[k]).add_modifier(Modifier::BOLD),
             ),
             Span::styled(
-                format!(" {}: {score}", coder_name(r, k)),
+                format!(" {} ({}): {score}", sanitize(&c.coder), ["primary", "secondary"][k]),
                 Style::new().add_modifier(Modifier::BOLD),
             ),
         ]));
@@ -633,7 +633,10 @@ pub fn reason_choice_view(f: &mut Frame, app: &AdjApp, domain: &str, label: &str
         Line::raw(format!("The reason was written for {}: “{}”", score_text(previous), sanitize(reason))),
         Line::raw(""),
         Line::styled(
-            "k keep the reason · e / Enter edit it · c clear it · Esc keep the old score",
+            format!(
+                "k keep it · e / Enter edit it · c clear it · Esc back to {}",
+                score_text(previous)
+            ),
             Style::new().fg(Color::Cyan),
         ),
     ];
