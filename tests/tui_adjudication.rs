@@ -672,3 +672,23 @@ fn a_clipped_rationale_says_so() {
     let big = render(&a, 200, 60);
     assert!(!big.contains("…"), "{big}");
 }
+
+/// The footer is built from the keymap and the focused pane.
+#[test]
+fn the_footer_follows_keys_toml_and_the_focused_pane() {
+    let mut a = recording_app(0.0);
+    a.shell.keymap =
+        tapecoder::tui::keys::Keymap::parse("play_pause = \"p\"\nrationales = \"f2\"\n", "k.toml")
+            .unwrap();
+    let footer = |a: &tapecoder::tui::supervisor::AdjApp, w| {
+        render(a, w, 40).lines().nth(39).unwrap().to_string()
+    };
+    let f = footer(&a, 120);
+    assert!(f.contains("p play") && !f.contains("Space"), "{f}");
+    assert!(f.contains("F2 rationales") && f.contains("1-5 final score"), "{f}");
+    send(&mut a, [key(KeyCode::Tab)]);
+    let f = footer(&a, 120);
+    assert!(f.contains("Enter jump there") && !f.contains("final score"), "{f}");
+    let f = footer(&a, 80);
+    assert!(f.chars().count() <= 80 && f.contains("p play"), "{f}");
+}

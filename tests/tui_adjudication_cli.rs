@@ -180,8 +180,8 @@ fn a_draft_is_kept_under_supervisor_passes_verify_and_goes_when_saved() {
 
     // verify accepts it: no problem, nothing said about it.
     let out = cmd(&dir, "sup").arg("verify").output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{text}");
     assert!(!text.contains("drafts"), "{text}");
 

@@ -201,3 +201,16 @@ fn help_overlay_at_minimum_size() {
     }
     assert_snapshot!(s);
 }
+
+/// PageDown scrolls the rubric to the levels the pane had no room for (at 80×24 only the
+/// description shows; at 120×40 levels 4–5 were out of sight).
+#[test]
+fn rubric_paged_down() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = coding_app(coding("R001"), 10.0);
+        update(&mut a, Msg::Resize(w, h));
+        update(&mut a, key(KeyCode::BackTab));
+        update(&mut a, key(KeyCode::PageDown));
+        assert_snapshot!(format!("rubric_paged_down_{w}x{h}"), render(&a, w, h));
+    }
+}

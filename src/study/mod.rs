@@ -61,9 +61,9 @@ use crate::codebook::Codebook;
 use crate::coding::{Coding, Status};
 use crate::identity::{PublicKey, Signer};
 use model::{
-    Action, Adjudication, AdjudicationDraft, Assignment, AssignmentsFile, Coder, CodersFile, Event, FileHash,
-    MetadataFile, QueueFile, Recording, RecordingMeta, RecordingsFile, Role, SCHEMA, STUDY_SCHEMA,
-    StudyConfig,
+    Action, Adjudication, AdjudicationDraft, Assignment, AssignmentsFile, Coder, CodersFile, Event,
+    FileHash, MetadataFile, QueueFile, Recording, RecordingMeta, RecordingsFile, Role, SCHEMA,
+    STUDY_SCHEMA, StudyConfig,
 };
 
 /// An open study: its settings, coders, recordings and codebook, read once; everything else is
@@ -640,12 +640,9 @@ impl Study {
     pub fn remove_adjudication_draft(&self, recording: &str) -> Result<(), StudyError> {
         let path = self.layout.draft_file(recording)?;
         match std::fs::remove_file(&path) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StudyError::io(
-                path,
-                "removing the draft",
-                "check the folder's permissions",
-                e,
-            )),
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(StudyError::io(path, "removing the draft", "check the folder's permissions", e))
+            }
             _ => Ok(()),
         }
     }

@@ -222,6 +222,19 @@ impl Keymap {
         v
     }
 
+    /// The one key shown for `action` in a footer: its shortest default key still bound to it,
+    /// else the shortest of its keys now; `None` when nothing is bound.
+    pub fn shown_key(&self, action: Action) -> Option<String> {
+        let defaults = ACTIONS.iter().find(|(a, _, _)| *a == action).map_or(&[][..], |x| x.2);
+        let bound = defaults
+            .iter()
+            .filter_map(|k| parse_key(k))
+            .filter(|k| self.map.get(k) == Some(&action))
+            .map(|k| key_name(&k))
+            .min_by_key(|n| n.chars().count());
+        bound.or_else(|| self.keys_for(action).into_iter().min_by_key(|n| n.chars().count()))
+    }
+
     /// The default keymap with the bindings of `path` applied; a missing file is the defaults.
     pub fn load(path: &Path) -> Result<Self, KeysError> {
         match std::fs::read_to_string(path) {

@@ -300,9 +300,10 @@ fn finish_leaving(app: &mut AdjApp, quit: bool, mut fx: Vec<Effect>) -> Vec<Effe
 /// reason), since nobody is there to answer a question, and kept as a draft when they are not.
 fn terminate(app: &mut AdjApp) -> Vec<Effect> {
     let mut fx = vec![];
-    let built = app.recording().filter(|r| r.dirty && !r.saving).map(|r| {
-        adjudication::build(&app.shell.codebook, &r.case, &app.supervisor, "", &r.drafts)
-    });
+    let built = app
+        .recording()
+        .filter(|r| r.dirty && !r.saving)
+        .map(|r| adjudication::build(&app.shell.codebook, &r.case, &app.supervisor, "", &r.drafts));
     match built {
         Some(Ok(adj)) => fx.push(Effect::Save(Box::new(adj))),
         Some(Err(_)) => fx.extend(autosave(app, true)),

@@ -87,10 +87,9 @@ impl Worker for SupervisorWorker {
         let why = "the disk worker stopped; quit and reopen";
         Some(match job {
             Job::Save(_) => Msg::Saved(Err(why.into())),
-            Job::Prepare { .. }
-            | Job::RefreshList
-            | Job::SaveDraft(_)
-            | Job::DiscardDraft(_) => Msg::Problem(why.into()),
+            Job::Prepare { .. } | Job::RefreshList | Job::SaveDraft(_) | Job::DiscardDraft(_) => {
+                Msg::Problem(why.into())
+            }
         })
     }
 }

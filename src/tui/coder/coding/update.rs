@@ -142,7 +142,9 @@ fn page_rubric(cx: &mut Ctx, c: &mut CodingState, down: bool) {
     let page = inner.height.saturating_sub(1).max(1);
     let book = std::sync::Arc::clone(&cx.shell.codebook);
     let max = super::view::rubric_widget(&book, c).map_or(0, |r| {
-        u16::try_from(r.content_height(inner.width)).unwrap_or(u16::MAX).saturating_sub(inner.height)
+        u16::try_from(r.content_height(inner.width))
+            .unwrap_or(u16::MAX)
+            .saturating_sub(inner.height)
     });
     c.rubric_scroll = if down {
         c.rubric_scroll.saturating_add(page).min(max)

@@ -18,7 +18,7 @@ use crate::tui::shell::Shell;
 use crate::tui::shell::prompt::{Prompt, PromptKind};
 use crate::tui::supervisor::model::AdjApp;
 use crate::tui::terminal::sanitize;
-use crate::tui::widgets::chrome::{self, pane_block};
+use crate::tui::widgets::chrome::{self, Hint, pane_block};
 use crate::tui::widgets::lists::{SelectList, selection_style};
 use crate::tui::widgets::prompt::PromptBox;
 use crate::tui::widgets::rubric::wrap;
@@ -104,13 +104,35 @@ pub fn view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
     {
         item_list(f, r, k, area, rows);
     }
-    let hints = if f.area().width >= 110 {
-        "Space play · ←→ ±5s · Tab panes · 1-5 final score · Enter reason / jump · 0 clear · S save · ? help · q back"
-    } else {
-        "Space play ←→ ±5s Tab pane 1-5 score Enter reason/jump S save ? help q back"
-    };
-    chrome::footer(f, app.current_notice(), l.footer, hints);
+    let hints = if r.focus == Pane::Scores { SCORES_HINTS } else { ITEMS_HINTS };
+    let hints = chrome::hint_line(&app.shell.keymap, None, hints, l.footer.width);
+    chrome::footer(f, app.current_notice(), l.footer, &hints);
 }
+
+/// The footer in the scores pane and in a coder's segments and notes (keys as bound now).
+const SCORES_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 2),
+    Hint::new(&[Action::Back5, Action::Forward5], "±5s", 3),
+    Hint::new(&[Action::FocusNext], "panes", 4),
+    Hint::range(&[Action::Score(1), Action::Score(5)], "final score", 0),
+    Hint::new(&[Action::Activate], "reason", 1),
+    Hint::new(&[Action::ClearScore], "clear", 5),
+    Hint::new(&[Action::Rationales], "rationales", 1),
+    Hint::new(&[Action::Submit], "save", 0),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 2),
+];
+const ITEMS_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 2),
+    Hint::new(&[Action::Back5, Action::Forward5], "±5s", 3),
+    Hint::new(&[Action::FocusNext], "panes", 4),
+    Hint::new(&[Action::Up, Action::Down], "select", 3),
+    Hint::new(&[Action::Activate], "jump there", 0),
+    Hint::new(&[Action::Rationales], "rationales", 4),
+    Hint::new(&[Action::Submit], "save", 0),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 2),
+];
 
 fn coder_name(r: &RecordingState, k: usize) -> String {
     let (c, role) =
@@ -576,9 +598,7 @@ pub fn rationale_lines(book: &Codebook, r: &RecordingState, width: u16) -> Vec<L
         let text = if dr.reason.trim().is_empty() { "(no reason yet)" } else { dr.reason.trim() };
         let body = format!("{head}{}", sanitize(text));
         lines.extend(
-            wrap(&body, width)
-                .into_iter()
-                .map(|l| Line::styled(l, Style::new().fg(Color::Green))),
+            wrap(&body, width).into_iter().map(|l| Line::styled(l, Style::new().fg(Color::Green))),
         );
     }
     lines
@@ -620,7 +640,13 @@ pub fn rationales_view(f: &mut Frame, app: &AdjApp, r: &RecordingState, scroll: 
 }
 
 /// "The final score changed: what of the reason written for the old one?"
-pub fn reason_choice_view(f: &mut Frame, app: &AdjApp, domain: &str, label: &str, previous: Option<u8>) {
+pub fn reason_choice_view(
+    f: &mut Frame,
+    app: &AdjApp,
+    domain: &str,
+    label: &str,
+    previous: Option<u8>,
+) {
     let r = app.recording();
     let draft = r.and_then(|r| r.drafts.get(domain));
     let now = score_text(draft.and_then(|d| d.score));
@@ -630,7 +656,11 @@ pub fn reason_choice_view(f: &mut Frame, app: &AdjApp, domain: &str, label: &str
             format!("{}: final score {} → {now}", sanitize(label), score_text(previous)),
             Style::new().add_modifier(Modifier::BOLD),
         ),
-        Line::raw(format!("The reason was written for {}: “{}”", score_text(previous), sanitize(reason))),
+        Line::raw(format!(
+            "The reason was written for {}: “{}”",
+            score_text(previous),
+            sanitize(reason)
+        )),
         Line::raw(""),
         Line::styled(
             format!(
