@@ -692,3 +692,16 @@ fn the_footer_follows_keys_toml_and_the_focused_pane() {
     let f = footer(&a, 80);
     assert!(f.chars().count() <= 80 && f.contains("p play"), "{f}");
 }
+
+/// At 80 columns the header's silent status is shortened to what fits, never cut mid-word.
+#[test]
+fn the_silent_status_fits_the_header_at_80_columns() {
+    let mut a = recording_app(0.0);
+    let mut snap = a.recording().unwrap().snap.clone();
+    snap.silent_reason = Some("silent playback (--no-audio)".into());
+    update(&mut a, Msg::Playback(snap));
+    let header = render(&a, 80, 24).lines().next().unwrap().to_string();
+    assert!(!header.contains('('), "{header}");
+    let wide = render(&a, 200, 40).lines().next().unwrap().to_string();
+    assert!(wide.ends_with("silent playback (--no-audio)"), "{wide}");
+}

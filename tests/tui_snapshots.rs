@@ -214,3 +214,73 @@ fn rubric_paged_down() {
         assert_snapshot!(format!("rubric_paged_down_{w}x{h}"), render(&a, w, h));
     }
 }
+
+/// At 80×24 the submit dialog with the evocation problem keeps its keys line.
+#[test]
+fn submit_dialog_with_problems_at_80_by_24() {
+    let mut c = partly_coded("R001");
+    // Evocation scored with no behaviour-change segment: the longest problem there is.
+    c.segments.clear();
+    let mut a = coding_app(c, 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('S'));
+    let s = render(&a, 80, 24);
+    assert!(s.contains("Enter / Esc back to coding"), "{s}");
+    assert_snapshot!(s);
+}
+
+/// At 80 columns a long label with a rationale keeps a space before its ✎ and its score.
+#[test]
+fn scores_keep_label_and_mark_apart_at_80_columns() {
+    let mut c = partly_coded("R001");
+    c.scores.insert("clarity".into(), 1);
+    c.rationales.insert("clarity".into(), "Concerns named plainly.".into());
+    let mut a = coding_app(c, 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, Msg::Resize(80, 24));
+    update(&mut a, key(KeyCode::BackTab));
+    let s = render(&a, 80, 24);
+    assert!(!s.contains("concerns✎") && !s.contains("concern✎"), "{s}");
+    assert_snapshot!(s);
+}
+
+/// A silent reason too long for the header at 80 columns is shortened, never cut mid-word;
+/// with no device the header says so plainly (the library's words are in help).
+#[test]
+fn silent_reason_fits_the_header_at_80_columns() {
+    let mut a = coding_app(coding("R001"), 10.0);
+    update(&mut a, Msg::Resize(80, 24));
+    update(&mut a, ch('b')); // a pending segment takes room in the header
+    let mut snap = a.coding().unwrap().snap.clone();
+    snap.silent_reason = Some("no audio device: playing silently".into());
+    update(&mut a, Msg::Playback(snap));
+    let s = render(&a, 80, 24);
+    let header = s.lines().next().unwrap();
+    assert!(header.ends_with("◌ silent") || header.ends_with("◌ no audio device"), "{header}");
+}
+
+/// With no audio device the header says "no audio device: playing silently" and help gives the
+/// audio library's own reason.
+#[test]
+fn no_device_header_and_reason_in_help() {
+    let mut a = coding_app(coding("R001"), 10.0);
+    let mut snap = a.coding().unwrap().snap.clone();
+    snap.silent_reason = Some(tapecoder::audio::output::NO_DEVICE.into());
+    update(&mut a, Msg::Playback(snap));
+    a.shell.audio_detail = Some("Failed to get the config for the given device".into());
+    for (w, h) in [(80, 24), (120, 40)] {
+        update(&mut a, Msg::Resize(w, h));
+        let s = render(&a, w, h);
+        let header = s.lines().next().unwrap();
+        // All of it where there is room, else its first words; never cut mid-word.
+        let said =
+            if w >= 100 { "◌ no audio device: playing silently" } else { "◌ no audio device" };
+        assert!(header.ends_with(said), "{header}");
+        assert!(!s.contains("Failed to get"), "{s}");
+        update(&mut a, ch('?'));
+        let help = render(&a, w, h);
+        assert!(help.contains("silent: Failed to get the config"), "{help}");
+        assert_snapshot!(format!("no_device_help_{w}x{h}"), help);
+        update(&mut a, ch('?'));
+    }
+}

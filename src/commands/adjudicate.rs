@@ -41,7 +41,7 @@ pub fn run(g: &GlobalArgs, a: &AdjudicateArgs) -> anyhow::Result<ExitCode> {
     // The device opens before the terminal is taken, so nothing the audio stack prints lands
     // on the TUI.
     let output = Output::open(a.no_audio);
-    let app = AdjApp::new(
+    let mut app = AdjApp::new(
         Arc::new(study.codebook().clone()),
         keymap,
         &me.id,
@@ -49,6 +49,7 @@ pub fn run(g: &GlobalArgs, a: &AdjudicateArgs) -> anyhow::Result<ExitCode> {
         study.config().reliability.tolerance,
         cases,
     );
+    app.shell.audio_detail = output.silent_detail().map(str::to_string);
     let worker = SupervisorWorker { study: Arc::new(study) };
     let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;
     runtime::run(&mut guard.terminal, app, worker, output)?;

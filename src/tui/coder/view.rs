@@ -68,6 +68,11 @@ fn help(f: &mut Frame, app: &App) {
         intro_rows: 2,
         entries: &entries,
         max_width: 96,
+        note: app
+            .shell
+            .audio_detail
+            .as_ref()
+            .map(|d| format!("No audio device, so playback is silent: {d}")),
         keys_width: None,
     }
     .view(f, &app.shell.keymap);

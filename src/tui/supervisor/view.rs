@@ -120,6 +120,7 @@ fn help(f: &mut Frame, app: &AdjApp) {
         intro_rows: 3,
         entries: HELP,
         max_width: 104,
+        note: app.shell.audio_detail.as_ref().map(|d| format!("No audio device, so playback is silent: {d}")),
         keys_width: Some(12),
     }
     .view(f, &app.shell.keymap);

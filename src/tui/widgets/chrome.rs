@@ -108,6 +108,28 @@ pub fn hint_line(keymap: &Keymap, prefix: Option<&str>, hints: &[Hint], width: u
     join(&shown, " ")
 }
 
+/// Appends a status to a header line: the first of `choices` with which the line fits in
+/// `width` columns (longest first), else nothing, so the header never ends in a word cut in half.
+pub fn push_fitting(spans: &mut Vec<Span<'static>>, width: u16, choices: &[String], style: Style) {
+    let used: usize = spans.iter().map(Span::width).sum();
+    let room = usize::from(width).saturating_sub(used);
+    if let Some(c) = choices.iter().find(|c| Span::raw(c.as_str()).width() <= room) {
+        spans.push(Span::styled(c.clone(), style));
+    }
+}
+
+/// The header's silent-playback status, longest first: the reason, its first part (before a
+/// `:`), or just "silent", each after `mark`.
+pub fn silent_choices(mark: &str, reason: &str) -> Vec<String> {
+    let reason = sanitize(reason);
+    let mut v = vec![format!("  {mark} {reason}")];
+    if let Some((head, _)) = reason.split_once(':') {
+        v.push(format!("  {mark} {head}"));
+    }
+    v.push(format!("  {mark} silent"));
+    v
+}
+
 /// Drawn instead of a screen when the terminal is smaller than the layouts need.
 pub fn too_small(f: &mut Frame, area: Rect) {
     let text = vec![

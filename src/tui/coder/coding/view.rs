@@ -130,10 +130,13 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ));
     }
+    let w = area.width;
     if let Some(e) = &s.error {
-        spans.push(Span::styled(format!("  ⚠ {}", sanitize(e)), Style::new().fg(Color::Red)));
+        let choices = [format!("  ⚠ {}", sanitize(e)), "  ⚠ audio error".into()];
+        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Red));
     } else if let Some(r) = &s.silent_reason {
-        spans.push(Span::styled(format!("  ◌ {}", sanitize(r)), Style::new().fg(Color::Magenta)));
+        let choices = chrome::silent_choices("◌", r);
+        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Magenta));
     }
     f.render_widget(Line::from(spans), area);
 }

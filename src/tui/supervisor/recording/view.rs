@@ -169,13 +169,13 @@ fn header(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
         Span::raw(format!(" decided {decided} of {} · ", r.case.diffs.len())),
         state,
     ];
+    let w = area.width;
     if let Some(e) = &s.error {
-        spans.push(Span::styled(format!("  ⚠ {}", sanitize(e)), Style::new().fg(Color::Red)));
+        let choices = [format!("  ⚠ {}", sanitize(e)), "  ⚠ audio error".into()];
+        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Red));
     } else if let Some(reason) = &s.silent_reason {
-        spans.push(Span::styled(
-            format!("  🔇 {}", sanitize(reason)),
-            Style::new().fg(Color::Magenta),
-        ));
+        let choices = chrome::silent_choices("🔇", reason);
+        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Magenta));
     }
     let _ = app;
     f.render_widget(Line::from(spans), area);
