@@ -169,11 +169,18 @@ fn decisions_are_autosaved_as_a_draft() {
     assert_eq!(drafts.get("empathy").unwrap().reason, "warm");
     assert_eq!(fx, vec![Effect::SaveDraft(Box::new(draft_file("R002", "sup", &drafts)))]);
     assert!(update(&mut a, Msg::Tick(101_000)).is_empty(), "autosaved once");
-    // Saving: the worker removes the draft, so nothing more is autosaved.
+    // Leaving without saving (y) removes the draft written.
+    let mut left = a.clone();
+    send(&mut left, [ch('q')]);
+    let fx = send(&mut left, [ch('y')]);
+    assert_eq!(fx, vec![Effect::DiscardDraft("R002".into()), Effect::Close, Effect::RefreshList]);
+    // Saving: the worker removes the draft, so nothing more is autosaved or removed.
     send(&mut a, [ch('2'), ch('k')]);
     let fx = send(&mut a, [ch('S')]);
-    assert!(matches!(fx.as_slice(), [Effect::Save(_)]), "{fx:?}");
+    let Some(Effect::Save(adj)) = fx.first().cloned() else { panic!("{fx:?}") };
     assert!(update(&mut a, Msg::Tick(102_000)).is_empty());
+    update(&mut a, Msg::Saved(Ok(adj)));
+    assert_eq!(send(&mut a, [ch('q')]), vec![Effect::Close, Effect::RefreshList]);
 
     // SIGTERM with a decision that lacks its reason: kept as a draft, not lost.
     let mut a = recording_app(0.0);
@@ -205,6 +212,10 @@ fn a_draft_comes_back_on_reopening() {
         if restored {
             assert!(a.current_notice().unwrap().contains("restored"), "{:?}", a.current_notice());
         }
+        // Only one's own draft is removed on leaving (here with `y`).
+        let fx = send(&mut a, [ch('q'), ch('y')]);
+        assert!(fx.contains(&Effect::Close), "{who}: {fx:?}");
+        assert_eq!(fx.contains(&Effect::DiscardDraft("R002".into())), restored, "{who}: {fx:?}");
     }
 }
 
@@ -301,7 +312,7 @@ fn score_reason_and_save_produce_the_adjudication() {
     assert_eq!(a.cases[0].secondary, before.secondary);
     // Back to the list: no question asked, the list is refreshed.
     let fx = send(&mut a, [key(KeyCode::Esc)]);
-    assert_eq!(fx, vec![Effect::DiscardDraft("R002".into()), Effect::Close, Effect::RefreshList]);
+    assert_eq!(fx, vec![Effect::Close, Effect::RefreshList]);
     assert!(matches!(a.screen, Screen::List));
 }
 
@@ -393,8 +404,7 @@ fn leaving_with_unsaved_decisions_asks() {
     assert!(matches!(a.screen, Screen::Recording(_)));
     send(&mut a, [ch('q')]);
     let fx = send(&mut a, [ch('y')]);
-    // The draft goes with the decisions the supervisor chose to leave.
-    assert_eq!(fx, vec![Effect::DiscardDraft("R002".into()), Effect::Close, Effect::RefreshList]);
+    assert_eq!(fx, vec![Effect::Close, Effect::RefreshList]);
     assert!(matches!(a.screen, Screen::List));
 }
 
@@ -413,7 +423,7 @@ fn ctrl_c_with_unsaved_decisions_asks_then_quits() {
     assert!(send(&mut a, [ctrl_c()]).is_empty());
     assert_eq!(a.overlay, Some(Overlay::Leave { quit: true }));
     let fx = send(&mut a, [ctrl_c()]);
-    assert_eq!(fx, vec![Effect::DiscardDraft("R002".into()), Effect::Close, Effect::Quit]);
+    assert_eq!(fx, vec![Effect::Close, Effect::Quit]);
     assert!(a.quitting);
 }
 

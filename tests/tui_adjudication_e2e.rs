@@ -70,7 +70,9 @@ fn supervisor_adjudicates_a_recording_with_the_keyboard() {
     // A changed final score asks about its reason; then leaving without saving needs `y`.
     tmux.keys(&["4"]);
     tmux.wait_for("The reason was written for 3");
-    tmux.keys(&["k", "q"]);
+    tmux.keys(&["k"]);
+    wait_until(|| draft.is_file(), "the changed score is autosaved");
+    tmux.keys(&["q"]);
     tmux.wait_for("R001 has decisions that are not saved");
     tmux.keys(&["y"]);
     tmux.wait_for("yes · 1 decision");

@@ -95,6 +95,8 @@ fn on_saved(app: &mut AdjApp, result: Result<Box<crate::study::model::Adjudicati
                 c.existing = Some((*adj).clone());
             }
             r.case.existing = Some(*adj);
+            // The worker removed the draft once the adjudication was written.
+            r.draft_on_disk = false;
             // Decisions changed while the save was on its way are still unsaved.
             r.dirty = r.drafts != adjudication::drafts_from(r.case.existing.as_ref());
             let rec = r.case.recording.clone();
@@ -102,7 +104,14 @@ fn on_saved(app: &mut AdjApp, result: Result<Box<crate::study::model::Adjudicati
                 "saved {n} decision(s) to supervisor/adjudications/{rec}.toml (the codings are unchanged)"
             ));
         }
-        Err(e) => app.notice(format!("not saved: {e}")),
+        Err(e) => {
+            // Keep the decisions as a draft meanwhile (the save may have come before the
+            // autosave).
+            if r.dirty {
+                r.edited_at = Some(app.shell.now_ms);
+            }
+            app.notice(format!("not saved: {e}"));
+        }
     }
 }
 
@@ -258,15 +267,15 @@ fn quit(app: &mut AdjApp, force: bool) -> Vec<Effect> {
     leave(app, force, true)
 }
 
-/// Closes the recording (if one is open), then quits or goes back to the list. Its draft goes:
-/// the decisions are saved, or the supervisor chose to leave them.
+/// Closes the recording (if one is open), then quits or goes back to the list. Its draft, if on
+/// disk, goes: the decisions are saved, or the supervisor chose to leave them.
 fn leave(app: &mut AdjApp, force: bool, quit: bool) -> Vec<Effect> {
     if !force && app.recording().is_some_and(|r| r.dirty) {
         app.overlay = Some(Overlay::Leave { quit });
         return vec![];
     }
     let mut fx = vec![];
-    if let Some(r) = app.recording() {
+    if let Some(r) = app.recording().filter(|r| r.draft_on_disk) {
         fx.push(Effect::DiscardDraft(r.case.recording.clone()));
     }
     fx.extend(close_recording(app));
@@ -329,9 +338,12 @@ fn autosave(app: &mut AdjApp, now: bool) -> Vec<Effect> {
     r.edited_at = None;
     let rec = r.case.recording.clone();
     if r.dirty {
+        r.draft_on_disk = true;
         vec![Effect::SaveDraft(Box::new(adjudication::draft_file(&rec, &supervisor, &r.drafts)))]
-    } else {
+    } else if std::mem::take(&mut r.draft_on_disk) {
         vec![Effect::DiscardDraft(rec)]
+    } else {
+        vec![]
     }
 }
 

@@ -91,6 +91,9 @@ pub struct RecordingState {
     pub saving: bool,
     /// When (the shell's clock) the decisions last changed and were not autosaved since.
     pub edited_at: Option<u64>,
+    /// This supervisor's draft of it is on disk (restored, or autosaved since the last save):
+    /// leaving removes it. Another supervisor's draft is never removed, only replaced.
+    pub draft_on_disk: bool,
 }
 
 impl RecordingState {
@@ -114,12 +117,14 @@ impl RecordingState {
             dirty: false,
             saving: false,
             edited_at: None,
+            draft_on_disk: false,
         }
     }
 
     /// Puts back the decisions of an autosaved draft; unsaved when they differ from the file.
     pub fn restore(&mut self, draft: &AdjudicationDraft) {
         self.drafts = adjudication::drafts_from_file(draft);
+        self.draft_on_disk = true;
         self.dirty = self.drafts != adjudication::drafts_from(self.case.existing.as_ref());
     }
 
