@@ -1,9 +1,10 @@
 //! `tapecoder adjudicate [--no-audio]`: the supervisor's adjudication TUI (SPEC §7). Checks the
 //! role, reads what needs adjudicating, opens the audio output before the terminal is taken,
-//! builds the supervisor app and runs it on the shared runtime (`tui::runtime`). The only file it
-//! ever writes is `supervisor/adjudications/<recording>.toml`, with its journal line, through
-//! [`Study::save_adjudication`](crate::study::Study::save_adjudication), on the disk thread.
-//! Codings are only read.
+//! builds the supervisor app and runs it on the shared runtime (`tui::runtime`). The only files it
+//! ever writes are `supervisor/adjudications/<recording>.toml`, with its journal line, through
+//! [`Study::save_adjudication`](crate::study::Study::save_adjudication), and the draft autosaved
+//! meanwhile, `supervisor/drafts/<recording>.toml`, both on the disk thread. Codings are only
+//! read.
 use std::process::ExitCode;
 use std::sync::Arc;
 

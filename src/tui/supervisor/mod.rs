@@ -11,7 +11,8 @@
 //! - [`worker`]: the disk thread's work (audio check, adjudication save, list refresh);
 //! - this file: how the app runs on the runtime ([`runtime::App`]).
 //!
-//! Nothing here can change a coding: the only file an effect writes is the adjudication.
+//! Nothing here can change a coding: the only files an effect writes are the adjudication and
+//! its autosaved draft (`supervisor/drafts/`).
 pub mod list;
 pub mod model;
 pub mod recording;

@@ -1,6 +1,6 @@
 //! The supervisor app's model: its state ([`AdjApp`], with the screen it is on and that screen's
 //! state), its messages ([`Msg`]) and the effects `update` returns ([`Effect`]). Nothing here can
-//! change a coding: the only file an effect writes is the adjudication.
+//! change a coding: the only files an effect writes are the adjudication and its draft.
 use std::sync::Arc;
 
 use crate::audio::Snapshot;
