@@ -206,12 +206,43 @@ fn help_overlay_at_minimum_size() {
 /// description shows; at 120×40 levels 4–5 were out of sight).
 #[test]
 fn rubric_paged_down() {
+    // A handbook's description runs to a paragraph.
+    let long = |_: &str, l: &str| {
+        format!("{l}: how the worker shows it across the whole visit. ")
+            .repeat(6)
+            .trim()
+            .to_string()
+    };
     for (w, h) in [(80, 24), (120, 40)] {
         let mut a = coding_app(coding("R001"), 10.0);
+        let mut book = codebook_with(long);
+        for d in &mut book.domains {
+            let l = d.label.clone();
+            d.levels = (1..=5)
+                .map(|i| {
+                    format!(
+                        "{l} at level {i}: {}",
+                        "what this level sounds like in a visit. ".repeat(5)
+                    )
+                })
+                .collect();
+        }
+        a.shell.codebook = std::sync::Arc::new(book);
         update(&mut a, Msg::Resize(w, h));
         update(&mut a, key(KeyCode::BackTab));
-        update(&mut a, key(KeyCode::PageDown));
-        assert_snapshot!(format!("rubric_paged_down_{w}x{h}"), render(&a, w, h));
+        let before = render(&a, w, h);
+        assert!(!before.contains("Empathy at level 5"), "{before}");
+        // One page at 120×40; a few at 80×24, where the pane is small.
+        let mut after = before.clone();
+        for _ in 0..10 {
+            update(&mut a, key(KeyCode::PageDown));
+            after = render(&a, w, h);
+            if after.contains("Empathy at level 5") {
+                break;
+            }
+        }
+        assert!(after.contains("Empathy at level 5"), "{after}");
+        assert_snapshot!(format!("rubric_paged_down_{w}x{h}"), after);
     }
 }
 
