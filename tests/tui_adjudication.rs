@@ -67,6 +67,156 @@ fn leave_with_unsaved_decisions() {
     typed(&mut a, "why");
     send(&mut a, [key(KeyCode::Enter), ch('q')]);
     assert_snapshot!(render(&a, 100, 30));
+    assert_snapshot!("leave_with_unsaved_decisions_80x24", render(&a, 80, 24));
+    assert_snapshot!("leave_with_unsaved_decisions_120x40", render(&a, 120, 40));
+}
+
+/// A rationale too long for its pane at 80×24: `v` shows both coders' rationales in full,
+/// wrapped; PageDown / ↓ scroll, Esc closes.
+#[test]
+fn rationales_in_full() {
+    let mut a = recording_app(0.0);
+    let domain = a.selected_domain().unwrap().to_string();
+    let long = (1..=30)
+        .map(|i| format!("Point {i}: the worker reflects the parent's worry about the meeting."))
+        .collect::<Vec<_>>()
+        .join(" ");
+    a.recording_mut().unwrap().case.primary.rationales.insert(domain, long);
+    update(&mut a, Msg::Resize(80, 24));
+    assert!(render(&a, 80, 24).contains("… v all"));
+    send(&mut a, [ch('v')]);
+    assert_eq!(a.overlay, Some(Overlay::Rationales { scroll: 0 }));
+    assert_snapshot!("rationales_in_full_80x24", render(&a, 80, 24));
+    send(&mut a, [key(KeyCode::PageDown)]);
+    let Some(Overlay::Rationales { scroll }) = a.overlay else { panic!("{:?}", a.overlay) };
+    assert!(scroll > 0);
+    assert!(render(&a, 80, 24).contains('▲'));
+    // No further than the end, where B's rationale is.
+    send(&mut a, [key(KeyCode::PageDown), key(KeyCode::PageDown), key(KeyCode::PageDown)]);
+    let Some(Overlay::Rationales { scroll: end }) = a.overlay else { panic!() };
+    let scrolled = render(&a, 80, 24);
+    assert!(scrolled.contains("Point 30") && scrolled.contains("B  ben"), "{scrolled}");
+    assert_snapshot!("rationales_in_full_80x24_end", scrolled);
+    send(&mut a, [key(KeyCode::Down)]);
+    assert_eq!(a.overlay, Some(Overlay::Rationales { scroll: end }));
+    send(&mut a, [key(KeyCode::Esc)]);
+    assert_eq!(a.overlay, None);
+    assert!(matches!(a.screen, Screen::Recording(_)));
+    update(&mut a, Msg::Resize(120, 40));
+    send(&mut a, [ch('v')]);
+    assert_snapshot!("rationales_in_full_120x40", render(&a, 120, 40));
+}
+
+/// Changing a final score that has a reason asks what becomes of the reason.
+#[test]
+fn a_changed_final_score_asks_about_its_reason() {
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3')]);
+    typed(&mut a, "why");
+    send(&mut a, [key(KeyCode::Enter)]);
+    let draft = |a: &tapecoder::tui::supervisor::AdjApp| {
+        let d = a.recording().unwrap().drafts.get("empathy").cloned().unwrap();
+        (d.score, d.reason)
+    };
+    // k: keep it.
+    send(&mut a, [ch('4')]);
+    assert!(matches!(&a.overlay, Some(Overlay::ReasonChoice { previous: Some(3), .. })));
+    assert_snapshot!("reason_choice_80x24", render(&a, 80, 24));
+    assert_snapshot!("reason_choice_120x40", render(&a, 120, 40));
+    send(&mut a, [ch('k')]);
+    assert_eq!(a.overlay, None);
+    assert_eq!(draft(&a), (Some(4), "why".to_string()));
+    // Esc: the old score back.
+    send(&mut a, [ch('1'), key(KeyCode::Esc)]);
+    assert_eq!(a.overlay, None);
+    assert_eq!(draft(&a), (Some(4), "why".to_string()));
+    // e / Enter: edit it.
+    send(&mut a, [ch('2'), ch('e')]);
+    match &a.overlay {
+        Some(Overlay::Reason(p)) => assert_eq!(p.text(), "why"),
+        other => panic!("{other:?}"),
+    }
+    send(&mut a, [key(KeyCode::Esc)]);
+    assert_eq!(draft(&a), (Some(2), "why".to_string()));
+    // c: clear it and write a new one.
+    send(&mut a, [ch('5'), ch('c')]);
+    match &a.overlay {
+        Some(Overlay::Reason(p)) => assert_eq!(p.text(), ""),
+        other => panic!("{other:?}"),
+    }
+    typed(&mut a, "clearly a five");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert_eq!(draft(&a), (Some(5), "clearly a five".to_string()));
+    // The same score again asks nothing.
+    send(&mut a, [ch('5')]);
+    assert_eq!(a.overlay, None);
+}
+
+/// The decisions being made are autosaved (as a draft) 300 ms after the last change, once; a
+/// save needs no draft; leaving without saving drops it; SIGTERM with incomplete decisions
+/// keeps them as a draft.
+#[test]
+fn decisions_are_autosaved_as_a_draft() {
+    use tapecoder::study::adjudication::draft_file;
+    let mut a = recording_app(0.0); // the clock is at 100 000 ms
+    send(&mut a, [ch('3')]);
+    assert!(update(&mut a, Msg::Tick(100_200)).is_empty());
+    typed(&mut a, "warm");
+    send(&mut a, [key(KeyCode::Enter)]);
+    assert!(update(&mut a, Msg::Tick(100_400)).is_empty());
+    let fx = update(&mut a, Msg::Tick(100_500));
+    let drafts = a.recording().unwrap().drafts.clone();
+    assert_eq!(drafts.get("empathy").unwrap().reason, "warm");
+    assert_eq!(fx, vec![Effect::SaveDraft(Box::new(draft_file("R002", "sup", &drafts)))]);
+    assert!(update(&mut a, Msg::Tick(101_000)).is_empty(), "autosaved once");
+    // Leaving without saving (y) removes the draft written.
+    let mut left = a.clone();
+    send(&mut left, [ch('q')]);
+    let fx = send(&mut left, [ch('y')]);
+    assert_eq!(fx, vec![Effect::DiscardDraft("R002".into()), Effect::Close, Effect::RefreshList]);
+    // Saving: the worker removes the draft, so nothing more is autosaved or removed.
+    send(&mut a, [ch('2'), ch('k')]);
+    let fx = send(&mut a, [ch('S')]);
+    let Some(Effect::Save(adj)) = fx.first().cloned() else { panic!("{fx:?}") };
+    assert!(update(&mut a, Msg::Tick(102_000)).is_empty());
+    update(&mut a, Msg::Saved(Ok(adj)));
+    assert_eq!(send(&mut a, [ch('q')]), vec![Effect::Close, Effect::RefreshList]);
+
+    // SIGTERM with a decision that lacks its reason: kept as a draft, not lost.
+    let mut a = recording_app(0.0);
+    send(&mut a, [ch('3'), key(KeyCode::Esc)]);
+    let fx = update(&mut a, Msg::Terminate);
+    assert!(matches!(fx.first(), Some(Effect::SaveDraft(d)) if d.recording == "R002"), "{fx:?}");
+    assert!(fx.contains(&Effect::Quit));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::DiscardDraft(_))), "{fx:?}");
+}
+
+/// A draft left by a crash comes back when the recording is opened again, unsaved; another
+/// supervisor's draft does not.
+#[test]
+fn a_draft_comes_back_on_reopening() {
+    use std::collections::BTreeMap;
+    use tapecoder::study::adjudication::{Draft, draft_file};
+    let drafts = BTreeMap::from([(
+        "empathy".to_string(),
+        Draft { score: Some(2), reason: "half written".into() },
+    )]);
+    for (who, restored) in [("sup", true), ("other", false)] {
+        let mut a = app();
+        send(&mut a, [key(KeyCode::Enter)]);
+        let draft = Some(Box::new(draft_file("R002", who, &drafts)));
+        update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0), draft });
+        let r = a.recording().unwrap();
+        assert_eq!(r.dirty, restored, "{who}");
+        assert_eq!(r.drafts == drafts, restored, "{who}");
+        if restored {
+            assert!(a.current_notice().unwrap().contains("restored"), "{:?}", a.current_notice());
+        }
+        // Only one's own draft is removed on leaving (here with `y`).
+        let fx = send(&mut a, [ch('q'), ch('y')]);
+        assert!(fx.contains(&Effect::Close), "{who}: {fx:?}");
+        assert_eq!(fx.contains(&Effect::DiscardDraft("R002".into())), restored, "{who}: {fx:?}");
+    }
 }
 
 fn ctrl_u() -> Msg {
@@ -229,7 +379,7 @@ fn an_earlier_adjudication_is_continued() {
     send(&mut a, [key(KeyCode::Down)]);
     let fx = send(&mut a, [key(KeyCode::Enter)]);
     assert_eq!(fx, vec![Effect::Open { id: "R005".into(), duration_s: 600.0 }]);
-    update(&mut a, Msg::Opened { id: "R005".into(), snapshot: snapshot_at(0.0) });
+    update(&mut a, Msg::Opened { id: "R005".into(), snapshot: snapshot_at(0.0), draft: None });
     let r = a.recording().unwrap();
     assert_eq!(a.selected_domain(), Some("child_focus"));
     let d = r.drafts.get("child_focus").unwrap();
@@ -246,6 +396,11 @@ fn leaving_with_unsaved_decisions_asks() {
     assert!(send(&mut a, [ch('q')]).is_empty());
     assert_eq!(a.overlay, Some(Overlay::Leave { quit: false }));
     assert!(send(&mut a, [ch('n')]).is_empty());
+    assert!(matches!(a.screen, Screen::Recording(_)));
+    // Enter stays: leaving without saving needs an explicit `y`.
+    send(&mut a, [ch('q')]);
+    assert!(send(&mut a, [key(KeyCode::Enter)]).is_empty());
+    assert_eq!(a.overlay, None);
     assert!(matches!(a.screen, Screen::Recording(_)));
     send(&mut a, [ch('q')]);
     let fx = send(&mut a, [ch('y')]);
@@ -366,7 +521,7 @@ fn a_decision_on_a_domain_now_within_tolerance_blocks_saving_until_cleared() {
     });
     let mut a = app_with(vec![case]);
     send(&mut a, [key(KeyCode::Enter)]);
-    update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0) });
+    update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0), draft: None });
     send(&mut a, [ch('3')]);
     typed(&mut a, "r");
     send(&mut a, [key(KeyCode::Enter)]);
@@ -423,7 +578,7 @@ fn hostile_text_from_files_never_reaches_the_terminal_raw() {
     b.coder = "b\x1bx".into();
     let mut app = app_with(vec![case_of("R002", a, b, None)]);
     send(&mut app, [key(KeyCode::Enter)]);
-    update(&mut app, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0) });
+    update(&mut app, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0), draft: None });
     for screen in [render(&app, 120, 40), render(&app_with(app.cases.clone()), 120, 40)] {
         assert!(
             !screen.chars().any(|c| c.is_control() && c != '\n' || c == '\u{202e}'),
@@ -442,10 +597,11 @@ fn terminate_saves_complete_decisions_and_quits() {
     let fx = update(&mut a, Msg::Terminate);
     assert!(matches!(fx.as_slice(), [Effect::Save(_), Effect::Close, Effect::Quit]), "{fx:?}");
     assert!(a.quitting);
-    // Incomplete decisions (no reason) cannot be saved: it still quits.
+    // Incomplete decisions (no reason) cannot be saved: they are kept as a draft, and it quits.
     let mut a = recording_app(0.0);
     send(&mut a, [ch('3'), key(KeyCode::Esc)]);
-    assert_eq!(update(&mut a, Msg::Terminate), vec![Effect::Close, Effect::Quit]);
+    let fx = update(&mut a, Msg::Terminate);
+    assert!(matches!(fx.as_slice(), [Effect::SaveDraft(_), Effect::Close, Effect::Quit]), "{fx:?}");
 }
 
 /// A pasted reason with line breaks stays in the reason prompt: the first line break does not
@@ -525,4 +681,37 @@ fn a_clipped_rationale_says_so() {
     // With room for all of it there is no marker.
     let big = render(&a, 200, 60);
     assert!(!big.contains("…"), "{big}");
+}
+
+/// The footer is built from the keymap and the focused pane.
+#[test]
+fn the_footer_follows_keys_toml_and_the_focused_pane() {
+    let mut a = recording_app(0.0);
+    a.shell.keymap =
+        tapecoder::tui::keys::Keymap::parse("play_pause = \"p\"\nrationales = \"f2\"\n", "k.toml")
+            .unwrap();
+    let footer = |a: &tapecoder::tui::supervisor::AdjApp, w| {
+        render(a, w, 40).lines().nth(39).unwrap().to_string()
+    };
+    let f = footer(&a, 120);
+    assert!(f.contains("p play") && !f.contains("Space"), "{f}");
+    assert!(f.contains("F2 rationales") && f.contains("1-5 final score"), "{f}");
+    send(&mut a, [key(KeyCode::Tab)]);
+    let f = footer(&a, 120);
+    assert!(f.contains("Enter jump there") && !f.contains("final score"), "{f}");
+    let f = footer(&a, 80);
+    assert!(f.chars().count() <= 80 && f.contains("p play"), "{f}");
+}
+
+/// At 80 columns the header's silent status is shortened to what fits, never cut mid-word.
+#[test]
+fn the_silent_status_fits_the_header_at_80_columns() {
+    let mut a = recording_app(0.0);
+    let mut snap = a.recording().unwrap().snap.clone();
+    snap.silent_reason = Some("silent playback (--no-audio)".into());
+    update(&mut a, Msg::Playback(snap));
+    let header = render(&a, 80, 24).lines().next().unwrap().to_string();
+    assert!(!header.contains('('), "{header}");
+    let wide = render(&a, 200, 40).lines().next().unwrap().to_string();
+    assert!(wide.ends_with("silent playback (--no-audio)"), "{wide}");
 }

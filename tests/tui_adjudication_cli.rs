@@ -149,3 +149,58 @@ fn a_revised_adjudication_replaces_the_first_and_still_verifies() {
     let out = cmd(&dir, "sup").arg("verify").output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// The supervisor's decisions being made are autosaved through the app's disk worker to
+/// `supervisor/drafts/<recording>.toml` (under `supervisor/`, which coders never read), come back
+/// when the recording is opened again, pass `verify`, and go once the adjudication is saved.
+#[test]
+fn a_draft_is_kept_under_supervisor_passes_verify_and_goes_when_saved() {
+    use std::sync::Arc;
+    use tapecoder::audio::Snapshot;
+    use tapecoder::study::adjudication::{draft_file, drafts_from_file};
+    use tapecoder::tui::runtime::{Reply, Worker};
+    use tapecoder::tui::supervisor::Msg;
+    use tapecoder::tui::supervisor::worker::{Job, SupervisorWorker};
+
+    let tmp = study();
+    let dir = tmp.path().join("study");
+    let s = open(&dir);
+    let case = load_cases(&s).unwrap().remove(0);
+    let half =
+        BTreeMap::from([("empathy".to_string(), Draft { score: Some(3), reason: String::new() })]);
+    let mut w = SupervisorWorker { study: Arc::new(s) };
+    let reply = w.run(Job::SaveDraft(Box::new(draft_file("R001", "sup", &half))), false);
+    assert!(matches!(reply, Reply::None));
+    let path = dir.join("supervisor/drafts/R001.toml");
+    assert!(path.is_file());
+    let back = w.study.adjudication_draft("R001").unwrap().unwrap();
+    assert_eq!(drafts_from_file(&back), half);
+    // A coder cannot write one.
+    assert!(w.study.save_adjudication_draft(&draft_file("R001", "ann", &half)).is_err());
+
+    // verify accepts it: no problem, nothing said about it.
+    let out = cmd(&dir, "sup").arg("verify").output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{text}");
+    assert!(!text.contains("drafts"), "{text}");
+
+    // Opening the recording again brings the draft back.
+    let Reply::Media(m) = w.run(Job::Prepare { id: "R001".into(), duration_s: 600.0 }, false)
+    else {
+        panic!("the open is a media reply");
+    };
+    match (m.opened)(Snapshot::default()) {
+        Msg::Opened { draft, .. } => assert_eq!(draft.as_deref(), Some(&back)),
+        other => panic!("{other:?}"),
+    }
+
+    // Saving the adjudication removes it.
+    let full =
+        BTreeMap::from([("empathy".to_string(), Draft { score: Some(3), reason: "r".into() })]);
+    let adj = build(w.study.codebook(), &case, "sup", "", &full).unwrap();
+    assert!(matches!(w.run(Job::Save(Box::new(adj)), false), Reply::Msg(Msg::Saved(Ok(_)))));
+    assert!(!path.exists());
+    let out = cmd(&dir, "sup").arg("verify").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -1,7 +1,9 @@
 //! End to end: the real binary in tmux (`--no-audio`, 120×40) on a small study built here. The
-//! supervisor opens the disagreement, gives a final score and its reason, saves, goes back to the
-//! list (now adjudicated) and quits; the file is written, the codings are unchanged, and the
-//! program exits cleanly with the terminal given back.
+//! supervisor opens the disagreement, gives a final score and its reason (autosaved as a draft),
+//! is asked on leaving unsaved (Enter stays), saves, changes the score (asked about its reason),
+//! leaves without saving with `y` and, back on the list (adjudicated), quits; the file is written
+//! (with the saved score), the codings are unchanged, and the program exits cleanly with the
+//! terminal given back.
 //!
 //! Without tmux the test prints a skip message and passes, unless `TAPECODER_REQUIRE_TOOLS=1`.
 #[path = "common/tmux.rs"]
@@ -52,10 +54,29 @@ fn supervisor_adjudicates_a_recording_with_the_keyboard() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("Reason — Empathy (final score 3)");
     tmux.text("Warm but interrupts twice");
-    tmux.keys(&["Enter", "S"]);
-    tmux.wait_for("saved 1 decision(s)");
+    tmux.keys(&["Enter"]);
+    // The decision is autosaved as a draft, under supervisor/ only.
+    let draft = dir.join("supervisor/drafts/R001.toml");
+    wait_until(|| draft.is_file(), "the draft is autosaved");
+    // Leaving with unsaved decisions asks; Enter stays.
     tmux.keys(&["q"]);
+    tmux.wait_for("R001 has decisions that are not saved");
+    tmux.keys(&["Enter"]);
+    wait_until(|| !tmux.screen().contains("not saved."), "Enter stays on the recording");
+    assert!(tmux.screen().contains("Scores — A ann · B ben"));
+    tmux.keys(&["S"]);
+    tmux.wait_for("saved 1 decision(s)");
+    wait_until(|| !draft.exists(), "saving removes the draft");
+    // A changed final score asks about its reason; then leaving without saving needs `y`.
+    tmux.keys(&["4"]);
+    tmux.wait_for("The reason was written for 3");
+    tmux.keys(&["k"]);
+    wait_until(|| draft.is_file(), "the changed score is autosaved");
+    tmux.keys(&["q"]);
+    tmux.wait_for("R001 has decisions that are not saved");
+    tmux.keys(&["y"]);
     tmux.wait_for("yes · 1 decision");
+    wait_until(|| !draft.exists(), "leaving without saving drops the draft");
     tmux.keys(&["q"]);
     tmux.wait_for("EXIT=0");
 
@@ -73,4 +94,13 @@ fn supervisor_adjudicates_a_recording_with_the_keyboard() {
         .args(["--as", "sup", "verify"])
         .output();
     assert!(out.unwrap().status.success());
+}
+
+/// Waits (up to 10 s) until `ok` holds.
+fn wait_until(ok: impl Fn() -> bool, what: &str) {
+    let t0 = std::time::Instant::now();
+    while !ok() {
+        assert!(t0.elapsed() < Duration::from_secs(10), "timed out: {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
 }

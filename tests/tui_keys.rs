@@ -596,3 +596,58 @@ fn pausing_saves_listening_progress_promptly() {
     assert_eq!(c.listened, vec![[0.0, 1.8]]);
     assert_eq!(c.resume_s, 1.8);
 }
+
+/// The footer is built from the keymap (play rebound to `p` says `p play`) and from the pane
+/// with the focus.
+#[test]
+fn the_footer_follows_keys_toml_and_the_focused_pane() {
+    let mut a = coding_app(coding("R001"), 10.0);
+    a.shell.keymap = tapecoder::tui::keys::Keymap::parse(
+        "play_pause = \"p\"\nsubmit = \"ctrl+s\"\n",
+        "keys.toml",
+    )
+    .unwrap();
+    let footer =
+        |a: &tapecoder::tui::coder::App, w| render(a, w, 40).lines().nth(39).unwrap().to_string();
+    let f = footer(&a, 120);
+    assert!(f.contains("p play") && !f.contains("Space"), "{f}");
+    assert!(f.contains("Ctrl+s submit"), "{f}");
+    assert_eq!(focus(&a), Pane::Timeline);
+    assert!(f.contains("b/e segment"), "{f}");
+    to_scores(&mut a);
+    let f = footer(&a, 120);
+    assert!(f.contains("1-5 score") && f.contains("PgUp/PgDn rubric"), "{f}");
+    assert!(!f.contains("b/e segment"), "{f}");
+    update(&mut a, key(KeyCode::BackTab)); // notes
+    let f = footer(&a, 120);
+    assert!(f.contains("t domains") && f.contains("Enter jump"), "{f}");
+    // At 80 columns it still fits, without breaking a hint.
+    let f = footer(&a, 80);
+    assert!(f.chars().count() <= 80 && f.contains("p play") && f.contains("? help"), "{f}");
+}
+
+/// PageDown / PageUp scroll the rubric (at 80×24 only its description shows at first), no
+/// further than its end.
+#[test]
+fn page_keys_scroll_the_rubric() {
+    let mut a = coding_app(coding("R001"), 10.0);
+    update(&mut a, Msg::Resize(80, 24));
+    to_scores(&mut a);
+    let before = render(&a, 80, 24);
+    assert!(!before.contains("Empathy at level 5"), "{before}");
+    update(&mut a, key(KeyCode::PageDown));
+    let scroll = a.coding().unwrap().rubric_scroll;
+    assert!(scroll > 0);
+    assert_ne!(render(&a, 80, 24), before);
+    for _ in 0..40 {
+        update(&mut a, key(KeyCode::PageDown));
+    }
+    let end = a.coding().unwrap().rubric_scroll;
+    assert!(end < 200, "stops at the end: {end}");
+    update(&mut a, key(KeyCode::PageUp));
+    assert!(a.coding().unwrap().rubric_scroll < end);
+    for _ in 0..40 {
+        update(&mut a, key(KeyCode::PageUp));
+    }
+    assert_eq!(a.coding().unwrap().rubric_scroll, 0);
+}

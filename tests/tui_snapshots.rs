@@ -201,3 +201,117 @@ fn help_overlay_at_minimum_size() {
     }
     assert_snapshot!(s);
 }
+
+/// PageDown scrolls the rubric to the levels the pane had no room for (at 80×24 only the
+/// description shows; at 120×40 levels 4–5 were out of sight).
+#[test]
+fn rubric_paged_down() {
+    // A handbook's description runs to a paragraph.
+    let long = |_: &str, l: &str| {
+        format!("{l}: how the worker shows it across the whole visit. ")
+            .repeat(6)
+            .trim()
+            .to_string()
+    };
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = coding_app(coding("R001"), 10.0);
+        let mut book = codebook_with(long);
+        for d in &mut book.domains {
+            let l = d.label.clone();
+            d.levels = (1..=5)
+                .map(|i| {
+                    format!(
+                        "{l} at level {i}: {}",
+                        "what this level sounds like in a visit. ".repeat(5)
+                    )
+                })
+                .collect();
+        }
+        a.shell.codebook = std::sync::Arc::new(book);
+        update(&mut a, Msg::Resize(w, h));
+        update(&mut a, key(KeyCode::BackTab));
+        let before = render(&a, w, h);
+        assert!(!before.contains("Empathy at level 5"), "{before}");
+        // One page at 120×40; a few at 80×24, where the pane is small.
+        let mut after = before.clone();
+        for _ in 0..10 {
+            update(&mut a, key(KeyCode::PageDown));
+            after = render(&a, w, h);
+            if after.contains("Empathy at level 5") {
+                break;
+            }
+        }
+        assert!(after.contains("Empathy at level 5"), "{after}");
+        assert_snapshot!(format!("rubric_paged_down_{w}x{h}"), after);
+    }
+}
+
+/// At 80×24 the submit dialog with the evocation problem keeps its keys line.
+#[test]
+fn submit_dialog_with_problems_at_80_by_24() {
+    let mut c = partly_coded("R001");
+    // Evocation scored with no behaviour-change segment: the longest problem there is.
+    c.segments.clear();
+    let mut a = coding_app(c, 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('S'));
+    let s = render(&a, 80, 24);
+    assert!(s.contains("Enter / Esc back to coding"), "{s}");
+    assert_snapshot!(s);
+}
+
+/// At 80 columns a long label with a rationale keeps a space before its ✎ and its score.
+#[test]
+fn scores_keep_label_and_mark_apart_at_80_columns() {
+    let mut c = partly_coded("R001");
+    c.scores.insert("clarity".into(), 1);
+    c.rationales.insert("clarity".into(), "Concerns named plainly.".into());
+    let mut a = coding_app(c, 0.0);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, Msg::Resize(80, 24));
+    update(&mut a, key(KeyCode::BackTab));
+    let s = render(&a, 80, 24);
+    assert!(!s.contains("concerns✎") && !s.contains("concern✎"), "{s}");
+    assert_snapshot!(s);
+}
+
+/// A silent reason too long for the header at 80 columns is shortened, never cut mid-word;
+/// with no device the header says so plainly (the library's words are in help).
+#[test]
+fn silent_reason_fits_the_header_at_80_columns() {
+    let mut a = coding_app(coding("R001"), 10.0);
+    update(&mut a, Msg::Resize(80, 24));
+    update(&mut a, ch('b')); // a pending segment takes room in the header
+    let mut snap = a.coding().unwrap().snap.clone();
+    snap.silent_reason = Some("no audio device: playing silently".into());
+    update(&mut a, Msg::Playback(snap));
+    let s = render(&a, 80, 24);
+    let header = s.lines().next().unwrap();
+    assert!(header.ends_with("◌ silent") || header.ends_with("◌ no audio device"), "{header}");
+}
+
+/// With no audio device the header says "no audio device: playing silently" and help gives the
+/// audio library's own reason.
+#[test]
+fn no_device_header_and_reason_in_help() {
+    let mut a = coding_app(coding("R001"), 10.0);
+    let mut snap = a.coding().unwrap().snap.clone();
+    snap.silent_reason = Some(tapecoder::audio::output::NO_DEVICE.into());
+    update(&mut a, Msg::Playback(snap));
+    a.shell.audio_detail = Some("Failed to get the config for the given device".into());
+    for (w, h) in [(80, 24), (120, 40)] {
+        update(&mut a, Msg::Resize(w, h));
+        let s = render(&a, w, h);
+        let header = s.lines().next().unwrap();
+        // All of it where there is room, else its first words; never cut mid-word.
+        let said =
+            if w >= 100 { "◌ no audio device: playing silently" } else { "◌ no audio device" };
+        assert!(header.ends_with(said), "{header}");
+        assert!(!s.contains("Failed to get"), "{s}");
+        update(&mut a, ch('?'));
+        let help = render(&a, w, h);
+        assert!(help.contains("silent: Failed to get the config"), "{help}");
+        assert_snapshot!(format!("no_device_help_{w}x{h}"), help);
+        update(&mut a, ch('?'));
+    }
+}

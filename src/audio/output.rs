@@ -15,6 +15,8 @@ use super::player::Player;
 pub struct Output {
     sink: Option<rodio::MixerDeviceSink>,
     silent_reason: Option<String>,
+    /// Why the device did not open, in the audio library's words (for help, not the header).
+    detail: Option<String>,
 }
 
 impl std::fmt::Debug for Output {
@@ -22,6 +24,7 @@ impl std::fmt::Debug for Output {
         f.debug_struct("Output")
             .field("device", &self.sink.is_some())
             .field("silent_reason", &self.silent_reason)
+            .field("detail", &self.detail)
             .finish()
     }
 }
@@ -34,19 +37,25 @@ impl Output {
             return Output::silent("silent playback (--no-audio)");
         }
         match open_device() {
-            Ok(sink) => Output { sink: Some(sink), silent_reason: None },
-            Err(reason) => Output::silent(format!("no audio output ({reason}): playing silently")),
+            Ok(sink) => Output { sink: Some(sink), silent_reason: None, detail: None },
+            // The header says it plainly; the library's own words go to help.
+            Err(reason) => Output { detail: Some(reason), ..Output::silent(NO_DEVICE) },
         }
     }
 
     /// Silent playback with `reason` shown to the user.
     pub fn silent(reason: impl Into<String>) -> Output {
-        Output { sink: None, silent_reason: Some(reason.into()) }
+        Output { sink: None, silent_reason: Some(reason.into()), detail: None }
     }
 
-    /// Why playback is silent, if it is.
+    /// Why playback is silent, if it is (short, for the header).
     pub fn silent_reason(&self) -> Option<&str> {
         self.silent_reason.as_deref()
+    }
+
+    /// Why no device opened, in the audio library's words (shown in help), if none did.
+    pub fn silent_detail(&self) -> Option<&str> {
+        self.detail.as_deref()
     }
 
     /// Playback of `path`, `duration_s` long (from the study). With no device, or when the file
@@ -67,6 +76,9 @@ impl Output {
         }
     }
 }
+
+/// What the header says when no output device opened.
+pub const NO_DEVICE: &str = "no audio device: playing silently";
 
 // The TUI may keep the output in state that moves between threads.
 const _: () = {
@@ -168,7 +180,8 @@ mod tests {
         // This machine has no sound card: the fallback path must give a reason.
         let out = Output::open(false);
         if out.sink.is_none() {
-            assert!(out.silent_reason().is_some_and(|r| r.contains("no audio output")));
+            assert_eq!(out.silent_reason(), Some(NO_DEVICE));
+            assert!(out.silent_detail().is_some_and(|d| !d.is_empty()));
         }
     }
 }

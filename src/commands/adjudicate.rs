@@ -1,9 +1,10 @@
 //! `tapecoder adjudicate [--no-audio]`: the supervisor's adjudication TUI (SPEC §7). Checks the
 //! role, reads what needs adjudicating, opens the audio output before the terminal is taken,
-//! builds the supervisor app and runs it on the shared runtime (`tui::runtime`). The only file it
-//! ever writes is `supervisor/adjudications/<recording>.toml`, with its journal line, through
-//! [`Study::save_adjudication`](crate::study::Study::save_adjudication), on the disk thread.
-//! Codings are only read.
+//! builds the supervisor app and runs it on the shared runtime (`tui::runtime`). The only files it
+//! ever writes are `supervisor/adjudications/<recording>.toml`, with its journal line, through
+//! [`Study::save_adjudication`](crate::study::Study::save_adjudication), and the draft autosaved
+//! meanwhile, `supervisor/drafts/<recording>.toml`, both on the disk thread. Codings are only
+//! read.
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -41,7 +42,7 @@ pub fn run(g: &GlobalArgs, a: &AdjudicateArgs) -> anyhow::Result<ExitCode> {
     // The device opens before the terminal is taken, so nothing the audio stack prints lands
     // on the TUI.
     let output = Output::open(a.no_audio);
-    let app = AdjApp::new(
+    let mut app = AdjApp::new(
         Arc::new(study.codebook().clone()),
         keymap,
         &me.id,
@@ -49,6 +50,7 @@ pub fn run(g: &GlobalArgs, a: &AdjudicateArgs) -> anyhow::Result<ExitCode> {
         study.config().reliability.tolerance,
         cases,
     );
+    app.shell.audio_detail = output.silent_detail().map(str::to_string);
     let worker = SupervisorWorker { study: Arc::new(study) };
     let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;
     runtime::run(&mut guard.terminal, app, worker, output)?;

@@ -30,6 +30,7 @@ pub fn run(g: &GlobalArgs, a: &CodeArgs) -> anyhow::Result<ExitCode> {
     app.prefs = study.prefs(&coder);
     // The device is opened before the terminal is taken, so nothing it prints can garble it.
     let output = Output::open(a.no_audio);
+    app.shell.audio_detail = output.silent_detail().map(str::to_string);
     let worker = CoderWorker { study: Arc::new(study), coder };
     let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;
     runtime::run(&mut guard.terminal, app, worker, output)?;

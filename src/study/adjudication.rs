@@ -11,7 +11,9 @@ use std::collections::BTreeMap;
 use crate::codebook::Codebook;
 use crate::coding::{Coding, Status};
 
-use super::model::{Adjudication, Assignment, Decision, Recording, SCHEMA};
+use super::model::{
+    Adjudication, AdjudicationDraft, Assignment, Decision, DraftDecision, Recording, SCHEMA,
+};
 
 /// One domain on which two coders disagree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +148,35 @@ pub fn drafts_from(existing: Option<&Adjudication>) -> BTreeMap<String, Draft> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The decisions being made, as autosaved to `supervisor/drafts/<recording>.toml`.
+pub fn draft_file(
+    recording: &str,
+    supervisor: &str,
+    drafts: &BTreeMap<String, Draft>,
+) -> AdjudicationDraft {
+    AdjudicationDraft {
+        schema: SCHEMA,
+        recording: recording.to_string(),
+        supervisor: supervisor.to_string(),
+        decisions: drafts
+            .iter()
+            .map(|(k, d)| DraftDecision {
+                domain: k.clone(),
+                final_score: d.score,
+                reason: d.reason.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// The decisions of an autosaved draft, by domain.
+pub fn drafts_from_file(file: &AdjudicationDraft) -> BTreeMap<String, Draft> {
+    file.decisions
+        .iter()
+        .map(|d| (d.domain.clone(), Draft { score: d.final_score, reason: d.reason.clone() }))
+        .collect()
 }
 
 /// The problems that stop `drafts` from being saved (empty = ready), in codebook order.

@@ -22,6 +22,8 @@ pub const METADATA_FILE: &str = "supervisor/metadata.toml";
 pub const ASSIGNMENTS_FILE: &str = "supervisor/assignments.toml";
 pub const ADJUDICATIONS_DIR: &str = "supervisor/adjudications";
 pub const SUPERVISOR_JOURNAL_DIR: &str = "supervisor/journal";
+/// `supervisor/drafts/`: adjudications being made, autosaved (supervisor only).
+pub const DRAFTS_DIR: &str = "supervisor/drafts";
 
 /// Checks an id that becomes part of a file name (see [`crate::ids::validate_id`]): letters,
 /// digits, `-` and `_`, 1–64 characters. `what` names it in the error ("coder", "recording").
@@ -74,6 +76,10 @@ impl Layout {
     pub fn adjudications_dir(&self) -> PathBuf {
         self.root.join(ADJUDICATIONS_DIR)
     }
+    /// `supervisor/drafts/`: the adjudications being made, autosaved.
+    pub fn drafts_dir(&self) -> PathBuf {
+        self.root.join(DRAFTS_DIR)
+    }
     /// `supervisor/journal/`: one journal per supervisor.
     pub fn supervisor_journal_dir(&self) -> PathBuf {
         self.root.join(SUPERVISOR_JOURNAL_DIR)
@@ -119,6 +125,11 @@ impl Layout {
     pub fn adjudication_file(&self, recording: &str) -> Result<PathBuf, StudyError> {
         check_id("recording", recording)?;
         Ok(self.adjudications_dir().join(format!("{recording}.toml")))
+    }
+    /// `supervisor/drafts/<recording>.toml`: the adjudication of `recording` being made.
+    pub fn draft_file(&self, recording: &str) -> Result<PathBuf, StudyError> {
+        check_id("recording", recording)?;
+        Ok(self.drafts_dir().join(format!("{recording}.toml")))
     }
     /// `coders/<coder>/journal.jsonl`: a coder's journal.
     pub fn coder_journal_file(&self, coder: &str) -> Result<PathBuf, StudyError> {

@@ -16,6 +16,7 @@
 //! supervisor/assignments.toml             per recording: coders (first = primary), double-coded or not
 //! supervisor/adjudications/<recording>.toml
 //! supervisor/journal/<supervisor>.jsonl   each supervisor's append-only, hash-chained events
+//! supervisor/drafts/<recording>.toml      an adjudication being made, autosaved (not journalled)
 //! ```
 //!
 //! A schema-1 study (shared `queues/`, `codings/`, `journal/`) is refused with
@@ -61,9 +62,9 @@ use crate::codebook::Codebook;
 use crate::coding::{Coding, Status};
 use crate::identity::{PublicKey, Signer};
 use model::{
-    Action, Adjudication, Assignment, AssignmentsFile, Coder, CodersFile, Event, FileHash,
-    MetadataFile, QueueFile, Recording, RecordingMeta, RecordingsFile, Role, SCHEMA, STUDY_SCHEMA,
-    StudyConfig,
+    Action, Adjudication, AdjudicationDraft, Assignment, AssignmentsFile, Coder, CodersFile, Event,
+    FileHash, MetadataFile, QueueFile, Recording, RecordingMeta, RecordingsFile, Role, SCHEMA,
+    STUDY_SCHEMA, StudyConfig,
 };
 
 /// An open study: its settings, coders, recordings and codebook, read once; everything else is
@@ -605,6 +606,46 @@ impl Study {
         files::atomic_write(&path, &bytes)?;
         self.append_journal(actor, Event::Adjudicate { file })?;
         Ok(())
+    }
+
+    /// The autosaved draft of `recording`'s adjudication, if there is one (supervisor only).
+    pub fn adjudication_draft(
+        &self,
+        recording: &str,
+    ) -> Result<Option<AdjudicationDraft>, StudyError> {
+        let path = self.layout.draft_file(recording)?;
+        let Some(d) = files::read_toml_opt::<AdjudicationDraft>(&path)? else { return Ok(None) };
+        check_schema(&path, d.schema)?;
+        if d.recording != recording {
+            return Err(StudyError::Invalid {
+                path,
+                message: format!("the file is about recording {:?}", d.recording),
+            });
+        }
+        Ok(Some(d))
+    }
+
+    /// Autosaves an adjudication being made to `supervisor/drafts/<recording>.toml`, atomically
+    /// (not journalled: it is no decision yet). Supervisor only.
+    pub fn save_adjudication_draft(&self, draft: &AdjudicationDraft) -> Result<(), StudyError> {
+        self.require_supervisor(&draft.supervisor, "adjudicate")?;
+        self.require_recording(&draft.recording)?;
+        let path = self.layout.draft_file(&draft.recording)?;
+        files::create_dir_all(&self.layout.drafts_dir())?;
+        files::clean_stale_temps(&self.layout.drafts_dir());
+        let bytes = files::to_toml_bytes(&path, draft)?;
+        files::atomic_write(&path, &bytes)
+    }
+
+    /// Removes the draft of `recording`'s adjudication (saved, or discarded); none is fine.
+    pub fn remove_adjudication_draft(&self, recording: &str) -> Result<(), StudyError> {
+        let path = self.layout.draft_file(recording)?;
+        match std::fs::remove_file(&path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                Err(StudyError::io(path, "removing the draft", "check the folder's permissions", e))
+            }
+            _ => Ok(()),
+        }
     }
 
     // ----- setup (supervisor) ------------------------------------------------------------------

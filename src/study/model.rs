@@ -243,6 +243,30 @@ pub struct Decision {
     pub coder_scores: BTreeMap<String, u8>,
 }
 
+/// `supervisor/drafts/<recording>.toml`: a supervisor's adjudication while it is being made,
+/// autosaved so that a crash loses nothing; removed once the adjudication is saved. Not
+/// journalled (like a coder's autosaves), supervisor-only like everything in `supervisor/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdjudicationDraft {
+    pub schema: u32,
+    pub recording: String,
+    pub supervisor: String,
+    #[serde(default, rename = "decision")]
+    pub decisions: Vec<DraftDecision>,
+}
+
+/// One domain of an [`AdjudicationDraft`]: a score or a reason may still be missing.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DraftDecision {
+    pub domain: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub final_score: Option<u8>,
+    #[serde(default)]
+    pub reason: String,
+}
+
 /// One line of a journal (`coders/<id>/journal.jsonl` or `supervisor/journal/<id>.jsonl`):
 /// `{"seq":…,"at":…,"actor":…,"event":{"kind":…},"prev":…,"sig":…}`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -374,6 +374,7 @@ fn check_temp_files(r: &mut Report, l: &Layout, scope: &Scope, mine: &[String]) 
             l.supervisor_dir(),
             l.adjudications_dir(),
             l.transcripts_dir(),
+            l.drafts_dir(),
         ]);
     }
     for dir in dirs {

@@ -48,6 +48,11 @@ pub enum Action {
     Redo,
     Help,
     Back,
+    /// Scroll the pane that scrolls (the rubric, a rationale) by a page.
+    PageUp,
+    PageDown,
+    /// The supervisor's full rationales of both coders for the selected domain.
+    Rationales,
 }
 
 /// Every action with its name in `keys.toml` and its default keys.
@@ -88,6 +93,9 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::Redo, "redo", &["ctrl+r"]),
     (Action::Help, "help", &["?"]),
     (Action::Back, "back", &["q", "esc"]),
+    (Action::PageUp, "page_up", &["pageup"]),
+    (Action::PageDown, "page_down", &["pagedown"]),
+    (Action::Rationales, "rationales", &["v"]),
 ];
 
 /// A key as the keymap compares it: code plus the modifiers that matter.
@@ -214,6 +222,19 @@ impl Keymap {
         v
     }
 
+    /// The one key shown for `action` in a footer: its shortest default key still bound to it,
+    /// else the shortest of its keys now; `None` when nothing is bound.
+    pub fn shown_key(&self, action: Action) -> Option<String> {
+        let defaults = ACTIONS.iter().find(|(a, _, _)| *a == action).map_or(&[][..], |x| x.2);
+        let bound = defaults
+            .iter()
+            .filter_map(|k| parse_key(k))
+            .filter(|k| self.map.get(k) == Some(&action))
+            .map(|k| key_name(&k))
+            .min_by_key(|n| n.chars().count());
+        bound.or_else(|| self.keys_for(action).into_iter().min_by_key(|n| n.chars().count()))
+    }
+
     /// The default keymap with the bindings of `path` applied; a missing file is the defaults.
     pub fn load(path: &Path) -> Result<Self, KeysError> {
         match std::fs::read_to_string(path) {
@@ -312,6 +333,8 @@ pub fn key_name(k: &Key) -> String {
         KeyCode::Down => "↓".into(),
         KeyCode::Home => "Home".into(),
         KeyCode::End => "End".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
         KeyCode::Tab => "Tab".into(),
         KeyCode::BackTab => "Shift+Tab".into(),
         KeyCode::Enter => "Enter".into(),

@@ -157,7 +157,7 @@ pub fn recording_app(pos: f64) -> AdjApp {
     let mut a = app();
     let fx = send(&mut a, [key(KeyCode::Enter)]);
     assert_eq!(fx, vec![Effect::Open { id: "R002".into(), duration_s: 600.0 }]);
-    update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(pos) });
+    update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(pos), draft: None });
     update(&mut a, Msg::Overview { total: 600, start: 0, peaks: peaks() });
     update(&mut a, Msg::Tick(100_000));
     a

@@ -52,7 +52,11 @@ pub fn draw(f: &mut Frame, app: &App) {
 /// Every action with the keys bound to it now (so rebinding shows up here), and above them what
 /// leaving with unsaved changes does (the keys of that dialog are fixed).
 fn help(f: &mut Frame, app: &App) {
-    let entries: Vec<(Action, &str)> = ACTIONS.iter().map(|(a, _, _)| (*a, describe(*a))).collect();
+    let entries: Vec<(Action, &str)> = ACTIONS
+        .iter()
+        .filter(|(a, _, _)| *a != Action::Rationales)
+        .map(|(a, _, _)| (*a, describe(*a)))
+        .collect();
     let back = app.shell.keymap.keys_for(Action::Back).join(" ");
     Help {
         title: " Help — keys ",
@@ -64,6 +68,11 @@ fn help(f: &mut Frame, app: &App) {
         intro_rows: 2,
         entries: &entries,
         max_width: 96,
+        note: app
+            .shell
+            .audio_detail
+            .as_ref()
+            .map(|d| format!("No audio device, so playback is silent: {d}")),
         keys_width: None,
     }
     .view(f, &app.shell.keymap);
@@ -107,5 +116,8 @@ fn describe(a: Action) -> &'static str {
         Action::Redo => "redo",
         Action::Help => "this help",
         Action::Back => "back / quit",
+        Action::PageUp => "rubric: page up",
+        Action::PageDown => "rubric: page down",
+        Action::Rationales => "",
     }
 }

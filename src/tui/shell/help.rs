@@ -20,6 +20,8 @@ pub struct Help<'a> {
     pub entries: &'a [(Action, &'a str)],
     /// The widest the box gets.
     pub max_width: u16,
+    /// A line at the bottom of the box (why there is no audio device), if any.
+    pub note: Option<String>,
     /// Width of the keys column; `None`: as wide as the longest keys, at most 16, padded by one
     /// space each side.
     pub keys_width: Option<usize>,
@@ -72,6 +74,18 @@ impl Help<'_> {
                     .wrap(Wrap { trim: true })
                     .style(Style::new().fg(Color::Gray)),
                 intro,
+            );
+        }
+        if let Some(note) = &self.note {
+            // On the spare row below the keys.
+            let row =
+                ratatui::layout::Rect { y: cols.bottom().saturating_sub(1), height: 1, ..cols };
+            f.render_widget(
+                Line::styled(
+                    crate::tui::terminal::sanitize(note).into_owned(),
+                    Style::new().fg(Color::Magenta),
+                ),
+                row,
             );
         }
         let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])

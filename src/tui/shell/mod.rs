@@ -41,11 +41,20 @@ pub struct Shell {
     pub now_ms: u64,
     /// A short message in the footer, and when it expires.
     pub notice: Option<(String, u64)>,
+    /// Why no audio device opened, in the audio library's words (help shows it).
+    pub audio_detail: Option<String>,
 }
 
 impl Shell {
     pub fn new(codebook: Arc<Codebook>, keymap: Keymap) -> Self {
-        Shell { codebook, keymap, size: Rect::new(0, 0, 120, 40), now_ms: 0, notice: None }
+        Shell {
+            codebook,
+            keymap,
+            size: Rect::new(0, 0, 120, 40),
+            now_ms: 0,
+            notice: None,
+            audio_detail: None,
+        }
     }
 
     /// Shows `text` in the footer for [`NOTICE_MS`].

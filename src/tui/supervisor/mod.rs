@@ -11,7 +11,8 @@
 //! - [`worker`]: the disk thread's work (audio check, adjudication save, list refresh);
 //! - this file: how the app runs on the runtime ([`runtime::App`]).
 //!
-//! Nothing here can change a coding: the only file an effect writes is the adjudication.
+//! Nothing here can change a coding: the only files an effect writes are the adjudication and
+//! its autosaved draft (`supervisor/drafts/`).
 pub mod list;
 pub mod model;
 pub mod recording;
@@ -45,6 +46,8 @@ impl runtime::App for AdjApp {
             Effect::Open { id, duration_s } => Command::Open(Job::Prepare { id, duration_s }),
             Effect::Close => Command::Close,
             Effect::Save(adj) => Command::Disk(Job::Save(adj)),
+            Effect::SaveDraft(d) => Command::Disk(Job::SaveDraft(d)),
+            Effect::DiscardDraft(rec) => Command::Disk(Job::DiscardDraft(rec)),
             Effect::RefreshList => Command::Disk(Job::RefreshList),
             Effect::Player(t) => Command::Player(t),
             Effect::Quit => Command::None,

@@ -1,12 +1,12 @@
 //! The supervisor app's model: its state ([`AdjApp`], with the screen it is on and that screen's
 //! state), its messages ([`Msg`]) and the effects `update` returns ([`Effect`]). Nothing here can
-//! change a coding: the only file an effect writes is the adjudication.
+//! change a coding: the only files an effect writes are the adjudication and its draft.
 use std::sync::Arc;
 
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::study::adjudication::Case;
-use crate::study::model::Adjudication;
+use crate::study::model::{Adjudication, AdjudicationDraft};
 use crate::tui::keys::Keymap;
 use crate::tui::shell::Shell;
 use crate::tui::shell::prompt::Prompt;
@@ -20,6 +20,8 @@ crate::app_msg! {
         Opened {
             id: String,
             snapshot: Snapshot,
+            /// The autosaved draft of its adjudication, if one was left (`supervisor/drafts/`).
+            draft: Option<Box<AdjudicationDraft>>,
         },
         /// The disk thread's answer: the adjudication as written, or why it was not.
         Saved(Result<Box<Adjudication>, String>),
@@ -47,6 +49,10 @@ pub enum Effect {
     /// Write `supervisor/adjudications/<recording>.toml` and its journal line. `decided_at` is
     /// empty: the runner stamps it with the clock.
     Save(Box<Adjudication>),
+    /// Autosave the decisions being made to `supervisor/drafts/<recording>.toml`.
+    SaveDraft(Box<AdjudicationDraft>),
+    /// Remove the draft of this recording (the decisions were saved, or discarded).
+    DiscardDraft(String),
     /// Re-read the list of recordings to adjudicate.
     RefreshList,
     Quit,
@@ -71,6 +77,16 @@ pub enum Overlay {
     /// Leaving a recording with unsaved decisions; `quit` = leave the program too.
     Leave {
         quit: bool,
+    },
+    /// Both coders' full rationales for the selected domain, scrolled `scroll` rows.
+    Rationales {
+        scroll: u16,
+    },
+    /// A final score with a reason changed (from `previous`): keep, edit or clear the reason.
+    ReasonChoice {
+        domain: String,
+        label: String,
+        previous: Option<u8>,
     },
 }
 

@@ -23,7 +23,7 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
         Msg::Mouse(m) => on_mouse(app, m),
         Msg::Tick(now) => {
             app.shell.now_ms = now;
-            vec![]
+            autosave(app, false)
         }
         Msg::Resize(w, h) => {
             app.shell.resize(w, h);
@@ -48,11 +48,21 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        Msg::Opened { id, snapshot } => {
+        Msg::Opened { id, snapshot, draft } => {
             let Some(case) = app.cases.iter().find(|c| c.recording == id).cloned() else {
                 return vec![Effect::Close];
             };
-            let r = RecordingState::new(case, &app.shell.codebook, snapshot);
+            let mut r = RecordingState::new(case, &app.shell.codebook, snapshot);
+            // Only the supervisor's own draft comes back (another's is replaced at the next
+            // autosave).
+            if let Some(d) = draft.filter(|d| d.supervisor == app.supervisor) {
+                r.restore(&d);
+                if r.dirty {
+                    app.shell.notice(format!(
+                        "unsaved decisions restored from supervisor/drafts/{id}.toml (S saves them)"
+                    ));
+                }
+            }
             app.screen = Screen::Recording(Box::new(r));
             app.overlay = None;
             vec![]
@@ -85,13 +95,23 @@ fn on_saved(app: &mut AdjApp, result: Result<Box<crate::study::model::Adjudicati
                 c.existing = Some((*adj).clone());
             }
             r.case.existing = Some(*adj);
-            r.dirty = false;
+            // The worker removed the draft once the adjudication was written.
+            r.draft_on_disk = false;
+            // Decisions changed while the save was on its way are still unsaved.
+            r.dirty = r.drafts != adjudication::drafts_from(r.case.existing.as_ref());
             let rec = r.case.recording.clone();
             app.notice(format!(
                 "saved {n} decision(s) to supervisor/adjudications/{rec}.toml (the codings are unchanged)"
             ));
         }
-        Err(e) => app.notice(format!("not saved: {e}")),
+        Err(e) => {
+            // Keep the decisions as a draft meanwhile (the save may have come before the
+            // autosave).
+            if r.dirty {
+                r.edited_at = Some(app.shell.now_ms);
+            }
+            app.notice(format!("not saved: {e}"));
+        }
     }
 }
 
@@ -109,6 +129,21 @@ fn on_key(app: &mut AdjApp, k: KeyEvent) -> Vec<Effect> {
             vec![]
         }
         Some(Overlay::Leave { quit: q }) => on_leave_key(app, q, ctrl_c, &k),
+        Some(Overlay::Rationales { scroll }) => {
+            if ctrl_c {
+                return quit(app, false);
+            }
+            on_recording(app, |cx, r| recording_update::rationales_key(cx, r, scroll, action, &k))
+        }
+        Some(Overlay::ReasonChoice { domain, label, previous }) => {
+            if ctrl_c {
+                app.overlay = Some(Overlay::ReasonChoice { domain, label, previous });
+                return quit(app, false);
+            }
+            on_recording(app, |cx, r| {
+                recording_update::reason_choice_key(cx, r, (domain, label, previous), &k)
+            })
+        }
         Some(Overlay::Reason(mut p)) => {
             if ctrl_c {
                 app.overlay = Some(Overlay::Reason(p));
@@ -145,20 +180,21 @@ fn on_key(app: &mut AdjApp, k: KeyEvent) -> Vec<Effect> {
     }
 }
 
-/// The leave-with-unsaved-decisions question.
+/// The leave-with-unsaved-decisions question: only `y` leaves (and drops the draft); Enter, `n`,
+/// `q` and Esc stay, so a stray Enter never loses decisions.
 fn on_leave_key(app: &mut AdjApp, q: bool, ctrl_c: bool, k: &KeyEvent) -> Vec<Effect> {
     if ctrl_c {
         return quit(app, true);
     }
     match k.code {
-        KeyCode::Char('y' | 'Y') | KeyCode::Enter => {
+        KeyCode::Char('y' | 'Y') => {
             if q {
                 quit(app, true)
             } else {
                 close(app, true)
             }
         }
-        KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc => vec![],
+        KeyCode::Char('n' | 'N' | 'q') | KeyCode::Esc | KeyCode::Enter => vec![],
         _ => {
             app.overlay = Some(Overlay::Leave { quit: q });
             vec![]
@@ -196,13 +232,19 @@ fn on_recording(
     f: impl FnOnce(&mut Ctx, &mut RecordingState) -> Step,
 ) -> Vec<Effect> {
     let Screen::Recording(r) = &mut app.screen else { return vec![] };
+    let before = r.drafts.clone();
     let mut cx = Ctx {
         shell: &mut app.shell,
         overlay: &mut app.overlay,
         supervisor: &app.supervisor,
         tolerance: app.tolerance,
     };
-    match f(&mut cx, r) {
+    let step = f(&mut cx, r);
+    // Any change to the decisions is autosaved `DRAFT_MS` after the last one.
+    if r.drafts != before {
+        r.edited_at = Some(app.shell.now_ms);
+    }
+    match step {
         Step::Stay(fx) => fx,
         Step::Leave => close(app, false),
     }
@@ -225,12 +267,23 @@ fn quit(app: &mut AdjApp, force: bool) -> Vec<Effect> {
     leave(app, force, true)
 }
 
-/// Closes the recording (if one is open), then quits or goes back to the list.
+/// Closes the recording (if one is open), then quits or goes back to the list. Its draft, if on
+/// disk, goes: the decisions are saved, or the supervisor chose to leave them.
 fn leave(app: &mut AdjApp, force: bool, quit: bool) -> Vec<Effect> {
     if !force && app.recording().is_some_and(|r| r.dirty) {
         app.overlay = Some(Overlay::Leave { quit });
         return vec![];
     }
+    let mut fx = vec![];
+    if let Some(r) = app.recording().filter(|r| r.draft_on_disk) {
+        fx.push(Effect::DiscardDraft(r.case.recording.clone()));
+    }
+    fx.extend(close_recording(app));
+    finish_leaving(app, quit, fx)
+}
+
+/// Stops the player and leaves the recording screen (nothing is saved or removed here).
+fn close_recording(app: &mut AdjApp) -> Vec<Effect> {
     let mut fx = vec![];
     if let Screen::Recording(r) = std::mem::replace(&mut app.screen, Screen::List) {
         if r.snap.playing {
@@ -238,6 +291,10 @@ fn leave(app: &mut AdjApp, force: bool, quit: bool) -> Vec<Effect> {
         }
         fx.push(Effect::Close);
     }
+    fx
+}
+
+fn finish_leaving(app: &mut AdjApp, quit: bool, mut fx: Vec<Effect>) -> Vec<Effect> {
     if quit {
         fx.push(Effect::Quit);
         app.quitting = true;
@@ -249,17 +306,45 @@ fn leave(app: &mut AdjApp, force: bool, quit: bool) -> Vec<Effect> {
 }
 
 /// Quits at once; unsaved decisions are saved first when they are complete (each with its
-/// reason), since nobody is there to answer a question.
+/// reason), since nobody is there to answer a question, and kept as a draft when they are not.
 fn terminate(app: &mut AdjApp) -> Vec<Effect> {
     let mut fx = vec![];
-    if let Some(r) = app.recording().filter(|r| r.dirty && !r.saving)
-        && let Ok(adj) =
-            adjudication::build(&app.shell.codebook, &r.case, &app.supervisor, "", &r.drafts)
-    {
-        fx.push(Effect::Save(Box::new(adj)));
+    let built = app
+        .recording()
+        .filter(|r| r.dirty && !r.saving)
+        .map(|r| adjudication::build(&app.shell.codebook, &r.case, &app.supervisor, "", &r.drafts));
+    match built {
+        Some(Ok(adj)) => fx.push(Effect::Save(Box::new(adj))),
+        Some(Err(_)) => fx.extend(autosave(app, true)),
+        None => {}
     }
-    fx.extend(quit(app, true));
-    fx
+    fx.extend(close_recording(app));
+    finish_leaving(app, true, fx)
+}
+
+/// How long after the last change to the decisions they are autosaved as a draft.
+pub const DRAFT_MS: u64 = 300;
+
+/// The draft autosave, `DRAFT_MS` after the last change (or at once with `now`): the decisions
+/// to `supervisor/drafts/`, or the draft removed when they are the saved ones again.
+fn autosave(app: &mut AdjApp, now: bool) -> Vec<Effect> {
+    let clock = app.shell.now_ms;
+    let supervisor = app.supervisor.clone();
+    let Some(r) = app.recording_mut() else { return vec![] };
+    let due = r.edited_at.is_some_and(|t| now || clock >= t.saturating_add(DRAFT_MS));
+    if !due || r.saving {
+        return vec![];
+    }
+    r.edited_at = None;
+    let rec = r.case.recording.clone();
+    if r.dirty {
+        r.draft_on_disk = true;
+        vec![Effect::SaveDraft(Box::new(adjudication::draft_file(&rec, &supervisor, &r.drafts)))]
+    } else if std::mem::take(&mut r.draft_on_disk) {
+        vec![Effect::DiscardDraft(rec)]
+    } else {
+        vec![]
+    }
 }
 
 fn on_mouse(app: &mut AdjApp, m: MouseEvent) -> Vec<Effect> {

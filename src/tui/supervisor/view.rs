@@ -33,6 +33,14 @@ pub fn draw(f: &mut Frame, app: &AdjApp) {
         Some(Overlay::GoTo(p)) => view_prompt(f, p),
         Some(Overlay::Reason(p)) => recording_view::reason_view(f, app, p),
         Some(Overlay::Leave { quit }) => leave_view(f, app, *quit),
+        Some(Overlay::Rationales { scroll }) => {
+            if let Some(r) = app.recording() {
+                recording_view::rationales_view(f, app, r, *scroll);
+            }
+        }
+        Some(Overlay::ReasonChoice { domain, label, previous }) => {
+            recording_view::reason_choice_view(f, app, domain, label, *previous);
+        }
     }
 }
 
@@ -46,9 +54,9 @@ fn leave_view(f: &mut Frame, app: &AdjApp, quit: bool) {
         Line::raw(""),
         Line::styled(
             if quit {
-                "y / Enter quit without saving · n / Esc stay (then S to save)"
+                "y quit without saving · Enter / n / Esc stay (then S to save)"
             } else {
-                "y / Enter leave without saving · n / Esc stay (then S to save)"
+                "y leave without saving · Enter / n / Esc stay (then S to save)"
             },
             Style::new().fg(Color::DarkGray),
         ),
@@ -76,6 +84,9 @@ const HELP: &[(Action, &str)] = &[
     (Action::Score(4), "final score 4"),
     (Action::Score(5), "final score 5"),
     (Action::ClearScore, "clear the decision"),
+    (Action::Rationales, "both rationales in full"),
+    (Action::PageDown, "rationales: page down"),
+    (Action::PageUp, "rationales: page up"),
     (Action::Submit, "save the adjudication"),
     (Action::PlayPause, "play / pause"),
     (Action::Back5, "back 5 s"),
@@ -109,6 +120,7 @@ fn help(f: &mut Frame, app: &AdjApp) {
         intro_rows: 3,
         entries: HELP,
         max_width: 104,
+        note: app.shell.audio_detail.as_ref().map(|d| format!("No audio device, so playback is silent: {d}")),
         keys_width: Some(12),
     }
     .view(f, &app.shell.keymap);

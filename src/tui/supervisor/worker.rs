@@ -1,11 +1,12 @@
 //! The supervisor app's disk work, done on the runtime's disk thread: checking a recording's audio
-//! before it opens (hashing it), saving an adjudication (the only file this app writes, with its
-//! journal line), and reading the list of recordings to adjudicate again. Codings are only read.
+//! before it opens (hashing it), saving an adjudication (with its journal line) and autosaving
+//! the one being made (`supervisor/drafts/`), the only files this app writes, and reading the
+//! list of recordings to adjudicate again. Codings are only read.
 use std::sync::Arc;
 
 use crate::study::adjudication::{self, Case};
 use crate::study::journal::now_rfc3339;
-use crate::study::model::Adjudication;
+use crate::study::model::{Adjudication, AdjudicationDraft};
 use crate::study::{Study, StudyError};
 use crate::tui::runtime::{MediaOpen, Reply, Worker};
 use crate::tui::supervisor::model::Msg;
@@ -17,6 +18,10 @@ pub enum Job {
     Prepare { id: String, duration_s: f64 },
     /// Stamp and write the adjudication.
     Save(Box<Adjudication>),
+    /// Autosave the decisions being made (`supervisor/drafts/<recording>.toml`).
+    SaveDraft(Box<AdjudicationDraft>),
+    /// Remove the draft of this recording.
+    DiscardDraft(String),
     /// Read the recordings to adjudicate again.
     RefreshList,
 }
@@ -30,13 +35,16 @@ impl Worker for SupervisorWorker {
     type Job = Job;
     type Msg = Msg;
 
-    fn run(&mut self, job: Job, _superseded: bool) -> Reply<Msg> {
+    fn run(&mut self, job: Job, superseded: bool) -> Reply<Msg> {
         let study = &*self.study;
         match job {
             Job::Prepare { id, duration_s } => {
                 let checked = study
                     .require_recording(&id)
                     .and_then(|rec| Ok((study.checked_audio_path(rec)?, rec.sha256.clone())));
+                // A draft left by a crash comes back with the recording; one that cannot be
+                // read is left alone (the next autosave replaces it).
+                let draft = study.adjudication_draft(&id).ok().flatten().map(Box::new);
                 let (audio, overview_key) = match checked {
                     Ok((path, key)) => (Ok(path), key),
                     // Adjudication can go on from the scores without the audio.
@@ -48,12 +56,21 @@ impl Worker for SupervisorWorker {
                     start_s: 0.0,
                     overview_key,
                     hold: None,
-                    opened: Box::new(move |snapshot| Msg::Opened { id, snapshot }),
+                    opened: Box::new(move |snapshot| Msg::Opened { id, snapshot, draft }),
                 }))
             }
             Job::Save(adj) => {
                 Reply::Msg(Msg::Saved(save(study, &adj).map(Box::new).map_err(|e| e.to_string())))
             }
+            Job::SaveDraft(_) if superseded => Reply::None,
+            Job::SaveDraft(d) => match study.save_adjudication_draft(&d) {
+                Ok(()) => Reply::None,
+                Err(e) => Reply::Msg(Msg::Problem(format!("decisions not autosaved: {e}"))),
+            },
+            Job::DiscardDraft(rec) => match study.remove_adjudication_draft(&rec) {
+                Ok(()) => Reply::None,
+                Err(e) => Reply::Msg(Msg::Problem(format!("draft not removed: {e}"))),
+            },
             Job::RefreshList => Reply::Msg(match load_cases(study) {
                 Ok(cases) => Msg::List(cases),
                 Err(e) => Msg::Problem(format!("cannot re-read the study: {e}")),
@@ -61,11 +78,18 @@ impl Worker for SupervisorWorker {
         }
     }
 
+    /// A newer autosave of the same recording's draft makes an older one still queued pointless.
+    fn supersedes(next: &Job, job: &Job) -> bool {
+        matches!((next, job), (Job::SaveDraft(a), Job::SaveDraft(b)) if a.recording == b.recording)
+    }
+
     fn unavailable(job: Job) -> Option<Msg> {
         let why = "the disk worker stopped; quit and reopen";
         Some(match job {
             Job::Save(_) => Msg::Saved(Err(why.into())),
-            Job::Prepare { .. } | Job::RefreshList => Msg::Problem(why.into()),
+            Job::Prepare { .. } | Job::RefreshList | Job::SaveDraft(_) | Job::DiscardDraft(_) => {
+                Msg::Problem(why.into())
+            }
         })
     }
 }
@@ -87,10 +111,13 @@ pub fn load_cases(study: &Study) -> Result<Vec<Case>, StudyError> {
 }
 
 /// Stamps `adj` with the time and saves it (journal line with its sha256, then the file,
-/// atomically). Returns what was written.
+/// atomically), then removes its autosaved draft. Returns what was written.
 pub fn save(study: &Study, adj: &Adjudication) -> Result<Adjudication, StudyError> {
     let mut adj = adj.clone();
     adj.decided_at = now_rfc3339();
     study.save_adjudication(&adj)?;
+    // The adjudication is saved; a draft left behind holds the same decisions, so reopening
+    // would restore them unchanged: not worth failing the save over.
+    let _ = study.remove_adjudication_draft(&adj.recording);
     Ok(adj)
 }

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Paragraph};
 
 use crate::audio::Snapshot;
+use crate::tui::keys::{Action, Keymap};
 use crate::tui::layout::{MIN_HEIGHT, MIN_WIDTH};
 use crate::tui::terminal::sanitize;
 
@@ -42,6 +43,91 @@ pub fn footer(f: &mut Frame, notice: Option<&str>, area: Rect, hints: &str) {
         None => Line::styled(format!(" {hints}"), Style::new().fg(Color::DarkGray)),
     };
     f.render_widget(line, area);
+}
+
+/// One footer hint: the keys of `actions` as bound now (joined by `sep`: `←→`, `1-5`) and what
+/// they do. When the line is too narrow the hints of the lowest `keep` go first.
+#[derive(Debug, Clone, Copy)]
+pub struct Hint {
+    pub actions: &'static [Action],
+    pub sep: &'static str,
+    pub what: &'static str,
+    /// 0 = always shown; higher = dropped sooner.
+    pub keep: u8,
+}
+
+impl Hint {
+    pub const fn new(actions: &'static [Action], what: &'static str, keep: u8) -> Self {
+        Hint { actions, sep: "", what, keep }
+    }
+    /// Keys told apart: `b/e`, `PgUp/PgDn`.
+    pub const fn pair(actions: &'static [Action], what: &'static str, keep: u8) -> Self {
+        Hint { actions, sep: "/", what, keep }
+    }
+    /// A range of keys: `1-5`.
+    pub const fn range(actions: &'static [Action], what: &'static str, keep: u8) -> Self {
+        Hint { actions, sep: "-", what, keep }
+    }
+}
+
+/// The footer's key hints, built from the keymap (so a rebinding in `keys.toml` shows) and fitted
+/// to `width` columns: `·` between hints, the least needed dropped first; when that is not
+/// enough, spaces between them and more dropped. A hint whose actions have no key is left out. `prefix` (e.g. "read-only") comes first.
+pub fn hint_line(keymap: &Keymap, prefix: Option<&str>, hints: &[Hint], width: u16) -> String {
+    let mut shown: Vec<(u8, String)> = hints
+        .iter()
+        .filter_map(|h| {
+            let keys: Vec<String> =
+                h.actions.iter().map(|a| keymap.shown_key(*a)).collect::<Option<_>>()?;
+            Some((h.keep, format!("{} {}", keys.join(h.sep), h.what)))
+        })
+        .collect();
+    let room = usize::from(width).saturating_sub(2);
+    let join = |v: &[(u8, String)], sep: &str| {
+        let mut parts: Vec<&str> = prefix.into_iter().collect();
+        parts.extend(v.iter().map(|(_, t)| t.as_str()));
+        parts.join(sep)
+    };
+    // With `·` the less needed hints (keep ≥ 2) may go; then with spaces any but keep = 0.
+    for (sep, droppable) in [(" · ", 2), (" ", 1)] {
+        let mut v = shown.clone();
+        loop {
+            let line = join(&v, sep);
+            if line.chars().count() <= room {
+                return line;
+            }
+            let Some(worst) = v.iter().map(|(k, _)| *k).max().filter(|k| *k >= droppable) else {
+                break;
+            };
+            if let Some(i) = v.iter().rposition(|(k, _)| *k == worst) {
+                v.remove(i);
+            }
+        }
+    }
+    shown.retain(|(k, _)| *k == 0);
+    join(&shown, " ")
+}
+
+/// Appends a status to a header line: the first of `choices` with which the line fits in
+/// `width` columns (longest first), else nothing, so the header never ends in a word cut in half.
+pub fn push_fitting(spans: &mut Vec<Span<'static>>, width: u16, choices: &[String], style: Style) {
+    let used: usize = spans.iter().map(Span::width).sum();
+    let room = usize::from(width).saturating_sub(used);
+    if let Some(c) = choices.iter().find(|c| Span::raw(c.as_str()).width() <= room) {
+        spans.push(Span::styled(c.clone(), style));
+    }
+}
+
+/// The header's silent-playback status, longest first: the reason, its first part (before a
+/// `:`), or just "silent", each after `mark`.
+pub fn silent_choices(mark: &str, reason: &str) -> Vec<String> {
+    let reason = sanitize(reason);
+    let mut v = vec![format!("  {mark} {reason}")];
+    if let Some((head, _)) = reason.split_once(':') {
+        v.push(format!("  {mark} {head}"));
+    }
+    v.push(format!("  {mark} silent"));
+    v
 }
 
 /// Drawn instead of a screen when the terminal is smaller than the layouts need.

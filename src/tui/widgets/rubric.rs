@@ -1,6 +1,6 @@
 //! The selected domain's description and every level descriptor from the codebook, the chosen
 //! level highlighted, plus the coder's rationale. Wraps to the pane with hanging indents; when the
-//! text is taller than the pane it scrolls (by the wheel) and always keeps the chosen level in view.
+//! text is taller than the pane it scrolls (by the wheel, PageUp / PageDown) and always keeps the chosen level in view.
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -54,12 +54,14 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
-impl Widget for Rubric<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        if area.width < 4 || area.height == 0 {
-            return;
-        }
-        let w = usize::from(area.width);
+impl Rubric<'_> {
+    /// How many rows the whole text takes at `width` columns (what PageDown can scroll to).
+    pub fn content_height(&self, width: u16) -> usize {
+        self.lines(usize::from(width)).0.len()
+    }
+
+    /// The wrapped lines, and the rows of the chosen level.
+    fn lines(&self, w: usize) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
         let mut lines: Vec<Line> = Vec::new();
         for l in wrap(&sanitize(self.description), w) {
             lines.push(Line::styled(l, Style::new().fg(Color::Gray)));
@@ -109,6 +111,16 @@ impl Widget for Rubric<'_> {
                 }
             }
         }
+        (lines, chosen_range)
+    }
+}
+
+impl Widget for Rubric<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.width < 4 || area.height == 0 {
+            return;
+        }
+        let (lines, chosen_range) = self.lines(usize::from(area.width));
         let h = usize::from(area.height);
         let max_scroll = lines.len().saturating_sub(h);
         let mut top = usize::from(self.scroll).min(max_scroll);

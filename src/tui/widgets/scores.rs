@@ -73,13 +73,21 @@ impl Widget for Scores<'_> {
             };
             let marker = if sel && self.focused { "▸" } else { " " };
             let note = if *rationale { "✎" } else { " " };
-            let label_w = usize::from(r.width).saturating_sub(dots_w + 3);
-            let label: String = sanitize(label).chars().take(label_w).collect();
+            // marker, label, a space, ✎, then the score (its number has a space of its own;
+            // the dots get one more): the label never touches the ✎.
+            let gap = if dots { " " } else { "" };
+            let label_w = usize::from(r.width).saturating_sub(dots_w + 3 + gap.len());
+            let clean = sanitize(label);
+            let label: String = if clean.chars().count() > label_w {
+                clean.chars().take(label_w.saturating_sub(1)).chain(['…']).collect()
+            } else {
+                clean.into_owned()
+            };
             let mut spans = vec![
                 Span::raw(marker),
-                Span::raw(format!("{label:<label_w$}")),
+                Span::raw(format!("{label:<label_w$} ")),
                 Span::styled(note, Style::new().fg(Color::Magenta)),
-                Span::raw(" "),
+                Span::raw(gap),
             ];
             spans.extend(right);
             Line::from(spans).render(r, buf);

@@ -127,7 +127,30 @@ pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
             cx.open(Overlay::Help);
             stay()
         }
+        Action::PageUp | Action::PageDown => {
+            page_rubric(cx, c, a == Action::PageDown);
+            stay()
+        }
+        // The supervisor's view of both coders' rationales; a coder's own is in the rubric.
+        Action::Rationales => stay(),
     }
+}
+
+/// Scrolls the rubric by a page (its height less one row), no further than its end.
+fn page_rubric(cx: &mut Ctx, c: &mut CodingState, down: bool) {
+    let inner = layout::coding(cx.shell.size).rubric.inner(ratatui::layout::Margin::new(1, 1));
+    let page = inner.height.saturating_sub(1).max(1);
+    let book = std::sync::Arc::clone(&cx.shell.codebook);
+    let max = super::view::rubric_widget(&book, c).map_or(0, |r| {
+        u16::try_from(r.content_height(inner.width))
+            .unwrap_or(u16::MAX)
+            .saturating_sub(inner.height)
+    });
+    c.rubric_scroll = if down {
+        c.rubric_scroll.saturating_add(page).min(max)
+    } else {
+        c.rubric_scroll.min(max).saturating_sub(page)
+    };
 }
 
 /// What `b` and `e` say when the codebook has no segment kind to tag.

@@ -8,9 +8,10 @@ use super::{CodingState, Pane, SaveState, ZOOM_S, rows};
 use crate::codebook::Codebook;
 use crate::coding::ScoreState;
 use crate::tui::coder::model::App;
+use crate::tui::keys::Action;
 use crate::tui::layout::{self, CodingLayout};
 use crate::tui::terminal::sanitize;
-use crate::tui::widgets::chrome::{self, pane_block};
+use crate::tui::widgets::chrome::{self, Hint, pane_block};
 use crate::tui::widgets::lists::WrapList;
 use crate::tui::widgets::rubric::Rubric;
 use crate::tui::widgets::scores::Scores;
@@ -27,15 +28,72 @@ pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
     notes(f, book, c, &l);
     scores(f, book, c, &l);
     rubric(f, book, c, l.rubric);
-    let hints = match (c.read_only(), f.area().width >= 100) {
-        (true, _) => "read-only · Space play · ←→ seek · Tab panes · ? help · q back",
-        (false, true) => {
-            "Space play · ←→ ±5s · b/e segment · n note · Tab panes · 1-5 score · S submit · ? help · q back"
-        }
-        (false, false) => "Space play ←→ ±5s b/e segment n note Tab pane 1-5 score S submit ? help",
+    let (prefix, hints) = match (c.read_only(), c.focus) {
+        (true, _) => (Some("read-only"), READ_ONLY_HINTS),
+        (false, Pane::Timeline) => (None, TIMELINE_HINTS),
+        (false, Pane::Segments) => (None, SEGMENTS_HINTS),
+        (false, Pane::Notes) => (None, NOTES_HINTS),
+        (false, Pane::Scores) => (None, SCORES_HINTS),
     };
-    chrome::footer(f, app.current_notice(), l.footer, hints);
+    let hints = chrome::hint_line(&app.shell.keymap, prefix, hints, l.footer.width);
+    chrome::footer(f, app.current_notice(), l.footer, &hints);
 }
+
+// The footer of each pane: what its keys do there, as bound now.
+const READ_ONLY_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 0),
+    Hint::new(&[Action::Back5, Action::Forward5], "seek", 1),
+    Hint::new(&[Action::FocusNext], "panes", 2),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 0),
+];
+const TIMELINE_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 0),
+    Hint::new(&[Action::Back5, Action::Forward5], "±5s", 1),
+    Hint::pair(&[Action::SegmentBegin, Action::SegmentEnd], "segment", 0),
+    Hint::new(&[Action::Note], "note", 1),
+    Hint::new(&[Action::GoTo], "go to", 3),
+    Hint::new(&[Action::FocusNext], "panes", 2),
+    Hint::new(&[Action::Submit], "submit", 2),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 3),
+];
+const SEGMENTS_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 0),
+    Hint::new(&[Action::Up, Action::Down], "select", 2),
+    Hint::new(&[Action::Activate], "jump", 1),
+    Hint::pair(&[Action::SegmentStartHere, Action::SegmentEndHere], "edge here", 1),
+    Hint::new(&[Action::SegmentNote], "note", 2),
+    Hint::new(&[Action::Delete], "delete", 3),
+    Hint::new(&[Action::Undo], "undo", 3),
+    Hint::new(&[Action::FocusNext], "panes", 2),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 3),
+];
+const NOTES_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 0),
+    Hint::new(&[Action::Up, Action::Down], "select", 2),
+    Hint::new(&[Action::Activate], "jump", 1),
+    Hint::new(&[Action::Note], "new note", 1),
+    Hint::new(&[Action::NoteDomains], "domains", 2),
+    Hint::new(&[Action::Delete], "delete", 3),
+    Hint::new(&[Action::Undo], "undo", 3),
+    Hint::new(&[Action::FocusNext], "panes", 2),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 3),
+];
+const SCORES_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 1),
+    Hint::new(&[Action::Up, Action::Down], "select", 2),
+    Hint::range(&[Action::Score(1), Action::Score(5)], "score", 0),
+    Hint::new(&[Action::ClearScore], "clear", 3),
+    Hint::new(&[Action::Activate], "rationale", 0),
+    Hint::pair(&[Action::PageUp, Action::PageDown], "rubric", 1),
+    Hint::new(&[Action::FocusNext], "panes", 2),
+    Hint::new(&[Action::Submit], "submit", 1),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 3),
+];
 
 fn header(f: &mut Frame, c: &CodingState, area: Rect) {
     let s = &c.snap;
@@ -72,10 +130,13 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ));
     }
+    let w = area.width;
     if let Some(e) = &s.error {
-        spans.push(Span::styled(format!("  ⚠ {}", sanitize(e)), Style::new().fg(Color::Red)));
+        let choices = [format!("  ⚠ {}", sanitize(e)), "  ⚠ audio error".into()];
+        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Red));
     } else if let Some(r) = &s.silent_reason {
-        spans.push(Span::styled(format!("  ◌ {}", sanitize(r)), Style::new().fg(Color::Magenta)));
+        let choices = chrome::silent_choices("◌", r);
+        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Magenta));
     }
     f.render_widget(Line::from(spans), area);
 }
@@ -197,6 +258,14 @@ fn rubric(f: &mut Frame, book: &Codebook, c: &CodingState, area: Rect) {
     let block = pane_block(format!(" Rubric: {} ", sanitize(&d.label)), false);
     let inner = block.inner(area);
     f.render_widget(block, area);
+    if let Some(r) = rubric_widget(book, c) {
+        f.render_widget(r, inner);
+    }
+}
+
+/// The rubric of the selected domain (what the pane draws, and what PageDown measures).
+pub fn rubric_widget<'a>(book: &'a Codebook, c: &'a CodingState) -> Option<Rubric<'a>> {
+    let d = book.domains.get(c.score_sel)?;
     let state = c.coding.score_state(book, &d.key);
     let notice = match (state, d.requires_segment.as_deref()) {
         (ScoreState::NotApplicable, Some(_)) => {
@@ -211,15 +280,12 @@ fn rubric(f: &mut Frame, book: &Codebook, c: &CodingState, area: Rect) {
     let levels = (book.scale.min..=book.scale.max)
         .filter_map(|lv| book.descriptor(&d.key, lv).map(|t| (lv, t)))
         .collect();
-    f.render_widget(
-        Rubric {
-            description: &d.description,
-            levels,
-            chosen,
-            notice,
-            rationale: c.coding.rationales.get(&d.key).map(String::as_str),
-            scroll: c.rubric_scroll,
-        },
-        inner,
-    );
+    Some(Rubric {
+        description: &d.description,
+        levels,
+        chosen,
+        notice,
+        rationale: c.coding.rationales.get(&d.key).map(String::as_str),
+        scroll: c.rubric_scroll,
+    })
 }

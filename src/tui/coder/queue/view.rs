@@ -8,9 +8,10 @@ use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, Wrap};
 use super::{QueueRow, RowStatus};
 use crate::timefmt::hms;
 use crate::tui::coder::model::App;
+use crate::tui::keys::Action;
 use crate::tui::layout::{self, list_offset};
 use crate::tui::terminal::sanitize;
-use crate::tui::widgets::chrome;
+use crate::tui::widgets::chrome::{self, Hint};
 use crate::tui::widgets::lists::selection_style;
 
 pub fn view(f: &mut Frame, app: &App) {
@@ -112,5 +113,14 @@ pub fn view(f: &mut Frame, app: &App) {
         None => Line::raw(""),
     };
     f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), l.detail);
-    chrome::footer(f, app.current_notice(), l.footer, "↑↓ select · Enter open · ? help · q quit");
+    let hints = chrome::hint_line(&app.shell.keymap, None, LIST_HINTS, l.footer.width);
+    chrome::footer(f, app.current_notice(), l.footer, &hints);
 }
+
+/// The footer of a list screen (keys as bound now).
+const LIST_HINTS: &[Hint] = &[
+    Hint::new(&[Action::Up, Action::Down], "select", 1),
+    Hint::new(&[Action::Activate], "open", 0),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "quit", 0),
+];

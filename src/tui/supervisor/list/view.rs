@@ -8,11 +8,12 @@ use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
 
 use crate::study::adjudication::Case;
 use crate::timefmt::hms;
+use crate::tui::keys::Action;
 use crate::tui::layout::list_offset;
 use crate::tui::supervisor::model::AdjApp;
 use crate::tui::supervisor::recording::view::{label_of, score_text};
 use crate::tui::terminal::sanitize;
-use crate::tui::widgets::chrome::{self, pane_block};
+use crate::tui::widgets::chrome::{self, Hint, pane_block};
 use crate::tui::widgets::lists::selection_style;
 
 /// The list screen's rectangles; `rows` is where recordings are listed (below the table header).
@@ -89,7 +90,8 @@ pub fn view(f: &mut Frame, app: &AdjApp) {
             ),
         ];
         f.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), inner);
-        chrome::footer(f, app.current_notice(), l.footer, "? help · q quit");
+        let hints = chrome::hint_line(&app.shell.keymap, None, &LIST_HINTS[2..], l.footer.width);
+        chrome::footer(f, app.current_notice(), l.footer, &hints);
         return;
     }
     let offset = list_offset(app.selected, app.cases.len(), l.rows.height);
@@ -141,5 +143,14 @@ pub fn view(f: &mut Frame, app: &AdjApp) {
     )
     .block(block);
     f.render_widget(table, l.table);
-    chrome::footer(f, app.current_notice(), l.footer, "↑↓ select · Enter open · ? help · q quit");
+    let hints = chrome::hint_line(&app.shell.keymap, None, LIST_HINTS, l.footer.width);
+    chrome::footer(f, app.current_notice(), l.footer, &hints);
 }
+
+/// The footer of a list screen (keys as bound now).
+const LIST_HINTS: &[Hint] = &[
+    Hint::new(&[Action::Up, Action::Down], "select", 1),
+    Hint::new(&[Action::Activate], "open", 0),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "quit", 0),
+];

@@ -10,6 +10,7 @@ use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::Coding;
 use crate::study::adjudication::{self, Case, Draft};
+use crate::study::model::AdjudicationDraft;
 use crate::tui::transport::{self, Transport};
 
 /// The panes `Tab` moves between on the recording screen.
@@ -88,6 +89,11 @@ pub struct RecordingState {
     pub dirty: bool,
     /// A save is on its way.
     pub saving: bool,
+    /// When (the shell's clock) the decisions last changed and were not autosaved since.
+    pub edited_at: Option<u64>,
+    /// This supervisor's draft of it is on disk (restored, or autosaved since the last save):
+    /// leaving removes it. Another supervisor's draft is never removed, only replaced.
+    pub draft_on_disk: bool,
 }
 
 impl RecordingState {
@@ -110,7 +116,16 @@ impl RecordingState {
             drafts,
             dirty: false,
             saving: false,
+            edited_at: None,
+            draft_on_disk: false,
         }
+    }
+
+    /// Puts back the decisions of an autosaved draft; unsaved when they differ from the file.
+    pub fn restore(&mut self, draft: &AdjudicationDraft) {
+        self.drafts = adjudication::drafts_from_file(draft);
+        self.draft_on_disk = true;
+        self.dirty = self.drafts != adjudication::drafts_from(self.case.existing.as_ref());
     }
 
     pub fn duration_s(&self) -> f64 {

@@ -13,7 +13,7 @@ use crate::tui::supervisor::model::{Effect, Overlay, Step};
 use crate::tui::transport::{self, STEP_S};
 use crate::tui::widgets::timeline::time_at;
 
-use crossterm::event::{MouseButton, MouseEventKind};
+use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
 
 /// What the recording screen's update may read or change besides its own state.
 pub struct Ctx<'a> {
@@ -92,7 +92,72 @@ pub fn on_action(cx: &mut Ctx, r: &mut RecordingState, a: Action) -> Step {
             stay()
         }
         Action::Back => Step::Leave,
+        Action::Rationales => {
+            *cx.overlay = Some(Overlay::Rationales { scroll: 0 });
+            stay()
+        }
+        // Nothing scrolls by pages here but the rationales (`v`).
+        Action::PageUp | Action::PageDown => stay(),
     }
+}
+
+/// A key in the full rationales: ↑↓ and PageUp/PageDown scroll, `v`, Enter, `q` / Esc close.
+pub fn rationales_key(
+    cx: &mut Ctx,
+    r: &mut RecordingState,
+    scroll: u16,
+    action: Option<Action>,
+    k: &KeyEvent,
+) -> Step {
+    let (page, max) = super::view::rationales_extent(cx.shell, r);
+    let scroll = match action {
+        Some(Action::Back | Action::Rationales | Action::Help) => return stay(),
+        _ if k.code == KeyCode::Enter => return stay(),
+        Some(Action::Up) => scroll.saturating_sub(1),
+        Some(Action::Down) => scroll.saturating_add(1),
+        Some(Action::PageUp) => scroll.saturating_sub(page),
+        Some(Action::PageDown) => scroll.saturating_add(page),
+        Some(Action::Start) => 0,
+        Some(Action::End) => max,
+        _ => scroll,
+    };
+    *cx.overlay = Some(Overlay::Rationales { scroll: scroll.min(max) });
+    stay()
+}
+
+/// The answer to "the final score changed: the old reason?": `k` keep it, `e` / Enter edit it,
+/// `c` clear it and write a new one, Esc put the old score back.
+pub fn reason_choice_key(
+    cx: &mut Ctx,
+    r: &mut RecordingState,
+    (domain, label, previous): (String, String, Option<u8>),
+    k: &KeyEvent,
+) -> Step {
+    let reason = r.drafts.get(&domain).map(|d| d.reason.clone()).unwrap_or_default();
+    let prompt = |text: &str| {
+        let kind = PromptKind::Rationale { domain: domain.clone(), label: label.clone() };
+        Overlay::Reason(Prompt::new(kind, text))
+    };
+    match k.code {
+        KeyCode::Char('k' | 'K') => cx.shell.notice(format!("{label}: reason kept")),
+        KeyCode::Char('e' | 'E') | KeyCode::Enter => *cx.overlay = Some(prompt(&reason)),
+        KeyCode::Char('c' | 'C') => {
+            if let Some(d) = r.drafts.get_mut(&domain) {
+                d.reason.clear();
+            }
+            r.dirty = true;
+            *cx.overlay = Some(prompt(""));
+        }
+        KeyCode::Esc => {
+            if let Some(d) = r.drafts.get_mut(&domain) {
+                d.score = previous;
+            }
+            r.dirty = r.drafts != adjudication::drafts_from(r.case.existing.as_ref());
+            cx.shell.notice(format!("{label}: final score unchanged"));
+        }
+        _ => *cx.overlay = Some(Overlay::ReasonChoice { domain, label, previous }),
+    }
+    stay()
 }
 
 fn activate(cx: &mut Ctx, r: &mut RecordingState) -> Step {
@@ -146,12 +211,16 @@ fn set_score(cx: &mut Ctx, r: &mut RecordingState, level: Option<u8>) {
     let (min, max) = (cx.shell.codebook.scale.min, cx.shell.codebook.scale.max);
     if let Some(l) = level.filter(|l| (min..=max).contains(l)) {
         let d = r.drafts.entry(key.clone()).or_default();
-        let changed = d.score != Some(l);
+        let previous = d.score;
+        let changed = previous != Some(l);
         d.score = Some(l);
         r.dirty |= changed;
         if d.reason.trim().is_empty() {
             let p = Prompt::new(PromptKind::Rationale { domain: key, label }, "");
             *cx.overlay = Some(Overlay::Reason(p));
+        } else if changed && previous.is_some() {
+            // The reason was written for the old score: ask what becomes of it.
+            *cx.overlay = Some(Overlay::ReasonChoice { domain: key, label, previous });
         }
     }
 }
@@ -209,6 +278,8 @@ pub fn save(cx: &mut Ctx, r: &mut RecordingState) -> Vec<Effect> {
     match adjudication::build(book, &r.case, cx.supervisor, "", &r.drafts) {
         Ok(adj) => {
             r.saving = true;
+            // The save removes the draft: nothing is left to autosave.
+            r.edited_at = None;
             vec![Effect::Save(Box::new(adj))]
         }
         Err(problems) => {

@@ -6,17 +6,19 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::{Item, Pane, RecordingState};
 use crate::codebook::Codebook;
 use crate::coding::{Coding, ScoreState};
 use crate::timefmt::{hms, hms_tenths};
+use crate::tui::keys::Action;
 use crate::tui::layout::{list_offset, rows_below};
+use crate::tui::shell::Shell;
 use crate::tui::shell::prompt::{Prompt, PromptKind};
 use crate::tui::supervisor::model::AdjApp;
 use crate::tui::terminal::sanitize;
-use crate::tui::widgets::chrome::{self, pane_block};
+use crate::tui::widgets::chrome::{self, Hint, pane_block};
 use crate::tui::widgets::lists::{SelectList, selection_style};
 use crate::tui::widgets::prompt::PromptBox;
 use crate::tui::widgets::rubric::wrap;
@@ -102,13 +104,35 @@ pub fn view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
     {
         item_list(f, r, k, area, rows);
     }
-    let hints = if f.area().width >= 110 {
-        "Space play · ←→ ±5s · Tab panes · 1-5 final score · Enter reason / jump · 0 clear · S save · ? help · q back"
-    } else {
-        "Space play ←→ ±5s Tab pane 1-5 score Enter reason/jump S save ? help q back"
-    };
-    chrome::footer(f, app.current_notice(), l.footer, hints);
+    let hints = if r.focus == Pane::Scores { SCORES_HINTS } else { ITEMS_HINTS };
+    let hints = chrome::hint_line(&app.shell.keymap, None, hints, l.footer.width);
+    chrome::footer(f, app.current_notice(), l.footer, &hints);
 }
+
+/// The footer in the scores pane and in a coder's segments and notes (keys as bound now).
+const SCORES_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 2),
+    Hint::new(&[Action::Back5, Action::Forward5], "±5s", 3),
+    Hint::new(&[Action::FocusNext], "panes", 4),
+    Hint::range(&[Action::Score(1), Action::Score(5)], "final score", 0),
+    Hint::new(&[Action::Activate], "reason", 1),
+    Hint::new(&[Action::ClearScore], "clear", 5),
+    Hint::new(&[Action::Rationales], "rationales", 1),
+    Hint::new(&[Action::Submit], "save", 0),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 2),
+];
+const ITEMS_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 2),
+    Hint::new(&[Action::Back5, Action::Forward5], "±5s", 3),
+    Hint::new(&[Action::FocusNext], "panes", 4),
+    Hint::new(&[Action::Up, Action::Down], "select", 3),
+    Hint::new(&[Action::Activate], "jump there", 0),
+    Hint::new(&[Action::Rationales], "rationales", 4),
+    Hint::new(&[Action::Submit], "save", 0),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 2),
+];
 
 fn coder_name(r: &RecordingState, k: usize) -> String {
     let (c, role) =
@@ -145,13 +169,13 @@ fn header(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
         Span::raw(format!(" decided {decided} of {} · ", r.case.diffs.len())),
         state,
     ];
+    let w = area.width;
     if let Some(e) = &s.error {
-        spans.push(Span::styled(format!("  ⚠ {}", sanitize(e)), Style::new().fg(Color::Red)));
+        let choices = [format!("  ⚠ {}", sanitize(e)), "  ⚠ audio error".into()];
+        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Red));
     } else if let Some(reason) = &s.silent_reason {
-        spans.push(Span::styled(
-            format!("  🔇 {}", sanitize(reason)),
-            Style::new().fg(Color::Magenta),
-        ));
+        let choices = chrome::silent_choices("🔇", reason);
+        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Magenta));
     }
     let _ = app;
     f.render_widget(Line::from(spans), area);
@@ -380,9 +404,15 @@ fn detail(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
                 let rows = usize::from(col.height).saturating_sub(1);
                 if body.len() > rows && rows > 0 {
                     body.truncate(rows);
+                    // "… v all": it goes on, and the key that shows all of it.
+                    let marker = match app.shell.keymap.keys_for(Action::Rationales).first() {
+                        Some(k) => format!("… {k} all"),
+                        None => "…".to_string(),
+                    };
                     if let Some(last) = body.last_mut() {
-                        let keep = last.chars().count().min(width.saturating_sub(1));
-                        *last = last.chars().take(keep).collect::<String>() + "…";
+                        let n = marker.chars().count();
+                        let keep = last.chars().count().min(width.saturating_sub(n));
+                        *last = last.chars().take(keep).collect::<String>() + &marker;
                     }
                 }
                 lines.extend(body.into_iter().map(Line::raw));
@@ -526,4 +556,126 @@ pub fn reason_view(f: &mut Frame, app: &AdjApp, p: &Prompt) {
         },
         area,
     );
+}
+
+/// Where the full rationales are drawn: the screen less a margin.
+pub fn rationales_area(size: Rect) -> Rect {
+    size.inner(Margin::new(2, 1))
+}
+
+/// Both coders' whole rationales (and the decision) for the selected domain, wrapped to `width`.
+pub fn rationale_lines(book: &Codebook, r: &RecordingState, width: u16) -> Vec<Line<'static>> {
+    let Some(d) = book.domains.get(r.domain_sel) else { return vec![] };
+    let width = usize::from(width).max(1);
+    let mut lines = vec![];
+    for (k, c) in [&r.case.primary, &r.case.secondary].into_iter().enumerate() {
+        let score = match c.score_state(book, &d.key) {
+            ScoreState::Level(v) => v.to_string(),
+            ScoreState::Unscored => "unscored".into(),
+            ScoreState::NotApplicable => "n/a".into(),
+        };
+        if k > 0 {
+            lines.push(Line::raw(""));
+        }
+        lines.push(Line::from(vec![
+            Span::styled(
+                format!("{} ", ["A", "B"][k]),
+                Style::new().fg(Color::White).bg(LANE_COLORS[k]).add_modifier(Modifier::BOLD),
+            ),
+            Span::styled(
+                format!(" {} ({}): {score}", sanitize(&c.coder), ["primary", "secondary"][k]),
+                Style::new().add_modifier(Modifier::BOLD),
+            ),
+        ]));
+        match c.rationales.get(&d.key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
+            Some(t) => lines.extend(wrap(&sanitize(t), width).into_iter().map(Line::raw)),
+            None => lines.push(Line::styled("(no rationale)", Style::new().fg(Color::DarkGray))),
+        }
+    }
+    if let Some(dr) = r.drafts.get(&d.key) {
+        lines.push(Line::raw(""));
+        let head = format!("Final {}: ", score_text(dr.score));
+        let text = if dr.reason.trim().is_empty() { "(no reason yet)" } else { dr.reason.trim() };
+        let body = format!("{head}{}", sanitize(text));
+        lines.extend(
+            wrap(&body, width).into_iter().map(|l| Line::styled(l, Style::new().fg(Color::Green))),
+        );
+    }
+    lines
+}
+
+/// The page (rows shown) and the furthest scroll of the full rationales on this screen.
+pub fn rationales_extent(shell: &Shell, r: &RecordingState) -> (u16, u16) {
+    let inner = rationales_area(shell.size).inner(Margin::new(1, 1));
+    let n = rationale_lines(&shell.codebook, r, inner.width).len();
+    let max = u16::try_from(n).unwrap_or(u16::MAX).saturating_sub(inner.height);
+    (inner.height.saturating_sub(1).max(1), max)
+}
+
+/// The full rationales overlay: `v` on the recording screen.
+pub fn rationales_view(f: &mut Frame, app: &AdjApp, r: &RecordingState, scroll: u16) {
+    let book = &app.shell.codebook;
+    let label = book.domains.get(r.domain_sel).map_or("", |d| d.label.as_str());
+    let area = rationales_area(f.area());
+    f.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(format!(" {} — rationales in full ", sanitize(label)))
+        .title_bottom(" ↑↓ PgUp PgDn scroll · v / Esc close ")
+        .border_style(Style::new().fg(Color::Cyan));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let lines = rationale_lines(book, r, inner.width);
+    let (_, max) = rationales_extent(&app.shell, r);
+    let top = scroll.min(max);
+    f.render_widget(Paragraph::new(lines.clone()).scroll((top, 0)), inner);
+    let more = Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD);
+    if top > 0 {
+        f.buffer_mut().set_string(inner.right().saturating_sub(1), inner.y, "▲", more);
+    }
+    if usize::from(top) + usize::from(inner.height) < lines.len() {
+        let y = inner.bottom().saturating_sub(1);
+        f.buffer_mut().set_string(inner.right().saturating_sub(1), y, "▼", more);
+    }
+}
+
+/// "The final score changed: what of the reason written for the old one?"
+pub fn reason_choice_view(
+    f: &mut Frame,
+    app: &AdjApp,
+    domain: &str,
+    label: &str,
+    previous: Option<u8>,
+) {
+    let r = app.recording();
+    let draft = r.and_then(|r| r.drafts.get(domain));
+    let now = score_text(draft.and_then(|d| d.score));
+    let reason = draft.map_or("", |d| d.reason.trim());
+    let lines = vec![
+        Line::styled(
+            format!("{}: final score {} → {now}", sanitize(label), score_text(previous)),
+            Style::new().add_modifier(Modifier::BOLD),
+        ),
+        Line::raw(format!(
+            "The reason was written for {}: “{}”",
+            score_text(previous),
+            sanitize(reason)
+        )),
+        Line::raw(""),
+        Line::styled(
+            format!(
+                "k keep it · e / Enter edit it · c clear it · Esc back to {}",
+                score_text(previous)
+            ),
+            Style::new().fg(Color::Cyan),
+        ),
+    ];
+    let w = f.area().width.saturating_sub(4).min(84);
+    let area = f.area().centered(Constraint::Length(w), Constraint::Length(8.min(f.area().height)));
+    f.render_widget(Clear, area);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(" The final score changed ")
+        .border_style(Style::new().fg(Color::Yellow));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }
