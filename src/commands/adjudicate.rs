@@ -41,13 +41,17 @@ pub fn run(g: &GlobalArgs, a: &AdjudicateArgs) -> anyhow::Result<ExitCode> {
     // The device opens before the terminal is taken, so nothing the audio stack prints lands
     // on the TUI.
     let output = Output::open(a.no_audio);
-    let app = AdjApp::new(
+    let mut app = AdjApp::new(
         Arc::new(study.codebook().clone()),
         keymap,
         &me.id,
         &study.config().name,
         study.config().reliability.tolerance,
         cases,
+    );
+    app.shell.mono = crate::tui::shell::Shell::mono_from(
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("TERM").as_deref(),
     );
     let worker = SupervisorWorker { study: Arc::new(study) };
     let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;

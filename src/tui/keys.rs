@@ -46,6 +46,8 @@ pub enum Action {
     Submit,
     Undo,
     Redo,
+    ZoomIn,
+    ZoomOut,
     Help,
     Back,
 }
@@ -86,6 +88,8 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::Submit, "submit", &["S"]),
     (Action::Undo, "undo", &["u"]),
     (Action::Redo, "redo", &["ctrl+r"]),
+    (Action::ZoomIn, "zoom_in", &["+"]),
+    (Action::ZoomOut, "zoom_out", &["-"]),
     (Action::Help, "help", &["?"]),
     (Action::Back, "back", &["q", "esc"]),
 ];

@@ -53,6 +53,13 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        Msg::Zoom { index, peaks } => {
+            if let Some(c) = app.coding_mut() {
+                let at = c.snap.position_s;
+                c.zoom_peaks.merge(index, &peaks, at);
+            }
+            vec![]
+        }
         Msg::Opened(o) => {
             let o = *o;
             app.queue.clear_problem(&o.coding.recording);

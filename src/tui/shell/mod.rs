@@ -41,11 +41,21 @@ pub struct Shell {
     pub now_ms: u64,
     /// A short message in the footer, and when it expires.
     pub notice: Option<(String, u64)>,
+    /// No colour (`NO_COLOR`, `TERM=dumb`): the views draw segments with glyphs and the app's
+    /// frame is stripped of colour (highlights become reverse video).
+    pub mono: bool,
 }
 
 impl Shell {
     pub fn new(codebook: Arc<Codebook>, keymap: Keymap) -> Self {
-        Shell { codebook, keymap, size: Rect::new(0, 0, 120, 40), now_ms: 0, notice: None }
+        Shell {
+            codebook,
+            keymap,
+            size: Rect::new(0, 0, 120, 40),
+            now_ms: 0,
+            notice: None,
+            mono: false,
+        }
     }
 
     /// Shows `text` in the footer for [`NOTICE_MS`].
@@ -55,6 +65,12 @@ impl Shell {
 
     pub fn current_notice(&self) -> Option<&str> {
         self.notice.as_ref().filter(|(_, until)| *until > self.now_ms).map(|(t, _)| t.as_str())
+    }
+
+    /// Without colour when `NO_COLOR` is set and not empty (<https://no-color.org>), or the
+    /// terminal is `TERM=dumb`; the values are given, so the caller reads the environment.
+    pub fn mono_from(no_color: Option<&std::ffi::OsStr>, term: Option<&std::ffi::OsStr>) -> bool {
+        no_color.is_some_and(|v| !v.is_empty()) || term.is_some_and(|t| t == "dumb")
     }
 
     pub fn resize(&mut self, w: u16, h: u16) {
