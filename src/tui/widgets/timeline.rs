@@ -7,8 +7,9 @@
 //! The zoomed strip draws from its own peaks ([`Detail`], decoded around the playhead) where they
 //! have arrived and from the overview elsewhere. Every segment takes at least one column, however
 //! short next to the window. Without colour (`mono`: `NO_COLOR`) segments are drawn with glyphs:
-//! `░` fills the empty part of a shaded waveform column, `█` marks a segment in a lane row (`─`
-//! where there is none), and the playhead is in reverse video.
+//! `░` fills the empty part of a shaded waveform column and `▓` its full cells (`█` outside
+//! segments), `█` marks a segment in a lane row (`─` where there is none), and the playhead is in
+//! reverse video.
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -51,6 +52,8 @@ pub struct Timeline<'a> {
 
 /// Glyph of a shaded (segment) cell above the waveform without colour.
 pub const MONO_SHADE: char = '░';
+/// Glyph of a full waveform cell in a shaded (segment) column without colour (`█` elsewhere).
+pub const MONO_SHADE_FULL: char = '▓';
 /// Glyph of a segment in a lane row without colour.
 pub const MONO_LANE: char = '█';
 
@@ -166,7 +169,8 @@ impl Widget for Timeline<'_> {
             if self.mono {
                 style = Style::new();
             }
-            let empty = if self.mono && shade.is_some() { MONO_SHADE } else { ' ' };
+            let mono_shade = self.mono && shade.is_some();
+            let empty = if mono_shade { MONO_SHADE } else { ' ' };
             for y in area.y..=bottom {
                 buf[(x, y)].set_char(empty).set_style(style);
             }
@@ -186,7 +190,12 @@ impl Widget for Timeline<'_> {
                         if filled == 0 {
                             break;
                         }
-                        buf[(x, bottom - row)].set_char(BARS[usize::from(filled - 1)]);
+                        let bar = if mono_shade && filled == 8 {
+                            MONO_SHADE_FULL
+                        } else {
+                            BARS[usize::from(filled - 1)]
+                        };
+                        buf[(x, bottom - row)].set_char(bar);
                     }
                 }
             }
@@ -376,13 +385,14 @@ mod tests {
     #[test]
     fn mono_draws_segments_with_glyphs_and_no_colour() {
         let a = [(0.0, 3.0)];
-        let mut t = tl(&[0.25; 10], &a, &[]);
+        let mut t = tl(&[0.25, 1.0, 0.25, 1.0, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25], &a, &[]);
         t.mono = true;
         t.playhead = Some(5.0);
         let mut buf = Buffer::empty(Rect::new(0, 0, 10, 3));
         t.clone().render(buf.area, &mut buf);
         let row = |b: &Buffer, y: u16| (0..10).map(|x| b[(x, y)].symbol().to_string()).collect::<String>();
-        assert_eq!(row(&buf, 0), "░░░  │    ");
+        assert_eq!(row(&buf, 0), "░▓░█ │    ");
+        assert_eq!(row(&buf, 1), "▄▓▄█▄▄▄▄▄▄");
         for x in 0..10 {
             for y in 0..3 {
                 assert_eq!(buf[(x, y)].bg, Color::Reset, "{x},{y}");
