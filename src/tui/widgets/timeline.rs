@@ -95,8 +95,9 @@ impl Timeline<'_> {
     fn peak(&self, t0: f64, t1: f64) -> Option<f32> {
         if let Some(d) = self.detail {
             let step = crate::audio::zoom::BUCKET_S;
-            let i0 = ((t0 - d.from_s) / step).floor();
-            let i1 = ((t1 - d.from_s) / step).ceil().max(i0 + 1.0);
+            // (A column edge on a bucket edge stays there despite rounding.)
+            let i0 = ((t0 - d.from_s) / step + 1e-6).floor();
+            let i1 = ((t1 - d.from_s) / step - 1e-6).ceil().max(i0 + 1.0);
             if i0 >= 0.0 && i1 <= d.peaks.len() as f64 {
                 let got = &d.peaks[i0 as usize..i1 as usize];
                 if got.iter().all(|p| *p >= 0.0) {
