@@ -122,6 +122,13 @@ fn code_submit_then_survive_kill_9() {
     t.wait_for("Timeline");
     // The waveform overview arrives from its worker and is drawn.
     t.wait_for("█");
+    // Zoom: `+` narrows the strip around the playhead, `-` widens it; its label says how far.
+    t.wait_for("zoom ±15s");
+    t.text("+");
+    t.wait_for("zoom ±5s");
+    t.text("-");
+    t.text("-");
+    t.wait_for("zoom ±30s");
     t.keys(&["Space"]);
     t.wait_for("playing");
     std::thread::sleep(Duration::from_millis(1200));
