@@ -38,7 +38,11 @@ fn long_wav(path: &Path) {
 }
 
 /// The columns of a 300-column, 1-row strip over `window` whose bar is taller than half.
-fn loud_columns(peaks: &[f32], window: (f64, f64), detail: Option<&tapecoder::tui::zoom::Detail>) -> Vec<u16> {
+fn loud_columns(
+    peaks: &[f32],
+    window: (f64, f64),
+    detail: Option<&tapecoder::tui::zoom::Detail>,
+) -> Vec<u16> {
     let t = Timeline {
         peaks,
         duration_s: LENGTH_S,

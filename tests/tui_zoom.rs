@@ -175,9 +175,7 @@ fn plus_and_minus_zoom_the_supervisors_strip() {
         sup_app::update(&mut a, sup_app::Msg::Resize(w, h));
         let l = recording_layout(Rect::new(0, 0, w, h), sup::DOMAINS.len());
         let fx = sup::send(&mut a, [sup::click(l.zoom.right() - 1, l.zoom.y)]);
-        let [sup_app::Effect::Player(Transport::Seek(t))] = fx.as_slice() else {
-            panic!("{fx:?}")
-        };
+        let [sup_app::Effect::Player(Transport::Seek(t))] = fx.as_slice() else { panic!("{fx:?}") };
         assert!(*t > 304.0 && *t <= 305.0, "{t} at {w}x{h}");
         sup_app::update(&mut a, sup_app::Msg::Playback(sup::snapshot_at(300.0)));
     }

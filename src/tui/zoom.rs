@@ -92,8 +92,10 @@ impl ZoomPeaks {
     /// Keeps tile `index` (values clamped to 0.0–1.0), dropping the tiles farthest from
     /// `around_s` beyond [`MAX_TILES`].
     pub fn merge(&mut self, index: u64, peaks: &[f32], around_s: f64) {
-        let clean =
-            peaks.iter().take(TILE_BUCKETS).map(|p| if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 });
+        let clean = peaks
+            .iter()
+            .take(TILE_BUCKETS)
+            .map(|p| if p.is_finite() { p.clamp(0.0, 1.0) } else { 0.0 });
         self.tiles.insert(index, clean.collect());
         let here = tile_of(around_s);
         while self.tiles.len() > MAX_TILES {

@@ -126,13 +126,19 @@ fn ffmpeg_runs(file: &Path, positions: &[f64]) -> anyhow::Result<Stat> {
 }
 
 fn print_table(r: &Report) {
-    println!("{} ({:.0} s), {} CPUs, {}", r.file, r.duration_s, r.machine.cpus, r.machine.cpu_model);
+    println!(
+        "{} ({:.0} s), {} CPUs, {}",
+        r.file, r.duration_s, r.machine.cpus, r.machine.cpu_model
+    );
     println!(
         "zoom ±15 s: buckets of {} s; {:.3} s a column at 78 columns, {:.3} s at 300 (target ≤ {} s)",
         r.bucket_s, r.column_s_at_78_cols, r.column_s_at_300_cols, r.column_target_s
     );
     println!("MP3 seek index ready: {}", r.index_ready);
-    println!("{:<28} {:>6} {:>10} {:>10} {:>10}", "measure", "runs", "median ms", "max ms", "target");
+    println!(
+        "{:<28} {:>6} {:>10} {:>10} {:>10}",
+        "measure", "runs", "median ms", "max ms", "target"
+    );
     let row = |name: &str, s: &Stat| {
         println!(
             "{:<28} {:>6} {:>10.1} {:>10.1} {:>10}",

@@ -262,7 +262,9 @@ impl Timeline<'_> {
                 match (on, self.mono) {
                     (true, false) => cell.set_char(' ').set_style(Style::new().bg(lane.color)),
                     (true, true) => cell.set_char(MONO_LANE).set_style(Style::new()),
-                    (false, false) => cell.set_char('─').set_style(Style::new().fg(Color::DarkGray)),
+                    (false, false) => {
+                        cell.set_char('─').set_style(Style::new().fg(Color::DarkGray))
+                    }
                     (false, true) => cell.set_char('─').set_style(Style::new()),
                 };
             }
@@ -391,7 +393,9 @@ mod tests {
         t.playhead = Some(5.0);
         let mut buf = Buffer::empty(Rect::new(0, 0, 10, 3));
         t.clone().render(buf.area, &mut buf);
-        let row = |b: &Buffer, y: u16| (0..10).map(|x| b[(x, y)].symbol().to_string()).collect::<String>();
+        let row = |b: &Buffer, y: u16| {
+            (0..10).map(|x| b[(x, y)].symbol().to_string()).collect::<String>()
+        };
         assert_eq!(row(&buf, 0), "░▓░█ │    ");
         assert_eq!(row(&buf, 1), "▄▓▄█▄▄▄▄▄▄");
         for x in 0..10 {

@@ -222,8 +222,10 @@ fn timeline(f: &mut Frame, r: &RecordingState, l: &RecordingLayout, mono: bool) 
     // The zoom strip: the same lanes around the playhead, with both coders' notes flagged.
     let window = r.zoom_window();
     let detail = r.zoom_peaks.detail(window);
-    let notes: Vec<f64> =
-        [&r.case.primary, &r.case.secondary].iter().flat_map(|c| c.notes.iter().map(|n| n.at_s)).collect();
+    let notes: Vec<f64> = [&r.case.primary, &r.case.secondary]
+        .iter()
+        .flat_map(|c| c.notes.iter().map(|n| n.at_s))
+        .collect();
     f.render_widget(Timeline { window, ticks: &notes, detail: Some(&detail), ..tl }, l.zoom);
     // Lane rows sit below the waveform: height - 2 lanes - 1 axis.
     let wave_h = l.wave.height.saturating_sub(3).max(1);
