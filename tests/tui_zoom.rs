@@ -1,6 +1,8 @@
 //! The zoom strip (#11, long recordings): `+` / `-` levels on the coder's and the supervisor's
 //! timelines, the strip drawn from its own decoded peaks (tiles arriving as `Msg::Zoom`) and not
 //! the overview stretched, short segments at least one cell, and `NO_COLOR` glyphs.
+// Both apps' fixtures are used here, and each brings the shared `common/tui.rs` along.
+#![allow(clippy::duplicate_mod)]
 mod tui_adjudication_support;
 mod tui_support;
 

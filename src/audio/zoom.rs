@@ -57,10 +57,7 @@ impl ZoomHandle {
 
     /// The next message, if one is waiting (never blocks).
     pub fn try_recv(&self) -> Option<ZoomMsg> {
-        match self.rx.try_recv() {
-            Ok(m) => Some(m),
-            Err(TryRecvError::Empty | TryRecvError::Disconnected) => None,
-        }
+        self.rx.try_recv().ok()
     }
 
     /// Waits for the next message (tests, benchmarks); `None` once the worker is gone.

@@ -226,6 +226,13 @@ impl Widget for Timeline<'_> {
                 }
             }
         }
+        self.render_playhead(area, bottom, buf);
+    }
+}
+
+impl Timeline<'_> {
+    /// The playhead's column over the waveform, and `▲` on the tick row.
+    fn render_playhead(&self, area: Rect, bottom: u16, buf: &mut Buffer) {
         if let Some(c) = self.playhead.and_then(|t| self.col_of(area, t)) {
             let x = area.x + c;
             for yy in area.y..=bottom {
@@ -247,9 +254,7 @@ impl Widget for Timeline<'_> {
             }
         }
     }
-}
 
-impl Timeline<'_> {
     /// One row per lane from `y` down (as many as fit); returns the row below them.
     fn render_lanes(&self, area: Rect, mut y: u16, buf: &mut Buffer) -> u16 {
         for lane in &self.lanes {
