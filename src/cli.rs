@@ -391,7 +391,8 @@ pub struct DemoArgs {
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// What to measure: `audio` (player, overview, seeks), `ui` (one coding-screen frame at
-    /// 200×60), `study` (queue screen and reliability report on a generated study).
+    /// 200×60), `study` (queue screen and reliability report on a generated study), `zoom` (the
+    /// zoom strip's decode around the playhead at ten positions of `--file`).
     #[arg(value_enum, default_value_t = BenchWhat::Audio)]
     pub what: BenchWhat,
     /// The audio file to measure (default: a generated 2-hour recording in a temp folder).
@@ -418,4 +419,5 @@ pub enum BenchWhat {
     Audio,
     Ui,
     Study,
+    Zoom,
 }

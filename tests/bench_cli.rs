@@ -83,3 +83,31 @@ fn bench_study_refuses_a_study_too_small_to_measure() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--recordings"));
 }
+
+#[test]
+fn bench_zoom_reports_the_strip_decode_at_ten_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let wav = dir.path().join("two-minutes.wav");
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(&wav, spec).unwrap();
+    for i in 0..(120 * 8000) {
+        w.write_sample(if i % 20 < 10 { 3000i16 } else { -3000 }).unwrap();
+    }
+    w.finalize().unwrap();
+    let r = bench(&["zoom", "--file", wav.to_str().unwrap()]);
+    assert_eq!(r["positions_s"].as_array().map(Vec::len), Some(10), "{r}");
+    assert_eq!(r["bucket_s"], 0.025);
+    assert!(r["column_s_at_300_cols"].as_f64().unwrap() <= r["column_target_s"].as_f64().unwrap());
+    assert_stat(&r["first_tile"], 10, 100.0);
+    assert_stat(&r["window"], 10, 100.0);
+    assert!(r["scrub_step"]["runs"].as_u64().unwrap() >= 5, "{r}");
+    // Without --file it says what to give it.
+    let out = Command::cargo_bin("tapecoder").unwrap().args(["bench", "zoom"]).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--file"));
+}

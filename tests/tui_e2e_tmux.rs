@@ -122,6 +122,13 @@ fn code_submit_then_survive_kill_9() {
     t.wait_for("Timeline");
     // The waveform overview arrives from its worker and is drawn.
     t.wait_for("█");
+    // Zoom: `+` narrows the strip around the playhead, `-` widens it; its label says how far.
+    t.wait_for("zoom ±15s");
+    t.text("+");
+    t.wait_for("zoom ±5s");
+    t.text("-");
+    t.text("-");
+    t.wait_for("zoom ±30s");
     t.keys(&["Space"]);
     t.wait_for("playing");
     std::thread::sleep(Duration::from_millis(1200));
@@ -589,4 +596,65 @@ fn kill_9_right_after_each_save_hundreds_of_times_loses_nothing() {
         }
     }
     assert!(temps.is_empty(), "temp files left after the kill loop: {temps:?}");
+}
+
+/// The colour parameters of the SGR sequences (`ESC [ … m`) in `s`: foreground and background
+/// colours (30–38, 40–48, 90–97, 100–107); resets and attributes (bold, reverse) are not colour.
+fn colour_params(s: &str) -> Vec<String> {
+    let mut out = vec![];
+    for seq in s.split("\u{1b}[").skip(1) {
+        let Some(end) = seq.find(|c: char| !(c.is_ascii_digit() || c == ';')) else { continue };
+        if !seq[end..].starts_with('m') {
+            continue;
+        }
+        let params = &seq[..end];
+        let colour = params
+            .split(';')
+            .filter_map(|p| p.parse::<u16>().ok())
+            .any(|p| matches!(p, 30..=38 | 40..=48 | 90..=97 | 100..=107));
+        if colour {
+            out.push(params.to_string());
+        }
+    }
+    out
+}
+
+/// `NO_COLOR=1` (#11): the real binary sends no colour to a real terminal, on the queue and on the
+/// coding screen with its segment glyphs; without it, it does.
+#[test]
+fn no_color_sends_no_colour_to_the_terminal() {
+    if tmux::skip("tui_e2e_tmux") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let study = build_study(tmp.path());
+    let keys = tmp.path().join("no-keys.toml");
+    let mut t = Tmux::new(&format!("tapecoder-e2e-nc-{}", std::process::id()));
+    t.keep_alive();
+    let capture = |t: &Tmux| {
+        let out = t.cmd().args(["capture-pane", "-p", "-e", "-t", &t.session]).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    t.start("colour", &shell_line(&study, &keys, true));
+    t.wait_for("My recordings");
+    assert!(!colour_params(&capture(&t)).is_empty(), "colour without NO_COLOR");
+    t.kill_session();
+
+    t.start("nocolor", &format!("NO_COLOR=1 {}", shell_line(&study, &keys, false)));
+    t.wait_for("My recordings");
+    assert_eq!(colour_params(&capture(&t)), Vec::<String>::new(), "{}", capture(&t));
+    t.keys(&["Enter"]);
+    t.wait_for("zoom ±15s");
+    t.wait_for("█");
+    // A segment from 0:00 to 0:05, drawn with glyphs (░ ▓) instead of a background colour.
+    t.keys(&["b", "Right", "e"]);
+    t.wait_for("Segments (1)");
+    let s = t.wait_for("▓");
+    assert_eq!(colour_params(&capture(&t)), Vec::<String>::new(), "{s}");
+    t.keys(&["q"]);
+    t.wait_for("My recordings");
+    t.keys(&["q"]);
+    let after = t.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    t.kill_session();
 }

@@ -121,6 +121,13 @@ fn coder_opens_codes_saves_and_leaves_through_the_whole_loop() {
     rt.send(key(KeyCode::Enter));
     rt.settle(&mut term).unwrap();
     assert!(rt.app().coding().is_some(), "the coding screen is open");
+    // The runtime asked the zoom worker for the strip's tiles and they arrived (decoded peaks:
+    // the fixture is loud for the first second of every four).
+    let c = rt.app().coding().unwrap();
+    assert!(c.zoom_tiles().is_empty(), "every tile of the zoom strip arrived");
+    assert!(c.zoom_peaks.has(0), "tile 0 (0–10 s) decoded");
+    let d = c.zoom_peaks.detail((0.0, 10.0));
+    assert!(d.peaks[10] > 0.2 && d.peaks[60] < 0.1 && d.peaks[170] > 0.2, "{:?}", &d.peaks[..80]);
     insta::assert_snapshot!("coder_coding_opened", screen(&term));
 
     // A behaviour-change segment from 0 s to 5 s, then empathy 4 in the scores pane.

@@ -19,6 +19,7 @@ pub mod overview;
 pub mod player;
 pub mod probe;
 pub mod stretch;
+pub mod zoom;
 
 /// What the UI reads about playback. Cheap to take; never blocks.
 #[derive(Debug, Clone, PartialEq, Default)]

@@ -51,6 +51,10 @@ pub fn run(g: &GlobalArgs, a: &AdjudicateArgs) -> anyhow::Result<ExitCode> {
         cases,
     );
     app.shell.audio_detail = output.silent_detail().map(str::to_string);
+    app.shell.mono = crate::tui::shell::Shell::mono_from(
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("TERM").as_deref(),
+    );
     let worker = SupervisorWorker { study: Arc::new(study) };
     let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;
     runtime::run(&mut guard.terminal, app, worker, output)?;

@@ -6,10 +6,13 @@
 //!   ffmpeg is installed;
 //! - `ui` ([`ui`]): one frame at 200×60;
 //! - `study` ([`study`]): the queue screen and the reliability report on a generated study
-//!   ([`fixture`]).
+//!   ([`fixture`]);
+//! - `zoom` ([`zoom`]): the zoom strip's decode around the playhead at ten positions of `--file`,
+//!   beside ffmpeg decoding the same 30 s.
 pub mod fixture;
 pub mod study;
 pub mod ui;
+pub mod zoom;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -95,6 +98,7 @@ pub fn run(_g: &GlobalArgs, a: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchWhat::Audio => audio(a),
         BenchWhat::Ui => ui::run(a),
         BenchWhat::Study => study::run(a),
+        BenchWhat::Zoom => zoom::run(a),
     }
 }
 
@@ -128,7 +132,7 @@ fn audio(a: &BenchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn have(tool: &str) -> bool {
+pub(crate) fn have(tool: &str) -> bool {
     Command::new(tool).arg("-version").output().map(|o| o.status.success()).unwrap_or(false)
 }
 

@@ -28,6 +28,10 @@ pub fn run(g: &GlobalArgs, a: &CodeArgs) -> anyhow::Result<ExitCode> {
         App::new(Arc::new(study.codebook().clone()), keymap, &coder, &study.config().name, rows);
     // The coder's playback speed (a missing or damaged prefs file is 1.0×, never an error).
     app.prefs = study.prefs(&coder);
+    app.shell.mono = crate::tui::shell::Shell::mono_from(
+        std::env::var_os("NO_COLOR").as_deref(),
+        std::env::var_os("TERM").as_deref(),
+    );
     // The device is opened before the terminal is taken, so nothing it prints can garble it.
     let output = Output::open(a.no_audio);
     app.shell.audio_detail = output.silent_detail().map(str::to_string);

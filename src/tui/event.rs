@@ -36,7 +36,7 @@ macro_rules! msg_from_input {
 }
 
 /// Declares an app's message type: the messages both apps get from the terminal and the runtime
-/// (`Key`, `Mouse`, `Tick`, `Resize`, `Paste`, `Playback`, `Overview`), then the app's own variants
+/// (`Key`, `Mouse`, `Tick`, `Resize`, `Paste`, `Playback`, `Overview`, `Zoom`), then the app's own variants
 /// as written, and `From<Input>` for it.
 #[macro_export]
 macro_rules! app_msg {
@@ -57,6 +57,11 @@ macro_rules! app_msg {
             Overview {
                 total: usize,
                 start: usize,
+                peaks: Vec<f32>,
+            },
+            /// Zoom-strip peaks: tile `index` (see `audio::zoom`), 0.0–1.0 per bucket.
+            Zoom {
+                index: u64,
                 peaks: Vec<f32>,
             },
             $($own)*

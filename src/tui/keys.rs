@@ -46,6 +46,8 @@ pub enum Action {
     Submit,
     Undo,
     Redo,
+    ZoomIn,
+    ZoomOut,
     Help,
     Back,
     /// Scroll the pane that scrolls (the rubric, a rationale) by a page.
@@ -91,6 +93,8 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::Submit, "submit", &["S"]),
     (Action::Undo, "undo", &["u"]),
     (Action::Redo, "redo", &["ctrl+r"]),
+    (Action::ZoomIn, "zoom_in", &["+"]),
+    (Action::ZoomOut, "zoom_out", &["-"]),
     (Action::Help, "help", &["?"]),
     (Action::Back, "back", &["q", "esc"]),
     (Action::PageUp, "page_up", &["pageup"]),

@@ -11,6 +11,7 @@
 //! - [`event`]: the input thread;
 //! - [`transport`]: the player keys (play, seek, replay, speed) both apps share;
 //! - [`peaks`]: the waveform overview as it arrives in chunks (both apps);
+//! - [`zoom`]: the zoom strip's level and its own peaks as they arrive (both apps);
 //! - [`layout`]: pane rectangles, shared by the views and mouse hit-testing;
 //! - [`terminal`]: taking and restoring the terminal on every exit path, and sanitising text;
 //! - `bench_support` (feature `bench`): the coding-screen state the frame benchmarks draw.
@@ -27,3 +28,4 @@ pub mod supervisor;
 pub mod terminal;
 pub mod transport;
 pub mod widgets;
+pub mod zoom;

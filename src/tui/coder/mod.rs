@@ -38,6 +38,7 @@ impl runtime::App for App {
             Event::Tick(ms) => Msg::Tick(ms),
             Event::Playback(s) => Msg::Playback(s),
             Event::Overview { total, start, peaks } => Msg::Overview { total, start, peaks },
+            Event::Zoom { index, peaks } => Msg::Zoom { index, peaks },
             // The reason names the file: not for a coder's screen (blinding).
             Event::OverviewFailed(_) => return None,
             Event::Shutdown => Msg::Shutdown,
@@ -55,5 +56,9 @@ impl runtime::App for App {
             Effect::Player(t) => Command::Player(t),
             Effect::Quit => Command::None,
         }
+    }
+
+    fn zoom_tiles(&self) -> Vec<u64> {
+        self.coding().map(|c| c.zoom_tiles()).unwrap_or_default()
     }
 }

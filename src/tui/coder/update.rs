@@ -22,6 +22,21 @@ use crate::tui::layout;
 use crate::tui::shell::prompt::PromptOutcome;
 use crate::tui::transport::Transport;
 
+/// What the open recording's player, overview and zoom workers sent.
+fn on_media(app: &mut App, m: Msg) {
+    let now = app.shell.now_ms;
+    let Some(c) = app.coding_mut() else { return };
+    match m {
+        Msg::Playback(s) => c.on_snapshot(s, now),
+        Msg::Overview { total, start, peaks } => c.on_overview(total, start, &peaks),
+        Msg::Zoom { index, peaks } => {
+            let at = c.snap.position_s;
+            c.zoom_peaks.merge(index, &peaks, at);
+        }
+        _ => {}
+    }
+}
+
 /// Applies one message; returns what the runtime must do.
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
@@ -40,17 +55,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        Msg::Playback(s) => {
-            let now = app.shell.now_ms;
-            if let Some(c) = app.coding_mut() {
-                c.on_snapshot(s, now);
-            }
-            vec![]
-        }
-        Msg::Overview { total, start, peaks } => {
-            if let Some(c) = app.coding_mut() {
-                c.on_overview(total, start, &peaks);
-            }
+        m @ (Msg::Playback(_) | Msg::Overview { .. } | Msg::Zoom { .. }) => {
+            on_media(app, m);
             vec![]
         }
         Msg::Opened(o) => {

@@ -16,7 +16,15 @@ use crate::tui::shell::prompt::view_prompt_with;
 use crate::tui::widgets::chrome;
 
 /// Draws the whole UI for the current state.
+/// Draws the app (without colour when the shell says so).
 pub fn draw(f: &mut Frame, app: &App) {
+    draw_colour(f, app);
+    if app.shell.mono {
+        chrome::strip_colour(f.buffer_mut());
+    }
+}
+
+fn draw_colour(f: &mut Frame, app: &App) {
     let area = f.area();
     if too_small(area) {
         chrome::too_small(f, area);
@@ -114,6 +122,8 @@ fn describe(a: Action) -> &'static str {
         Action::Submit => "submit…",
         Action::Undo => "undo the last edit",
         Action::Redo => "redo",
+        Action::ZoomIn => "zoom strip narrower (±5 s)",
+        Action::ZoomOut => "zoom strip wider (±5 min)",
         Action::Help => "this help",
         Action::Back => "back / quit",
         Action::PageUp => "rubric: page up",

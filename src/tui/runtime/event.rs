@@ -13,6 +13,8 @@ pub enum Event {
     Overview { total: usize, start: usize, peaks: Vec<f32> },
     /// The overview could not be computed; the reason may name the audio file.
     OverviewFailed(String),
+    /// Zoom-strip peaks: tile `index` of the recording (see `audio::zoom`), 0.0–1.0.
+    Zoom { index: u64, peaks: Vec<f32> },
     /// Stop now (SIGTERM, SIGHUP, SIGINT, an internal error): save what can be saved and quit.
     Shutdown,
 }

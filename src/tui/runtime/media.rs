@@ -1,11 +1,12 @@
 //! The open recording, on the UI thread: the audio output, the player, the waveform overview
-//! worker, and whatever the open holds (the coder's lock). Polled once per pass.
+//! worker, the zoom worker, and whatever the open holds (the coder's lock). Polled once per pass.
 use std::any::Any;
 use std::path::PathBuf;
 
 use crate::audio::clock::SilentClock;
 use crate::audio::output::Output;
 use crate::audio::overview::{self, OverviewHandle, OverviewMsg};
+use crate::audio::zoom::{self, ZoomHandle, ZoomMsg};
 use crate::audio::{Playback, Snapshot};
 use crate::tui::transport::Transport;
 
@@ -33,6 +34,9 @@ struct Session {
     player: Box<dyn Playback>,
     overview: Option<OverviewHandle>,
     overview_done: bool,
+    zoom: Option<ZoomHandle>,
+    /// The tiles last asked of the zoom worker (asked again only when the list changes).
+    zoom_wanted: Vec<u64>,
     last_snap: Option<Snapshot>,
     _hold: Option<Box<dyn Any + Send>>,
 }
@@ -52,7 +56,7 @@ impl Media {
     pub(super) fn open<M>(&mut self, o: MediaOpen<M>) -> M {
         self.session = None;
         let duration_s = if o.duration_s.is_finite() { o.duration_s.max(0.0) } else { 0.0 };
-        let (mut player, overview): (Box<dyn Playback>, _) = match &o.audio {
+        let (mut player, overview, zoom): (Box<dyn Playback>, _, _) = match &o.audio {
             Ok(path) => (
                 self.output.playback(path, duration_s),
                 Some(overview::spawn_with_cache(
@@ -61,8 +65,9 @@ impl Media {
                     OVERVIEW_BUCKETS,
                     self.cache.clone(),
                 )),
+                Some(zoom::spawn(path)),
             ),
-            Err(reason) => (Box::new(SilentClock::new(duration_s, reason.clone())), None),
+            Err(reason) => (Box::new(SilentClock::new(duration_s, reason.clone())), None, None),
         };
         let start = if o.start_s.is_finite() { o.start_s } else { 0.0 };
         player.seek(start.clamp(0.0, duration_s));
@@ -71,6 +76,8 @@ impl Media {
             player,
             overview_done: overview.is_none(),
             overview,
+            zoom,
+            zoom_wanted: vec![],
             last_snap: Some(snapshot.clone()),
             _hold: o.hold,
         });
@@ -92,9 +99,23 @@ impl Media {
         }
     }
 
-    /// Whether the overview (if any) has arrived in full.
+    /// Whether the overview (if any) has arrived in full, and the zoom tiles last asked for.
     pub(super) fn idle(&self) -> bool {
-        self.session.as_ref().is_none_or(|s| s.overview_done)
+        self.session
+            .as_ref()
+            .is_none_or(|s| s.overview_done && (s.zoom.is_none() || s.zoom_wanted.is_empty()))
+    }
+
+    /// Asks the zoom worker for `tiles` (most wanted first) if that is not what it has.
+    pub(super) fn want_zoom(&mut self, tiles: Vec<u64>) {
+        let Some(s) = self.session.as_mut() else { return };
+        let Some(z) = &s.zoom else { return };
+        if s.zoom_wanted != tiles {
+            if !tiles.is_empty() {
+                z.want(tiles.clone());
+            }
+            s.zoom_wanted = tiles;
+        }
     }
 
     /// What arrived since the last pass: overview chunks, then the player's state if it changed.
@@ -113,6 +134,18 @@ impl Media {
                     OverviewMsg::Failed(e) => {
                         s.overview_done = true;
                         events.push(Event::OverviewFailed(e));
+                    }
+                }
+            }
+        }
+        if let Some(z) = &s.zoom {
+            while let Some(m) = z.try_recv() {
+                match m {
+                    ZoomMsg::Tile(t) => events.push(Event::Zoom { index: t.index, peaks: t.peaks }),
+                    // The zoom strip stays the overview stretched (the overview reports why).
+                    ZoomMsg::Failed(_) => {
+                        s.zoom = None;
+                        break;
                     }
                 }
             }

@@ -5,7 +5,8 @@
 //!
 //! - draws only when something changed (and a few times a second, so notices expire);
 //! - gathers terminal input (an input thread in [`run`], or [`Runtime::send`] in tests), the
-//!   player's state, the waveform overview as it arrives, the clock and termination signals;
+//!   player's state, the waveform overview and the zoom strip's tiles as they arrive (asking the
+//!   zoom worker for the tiles the app lacks after each pass), the clock and termination signals;
 //! - carries out the effects the app returns, each mapped by [`App::command`] to a
 //!   [`Command`]: player requests on the UI thread (which owns the audio output), and every
 //!   read or write of the study on one disk thread ([`disk`]), so no key ever waits on the disk;
@@ -77,6 +78,11 @@ pub trait App {
     fn event(ev: Event) -> Option<Self::Msg>;
     /// What the runtime does for one effect.
     fn command(fx: Self::Effect) -> Command<Self::Job>;
+    /// The zoom-strip tiles the screen on show lacks, most wanted first (asked after every
+    /// pass; the zoom worker decodes them and each arrives as [`Event::Zoom`]).
+    fn zoom_tiles(&self) -> Vec<u64> {
+        Vec::new()
+    }
 }
 
 /// The part of `impl runtime::App` that both apps write alike: the associated types (the app's
@@ -223,6 +229,7 @@ impl<A: App> Runtime<A> {
             self.apply(m, false);
             self.drain();
         }
+        self.media.want_zoom(self.app.zoom_tiles());
         Ok(())
     }
 

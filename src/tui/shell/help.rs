@@ -13,8 +13,9 @@ pub struct Help<'a> {
     pub title: &'a str,
     /// The line on the bottom border (mouse use, how to close).
     pub bottom: &'a str,
-    /// Lines above the keys (may be empty), wrapped into `intro_rows` rows; the keys then get
-    /// one spare row below them.
+    /// Lines above the keys (may be empty), wrapped into `intro_rows` rows, left out when the
+    /// terminal is too short for them and every key; the keys then get one spare row below them
+    /// (for the note).
     pub intro: Vec<Line<'a>>,
     pub intro_rows: u16,
     pub entries: &'a [(Action, &'a str)],
@@ -52,10 +53,14 @@ impl Help<'_> {
                 ])
             })
             .collect();
-        let half = entries.len().div_ceil(2);
-        let intro_h = self.intro_rows;
+        let half = u16::try_from(entries.len().div_ceil(2)).unwrap_or(u16::MAX);
         let area = f.area();
-        let h = (half as u16 + 2 + intro_h + u16::from(intro_h > 0)).min(area.height);
+        // The keys come first: on a short terminal (80×24 with every key of the coder's app) the
+        // intro gives way, so that every key and the note still show.
+        let spare = u16::from(self.intro_rows > 0 || self.note.is_some());
+        let intro_h =
+            if half + 2 + self.intro_rows + spare <= area.height { self.intro_rows } else { 0 };
+        let h = (half + 2 + intro_h + spare).min(area.height);
         let r = area
             .centered(Constraint::Length(area.width.min(self.max_width)), Constraint::Length(h));
         f.render_widget(Clear, r);
@@ -91,7 +96,7 @@ impl Help<'_> {
         let [a, b] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
             .areas(cols);
         let mut it = entries.into_iter();
-        let left: Vec<Line> = it.by_ref().take(half).collect();
+        let left: Vec<Line> = it.by_ref().take(usize::from(half)).collect();
         let right: Vec<Line> = it.collect();
         f.render_widget(Paragraph::new(left), a);
         f.render_widget(Paragraph::new(right), b);

@@ -43,6 +43,9 @@ pub struct Shell {
     pub notice: Option<(String, u64)>,
     /// Why no audio device opened, in the audio library's words (help shows it).
     pub audio_detail: Option<String>,
+    /// No colour (`NO_COLOR`, `TERM=dumb`): the views draw segments with glyphs and the app's
+    /// frame is stripped of colour (highlights become reverse video).
+    pub mono: bool,
 }
 
 impl Shell {
@@ -54,6 +57,7 @@ impl Shell {
             now_ms: 0,
             notice: None,
             audio_detail: None,
+            mono: false,
         }
     }
 
@@ -64,6 +68,12 @@ impl Shell {
 
     pub fn current_notice(&self) -> Option<&str> {
         self.notice.as_ref().filter(|(_, until)| *until > self.now_ms).map(|(t, _)| t.as_str())
+    }
+
+    /// Without colour when `NO_COLOR` is set and not empty (<https://no-color.org>), or the
+    /// terminal is `TERM=dumb`; the values are given, so the caller reads the environment.
+    pub fn mono_from(no_color: Option<&std::ffi::OsStr>, term: Option<&std::ffi::OsStr>) -> bool {
+        no_color.is_some_and(|v| !v.is_empty()) || term.is_some_and(|t| t == "dumb")
     }
 
     pub fn resize(&mut self, w: u16, h: u16) {

@@ -37,6 +37,7 @@ impl runtime::App for AdjApp {
             Event::Playback(s) => Some(Msg::Playback(s)),
             Event::Overview { total, start, peaks } => Some(Msg::Overview { total, start, peaks }),
             Event::OverviewFailed(e) => Some(Msg::Problem(format!("no waveform: {e}"))),
+            Event::Zoom { index, peaks } => Some(Msg::Zoom { index, peaks }),
             Event::Shutdown => Some(Msg::Terminate),
         }
     }
@@ -52,5 +53,9 @@ impl runtime::App for AdjApp {
             Effect::Player(t) => Command::Player(t),
             Effect::Quit => Command::None,
         }
+    }
+
+    fn zoom_tiles(&self) -> Vec<u64> {
+        self.recording().map(|r| r.zoom_tiles()).unwrap_or_default()
     }
 }

@@ -48,6 +48,13 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
+        Msg::Zoom { index, peaks } => {
+            if let Some(r) = app.recording_mut() {
+                let at = r.snap.position_s;
+                r.zoom_peaks.merge(index, &peaks, at);
+            }
+            vec![]
+        }
         Msg::Opened { id, snapshot, draft } => {
             let Some(case) = app.cases.iter().find(|c| c.recording == id).cloned() else {
                 return vec![Effect::Close];

@@ -17,7 +17,15 @@ use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome;
 
 /// Draws the whole adjudication UI for the current state.
+/// Draws the app (without colour when the shell says so).
 pub fn draw(f: &mut Frame, app: &AdjApp) {
+    draw_colour(f, app);
+    if app.shell.mono {
+        chrome::strip_colour(f.buffer_mut());
+    }
+}
+
+fn draw_colour(f: &mut Frame, app: &AdjApp) {
     let area = f.area();
     if too_small(area) {
         chrome::too_small(f, area);
@@ -100,6 +108,8 @@ const HELP: &[(Action, &str)] = &[
     (Action::SpeedUp, "speed +0.1"),
     (Action::SpeedReset, "speed 1.0"),
     (Action::Replay, "replay last 5 s"),
+    (Action::ZoomIn, "zoom strip narrower"),
+    (Action::ZoomOut, "zoom strip wider"),
     (Action::Help, "this help"),
     (Action::Back, "back / quit"),
 ];

@@ -146,3 +146,17 @@ pub fn too_small(f: &mut Frame, area: Rect) {
     let r = area.centered_vertically(Constraint::Length(3));
     f.render_widget(Paragraph::new(text).centered(), r);
 }
+
+/// Takes every colour out of a drawn frame (`NO_COLOR`): a cell drawn on a coloured background
+/// (a selection, a badge) is shown in reverse video instead, so it still stands out; bold and
+/// the other modifiers stay.
+pub fn strip_colour(buf: &mut ratatui::buffer::Buffer) {
+    use ratatui::style::{Color, Modifier};
+    for cell in buf.content.iter_mut() {
+        if cell.bg != Color::Reset {
+            cell.modifier.insert(Modifier::REVERSED);
+        }
+        cell.fg = Color::Reset;
+        cell.bg = Color::Reset;
+    }
+}

@@ -3,10 +3,19 @@
 //! whole recording and the zoomed strip around the playhead (a different time window), and can give
 //! each lane its own row, so the supervisor's screen can show two coders' segments one above the
 //! other. [`time_at`] is the inverse used for mouse hit-testing.
+//!
+//! The zoomed strip draws from its own peaks ([`Detail`], decoded around the playhead) where they
+//! have arrived and from the overview elsewhere. Every segment takes at least one column, however
+//! short next to the window. Without colour (`mono`: `NO_COLOR`) segments are drawn with glyphs:
+//! `░` fills the empty part of a shaded waveform column and `▓` its full cells (`█` outside
+//! segments), `█` marks a segment in a lane row (`─` where there is none), and the playhead is in
+//! reverse video.
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::Widget;
+
+use crate::tui::zoom::Detail;
 
 /// One lane of segments, `(start_s, end_s)`.
 #[derive(Debug, Clone)]
@@ -35,7 +44,18 @@ pub struct Timeline<'a> {
     pub playhead: Option<f64>,
     pub tick_row: bool,
     pub axis: bool,
+    /// Peaks decoded for this window at their own resolution (the zoomed strip), if any.
+    pub detail: Option<&'a Detail>,
+    /// No colour: segments and the playhead drawn with glyphs and reverse video.
+    pub mono: bool,
 }
+
+/// Glyph of a shaded (segment) cell above the waveform without colour.
+pub const MONO_SHADE: char = '░';
+/// Glyph of a full waveform cell in a shaded (segment) column without colour (`█` elsewhere).
+pub const MONO_SHADE_FULL: char = '▓';
+/// Glyph of a segment in a lane row without colour.
+pub const MONO_LANE: char = '█';
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 const WAVE_HEARD: Color = Color::Cyan;
@@ -70,8 +90,21 @@ impl Timeline<'_> {
         Some(c.min(area.width.saturating_sub(1)))
     }
 
-    /// The loudest known peak in `[t0, t1)`, `None` if nothing there is known yet.
+    /// The loudest known peak in `[t0, t1)`, `None` if nothing there is known yet: from the
+    /// detail when all of its buckets there have arrived, else from the overview.
     fn peak(&self, t0: f64, t1: f64) -> Option<f32> {
+        if let Some(d) = self.detail {
+            let step = crate::audio::zoom::BUCKET_S;
+            // (A column edge on a bucket edge stays there despite rounding.)
+            let i0 = ((t0 - d.from_s) / step + 1e-6).floor();
+            let i1 = ((t1 - d.from_s) / step - 1e-6).ceil().max(i0 + 1.0);
+            if i0 >= 0.0 && i1 <= d.peaks.len() as f64 {
+                let got = &d.peaks[i0 as usize..i1 as usize];
+                if got.iter().all(|p| *p >= 0.0) {
+                    return got.iter().copied().reduce(f32::max);
+                }
+            }
+        }
         let n = self.peaks.len();
         if n == 0 || self.duration_s.is_nan() || self.duration_s <= 0.0 {
             return None;
@@ -82,8 +115,26 @@ impl Timeline<'_> {
         self.peaks[i0..i1].iter().copied().filter(|p| *p >= 0.0).reduce(f32::max)
     }
 
-    fn in_any(spans: &[(f64, f64)], t0: f64, t1: f64) -> bool {
-        spans.iter().any(|&(s, e)| s < t1 && e > t0)
+    /// The columns of `area` that `spans` cover: every column a span overlaps, and at least one
+    /// for each span inside the window however short it is (60 s in 2 h, or a zero-length one).
+    pub fn span_columns(&self, area: Rect, spans: &[(f64, f64)]) -> Vec<bool> {
+        let w = usize::from(area.width);
+        let mut cols = vec![false; w];
+        let (a, b) = self.window;
+        if w == 0 || !(a.is_finite() && b.is_finite()) || b <= a {
+            return cols;
+        }
+        let per = (b - a) / w as f64;
+        for &(s, e) in spans {
+            if !(s.is_finite() && e.is_finite()) || e < a || s > b {
+                continue;
+            }
+            let (s, e) = (s.max(a), e.min(b));
+            let c0 = (((s - a) / per).floor().max(0.0) as usize).min(w - 1);
+            let c1 = ((((e - a) / per).ceil() as usize).saturating_sub(1)).clamp(c0, w - 1);
+            cols[c0..=c1].iter_mut().for_each(|c| *c = true);
+        }
+        cols
     }
 }
 
@@ -96,29 +147,41 @@ impl Widget for Timeline<'_> {
             + u16::from(self.tick_row || self.axis);
         let wave_h = area.height.saturating_sub(extra_rows).max(1);
         let bottom = area.y + wave_h - 1;
+        let shaded: Vec<Vec<bool>> = if self.lane_rows {
+            vec![]
+        } else {
+            self.lanes.iter().map(|l| self.span_columns(area, l.spans)).collect()
+        };
         for col in 0..area.width {
             let x = area.x + col;
             let (t0, t1) = self.col_range(area, col);
             let beyond = t0 >= self.duration_s;
-            let shade = if self.lane_rows {
-                None
-            } else {
-                self.lanes.iter().find(|l| Self::in_any(l.spans, t0, t1)).map(|l| l.color)
-            };
+            let shade = self
+                .lanes
+                .iter()
+                .zip(&shaded)
+                .find(|(_, cols)| cols.get(usize::from(col)).copied().unwrap_or(false))
+                .map(|(l, _)| l.color);
             let heard = self.listened.iter().any(|s| s[0] < t1 && s[1] > t0);
             let mut style = Style::new().fg(if heard { WAVE_HEARD } else { WAVE_UNHEARD });
             if let Some(bg) = shade {
                 style = style.bg(bg).fg(Color::Yellow);
             }
+            if self.mono {
+                style = Style::new();
+            }
+            let mono_shade = self.mono && shade.is_some();
+            let empty = if mono_shade { MONO_SHADE } else { ' ' };
             for y in area.y..=bottom {
-                buf[(x, y)].set_char(' ').set_style(style);
+                buf[(x, y)].set_char(empty).set_style(style);
             }
             if beyond {
                 continue;
             }
             match self.peak(t0, t1) {
                 None => {
-                    buf[(x, bottom)].set_char('·').set_style(style.fg(Color::DarkGray));
+                    let dim = if self.mono { style } else { style.fg(Color::DarkGray) };
+                    buf[(x, bottom)].set_char('·').set_style(dim);
                 }
                 Some(p) => {
                     let eighths =
@@ -128,7 +191,12 @@ impl Widget for Timeline<'_> {
                         if filled == 0 {
                             break;
                         }
-                        buf[(x, bottom - row)].set_char(BARS[usize::from(filled - 1)]);
+                        let bar = if mono_shade && filled == 8 {
+                            MONO_SHADE_FULL
+                        } else {
+                            BARS[usize::from(filled - 1)]
+                        };
+                        buf[(x, bottom - row)].set_char(bar);
                     }
                 }
             }
@@ -158,12 +226,23 @@ impl Widget for Timeline<'_> {
                 }
             }
         }
+        self.render_playhead(area, bottom, buf);
+    }
+}
+
+impl Timeline<'_> {
+    /// The playhead's column over the waveform, and `▲` on the tick row.
+    fn render_playhead(&self, area: Rect, bottom: u16, buf: &mut Buffer) {
         if let Some(c) = self.playhead.and_then(|t| self.col_of(area, t)) {
             let x = area.x + c;
             for yy in area.y..=bottom {
                 let cell = &mut buf[(x, yy)];
-                cell.set_style(Style::new().fg(Color::Black).bg(Color::White));
-                if cell.symbol() == " " {
+                if self.mono {
+                    cell.set_style(Style::new().add_modifier(Modifier::REVERSED));
+                } else {
+                    cell.set_style(Style::new().fg(Color::Black).bg(Color::White));
+                }
+                if cell.symbol() == " " || cell.symbol() == MONO_SHADE.to_string() {
                     cell.set_char('│');
                 }
             }
@@ -175,23 +254,24 @@ impl Widget for Timeline<'_> {
             }
         }
     }
-}
 
-impl Timeline<'_> {
     /// One row per lane from `y` down (as many as fit); returns the row below them.
     fn render_lanes(&self, area: Rect, mut y: u16, buf: &mut Buffer) -> u16 {
         for lane in &self.lanes {
             if y >= area.bottom() {
                 break;
             }
-            for col in 0..area.width {
-                let (t0, t1) = self.col_range(area, col);
+            let cols = self.span_columns(area, lane.spans);
+            for (col, on) in (0..area.width).zip(cols) {
                 let cell = &mut buf[(area.x + col, y)];
-                if Self::in_any(lane.spans, t0, t1) {
-                    cell.set_char(' ').set_style(Style::new().bg(lane.color));
-                } else {
-                    cell.set_char('─').set_style(Style::new().fg(Color::DarkGray));
-                }
+                match (on, self.mono) {
+                    (true, false) => cell.set_char(' ').set_style(Style::new().bg(lane.color)),
+                    (true, true) => cell.set_char(MONO_LANE).set_style(Style::new()),
+                    (false, false) => {
+                        cell.set_char('─').set_style(Style::new().fg(Color::DarkGray))
+                    }
+                    (false, true) => cell.set_char('─').set_style(Style::new()),
+                };
             }
             y += 1;
         }
@@ -242,6 +322,8 @@ mod tests {
             playhead: Some(5.0),
             tick_row: true,
             axis: false,
+            detail: None,
+            mono: false,
         }
     }
 
@@ -286,6 +368,74 @@ mod tests {
         let row = |y: u16| (0..40).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>();
         assert_eq!(row(0).find('▾').map(|b| row(0)[..b].chars().count()), Some(20));
         assert!(row(2).contains("╵00:02") && row(2).contains("╵00:04"), "{}", row(2));
+    }
+
+    #[test]
+    fn a_short_segment_takes_at_least_one_cell() {
+        // 60 s at 1:44:41 of a 2-hour recording on a 78-column overview (92 s a column).
+        let spans = [(6281.0, 6341.0)];
+        let mut t = tl(&[], &spans, &[]);
+        t.duration_s = 7200.0;
+        t.window = (0.0, 7200.0);
+        let on = |t: &Timeline, spans: &[(f64, f64)]| {
+            let cols = t.span_columns(Rect::new(0, 0, 78, 1), spans);
+            (0..78).filter(|&c| cols[c]).collect::<Vec<usize>>()
+        };
+        assert_eq!(on(&t, &spans), vec![68]);
+        // A zero-length one exactly on a column's edge (100 s a column).
+        t.window = (0.0, 7800.0);
+        assert_eq!(on(&t, &[(1000.0, 1000.0)]), vec![10]);
+        // Outside the window: nothing.
+        t.window = (0.0, 60.0);
+        assert!(t.span_columns(Rect::new(0, 0, 78, 1), &spans).iter().all(|c| !c));
+    }
+
+    #[test]
+    fn mono_draws_segments_with_glyphs_and_no_colour() {
+        let a = [(0.0, 3.0)];
+        let mut t = tl(&[0.25, 1.0, 0.25, 1.0, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25], &a, &[]);
+        t.mono = true;
+        t.playhead = Some(5.0);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 3));
+        t.clone().render(buf.area, &mut buf);
+        let row = |b: &Buffer, y: u16| {
+            (0..10).map(|x| b[(x, y)].symbol().to_string()).collect::<String>()
+        };
+        assert_eq!(row(&buf, 0), "░▓░█ │    ");
+        assert_eq!(row(&buf, 1), "▄▓▄█▄▄▄▄▄▄");
+        for x in 0..10 {
+            for y in 0..3 {
+                assert_eq!(buf[(x, y)].bg, Color::Reset, "{x},{y}");
+            }
+        }
+        assert!(buf[(5, 0)].modifier.contains(Modifier::REVERSED));
+        let b = [(5.0, 10.0)];
+        t.lanes.push(Lane { spans: &b, color: Color::Indexed(24) });
+        t.lane_rows = true;
+        t.tick_row = false;
+        t.playhead = None;
+        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 3));
+        t.render(buf.area, &mut buf);
+        assert_eq!(row(&buf, 1), "███───────");
+        assert_eq!(row(&buf, 2), "─────█████");
+    }
+
+    #[test]
+    fn the_zoom_detail_is_drawn_where_it_has_arrived() {
+        // The overview says 1.0 everywhere; the detail knows better for 2.0–3.0 s.
+        let mut t = tl(&[1.0; 10], &[], &[]);
+        t.window = (2.0, 4.0);
+        t.tick_row = false;
+        t.playhead = None;
+        let mut peaks = vec![0.0f32; 40];
+        peaks[20] = 1.0; // 2.5 s
+        peaks.extend(std::iter::repeat_n(-1.0, 40)); // 3.0–4.0 s not decoded yet
+        let d = Detail { from_s: 2.0, peaks };
+        t.detail = Some(&d);
+        let mut buf = Buffer::empty(Rect::new(0, 0, 8, 1));
+        t.render(buf.area, &mut buf);
+        let row = (0..8).map(|x| buf[(x, 0)].symbol().to_string()).collect::<String>();
+        assert_eq!(row, "▁▁█▁████");
     }
 
     #[test]

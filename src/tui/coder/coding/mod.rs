@@ -11,6 +11,7 @@ use crate::audio::Snapshot;
 use crate::coding::{Coding, Status};
 use crate::timefmt::Clock;
 use crate::tui::transport::{self, Transport};
+use crate::tui::zoom::{Zoom, ZoomPeaks};
 use history::History;
 
 /// The panes `Tab` moves between, in order.
@@ -50,9 +51,6 @@ pub enum SaveState {
     Failed(String),
 }
 
-/// Width of the zoomed strip around the playhead, in seconds.
-pub const ZOOM_S: f64 = 30.0;
-
 #[derive(Debug, Clone)]
 pub struct CodingState {
     pub coding: Coding,
@@ -68,6 +66,9 @@ pub struct CodingState {
     pub rubric_scroll: u16,
     /// Overview peaks (negative = not known yet).
     pub peaks: Vec<f32>,
+    /// The zoom strip's level (`+` / `-`) and its own peaks as they arrive.
+    pub zoom: Zoom,
+    pub zoom_peaks: ZoomPeaks,
     /// When the first unsaved edit happened (ms), if any.
     pub dirty_since: Option<u64>,
     /// Listening progress not yet saved.
@@ -110,6 +111,8 @@ impl CodingState {
             pending_begin: None,
             rubric_scroll: 0,
             peaks: vec![],
+            zoom: Zoom::default(),
+            zoom_peaks: ZoomPeaks::default(),
             dirty_since: None,
             listen_dirty: false,
             last_save_ms: 0,
@@ -162,12 +165,15 @@ impl CodingState {
         crate::tui::peaks::merge(&mut self.peaks, total, start, peaks);
     }
 
-    /// The zoomed strip's window: `ZOOM_S` seconds around the playhead, inside the recording.
+    /// The zoomed strip's window: the zoom level each side of the playhead, inside the
+    /// recording.
     pub fn zoom_window(&self) -> (f64, f64) {
-        let w = ZOOM_S.min(self.duration_s).max(0.0);
-        let pos = if self.snap.position_s.is_finite() { self.snap.position_s } else { 0.0 };
-        let a = (pos - w / 2.0).clamp(0.0, (self.duration_s - w).max(0.0));
-        (a, a + w)
+        self.zoom.window(self.snap.position_s, self.duration_s)
+    }
+
+    /// The zoom tiles still to decode for the strip on show.
+    pub fn zoom_tiles(&self) -> Vec<u64> {
+        self.zoom_peaks.wanted(self.zoom_window(), self.duration_s)
     }
 
     /// The spans of segments of `kind` (the one `b` and `e` tag), with the one being tagged.

@@ -122,6 +122,12 @@ pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
         Action::Submit => submit(cx, c),
         Action::Undo => undo(cx, c, false),
         Action::Redo => undo(cx, c, true),
+        Action::ZoomIn | Action::ZoomOut => {
+            if let Some(n) = c.zoom.key(a == Action::ZoomIn) {
+                cx.shell.notice(n);
+            }
+            stay()
+        }
         Action::Back => back(cx, c),
         Action::Help => {
             cx.open(Overlay::Help);

@@ -4,7 +4,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::{CodingState, Pane, SaveState, ZOOM_S, rows};
+use super::{CodingState, Pane, SaveState, rows};
 use crate::codebook::Codebook;
 use crate::coding::ScoreState;
 use crate::tui::coder::model::App;
@@ -23,7 +23,7 @@ pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
     // The segment kind `b` and `e` tag (the codebook's; see `Codebook::tagged_kind`).
     let kind = book.tagged_kind().map_or("", |k| k.key.as_str());
     header(f, c, l.header);
-    timeline(f, c, kind, &l);
+    timeline(f, c, kind, &l, app.shell.mono);
     segments(f, c, kind, &l);
     notes(f, book, c, &l);
     scores(f, book, c, &l);
@@ -143,11 +143,11 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
 
 const BC_SHADE: Color = Color::Indexed(58);
 
-fn timeline(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
+fn timeline(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout, mono: bool) {
     let focused = c.focus == Pane::Timeline;
     f.render_widget(
         pane_block(" Timeline ".into(), focused).title_bottom(Line::from(vec![Span::styled(
-            format!(" zoom ±{}s ", ZOOM_S / 2.0),
+            format!(" zoom {} ", c.zoom.label()),
             Style::new().fg(Color::DarkGray),
         )])),
         l.timeline,
@@ -166,10 +166,14 @@ fn timeline(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
         playhead: Some(c.snap.position_s),
         tick_row: true,
         axis: false,
+        detail: None,
+        mono,
     };
     f.render_widget(base.clone(), over);
+    let window = c.zoom_window();
+    let detail = c.zoom_peaks.detail(window);
     f.render_widget(
-        Timeline { window: c.zoom_window(), tick_row: false, axis: true, ..base },
+        Timeline { window, tick_row: false, axis: true, detail: Some(&detail), ..base },
         l.zoom,
     );
 }

@@ -12,6 +12,7 @@ use crate::coding::Coding;
 use crate::study::adjudication::{self, Case, Draft};
 use crate::study::model::AdjudicationDraft;
 use crate::tui::transport::{self, Transport};
+use crate::tui::zoom::{Zoom, ZoomPeaks};
 
 /// The panes `Tab` moves between on the recording screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +78,9 @@ pub struct RecordingState {
     pub snap: Snapshot,
     /// Overview peaks (negative = not known yet).
     pub peaks: Vec<f32>,
+    /// The zoom strip's level (`+` / `-`) and its own peaks as they arrive.
+    pub zoom: Zoom,
+    pub zoom_peaks: ZoomPeaks,
     pub focus: Pane,
     /// Index into the codebook's domains.
     pub domain_sel: usize,
@@ -109,6 +113,8 @@ impl RecordingState {
             case,
             snap,
             peaks: vec![],
+            zoom: Zoom::default(),
+            zoom_peaks: ZoomPeaks::default(),
             focus: Pane::Scores,
             domain_sel: first,
             item_sel: [0, 0],
@@ -136,6 +142,16 @@ impl RecordingState {
     pub fn seek_to(&mut self, t: f64) -> Transport {
         let d = self.duration_s();
         transport::seek(&mut self.snap, d, t)
+    }
+
+    /// The zoomed strip's window: the zoom level each side of the playhead.
+    pub fn zoom_window(&self) -> (f64, f64) {
+        self.zoom.window(self.snap.position_s, self.duration_s())
+    }
+
+    /// The zoom tiles still to decode for the strip on show.
+    pub fn zoom_tiles(&self) -> Vec<u64> {
+        self.zoom_peaks.wanted(self.zoom_window(), self.duration_s())
     }
 
     pub fn on_overview(&mut self, total: usize, start: usize, peaks: &[f32]) {

@@ -87,6 +87,12 @@ pub fn on_action(cx: &mut Ctx, r: &mut RecordingState, a: Action) -> Step {
             cx.shell.notice("undo is for coding: here, choose the final score again");
             stay()
         }
+        Action::ZoomIn | Action::ZoomOut => {
+            if let Some(n) = r.zoom.key(a == Action::ZoomIn) {
+                cx.shell.notice(n);
+            }
+            stay()
+        }
         Action::Help => {
             *cx.overlay = Some(Overlay::Help);
             stay()
@@ -320,6 +326,12 @@ pub fn on_mouse(
         {
             let t = time_at(l.wave, x, 0.0, r.duration_s());
             seek(r, t)
+        }
+        MouseEventKind::Down(MouseButton::Left) | MouseEventKind::Drag(MouseButton::Left)
+            if contains(l.zoom, x, y) =>
+        {
+            let (a, b) = r.zoom_window();
+            seek(r, time_at(l.zoom, x, a, b))
         }
         MouseEventKind::ScrollUp if over_timeline => {
             let t = r.snap.position_s - STEP_S;

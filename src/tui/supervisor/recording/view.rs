@@ -37,6 +37,9 @@ pub struct RecordingLayout {
     pub labels: Rect,
     /// The timeline widget: waveform, two lanes, axis.
     pub wave: Rect,
+    /// The zoom strip around the playhead (waveform, two lanes, axis): below the overview on a
+    /// terminal 40 rows high or more, beside it on a smaller one.
+    pub zoom: Rect,
     pub scores: Rect,
     pub score_rows: Rect,
     pub detail: Rect,
@@ -48,8 +51,11 @@ pub struct RecordingLayout {
 }
 
 pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
-    let wave_h = if area.height >= 40 { 4 } else { 2 };
-    let timeline_h = wave_h + 2 + 1 + 2;
+    let stacked = area.height >= 40;
+    let wave_h = if stacked { 4 } else { 2 };
+    // Below the overview: a 2-row waveform, the lanes and the axis.
+    let zoom_h = if stacked { 2 + 2 + 1 } else { 0 };
+    let timeline_h = wave_h + 2 + 1 + 2 + zoom_h;
     let middle_min = n_domains as u16 + 3;
     let rest = area.height.saturating_sub(timeline_h + 2);
     let lists_h = (rest / 3).max(5).min(rest.saturating_sub(middle_min));
@@ -62,8 +68,22 @@ pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
     ])
     .areas(area);
     let inner = timeline.inner(Margin::new(1, 1));
-    let [labels, wave] =
+    let [labels, strips] =
         Layout::horizontal([Constraint::Length(LABEL_W), Constraint::Min(0)]).areas(inner);
+    let (wave, zoom) = if stacked {
+        let [wave, zoom] =
+            Layout::vertical([Constraint::Length(wave_h + 3), Constraint::Length(zoom_h)])
+                .areas(strips);
+        (wave, zoom)
+    } else {
+        let [wave, _, zoom] = Layout::horizontal([
+            Constraint::Percentage(50),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(strips);
+        (wave, zoom)
+    };
     let scores_w = if area.width >= 120 { 56 } else { 48 };
     let [scores, detail] =
         Layout::horizontal([Constraint::Length(scores_w), Constraint::Min(0)]).areas(middle);
@@ -74,6 +94,7 @@ pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
         timeline,
         labels,
         wave,
+        zoom,
         score_rows: rows_below(scores, 1),
         scores,
         detail,
@@ -96,7 +117,7 @@ pub fn score_text(s: Option<u8>) -> String {
 pub fn view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
     let l = recording_layout(f.area(), app.shell.codebook.domains.len());
     header(f, app, r, l.header);
-    timeline(f, r, &l);
+    timeline(f, r, &l, app.shell.mono);
     scores(f, app, r, &l);
     detail(f, app, r, l.detail);
     for (k, (area, rows)) in
@@ -185,11 +206,18 @@ fn spans_of(c: &Coding) -> Vec<(f64, f64)> {
     c.segments.iter().map(|s| (s.start_s, s.end_s)).collect()
 }
 
-fn timeline(f: &mut Frame, r: &RecordingState, l: &RecordingLayout) {
+fn timeline(f: &mut Frame, r: &RecordingState, l: &RecordingLayout, mono: bool) {
     f.render_widget(
         pane_block(
             " Timeline — behaviour-change segments: one lane per coder, ◆ notes ".into(),
             false,
+        )
+        .title_bottom(
+            Line::from(Span::styled(
+                format!(" zoom {} ", r.zoom.label()),
+                Style::new().fg(Color::DarkGray),
+            ))
+            .right_aligned(),
         ),
         l.timeline,
     );
@@ -211,8 +239,18 @@ fn timeline(f: &mut Frame, r: &RecordingState, l: &RecordingLayout) {
         playhead: Some(r.snap.position_s),
         tick_row: false,
         axis: true,
+        detail: None,
+        mono,
     };
-    f.render_widget(tl, l.wave);
+    f.render_widget(tl.clone(), l.wave);
+    // The zoom strip: the same lanes around the playhead, with both coders' notes flagged.
+    let window = r.zoom_window();
+    let detail = r.zoom_peaks.detail(window);
+    let notes: Vec<f64> = [&r.case.primary, &r.case.secondary]
+        .iter()
+        .flat_map(|c| c.notes.iter().map(|n| n.at_s))
+        .collect();
+    f.render_widget(Timeline { window, ticks: &notes, detail: Some(&detail), ..tl }, l.zoom);
     // Lane rows sit below the waveform: height - 2 lanes - 1 axis.
     let wave_h = l.wave.height.saturating_sub(3).max(1);
     let buf = f.buffer_mut();
@@ -231,19 +269,19 @@ fn timeline(f: &mut Frame, r: &RecordingState, l: &RecordingLayout) {
             continue;
         }
         note_marks(buf, l.wave, y, dur, c);
-        let label = Rect { y, height: 1, ..l.labels };
         let text = format!(
             "{} {:<w$}",
             ["A", "B"][k],
             sanitize(&c.coder).chars().take(usize::from(LABEL_W) - 3).collect::<String>(),
             w = usize::from(LABEL_W) - 3
         );
-        buf.set_string(
-            label.x,
-            label.y,
-            text,
-            Style::new().fg(Color::White).bg(LANE_COLORS[k]).add_modifier(Modifier::BOLD),
-        );
+        let style = Style::new().fg(Color::White).bg(LANE_COLORS[k]).add_modifier(Modifier::BOLD);
+        buf.set_string(l.labels.x, y, &text, style);
+        // The zoom strip's lanes when it is below the overview (its waveform is 2 rows).
+        let zy = l.zoom.y + 2 + k as u16;
+        if l.zoom.x == l.wave.x && l.zoom.height > 0 && zy < l.zoom.bottom() {
+            buf.set_string(l.labels.x, zy, &text, style);
+        }
     }
 }
 
