@@ -36,6 +36,19 @@ pub fn play_state(s: &Snapshot) -> Span<'static> {
     }
 }
 
+/// The footer of a list screen (the coder's queue, the supervisor's list), keys as bound now;
+/// an empty list has nothing to select or open.
+pub fn list_footer(f: &mut Frame, keymap: &Keymap, notice: Option<&str>, area: Rect, empty: bool) {
+    const LIST_HINTS: &[Hint] = &[
+        Hint::new(&[Action::Up, Action::Down], "select", 1),
+        Hint::new(&[Action::Activate], "open", 0),
+        Hint::new(&[Action::Help], "help", 0),
+        Hint::new(&[Action::Back], "quit", 0),
+    ];
+    let hints = if empty { &LIST_HINTS[2..] } else { LIST_HINTS };
+    footer(f, notice, area, &hint_line(keymap, None, hints, area.width));
+}
+
 /// The bottom line: the notice if one is showing, else the key hints.
 pub fn footer(f: &mut Frame, notice: Option<&str>, area: Rect, hints: &str) {
     let line = match notice {

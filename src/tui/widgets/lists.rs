@@ -1,10 +1,10 @@
 //! A plain selectable list: one line per item, the selection kept in view, a highlight that is
 //! stronger when the pane has focus. Used for segments, notes and the queue's detail.
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Widget, Wrap};
+use ratatui::widgets::{Paragraph, Row, Table, Widget, Wrap};
 
 use crate::tui::layout::{list_offset, wrapped_offset};
 
@@ -22,6 +22,22 @@ pub fn selection_style(focused: bool) -> Style {
     } else {
         Style::new().bg(Color::DarkGray)
     }
+}
+
+/// A table of rows (one per recording, each with its index in the whole list: the coder's queue,
+/// the supervisor's list) in `widths`, under a bold grey `header`; the row at index `selected`
+/// has the focused selection's style.
+pub fn recording_table<'a>(
+    rows: impl IntoIterator<Item = (usize, Row<'a>)>,
+    selected: usize,
+    widths: [Constraint; 4],
+    header: [&'a str; 4],
+) -> Table<'a> {
+    let rows = rows
+        .into_iter()
+        .map(|(i, r)| if i == selected { r.style(selection_style(true)) } else { r });
+    Table::new(rows, widths)
+        .header(Row::new(header).style(Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)))
 }
 
 /// Whether a list's render is done: there are no rows to draw into, or the list is empty and its

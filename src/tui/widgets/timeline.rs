@@ -327,6 +327,18 @@ mod tests {
         }
     }
 
+    /// `t` drawn into a `w`×`h` buffer.
+    fn drawn(t: &Timeline, w: u16, h: u16) -> Buffer {
+        let mut buf = Buffer::empty(Rect::new(0, 0, w, h));
+        t.clone().render(buf.area, &mut buf);
+        buf
+    }
+
+    /// Row `y` of `buf` as text.
+    fn row(buf: &Buffer, y: u16) -> String {
+        (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect()
+    }
+
     #[test]
     fn draws_peaks_unknowns_ticks_and_playhead() {
         let peaks = [1.0, 0.5, 0.0, 1.0, -1.0, -1.0, 0.25, 0.5, 1.0, 1.0];
@@ -349,11 +361,9 @@ mod tests {
         t.lane_rows = true;
         t.tick_row = false;
         t.playhead = None;
-        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 3));
-        t.render(buf.area, &mut buf);
-        let row = |y: u16| (0..10).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>();
-        assert_eq!(row(1), "   ───────");
-        assert_eq!(row(2), "─────     ");
+        let buf = drawn(&t, 10, 3);
+        assert_eq!(row(&buf, 1), "   ───────");
+        assert_eq!(row(&buf, 2), "─────     ");
     }
 
     #[test]
@@ -363,11 +373,10 @@ mod tests {
         t.tick_row = false;
         t.axis = true;
         t.playhead = None;
-        let mut buf = Buffer::empty(Rect::new(0, 0, 40, 3));
-        t.render(buf.area, &mut buf);
-        let row = |y: u16| (0..40).map(|x| buf[(x, y)].symbol().to_string()).collect::<String>();
-        assert_eq!(row(0).find('▾').map(|b| row(0)[..b].chars().count()), Some(20));
-        assert!(row(2).contains("╵00:02") && row(2).contains("╵00:04"), "{}", row(2));
+        let buf = drawn(&t, 40, 3);
+        let (top, axis) = (row(&buf, 0), row(&buf, 2));
+        assert_eq!(top.find('▾').map(|b| top[..b].chars().count()), Some(20));
+        assert!(axis.contains("╵00:02") && axis.contains("╵00:04"), "{axis}");
     }
 
     #[test]
@@ -396,11 +405,7 @@ mod tests {
         let mut t = tl(&[0.25, 1.0, 0.25, 1.0, 0.25, 0.25, 0.25, 0.25, 0.25, 0.25], &a, &[]);
         t.mono = true;
         t.playhead = Some(5.0);
-        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 3));
-        t.clone().render(buf.area, &mut buf);
-        let row = |b: &Buffer, y: u16| {
-            (0..10).map(|x| b[(x, y)].symbol().to_string()).collect::<String>()
-        };
+        let buf = drawn(&t, 10, 3);
         assert_eq!(row(&buf, 0), "░▓░█ │    ");
         assert_eq!(row(&buf, 1), "▄▓▄█▄▄▄▄▄▄");
         for x in 0..10 {
@@ -414,8 +419,7 @@ mod tests {
         t.lane_rows = true;
         t.tick_row = false;
         t.playhead = None;
-        let mut buf = Buffer::empty(Rect::new(0, 0, 10, 3));
-        t.render(buf.area, &mut buf);
+        let buf = drawn(&t, 10, 3);
         assert_eq!(row(&buf, 1), "███───────");
         assert_eq!(row(&buf, 2), "─────█████");
     }
@@ -432,10 +436,7 @@ mod tests {
         peaks.extend(std::iter::repeat_n(-1.0, 40)); // 3.0–4.0 s not decoded yet
         let d = Detail { from_s: 2.0, peaks };
         t.detail = Some(&d);
-        let mut buf = Buffer::empty(Rect::new(0, 0, 8, 1));
-        t.render(buf.area, &mut buf);
-        let row = (0..8).map(|x| buf[(x, 0)].symbol().to_string()).collect::<String>();
-        assert_eq!(row, "▁▁█▁████");
+        assert_eq!(row(&drawn(&t, 8, 1), 0), "▁▁█▁████");
     }
 
     #[test]

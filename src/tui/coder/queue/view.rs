@@ -3,16 +3,15 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Wrap};
 
 use super::{QueueRow, RowStatus};
 use crate::timefmt::hms;
 use crate::tui::coder::model::App;
-use crate::tui::keys::Action;
 use crate::tui::layout::{self, list_offset};
 use crate::tui::terminal::sanitize;
-use crate::tui::widgets::chrome::{self, Hint};
-use crate::tui::widgets::lists::selection_style;
+use crate::tui::widgets::chrome;
+use crate::tui::widgets::lists::recording_table;
 
 pub fn view(f: &mut Frame, app: &App) {
     let l = layout::queue(f.area());
@@ -61,20 +60,19 @@ pub fn view(f: &mut Frame, app: &App) {
                     Cell::from(bar)
                 },
             ]);
-            if i == q.selected { row.style(selection_style(true)) } else { row }
+            (i, row)
         });
-    let table = Table::new(
+    let widths = [
+        Constraint::Length(24),
+        Constraint::Length(10),
+        Constraint::Length(15),
+        Constraint::Min(16),
+    ];
+    let table = recording_table(
         rows,
-        [
-            Constraint::Length(24),
-            Constraint::Length(10),
-            Constraint::Length(15),
-            Constraint::Min(16),
-        ],
-    )
-    .header(
-        Row::new(vec!["  Recording", "Duration", "Status", "Listened"])
-            .style(Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)),
+        q.selected,
+        widths,
+        ["  Recording", "Duration", "Status", "Listened"],
     )
     .block(
         Block::bordered()
@@ -113,14 +111,5 @@ pub fn view(f: &mut Frame, app: &App) {
         None => Line::raw(""),
     };
     f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), l.detail);
-    let hints = chrome::hint_line(&app.shell.keymap, None, LIST_HINTS, l.footer.width);
-    chrome::footer(f, app.current_notice(), l.footer, &hints);
+    chrome::list_footer(f, &app.shell.keymap, app.current_notice(), l.footer, false);
 }
-
-/// The footer of a list screen (keys as bound now).
-const LIST_HINTS: &[Hint] = &[
-    Hint::new(&[Action::Up, Action::Down], "select", 1),
-    Hint::new(&[Action::Activate], "open", 0),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "quit", 0),
-];

@@ -4,17 +4,16 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Margin, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 
 use crate::study::adjudication::Case;
 use crate::timefmt::hms;
-use crate::tui::keys::Action;
 use crate::tui::layout::list_offset;
 use crate::tui::supervisor::model::AdjApp;
 use crate::tui::supervisor::recording::view::{label_of, score_text};
 use crate::tui::terminal::sanitize;
-use crate::tui::widgets::chrome::{self, Hint, pane_block};
-use crate::tui::widgets::lists::selection_style;
+use crate::tui::widgets::chrome::{self, pane_block};
+use crate::tui::widgets::lists::recording_table;
 
 /// The list screen's rectangles; `rows` is where recordings are listed (below the table header).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -90,12 +89,11 @@ pub fn view(f: &mut Frame, app: &AdjApp) {
             ),
         ];
         f.render_widget(Paragraph::new(text).centered().wrap(Wrap { trim: true }), inner);
-        let hints = chrome::hint_line(&app.shell.keymap, None, &LIST_HINTS[2..], l.footer.width);
-        chrome::footer(f, app.current_notice(), l.footer, &hints);
+        chrome::list_footer(f, &app.shell.keymap, app.current_notice(), l.footer, true);
         return;
     }
     let offset = list_offset(app.selected, app.cases.len(), l.rows.height);
-    let rows: Vec<Row> = app
+    let rows: Vec<(usize, Row)> = app
         .cases
         .iter()
         .enumerate()
@@ -125,32 +123,17 @@ pub fn view(f: &mut Frame, app: &AdjApp) {
                 Cell::from(Line::styled(diffs.join(" · "), Style::new().fg(Color::Red))),
                 Cell::from(Line::styled(adj, adj_style)),
             ]);
-            if i == app.selected { row.style(selection_style(true)) } else { row }
+            (i, row)
         })
         .collect();
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(12),
-            Constraint::Length(9),
-            Constraint::Min(20),
-            Constraint::Length(24),
-        ],
-    )
-    .header(
-        Row::new(["  Recording", "Duration", "Domains in disagreement (A↔B)", "Adjudicated"])
-            .style(Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)),
-    )
-    .block(block);
+    let widths = [
+        Constraint::Length(12),
+        Constraint::Length(9),
+        Constraint::Min(20),
+        Constraint::Length(24),
+    ];
+    let header = ["  Recording", "Duration", "Domains in disagreement (A↔B)", "Adjudicated"];
+    let table = recording_table(rows, app.selected, widths, header).block(block);
     f.render_widget(table, l.table);
-    let hints = chrome::hint_line(&app.shell.keymap, None, LIST_HINTS, l.footer.width);
-    chrome::footer(f, app.current_notice(), l.footer, &hints);
+    chrome::list_footer(f, &app.shell.keymap, app.current_notice(), l.footer, false);
 }
-
-/// The footer of a list screen (keys as bound now).
-const LIST_HINTS: &[Hint] = &[
-    Hint::new(&[Action::Up, Action::Down], "select", 1),
-    Hint::new(&[Action::Activate], "open", 0),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "quit", 0),
-];
