@@ -358,6 +358,11 @@ pub enum ExportFormat {
     Json,
     /// One Audacity label file per coding (segments only; --out names a folder).
     Audacity,
+    /// One ELAN `.eaf` per recording: segments and notes, a tier each per coder, and the
+    /// transcript (segments only; --out names a folder).
+    Eaf,
+    /// One Praat `.TextGrid` per recording, the same tiers (segments only; --out names a folder).
+    Textgrid,
 }
 
 #[derive(Debug, Args)]
@@ -366,7 +371,7 @@ pub struct ExportArgs {
     pub kind: ExportKind,
     #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
     pub format: ExportFormat,
-    /// Write to this file (or folder, for audacity) instead of standard output.
+    /// Write to this file (or folder, for audacity, eaf and textgrid) instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
 }

@@ -25,6 +25,7 @@ pub mod par;
 pub mod reliability;
 pub mod stats;
 pub mod study;
+pub mod tiers;
 pub mod timefmt;
 pub mod toml_hint;
 pub mod transcript;

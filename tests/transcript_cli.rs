@@ -227,3 +227,86 @@ fn verify_names_a_transcript_changed_missing_or_never_attached() {
             )),
     );
 }
+
+/// The sample study copied into `t` (with the codebook it names), R001's transcript attached.
+fn sample_with_transcript(t: &Path) -> PathBuf {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    common::copy_dir(&repo.join("sample-sessions"), &t.join("study/ss"));
+    common::copy_dir(&repo.join("codebook"), &t.join("study/codebook"));
+    let s = t.join("study/ss");
+    tc(t)
+        .args(["--study", "study/ss", "--as", "sup", "transcript", "attach", "R001"])
+        .arg(s.join("transcripts/R001.txt"))
+        .assert()
+        .success();
+    s
+}
+
+#[test]
+fn segments_export_as_eaf_and_textgrid_with_a_tier_per_coder_and_the_transcript() {
+    let t = tempfile::tempdir().unwrap();
+    let s = sample_with_transcript(t.path());
+    let export = |who: &str, format: &str, out: &str| {
+        tc(t.path())
+            .args([
+                "--study", "study/ss", "--as", who, "export", "segments", "--format", format,
+                "--out", out,
+            ])
+            .assert()
+    };
+    export("sup", "eaf", "elan")
+        .success()
+        .stderr(predicate::str::contains("wrote 4 ELAN .eaf file(s)"));
+    export("sup", "textgrid", "praat")
+        .success()
+        .stderr(predicate::str::contains("wrote 4 Praat .TextGrid file(s)"));
+    let eaf = std::fs::read_to_string(t.path().join("elan/R001.eaf")).unwrap();
+    for tier in ["ana-segments", "ana-notes", "ben-segments", "ben-notes", "transcript"] {
+        assert!(eaf.contains(&format!("TIER_ID=\"{tier}\"")), "{tier} in {eaf}");
+    }
+    assert!(eaf.contains("RELATIVE_MEDIA_URL=\"../study/ss/audio/R001.mp3\""), "{eaf}");
+    // Read back: every segment of ana's coding, to the millisecond, on her tier.
+    let coding: toml::Value =
+        toml::from_str(&std::fs::read_to_string(s.join("coders/ana/codings/R001.toml")).unwrap())
+            .unwrap();
+    let segs = coding["segment"].as_array().unwrap();
+    assert!(!segs.is_empty());
+    let back = tapecoder::transcript::parse(tapecoder::transcript::Format::Eaf, &eaf).unwrap();
+    for (format, text) in [
+        ("eaf", eaf.clone()),
+        ("textgrid", std::fs::read_to_string(t.path().join("praat/R001.TextGrid")).unwrap()),
+    ] {
+        let fmt = if format == "eaf" {
+            tapecoder::transcript::Format::Eaf
+        } else {
+            tapecoder::transcript::Format::TextGrid
+        };
+        let back = tapecoder::transcript::parse(fmt, &text).unwrap();
+        for seg in segs {
+            let ms = |k: &str| (seg[k].as_float().unwrap() * 1000.0).round() as u64;
+            assert!(
+                back.cues.iter().any(|c| c.speaker.as_deref() == Some("ana-segments")
+                    && c.start_ms == ms("start_s")
+                    && c.end_ms == ms("end_s")),
+                "{format}: ana's segment {seg:?} not found"
+            );
+        }
+    }
+    let cues = back.cues.iter().filter(|c| c.speaker.as_deref() == Some("transcript")).count();
+    assert_eq!(cues, 33, "every transcript cue on its tier");
+    // A coder exports only their own tiers (and the transcript).
+    export("ana", "eaf", "mine").success();
+    let mine = std::fs::read_to_string(t.path().join("mine/R001.eaf")).unwrap();
+    assert!(mine.contains("TIER_ID=\"ana-segments\"") && !mine.contains("ben-"), "{mine}");
+    // Only segments, and only into a folder.
+    tc(t.path())
+        .args(["--study", "study/ss", "--as", "sup", "export", "codings", "--format", "eaf"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("--format eaf is for `export segments` only"));
+    tc(t.path())
+        .args(["--study", "study/ss", "--as", "sup", "export", "segments", "--format", "textgrid"])
+        .assert()
+        .failure()
+        .stderr(predicate::str::contains("name a folder with --out DIR"));
+}

@@ -21,8 +21,13 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     let me = ctx.me()?;
     let (study, who) = (&ctx.study, me.id.clone());
     let supervisor = me.role == Role::Supervisor;
-    if a.format == ExportFormat::Audacity && a.kind != ExportKind::Segments {
-        anyhow::bail!("--format audacity is for `export segments` only; use csv or json");
+    let per_file =
+        matches!(a.format, ExportFormat::Audacity | ExportFormat::Eaf | ExportFormat::Textgrid);
+    if per_file && a.kind != ExportKind::Segments {
+        anyhow::bail!(
+            "--format {} is for `export segments` only; use csv or json",
+            format_name(a.format)
+        );
     }
     let codings: Vec<Coding> =
         if supervisor { study.all_codings()? } else { study.codings_of(&who)? };
@@ -33,6 +38,9 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             codings_table(study.codebook(), assignments.as_deref(), &durations, &codings)
         }
         ExportKind::Segments => {
+            if matches!(a.format, ExportFormat::Eaf | ExportFormat::Textgrid) {
+                return tier_files(study, a, &codings);
+            }
             if a.format == ExportFormat::Audacity {
                 let dir = a.out.as_deref().ok_or_else(|| {
                     anyhow!(
@@ -89,6 +97,120 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             crate::ids::sanitize_for_terminal(&path.display().to_string())
         );
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn format_name(f: ExportFormat) -> &'static str {
+    match f {
+        ExportFormat::Csv => "csv",
+        ExportFormat::Json => "json",
+        ExportFormat::Audacity => "audacity",
+        ExportFormat::Eaf => "eaf",
+        ExportFormat::Textgrid => "textgrid",
+    }
+}
+
+/// `export segments --format eaf|textgrid --out DIR`: one file per recording that has a coding
+/// here, with a segments and a notes tier per coder (only the caller's own, for a coder) and the
+/// attached transcript as a tier; the `.eaf` links the audio by a path relative to DIR.
+fn tier_files(
+    study: &crate::study::Study,
+    a: &ExportArgs,
+    codings: &[Coding],
+) -> anyhow::Result<ExitCode> {
+    use crate::tiers::{Item, Media, Tier, file_url, mime_of, to_eaf, to_textgrid, url_path};
+    let eaf = a.format == ExportFormat::Eaf;
+    let dir = a.out.as_deref().ok_or_else(|| {
+        anyhow!(
+            "--format {} writes one file per recording: name a folder with --out DIR",
+            format_name(a.format)
+        )
+    })?;
+    std::fs::create_dir_all(dir)
+        .with_context(|| format!("cannot create folder {}", dir.display()))?;
+    let abs_dir = std::fs::canonicalize(dir)
+        .with_context(|| format!("cannot open folder {}", dir.display()))?;
+    let ms = |s: f64| (s.max(0.0) * 1000.0).round() as u64;
+    let mut by_rec: std::collections::BTreeMap<&str, Vec<&Coding>> =
+        std::collections::BTreeMap::new();
+    for c in codings {
+        by_rec.entry(c.recording.as_str()).or_default().push(c);
+    }
+    let date = crate::study::journal::now_rfc3339();
+    let mut written = 0;
+    for (rec_id, mut cs) in by_rec {
+        let Some(rec) = study.recording(rec_id) else { continue };
+        cs.sort_by(|x, y| x.coder.cmp(&y.coder));
+        let mut tiers = Vec::new();
+        for c in cs {
+            let mut segs: Vec<Item> = c
+                .segments
+                .iter()
+                .map(|s| Item {
+                    start_ms: ms(s.start_s),
+                    end_ms: ms(s.end_s),
+                    text: if s.note.is_empty() {
+                        s.kind.clone()
+                    } else {
+                        format!("{}: {}", s.kind, s.note)
+                    },
+                })
+                .collect();
+            segs.sort_by_key(|i| i.start_ms);
+            let notes: Vec<Item> = c
+                .notes
+                .iter()
+                .map(|n| Item { start_ms: ms(n.at_s), end_ms: ms(n.at_s), text: n.text.clone() })
+                .collect();
+            let who = Some(c.coder.clone());
+            tiers.push(Tier {
+                name: format!("{}-segments", c.coder),
+                annotator: who.clone(),
+                points: false,
+                items: segs,
+            });
+            tiers.push(Tier {
+                name: format!("{}-notes", c.coder),
+                annotator: who,
+                points: true,
+                items: notes,
+            });
+        }
+        if let Some(t) = study.transcript(rec_id)? {
+            let items = t
+                .cues
+                .iter()
+                .map(|c| Item {
+                    start_ms: c.start_ms,
+                    end_ms: c.end_ms,
+                    text: match &c.speaker {
+                        Some(s) => format!("{s}: {}", c.text),
+                        None => c.text.clone(),
+                    },
+                })
+                .collect();
+            tiers.push(Tier { name: "transcript".into(), annotator: None, points: false, items });
+        }
+        let (name, text) = if eaf {
+            let audio = study.audio_path(rec);
+            let audio = std::fs::canonicalize(&audio).unwrap_or(audio);
+            let media = Media {
+                url: file_url(&audio.to_string_lossy()),
+                relative: url_path(&crate::study::locate::relative_to(&audio, &abs_dir)),
+                mime: mime_of(&rec.file),
+            };
+            (format!("{rec_id}.eaf"), to_eaf(&tiers, &media, &date))
+        } else {
+            (format!("{rec_id}.TextGrid"), to_textgrid(&tiers, ms(rec.duration_s)))
+        };
+        write_output(Some(&dir.join(name)), text.as_bytes())?;
+        written += 1;
+    }
+    eprintln!(
+        "wrote {written} {} file(s) to {}",
+        if eaf { "ELAN .eaf" } else { "Praat .TextGrid" },
+        crate::ids::sanitize_for_terminal(&dir.display().to_string())
+    );
     Ok(ExitCode::SUCCESS)
 }
 
