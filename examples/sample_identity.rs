@@ -6,8 +6,10 @@
 //! keeps its time. It writes `keys/<id>.key` for each person (the one place where private keys
 //! live in a study folder: they are fictional), each coder's public key into coders.toml, the
 //! founding supervisor (`sup`) into study.toml, and rewrites every journal as signed, chained
-//! lines of the event enum (converting the generator's plain lines). The supervisor's journal
-//! ends with the receipt of every submitted coding, so opening the sample as `sup` writes nothing.
+//! lines of the event enum (converting the generator's plain lines). It attaches each recording's
+//! `transcripts/<id>.txt` as its transcript (`transcripts/<id>.toml`, a signed `transcript` line).
+//! The supervisor's journal ends with the receipt of every submitted coding, so opening the sample
+//! as `sup` writes nothing.
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -25,8 +27,11 @@ fn main() -> Result<()> {
     let dir = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "sample-sessions".into()));
     let l = Layout::new(&dir);
     let mut config: StudyConfig = files::read_toml(&l.study_file())?;
-    config.founder = Some(fictional_signer(FOUNDER).public().fingerprint());
-    files::write_toml(&l.study_file(), &config)?;
+    let founder = Some(fictional_signer(FOUNDER).public().fingerprint());
+    if config.founder != founder {
+        config.founder = founder;
+        files::write_toml(&l.study_file(), &config)?;
+    }
 
     let mut coders: CodersFile = files::read_toml(&l.coders_file())?;
     let keys = dir.join("keys");
@@ -79,7 +84,7 @@ fn convert(
         let at = v["at"].as_str().unwrap_or_default().to_string();
         if v["event"].is_object() {
             let e: Event = serde_json::from_value(v["event"].clone())?;
-            if !matches!(e, Event::Receipts { .. }) {
+            if !matches!(e, Event::Receipts { .. } | Event::Transcript { .. }) {
                 out.push((at, e));
             }
             continue;
@@ -117,10 +122,46 @@ fn convert(
     }
     if actor == FOUNDER {
         let last = out.last().map(|(at, _)| at.clone()).unwrap_or_default();
+        for file in attach_transcripts(l)? {
+            out.push((last.clone(), Event::Transcript { file }));
+        }
         out.push((
             latest_submit(l, coders).unwrap_or(last),
             Event::Receipts { codings: submitted(l, coders)? },
         ));
+    }
+    Ok(out)
+}
+
+/// Attaches each `transcripts/<id>.txt` (the timed turns make.sh measured from the audio) as the
+/// recording's transcript, `transcripts/<id>.toml`, as `tapecoder transcript attach` stores it;
+/// the files' paths and sha256 for the founder's signed `transcript` lines.
+fn attach_transcripts(l: &Layout) -> Result<Vec<FileHash>> {
+    use tapecoder::study::model::RecordingsFile;
+    use tapecoder::study::transcripts::{Source, TranscriptFile};
+    use tapecoder::transcript::{self, Format};
+    let recordings: RecordingsFile = files::read_toml(&l.recordings_file())?;
+    let mut out = Vec::new();
+    for r in &recordings.recordings {
+        let src = l.transcripts_dir().join(format!("{}.txt", r.id));
+        let Ok(bytes) = std::fs::read(&src) else { continue };
+        let text = String::from_utf8(bytes.clone())?;
+        let t = transcript::parse(Format::Bracket, &text)
+            .map_err(|e| anyhow::anyhow!("{}:{}: {}", src.display(), e.line, e.what))?;
+        t.check(r.duration_s).map_err(|e| anyhow::anyhow!("{}: {e}", src.display()))?;
+        let dest = l.transcripts_dir().join(format!("{}.toml", r.id));
+        let file = TranscriptFile {
+            schema: 1,
+            recording: r.id.clone(),
+            source: Source {
+                format: Format::Bracket.name().to_string(),
+                sha256: sha256_hex(&bytes),
+            },
+            cues: t.cues,
+        };
+        let toml = files::to_toml_bytes(&dest, &file)?;
+        files::atomic_write(&dest, &toml)?;
+        out.push(FileHash::new(l.relative(&dest), sha256_hex(&toml)));
     }
     Ok(out)
 }
