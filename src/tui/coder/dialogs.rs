@@ -1,10 +1,8 @@
 //! The coding screen's dialogs (delete a segment or note, submit, leaving with unsaved changes):
 //! their state and view.
 use ratatui::Frame;
-use ratatui::layout::Constraint;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use crate::coding::{SubmitCheck, SubmitWarning};
 use crate::timefmt::Clock;
@@ -203,12 +201,6 @@ pub fn view_dialog(f: &mut Frame, d: &Dialog, shown: &Shown) {
         }
         Dialog::LeaveUnsaved { reason, quit } => leave_unsaved_lines(&mut lines, reason, *quit),
     };
-    let h = (wrapped_rows(&lines, 74) + 2).min(f.area().height);
-    let area = f.area().centered(Constraint::Length(76), Constraint::Length(h));
-    f.render_widget(Clear, area);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(format!(" {title} "))
-        .border_style(Style::new().fg(color));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    let h = wrapped_rows(&lines, 74) + 2;
+    crate::tui::widgets::chrome::dialog(f, title, color, lines, 76, h);
 }

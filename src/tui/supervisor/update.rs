@@ -8,7 +8,7 @@ use crate::study::adjudication;
 use crate::tui::keys::Action;
 use crate::tui::layout;
 use crate::tui::shell::keep_selection;
-use crate::tui::shell::prompt::PromptOutcome;
+use crate::tui::shell::prompt::{Prompt, PromptOutcome};
 use crate::tui::supervisor::list::update as list_update;
 use crate::tui::supervisor::model::{AdjApp, Effect, Msg, Overlay, Screen, Step};
 use crate::tui::supervisor::recording::RecordingState;
@@ -151,39 +151,41 @@ fn on_key(app: &mut AdjApp, k: KeyEvent) -> Vec<Effect> {
                 recording_update::reason_choice_key(cx, r, (domain, label, previous), &k)
             })
         }
-        Some(Overlay::Reason(mut p)) => {
-            if ctrl_c {
-                app.overlay = Some(Overlay::Reason(p));
-                return quit(app, false);
-            }
-            match p.edit(&k) {
-                PromptOutcome::Editing => {
-                    app.overlay = Some(Overlay::Reason(p));
-                    vec![]
-                }
-                PromptOutcome::Cancel => vec![],
-                PromptOutcome::Done(text) => {
-                    on_recording(app, |cx, r| recording_update::reason_done(cx, r, p, text))
-                }
-            }
-        }
-        Some(Overlay::GoTo(mut p)) => {
-            if ctrl_c {
-                return quit(app, false);
-            }
-            match p.edit(&k) {
-                PromptOutcome::Editing => {
-                    app.overlay = Some(Overlay::GoTo(p));
-                    vec![]
-                }
-                PromptOutcome::Cancel => vec![],
-                PromptOutcome::Done(text) => {
-                    on_recording(app, |cx, r| recording_update::goto_done(cx, r, p, text))
-                }
-            }
-        }
+        Some(Overlay::Reason(p)) => prompt_key(app, p, false, ctrl_c, &k),
+        Some(Overlay::GoTo(p)) => prompt_key(app, p, true, ctrl_c, &k),
         None if ctrl_c => quit(app, false),
         None => on_screen_key(app, action, &k),
+    }
+}
+
+/// A key in the reason prompt or (`goto`) the go-to prompt: edit, cancel, or hand the text to the
+/// recording screen. Ctrl+C quits (keeping a typed reason for the unsaved-decisions question).
+fn prompt_key(
+    app: &mut AdjApp,
+    mut p: Prompt,
+    goto: bool,
+    ctrl_c: bool,
+    k: &KeyEvent,
+) -> Vec<Effect> {
+    let keep = |p: Prompt| if goto { Overlay::GoTo(p) } else { Overlay::Reason(p) };
+    if ctrl_c {
+        if !goto {
+            app.overlay = Some(keep(p));
+        }
+        return quit(app, false);
+    }
+    match p.edit(k) {
+        PromptOutcome::Editing => {
+            app.overlay = Some(keep(p));
+            vec![]
+        }
+        PromptOutcome::Cancel => vec![],
+        PromptOutcome::Done(text) if goto => {
+            on_recording(app, |cx, r| recording_update::goto_done(cx, r, p, text))
+        }
+        PromptOutcome::Done(text) => {
+            on_recording(app, |cx, r| recording_update::reason_done(cx, r, p, text))
+        }
     }
 }
 

@@ -1,10 +1,8 @@
 //! Draws the supervisor app: the screen on show, then the overlay over it (help, go to, reason,
 //! leaving with unsaved decisions). Views read the state and draw; they change nothing.
 use ratatui::Frame;
-use ratatui::layout::Constraint;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use crate::tui::keys::Action;
 use crate::tui::layout::too_small;
@@ -69,14 +67,8 @@ fn leave_view(f: &mut Frame, app: &AdjApp, quit: bool) {
             Style::new().fg(Color::DarkGray),
         ),
     ];
-    let h = (lines.len() as u16 + 2).min(f.area().height);
-    let area = f.area().centered(Constraint::Length(72), Constraint::Length(h));
-    f.render_widget(Clear, area);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(" Unsaved decisions ")
-        .border_style(Style::new().fg(Color::Yellow));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    let h = u16::try_from(lines.len()).unwrap_or(u16::MAX).saturating_add(2);
+    chrome::dialog(f, "Unsaved decisions", Color::Yellow, lines, 72, h);
 }
 
 /// The keys of the adjudication screens, with what they do here.

@@ -36,6 +36,25 @@ pub fn play_state(s: &Snapshot) -> Span<'static> {
     }
 }
 
+/// A dialog box: `lines` wrapped in a rounded box titled ` title ` in `color`, `width` × `height`
+/// (at most the screen), in the middle of the screen over what is there.
+pub fn dialog(f: &mut Frame, title: &str, color: Color, lines: Vec<Line>, width: u16, height: u16) {
+    let screen = f.area();
+    let area = screen.centered(
+        Constraint::Length(width.min(screen.width)),
+        Constraint::Length(height.min(screen.height)),
+    );
+    f.render_widget(ratatui::widgets::Clear, area);
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .title(format!(" {title} "))
+        .border_style(Style::new().fg(color));
+    f.render_widget(
+        Paragraph::new(lines).wrap(ratatui::widgets::Wrap { trim: false }).block(block),
+        area,
+    );
+}
+
 /// The footer of a list screen (the coder's queue, the supervisor's list), keys as bound now;
 /// an empty list has nothing to select or open.
 pub fn list_footer(f: &mut Frame, keymap: &Keymap, notice: Option<&str>, area: Rect, empty: bool) {

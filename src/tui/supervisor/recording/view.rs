@@ -709,11 +709,5 @@ pub fn reason_choice_view(
         ),
     ];
     let w = f.area().width.saturating_sub(4).min(84);
-    let area = f.area().centered(Constraint::Length(w), Constraint::Length(8.min(f.area().height)));
-    f.render_widget(Clear, area);
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .title(" The final score changed ")
-        .border_style(Style::new().fg(Color::Yellow));
-    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    crate::tui::widgets::chrome::dialog(f, "The final score changed", Color::Yellow, lines, w, 8);
 }
