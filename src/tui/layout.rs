@@ -145,6 +145,19 @@ pub fn row_at(rows: Rect, y: u16, selected: usize, len: usize) -> Option<usize> 
     (i < len).then_some(i)
 }
 
+/// A left click at row `y` of a list of `len` rows: selects the row there and says whether it was
+/// selected already (a second click on it opens it).
+pub fn click_row(rows: Rect, y: u16, selected: &mut usize, len: usize) -> bool {
+    match row_at(rows, y, *selected, len) {
+        Some(i) if i == *selected => true,
+        Some(i) => {
+            *selected = i;
+            false
+        }
+        None => false,
+    }
+}
+
 pub fn contains(r: Rect, x: u16, y: u16) -> bool {
     r.contains(Position { x, y })
 }

@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Row, Table, Widget, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Widget, Wrap};
 
 use crate::tui::layout::{list_offset, wrapped_offset};
 
@@ -38,6 +38,16 @@ pub fn recording_table<'a>(
         .map(|(i, r)| if i == selected { r.style(selection_style(true)) } else { r });
     Table::new(rows, widths)
         .header(Row::new(header).style(Style::new().fg(Color::Gray).add_modifier(Modifier::BOLD)))
+}
+
+/// The first two cells of a recording's row in such a table: its id, marked `▸` when selected
+/// (not only coloured), and its duration.
+pub fn recording_cells(selected: bool, id: &str, duration_s: f64) -> [Cell<'static>; 2] {
+    let mark = if selected { "▸ " } else { "  " };
+    [
+        Cell::from(format!("{mark}{}", crate::tui::terminal::sanitize(id))),
+        Cell::from(crate::timefmt::hms(duration_s)),
+    ]
 }
 
 /// Whether a list's render is done: there are no rows to draw into, or the list is empty and its

@@ -4,7 +4,7 @@ use crossterm::event::{MouseButton, MouseEventKind};
 use crate::tui::coder::leave::quit;
 use crate::tui::coder::model::{App, Effect};
 use crate::tui::keys::Action;
-use crate::tui::layout::{self, row_at};
+use crate::tui::layout::{self, click_row};
 
 pub fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
     let q = &mut app.queue;
@@ -41,11 +41,8 @@ pub fn on_mouse(app: &mut App, kind: MouseEventKind, y: u16) -> Vec<Effect> {
     let q = &mut app.queue;
     match kind {
         MouseEventKind::Down(MouseButton::Left) => {
-            if let Some(i) = row_at(l.rows, y, q.selected, q.rows.len()) {
-                if i == q.selected {
-                    return open_selected(app);
-                }
-                q.selected = i;
+            if click_row(l.rows, y, &mut q.selected, q.rows.len()) {
+                return open_selected(app);
             }
         }
         MouseEventKind::ScrollDown => q.select_next(),

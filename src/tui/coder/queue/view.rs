@@ -6,12 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Wrap};
 
 use super::{QueueRow, RowStatus};
-use crate::timefmt::hms;
 use crate::tui::coder::model::App;
 use crate::tui::layout::{self, list_offset};
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome;
-use crate::tui::widgets::lists::recording_table;
+use crate::tui::widgets::lists::{recording_cells, recording_table};
 
 pub fn view(f: &mut Frame, app: &App) {
     let l = layout::queue(f.area());
@@ -46,13 +45,10 @@ pub fn view(f: &mut Frame, app: &App) {
             let bar_w = 10usize;
             let filled = ((pct / 100.0) * bar_w as f64).round() as usize;
             let bar = format!("{}{} {pct:>3.0}%", "█".repeat(filled), "░".repeat(bar_w - filled));
+            let [id, duration] = recording_cells(i == q.selected, &r.id, r.duration_s);
             let row = Row::new(vec![
-                Cell::from(format!(
-                    "{}{}",
-                    if i == q.selected { "▸ " } else { "  " },
-                    sanitize(&r.id)
-                )),
-                Cell::from(hms(r.duration_s)),
+                id,
+                duration,
                 Cell::from(Span::styled(status, Style::new().fg(color))),
                 if r.problem.is_some() && r.status == RowStatus::Submitted {
                     Cell::from(Span::styled("playback unavailable", Style::new().fg(Color::Red)))

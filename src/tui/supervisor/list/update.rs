@@ -3,7 +3,7 @@ use crossterm::event::{MouseButton, MouseEventKind};
 
 use super::view::list_layout;
 use crate::tui::keys::Action;
-use crate::tui::layout::row_at;
+use crate::tui::layout::click_row;
 use crate::tui::supervisor::model::{AdjApp, Effect};
 
 pub fn on_action(app: &mut AdjApp, a: Action) -> Vec<Effect> {
@@ -33,11 +33,8 @@ pub fn on_mouse(app: &mut AdjApp, kind: MouseEventKind, y: u16) -> Vec<Effect> {
     let l = list_layout(app.shell.size);
     match kind {
         MouseEventKind::Down(MouseButton::Left) => {
-            if let Some(i) = row_at(l.rows, y, app.selected, app.cases.len()) {
-                if i == app.selected {
-                    return open_selected(app);
-                }
-                app.selected = i;
+            if click_row(l.rows, y, &mut app.selected, app.cases.len()) {
+                return open_selected(app);
             }
             vec![]
         }

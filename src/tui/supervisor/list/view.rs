@@ -7,13 +7,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Wrap};
 
 use crate::study::adjudication::Case;
-use crate::timefmt::hms;
 use crate::tui::layout::list_offset;
 use crate::tui::supervisor::model::AdjApp;
 use crate::tui::supervisor::recording::view::{label_of, score_text};
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome::{self, pane_block};
-use crate::tui::widgets::lists::recording_table;
+use crate::tui::widgets::lists::{recording_cells, recording_table};
 
 /// The list screen's rectangles; `rows` is where recordings are listed (below the table header).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -112,14 +111,10 @@ pub fn view(f: &mut Frame, app: &AdjApp) {
                 })
                 .collect();
             let (adj, adj_style) = adjudicated_cell(c);
+            let [id, duration] = recording_cells(i == app.selected, &c.recording, c.duration_s);
             let row = Row::new(vec![
-                // Marked, not only coloured, like the coder's queue.
-                Cell::from(format!(
-                    "{}{}",
-                    if i == app.selected { "▸ " } else { "  " },
-                    sanitize(&c.recording)
-                )),
-                Cell::from(hms(c.duration_s)),
+                id,
+                duration,
                 Cell::from(Line::styled(diffs.join(" · "), Style::new().fg(Color::Red))),
                 Cell::from(Line::styled(adj, adj_style)),
             ]);
