@@ -334,6 +334,15 @@ mod tests {
         buf
     }
 
+    /// `t` with a second coder's lane `b`, one row per lane (the supervisor's view), no playhead.
+    fn two_lanes<'a>(mut t: Timeline<'a>, b: &'a [(f64, f64)]) -> Timeline<'a> {
+        t.lanes.push(Lane { spans: b, color: Color::Indexed(24) });
+        t.lane_rows = true;
+        t.tick_row = false;
+        t.playhead = None;
+        t
+    }
+
     /// Row `y` of `buf` as text.
     fn row(buf: &Buffer, y: u16) -> String {
         (0..buf.area.width).map(|x| buf[(x, y)].symbol().to_string()).collect()
@@ -356,11 +365,7 @@ mod tests {
     fn lanes_in_rows_for_several_coders() {
         let a = [(0.0, 3.0)];
         let b = [(5.0, 10.0)];
-        let mut t = tl(&[0.5; 10], &a, &[]);
-        t.lanes.push(Lane { spans: &b, color: Color::Indexed(24) });
-        t.lane_rows = true;
-        t.tick_row = false;
-        t.playhead = None;
+        let t = two_lanes(tl(&[0.5; 10], &a, &[]), &b);
         let buf = drawn(&t, 10, 3);
         assert_eq!(row(&buf, 1), "   ───────");
         assert_eq!(row(&buf, 2), "─────     ");
@@ -415,11 +420,7 @@ mod tests {
         }
         assert!(buf[(5, 0)].modifier.contains(Modifier::REVERSED));
         let b = [(5.0, 10.0)];
-        t.lanes.push(Lane { spans: &b, color: Color::Indexed(24) });
-        t.lane_rows = true;
-        t.tick_row = false;
-        t.playhead = None;
-        let buf = drawn(&t, 10, 3);
+        let buf = drawn(&two_lanes(t, &b), 10, 3);
         assert_eq!(row(&buf, 1), "███───────");
         assert_eq!(row(&buf, 2), "─────█████");
     }
