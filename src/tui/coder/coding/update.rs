@@ -107,7 +107,7 @@ pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
         }
         Action::Search => {
             if c.transcript.is_some() {
-                cx.open(Overlay::Prompt(Prompt::new(PromptKind::Search, &c.tpane.query)));
+                cx.open(Overlay::Prompt(Prompt::new(PromptKind::Search, "")));
             } else {
                 cx.shell.notice("no transcript is attached to this recording: nothing to search");
             }
