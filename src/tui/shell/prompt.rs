@@ -209,7 +209,7 @@ pub fn view_prompt_with(f: &mut Frame, p: &Prompt, clock: Clock) {
         ),
         PromptKind::Search => (
             "Search the transcript".to_string(),
-            "Enter search, any case (empty clears) · then n / N in the pane · Esc cancel",
+            "Enter search (any case; empty clears) · Esc cancel",
         ),
     };
     let area = f.area().centered(Constraint::Length(70), Constraint::Length(4));

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Widget;
+use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use crate::timefmt::Clock;
 use crate::transcript::{Cue, find_folded};
@@ -89,7 +89,9 @@ impl Widget for TranscriptList<'_> {
             return;
         }
         if self.cues.is_empty() {
-            Line::styled(self.empty.to_string(), Style::new().fg(Color::DarkGray))
+            Paragraph::new(self.empty.to_string())
+                .style(Style::new().fg(Color::DarkGray))
+                .wrap(Wrap { trim: true })
                 .render(area, buf);
             return;
         }

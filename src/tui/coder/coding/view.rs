@@ -295,15 +295,12 @@ fn transcript(f: &mut Frame, c: &CodingState, area: Rect) {
         (true, true) => format!(" Transcript ({}) ", cues.len()),
         (true, false) => {
             let k = c.tpane.matches.iter().position(|&i| i == c.tpane.sel);
-            let at = k.filter(|_| focused).map_or(String::new(), |k| format!("{} of ", k + 1));
-            format!(
-                " Transcript /{} {at}{} ",
-                sanitize(&c.tpane.query),
-                match c.tpane.matches.len() {
-                    1 => "1 match".to_string(),
-                    n => format!("{n} matches"),
-                }
-            )
+            let n = c.tpane.matches.len();
+            let count = match k.filter(|_| focused) {
+                Some(k) => format!("{}/{n}", k + 1),
+                None => format!("({n})"),
+            };
+            format!(" Transcript /{} {count} ", sanitize(&c.tpane.query))
         }
     };
     let block = pane_block(title, focused);
