@@ -8,7 +8,9 @@ use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::{BEHAVIOUR_CHANGE, CodebookRef, Coding, CodingError};
 use crate::tui::coder::{App, Msg, Opened, update};
+use crate::transcript::{Cue, Transcript};
 use crate::tui::keys::Keymap;
+use crossterm::event::{KeyCode, KeyEvent};
 
 /// The terminal size of the SPEC §10 frame target.
 pub const WIDTH: u16 = 200;
@@ -42,6 +44,35 @@ pub fn busy_coding_app(book: &Codebook) -> Result<App, CodingError> {
     Ok(app)
 }
 
+/// [`busy_coding_app`] with a transcript of the whole recording (a cue every 3 s, 2,400 cues) in
+/// its pane and a search active (`/money`, matching every tenth cue), the pane focused.
+pub fn busy_coding_app_with_transcript(book: &Codebook) -> Result<App, CodingError> {
+    let mut app = busy_coding_app(book)?;
+    let cues = (0..2400u64)
+        .map(|i| Cue {
+            start_ms: i * 3000,
+            end_ms: i * 3000 + 2800,
+            speaker: Some(if i % 2 == 0 { "W" } else { "P" }.to_string()),
+            text: if i % 10 == 0 {
+                format!("turn {i}: we talked about money and the rent again this week")
+            } else {
+                format!("turn {i}: something else was said here, at some length, by someone")
+            },
+        })
+        .collect();
+    if let Some(c) = app.coding_mut() {
+        let state = c.clone().with_transcript(Some(Transcript { cues }));
+        *c = state;
+    }
+    for k in std::iter::once(KeyCode::Char('/'))
+        .chain("money".chars().map(KeyCode::Char))
+        .chain(std::iter::once(KeyCode::Enter))
+    {
+        update(&mut app, Msg::Key(KeyEvent::from(k)));
+    }
+    Ok(app)
+}
+
 /// The player's state while playing at `position_s` (the playhead moves every frame).
 pub fn playing_at(position_s: f64) -> Snapshot {
     Snapshot { position_s, duration_s: DURATION_S, playing: true, speed: 1.0, ..Default::default() }
@@ -66,5 +97,14 @@ mod tests {
         assert_eq!(c.coding.segments.len(), 60);
         assert_eq!(c.coding.notes.len(), 60);
         assert_eq!((app.shell.size.width, app.shell.size.height), (WIDTH, HEIGHT));
+    }
+
+    #[test]
+    fn the_transcript_app_has_a_search_active_in_the_focused_pane() {
+        let book = crate::codebook::parse(crate::commands::init::HANDBOOK, "handbook").unwrap();
+        let app = busy_coding_app_with_transcript(&book).unwrap();
+        let c = app.coding().unwrap();
+        assert_eq!(c.tpane.matches.len(), 240);
+        assert_eq!(c.focus, crate::tui::coder::coding::Pane::Transcript);
     }
 }
