@@ -327,6 +327,19 @@ fn transcript_current_cue() {
     assert_snapshot!("transcript_current_cue_120x40", render(&a, 120, 40));
 }
 
+/// A note shows the cue it falls in, under it.
+#[test]
+fn transcript_note_shows_its_cue() {
+    let mut c = partly_coded("R001");
+    c.add_note(33.0, "Parent on sleep", vec![]).unwrap();
+    let mut a = coding_app_with_transcript(c, 17.0);
+    with_overview(&mut a);
+    update(&mut a, Msg::Tick(10_000));
+    let s = render(&a, 120, 40);
+    assert!(s.contains("❝ P: Honestly, maybe if I"), "{s}");
+    assert_snapshot!("transcript_note_cue_80x24", render(&a, 80, 24));
+}
+
 /// A search: its matches marked and highlighted, the one selected in the focused pane.
 #[test]
 fn transcript_search() {

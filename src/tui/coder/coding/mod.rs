@@ -176,6 +176,12 @@ impl CodingState {
         self.transcript.as_deref().map_or(&[], |t| t.cues.as_slice())
     }
 
+    /// The cue playing at `s` seconds, if any (a note shows the cue it falls in).
+    pub fn cue_at(&self, s: f64) -> Option<&Cue> {
+        let t = self.transcript.as_deref()?;
+        t.at(ms(s)).and_then(|i| t.cues.get(i))
+    }
+
     /// The cue playing at the playhead, if any.
     pub fn current_cue(&self) -> Option<usize> {
         let t = self.transcript.as_deref()?;
