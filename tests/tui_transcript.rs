@@ -101,7 +101,9 @@ fn search_ignores_case_and_n_shift_n_go_through_the_matches() {
     // Away from the pane, `n` adds a note as ever.
     update(&mut a, key(KeyCode::Tab));
     update(&mut a, ch('n'));
-    assert!(matches!(&a.overlay, Some(Overlay::Prompt(p)) if matches!(p.kind, PromptKind::Note { .. })));
+    assert!(
+        matches!(&a.overlay, Some(Overlay::Prompt(p)) if matches!(p.kind, PromptKind::Note { .. }))
+    );
 }
 
 #[test]
@@ -113,7 +115,9 @@ fn search_with_no_match_or_empty_clears() {
     assert!(st(&a).tpane.query.is_empty());
     // The pane is still focused: `n` now adds a note.
     update(&mut a, ch('n'));
-    assert!(matches!(&a.overlay, Some(Overlay::Prompt(p)) if matches!(p.kind, PromptKind::Note { .. })));
+    assert!(
+        matches!(&a.overlay, Some(Overlay::Prompt(p)) if matches!(p.kind, PromptKind::Note { .. }))
+    );
     update(&mut a, key(KeyCode::Esc));
     search(&mut a, "giraffe");
     assert!(st(&a).tpane.matches.is_empty());

@@ -482,7 +482,12 @@ fn an_hour_long_recording_shows_h_mm_ss_everywhere_and_lengths_read_m_ss() {
     c.segments[0].end_s = 810.0;
     update(
         &mut a,
-        Msg::Opened(Box::new(Opened { coding: c, duration_s: 7200.0, snapshot: snapshot_at(2.0), transcript: Ok(None) })),
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: 7200.0,
+            snapshot: snapshot_at(2.0),
+            transcript: Ok(None),
+        })),
     );
     update(&mut a, Msg::Tick(10_000));
     let s = render(&a, 120, 40);

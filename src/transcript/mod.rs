@@ -214,7 +214,12 @@ mod tests {
     fn search_ignores_case_and_finds_speakers() {
         let t = Transcript {
             cues: vec![
-                Cue { start_ms: 0, end_ms: 1, speaker: Some("W".into()), text: "How ARE you".into() },
+                Cue {
+                    start_ms: 0,
+                    end_ms: 1,
+                    speaker: Some("W".into()),
+                    text: "How ARE you".into(),
+                },
                 Cue { start_ms: 2, end_ms: 3, speaker: None, text: "fine, thanks".into() },
                 Cue { start_ms: 4, end_ms: 5, speaker: None, text: "are we done?".into() },
             ],

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::{BEHAVIOUR_CHANGE, CodebookRef, Coding, CodingError};
-use crate::tui::coder::{App, Msg, Opened, update};
 use crate::transcript::{Cue, Transcript};
+use crate::tui::coder::{App, Msg, Opened, update};
 use crate::tui::keys::Keymap;
 use crossterm::event::{KeyCode, KeyEvent};
 
@@ -37,7 +37,15 @@ pub fn busy_coding_app(book: &Codebook) -> Result<App, CodingError> {
     }
     let mut app = App::new(Arc::new(book.clone()), Keymap::default(), "c1", "Bench", vec![]);
     let snapshot = playing_at(START_S);
-    update(&mut app, Msg::Opened(Box::new(Opened { coding: c, duration_s: dur, snapshot, transcript: Ok(None) })));
+    update(
+        &mut app,
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: dur,
+            snapshot,
+            transcript: Ok(None),
+        })),
+    );
     let peaks: Vec<f32> = (0..2000).map(|i| ((i as f32) * 0.13).sin().abs()).collect();
     update(&mut app, Msg::Overview { total: 2000, start: 0, peaks });
     update(&mut app, Msg::Resize(WIDTH, HEIGHT));

@@ -77,8 +77,8 @@ pub fn coding_with(area: Rect, transcript: bool) -> CodingLayout {
     let (rubric, transcript) = match transcript {
         false => (rubric, Rect::default()),
         true if area.height >= 40 => {
-            let [r, t] = Layout::vertical([Constraint::Percentage(40), Constraint::Min(0)])
-                .areas(rubric);
+            let [r, t] =
+                Layout::vertical([Constraint::Percentage(40), Constraint::Min(0)]).areas(rubric);
             (r, t)
         }
         true => (rubric, rubric),

@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use tapecoder::codebook::Codebook;
 use tapecoder::coding::{CodebookRef, Coding, Note, Segment, Status};
+use tapecoder::transcript::{Cue, Transcript};
 use tapecoder::tui::coder::queue::{QueueRow, RowStatus};
 use tapecoder::tui::coder::{App, Effect, Msg, Opened, update};
-use tapecoder::transcript::{Cue, Transcript};
 use tapecoder::tui::keys::Keymap;
 pub use tui_common::*;
 

@@ -51,7 +51,10 @@ impl TranscriptList<'_> {
                 // The time and speaker are on the first line (a line is at least a time wide).
                 let lead = if k == 0 && l.starts_with(&time) {
                     time.chars().count()
-                        + speaker.as_ref().filter(|s| l[time.len()..].starts_with(&format!(" {s}"))).map_or(0, |s| s.chars().count() + 1)
+                        + speaker
+                            .as_ref()
+                            .filter(|s| l[time.len()..].starts_with(&format!(" {s}")))
+                            .map_or(0, |s| s.chars().count() + 1)
                 } else {
                     0
                 };

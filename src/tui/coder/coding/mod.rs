@@ -11,8 +11,8 @@ use std::sync::Arc;
 
 use crate::audio::Snapshot;
 use crate::coding::{Coding, Status};
-use crate::transcript::{Cue, Transcript};
 use crate::timefmt::Clock;
+use crate::transcript::{Cue, Transcript};
 use crate::tui::transport::{self, Transport};
 use crate::tui::zoom::{Zoom, ZoomPeaks};
 use history::History;

@@ -169,7 +169,9 @@ fn toggle_transcript(cx: &mut Ctx, c: &mut CodingState) {
     let key = keys(cx, Action::Transcript);
     cx.shell.notice(match (c.tpane.visible, c.transcript.is_some()) {
         (true, true) => format!("transcript shown ({key} hides it; Tab to it, / searches)"),
-        (true, false) => format!("no transcript is attached to this recording ({key} hides the pane)"),
+        (true, false) => {
+            format!("no transcript is attached to this recording ({key} hides the pane)")
+        }
         (false, _) => format!("transcript hidden ({key} shows it)"),
     });
 }
@@ -227,7 +229,9 @@ fn search(cx: &mut Ctx, c: &mut CodingState, text: &str) {
 
 /// Scrolls the rubric by a page (its height less one row), no further than its end.
 fn page_rubric(cx: &mut Ctx, c: &mut CodingState, down: bool) {
-    let inner = layout::coding_with(cx.shell.size, c.tpane.visible).rubric.inner(ratatui::layout::Margin::new(1, 1));
+    let inner = layout::coding_with(cx.shell.size, c.tpane.visible)
+        .rubric
+        .inner(ratatui::layout::Margin::new(1, 1));
     let page = inner.height.saturating_sub(1).max(1);
     let book = std::sync::Arc::clone(&cx.shell.codebook);
     let max = super::view::rubric_widget(&book, c).map_or(0, |r| {
@@ -263,7 +267,11 @@ fn segment_begin(cx: &mut Ctx, c: &mut CodingState) -> Step {
         c.pending_begin = Some(pos);
         let kind = tag_name(&cx.shell.codebook);
         let at = c.clock().tenths(pos);
-        let end = if cue.is_some() { "e on a cue ends it at the cue's end" } else { "press e at its end" };
+        let end = if cue.is_some() {
+            "e on a cue ends it at the cue's end"
+        } else {
+            "press e at its end"
+        };
         cx.shell.notice(format!("{kind} segment begins at {at}: {end}"));
     }
     stay()
