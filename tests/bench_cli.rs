@@ -70,6 +70,7 @@ fn bench_ui_reports_frames_at_200_by_60() {
     assert_eq!((r["width"].as_u64(), r["height"].as_u64()), (Some(200), Some(60)));
     assert_eq!(r["frames"], 100);
     assert_stat(&r["coding_frame"], 100, 5.0);
+    assert_stat(&r["transcript_frame"], 100, 5.0);
     assert_stat(&r["queue_frame"], 100, 5.0);
 }
 

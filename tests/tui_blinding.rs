@@ -143,7 +143,10 @@ fn no_screen_shows_supervisor_files_other_coders_or_file_names() {
         let (coding, _path, duration_s) = prepare_open(&study, "c1", id).unwrap();
         assert!(coding.scores.is_empty() && coding.notes.is_empty(), "c1's coding is c1's own");
         let snapshot = Snapshot { duration_s, speed: 1.0, ..Default::default() };
-        update(&mut app, Msg::Opened(Box::new(Opened { coding, duration_s, snapshot })));
+        update(
+            &mut app,
+            Msg::Opened(Box::new(Opened { coding, duration_s, snapshot, transcript: Ok(None) })),
+        );
         seen.extend(screens_of(&app));
         // Every pane focused, a segment, a note, a score, then the overlays.
         update(&mut app, ch('b'));

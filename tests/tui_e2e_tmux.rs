@@ -271,6 +271,57 @@ fn code_submit_then_survive_kill_9() {
     assert_eq!(c.scores.len(), 3, "{:?}", c.scores);
 }
 
+/// Issue #15 item 2: a transcript attached with the CLI shows beside the coding; `/` searches a
+/// phrase, `Enter` on the match jumps the audio to the cue, and `b` / `e` with the pane focused
+/// tag a segment snapped to the cue's start and end, as the saved coding file shows.
+#[test]
+fn transcript_search_jump_and_snap_a_segment() {
+    if tmux::skip("tui_e2e_tmux") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let study = build_study(tmp.path());
+    let vtt = tmp.path().join("visit.vtt");
+    std::fs::write(
+        &vtt,
+        "WEBVTT\n\n00:02.000 --> 00:06.000\n<v W>Hello, thanks for having me.\n\n\
+         00:20.000 --> 00:26.500\n<v P>Worrying about Money, mostly.\n\n\
+         00:30.000 --> 00:35.000\n<v W>Let's talk about that.\n",
+    )
+    .unwrap();
+    tc(&study, &["--as", "sup", "transcript", "attach", "R001", vtt.to_str().unwrap()]);
+    let keys = tmp.path().join("no-keys.toml");
+    let mut t = Tmux::new(&format!("tapecoder-e2e-tr-{}", std::process::id()));
+    t.keep_alive();
+    t.start("transcript", &shell_line(&study, &keys, false));
+    t.wait_for("My recordings");
+    t.keys(&["Enter"]);
+    // On by default where a transcript exists.
+    let s = t.wait_for("Transcript (3)");
+    assert!(s.contains("Hello, thanks"), "{s}");
+    assert!(!s.contains("visit.vtt"), "the attached file's name is never shown:\n{s}");
+    t.text("/");
+    t.wait_for("Search the transcript");
+    t.text("money");
+    t.keys(&["Enter"]);
+    t.wait_for("match 1 of 1 at 00:20.0");
+    t.keys(&["Enter"]);
+    t.wait_for("00:20 / 02:00");
+    t.keys(&["b"]);
+    t.wait_for("segment from 00:20.0");
+    t.keys(&["e"]);
+    t.wait_for("Segments (1)");
+    t.keys(&["q"]);
+    t.wait_for("My recordings");
+    t.keys(&["q"]);
+    let after = t.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    t.kill_session();
+    let c = read_coding(&study, "R001");
+    let spans: Vec<(f64, f64)> = c.segments.iter().map(|s| (s.start_s, s.end_s)).collect();
+    assert_eq!(spans, [(20.0, 26.5)], "snapped to the cue's start and end");
+}
+
 /// A panic restores the terminal (alternate screen and mouse capture off) before its message is
 /// printed, and the coding entered just before it is still saved. Debug builds panic on F12 when
 /// `TAPECODER_DEBUG_PANIC_KEY` is set.

@@ -80,6 +80,8 @@ fn msg() -> impl Strategy<Value = Msg> {
                 coding: partly_coded("R002"),
                 duration_s,
                 snapshot: Snapshot { position_s: pos, duration_s, speed: 1.0, ..Default::default() },
+                // With a transcript, so random keys reach the transcript pane too.
+                transcript: Ok(Some(transcript())),
             }))),
     ]
 }

@@ -50,7 +50,12 @@ fn go_to_explains_seconds_over_59() {
 /// A two-hour recording's coding app.
 fn long_app() -> tapecoder::tui::coder::App {
     let mut a = app();
-    let opened = Opened { coding: coding("R001"), duration_s: 7200.0, snapshot: snapshot_at(0.0) };
+    let opened = Opened {
+        coding: coding("R001"),
+        duration_s: 7200.0,
+        snapshot: snapshot_at(0.0),
+        transcript: Ok(None),
+    };
     update(&mut a, Msg::Opened(Box::new(opened)));
     update(&mut a, Msg::Tick(10_000));
     a

@@ -17,7 +17,12 @@ use tui_support::*;
 fn app_with(book: Codebook) -> App {
     let mut a = App::new(Arc::new(book), Keymap::default(), "c1", "Test study", rows());
     update(&mut a, Msg::Resize(120, 40));
-    let opened = Opened { coding: coding("R001"), duration_s: 600.0, snapshot: snapshot_at(10.0) };
+    let opened = Opened {
+        coding: coding("R001"),
+        duration_s: 600.0,
+        snapshot: snapshot_at(10.0),
+        transcript: Ok(None),
+    };
     update(&mut a, Msg::Opened(Box::new(opened)));
     a
 }

@@ -315,3 +315,52 @@ fn no_device_header_and_reason_in_help() {
         update(&mut a, ch('?'));
     }
 }
+
+/// Issue #15 item 2: the transcript pane follows the playhead (the cue playing marked ▶), beside
+/// the rubric on a tall terminal and in its place at 80×24.
+#[test]
+fn transcript_current_cue() {
+    let mut a = coding_app_with_transcript(partly_coded("R001"), 17.0);
+    with_overview(&mut a);
+    update(&mut a, Msg::Tick(10_000));
+    assert_snapshot!("transcript_current_cue_80x24", render(&a, 80, 24));
+    assert_snapshot!("transcript_current_cue_120x40", render(&a, 120, 40));
+}
+
+/// A note shows the cue it falls in, under it.
+#[test]
+fn transcript_note_shows_its_cue() {
+    let mut c = partly_coded("R001");
+    c.add_note(33.0, "Parent on sleep", vec![]).unwrap();
+    let mut a = coding_app_with_transcript(c, 17.0);
+    with_overview(&mut a);
+    update(&mut a, Msg::Tick(10_000));
+    let s = render(&a, 120, 40);
+    assert!(s.contains("❝ P: Honestly, maybe if I"), "{s}");
+    assert_snapshot!("transcript_note_cue_80x24", render(&a, 80, 24));
+}
+
+/// A search: its matches marked and highlighted, the one selected in the focused pane.
+#[test]
+fn transcript_search() {
+    let mut a = coding_app_with_transcript(partly_coded("R001"), 17.0);
+    with_overview(&mut a);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('/'));
+    assert_snapshot!("transcript_search_prompt_80x24", render(&a, 80, 24));
+    typed(&mut a, "sleep");
+    update(&mut a, key(KeyCode::Enter));
+    assert_snapshot!("transcript_search_80x24", render(&a, 80, 24));
+    assert_snapshot!("transcript_search_120x40", render(&a, 120, 40));
+}
+
+/// No transcript attached: the pane is off; shown with `T` it says so.
+#[test]
+fn transcript_none() {
+    let mut a = coding_app(partly_coded("R001"), 17.0);
+    with_overview(&mut a);
+    update(&mut a, Msg::Tick(10_000));
+    update(&mut a, ch('T'));
+    assert_snapshot!("transcript_none_80x24", render(&a, 80, 24));
+    assert_snapshot!("transcript_none_120x40", render(&a, 120, 40));
+}

@@ -145,6 +145,7 @@ fn undo_never_crosses_recordings_nor_a_submit() {
             coding: partly_coded("R002"),
             duration_s: 600.0,
             snapshot: snapshot_at(0.0),
+            transcript: Ok(None),
         })),
     );
     update(&mut a, ch('u'));
@@ -481,7 +482,12 @@ fn an_hour_long_recording_shows_h_mm_ss_everywhere_and_lengths_read_m_ss() {
     c.segments[0].end_s = 810.0;
     update(
         &mut a,
-        Msg::Opened(Box::new(Opened { coding: c, duration_s: 7200.0, snapshot: snapshot_at(2.0) })),
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: 7200.0,
+            snapshot: snapshot_at(2.0),
+            transcript: Ok(None),
+        })),
     );
     update(&mut a, Msg::Tick(10_000));
     let s = render(&a, 120, 40);
@@ -515,6 +521,7 @@ fn a_chosen_speed_is_kept_and_every_recording_opens_at_it() {
             coding: coding("R002"),
             duration_s: 600.0,
             snapshot: snapshot_at(0.0),
+            transcript: Ok(None),
         })),
     );
     assert_eq!(fx, vec![Effect::Player(Transport::Speed(1.2))]);

@@ -154,6 +154,22 @@ impl Transcript {
         (0..after).rev().find(|&i| self.cues[i].end_ms >= ms)
     }
 
+    /// The cues whose text (or speaker) holds `query`, ignoring case, in order; none for an
+    /// empty query.
+    pub fn search(&self, query: &str) -> Vec<usize> {
+        let needle: Vec<char> = query.trim().chars().map(fold).collect();
+        if needle.is_empty() {
+            return vec![];
+        }
+        let holds = |s: &str| !find_folded(s, &needle).is_empty();
+        self.cues
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| holds(&c.text) || c.speaker.as_deref().is_some_and(holds))
+            .map(|(i, _)| i)
+            .collect()
+    }
+
     /// As WebVTT: a `WEBVTT` header, then each cue with its speaker as a voice tag.
     pub fn to_vtt(&self) -> String {
         vtt::write(self)
@@ -165,9 +181,54 @@ impl Transcript {
     }
 }
 
+/// One character as search compares it (lower case; the first char of a longer lowering).
+pub fn fold(c: char) -> char {
+    c.to_lowercase().next().unwrap_or(c)
+}
+
+/// Where `needle` (already [`fold`]ed) occurs in `hay`, ignoring case: char ranges, not
+/// overlapping.
+pub fn find_folded(hay: &str, needle: &[char]) -> Vec<(usize, usize)> {
+    let h: Vec<char> = hay.chars().map(fold).collect();
+    let mut out = vec![];
+    if needle.is_empty() || needle.len() > h.len() {
+        return out;
+    }
+    let mut i = 0;
+    while i + needle.len() <= h.len() {
+        if h[i..i + needle.len()] == *needle {
+            out.push((i, i + needle.len()));
+            i += needle.len();
+        } else {
+            i += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn search_ignores_case_and_finds_speakers() {
+        let t = Transcript {
+            cues: vec![
+                Cue {
+                    start_ms: 0,
+                    end_ms: 1,
+                    speaker: Some("W".into()),
+                    text: "How ARE you".into(),
+                },
+                Cue { start_ms: 2, end_ms: 3, speaker: None, text: "fine, thanks".into() },
+                Cue { start_ms: 4, end_ms: 5, speaker: None, text: "are we done?".into() },
+            ],
+        };
+        assert_eq!(t.search("are"), [0, 2]);
+        assert_eq!(t.search("  "), Vec::<usize>::new());
+        assert_eq!(t.search("w"), [0, 2]);
+        assert_eq!(find_folded("Ab ab AB", &['a', 'b']), [(0, 2), (3, 5), (6, 8)]);
+    }
 
     fn cue(a: u64, b: u64) -> Cue {
         Cue { start_ms: a, end_ms: b, speaker: None, text: "x".into() }

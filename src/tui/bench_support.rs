@@ -7,8 +7,10 @@ use std::sync::Arc;
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::{BEHAVIOUR_CHANGE, CodebookRef, Coding, CodingError};
+use crate::transcript::{Cue, Transcript};
 use crate::tui::coder::{App, Msg, Opened, update};
 use crate::tui::keys::Keymap;
+use crossterm::event::{KeyCode, KeyEvent};
 
 /// The terminal size of the SPEC §10 frame target.
 pub const WIDTH: u16 = 200;
@@ -35,10 +37,47 @@ pub fn busy_coding_app(book: &Codebook) -> Result<App, CodingError> {
     }
     let mut app = App::new(Arc::new(book.clone()), Keymap::default(), "c1", "Bench", vec![]);
     let snapshot = playing_at(START_S);
-    update(&mut app, Msg::Opened(Box::new(Opened { coding: c, duration_s: dur, snapshot })));
+    update(
+        &mut app,
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: dur,
+            snapshot,
+            transcript: Ok(None),
+        })),
+    );
     let peaks: Vec<f32> = (0..2000).map(|i| ((i as f32) * 0.13).sin().abs()).collect();
     update(&mut app, Msg::Overview { total: 2000, start: 0, peaks });
     update(&mut app, Msg::Resize(WIDTH, HEIGHT));
+    Ok(app)
+}
+
+/// [`busy_coding_app`] with a transcript of the whole recording (a cue every 3 s, 2,400 cues) in
+/// its pane and a search active (`/money`, matching every tenth cue), the pane focused.
+pub fn busy_coding_app_with_transcript(book: &Codebook) -> Result<App, CodingError> {
+    let mut app = busy_coding_app(book)?;
+    let cues = (0..2400u64)
+        .map(|i| Cue {
+            start_ms: i * 3000,
+            end_ms: i * 3000 + 2800,
+            speaker: Some(if i % 2 == 0 { "W" } else { "P" }.to_string()),
+            text: if i % 10 == 0 {
+                format!("turn {i}: we talked about money and the rent again this week")
+            } else {
+                format!("turn {i}: something else was said here, at some length, by someone")
+            },
+        })
+        .collect();
+    if let Some(c) = app.coding_mut() {
+        let state = c.clone().with_transcript(Some(Transcript { cues }));
+        *c = state;
+    }
+    for k in std::iter::once(KeyCode::Char('/'))
+        .chain("money".chars().map(KeyCode::Char))
+        .chain(std::iter::once(KeyCode::Enter))
+    {
+        update(&mut app, Msg::Key(KeyEvent::from(k)));
+    }
     Ok(app)
 }
 
@@ -66,5 +105,14 @@ mod tests {
         assert_eq!(c.coding.segments.len(), 60);
         assert_eq!(c.coding.notes.len(), 60);
         assert_eq!((app.shell.size.width, app.shell.size.height), (WIDTH, HEIGHT));
+    }
+
+    #[test]
+    fn the_transcript_app_has_a_search_active_in_the_focused_pane() {
+        let book = crate::codebook::parse(crate::commands::init::HANDBOOK, "handbook").unwrap();
+        let app = busy_coding_app_with_transcript(&book).unwrap();
+        let c = app.coding().unwrap();
+        assert_eq!(c.tpane.matches.len(), 240);
+        assert_eq!(c.focus, crate::tui::coder::coding::Pane::Transcript);
     }
 }

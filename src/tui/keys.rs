@@ -55,6 +55,10 @@ pub enum Action {
     PageDown,
     /// The supervisor's full rationales of both coders for the selected domain.
     Rationales,
+    /// The coder's transcript pane: shown or hidden.
+    Transcript,
+    /// Search the transcript (a prompt; `n`/`N` then go through the matches).
+    Search,
 }
 
 /// Every action with its name in `keys.toml` and its default keys.
@@ -100,6 +104,8 @@ pub const ACTIONS: &[(Action, &str, &[&str])] = &[
     (Action::PageUp, "page_up", &["pageup"]),
     (Action::PageDown, "page_down", &["pagedown"]),
     (Action::Rationales, "rationales", &["v"]),
+    (Action::Transcript, "transcript", &["T"]),
+    (Action::Search, "search", &["/"]),
 ];
 
 /// A key as the keymap compares it: code plus the modifiers that matter.

@@ -26,10 +26,27 @@ pub struct CodingLayout {
     pub scores: Rect,
     pub score_rows: Rect,
     pub rubric: Rect,
+    /// The transcript pane when shown: the lower part of the rubric's column on a tall terminal
+    /// (40 rows or more), else the rubric's whole column (the rubric then shows while the scores
+    /// pane is focused, the transcript otherwise; see [`CodingLayout::split`]). Empty when hidden.
+    pub transcript: Rect,
     pub footer: Rect,
 }
 
+impl CodingLayout {
+    /// The rubric and the transcript both show (each has its own rectangle).
+    pub fn split(&self) -> bool {
+        !self.transcript.is_empty() && self.transcript != self.rubric
+    }
+}
+
+/// The coding screen without the transcript pane.
 pub fn coding(area: Rect) -> CodingLayout {
+    coding_with(area, false)
+}
+
+/// The coding screen, with the transcript pane when `transcript` is shown.
+pub fn coding_with(area: Rect, transcript: bool) -> CodingLayout {
     let overview_h = if area.height >= 40 { 5 } else { 3 };
     let zoom_h = if area.height >= 40 { 3 } else { 2 };
     let timeline_h = overview_h + 1 + zoom_h + 2;
@@ -57,6 +74,15 @@ pub fn coding(area: Rect) -> CodingLayout {
     .areas(body);
     let [segments, notes] =
         Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lists);
+    let (rubric, transcript) = match transcript {
+        false => (rubric, Rect::default()),
+        true if area.height >= 40 => {
+            let [r, t] =
+                Layout::vertical([Constraint::Percentage(40), Constraint::Min(0)]).areas(rubric);
+            (r, t)
+        }
+        true => (rubric, rubric),
+    };
     CodingLayout {
         header,
         timeline,
@@ -71,6 +97,7 @@ pub fn coding(area: Rect) -> CodingLayout {
         score_rows: rows_below(scores, 0),
         scores,
         rubric,
+        transcript,
         footer,
     }
 }

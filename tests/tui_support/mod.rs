@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use tapecoder::codebook::Codebook;
 use tapecoder::coding::{CodebookRef, Coding, Note, Segment, Status};
+use tapecoder::transcript::{Cue, Transcript};
 use tapecoder::tui::coder::queue::{QueueRow, RowStatus};
 use tapecoder::tui::coder::{App, Effect, Msg, Opened, update};
 use tapecoder::tui::keys::Keymap;
@@ -112,7 +113,49 @@ pub fn coding_app(c: Coding, pos: f64) -> App {
     let mut a = app();
     update(
         &mut a,
-        Msg::Opened(Box::new(Opened { coding: c, duration_s: 600.0, snapshot: snapshot_at(pos) })),
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: 600.0,
+            snapshot: snapshot_at(pos),
+            transcript: Ok(None),
+        })),
+    );
+    a
+}
+
+/// A short transcript of a visit: a worker (W) and a parent (P) taking turns in the first minute.
+pub fn transcript() -> Transcript {
+    let cue = |a: u64, b: u64, who: &str, text: &str| Cue {
+        start_ms: a,
+        end_ms: b,
+        speaker: Some(who.to_string()),
+        text: text.to_string(),
+    };
+    Transcript {
+        cues: vec![
+            cue(0, 4_000, "W", "Hello, thanks for letting me come in today."),
+            cue(4_500, 9_000, "P", "It's fine. The kids are at school."),
+            cue(9_500, 15_000, "W", "Last time you mentioned the drinking was getting worse."),
+            cue(15_500, 22_000, "P", "I don't want to talk about the drinking again."),
+            cue(22_500, 30_000, "W", "That's okay. What would make this week feel better?"),
+            cue(31_000, 38_000, "P", "Honestly, maybe if I could Sleep more."),
+            cue(40_000, 48_500, "W", "Sleep sounds important. What gets in the way of sleep?"),
+            cue(50_000, 58_000, "P", "Worrying about money, mostly."),
+        ],
+    }
+}
+
+/// [`coding_app`] with [`transcript`] attached to the recording.
+pub fn coding_app_with_transcript(c: Coding, pos: f64) -> App {
+    let mut a = app();
+    update(
+        &mut a,
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: 600.0,
+            snapshot: snapshot_at(pos),
+            transcript: Ok(Some(transcript())),
+        })),
     );
     a
 }

@@ -35,6 +35,8 @@ struct Report {
     frames: usize,
     /// The coding screen of a two-hour recording with 60 segments and 60 notes, playing.
     coding_frame: Stat,
+    /// The same with the transcript pane (2,400 cues) focused and a search active.
+    transcript_frame: Stat,
     /// The queue screen with 1,000 recordings, the selection moving down one row per frame.
     queue_frame: Stat,
 }
@@ -58,6 +60,19 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
         term.draw(|f| screens::draw(f, &app)).context("drawing the coding screen")?;
         if i >= WARM_UP {
             coding.push(ms(t.elapsed()));
+        }
+    }
+
+    let mut app = bench_support::busy_coding_app_with_transcript(&book)?;
+    let mut pos = START_S;
+    let mut transcript = Vec::with_capacity(frames);
+    for i in 0..WARM_UP + frames {
+        let t = Instant::now();
+        pos += 0.04;
+        bench_support::advance(&mut app, pos);
+        term.draw(|f| screens::draw(f, &app)).context("drawing the transcript pane")?;
+        if i >= WARM_UP {
+            transcript.push(ms(t.elapsed()));
         }
     }
 
@@ -92,6 +107,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
         height: HEIGHT,
         frames,
         coding_frame: Stat::of(coding, FRAME_TARGET_MS),
+        transcript_frame: Stat::of(transcript, FRAME_TARGET_MS),
         queue_frame: Stat::of(queue, FRAME_TARGET_MS),
     };
     match a.format {
@@ -105,6 +121,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
             );
             for (what, st) in [
                 ("coding screen frame (2 h, 60 segments, playing)", &report.coding_frame),
+                ("… with the transcript pane and a search", &report.transcript_frame),
                 ("queue screen frame (1,000 recordings)", &report.queue_frame),
             ] {
                 println!(

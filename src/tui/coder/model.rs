@@ -7,6 +7,7 @@ use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::Coding;
 use crate::study::prefs::Prefs;
+use crate::transcript::Transcript;
 use crate::tui::coder::coding::CodingState;
 use crate::tui::coder::dialogs::Dialog;
 use crate::tui::coder::queue::{QueueRow, QueueState};
@@ -53,6 +54,9 @@ pub struct Opened {
     pub coding: Coding,
     pub duration_s: f64,
     pub snapshot: Snapshot,
+    /// The recording's transcript as attached (`None`: none attached), or why it cannot be read
+    /// (the recording still opens, without it).
+    pub transcript: Result<Option<Transcript>, String>,
 }
 
 /// What the runtime must do for `update`.

@@ -63,7 +63,12 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             let o = *o;
             app.queue.clear_problem(&o.coding.recording);
             let read_only = o.coding.status == Status::Submitted;
-            let mut c = CodingState::new(o.coding, o.duration_s, o.snapshot);
+            let (transcript, transcript_problem) = match o.transcript {
+                Ok(t) => (t, None),
+                Err(e) => (None, Some(e)),
+            };
+            let mut c =
+                CodingState::new(o.coding, o.duration_s, o.snapshot).with_transcript(transcript);
             // The coder's own speed, kept from the last recording.
             let speed = app.prefs.speed;
             let fx = if (c.snap.speed - speed).abs() > 0.01 {
@@ -77,6 +82,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.shell.notice = None;
             if read_only {
                 app.notice("this coding is submitted: it is read-only");
+            }
+            if let Some(p) = transcript_problem {
+                app.notice(p);
             }
             fx
         }

@@ -104,6 +104,10 @@ fn prepare(study: &Study, coder: &str, id: String) -> Reply<Msg> {
     let duration_s = if duration_s.is_finite() { duration_s.max(0.0) } else { 0.0 };
     let overview_key = study.recording(&id).map_or_else(|| id.clone(), |r| r.sha256.clone());
     let start_s = coding.resume_s;
+    let transcript = study
+        .transcript(&id)
+        .map(|t| t.map(|f| f.transcript()))
+        .map_err(|e| format!("the transcript cannot be read: {e}"));
     Reply::Media(Box::new(MediaOpen {
         audio: Ok(path),
         duration_s,
@@ -111,7 +115,7 @@ fn prepare(study: &Study, coder: &str, id: String) -> Reply<Msg> {
         overview_key,
         hold: Some(Box::new(lock)),
         opened: Box::new(move |snapshot| {
-            Msg::Opened(Box::new(Opened { coding, duration_s, snapshot }))
+            Msg::Opened(Box::new(Opened { coding, duration_s, snapshot, transcript }))
         }),
     }))
 }

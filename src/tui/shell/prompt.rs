@@ -23,6 +23,8 @@ pub enum PromptKind {
         start_s: f64,
         end_s: f64,
     },
+    /// A search of the transcript (the coder's transcript pane).
+    Search,
 }
 
 /// What the coder asked for that would throw typed text away, asked about first.
@@ -204,6 +206,10 @@ pub fn view_prompt_with(f: &mut Frame, p: &Prompt, clock: Clock) {
         PromptKind::SegmentNote { start_s, end_s, .. } => (
             format!("Note on the segment {}–{}", clock.tenths(*start_s), clock.tenths(*end_s)),
             "Enter save (empty clears) · Esc cancel",
+        ),
+        PromptKind::Search => (
+            "Search the transcript".to_string(),
+            "Enter search (any case; empty clears) · Esc cancel",
         ),
     };
     let area = f.area().centered(Constraint::Length(70), Constraint::Length(4));

@@ -5,3 +5,4 @@ pub mod prompt;
 pub mod rubric;
 pub mod scores;
 pub mod timeline;
+pub mod transcript;

@@ -7,9 +7,12 @@ pub mod rows;
 pub mod update;
 pub mod view;
 
+use std::sync::Arc;
+
 use crate::audio::Snapshot;
 use crate::coding::{Coding, Status};
 use crate::timefmt::Clock;
+use crate::transcript::{Cue, Transcript};
 use crate::tui::transport::{self, Transport};
 use crate::tui::zoom::{Zoom, ZoomPeaks};
 use history::History;
@@ -21,6 +24,8 @@ pub enum Pane {
     Segments,
     Notes,
     Scores,
+    /// The transcript pane, in the order only while it is shown.
+    Transcript,
 }
 
 impl Pane {
@@ -29,18 +34,33 @@ impl Pane {
             Pane::Timeline => Pane::Segments,
             Pane::Segments => Pane::Notes,
             Pane::Notes => Pane::Scores,
-            Pane::Scores => Pane::Timeline,
+            Pane::Scores => Pane::Transcript,
+            Pane::Transcript => Pane::Timeline,
         }
     }
 
     pub fn prev(self) -> Self {
         match self {
-            Pane::Timeline => Pane::Scores,
+            Pane::Timeline => Pane::Transcript,
+            Pane::Transcript => Pane::Scores,
             Pane::Segments => Pane::Timeline,
             Pane::Notes => Pane::Segments,
             Pane::Scores => Pane::Notes,
         }
     }
+}
+
+/// The transcript pane's state: shown or not, the cue selected in it, and the search.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TranscriptPane {
+    /// Shown (`T`); on when the recording opens with a transcript.
+    pub visible: bool,
+    /// The cue selected while the pane is focused (`Enter` jumps there, `b`/`e` snap to it).
+    pub sel: usize,
+    /// The search (`/`), as typed; empty: none.
+    pub query: String,
+    /// The cues the search matches, in order.
+    pub matches: Vec<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -83,6 +103,24 @@ pub struct CodingState {
     pub leaving: Option<bool>,
     /// The edits of this recording since it opened, for undo and redo.
     pub history: History,
+    /// The recording's transcript as attached, if any (read by the open job on the disk thread).
+    pub transcript: Option<Arc<Transcript>>,
+    pub tpane: TranscriptPane,
+}
+
+/// Seconds as whole milliseconds (a cue's unit), never negative.
+fn ms(s: f64) -> u64 {
+    if s.is_finite() && s > 0.0 {
+        // Saturates at u64::MAX; a recording is far shorter.
+        (s * 1000.0).round() as u64
+    } else {
+        0
+    }
+}
+
+/// A cue's time in seconds.
+pub fn cue_s(ms: u64) -> f64 {
+    ms as f64 / 1000.0
 }
 
 /// A snapshot with finite numbers only: a player is trusted for nothing that could break drawing.
@@ -120,7 +158,62 @@ impl CodingState {
             save_state: SaveState::Saved,
             leaving: None,
             history: History::default(),
+            transcript: None,
+            tpane: TranscriptPane::default(),
         }
+    }
+
+    /// The state with `t` as the recording's transcript: the pane is shown when there is one.
+    #[must_use]
+    pub fn with_transcript(mut self, t: Option<Transcript>) -> Self {
+        self.tpane.visible = t.is_some();
+        self.transcript = t.map(Arc::new);
+        self
+    }
+
+    /// The transcript's cues (none without a transcript).
+    pub fn cues(&self) -> &[Cue] {
+        self.transcript.as_deref().map_or(&[], |t| t.cues.as_slice())
+    }
+
+    /// The cue playing at `s` seconds, if any (a note shows the cue it falls in).
+    pub fn cue_at(&self, s: f64) -> Option<&Cue> {
+        let t = self.transcript.as_deref()?;
+        t.at(ms(s)).and_then(|i| t.cues.get(i))
+    }
+
+    /// The cue playing at the playhead, if any.
+    pub fn current_cue(&self) -> Option<usize> {
+        let t = self.transcript.as_deref()?;
+        t.at(ms(self.snap.position_s))
+    }
+
+    /// The cue the pane is about at the playhead: the one playing, else the next to come (else
+    /// the last).
+    pub fn cue_near_playhead(&self) -> usize {
+        let cues = self.cues();
+        self.current_cue().unwrap_or_else(|| {
+            let at = ms(self.snap.position_s);
+            cues.partition_point(|c| c.end_ms < at).min(cues.len().saturating_sub(1))
+        })
+    }
+
+    /// The cue selected in the focused transcript pane.
+    pub fn selected_cue(&self) -> Option<&Cue> {
+        (self.focus == Pane::Transcript).then(|| self.cues().get(self.tpane.sel)).flatten()
+    }
+
+    /// `Tab` (`forward`) or `Shift+Tab`: the next pane, the transcript only while it is shown.
+    /// Entering the transcript selects the cue at the playhead.
+    pub fn focus_step(&mut self, forward: bool) {
+        let mut p = if forward { self.focus.next() } else { self.focus.prev() };
+        if p == Pane::Transcript && !self.tpane.visible {
+            p = if forward { p.next() } else { p.prev() };
+        }
+        if p == Pane::Transcript {
+            self.tpane.sel = self.cue_near_playhead();
+        }
+        self.focus = p;
     }
 
     /// How this recording's times read: `h:mm:ss` everywhere when it is an hour or longer.

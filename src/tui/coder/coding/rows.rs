@@ -33,10 +33,33 @@ fn segment_rows(clock: &Clock, width: usize, s: &Segment) -> Vec<Line<'static>> 
     lines
 }
 
-/// Each note wrapped to `width` columns (its time first), then the domains it bears on.
+/// Each note wrapped to `width` columns (its time first), then the domains it bears on, then the
+/// transcript's cue it falls in (one line, cut with `…`), when there is a transcript.
 pub fn note_items(c: &CodingState, book: &Codebook, width: u16) -> Vec<Vec<Line<'static>>> {
     let (clock, width) = (c.clock(), usize::from(width.max(4)));
-    c.coding.notes.iter().map(|n| note_rows(&clock, book, width, n)).collect()
+    c.coding
+        .notes
+        .iter()
+        .map(|n| {
+            let mut lines = note_rows(&clock, book, width, n);
+            if let Some(q) = c.cue_at(n.at_s) {
+                let who = q.speaker.as_deref().map(|s| format!("{}: ", sanitize(s)));
+                let text = format!("❝ {}{}", who.unwrap_or_default(), sanitize(&q.text));
+                lines.push(Line::styled(cut(&text, width), Style::new().fg(Color::DarkGray)));
+            }
+            lines
+        })
+        .collect()
+}
+
+/// `s` in at most `width` characters, ending `…` when cut.
+fn cut(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }
 
 fn note_rows(clock: &Clock, book: &Codebook, width: usize, n: &Note) -> Vec<Line<'static>> {

@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
 
 use super::history::{Content, Described};
 use super::rows;
-use super::{CodingState, Pane};
+use super::{CodingState, Pane, cue_s};
 use crate::codebook::Codebook;
 use crate::tui::coder::dialogs::{Dialog, little_listened};
 use crate::tui::coder::model::{Effect, Overlay, Step};
@@ -94,8 +94,25 @@ pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
         Action::SegmentEnd => segment_end(cx, c),
         Action::SegmentStartHere => move_segment_edge(cx, c, true),
         Action::SegmentEndHere => move_segment_edge(cx, c, false),
+        // With a search in the focused transcript pane, `n` / `N` go through its matches.
+        Action::Note | Action::SegmentNote if in_search(c) => {
+            next_match(cx, c, a == Action::Note);
+            stay()
+        }
         Action::SegmentNote => segment_note(cx, c),
         Action::NoteDomains => note_domains(cx, c),
+        Action::Transcript => {
+            toggle_transcript(cx, c);
+            stay()
+        }
+        Action::Search => {
+            if c.transcript.is_some() {
+                cx.open(Overlay::Prompt(Prompt::new(PromptKind::Search, "")));
+            } else {
+                cx.shell.notice("no transcript is attached to this recording: nothing to search");
+            }
+            stay()
+        }
         Action::Note => {
             if editable(cx, c) {
                 let at_s = c.snap.position_s;
@@ -103,12 +120,8 @@ pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
             }
             stay()
         }
-        Action::FocusNext => {
-            c.focus = c.focus.next();
-            stay()
-        }
-        Action::FocusPrev => {
-            c.focus = c.focus.prev();
+        Action::FocusNext | Action::FocusPrev => {
+            c.focus_step(a == Action::FocusNext);
             stay()
         }
         Action::Up | Action::Down => {
@@ -142,9 +155,83 @@ pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
     }
 }
 
+/// A search with matches, and the transcript pane focused: `n` / `N` are the search's.
+fn in_search(c: &CodingState) -> bool {
+    c.focus == Pane::Transcript && !c.tpane.matches.is_empty()
+}
+
+/// `T`: the transcript pane shown or hidden (focus leaves it when hidden).
+fn toggle_transcript(cx: &mut Ctx, c: &mut CodingState) {
+    c.tpane.visible = !c.tpane.visible;
+    if !c.tpane.visible && c.focus == Pane::Transcript {
+        c.focus = Pane::Timeline;
+    }
+    let key = keys(cx, Action::Transcript);
+    cx.shell.notice(match (c.tpane.visible, c.transcript.is_some()) {
+        (true, true) => format!("transcript shown ({key} hides it; Tab to it, / searches)"),
+        (true, false) => {
+            format!("no transcript is attached to this recording ({key} hides the pane)")
+        }
+        (false, _) => format!("transcript hidden ({key} shows it)"),
+    });
+}
+
+/// `n` (`forward`) / `N`: the next (previous) match of the search after (before) the selected
+/// cue, round to the first (last).
+fn next_match(cx: &mut Ctx, c: &mut CodingState, forward: bool) {
+    let m = &c.tpane.matches;
+    let Some(&first) = m.first() else { return };
+    let sel = c.tpane.sel;
+    let to = if forward {
+        m.iter().copied().find(|&i| i > sel).unwrap_or(first)
+    } else {
+        m.iter().rev().copied().find(|&i| i < sel).unwrap_or(m[m.len() - 1])
+    };
+    c.tpane.sel = to;
+    say_match(cx, c);
+}
+
+/// "match 2 of 5 at 1:02", after a search or `n` / `N`.
+fn say_match(cx: &mut Ctx, c: &CodingState) {
+    let m = &c.tpane.matches;
+    let k = m.iter().position(|&i| i == c.tpane.sel).map_or(0, |k| k + 1);
+    let at = c.cues().get(c.tpane.sel).map(|q| c.clock().tenths(cue_s(q.start_ms)));
+    let keys_nn =
+        format!("{}/{}", keys(cx, Action::Note), keys(cx, Action::SegmentNote)).replace('/', " ");
+    cx.shell.notice(format!(
+        "match {k} of {} at {} · Enter jumps there · {keys_nn} next/previous",
+        m.len(),
+        at.unwrap_or_default()
+    ));
+}
+
+/// The search typed at `/`: its matches, the first at or after the cue at the playhead selected
+/// in the transcript pane (shown and focused). An empty search clears it.
+fn search(cx: &mut Ctx, c: &mut CodingState, text: &str) {
+    let Some(t) = c.transcript.as_deref() else { return };
+    c.tpane.query = text.to_string();
+    c.tpane.matches = t.search(text);
+    if text.is_empty() {
+        cx.shell.notice("search cleared");
+        return;
+    }
+    if c.tpane.matches.is_empty() {
+        cx.shell.notice(format!("no cue holds “{}”", crate::tui::terminal::sanitize(text)));
+        return;
+    }
+    let from = if c.focus == Pane::Transcript { c.tpane.sel } else { c.cue_near_playhead() };
+    let m = &c.tpane.matches;
+    c.tpane.sel = m.iter().copied().find(|&i| i >= from).unwrap_or(m[0]);
+    c.tpane.visible = true;
+    c.focus = Pane::Transcript;
+    say_match(cx, c);
+}
+
 /// Scrolls the rubric by a page (its height less one row), no further than its end.
 fn page_rubric(cx: &mut Ctx, c: &mut CodingState, down: bool) {
-    let inner = layout::coding(cx.shell.size).rubric.inner(ratatui::layout::Margin::new(1, 1));
+    let inner = layout::coding_with(cx.shell.size, c.tpane.visible)
+        .rubric
+        .inner(ratatui::layout::Margin::new(1, 1));
     let page = inner.height.saturating_sub(1).max(1);
     let book = std::sync::Arc::clone(&cx.shell.codebook);
     let max = super::view::rubric_widget(&book, c).map_or(0, |r| {
@@ -174,11 +261,18 @@ fn segment_begin(cx: &mut Ctx, c: &mut CodingState) -> Step {
         return stay();
     }
     if editable(cx, c) {
-        let pos = c.snap.position_s;
+        // In the focused transcript pane, at the selected cue's start.
+        let cue = c.selected_cue().map(|q| cue_s(q.start_ms));
+        let pos = cue.unwrap_or(c.snap.position_s);
         c.pending_begin = Some(pos);
         let kind = tag_name(&cx.shell.codebook);
         let at = c.clock().tenths(pos);
-        cx.shell.notice(format!("{kind} segment begins at {at}: press e at its end"));
+        let end = if cue.is_some() {
+            "e on a cue ends it at the cue's end"
+        } else {
+            "press e at its end"
+        };
+        cx.shell.notice(format!("{kind} segment begins at {at}: {end}"));
     }
     stay()
 }
@@ -198,7 +292,9 @@ fn segment_end(cx: &mut Ctx, c: &mut CodingState) -> Step {
     };
     let before = c.coding.segments.len();
     let content = Content::of(&c.coding);
-    let (pos, dur) = (c.snap.position_s, c.duration_s);
+    // In the focused transcript pane, at the selected cue's end.
+    let pos = c.selected_cue().map_or(c.snap.position_s, |q| cue_s(q.end_ms));
+    let dur = c.duration_s;
     match c.coding.add_segment(&kind, begin, pos, dur) {
         Ok(i) => {
             c.pending_begin = None;
@@ -320,6 +416,10 @@ fn select(cx: &Ctx, c: &mut CodingState, down: bool) {
         Pane::Segments => (&mut c.seg_sel, c.coding.segments.len()),
         Pane::Notes => (&mut c.note_sel, c.coding.notes.len()),
         Pane::Scores => (&mut c.score_sel, n_domains),
+        Pane::Transcript => {
+            let n = c.cues().len();
+            (&mut c.tpane.sel, n)
+        }
         Pane::Timeline => return,
     };
     *sel = step(*sel, len, down);
@@ -342,6 +442,7 @@ fn activate(cx: &mut Ctx, c: &mut CodingState) -> Step {
             }
             None
         }
+        Pane::Transcript => c.selected_cue().map(|q| cue_s(q.start_ms)),
         Pane::Timeline => None,
     };
     Step::Stay(at.map(|t| Effect::from(c.seek_to(t))).into_iter().collect())
@@ -444,6 +545,10 @@ pub fn on_prompt_done(cx: &mut Ctx, c: &mut CodingState, mut p: Prompt, text: St
                     cx.open(Overlay::Prompt(p));
                 }
             }
+            return stay();
+        }
+        PromptKind::Search => {
+            search(cx, c, text);
             return stay();
         }
         PromptKind::Note { .. } if text.is_empty() => return stay(),
@@ -590,7 +695,7 @@ fn on_note_domains_key(
 }
 
 pub fn on_mouse(cx: &mut Ctx, c: &mut CodingState, kind: MouseEventKind, x: u16, y: u16) -> Step {
-    let l = layout::coding(cx.shell.size);
+    let l = layout::coding_with(cx.shell.size, c.tpane.visible);
     let in_timeline = contains(l.timeline, x, y);
     let seek = |c: &mut CodingState, t: f64| Step::Stay(vec![c.seek_to(t).into()]);
     match kind {
@@ -663,5 +768,10 @@ fn click(c: &mut CodingState, l: &layout::CodingLayout, book: &Codebook, x: u16,
         c.focus = Pane::Notes;
     } else if contains(l.scores, x, y) {
         c.focus = Pane::Scores;
+    } else if contains(l.transcript, x, y) && (l.split() || c.focus != Pane::Scores) {
+        if c.focus != Pane::Transcript {
+            c.tpane.sel = c.cue_near_playhead();
+        }
+        c.focus = Pane::Transcript;
     }
 }

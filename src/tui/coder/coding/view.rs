@@ -16,9 +16,10 @@ use crate::tui::widgets::lists::WrapList;
 use crate::tui::widgets::rubric::Rubric;
 use crate::tui::widgets::scores::Scores;
 use crate::tui::widgets::timeline::{Lane, Timeline};
+use crate::tui::widgets::transcript::TranscriptList;
 
 pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
-    let l = layout::coding(f.area());
+    let l = layout::coding_with(f.area(), c.tpane.visible);
     let book = &app.shell.codebook;
     // The segment kind `b` and `e` tag (the codebook's; see `Codebook::tagged_kind`).
     let kind = book.tagged_kind().map_or("", |k| k.key.as_str());
@@ -27,13 +28,23 @@ pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
     segments(f, c, kind, &l);
     notes(f, book, c, &l);
     scores(f, book, c, &l);
-    rubric(f, book, c, l.rubric);
+    // On a short terminal the transcript takes the rubric's place but while scoring.
+    if !l.split() && c.tpane.visible && c.focus != Pane::Scores {
+        transcript(f, c, l.transcript);
+    } else {
+        rubric(f, book, c, l.rubric);
+        if l.split() {
+            transcript(f, c, l.transcript);
+        }
+    }
     let (prefix, hints) = match (c.read_only(), c.focus) {
         (true, _) => (Some("read-only"), READ_ONLY_HINTS),
         (false, Pane::Timeline) => (None, TIMELINE_HINTS),
         (false, Pane::Segments) => (None, SEGMENTS_HINTS),
         (false, Pane::Notes) => (None, NOTES_HINTS),
         (false, Pane::Scores) => (None, SCORES_HINTS),
+        (false, Pane::Transcript) if !c.tpane.matches.is_empty() => (None, SEARCH_HINTS),
+        (false, Pane::Transcript) => (None, TRANSCRIPT_HINTS),
     };
     let hints = chrome::hint_line(&app.shell.keymap, prefix, hints, l.footer.width);
     chrome::footer(f, app.current_notice(), l.footer, &hints);
@@ -80,6 +91,28 @@ const NOTES_HINTS: &[Hint] = &[
     Hint::new(&[Action::Undo], "undo", 3),
     Hint::new(&[Action::FocusNext], "panes", 2),
     Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 3),
+];
+const TRANSCRIPT_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 0),
+    Hint::new(&[Action::Up, Action::Down], "select", 2),
+    Hint::new(&[Action::Activate], "jump", 0),
+    Hint::new(&[Action::Search], "search", 0),
+    Hint::pair(&[Action::SegmentBegin, Action::SegmentEnd], "snap to cue", 0),
+    Hint::new(&[Action::Transcript], "hide", 2),
+    Hint::new(&[Action::FocusNext], "panes", 2),
+    Hint::new(&[Action::Help], "help", 1),
+    Hint::new(&[Action::Back], "back", 3),
+];
+const SEARCH_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 1),
+    Hint::pair(&[Action::Note, Action::SegmentNote], "next/prev match", 0),
+    Hint::new(&[Action::Activate], "jump", 0),
+    Hint::new(&[Action::Search], "search", 1),
+    Hint::pair(&[Action::SegmentBegin, Action::SegmentEnd], "snap to cue", 0),
+    Hint::new(&[Action::Up, Action::Down], "select", 2),
+    Hint::new(&[Action::FocusNext], "panes", 2),
+    Hint::new(&[Action::Help], "help", 1),
     Hint::new(&[Action::Back], "back", 3),
 ];
 const SCORES_HINTS: &[Hint] = &[
@@ -251,6 +284,42 @@ fn scores(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
             focused,
         },
         l.score_rows,
+    );
+}
+
+fn transcript(f: &mut Frame, c: &CodingState, area: Rect) {
+    let focused = c.focus == Pane::Transcript;
+    let cues = c.cues();
+    let title = match (c.transcript.is_some(), c.tpane.query.is_empty()) {
+        (false, _) => " Transcript ".to_string(),
+        (true, true) => format!(" Transcript ({}) ", cues.len()),
+        (true, false) => {
+            let k = c.tpane.matches.iter().position(|&i| i == c.tpane.sel);
+            let n = c.tpane.matches.len();
+            let count = match k.filter(|_| focused) {
+                Some(k) => format!("{}/{n}", k + 1),
+                None => format!("({n})"),
+            };
+            format!(" Transcript /{} {count} ", sanitize(&c.tpane.query))
+        }
+    };
+    let block = pane_block(title, focused);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let needle: Vec<char> = c.tpane.query.trim().chars().map(crate::transcript::fold).collect();
+    let anchor = if focused { c.tpane.sel } else { c.cue_near_playhead() };
+    f.render_widget(
+        TranscriptList {
+            cues,
+            current: c.current_cue(),
+            anchor,
+            focused,
+            needle: &needle,
+            matches: &c.tpane.matches,
+            clock: c.clock(),
+            empty: "No transcript is attached to this recording.",
+        },
+        inner,
     );
 }
 

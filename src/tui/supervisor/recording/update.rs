@@ -104,6 +104,10 @@ pub fn on_action(cx: &mut Ctx, r: &mut RecordingState, a: Action) -> Step {
         }
         // Nothing scrolls by pages here but the rationales (`v`).
         Action::PageUp | Action::PageDown => stay(),
+        Action::Transcript | Action::Search => {
+            cx.shell.notice("the transcript pane is on the coder's screen only, not here yet");
+            stay()
+        }
     }
 }
 
