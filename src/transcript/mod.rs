@@ -269,4 +269,74 @@ mod tests {
         assert_eq!(t.at(2500), None);
         assert_eq!(t.at(3000), Some(2));
     }
+
+    mod props {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        /// Lines made of the pieces the formats use, so the parsers get past their first checks.
+        fn text() -> impl Strategy<Value = String> {
+            let piece = prop_oneof![
+                Just("WEBVTT".to_string()),
+                Just("File type = \"ooTextFile\"".to_string()),
+                Just("Object class = \"TextGrid\"".to_string()),
+                Just("<exists>".to_string()),
+                Just(" --> ".to_string()),
+                Just("\"".to_string()),
+                Just("<v ".to_string()),
+                Just("[".to_string()),
+                Just("]".to_string()),
+                Just("–".to_string()),
+                Just("<TIME_SLOT TIME_SLOT_ID=\"a\" TIME_VALUE=\"9\"/>".to_string()),
+                "[0-9:.,]{1,12}",
+                "\\PC{0,8}",
+                Just("\n".to_string()),
+                Just("\r\n".to_string()),
+            ];
+            proptest::collection::vec(piece, 0..40).prop_map(|v| v.concat())
+        }
+
+        proptest! {
+            /// No input makes a reader panic; whatever is read fits `check` or is refused by it.
+            #[test]
+            fn no_file_makes_a_reader_panic(t in text()) {
+                for f in [Format::Vtt, Format::Srt, Format::TextGrid, Format::Eaf, Format::Bracket] {
+                    if let Ok(tr) = parse(f, &t) {
+                        let _ = tr.check(60.0);
+                        let _ = parse(Format::Vtt, &tr.to_vtt());
+                        let _ = tr.to_srt();
+                    }
+                }
+                let _ = Format::detect("x.txt", &t);
+            }
+
+            /// Any cues written as WebVTT read back the same; as SRT, their times, and their text
+            /// with the speaker as `Name: ` unless it holds a `<` (SRT cannot escape it: every
+            /// player takes `<a>` for a tag, and so does the reader).
+            #[test]
+            fn written_cues_read_back(cues in proptest::collection::vec(
+                (0u64..36_000_000, 0u64..600_000, proptest::option::of("[A-Za-z][A-Za-z0-9]{0,7}"),
+                 "[A-Za-z0-9,.!?&<>'][A-Za-z0-9 ,.!?&<>']{0,30}[A-Za-z0-9.!?&<>']"),
+                0..20,
+            )) {
+                let mut t = Transcript {
+                    cues: cues
+                        .into_iter()
+                        .map(|(a, len, speaker, text)| Cue { start_ms: a, end_ms: a + len, speaker, text })
+                        .collect(),
+                };
+                t.cues.sort_by_key(|c| c.start_ms);
+                prop_assert_eq!(&parse(Format::Vtt, &t.to_vtt()).unwrap(), &t);
+                let srt = parse(Format::Srt, &t.to_srt()).unwrap();
+                for (a, b) in srt.cues.iter().zip(&t.cues) {
+                    prop_assert_eq!((a.start_ms, a.end_ms), (b.start_ms, b.end_ms));
+                    let said = match &b.speaker { Some(s) => format!("{s}: {}", b.text), None => b.text.clone() };
+                    if !said.contains('<') {
+                        prop_assert_eq!(&a.text, &said);
+                    }
+                }
+                prop_assert_eq!(srt.cues.len(), t.cues.len());
+            }
+        }
+    }
 }

@@ -1,7 +1,9 @@
 //! SubRip (`.srt`): numbered blocks parted by blank lines (any number of them, or lines of only
 //! spaces), each a counter line, a timing line `00:00:01,200 --> 00:00:07,900` (a `.` is taken
 //! for the `,`) and its text. SRT has no speakers; a `Name: ` prefix is kept as text on reading,
-//! and written for a cue that has a speaker. Formatting tags (`<i>`, `{\an8}`) are dropped.
+//! and written for a cue that has a speaker. Formatting tags (`<i>`, `{\an8}`) are dropped. SRT
+//! has no escapes, so a `<tag>` in a cue's text is written as it is (players take it for a tag);
+//! WebVTT is the format that keeps any text.
 use super::timecode::clock_ms;
 use super::{Cue, ParseError, Transcript};
 
