@@ -50,18 +50,8 @@ impl Pane {
     }
 }
 
-/// The transcript pane's state: shown or not, the cue selected in it, and the search.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TranscriptPane {
-    /// Shown (`T`); on when the recording opens with a transcript.
-    pub visible: bool,
-    /// The cue selected while the pane is focused (`Enter` jumps there, `b`/`e` snap to it).
-    pub sel: usize,
-    /// The search (`/`), as typed; empty: none.
-    pub query: String,
-    /// The cues the search matches, in order.
-    pub matches: Vec<usize>,
-}
+pub use crate::tui::transcript_pane::{TranscriptPane, cue_s};
+use crate::tui::transcript_pane as tp;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveState {
@@ -106,21 +96,6 @@ pub struct CodingState {
     /// The recording's transcript as attached, if any (read by the open job on the disk thread).
     pub transcript: Option<Arc<Transcript>>,
     pub tpane: TranscriptPane,
-}
-
-/// Seconds as whole milliseconds (a cue's unit), never negative.
-fn ms(s: f64) -> u64 {
-    if s.is_finite() && s > 0.0 {
-        // Saturates at u64::MAX; a recording is far shorter.
-        (s * 1000.0).round() as u64
-    } else {
-        0
-    }
-}
-
-/// A cue's time in seconds.
-pub fn cue_s(ms: u64) -> f64 {
-    ms as f64 / 1000.0
 }
 
 /// A snapshot with finite numbers only: a player is trusted for nothing that could break drawing.
@@ -173,29 +148,23 @@ impl CodingState {
 
     /// The transcript's cues (none without a transcript).
     pub fn cues(&self) -> &[Cue] {
-        self.transcript.as_deref().map_or(&[], |t| t.cues.as_slice())
+        tp::cues(self.transcript.as_ref())
     }
 
     /// The cue playing at `s` seconds, if any (a note shows the cue it falls in).
     pub fn cue_at(&self, s: f64) -> Option<&Cue> {
-        let t = self.transcript.as_deref()?;
-        t.at(ms(s)).and_then(|i| t.cues.get(i))
+        tp::current(self.transcript.as_ref(), s).and_then(|i| self.cues().get(i))
     }
 
     /// The cue playing at the playhead, if any.
     pub fn current_cue(&self) -> Option<usize> {
-        let t = self.transcript.as_deref()?;
-        t.at(ms(self.snap.position_s))
+        tp::current(self.transcript.as_ref(), self.snap.position_s)
     }
 
     /// The cue the pane is about at the playhead: the one playing, else the next to come (else
     /// the last).
     pub fn cue_near_playhead(&self) -> usize {
-        let cues = self.cues();
-        self.current_cue().unwrap_or_else(|| {
-            let at = ms(self.snap.position_s);
-            cues.partition_point(|c| c.end_ms < at).min(cues.len().saturating_sub(1))
-        })
+        tp::near(self.transcript.as_ref(), self.snap.position_s)
     }
 
     /// The cue selected in the focused transcript pane.
