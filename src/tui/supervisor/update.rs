@@ -55,11 +55,19 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        Msg::Opened { id, snapshot, draft } => {
+        Msg::Opened { id, snapshot, draft, transcript } => {
             let Some(case) = app.cases.iter().find(|c| c.recording == id).cloned() else {
                 return vec![Effect::Close];
             };
-            let mut r = RecordingState::new(case, &app.shell.codebook, snapshot);
+            let (transcript, problem) = match transcript {
+                Ok(t) => (t, None),
+                Err(e) => (None, Some(e)),
+            };
+            let mut r = RecordingState::new(case, &app.shell.codebook, snapshot)
+                .with_transcript(transcript.map(|t| *t));
+            if let Some(p) = problem {
+                app.shell.notice(p);
+            }
             // Only the supervisor's own draft comes back (another's is replaced at the next
             // autosave).
             if let Some(d) = draft.filter(|d| d.supervisor == app.supervisor) {

@@ -102,6 +102,10 @@ const HELP: &[(Action, &str)] = &[
     (Action::Replay, "replay last 5 s"),
     (Action::ZoomIn, "zoom strip narrower"),
     (Action::ZoomOut, "zoom strip wider"),
+    (Action::Transcript, "transcript pane on / off"),
+    (Action::Search, "search the transcript…"),
+    (Action::Note, "transcript: next match"),
+    (Action::SegmentNote, "transcript: prev match"),
     (Action::Help, "this help"),
     (Action::Back, "back / quit"),
 ];

@@ -5,12 +5,15 @@ pub mod update;
 pub mod view;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::Coding;
 use crate::study::adjudication::{self, Case, Draft};
 use crate::study::model::AdjudicationDraft;
+use crate::transcript::{Cue, Transcript};
+use crate::tui::transcript_pane::{self as tp, TranscriptPane};
 use crate::tui::transport::{self, Transport};
 use crate::tui::zoom::{Zoom, ZoomPeaks};
 
@@ -20,6 +23,8 @@ pub enum Pane {
     Scores,
     Primary,
     Secondary,
+    /// The transcript pane, in the order only while it is shown.
+    Transcript,
 }
 
 impl Pane {
@@ -27,12 +32,14 @@ impl Pane {
         match self {
             Pane::Scores => Pane::Primary,
             Pane::Primary => Pane::Secondary,
-            Pane::Secondary => Pane::Scores,
+            Pane::Secondary => Pane::Transcript,
+            Pane::Transcript => Pane::Scores,
         }
     }
     pub fn prev(self) -> Self {
         match self {
-            Pane::Scores => Pane::Secondary,
+            Pane::Scores => Pane::Transcript,
+            Pane::Transcript => Pane::Secondary,
             Pane::Primary => Pane::Scores,
             Pane::Secondary => Pane::Primary,
         }
@@ -98,6 +105,9 @@ pub struct RecordingState {
     /// This supervisor's draft of it is on disk (restored, or autosaved since the last save):
     /// leaving removes it. Another supervisor's draft is never removed, only replaced.
     pub draft_on_disk: bool,
+    /// The recording's transcript as attached, if any (read by the open job on the disk thread).
+    pub transcript: Option<Arc<Transcript>>,
+    pub tpane: TranscriptPane,
 }
 
 impl RecordingState {
@@ -124,7 +134,40 @@ impl RecordingState {
             saving: false,
             edited_at: None,
             draft_on_disk: false,
+            transcript: None,
+            tpane: TranscriptPane::default(),
         }
+    }
+
+    /// The state with `t` as the recording's transcript: the pane is shown when there is one.
+    #[must_use]
+    pub fn with_transcript(mut self, t: Option<Transcript>) -> Self {
+        self.tpane.visible = t.is_some();
+        self.transcript = t.map(Arc::new);
+        self
+    }
+
+    /// The transcript's cues (none without a transcript).
+    pub fn cues(&self) -> &[Cue] {
+        tp::cues(self.transcript.as_ref())
+    }
+
+    /// The cue the pane is about at the playhead (the one playing, else the next).
+    pub fn cue_near_playhead(&self) -> usize {
+        tp::near(self.transcript.as_ref(), self.snap.position_s)
+    }
+
+    /// `Tab` (`forward`) or `Shift+Tab`: the next pane, the transcript only while it is shown.
+    /// Entering the transcript selects the cue at the playhead.
+    pub fn focus_step(&mut self, forward: bool) {
+        let mut p = if forward { self.focus.next() } else { self.focus.prev() };
+        if p == Pane::Transcript && !self.tpane.visible {
+            p = if forward { p.next() } else { p.prev() };
+        }
+        if p == Pane::Transcript {
+            self.tpane.sel = self.cue_near_playhead();
+        }
+        self.focus = p;
     }
 
     /// Puts back the decisions of an autosaved draft; unsaved when they differ from the file.
