@@ -50,8 +50,8 @@ impl Pane {
     }
 }
 
-pub use crate::tui::transcript_pane::{TranscriptPane, cue_s};
 use crate::tui::transcript_pane as tp;
+pub use crate::tui::transcript_pane::{TranscriptPane, cue_s};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveState {

@@ -6,7 +6,6 @@ use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
 use super::history::{Content, Described};
 use super::rows;
 use super::{CodingState, Pane, cue_s};
-use crate::tui::transcript_pane::Searched;
 use crate::codebook::Codebook;
 use crate::tui::coder::dialogs::{Dialog, little_listened};
 use crate::tui::coder::model::{Effect, Overlay, Step};
@@ -15,6 +14,7 @@ use crate::tui::layout::{self, contains, wrapped_row_at};
 use crate::tui::shell::prompt::parse_go_to;
 use crate::tui::shell::prompt::{Prompt, PromptKind};
 use crate::tui::shell::{Shell, step};
+use crate::tui::transcript_pane::Searched;
 use crate::tui::transport::{self, STEP_S, Transport};
 use crate::tui::widgets::timeline::time_at;
 

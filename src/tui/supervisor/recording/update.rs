@@ -223,7 +223,11 @@ fn toggle_transcript(cx: &mut Ctx, r: &mut RecordingState) {
 /// "match 2 of 5 at 1:02", after a search or `n` / `N`.
 fn say_match(cx: &mut Ctx, r: &RecordingState) {
     let km = &cx.shell.keymap;
-    let nn = format!("{} {}", km.keys_for(Action::Note).join("/"), km.keys_for(Action::SegmentNote).join("/"));
+    let nn = format!(
+        "{} {}",
+        km.keys_for(Action::Note).join("/"),
+        km.keys_for(Action::SegmentNote).join("/")
+    );
     cx.shell.notice(r.tpane.match_notice(r.cues(), Clock::for_duration(r.duration_s()), &nn));
 }
 

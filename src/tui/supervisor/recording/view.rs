@@ -72,9 +72,7 @@ pub fn recording_layout_with(area: Rect, n_domains: usize, transcript: bool) -> 
     let middle_min = n_domains as u16 + 3;
     let rest = area.height.saturating_sub(timeline_h + 2);
     let lists_h = (rest / 3).max(5).min(rest.saturating_sub(middle_min));
-    let below = transcript
-        && stacked
-        && rest.saturating_sub(lists_h + middle_min) >= TRANSCRIPT_H;
+    let below = transcript && stacked && rest.saturating_sub(lists_h + middle_min) >= TRANSCRIPT_H;
     let tr_h = if below { TRANSCRIPT_H } else { 0 };
     let [header, timeline, middle, lists, tr_row, footer] = Layout::vertical([
         Constraint::Length(1),
