@@ -8,6 +8,7 @@ use ratatui::layout::Rect;
 
 use crate::timefmt::Clock;
 use crate::transcript::{Cue, Transcript, fold};
+use crate::tui::keys::{Action, Keymap};
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome::pane_block;
 use crate::tui::widgets::transcript::TranscriptList;
@@ -68,7 +69,77 @@ pub fn near(t: Option<&Arc<Transcript>>, s: f64) -> usize {
     })
 }
 
+/// A screen with a recording's transcript and a playhead: the cues, and the one at the playhead.
+pub trait Transcribed {
+    /// The recording's transcript as attached, if any.
+    fn attached(&self) -> Option<&Arc<Transcript>>;
+    /// Where the playhead is, in seconds.
+    fn playhead_s(&self) -> f64;
+
+    /// The transcript's cues (none without a transcript).
+    fn cues(&self) -> &[Cue] {
+        cues(self.attached())
+    }
+
+    /// The cue playing at the playhead, if any.
+    fn current_cue(&self) -> Option<usize> {
+        current(self.attached(), self.playhead_s())
+    }
+
+    /// The cue the pane is about at the playhead: the one playing, else the next to come (else
+    /// the last).
+    fn cue_near_playhead(&self) -> usize {
+        near(self.attached(), self.playhead_s())
+    }
+}
+
+/// The transcript `t` of a recording opening, shared, and its pane: shown when there is one.
+pub fn open(t: Option<Transcript>) -> (Option<Arc<Transcript>>, TranscriptPane) {
+    let pane = TranscriptPane { visible: t.is_some(), ..TranscriptPane::default() };
+    (t.map(Arc::new), pane)
+}
+
+/// What the footer says after a search: `None` when it found something (the match is said).
+pub fn searched_notice(s: &Searched, text: &str) -> Option<String> {
+    match s {
+        Searched::Cleared => Some("search cleared".into()),
+        Searched::NoMatch => Some(format!("no cue holds “{}”", sanitize(text))),
+        Searched::Found => None,
+    }
+}
+
 impl TranscriptPane {
+    /// `Tab` (`step`: a pane's next or previous) from `focus`: the transcript's pane (`pane`)
+    /// only while shown; entering it selects cue `near` (the one at the playhead).
+    pub fn step_focus<P: Copy + PartialEq>(
+        &mut self,
+        focus: &mut P,
+        pane: P,
+        near: usize,
+        step: impl Fn(P) -> P,
+    ) {
+        let mut p = step(*focus);
+        if p == pane && !self.visible {
+            p = step(p);
+        }
+        if p == pane {
+            self.sel = near;
+        }
+        *focus = p;
+    }
+
+    /// `T`: shown or hidden; what the footer says (`has`: a transcript exists, `key`: `T`'s keys).
+    pub fn toggle(&mut self, has: bool, key: &str) -> String {
+        self.visible = !self.visible;
+        match (self.visible, has) {
+            (true, true) => format!("transcript shown ({key} hides it; Tab to it, / searches)"),
+            (true, false) => {
+                format!("no transcript is attached to this recording ({key} hides the pane)")
+            }
+            (false, _) => format!("transcript hidden ({key} shows it)"),
+        }
+    }
+
     /// A search with matches: `n` / `N` are the search's (while the pane is focused).
     pub fn searching(&self) -> bool {
         !self.matches.is_empty()
@@ -101,8 +172,13 @@ impl TranscriptPane {
         Searched::Found
     }
 
-    /// "match 2 of 5 at 1:02" (`keys`: the keys of next/previous).
-    pub fn match_notice(&self, cues: &[Cue], clock: Clock, keys: &str) -> String {
+    /// "match 2 of 5 at 1:02", after a search or `n` / `N` (as bound in `km`).
+    pub fn match_notice(&self, cues: &[Cue], clock: Clock, km: &Keymap) -> String {
+        let keys = format!(
+            "{} {}",
+            km.keys_for(Action::Note).join("/"),
+            km.keys_for(Action::SegmentNote).join("/")
+        );
         let k = self.matches.iter().position(|&i| i == self.sel).map_or(0, |k| k + 1);
         let at = cues.get(self.sel).map(|q| clock.tenths(cue_s(q.start_ms)));
         format!(

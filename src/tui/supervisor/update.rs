@@ -63,8 +63,9 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
                 Ok(t) => (t, None),
                 Err(e) => (None, Some(e)),
             };
-            let mut r = RecordingState::new(case, &app.shell.codebook, snapshot)
-                .with_transcript(transcript.map(|t| *t));
+            let mut r = RecordingState::new(case, &app.shell.codebook, snapshot);
+            // The pane is shown when there is a transcript.
+            (r.transcript, r.tpane) = crate::tui::transcript_pane::open(transcript.map(|t| *t));
             if let Some(p) = problem {
                 app.shell.notice(p);
             }

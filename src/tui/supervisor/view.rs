@@ -76,7 +76,7 @@ const HELP: &[(Action, &str)] = &[
     (Action::Up, "select up"),
     (Action::Down, "select down"),
     (Action::Activate, "open · reason · jump"),
-    (Action::FocusNext, "pane (scores → A → B)"),
+    (Action::FocusNext, "pane (scores→A→B→text)"),
     (Action::FocusPrev, "previous pane"),
     (Action::Score(1), "final score 1"),
     (Action::Score(2), "final score 2"),

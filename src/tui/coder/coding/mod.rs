@@ -51,7 +51,7 @@ impl Pane {
 }
 
 use crate::tui::transcript_pane as tp;
-pub use crate::tui::transcript_pane::{TranscriptPane, cue_s};
+pub use crate::tui::transcript_pane::{Transcribed, TranscriptPane, cue_s};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveState {
@@ -141,30 +141,13 @@ impl CodingState {
     /// The state with `t` as the recording's transcript: the pane is shown when there is one.
     #[must_use]
     pub fn with_transcript(mut self, t: Option<Transcript>) -> Self {
-        self.tpane.visible = t.is_some();
-        self.transcript = t.map(Arc::new);
+        (self.transcript, self.tpane) = tp::open(t);
         self
-    }
-
-    /// The transcript's cues (none without a transcript).
-    pub fn cues(&self) -> &[Cue] {
-        tp::cues(self.transcript.as_ref())
     }
 
     /// The cue playing at `s` seconds, if any (a note shows the cue it falls in).
     pub fn cue_at(&self, s: f64) -> Option<&Cue> {
         tp::current(self.transcript.as_ref(), s).and_then(|i| self.cues().get(i))
-    }
-
-    /// The cue playing at the playhead, if any.
-    pub fn current_cue(&self) -> Option<usize> {
-        tp::current(self.transcript.as_ref(), self.snap.position_s)
-    }
-
-    /// The cue the pane is about at the playhead: the one playing, else the next to come (else
-    /// the last).
-    pub fn cue_near_playhead(&self) -> usize {
-        tp::near(self.transcript.as_ref(), self.snap.position_s)
     }
 
     /// The cue selected in the focused transcript pane.
@@ -175,14 +158,9 @@ impl CodingState {
     /// `Tab` (`forward`) or `Shift+Tab`: the next pane, the transcript only while it is shown.
     /// Entering the transcript selects the cue at the playhead.
     pub fn focus_step(&mut self, forward: bool) {
-        let mut p = if forward { self.focus.next() } else { self.focus.prev() };
-        if p == Pane::Transcript && !self.tpane.visible {
-            p = if forward { p.next() } else { p.prev() };
-        }
-        if p == Pane::Transcript {
-            self.tpane.sel = self.cue_near_playhead();
-        }
-        self.focus = p;
+        let near = self.cue_near_playhead();
+        let step = |p: Pane| if forward { p.next() } else { p.prev() };
+        self.tpane.step_focus(&mut self.focus, Pane::Transcript, near, step);
     }
 
     /// How this recording's times read: `h:mm:ss` everywhere when it is an hour or longer.
@@ -252,5 +230,14 @@ impl CodingState {
             v.push((b.min(p), b.max(p)));
         }
         v
+    }
+}
+
+impl Transcribed for CodingState {
+    fn attached(&self) -> Option<&Arc<Transcript>> {
+        self.transcript.as_ref()
+    }
+    fn playhead_s(&self) -> f64 {
+        self.snap.position_s
     }
 }

@@ -14,7 +14,7 @@ use crate::tui::layout::{self, contains, wrapped_row_at};
 use crate::tui::shell::prompt::parse_go_to;
 use crate::tui::shell::prompt::{Prompt, PromptKind};
 use crate::tui::shell::{Shell, step};
-use crate::tui::transcript_pane::Searched;
+use crate::tui::transcript_pane::{Transcribed, searched_notice};
 use crate::tui::transport::{self, STEP_S, Transport};
 use crate::tui::widgets::timeline::time_at;
 
@@ -163,18 +163,11 @@ fn in_search(c: &CodingState) -> bool {
 
 /// `T`: the transcript pane shown or hidden (focus leaves it when hidden).
 fn toggle_transcript(cx: &mut Ctx, c: &mut CodingState) {
-    c.tpane.visible = !c.tpane.visible;
+    let said = c.tpane.toggle(c.transcript.is_some(), &keys(cx, Action::Transcript));
     if !c.tpane.visible && c.focus == Pane::Transcript {
         c.focus = Pane::Timeline;
     }
-    let key = keys(cx, Action::Transcript);
-    cx.shell.notice(match (c.tpane.visible, c.transcript.is_some()) {
-        (true, true) => format!("transcript shown ({key} hides it; Tab to it, / searches)"),
-        (true, false) => {
-            format!("no transcript is attached to this recording ({key} hides the pane)")
-        }
-        (false, _) => format!("transcript hidden ({key} shows it)"),
-    });
+    cx.shell.notice(said);
 }
 
 /// `n` (`forward`) / `N`: the next (previous) match of the search, round to the first (last).
@@ -183,11 +176,8 @@ fn next_match(cx: &mut Ctx, c: &mut CodingState, forward: bool) {
     say_match(cx, c);
 }
 
-/// "match 2 of 5 at 1:02", after a search or `n` / `N`.
 fn say_match(cx: &mut Ctx, c: &CodingState) {
-    let keys_nn =
-        format!("{}/{}", keys(cx, Action::Note), keys(cx, Action::SegmentNote)).replace('/', " ");
-    cx.shell.notice(c.tpane.match_notice(c.cues(), c.clock(), &keys_nn));
+    cx.shell.notice(c.tpane.match_notice(c.cues(), c.clock(), &cx.shell.keymap));
 }
 
 /// The search typed at `/`: its matches, the first at or after the cue at the playhead selected
@@ -195,12 +185,10 @@ fn say_match(cx: &mut Ctx, c: &CodingState) {
 fn search(cx: &mut Ctx, c: &mut CodingState, text: &str) {
     let Some(t) = c.transcript.clone() else { return };
     let from = if c.focus == Pane::Transcript { c.tpane.sel } else { c.cue_near_playhead() };
-    match c.tpane.search(&t, text, from) {
-        Searched::Cleared => cx.shell.notice("search cleared"),
-        Searched::NoMatch => {
-            cx.shell.notice(format!("no cue holds “{}”", crate::tui::terminal::sanitize(text)));
-        }
-        Searched::Found => {
+    let said = searched_notice(&c.tpane.search(&t, text, from), text);
+    match said {
+        Some(n) => cx.shell.notice(n),
+        None => {
             c.focus = Pane::Transcript;
             say_match(cx, c);
         }

@@ -12,8 +12,8 @@ use crate::codebook::Codebook;
 use crate::coding::Coding;
 use crate::study::adjudication::{self, Case, Draft};
 use crate::study::model::AdjudicationDraft;
-use crate::transcript::{Cue, Transcript};
-use crate::tui::transcript_pane::{self as tp, TranscriptPane};
+use crate::transcript::Transcript;
+use crate::tui::transcript_pane::{Transcribed, TranscriptPane};
 use crate::tui::transport::{self, Transport};
 use crate::tui::zoom::{Zoom, ZoomPeaks};
 
@@ -139,35 +139,11 @@ impl RecordingState {
         }
     }
 
-    /// The state with `t` as the recording's transcript: the pane is shown when there is one.
-    #[must_use]
-    pub fn with_transcript(mut self, t: Option<Transcript>) -> Self {
-        self.tpane.visible = t.is_some();
-        self.transcript = t.map(Arc::new);
-        self
-    }
-
-    /// The transcript's cues (none without a transcript).
-    pub fn cues(&self) -> &[Cue] {
-        tp::cues(self.transcript.as_ref())
-    }
-
-    /// The cue the pane is about at the playhead (the one playing, else the next).
-    pub fn cue_near_playhead(&self) -> usize {
-        tp::near(self.transcript.as_ref(), self.snap.position_s)
-    }
-
-    /// `Tab` (`forward`) or `Shift+Tab`: the next pane, the transcript only while it is shown.
-    /// Entering the transcript selects the cue at the playhead.
+    /// `Tab` (`forward`) or `Shift+Tab`: the next pane (the transcript's only while shown).
     pub fn focus_step(&mut self, forward: bool) {
-        let mut p = if forward { self.focus.next() } else { self.focus.prev() };
-        if p == Pane::Transcript && !self.tpane.visible {
-            p = if forward { p.next() } else { p.prev() };
-        }
-        if p == Pane::Transcript {
-            self.tpane.sel = self.cue_near_playhead();
-        }
-        self.focus = p;
+        let near = self.cue_near_playhead();
+        let step = |p: Pane| if forward { p.next() } else { p.prev() };
+        self.tpane.step_focus(&mut self.focus, Pane::Transcript, near, step);
     }
 
     /// Puts back the decisions of an autosaved draft; unsaved when they differ from the file.
@@ -199,5 +175,14 @@ impl RecordingState {
 
     pub fn on_overview(&mut self, total: usize, start: usize, peaks: &[f32]) {
         crate::tui::peaks::merge(&mut self.peaks, total, start, peaks);
+    }
+}
+
+impl Transcribed for RecordingState {
+    fn attached(&self) -> Option<&Arc<Transcript>> {
+        self.transcript.as_ref()
+    }
+    fn playhead_s(&self) -> f64 {
+        self.snap.position_s
     }
 }

@@ -10,7 +10,7 @@ use crate::tui::layout::{contains, row_at};
 use crate::tui::shell::prompt::{Prompt, PromptKind, parse_go_to};
 use crate::tui::shell::{Shell, step};
 use crate::tui::supervisor::model::{Effect, Overlay, Step};
-use crate::tui::transcript_pane::{Searched, cue_s};
+use crate::tui::transcript_pane::{Transcribed, cue_s, searched_notice};
 use crate::tui::transport::{self, STEP_S};
 use crate::tui::widgets::timeline::time_at;
 
@@ -204,47 +204,32 @@ fn activate(cx: &mut Ctx, r: &mut RecordingState) -> Step {
     }
 }
 
-/// `T`: the transcript pane shown or hidden (focus leaves it when hidden).
+/// `T`: the transcript pane shown or hidden (focus goes back to the scores when hidden).
 fn toggle_transcript(cx: &mut Ctx, r: &mut RecordingState) {
-    r.tpane.visible = !r.tpane.visible;
+    let key = cx.shell.keymap.keys_for(Action::Transcript).join("/");
+    let said = r.tpane.toggle(r.transcript.is_some(), &key);
     if !r.tpane.visible && r.focus == Pane::Transcript {
         r.focus = Pane::Scores;
     }
-    let key = cx.shell.keymap.keys_for(Action::Transcript).join("/");
-    cx.shell.notice(match (r.tpane.visible, r.transcript.is_some()) {
-        (true, true) => format!("transcript shown ({key} hides it; Tab to it, / searches)"),
-        (true, false) => {
-            format!("no transcript is attached to this recording ({key} hides the pane)")
-        }
-        (false, _) => format!("transcript hidden ({key} shows it)"),
-    });
+    cx.shell.notice(said);
 }
 
 /// "match 2 of 5 at 1:02", after a search or `n` / `N`.
 fn say_match(cx: &mut Ctx, r: &RecordingState) {
-    let km = &cx.shell.keymap;
-    let nn = format!(
-        "{} {}",
-        km.keys_for(Action::Note).join("/"),
-        km.keys_for(Action::SegmentNote).join("/")
-    );
-    cx.shell.notice(r.tpane.match_notice(r.cues(), Clock::for_duration(r.duration_s()), &nn));
+    let clock = Clock::for_duration(r.duration_s());
+    cx.shell.notice(r.tpane.match_notice(r.cues(), clock, &cx.shell.keymap));
 }
 
 /// The search typed at `/`: its matches, the first at or after the cue at the playhead selected
-/// in the transcript pane (shown and focused). An empty search clears it.
+/// in the pane, which is shown and focused. An empty search clears it.
 pub fn search_done(cx: &mut Ctx, r: &mut RecordingState, text: &str) -> Step {
     let Some(t) = r.transcript.clone() else { return stay() };
     let from = if r.focus == Pane::Transcript { r.tpane.sel } else { r.cue_near_playhead() };
-    match r.tpane.search(&t, text, from) {
-        Searched::Cleared => cx.shell.notice("search cleared"),
-        Searched::NoMatch => {
-            cx.shell.notice(format!("no cue holds “{}”", crate::tui::terminal::sanitize(text)));
-        }
-        Searched::Found => {
-            r.focus = Pane::Transcript;
-            say_match(cx, r);
-        }
+    if let Some(n) = searched_notice(&r.tpane.search(&t, text, from), text) {
+        cx.shell.notice(n);
+    } else {
+        r.focus = Pane::Transcript;
+        say_match(cx, r);
     }
     stay()
 }
