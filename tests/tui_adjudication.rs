@@ -685,7 +685,13 @@ fn help_fits_at_80_by_24() {
     let mut a = recording_app(0.0);
     send(&mut a, [ch('?')]);
     let s = render(&a, 80, 24);
-    for part in ["jump", "(scores→A→B→text)", "search the transcript…", "save the adjudication", "files never"] {
+    for part in [
+        "jump",
+        "(scores→A→B→text)",
+        "search the transcript…",
+        "save the adjudication",
+        "files never",
+    ] {
         assert!(s.contains(part), "{part:?} cut off:\n{s}");
     }
 }

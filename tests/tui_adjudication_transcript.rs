@@ -8,6 +8,7 @@ mod tui_adjudication_support;
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use tapecoder::tui::shell::prompt::PromptKind;
+use tapecoder::tui::supervisor::recording::view::recording_layout_with;
 use tapecoder::tui::supervisor::{AdjApp, Effect, Msg, Overlay, Pane, RecordingState, update};
 use tapecoder::tui::transport::Transport;
 use tui_adjudication_support::*;
@@ -164,4 +165,17 @@ fn an_unreadable_transcript_still_opens_the_recording() {
     let r = st(&a);
     assert!(r.transcript.is_none() && !r.tpane.visible);
     assert!(notice(&a).contains("the transcript cannot be read"), "{}", notice(&a));
+}
+
+#[test]
+fn a_click_in_the_pane_focuses_it_at_the_playhead() {
+    let mut a = with_transcript(14.0);
+    let l = recording_layout_with(ratatui::layout::Rect::new(0, 0, 120, 40), DOMAINS.len(), true);
+    assert!(!l.transcript.is_empty() && l.transcript.y > l.primary.y, "under the coders' lists");
+    let (x, y) = (l.transcript.x + 3, l.transcript.y + 2);
+    update(&mut a, click(x, y));
+    assert_eq!((st(&a).focus, st(&a).tpane.sel), (Pane::Transcript, 2));
+    let small =
+        recording_layout_with(ratatui::layout::Rect::new(0, 0, 80, 24), DOMAINS.len(), true);
+    assert_eq!(small.transcript.y, small.primary.y, "beside them at 80x24");
 }

@@ -402,6 +402,12 @@ pub fn on_mouse(
             {
                 r.focus = Pane::Scores;
                 r.domain_sel = i;
+            } else if contains(l.transcript, x, y) {
+                // A click in the transcript pane focuses it at the cue by the playhead.
+                if r.focus != Pane::Transcript {
+                    r.tpane.sel = r.cue_near_playhead();
+                }
+                r.focus = Pane::Transcript;
             } else {
                 for (k, (pane, rows)) in
                     [(Pane::Primary, l.primary_rows), (Pane::Secondary, l.secondary_rows)]
