@@ -205,7 +205,15 @@ fn a_draft_comes_back_on_reopening() {
         let mut a = app();
         send(&mut a, [key(KeyCode::Enter)]);
         let draft = Some(Box::new(draft_file("R002", who, &drafts)));
-        update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0), draft });
+        update(
+            &mut a,
+            Msg::Opened {
+                id: "R002".into(),
+                snapshot: snapshot_at(0.0),
+                draft,
+                transcript: Ok(None),
+            },
+        );
         let r = a.recording().unwrap();
         assert_eq!(r.dirty, restored, "{who}");
         assert_eq!(r.drafts == drafts, restored, "{who}");
@@ -379,7 +387,15 @@ fn an_earlier_adjudication_is_continued() {
     send(&mut a, [key(KeyCode::Down)]);
     let fx = send(&mut a, [key(KeyCode::Enter)]);
     assert_eq!(fx, vec![Effect::Open { id: "R005".into(), duration_s: 600.0 }]);
-    update(&mut a, Msg::Opened { id: "R005".into(), snapshot: snapshot_at(0.0), draft: None });
+    update(
+        &mut a,
+        Msg::Opened {
+            id: "R005".into(),
+            snapshot: snapshot_at(0.0),
+            draft: None,
+            transcript: Ok(None),
+        },
+    );
     let r = a.recording().unwrap();
     assert_eq!(a.selected_domain(), Some("child_focus"));
     let d = r.drafts.get("child_focus").unwrap();
@@ -521,7 +537,15 @@ fn a_decision_on_a_domain_now_within_tolerance_blocks_saving_until_cleared() {
     });
     let mut a = app_with(vec![case]);
     send(&mut a, [key(KeyCode::Enter)]);
-    update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0), draft: None });
+    update(
+        &mut a,
+        Msg::Opened {
+            id: "R002".into(),
+            snapshot: snapshot_at(0.0),
+            draft: None,
+            transcript: Ok(None),
+        },
+    );
     send(&mut a, [ch('3')]);
     typed(&mut a, "r");
     send(&mut a, [key(KeyCode::Enter)]);
@@ -578,7 +602,15 @@ fn hostile_text_from_files_never_reaches_the_terminal_raw() {
     b.coder = "b\x1bx".into();
     let mut app = app_with(vec![case_of("R002", a, b, None)]);
     send(&mut app, [key(KeyCode::Enter)]);
-    update(&mut app, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0), draft: None });
+    update(
+        &mut app,
+        Msg::Opened {
+            id: "R002".into(),
+            snapshot: snapshot_at(0.0),
+            draft: None,
+            transcript: Ok(None),
+        },
+    );
     for screen in [render(&app, 120, 40), render(&app_with(app.cases.clone()), 120, 40)] {
         assert!(
             !screen.chars().any(|c| c.is_control() && c != '\n' || c == '\u{202e}'),
@@ -653,7 +685,13 @@ fn help_fits_at_80_by_24() {
     let mut a = recording_app(0.0);
     send(&mut a, [ch('?')]);
     let s = render(&a, 80, 24);
-    for part in ["jump", "(scores → A → B)", "save the adjudication", "files never"] {
+    for part in [
+        "jump",
+        "(scores→A→B→text)",
+        "search the transcript…",
+        "save the adjudication",
+        "files never",
+    ] {
         assert!(s.contains(part), "{part:?} cut off:\n{s}");
     }
 }

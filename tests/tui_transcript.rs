@@ -5,7 +5,7 @@
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use tapecoder::tui::coder::coding::{CodingState, Pane};
+use tapecoder::tui::coder::coding::{CodingState, Pane, Transcribed};
 use tapecoder::tui::coder::{App, Effect, Overlay, update};
 use tapecoder::tui::shell::prompt::PromptKind;
 use tapecoder::tui::transport::Transport;

@@ -26,6 +26,7 @@ pub mod runtime;
 pub mod shell;
 pub mod supervisor;
 pub mod terminal;
+pub mod transcript_pane;
 pub mod transport;
 pub mod widgets;
 pub mod zoom;

@@ -13,6 +13,7 @@ use tapecoder::codebook::Codebook;
 use tapecoder::coding::{CodebookRef, Coding, Note, Segment, Status};
 use tapecoder::study::adjudication::{Case, disagreements};
 use tapecoder::study::model::{Adjudication, Decision};
+use tapecoder::transcript::{Cue, Transcript};
 use tapecoder::tui::keys::Keymap;
 use tapecoder::tui::supervisor::view;
 use tapecoder::tui::supervisor::{AdjApp, Effect, Msg, update};
@@ -157,7 +158,51 @@ pub fn recording_app(pos: f64) -> AdjApp {
     let mut a = app();
     let fx = send(&mut a, [key(KeyCode::Enter)]);
     assert_eq!(fx, vec![Effect::Open { id: "R002".into(), duration_s: 600.0 }]);
-    update(&mut a, Msg::Opened { id: "R002".into(), snapshot: snapshot_at(pos), draft: None });
+    update(
+        &mut a,
+        Msg::Opened {
+            id: "R002".into(),
+            snapshot: snapshot_at(pos),
+            draft: None,
+            transcript: Ok(None),
+        },
+    );
+    update(&mut a, Msg::Overview { total: 600, start: 0, peaks: peaks() });
+    update(&mut a, Msg::Tick(100_000));
+    a
+}
+
+/// A short transcript of R002: a worker (W) and a parent (P) taking turns in the first minute.
+pub fn transcript() -> Transcript {
+    let cue = |a: u64, b: u64, who: &str, text: &str| Cue {
+        start_ms: a,
+        end_ms: b,
+        speaker: Some(who.to_string()),
+        text: text.to_string(),
+    };
+    Transcript {
+        cues: vec![
+            cue(0, 5_000, "W", "Good morning, may I come in?"),
+            cue(5_500, 11_000, "P", "Yes. The baby is asleep upstairs."),
+            cue(11_500, 18_000, "W", "How has the baby been sleeping this week?"),
+            cue(18_500, 26_000, "P", "Badly. I am up three times a night."),
+            cue(26_500, 33_000, "W", "That sounds exhausting. Who helps you at night?"),
+            cue(34_000, 41_000, "P", "Nobody, my partner works nights."),
+            cue(42_000, 50_000, "W", "Could your sister take one night a week?"),
+            cue(51_000, 59_000, "P", "Maybe. I could ask her on Sunday."),
+        ],
+    }
+}
+
+/// [`recording_app`] with `transcript` as R002's (the open job's answer).
+pub fn recording_app_with(pos: f64, transcript: Result<Option<Transcript>, String>) -> AdjApp {
+    let mut a = app();
+    send(&mut a, [key(KeyCode::Enter)]);
+    let transcript = transcript.map(|t| t.map(Box::new));
+    update(
+        &mut a,
+        Msg::Opened { id: "R002".into(), snapshot: snapshot_at(pos), draft: None, transcript },
+    );
     update(&mut a, Msg::Overview { total: 600, start: 0, peaks: peaks() });
     update(&mut a, Msg::Tick(100_000));
     a

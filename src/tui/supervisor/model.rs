@@ -7,6 +7,7 @@ use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::study::adjudication::Case;
 use crate::study::model::{Adjudication, AdjudicationDraft};
+use crate::transcript::Transcript;
 use crate::tui::keys::Keymap;
 use crate::tui::shell::Shell;
 use crate::tui::shell::prompt::Prompt;
@@ -22,6 +23,9 @@ crate::app_msg! {
             snapshot: Snapshot,
             /// The autosaved draft of its adjudication, if one was left (`supervisor/drafts/`).
             draft: Option<Box<AdjudicationDraft>>,
+            /// The recording's transcript as attached (`None`: none attached), or why it cannot
+            /// be read (the recording still opens, without it).
+            transcript: Result<Option<Box<Transcript>>, String>,
         },
         /// The disk thread's answer: the adjudication as written, or why it was not.
         Saved(Result<Box<Adjudication>, String>),

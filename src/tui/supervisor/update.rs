@@ -55,11 +55,20 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        Msg::Opened { id, snapshot, draft } => {
+        Msg::Opened { id, snapshot, draft, transcript } => {
             let Some(case) = app.cases.iter().find(|c| c.recording == id).cloned() else {
                 return vec![Effect::Close];
             };
+            let (transcript, problem) = match transcript {
+                Ok(t) => (t, None),
+                Err(e) => (None, Some(e)),
+            };
             let mut r = RecordingState::new(case, &app.shell.codebook, snapshot);
+            // The pane is shown when there is a transcript.
+            (r.transcript, r.tpane) = crate::tui::transcript_pane::open(transcript.map(|t| *t));
+            if let Some(p) = problem {
+                app.shell.notice(p);
+            }
             // Only the supervisor's own draft comes back (another's is replaced at the next
             // autosave).
             if let Some(d) = draft.filter(|d| d.supervisor == app.supervisor) {

@@ -1,5 +1,5 @@
 //! The supervisor app's disk work, done on the runtime's disk thread: checking a recording's audio
-//! before it opens (hashing it), saving an adjudication (with its journal line) and autosaving
+//! before it opens (hashing it) and reading its transcript, saving an adjudication (with its journal line) and autosaving
 //! the one being made (`supervisor/drafts/`), the only files this app writes, and reading the
 //! list of recordings to adjudicate again. Codings are only read.
 use std::sync::Arc;
@@ -45,6 +45,10 @@ impl Worker for SupervisorWorker {
                 // A draft left by a crash comes back with the recording; one that cannot be
                 // read is left alone (the next autosave replaces it).
                 let draft = study.adjudication_draft(&id).ok().flatten().map(Box::new);
+                let transcript = study
+                    .transcript(&id)
+                    .map(|t| t.map(|f| Box::new(f.transcript())))
+                    .map_err(|e| format!("the transcript cannot be read: {e}"));
                 let (audio, overview_key) = match checked {
                     Ok((path, key)) => (Ok(path), key),
                     // Adjudication can go on from the scores without the audio.
@@ -56,7 +60,12 @@ impl Worker for SupervisorWorker {
                     start_s: 0.0,
                     overview_key,
                     hold: None,
-                    opened: Box::new(move |snapshot| Msg::Opened { id, snapshot, draft }),
+                    opened: Box::new(move |snapshot| Msg::Opened {
+                        id,
+                        snapshot,
+                        draft,
+                        transcript,
+                    }),
                 }))
             }
             Job::Save(adj) => {

@@ -50,18 +50,8 @@ impl Pane {
     }
 }
 
-/// The transcript pane's state: shown or not, the cue selected in it, and the search.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TranscriptPane {
-    /// Shown (`T`); on when the recording opens with a transcript.
-    pub visible: bool,
-    /// The cue selected while the pane is focused (`Enter` jumps there, `b`/`e` snap to it).
-    pub sel: usize,
-    /// The search (`/`), as typed; empty: none.
-    pub query: String,
-    /// The cues the search matches, in order.
-    pub matches: Vec<usize>,
-}
+use crate::tui::transcript_pane as tp;
+pub use crate::tui::transcript_pane::{Transcribed, TranscriptPane, cue_s};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum SaveState {
@@ -108,21 +98,6 @@ pub struct CodingState {
     pub tpane: TranscriptPane,
 }
 
-/// Seconds as whole milliseconds (a cue's unit), never negative.
-fn ms(s: f64) -> u64 {
-    if s.is_finite() && s > 0.0 {
-        // Saturates at u64::MAX; a recording is far shorter.
-        (s * 1000.0).round() as u64
-    } else {
-        0
-    }
-}
-
-/// A cue's time in seconds.
-pub fn cue_s(ms: u64) -> f64 {
-    ms as f64 / 1000.0
-}
-
 /// A snapshot with finite numbers only: a player is trusted for nothing that could break drawing.
 fn sane(mut s: Snapshot, previous_s: f64, duration_s: f64) -> Snapshot {
     if !s.position_s.is_finite() {
@@ -166,36 +141,13 @@ impl CodingState {
     /// The state with `t` as the recording's transcript: the pane is shown when there is one.
     #[must_use]
     pub fn with_transcript(mut self, t: Option<Transcript>) -> Self {
-        self.tpane.visible = t.is_some();
-        self.transcript = t.map(Arc::new);
+        (self.transcript, self.tpane) = tp::open(t);
         self
-    }
-
-    /// The transcript's cues (none without a transcript).
-    pub fn cues(&self) -> &[Cue] {
-        self.transcript.as_deref().map_or(&[], |t| t.cues.as_slice())
     }
 
     /// The cue playing at `s` seconds, if any (a note shows the cue it falls in).
     pub fn cue_at(&self, s: f64) -> Option<&Cue> {
-        let t = self.transcript.as_deref()?;
-        t.at(ms(s)).and_then(|i| t.cues.get(i))
-    }
-
-    /// The cue playing at the playhead, if any.
-    pub fn current_cue(&self) -> Option<usize> {
-        let t = self.transcript.as_deref()?;
-        t.at(ms(self.snap.position_s))
-    }
-
-    /// The cue the pane is about at the playhead: the one playing, else the next to come (else
-    /// the last).
-    pub fn cue_near_playhead(&self) -> usize {
-        let cues = self.cues();
-        self.current_cue().unwrap_or_else(|| {
-            let at = ms(self.snap.position_s);
-            cues.partition_point(|c| c.end_ms < at).min(cues.len().saturating_sub(1))
-        })
+        tp::current(self.transcript.as_ref(), s).and_then(|i| self.cues().get(i))
     }
 
     /// The cue selected in the focused transcript pane.
@@ -206,14 +158,9 @@ impl CodingState {
     /// `Tab` (`forward`) or `Shift+Tab`: the next pane, the transcript only while it is shown.
     /// Entering the transcript selects the cue at the playhead.
     pub fn focus_step(&mut self, forward: bool) {
-        let mut p = if forward { self.focus.next() } else { self.focus.prev() };
-        if p == Pane::Transcript && !self.tpane.visible {
-            p = if forward { p.next() } else { p.prev() };
-        }
-        if p == Pane::Transcript {
-            self.tpane.sel = self.cue_near_playhead();
-        }
-        self.focus = p;
+        let near = self.cue_near_playhead();
+        let step = |p: Pane| if forward { p.next() } else { p.prev() };
+        self.tpane.step_focus(&mut self.focus, Pane::Transcript, near, step);
     }
 
     /// How this recording's times read: `h:mm:ss` everywhere when it is an hour or longer.
@@ -283,5 +230,14 @@ impl CodingState {
             v.push((b.min(p), b.max(p)));
         }
         v
+    }
+}
+
+impl Transcribed for CodingState {
+    fn attached(&self) -> Option<&Arc<Transcript>> {
+        self.transcript.as_ref()
+    }
+    fn playhead_s(&self) -> f64 {
+        self.snap.position_s
     }
 }

@@ -14,6 +14,7 @@ use crate::tui::layout::{self, contains, wrapped_row_at};
 use crate::tui::shell::prompt::parse_go_to;
 use crate::tui::shell::prompt::{Prompt, PromptKind};
 use crate::tui::shell::{Shell, step};
+use crate::tui::transcript_pane::{Transcribed, searched_notice};
 use crate::tui::transport::{self, STEP_S, Transport};
 use crate::tui::widgets::timeline::time_at;
 
@@ -162,69 +163,36 @@ fn in_search(c: &CodingState) -> bool {
 
 /// `T`: the transcript pane shown or hidden (focus leaves it when hidden).
 fn toggle_transcript(cx: &mut Ctx, c: &mut CodingState) {
-    c.tpane.visible = !c.tpane.visible;
+    let said = c.tpane.toggle(c.transcript.is_some(), &keys(cx, Action::Transcript));
     if !c.tpane.visible && c.focus == Pane::Transcript {
         c.focus = Pane::Timeline;
     }
-    let key = keys(cx, Action::Transcript);
-    cx.shell.notice(match (c.tpane.visible, c.transcript.is_some()) {
-        (true, true) => format!("transcript shown ({key} hides it; Tab to it, / searches)"),
-        (true, false) => {
-            format!("no transcript is attached to this recording ({key} hides the pane)")
-        }
-        (false, _) => format!("transcript hidden ({key} shows it)"),
-    });
+    cx.shell.notice(said);
 }
 
-/// `n` (`forward`) / `N`: the next (previous) match of the search after (before) the selected
-/// cue, round to the first (last).
+/// `n` (`forward`) / `N`: the next (previous) match of the search, round to the first (last).
 fn next_match(cx: &mut Ctx, c: &mut CodingState, forward: bool) {
-    let m = &c.tpane.matches;
-    let Some(&first) = m.first() else { return };
-    let sel = c.tpane.sel;
-    let to = if forward {
-        m.iter().copied().find(|&i| i > sel).unwrap_or(first)
-    } else {
-        m.iter().rev().copied().find(|&i| i < sel).unwrap_or(m[m.len() - 1])
-    };
-    c.tpane.sel = to;
+    c.tpane.next_match(forward);
     say_match(cx, c);
 }
 
-/// "match 2 of 5 at 1:02", after a search or `n` / `N`.
 fn say_match(cx: &mut Ctx, c: &CodingState) {
-    let m = &c.tpane.matches;
-    let k = m.iter().position(|&i| i == c.tpane.sel).map_or(0, |k| k + 1);
-    let at = c.cues().get(c.tpane.sel).map(|q| c.clock().tenths(cue_s(q.start_ms)));
-    let keys_nn =
-        format!("{}/{}", keys(cx, Action::Note), keys(cx, Action::SegmentNote)).replace('/', " ");
-    cx.shell.notice(format!(
-        "match {k} of {} at {} · Enter jumps there · {keys_nn} next/previous",
-        m.len(),
-        at.unwrap_or_default()
-    ));
+    cx.shell.notice(c.tpane.match_notice(c.cues(), c.clock(), &cx.shell.keymap));
 }
 
 /// The search typed at `/`: its matches, the first at or after the cue at the playhead selected
 /// in the transcript pane (shown and focused). An empty search clears it.
 fn search(cx: &mut Ctx, c: &mut CodingState, text: &str) {
-    let Some(t) = c.transcript.as_deref() else { return };
-    c.tpane.query = text.to_string();
-    c.tpane.matches = t.search(text);
-    if text.is_empty() {
-        cx.shell.notice("search cleared");
-        return;
-    }
-    if c.tpane.matches.is_empty() {
-        cx.shell.notice(format!("no cue holds “{}”", crate::tui::terminal::sanitize(text)));
-        return;
-    }
+    let Some(t) = c.transcript.clone() else { return };
     let from = if c.focus == Pane::Transcript { c.tpane.sel } else { c.cue_near_playhead() };
-    let m = &c.tpane.matches;
-    c.tpane.sel = m.iter().copied().find(|&i| i >= from).unwrap_or(m[0]);
-    c.tpane.visible = true;
-    c.focus = Pane::Transcript;
-    say_match(cx, c);
+    let said = searched_notice(&c.tpane.search(&t, text, from), text);
+    match said {
+        Some(n) => cx.shell.notice(n),
+        None => {
+            c.focus = Pane::Transcript;
+            say_match(cx, c);
+        }
+    }
 }
 
 /// Scrolls the rubric by a page (its height less one row), no further than its end.

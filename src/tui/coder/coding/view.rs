@@ -16,7 +16,6 @@ use crate::tui::widgets::lists::WrapList;
 use crate::tui::widgets::rubric::Rubric;
 use crate::tui::widgets::scores::Scores;
 use crate::tui::widgets::timeline::{Lane, Timeline};
-use crate::tui::widgets::transcript::TranscriptList;
 
 pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
     let l = layout::coding_with(f.area(), c.tpane.visible);
@@ -289,38 +288,8 @@ fn scores(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
 
 fn transcript(f: &mut Frame, c: &CodingState, area: Rect) {
     let focused = c.focus == Pane::Transcript;
-    let cues = c.cues();
-    let title = match (c.transcript.is_some(), c.tpane.query.is_empty()) {
-        (false, _) => " Transcript ".to_string(),
-        (true, true) => format!(" Transcript ({}) ", cues.len()),
-        (true, false) => {
-            let k = c.tpane.matches.iter().position(|&i| i == c.tpane.sel);
-            let n = c.tpane.matches.len();
-            let count = match k.filter(|_| focused) {
-                Some(k) => format!("{}/{n}", k + 1),
-                None => format!("({n})"),
-            };
-            format!(" Transcript /{} {count} ", sanitize(&c.tpane.query))
-        }
-    };
-    let block = pane_block(title, focused);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let needle: Vec<char> = c.tpane.query.trim().chars().map(crate::transcript::fold).collect();
-    let anchor = if focused { c.tpane.sel } else { c.cue_near_playhead() };
-    f.render_widget(
-        TranscriptList {
-            cues,
-            current: c.current_cue(),
-            anchor,
-            focused,
-            needle: &needle,
-            matches: &c.tpane.matches,
-            clock: c.clock(),
-            empty: "No transcript is attached to this recording.",
-        },
-        inner,
-    );
+    let pane = (c.transcript.as_ref(), &c.tpane);
+    crate::tui::transcript_pane::draw(f, area, pane, c.snap.position_s, focused, c.clock());
 }
 
 fn rubric(f: &mut Frame, book: &Codebook, c: &CodingState, area: Rect) {

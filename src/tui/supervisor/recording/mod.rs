@@ -5,12 +5,15 @@ pub mod update;
 pub mod view;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
 use crate::coding::Coding;
 use crate::study::adjudication::{self, Case, Draft};
 use crate::study::model::AdjudicationDraft;
+use crate::transcript::Transcript;
+use crate::tui::transcript_pane::{Transcribed, TranscriptPane};
 use crate::tui::transport::{self, Transport};
 use crate::tui::zoom::{Zoom, ZoomPeaks};
 
@@ -20,6 +23,8 @@ pub enum Pane {
     Scores,
     Primary,
     Secondary,
+    /// The transcript pane, in the order only while it is shown.
+    Transcript,
 }
 
 impl Pane {
@@ -27,12 +32,14 @@ impl Pane {
         match self {
             Pane::Scores => Pane::Primary,
             Pane::Primary => Pane::Secondary,
-            Pane::Secondary => Pane::Scores,
+            Pane::Secondary => Pane::Transcript,
+            Pane::Transcript => Pane::Scores,
         }
     }
     pub fn prev(self) -> Self {
         match self {
-            Pane::Scores => Pane::Secondary,
+            Pane::Scores => Pane::Transcript,
+            Pane::Transcript => Pane::Secondary,
             Pane::Primary => Pane::Scores,
             Pane::Secondary => Pane::Primary,
         }
@@ -98,6 +105,9 @@ pub struct RecordingState {
     /// This supervisor's draft of it is on disk (restored, or autosaved since the last save):
     /// leaving removes it. Another supervisor's draft is never removed, only replaced.
     pub draft_on_disk: bool,
+    /// The recording's transcript as attached, if any (read by the open job on the disk thread).
+    pub transcript: Option<Arc<Transcript>>,
+    pub tpane: TranscriptPane,
 }
 
 impl RecordingState {
@@ -124,7 +134,16 @@ impl RecordingState {
             saving: false,
             edited_at: None,
             draft_on_disk: false,
+            transcript: None,
+            tpane: TranscriptPane::default(),
         }
+    }
+
+    /// `Tab` (`forward`) or `Shift+Tab`: the next pane (the transcript's only while shown).
+    pub fn focus_step(&mut self, forward: bool) {
+        let near = self.cue_near_playhead();
+        let step = |p: Pane| if forward { p.next() } else { p.prev() };
+        self.tpane.step_focus(&mut self.focus, Pane::Transcript, near, step);
     }
 
     /// Puts back the decisions of an autosaved draft; unsaved when they differ from the file.
@@ -156,5 +175,14 @@ impl RecordingState {
 
     pub fn on_overview(&mut self, total: usize, start: usize, peaks: &[f32]) {
         crate::tui::peaks::merge(&mut self.peaks, total, start, peaks);
+    }
+}
+
+impl Transcribed for RecordingState {
+    fn attached(&self) -> Option<&Arc<Transcript>> {
+        self.transcript.as_ref()
+    }
+    fn playhead_s(&self) -> f64 {
+        self.snap.position_s
     }
 }

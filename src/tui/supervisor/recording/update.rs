@@ -1,15 +1,16 @@
 //! The recording screen's part of `update`: its keys, the answers to its prompts, and its mouse.
 //! Pure: state changes and effects, no I/O. Every function gets the screen's own state (so there
 //! is always a recording) and what of the app it may read or change.
-use super::view::recording_layout;
+use super::view::recording_layout_with;
 use super::{Pane, RecordingState};
 use crate::study::adjudication::{self, DecisionProblem};
-use crate::timefmt::hms;
+use crate::timefmt::{Clock, hms};
 use crate::tui::keys::Action;
 use crate::tui::layout::{contains, row_at};
 use crate::tui::shell::prompt::{Prompt, PromptKind, parse_go_to};
 use crate::tui::shell::{Shell, step};
 use crate::tui::supervisor::model::{Effect, Overlay, Step};
+use crate::tui::transcript_pane::{Transcribed, cue_s, searched_notice};
 use crate::tui::transport::{self, STEP_S};
 use crate::tui::widgets::timeline::time_at;
 
@@ -44,12 +45,8 @@ pub fn on_action(cx: &mut Ctx, r: &mut RecordingState, a: Action) -> Step {
             *cx.overlay = Some(Overlay::GoTo(Prompt::new(PromptKind::GoTo, "")));
             stay()
         }
-        Action::FocusNext => {
-            r.focus = r.focus.next();
-            stay()
-        }
-        Action::FocusPrev => {
-            r.focus = r.focus.prev();
+        Action::FocusNext | Action::FocusPrev => {
+            r.focus_step(a == Action::FocusNext);
             stay()
         }
         Action::Up | Action::Down => {
@@ -58,6 +55,7 @@ pub fn on_action(cx: &mut Ctx, r: &mut RecordingState, a: Action) -> Step {
                 Pane::Scores => r.domain_sel = step(r.domain_sel, n_domains, down),
                 Pane::Primary => r.item_sel[0] = step(r.item_sel[0], r.items[0].len(), down),
                 Pane::Secondary => r.item_sel[1] = step(r.item_sel[1], r.items[1].len(), down),
+                Pane::Transcript => r.tpane.sel = step(r.tpane.sel, r.cues().len(), down),
             }
             stay()
         }
@@ -71,6 +69,14 @@ pub fn on_action(cx: &mut Ctx, r: &mut RecordingState, a: Action) -> Step {
             stay()
         }
         Action::Submit => Step::Stay(save(cx, r)),
+        // With a search in the focused transcript pane, `n` / `N` go through its matches.
+        Action::Note | Action::SegmentNote
+            if r.focus == Pane::Transcript && r.tpane.searching() =>
+        {
+            r.tpane.next_match(a == Action::Note);
+            say_match(cx, r);
+            stay()
+        }
         Action::SegmentBegin
         | Action::SegmentEnd
         | Action::SegmentStartHere
@@ -104,8 +110,16 @@ pub fn on_action(cx: &mut Ctx, r: &mut RecordingState, a: Action) -> Step {
         }
         // Nothing scrolls by pages here but the rationales (`v`).
         Action::PageUp | Action::PageDown => stay(),
-        Action::Transcript | Action::Search => {
-            cx.shell.notice("the transcript pane is on the coder's screen only, not here yet");
+        Action::Transcript => {
+            toggle_transcript(cx, r);
+            stay()
+        }
+        Action::Search => {
+            if r.transcript.is_some() {
+                *cx.overlay = Some(Overlay::GoTo(Prompt::new(PromptKind::Search, "")));
+            } else {
+                cx.shell.notice("no transcript is attached to this recording: nothing to search");
+            }
             stay()
         }
     }
@@ -183,7 +197,41 @@ fn activate(cx: &mut Ctx, r: &mut RecordingState) -> Step {
                 None => stay(),
             }
         }
+        Pane::Transcript => match r.cues().get(r.tpane.sel).map(|q| cue_s(q.start_ms)) {
+            Some(t) => seek(r, t),
+            None => stay(),
+        },
     }
+}
+
+/// `T`: the transcript pane shown or hidden (focus goes back to the scores when hidden).
+fn toggle_transcript(cx: &mut Ctx, r: &mut RecordingState) {
+    let key = cx.shell.keymap.keys_for(Action::Transcript).join("/");
+    let said = r.tpane.toggle(r.transcript.is_some(), &key);
+    if !r.tpane.visible && r.focus == Pane::Transcript {
+        r.focus = Pane::Scores;
+    }
+    cx.shell.notice(said);
+}
+
+/// "match 2 of 5 at 1:02", after a search or `n` / `N`.
+fn say_match(cx: &mut Ctx, r: &RecordingState) {
+    let clock = Clock::for_duration(r.duration_s());
+    cx.shell.notice(r.tpane.match_notice(r.cues(), clock, &cx.shell.keymap));
+}
+
+/// The search typed at `/`: its matches, the first at or after the cue at the playhead selected
+/// in the pane, which is shown and focused. An empty search clears it.
+pub fn search_done(cx: &mut Ctx, r: &mut RecordingState, text: &str) -> Step {
+    let Some(t) = r.transcript.clone() else { return stay() };
+    let from = if r.focus == Pane::Transcript { r.tpane.sel } else { r.cue_near_playhead() };
+    if let Some(n) = searched_notice(&r.tpane.search(&t, text, from), text) {
+        cx.shell.notice(n);
+    } else {
+        r.focus = Pane::Transcript;
+        say_match(cx, r);
+    }
+    stay()
 }
 
 /// The selected domain if it is in disagreement, else a notice and `None`.
@@ -263,6 +311,9 @@ pub fn reason_done(cx: &mut Ctx, r: &mut RecordingState, mut p: Prompt, text: St
 }
 
 pub fn goto_done(cx: &mut Ctx, r: &mut RecordingState, mut p: Prompt, text: String) -> Step {
+    if p.kind == PromptKind::Search {
+        return search_done(cx, r, &text);
+    }
     match parse_go_to(&text) {
         Ok(t) if t <= r.duration_s() => return seek(r, t),
         Ok(_) => {
@@ -322,7 +373,7 @@ pub fn on_mouse(
     y: u16,
 ) -> Step {
     let n_domains = cx.shell.codebook.domains.len();
-    let l = recording_layout(cx.shell.size, n_domains);
+    let l = recording_layout_with(cx.shell.size, n_domains, r.tpane.visible);
     let over_timeline = contains(l.wave, x, y);
     match kind {
         MouseEventKind::Down(MouseButton::Left) | MouseEventKind::Drag(MouseButton::Left)
@@ -351,6 +402,12 @@ pub fn on_mouse(
             {
                 r.focus = Pane::Scores;
                 r.domain_sel = i;
+            } else if contains(l.transcript, x, y) {
+                // A click in the transcript pane focuses it at the cue by the playhead.
+                if r.focus != Pane::Transcript {
+                    r.tpane.sel = r.cue_near_playhead();
+                }
+                r.focus = Pane::Transcript;
             } else {
                 for (k, (pane, rows)) in
                     [(Pane::Primary, l.primary_rows), (Pane::Secondary, l.secondary_rows)]

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 use super::{Item, Pane, RecordingState};
 use crate::codebook::Codebook;
 use crate::coding::{Coding, ScoreState};
-use crate::timefmt::{hms, hms_tenths};
+use crate::timefmt::{Clock, hms, hms_tenths};
 use crate::tui::keys::Action;
 use crate::tui::layout::{list_offset, rows_below};
 use crate::tui::shell::Shell;
@@ -47,10 +47,23 @@ pub struct RecordingLayout {
     pub primary_rows: Rect,
     pub secondary: Rect,
     pub secondary_rows: Rect,
+    /// The transcript pane when shown (empty when hidden): a row of its own under the two
+    /// coders' lists when the terminal has the rows for it (40 or more), else beside them, the
+    /// lists' row split in three (so the scores keep every row they need).
+    pub transcript: Rect,
     pub footer: Rect,
 }
 
+/// The transcript pane's height under the coders' lists on a tall terminal.
+const TRANSCRIPT_H: u16 = 6;
+
+/// The recording screen without the transcript pane.
 pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
+    recording_layout_with(area, n_domains, false)
+}
+
+/// The recording screen, with the transcript pane when `transcript` is shown.
+pub fn recording_layout_with(area: Rect, n_domains: usize, transcript: bool) -> RecordingLayout {
     let stacked = area.height >= 40;
     let wave_h = if stacked { 4 } else { 2 };
     // Below the overview: a 2-row waveform, the lanes and the axis.
@@ -59,11 +72,14 @@ pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
     let middle_min = n_domains as u16 + 3;
     let rest = area.height.saturating_sub(timeline_h + 2);
     let lists_h = (rest / 3).max(5).min(rest.saturating_sub(middle_min));
-    let [header, timeline, middle, lists, footer] = Layout::vertical([
+    let below = transcript && stacked && rest.saturating_sub(lists_h + middle_min) >= TRANSCRIPT_H;
+    let tr_h = if below { TRANSCRIPT_H } else { 0 };
+    let [header, timeline, middle, lists, tr_row, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(timeline_h),
         Constraint::Min(0),
         Constraint::Length(lists_h),
+        Constraint::Length(tr_h),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -87,8 +103,19 @@ pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
     let scores_w = if area.width >= 120 { 56 } else { 48 };
     let [scores, detail] =
         Layout::horizontal([Constraint::Length(scores_w), Constraint::Min(0)]).areas(middle);
-    let [primary, secondary] =
-        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(lists);
+    let (primary, secondary, transcript) = if below || !transcript {
+        let [p, s] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
+            .areas(lists);
+        (p, s, tr_row)
+    } else {
+        let [p, s, t] = Layout::horizontal([
+            Constraint::Percentage(30),
+            Constraint::Percentage(30),
+            Constraint::Min(0),
+        ])
+        .areas(lists);
+        (p, s, t)
+    };
     RecordingLayout {
         header,
         timeline,
@@ -102,6 +129,7 @@ pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
         primary,
         secondary_rows: rows_below(secondary, 0),
         secondary,
+        transcript,
         footer,
     }
 }
@@ -115,7 +143,7 @@ pub fn score_text(s: Option<u8>) -> String {
 }
 
 pub fn view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
-    let l = recording_layout(f.area(), app.shell.codebook.domains.len());
+    let l = recording_layout_with(f.area(), app.shell.codebook.domains.len(), r.tpane.visible);
     header(f, app, r, l.header);
     timeline(f, r, &l, app.shell.mono);
     scores(f, app, r, &l);
@@ -125,7 +153,18 @@ pub fn view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
     {
         item_list(f, r, k, area, rows);
     }
-    let hints = if r.focus == Pane::Scores { SCORES_HINTS } else { ITEMS_HINTS };
+    if r.tpane.visible {
+        let focused = r.focus == Pane::Transcript;
+        let clock = Clock::for_duration(r.duration_s());
+        let pane = (r.transcript.as_ref(), &r.tpane);
+        crate::tui::transcript_pane::draw(f, l.transcript, pane, r.snap.position_s, focused, clock);
+    }
+    let hints = match r.focus {
+        Pane::Scores => SCORES_HINTS,
+        Pane::Transcript if r.tpane.searching() => SEARCH_HINTS,
+        Pane::Transcript => TRANSCRIPT_HINTS,
+        Pane::Primary | Pane::Secondary => ITEMS_HINTS,
+    };
     let hints = chrome::hint_line(&app.shell.keymap, None, hints, l.footer.width);
     chrome::footer(f, app.current_notice(), l.footer, &hints);
 }
@@ -151,6 +190,27 @@ const ITEMS_HINTS: &[Hint] = &[
     Hint::new(&[Action::Activate], "jump there", 0),
     Hint::new(&[Action::Rationales], "rationales", 4),
     Hint::new(&[Action::Submit], "save", 0),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 2),
+];
+
+const TRANSCRIPT_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 2),
+    Hint::new(&[Action::Up, Action::Down], "select", 3),
+    Hint::new(&[Action::Activate], "jump there", 0),
+    Hint::new(&[Action::Search], "search", 0),
+    Hint::new(&[Action::Transcript], "hide", 2),
+    Hint::new(&[Action::FocusNext], "panes", 4),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 2),
+];
+const SEARCH_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 2),
+    Hint::pair(&[Action::Note, Action::SegmentNote], "next/prev match", 0),
+    Hint::new(&[Action::Activate], "jump there", 0),
+    Hint::new(&[Action::Search], "search", 1),
+    Hint::new(&[Action::Up, Action::Down], "select", 3),
+    Hint::new(&[Action::FocusNext], "panes", 4),
     Hint::new(&[Action::Help], "help", 0),
     Hint::new(&[Action::Back], "back", 2),
 ];
