@@ -10,6 +10,17 @@ pub const STEP_S: f64 = 5.0;
 /// Seconds per step of `Shift+←`/`Shift+→`.
 pub const BIG_STEP_S: f64 = 30.0;
 
+/// Where the mouse wheel over a timeline moves the playhead from `pos`: a step back (up) or on
+/// (down); `None` for any other mouse event.
+pub fn wheel_seek(kind: crossterm::event::MouseEventKind, pos: f64) -> Option<f64> {
+    use crossterm::event::MouseEventKind;
+    match kind {
+        MouseEventKind::ScrollUp => Some(pos - STEP_S),
+        MouseEventKind::ScrollDown => Some(pos + STEP_S),
+        _ => None,
+    }
+}
+
 /// The actions [`on_action`] handles, as a pattern, so the screens' own matches can name them.
 #[macro_export]
 macro_rules! transport_actions {

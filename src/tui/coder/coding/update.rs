@@ -15,7 +15,7 @@ use crate::tui::shell::prompt::parse_go_to;
 use crate::tui::shell::prompt::{Prompt, PromptKind};
 use crate::tui::shell::{Shell, step};
 use crate::tui::transcript_pane::{Transcribed, searched_notice};
-use crate::tui::transport::{self, STEP_S, Transport};
+use crate::tui::transport::{self, Transport};
 use crate::tui::widgets::timeline::time_at;
 
 /// What the coding screen's update may change besides its own state.
@@ -692,12 +692,7 @@ pub fn on_mouse(cx: &mut Ctx, c: &mut CodingState, kind: MouseEventKind, x: u16,
             c.rubric_scroll = c.rubric_scroll.saturating_add(2).min(500);
             stay()
         }
-        MouseEventKind::ScrollUp if in_timeline => {
-            let t = c.snap.position_s - STEP_S;
-            seek(c, t)
-        }
-        MouseEventKind::ScrollDown if in_timeline => {
-            let t = c.snap.position_s + STEP_S;
+        _ if in_timeline && let Some(t) = transport::wheel_seek(kind, c.snap.position_s) => {
             seek(c, t)
         }
         _ => stay(),

@@ -11,7 +11,7 @@ use crate::tui::shell::prompt::{Prompt, PromptKind, parse_go_to};
 use crate::tui::shell::{Shell, step};
 use crate::tui::supervisor::model::{Effect, Overlay, Step};
 use crate::tui::transcript_pane::{Transcribed, cue_s, searched_notice};
-use crate::tui::transport::{self, STEP_S};
+use crate::tui::transport;
 use crate::tui::widgets::timeline::time_at;
 
 use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
@@ -388,12 +388,7 @@ pub fn on_mouse(
             let (a, b) = r.zoom_window();
             seek(r, time_at(l.zoom, x, a, b))
         }
-        MouseEventKind::ScrollUp if over_timeline => {
-            let t = r.snap.position_s - STEP_S;
-            seek(r, t)
-        }
-        MouseEventKind::ScrollDown if over_timeline => {
-            let t = r.snap.position_s + STEP_S;
+        _ if over_timeline && let Some(t) = transport::wheel_seek(kind, r.snap.position_s) => {
             seek(r, t)
         }
         MouseEventKind::Down(MouseButton::Left) => {
