@@ -4,23 +4,13 @@
 //! and written for a cue that has a speaker. Formatting tags (`<i>`, `{\an8}`) are dropped. SRT
 //! has no escapes, so a `<tag>` in a cue's text is written as it is (players take it for a tag);
 //! WebVTT is the format that keeps any text.
-use super::timecode::clock_ms;
+use super::timecode::{blocks, timing_line};
 use super::{Cue, ParseError, Transcript};
 
 pub fn parse(text: &str) -> Result<Transcript, ParseError> {
     let lines: Vec<&str> = text.lines().collect();
     let mut cues = Vec::new();
-    let mut i = 0;
-    while i < lines.len() {
-        if lines[i].trim().is_empty() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < lines.len() && !lines[i].trim().is_empty() {
-            i += 1;
-        }
-        let block = &lines[start..i];
+    for (start, block) in blocks(&lines, 0) {
         // The counter is optional in practice (some tools leave it out).
         let timing = usize::from(!block[0].contains("-->"));
         let line = block.get(timing).filter(|l| l.contains("-->")).ok_or_else(|| {
@@ -32,9 +22,7 @@ pub fn parse(text: &str) -> Result<Transcript, ParseError> {
                 ),
             )
         })?;
-        let (a, b) = line.split_once("-->").unwrap_or((line, ""));
-        let b = b.split_whitespace().next().unwrap_or("");
-        let (Some(start_ms), Some(end_ms)) = (clock_ms(a), clock_ms(b)) else {
+        let Some((start_ms, end_ms)) = timing_line(line) else {
             return Err(ParseError::new(
                 start + timing + 1,
                 format!(

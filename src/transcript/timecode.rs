@@ -30,6 +30,32 @@ pub fn clock_ms(s: &str) -> Option<u64> {
     h.checked_mul(3_600_000)?.checked_add(m * 60_000 + sec * 1000 + ms)
 }
 
+/// A cue timing line, `START --> END [settings]`, in milliseconds.
+pub fn timing_line(line: &str) -> Option<(u64, u64)> {
+    let (a, rest) = line.split_once("-->")?;
+    let b = rest.split_whitespace().next()?;
+    Some((clock_ms(a)?, clock_ms(b)?))
+}
+
+/// The blocks of `lines` from index `from` on: the runs of lines between blank ones (or lines of
+/// only spaces), each with the index of its first line, as WebVTT and SRT cues are written.
+pub fn blocks<'a>(lines: &'a [&'a str], from: usize) -> Vec<(usize, &'a [&'a str])> {
+    let mut out = Vec::new();
+    let mut i = from;
+    while i < lines.len() {
+        if lines[i].trim().is_empty() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < lines.len() && !lines[i].trim().is_empty() {
+            i += 1;
+        }
+        out.push((start, &lines[start..i]));
+    }
+    out
+}
+
 /// Decimal seconds (`62.345`, `0`, `1e-3` refused) in milliseconds, rounded to the nearest.
 pub fn seconds_ms(s: &str) -> Option<u64> {
     let s = s.trim();

@@ -3,7 +3,7 @@
 //! (`00:01.200 --> 00:07.900 align:start`) and its text. A voice tag (`<v Claire>`) gives the
 //! speaker; other tags (`<b>`, `<i>`, `<c.loud>`, `<00:02.000>`) are dropped and the entities
 //! `&amp; &lt; &gt; &nbsp; &lrm; &rlm;` decoded.
-use super::timecode::{clock_ms, format_ms};
+use super::timecode::{blocks, format_ms, timing_line};
 use super::{Cue, ParseError, Transcript};
 
 pub fn parse(text: &str) -> Result<Transcript, ParseError> {
@@ -14,21 +14,9 @@ pub fn parse(text: &str) -> Result<Transcript, ParseError> {
         return Err(ParseError::new(1, "a WebVTT file starts with the line `WEBVTT`"));
     }
     let mut cues = Vec::new();
-    let mut i = 1;
     // The header runs to the first blank line.
-    while i < lines.len() && !lines[i].trim().is_empty() {
-        i += 1;
-    }
-    while i < lines.len() {
-        if lines[i].trim().is_empty() {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < lines.len() && !lines[i].trim().is_empty() {
-            i += 1;
-        }
-        let block = &lines[start..i];
+    let header = lines.iter().position(|l| l.trim().is_empty()).unwrap_or(lines.len());
+    for (start, block) in blocks(&lines, header) {
         let first = block[0].trim_start();
         if ["NOTE", "STYLE", "REGION"].iter().any(|k| {
             first.strip_prefix(k).is_some_and(|r| r.is_empty() || r.starts_with([' ', '\t']))
@@ -56,13 +44,6 @@ pub fn parse(text: &str) -> Result<Transcript, ParseError> {
         cues.push(Cue { start_ms, end_ms, speaker, text });
     }
     Ok(Transcript { cues })
-}
-
-/// `START --> END [settings]`.
-fn timing_line(line: &str) -> Option<(u64, u64)> {
-    let (a, rest) = line.split_once("-->")?;
-    let b = rest.split_whitespace().next()?;
-    Some((clock_ms(a)?, clock_ms(b)?))
 }
 
 /// The cue's text without tags (lines joined by `\n`), and the speaker of its first voice tag.
