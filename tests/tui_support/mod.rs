@@ -110,6 +110,11 @@ pub fn app() -> App {
 
 /// An app on the coding screen of `c` (600 s long), playhead at `pos`.
 pub fn coding_app(c: Coding, pos: f64) -> App {
+    opened(c, pos, None)
+}
+
+/// An app on the coding screen of `c` (600 s long), playhead at `pos`, with `transcript` attached.
+fn opened(c: Coding, pos: f64, transcript: Option<Transcript>) -> App {
     let mut a = app();
     update(
         &mut a,
@@ -117,7 +122,7 @@ pub fn coding_app(c: Coding, pos: f64) -> App {
             coding: c,
             duration_s: 600.0,
             snapshot: snapshot_at(pos),
-            transcript: Ok(None),
+            transcript: Ok(transcript),
         })),
     );
     a
@@ -147,17 +152,7 @@ pub fn transcript() -> Transcript {
 
 /// [`coding_app`] with [`transcript`] attached to the recording.
 pub fn coding_app_with_transcript(c: Coding, pos: f64) -> App {
-    let mut a = app();
-    update(
-        &mut a,
-        Msg::Opened(Box::new(Opened {
-            coding: c,
-            duration_s: 600.0,
-            snapshot: snapshot_at(pos),
-            transcript: Ok(Some(transcript())),
-        })),
-    );
-    a
+    opened(c, pos, Some(transcript()))
 }
 
 /// A simple repeatable waveform for the whole recording.

@@ -40,10 +40,12 @@ pub fn on_mouse(app: &mut App, kind: MouseEventKind, y: u16) -> Vec<Effect> {
     let l = layout::queue(app.shell.size);
     let q = &mut app.queue;
     match kind {
-        MouseEventKind::Down(MouseButton::Left)
-            if click_row(l.rows, y, &mut q.selected, q.rows.len()) =>
-        {
-            return open_selected(app);
+        MouseEventKind::Down(MouseButton::Left) => {
+            // Selects the row; a click on the selected one opens it.
+            let open = click_row(l.rows, y, &mut q.selected, q.rows.len());
+            if open {
+                return open_selected(app);
+            }
         }
         MouseEventKind::ScrollDown => q.select_next(),
         MouseEventKind::ScrollUp => q.select_prev(),
