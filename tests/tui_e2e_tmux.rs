@@ -551,11 +551,14 @@ fn kill_9_right_after_each_save_hundreds_of_times_loses_nothing() {
         .iter()
         .map(|(coder, rec)| {
             let run = format!(
-                "while [ ! -e {} ]; do env TAPECODER_KEY_DIR={KEYS} TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as {coder} code --no-audio; done",
-                stop.display(),
+                // Restarted whenever it dies; it stops only after a clean quit once the stop file
+                // is there (checking the file before each restart raced with the last kill: an
+                // app killed just before the file appeared was never started again).
+                "until env TAPECODER_KEY_DIR={KEYS} TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as {coder} code --no-audio && [ -e {} ]; do :; done",
                 keys.display(),
                 tmp.path().join("cache").display(),
-                study.display()
+                study.display(),
+                stop.display()
             );
             t.start(&format!("loop-{coder}"), &run);
             Victim {
