@@ -8,12 +8,14 @@
 //! - [`alpha`]: Krippendorff's alpha from the coincidence matrix (missing values, any number of
 //!   coders) and its bootstrap (Hayes & Krippendorff 2007);
 //! - [`bland_altman`]: bias and limits of agreement;
+//! - [`drift`]: the two-sided CUSUM that flags a coder drifting from gold on drift probes;
 //! - [`bands`]: Cicchetti (1994) bands for ICCs and the small-sample verdict;
 //! - [`plan`]: recordings needed for a CI of a given width.
 pub mod agreement;
 pub mod alpha;
 pub mod bands;
 pub mod bland_altman;
+pub mod drift;
 pub mod gwet;
 pub mod icc;
 pub mod kappa;
