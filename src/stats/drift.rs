@@ -125,7 +125,7 @@ impl Track {
 /// The probability that `round(N(mean, sd))` equals `j`.
 pub fn rounded_normal(mean: f64, sd: f64, j: i32) -> f64 {
     let z = |x: f64| (x - mean) / (sd * std::f64::consts::SQRT_2);
-    let cdf = |x: f64| 0.5 * (1.0 + erf(z(x)));
+    let cdf = |x: f64| 0.5 * (1.0 + statrs::function::erf::erf(z(x)));
     cdf(f64::from(j) + 0.5) - cdf(f64::from(j) - 0.5)
 }
 
@@ -181,51 +181,6 @@ fn compositions(left: usize, at: usize, counts: &mut Vec<usize>, f: &mut dyn FnM
 fn multinomial(n: usize, counts: &[usize]) -> f64 {
     let fact = |m: usize| (1..=m).map(|i| i as f64).product::<f64>();
     counts.iter().fold(fact(n), |acc, &m| acc / fact(m))
-}
-
-/// The error function: its Taylor series below 2.5 (at most about four digits lost to
-/// cancellation there, so still near 1e-12), the continued fraction of erfc above, where it
-/// converges quickly.
-fn erf(x: f64) -> f64 {
-    if x.abs() < 2.5 {
-        let x2 = x * x;
-        let mut term = x;
-        let mut sum = x;
-        for n in 1..200 {
-            term *= -x2 / n as f64;
-            let add = term / (2 * n + 1) as f64;
-            sum += add;
-            if add.abs() < 1e-17 {
-                break;
-            }
-        }
-        return sum * 2.0 / std::f64::consts::PI.sqrt();
-    }
-    let c = erfc_cf(x.abs());
-    if x > 0.0 { 1.0 - c } else { c - 1.0 }
-}
-
-/// erfc(x) for x >= 2.5 by its continued fraction (Lentz), converged to machine precision.
-fn erfc_cf(x: f64) -> f64 {
-    // erfc(x) = exp(-x²)/√π · 1/(x + 1/2/(x + 1/(x + 3/2/(x + ...))))
-    let tiny = 1e-300;
-    let mut f = x;
-    let mut c = x;
-    let mut d = 0.0;
-    for n in 1..300 {
-        let a = n as f64 / 2.0;
-        d = x + a * d;
-        d = if d.abs() < tiny { tiny } else { d };
-        c = x + a / c;
-        c = if c.abs() < tiny { tiny } else { c };
-        d = 1.0 / d;
-        let delta = c * d;
-        f *= delta;
-        if (delta - 1.0).abs() < 1e-16 {
-            break;
-        }
-    }
-    (-x * x).exp() / std::f64::consts::PI.sqrt() / f
 }
 
 #[cfg(test)]
