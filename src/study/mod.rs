@@ -45,6 +45,7 @@ pub mod media;
 pub mod migrate;
 pub mod model;
 pub mod prefs;
+pub mod probes;
 pub mod progress;
 pub mod transcripts;
 pub mod verify;
