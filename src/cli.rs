@@ -243,6 +243,10 @@ pub struct AssignArgs {
     /// Random seed (default: study.toml).
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Drift probes per live recording in each coder's queue (e.g. 0.05): gold recordings slipped
+    /// in blind, under fresh ids.
+    #[arg(long, value_name = "F")]
+    pub probes: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -2,20 +2,21 @@
 //! [`crate::study::assign`], keeping every existing assignment, and writes
 //! `supervisor/assignments.toml` and `coders/<coder>/queue.toml`. Supervisors only. Loads are
 //! balanced in listening time (the recordings' durations), and the summary shows each coder's.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 
 use crate::cli::{AssignArgs, GlobalArgs};
 use crate::study::assign::{PlanInput, plan, queues};
-use crate::study::model::Role;
+use crate::study::model::{Assignment, Role};
+use crate::study::probes;
 use crate::timefmt::{Precision, format_time};
 
 use super::context;
 
 pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
-    let ctx = context::resolve_for_writing(g)?;
+    let mut ctx = context::resolve_for_writing(g)?;
     let me = ctx.supervisor("assign recordings")?.id.clone();
     let study = &ctx.study;
     let fraction = a.fraction.unwrap_or(study.config().double_coding.fraction);
@@ -26,9 +27,11 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     }
     let seed = a.seed.unwrap_or(study.config().double_coding.seed);
 
-    let recordings: Vec<String> = study.recordings().iter().map(|r| r.id.clone()).collect();
+    // Probes are recordings too (recordings.toml lists them), but never planned as live work.
+    let live = study.live_recordings()?;
+    let recordings: Vec<String> = live.iter().map(|r| r.id.clone()).collect();
     let durations: BTreeMap<String, f64> =
-        study.recordings().iter().map(|r| (r.id.clone(), r.duration_s)).collect();
+        live.iter().map(|r| (r.id.clone(), r.duration_s)).collect();
     if recordings.is_empty() {
         println!("no recordings to assign yet; register some with `tapecoder import FILE…`");
         return Ok(ExitCode::SUCCESS);
@@ -48,6 +51,13 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         seed,
     })?;
     let added = planned.len().saturating_sub(existing.len());
+    if let Some(fraction) = a.probes {
+        if added > 0 {
+            study.save_assignments(&planned, &me)?;
+            report_plan(&planned, existing.len(), &coders, &durations, fraction, seed);
+        }
+        return add_probes(&mut ctx, &planned, &coders, fraction, seed, &me);
+    }
     if added == 0 {
         // Queues drift only by hand edits or an interrupted run: rewrite them from the plan.
         let mut drifted = false;
@@ -65,11 +75,25 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     study.save_assignments(&planned, &me)?;
-    let doubles = planned.iter().skip(existing.len()).filter(|x| x.double_coded).count();
+    report_plan(&planned, existing.len(), &coders, &durations, fraction, seed);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `assign` placed: the new recordings and each coder's load.
+fn report_plan(
+    planned: &[Assignment],
+    existing: usize,
+    coders: &[String],
+    durations: &BTreeMap<String, f64>,
+    fraction: f64,
+    seed: u64,
+) {
+    let added = planned.len().saturating_sub(existing);
+    let doubles = planned.iter().skip(existing).filter(|x| x.double_coded).count();
     println!(
         "assigned {added} new recording(s), {doubles} of them double-coded (fraction {fraction}, seed {seed})"
     );
-    for (coder, q) in queues(&planned, &coders) {
+    for (coder, q) in queues(planned, coders) {
         let secs: f64 = q.iter().filter_map(|id| durations.get(id)).sum();
         println!(
             "  {coder:<16} {:>3} recording(s)  {} of audio",
@@ -82,5 +106,82 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
             "note: double coding needs at least two coders; add another with `tapecoder coders add ID --name N`"
         );
     }
+}
+
+/// `assign --probes F`: gold recordings into each coder's queue, blind (see [`probes`]).
+fn add_probes(
+    ctx: &mut context::Context,
+    planned: &[Assignment],
+    coders: &[String],
+    fraction: f64,
+    seed: u64,
+    me: &str,
+) -> Result<ExitCode> {
+    let study = &ctx.study;
+    let gold = gold_ids(study)?;
+    let existing = study.probes()?;
+    let live = queues(planned, coders);
+    let mut queues_in = BTreeMap::new();
+    for coder in coders {
+        let q = live.get(coder).cloned().unwrap_or_default();
+        // Probes go among the work not yet begun: after the last recording with a coding file.
+        let started = q
+            .iter()
+            .rposition(|rec| study.layout().coding_file(coder, rec).is_ok_and(|p| p.exists()))
+            .map_or(0, |i| i + 1);
+        let known = q.iter().cloned().collect();
+        queues_in.insert(coder.clone(), probes::CoderQueue { live: q, started, known });
+    }
+    let taken: BTreeSet<String> = study.recordings().iter().map(|r| r.id.clone()).collect();
+    let (new, short) = probes::plan(&probes::ProbePlan {
+        coders: &queues_in,
+        gold: &gold,
+        existing: &existing,
+        taken: &taken,
+        fraction,
+        // Another stream than the assignment plan's, so adding probes moves nothing else.
+        seed: seed ^ 0x7072_6f62_6573,
+    })?;
+    ctx.study.add_probes(&new, planned, me)?;
+    let mut per: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in existing.iter().chain(&new) {
+        *per.entry(p.coder.as_str()).or_default() += 1;
+    }
+    println!(
+        "added {} drift probe(s) ({} in all; {fraction} of each queue, from {} gold recording(s))",
+        new.len(),
+        existing.len() + new.len(),
+        gold.len()
+    );
+    for coder in coders {
+        println!("  {coder:<16} {:>3} probe(s)", per.get(coder.as_str()).copied().unwrap_or(0));
+    }
+    for s in short {
+        println!(
+            "note: {} gets {} probe(s), not {}: no other gold recording they do not already code; set more gold with `tapecoder gold set`",
+            s.coder, s.given, s.wanted
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The recordings with a gold coding (`supervisor/gold/<recording>.toml`).
+fn gold_ids(study: &crate::study::Study) -> Result<Vec<String>> {
+    let dir = study.layout().supervisor_dir().join("gold");
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => anyhow::bail!("cannot list {}: {e}; check you may read it", dir.display()),
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".toml"))
+            && study.recording(id).is_some()
+        {
+            out.push(id.to_string());
+        }
+    }
+    out.sort();
+    Ok(out)
 }

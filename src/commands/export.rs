@@ -3,6 +3,7 @@
 //! codings and segments (without the slot column, which would reveal double coding) and no final
 //! scores. With `--out F` it says on stderr what it wrote; `export final` also says on stderr how many
 //! recordings still have an unresolved disagreement.
+use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use anyhow::{Context, anyhow};
@@ -29,8 +30,13 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             format_name(a.format)
         );
     }
-    let codings: Vec<Coding> =
-        if supervisor { study.all_codings()? } else { study.codings_of(&who)? };
+    let codings: Vec<Coding> = if supervisor {
+        // Drift probes are not study data: `tapecoder drift` reports them.
+        let probes: BTreeSet<String> = study.probes()?.into_iter().map(|p| p.id).collect();
+        study.all_codings()?.into_iter().filter(|c| !probes.contains(&c.recording)).collect()
+    } else {
+        study.codings_of(&who)?
+    };
     let durations = durations(study);
     let table: Table = match a.kind {
         ExportKind::Codings => {
@@ -64,7 +70,8 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
         }
         ExportKind::Final => {
             ctx.supervisor("export final scores")?;
-            let recordings: Vec<String> = study.recordings().iter().map(|r| r.id.clone()).collect();
+            let recordings: Vec<String> =
+                study.live_recordings()?.iter().map(|r| r.id.clone()).collect();
             let assignments = study.assignments()?;
             let adjudications = study.adjudications()?;
             let metadata = study.metadata()?;

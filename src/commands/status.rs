@@ -44,7 +44,7 @@ pub fn run(g: &GlobalArgs, a: &StatusArgs) -> Result<ExitCode> {
         );
         Report {
             study: study.config().name.clone(),
-            recordings: study.recordings().len(),
+            recordings: study.live_recordings()?.len(),
             coders,
             double_coding: Some(summary),
         }

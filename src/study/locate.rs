@@ -24,6 +24,7 @@ pub const ADJUDICATIONS_DIR: &str = "supervisor/adjudications";
 pub const SUPERVISOR_JOURNAL_DIR: &str = "supervisor/journal";
 /// `supervisor/drafts/`: adjudications being made, autosaved (supervisor only).
 pub const DRAFTS_DIR: &str = "supervisor/drafts";
+pub const PROBES_FILE: &str = "supervisor/probes.toml";
 
 /// Checks an id that becomes part of a file name (see [`crate::ids::validate_id`]): letters,
 /// digits, `-` and `_`, 1–64 characters. `what` names it in the error ("coder", "recording").
@@ -75,6 +76,10 @@ impl Layout {
     }
     pub fn adjudications_dir(&self) -> PathBuf {
         self.root.join(ADJUDICATIONS_DIR)
+    }
+    /// `supervisor/probes.toml`: which gold recording each drift probe id stands for.
+    pub fn probes_file(&self) -> PathBuf {
+        self.root.join(PROBES_FILE)
     }
     /// `supervisor/drafts/`: the adjudications being made, autosaved.
     pub fn drafts_dir(&self) -> PathBuf {

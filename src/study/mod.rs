@@ -68,6 +68,15 @@ use model::{
     STUDY_SCHEMA, StudyConfig,
 };
 
+/// What [`Study::save_plan`] writes: the assignments and the queues built from them and
+/// `probes`, `extra` files in the same batch, and `events` journalled after the `assign` line.
+struct Plan<'a> {
+    assignments: &'a [Assignment],
+    probes: &'a [probes::Probe],
+    extra: Vec<(PathBuf, Vec<u8>)>,
+    events: Vec<Event>,
+}
+
 /// An open study: its settings, coders, recordings and codebook, read once; everything else is
 /// read on demand.
 #[derive(Debug, Clone)]
@@ -854,14 +863,22 @@ impl Study {
             .map_or(1, |n| n.saturating_add(1))
     }
 
-    /// Writes supervisor/assignments.toml and every coder's queue; `actor` is journalled.
+    /// Writes supervisor/assignments.toml and every coder's queue (with their drift probes woven
+    /// in); `actor` is journalled.
     pub fn save_assignments(
         &self,
         assignments: &[Assignment],
         actor: &str,
     ) -> Result<(), StudyError> {
+        let probes = self.probes()?;
+        self.save_plan(&Plan { assignments, probes: &probes, extra: vec![], events: vec![] }, actor)
+    }
+
+    /// Writes the assignments, every queue and `plan.extra` in one batch, then journals `assign`
+    /// and `plan.events`; on any failure every file is as it was.
+    fn save_plan(&self, plan: &Plan, actor: &str) -> Result<(), StudyError> {
         let mut created = Vec::new();
-        let saved = self.save_assignments_in(assignments, actor, &mut created);
+        let saved = self.save_plan_in(plan, actor, &mut created);
         if saved.is_err() {
             // Folders made for new coders' queues go too: the study is as it was.
             for d in created.iter().rev() {
@@ -871,9 +888,9 @@ impl Study {
         saved
     }
 
-    fn save_assignments_in(
+    fn save_plan_in(
         &self,
-        assignments: &[Assignment],
+        plan: &Plan,
         actor: &str,
         created: &mut Vec<PathBuf>,
     ) -> Result<(), StudyError> {
@@ -883,14 +900,18 @@ impl Study {
         // Every file staged first (a full disk or an unwritable queue folder fails here, with
         // nothing changed), then all replaced at once.
         let mut batch = files::Batch::new();
+        for (p, bytes) in &plan.extra {
+            batch.stage(p, bytes)?;
+        }
         let bytes = files::to_toml_bytes(
             &path,
-            &AssignmentsFile { schema: SCHEMA, recordings: assignments.to_vec() },
+            &AssignmentsFile { schema: SCHEMA, recordings: plan.assignments.to_vec() },
         )?;
         batch.stage(&path, &bytes)?;
         let coders: Vec<String> =
             self.coders.iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();
-        for (coder, recs) in assign::queues(assignments, &coders) {
+        for (coder, live) in assign::queues(plan.assignments, &coders) {
+            let recs = probes::weave(&live, &coder, plan.probes);
             let qpath = self.layout.queue_file(&coder)?;
             let dir = self.layout.coder_dir(&coder)?;
             let mut missing: Vec<PathBuf> =
@@ -906,10 +927,11 @@ impl Study {
             batch.stage(&qpath, &q)?;
         }
         let applied = batch.commit()?;
-        if let Err(e) =
-            self.append_journal(actor, Event::Assign { file: self.file_hash(&path, &bytes) })
-        {
-            return Err(applied.undo(e));
+        let assign = Event::Assign { file: self.file_hash(&path, &bytes) };
+        for event in std::iter::once(assign).chain(plan.events.iter().cloned()) {
+            if let Err(e) = self.append_journal(actor, event) {
+                return Err(applied.undo(e));
+            }
         }
         Ok(())
     }

@@ -309,6 +309,8 @@ pub enum Event {
     Import { file: FileHash },
     /// A supervisor saved the assignments; `file` is supervisor/assignments.toml.
     Assign { file: FileHash },
+    /// A supervisor added drift probes; `file` is supervisor/probes.toml as saved.
+    Probes { file: FileHash },
     /// A supervisor attached a recording's transcript; `file` is transcripts/<recording>.toml.
     Transcript { file: FileHash },
     /// A supervisor removed a recording's transcript; `file` is the removed file as it was.

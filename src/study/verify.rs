@@ -18,6 +18,7 @@
 //! A coder's verify (`Scope::Coder`) checks only their own codings, queue and journal, against
 //! their own key in coders.toml, and reports nothing about anyone else.
 mod journals;
+mod probes;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
@@ -247,8 +248,9 @@ fn check_supervisor_files(
     let assignments: Option<AssignmentsFile> = parse(r, &l.assignments_file(), false);
     let coders: Vec<(String, Role)> =
         common.coders.iter().map(|c| (c.id.clone(), c.role)).collect();
+    let probes = probes::check(r, l, common, claims, assignments.as_ref());
     if let Some(a) = &assignments {
-        check_assignments(r, a, meta.as_ref(), queues, &coders);
+        check_assignments(r, a, meta.as_ref(), queues, &coders, &probes);
     }
     for (rec, path) in toml_files(&l.adjudications_dir()) {
         let Some(bytes) = read(r, &path) else { continue };
@@ -428,6 +430,7 @@ fn check_assignments(
     meta: Option<&MetadataFile>,
     queues: &BTreeMap<String, Vec<String>>,
     coders: &[(String, Role)],
+    probes: &[crate::study::probes::Probe],
 ) {
     let observers: BTreeMap<&str, &str> = meta
         .map(|m| {
@@ -470,9 +473,12 @@ fn check_assignments(
         if *role != Role::Coder {
             continue;
         }
-        let want: Vec<&str> = expected.get(coder.as_str()).cloned().unwrap_or_default();
-        let have: Vec<&str> =
-            queues.get(coder).map(|q| q.iter().map(String::as_str).collect()).unwrap_or_default();
+        let live: Vec<String> = expected
+            .get(coder.as_str())
+            .map(|v| v.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default();
+        let want = crate::study::probes::weave(&live, coder, probes);
+        let have: Vec<String> = queues.get(coder).cloned().unwrap_or_default();
         if want != have {
             r.problem(format!(
                 "coders/{coder}/queue.toml does not match supervisor/assignments.toml (queue {have:?}, assigned {want:?}); re-run `tapecoder assign` to rewrite the queues"

@@ -71,6 +71,8 @@ pub(super) struct Claims {
     /// transcripts/<recording>.toml → (supervisor, sha256 of the latest attach, or None after a
     /// detach).
     pub transcripts: BTreeMap<String, (String, Option<String>)>,
+    /// supervisor/probes.toml as the latest `probes` line saved it: (at, supervisor, sha256).
+    pub probes: Option<(String, String, String)>,
 }
 
 /// A person as registered by a trusted signed line.
@@ -442,8 +444,15 @@ fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Rol
         Event::TranscriptDetached { file } if role == Role::Supervisor => {
             claims.transcripts.insert(file.path.clone(), (actor.to_string(), None));
         }
+        Event::Probes { file } if role == Role::Supervisor => {
+            let at = line.entry.at.clone();
+            if claims.probes.as_ref().is_none_or(|(last, _, _)| *last <= at) {
+                claims.probes = Some((at, actor.to_string(), file.sha256.clone()));
+            }
+        }
         Event::Adjudicate { .. }
         | Event::Intent { .. }
+        | Event::Probes { .. }
         | Event::Receipts { .. }
         | Event::Transcript { .. }
         | Event::TranscriptDetached { .. } => r.problem(

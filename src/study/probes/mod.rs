@@ -8,6 +8,8 @@
 //! a coder reads (queue, recordings.toml, screens, exports) names it. A probe never enters
 //! reliability, adjudication or final scores: it has no assignment, and the supervisor's view of
 //! the study leaves probe ids out of its recordings (see [`crate::study::Study::live_recordings`]).
+mod store;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use rand::seq::IndexedRandom;
