@@ -62,6 +62,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Check every file parses, every submitted coding matches its journal hash, journals chain.
     Verify,
+    /// Each coder's drift from gold on their drift probes, with the rule's flags (supervisors).
+    Drift(DriftArgs),
     /// Move a schema-1 study to one folder per coder, once, with a backup (supervisors).
     Migrate,
     /// The folder permissions that keep each coder's work from the other coders (supervisors).
@@ -284,6 +286,23 @@ pub struct ClipArgs {
     /// Playback speed 0.5–2.0, pitch preserved.
     #[arg(long, default_value_t = 1.0)]
     pub speed: f32,
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    #[arg(long, value_enum, default_value_t = DriftFormat::Table)]
+    pub format: DriftFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum DriftFormat {
+    #[default]
+    Table,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -18,6 +18,7 @@ pub mod cli;
 pub mod codebook;
 pub mod coding;
 pub mod commands;
+pub mod drift;
 pub mod export;
 pub mod identity;
 pub mod ids;

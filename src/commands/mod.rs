@@ -16,6 +16,7 @@ pub mod codebook;
 pub mod coders;
 pub mod context;
 pub mod demo;
+pub mod drift;
 pub mod export;
 pub mod import;
 pub mod init;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Adjudicate(a)) => adjudicate::run(&g, &a),
         Some(Command::Export(a)) => export::run(&g, &a),
         Some(Command::Verify) => verify::run(&g),
+        Some(Command::Drift(a)) => drift::run(&g, &a),
         Some(Command::Migrate) => migrate::run(&g),
         Some(Command::Permissions(a)) => permissions::run(&g, &a),
         Some(Command::Transcript(c)) => transcript::run(&g, &c),

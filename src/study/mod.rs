@@ -238,6 +238,7 @@ impl Study {
             reliability: model::ReliabilityConfig { tolerance },
             final_scores: Default::default(),
             audio: Default::default(),
+            drift: Default::default(),
         };
         // study.toml last: a folder without it is not a study, so a failure leaves no half study.
         files::write_toml(&layout.study_file(), &config)?;

@@ -32,6 +32,40 @@ pub struct StudyConfig {
     pub final_scores: FinalScores,
     #[serde(default)]
     pub audio: AudioConfig,
+    #[serde(default, skip_serializing_if = "DriftConfig::is_default")]
+    pub drift: DriftConfig,
+}
+
+/// `[drift]`: the CUSUM that flags a coder drifting from gold on drift probes
+/// ([`crate::stats::drift`]; the defaults are calibrated there).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DriftConfig {
+    /// Allowance: half the bias to detect, in score points.
+    #[serde(default = "default_k")]
+    pub k: f64,
+    /// Decision interval: a sum at or above it flags the domain.
+    #[serde(default = "default_h")]
+    pub h: f64,
+}
+
+fn default_k() -> f64 {
+    crate::stats::drift::Cusum::default().k
+}
+fn default_h() -> f64 {
+    crate::stats::drift::Cusum::default().h
+}
+
+impl Default for DriftConfig {
+    fn default() -> Self {
+        Self { k: default_k(), h: default_h() }
+    }
+}
+
+impl DriftConfig {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// `[audio]`: where to look for recordings whose file is not where recordings.toml says.

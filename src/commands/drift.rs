@@ -1,0 +1,84 @@
+//! `tapecoder drift`: each coder's drift from gold on their drift probes (supervisors only; a
+//! coder sees their own in `tapecoder feedback`). The comparison and the rule are pure
+//! ([`crate::drift`], [`crate::stats::drift`]); this reads the probes, codings and gold.
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::{DriftArgs, DriftFormat, GlobalArgs};
+use crate::drift::{GoldScores, ProbeCoding, render, report};
+use crate::stats::drift::Cusum;
+use crate::study::model::Role;
+
+use super::context;
+use super::reliability::write_output;
+
+pub fn run(g: &GlobalArgs, a: &DriftArgs) -> Result<ExitCode> {
+    let ctx = context::resolve(g)?;
+    ctx.supervisor("see drift reports (a coder sees their own in `tapecoder feedback`)")?;
+    let study = &ctx.study;
+    let cfg = study.config().drift;
+    let rule = Cusum::checked(cfg.k, cfg.h).map_err(|e| {
+        anyhow::anyhow!(
+            "{}: [drift] {e}; fix it or remove the section",
+            study.layout().study_file().display()
+        )
+    })?;
+    let probes = study.probes()?;
+    let mut codings = Vec::new();
+    let mut golds = BTreeMap::new();
+    let mut pending: BTreeMap<String, usize> = BTreeMap::new();
+    for p in &probes {
+        let coding = study.load_coding(&p.coder, &p.id)?.filter(|c| c.is_submitted());
+        let Some(coding) = coding else {
+            *pending.entry(p.coder.clone()).or_default() += 1;
+            continue;
+        };
+        if !golds.contains_key(&p.gold) {
+            golds.insert(p.gold.clone(), gold_scores(study, &p.gold)?);
+        }
+        codings.push((p, coding));
+    }
+    let mut compared = Vec::new();
+    for (p, coding) in &codings {
+        let Some(Some(gold)) = golds.get(&p.gold) else {
+            anyhow::bail!(
+                "probe {} stands for {}, which has no gold coding any more; set it again with `tapecoder gold set {}`",
+                p.id,
+                p.gold,
+                p.gold
+            );
+        };
+        compared.push(ProbeCoding {
+            probe: &p.id,
+            coding,
+            gold: GoldScores { recording: &p.gold, scores: &gold.scores, segments: &gold.segments },
+        });
+    }
+    let coders: Vec<String> =
+        study.coders().iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();
+    let r = report(study.codebook(), rule, &coders, &compared, &pending);
+    let text = match a.format {
+        DriftFormat::Table => render::table(&r),
+        DriftFormat::Json => render::json(&r) + "\n",
+        DriftFormat::Html => render::html(&r),
+    };
+    write_output(a.out.as_deref(), text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What the drift report needs of a gold coding (`supervisor/gold/<recording>.toml`).
+#[derive(serde::Deserialize)]
+struct Gold {
+    #[serde(default)]
+    scores: BTreeMap<String, u8>,
+    #[serde(default, rename = "segment")]
+    segments: Vec<crate::coding::Segment>,
+}
+
+/// The gold coding of `recording`, if there is one.
+fn gold_scores(study: &crate::study::Study, recording: &str) -> Result<Option<Gold>> {
+    let path = study.layout().supervisor_dir().join("gold").join(format!("{recording}.toml"));
+    Ok(crate::study::files::read_toml_opt(&path)?)
+}

@@ -1,0 +1,299 @@
+//! Drift of coders from gold over time, from their drift probes (issue #13). Pure: codings and
+//! gold scores in, a report out; the rule itself is [`crate::stats::drift::Cusum`].
+//!
+//! A probe counts once its coder has submitted it, in the order of submission. On each domain its
+//! deviation is the coder's level minus gold's, where gold scored the domain and it applies (a
+//! domain needing a segment kind is not applicable when gold tagged none of that kind); a domain
+//! the coder left unscored where gold scored it counts as no deviation at all (it is listed as
+//! missing), so that a rule about bias is not fed guesses.
+pub mod render;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::codebook::Codebook;
+use crate::coding::{Coding, Segment, Status};
+use crate::stats::drift::Cusum;
+
+/// What a probe is compared with: the gold coding's scores and segments.
+#[derive(Debug, Clone)]
+pub struct GoldScores<'a> {
+    pub recording: &'a str,
+    pub scores: &'a BTreeMap<String, u8>,
+    pub segments: &'a [Segment],
+}
+
+/// One submitted probe, ready to compare.
+#[derive(Debug, Clone)]
+pub struct ProbeCoding<'a> {
+    /// The probe's id (what the coder saw).
+    pub probe: &'a str,
+    pub coding: &'a Coding,
+    pub gold: GoldScores<'a>,
+}
+
+/// The whole report: the rule and one entry per coder with probes.
+#[derive(Debug, Clone, Serialize)]
+pub struct DriftReport {
+    pub k: f64,
+    pub h: f64,
+    pub coders: Vec<CoderDrift>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CoderDrift {
+    pub coder: String,
+    /// Submitted probes compared.
+    pub probes: usize,
+    /// Probes assigned but not yet submitted.
+    pub pending: usize,
+    /// True when any domain is flagged.
+    pub flagged: bool,
+    pub domains: Vec<DomainDrift>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainDrift {
+    pub domain: String,
+    /// One per compared probe, in submission order.
+    pub points: Vec<Point>,
+    /// Mean signed deviation (`null` without points).
+    pub mean: Option<f64>,
+    /// The upper and lower CUSUM after the last point.
+    pub upper: f64,
+    pub lower: f64,
+    /// The first point at which the rule flagged, if it did.
+    pub flag: Option<FlagAt>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Point {
+    pub probe: String,
+    pub gold_recording: String,
+    pub submitted_at: String,
+    pub coder_score: u8,
+    pub gold_score: u8,
+    pub deviation: i32,
+    /// The upper and lower CUSUM after this probe.
+    pub upper: f64,
+    pub lower: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagAt {
+    /// Counted from 1 among this domain's points.
+    pub point: usize,
+    pub direction: &'static str,
+    pub submitted_at: String,
+}
+
+/// The deviation (coder − gold) of `coding` on `domain`, if it is compared there (see the module
+/// docs). `None` when gold did not score it, it does not apply, or the coder left it unscored.
+pub fn deviation(
+    codebook: &Codebook,
+    coding: &Coding,
+    gold: &GoldScores,
+    domain: &str,
+) -> Option<(u8, u8)> {
+    let g = *gold.scores.get(domain)?;
+    if let Some(kind) = codebook.domain(domain).and_then(|d| d.requires_segment.as_deref())
+        && !gold.segments.iter().any(|s| s.kind == kind)
+    {
+        return None;
+    }
+    let c = *coding.scores.get(domain)?;
+    Some((c, g))
+}
+
+/// The report for `coders` (in that order; a coder without probes is left out), given each coder's
+/// submitted and pending probes. Probes not submitted are ignored here.
+pub fn report(
+    codebook: &Codebook,
+    rule: Cusum,
+    coders: &[String],
+    probes: &[ProbeCoding],
+    pending: &BTreeMap<String, usize>,
+) -> DriftReport {
+    let mut out = Vec::new();
+    for coder in coders {
+        let mut mine: Vec<&ProbeCoding> = probes
+            .iter()
+            .filter(|p| &p.coding.coder == coder && p.coding.status == Status::Submitted)
+            .collect();
+        let waiting = pending.get(coder).copied().unwrap_or(0);
+        if mine.is_empty() && waiting == 0 {
+            continue;
+        }
+        mine.sort_by(|a, b| {
+            a.coding.submitted_at.cmp(&b.coding.submitted_at).then(a.probe.cmp(b.probe))
+        });
+        let domains: Vec<DomainDrift> = codebook
+            .domain_keys()
+            .map(|domain| domain_drift(codebook, rule, domain, &mine))
+            .collect();
+        out.push(CoderDrift {
+            coder: coder.clone(),
+            probes: mine.len(),
+            pending: waiting,
+            flagged: domains.iter().any(|d| d.flag.is_some()),
+            domains,
+        });
+    }
+    DriftReport { k: rule.k, h: rule.h, coders: out }
+}
+
+fn domain_drift(
+    codebook: &Codebook,
+    rule: Cusum,
+    domain: &str,
+    probes: &[&ProbeCoding],
+) -> DomainDrift {
+    let points: Vec<Point> = probes
+        .iter()
+        .filter_map(|p| {
+            let (c, g) = deviation(codebook, p.coding, &p.gold, domain)?;
+            Some(Point {
+                probe: p.probe.to_string(),
+                gold_recording: p.gold.recording.to_string(),
+                submitted_at: p.coding.submitted_at.clone().unwrap_or_default(),
+                coder_score: c,
+                gold_score: g,
+                deviation: i32::from(c) - i32::from(g),
+                upper: 0.0,
+                lower: 0.0,
+            })
+        })
+        .collect();
+    let devs: Vec<f64> = points.iter().map(|p| f64::from(p.deviation)).collect();
+    let track = rule.track(&devs);
+    let mut points = points;
+    for (p, (u, l)) in points.iter_mut().zip(track.upper.iter().zip(&track.lower)) {
+        (p.upper, p.lower) = (*u, *l);
+    }
+    let flag = track.flag.map(|f| FlagAt {
+        point: f.probe,
+        direction: f.direction.as_str(),
+        submitted_at: points.get(f.probe - 1).map(|p| p.submitted_at.clone()).unwrap_or_default(),
+    });
+    DomainDrift {
+        domain: domain.to_string(),
+        mean: track.mean,
+        upper: track.upper.last().copied().unwrap_or(0.0),
+        lower: track.lower.last().copied().unwrap_or(0.0),
+        flag,
+        points,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codebook::{Domain, Scale, SegmentKind};
+    use crate::coding::CodebookRef;
+
+    fn book() -> Codebook {
+        let domain = |k: &str, needs: Option<&str>| Domain {
+            key: k.to_string(),
+            label: k.to_uppercase(),
+            group: "g".into(),
+            description: String::new(),
+            levels: vec![String::new(); 5],
+            requires_segment: needs.map(str::to_string),
+        };
+        Codebook {
+            id: "b".into(),
+            version: "1".into(),
+            title: "t".into(),
+            sha256: String::new(),
+            scale: Scale { min: 1, max: 5 },
+            tolerance: 1,
+            domains: vec![domain("empathy", None), domain("evocation", Some("bc"))],
+            segment_kinds: vec![SegmentKind {
+                key: "bc".into(),
+                label: "BC".into(),
+                description: String::new(),
+            }],
+            composites: vec![],
+        }
+    }
+
+    fn coding(coder: &str, rec: &str, at: &str, empathy: Option<u8>, evocation: u8) -> Coding {
+        let mut scores = BTreeMap::new();
+        if let Some(e) = empathy {
+            scores.insert("empathy".to_string(), e);
+        }
+        scores.insert("evocation".to_string(), evocation);
+        Coding {
+            schema: 1,
+            recording: rec.into(),
+            coder: coder.into(),
+            codebook: CodebookRef { id: "b".into(), version: "1".into(), sha256: String::new() },
+            audio_sha256: String::new(),
+            status: Status::Submitted,
+            created_at: String::new(),
+            updated_at: String::new(),
+            submitted_at: Some(at.into()),
+            resume_s: 0.0,
+            listened: vec![],
+            scores,
+            rationales: BTreeMap::new(),
+            segments: vec![],
+            notes: vec![],
+        }
+    }
+
+    #[test]
+    fn deviations_in_submission_order_flag_a_coder_who_scores_high() {
+        let book = book();
+        let gold_scores: BTreeMap<String, u8> =
+            [("empathy".to_string(), 3), ("evocation".to_string(), 3)].into();
+        let gold = GoldScores { recording: "R002", scores: &gold_scores, segments: &[] };
+        // Submitted out of id order: the report follows submission times.
+        let codings = [
+            coding("ana", "R900", "2026-02-03T00:00:00Z", Some(4), 5),
+            coding("ana", "R100", "2026-02-01T00:00:00Z", Some(4), 5),
+            coding("ana", "R500", "2026-02-02T00:00:00Z", None, 5),
+            coding("ana", "R700", "2026-02-04T00:00:00Z", Some(5), 5),
+            coding("ana", "R800", "2026-02-05T00:00:00Z", Some(5), 5),
+        ];
+        let probes: Vec<ProbeCoding> = codings
+            .iter()
+            .map(|c| ProbeCoding { probe: &c.recording, coding: c, gold: gold.clone() })
+            .collect();
+        let rule = Cusum { k: 0.25, h: 3.25 };
+        let r = report(&book, rule, &["ana".into(), "ben".into()], &probes, &BTreeMap::new());
+        assert_eq!(r.coders.len(), 1, "ben has no probes");
+        let ana = &r.coders[0];
+        assert_eq!(ana.probes, 5);
+        let empathy = &ana.domains[0];
+        let order: Vec<&str> = empathy.points.iter().map(|p| p.probe.as_str()).collect();
+        // R500 left empathy unscored: no point, not a zero.
+        assert_eq!(order, vec!["R100", "R900", "R700", "R800"]);
+        assert_eq!(
+            empathy.points.iter().map(|p| p.deviation).collect::<Vec<_>>(),
+            vec![1, 1, 2, 2]
+        );
+        // 0.75, 1.5, 3.25: flagged at the third point, high.
+        let flag = empathy.flag.as_ref().expect("flagged");
+        assert_eq!((flag.point, flag.direction), (3, "high"));
+        assert_eq!(flag.submitted_at, "2026-02-04T00:00:00Z");
+        assert!(ana.flagged);
+        // Evocation needs a bc segment and gold tagged none: never compared.
+        assert!(ana.domains[1].points.is_empty());
+        assert_eq!(ana.domains[1].mean, None);
+    }
+
+    #[test]
+    fn pending_probes_are_listed_and_unsubmitted_ones_ignored() {
+        let book = book();
+        let gold_scores: BTreeMap<String, u8> = [("empathy".to_string(), 3)].into();
+        let gold = GoldScores { recording: "R002", scores: &gold_scores, segments: &[] };
+        let mut c = coding("ben", "R300", "2026-02-01T00:00:00Z", Some(3), 3);
+        c.status = Status::InProgress;
+        let probes = [ProbeCoding { probe: "R300", coding: &c, gold }];
+        let pending: BTreeMap<String, usize> = [("ben".to_string(), 1)].into();
+        let r = report(&book, Cusum::default(), &["ben".into()], &probes, &pending);
+        assert_eq!((r.coders[0].probes, r.coders[0].pending, r.coders[0].flagged), (0, 1, false));
+    }
+}
