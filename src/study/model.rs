@@ -32,6 +32,23 @@ pub struct StudyConfig {
     pub final_scores: FinalScores,
     #[serde(default)]
     pub audio: AudioConfig,
+    #[serde(default, skip_serializing_if = "TrainingConfig::is_default")]
+    pub training: TrainingConfig,
+}
+
+/// `[training]`: calibration before live coding.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingConfig {
+    /// `assign` gives live recordings only to coders certified on the study's codebook.
+    #[serde(default)]
+    pub require_certification: bool,
+}
+
+impl TrainingConfig {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 /// `[audio]`: where to look for recordings whose file is not where recordings.toml says.
@@ -139,6 +156,13 @@ pub struct QueueFile {
     pub schema: u32,
     pub coder: String,
     pub recordings: Vec<String>,
+    /// Training recordings (a calibration set), coded apart from live work: the coder knows
+    /// these are training and sees feedback against gold after submitting.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub training: Vec<String>,
+    /// The calibration sets these training recordings came from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calibration: Vec<String>,
 }
 
 /// `supervisor/metadata.toml`.
@@ -319,6 +343,13 @@ pub enum Event {
     Submit { file: FileHash },
     /// An adjudication, durably saved.
     Adjudicate { file: FileHash },
+    /// A gold (reference) coding, durably saved (`supervisor/gold/<recording>.toml`).
+    Gold { file: FileHash },
+    /// A calibration set, durably saved (`supervisor/calibration/<name>.toml`).
+    Calibration { file: FileHash },
+    /// A calibration set put in a coder's queue: `files` are the queue and the feedback copies of
+    /// the gold codings written into the coder's folder (`coders/<id>/training/gold/`).
+    CalibrationAssign { coder: String, set: String, files: Vec<FileHash> },
     /// Submitted codings a supervisor has seen for the first time (their receipt).
     Receipts { codings: Vec<FileHash> },
     /// A supervisor moved a schema-1 study to the current layout (`file` is the new study.toml):
@@ -336,4 +367,6 @@ pub enum Event {
 pub enum Action {
     Submit,
     Adjudicate,
+    Gold,
+    Calibration,
 }

@@ -107,6 +107,7 @@ pub fn study(rule: FinalRule) -> Fixture {
             reliability: ReliabilityConfig { tolerance: 1 },
             final_scores: FinalScores { rule },
             audio: AudioConfig::default(),
+            training: Default::default(),
         },
     );
     let coder = |id: &str, role| Coder {
