@@ -72,6 +72,17 @@ pub enum Command {
     /// detach it.
     #[command(subcommand)]
     Transcript(TranscriptCommand),
+    /// Gold (reference) codings, from a coder's submitted coding or an adjudication
+    /// (supervisors).
+    #[command(subcommand)]
+    Gold(GoldCommand),
+    /// Calibration sets of gold recordings, and putting one in a coder's queue as training
+    /// (supervisors).
+    #[command(subcommand)]
+    Calibration(CalibrationCommand),
+    /// A coder's feedback: calibration results, drift, and agreement with the final scores of
+    /// adjudicated recordings (a coder: their own; a supervisor: anyone's).
+    Feedback(FeedbackArgs),
     /// Codebook tools.
     #[command(subcommand)]
     Codebook(CodebookCommand),
@@ -448,4 +459,74 @@ pub enum BenchWhat {
     Ui,
     Study,
     Zoom,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GoldCommand {
+    /// Make REC's gold coding from a coder's submitted coding or from its adjudication
+    /// (replaces an earlier gold of REC).
+    Set {
+        /// The recording id (R001…).
+        recording: String,
+        /// A coder id (their submitted coding, with rationales, segments and notes), or
+        /// `adjudicated` (the primary coder's coding with the adjudicated scores and reasons).
+        #[arg(long, value_name = "CODER|adjudicated")]
+        from: String,
+    },
+    /// Print REC's gold coding.
+    Show {
+        recording: String,
+        #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+        format: TableOrJson,
+    },
+    /// List the gold codings.
+    List {
+        #[arg(long, value_enum, default_value_t = TableOrJson::Table)]
+        format: TableOrJson,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalibrationCommand {
+    /// Define calibration set NAME of recordings that have gold, and its pass rule.
+    Create {
+        /// The set's name: letters, digits, `-` and `_`.
+        name: String,
+        /// The recordings (each needs a gold coding).
+        #[arg(required = true)]
+        recordings: Vec<String>,
+        /// Largest difference from gold that counts as agreeing.
+        #[arg(long, default_value_t = 1)]
+        within: u8,
+        /// Smallest share of compared scores within tolerance (0–1).
+        #[arg(long, default_value_t = 0.8)]
+        share: f64,
+        /// Largest mean signed deviation from gold allowed on any one domain.
+        #[arg(long, default_value_t = 0.5)]
+        max_bias: f64,
+    },
+    /// Put set NAME in CODER's queue as training recordings.
+    Assign { coder: String, name: String },
+    /// List the calibration sets.
+    List,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum FeedbackFormat {
+    #[default]
+    Table,
+    Json,
+    Html,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedbackArgs {
+    /// Whose feedback (default: yours; only a supervisor may name another coder).
+    #[arg(long, value_name = "ID")]
+    pub coder: Option<String>,
+    #[arg(long, value_enum, default_value_t = FeedbackFormat::Table)]
+    pub format: FeedbackFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }

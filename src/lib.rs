@@ -23,6 +23,7 @@ pub mod export;
 pub mod identity;
 pub mod ids;
 pub mod par;
+pub mod quality;
 pub mod reliability;
 pub mod stats;
 pub mod study;

@@ -118,7 +118,8 @@ fn add_probes(
     me: &str,
 ) -> Result<ExitCode> {
     let study = &ctx.study;
-    let gold = gold_ids(study)?;
+    let gold: Vec<String> =
+        crate::study::gold::all(study)?.into_iter().map(|g| g.recording).collect();
     let existing = study.probes()?;
     let live = queues(planned, coders);
     let mut queues_in = BTreeMap::new();
@@ -129,7 +130,9 @@ fn add_probes(
             .iter()
             .rposition(|rec| study.layout().coding_file(coder, rec).is_ok_and(|p| p.exists()))
             .map_or(0, |i| i + 1);
-        let known = q.iter().cloned().collect();
+        // Nor a recording they code live or in training.
+        let mut known: BTreeSet<String> = q.iter().cloned().collect();
+        known.extend(study.queue_file(coder)?.training);
         queues_in.insert(coder.clone(), probes::CoderQueue { live: q, started, known });
     }
     let taken: BTreeSet<String> = study.recordings().iter().map(|r| r.id.clone()).collect();
@@ -163,25 +166,4 @@ fn add_probes(
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The recordings with a gold coding (`supervisor/gold/<recording>.toml`).
-fn gold_ids(study: &crate::study::Study) -> Result<Vec<String>> {
-    let dir = study.layout().supervisor_dir().join("gold");
-    let mut out = Vec::new();
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => anyhow::bail!("cannot list {}: {e}; check you may read it", dir.display()),
-    };
-    for e in entries.flatten() {
-        let name = e.file_name();
-        if let Some(id) = name.to_str().and_then(|n| n.strip_suffix(".toml"))
-            && study.recording(id).is_some()
-        {
-            out.push(id.to_string());
-        }
-    }
-    out.sort();
-    Ok(out)
 }

@@ -9,6 +9,7 @@ use anyhow::Result;
 use crate::cli::{DriftArgs, DriftFormat, GlobalArgs};
 use crate::drift::{GoldScores, ProbeCoding, render, report};
 use crate::stats::drift::Cusum;
+use crate::study::gold;
 use crate::study::model::Role;
 
 use super::context;
@@ -36,7 +37,7 @@ pub fn run(g: &GlobalArgs, a: &DriftArgs) -> Result<ExitCode> {
             continue;
         };
         if !golds.contains_key(&p.gold) {
-            golds.insert(p.gold.clone(), gold_scores(study, &p.gold)?);
+            golds.insert(p.gold.clone(), gold::load(study, &p.gold)?);
         }
         codings.push((p, coding));
     }
@@ -66,19 +67,4 @@ pub fn run(g: &GlobalArgs, a: &DriftArgs) -> Result<ExitCode> {
     };
     write_output(a.out.as_deref(), text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// What the drift report needs of a gold coding (`supervisor/gold/<recording>.toml`).
-#[derive(serde::Deserialize)]
-struct Gold {
-    #[serde(default)]
-    scores: BTreeMap<String, u8>,
-    #[serde(default, rename = "segment")]
-    segments: Vec<crate::coding::Segment>,
-}
-
-/// The gold coding of `recording`, if there is one.
-fn gold_scores(study: &crate::study::Study, recording: &str) -> Result<Option<Gold>> {
-    let path = study.layout().supervisor_dir().join("gold").join(format!("{recording}.toml"));
-    Ok(crate::study::files::read_toml_opt(&path)?)
 }

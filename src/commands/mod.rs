@@ -10,6 +10,7 @@ pub mod adjudicate;
 pub mod assign;
 #[cfg(feature = "bench")]
 pub mod bench;
+pub mod calibration;
 pub mod clip;
 pub mod code;
 pub mod codebook;
@@ -18,6 +19,8 @@ pub mod context;
 pub mod demo;
 pub mod drift;
 pub mod export;
+pub mod feedback;
+pub mod gold;
 pub mod import;
 pub mod init;
 pub mod join;
@@ -55,6 +58,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Migrate) => migrate::run(&g),
         Some(Command::Permissions(a)) => permissions::run(&g, &a),
         Some(Command::Transcript(c)) => transcript::run(&g, &c),
+        Some(Command::Gold(c)) => gold::run(&g, &c),
+        Some(Command::Calibration(c)) => calibration::run(&g, &c),
+        Some(Command::Feedback(a)) => feedback::run(&g, &a),
         Some(Command::Codebook(c)) => codebook::run(&g, &c),
         Some(Command::Demo(a)) => demo::run(&g, &a),
         #[cfg(feature = "bench")]

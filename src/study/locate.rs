@@ -22,6 +22,12 @@ pub const METADATA_FILE: &str = "supervisor/metadata.toml";
 pub const ASSIGNMENTS_FILE: &str = "supervisor/assignments.toml";
 pub const ADJUDICATIONS_DIR: &str = "supervisor/adjudications";
 pub const SUPERVISOR_JOURNAL_DIR: &str = "supervisor/journal";
+/// `supervisor/gold/`: gold (reference) codings, one per recording (supervisor only).
+pub const GOLD_DIR: &str = "supervisor/gold";
+/// `supervisor/calibration/`: calibration sets, one per name (supervisor only).
+pub const CALIBRATION_DIR: &str = "supervisor/calibration";
+/// `coders/<id>/training/`: that coder's training codings and the feedback copies of gold.
+pub const TRAINING_DIR: &str = "training";
 /// `supervisor/drafts/`: adjudications being made, autosaved (supervisor only).
 pub const DRAFTS_DIR: &str = "supervisor/drafts";
 pub const PROBES_FILE: &str = "supervisor/probes.toml";
@@ -135,6 +141,50 @@ impl Layout {
     pub fn draft_file(&self, recording: &str) -> Result<PathBuf, StudyError> {
         check_id("recording", recording)?;
         Ok(self.drafts_dir().join(format!("{recording}.toml")))
+    }
+    /// `supervisor/gold/`.
+    pub fn gold_dir(&self) -> PathBuf {
+        self.root.join(GOLD_DIR)
+    }
+    /// `supervisor/gold/<recording>.toml`.
+    pub fn gold_file(&self, recording: &str) -> Result<PathBuf, StudyError> {
+        check_id("recording", recording)?;
+        Ok(self.gold_dir().join(format!("{recording}.toml")))
+    }
+    /// `supervisor/calibration/`.
+    pub fn calibration_dir(&self) -> PathBuf {
+        self.root.join(CALIBRATION_DIR)
+    }
+    /// `supervisor/calibration/<name>.toml`.
+    pub fn calibration_file(&self, name: &str) -> Result<PathBuf, StudyError> {
+        check_id("calibration set", name)?;
+        Ok(self.calibration_dir().join(format!("{name}.toml")))
+    }
+    /// `coders/<coder>/training/`.
+    pub fn training_dir(&self, coder: &str) -> Result<PathBuf, StudyError> {
+        Ok(self.coder_dir(coder)?.join(TRAINING_DIR))
+    }
+    /// `coders/<coder>/training/codings/`: that coder's training codings (that coder writes).
+    pub fn training_codings_dir(&self, coder: &str) -> Result<PathBuf, StudyError> {
+        Ok(self.training_dir(coder)?.join(CODINGS_DIR))
+    }
+    /// `coders/<coder>/training/codings/<recording>.toml`.
+    pub fn training_coding_file(
+        &self,
+        coder: &str,
+        recording: &str,
+    ) -> Result<PathBuf, StudyError> {
+        check_id("recording", recording)?;
+        Ok(self.training_codings_dir(coder)?.join(format!("{recording}.toml")))
+    }
+    /// `coders/<coder>/training/gold/`: feedback copies of gold (supervisors write).
+    pub fn training_gold_dir(&self, coder: &str) -> Result<PathBuf, StudyError> {
+        Ok(self.training_dir(coder)?.join("gold"))
+    }
+    /// `coders/<coder>/training/gold/<recording>.toml`.
+    pub fn training_gold_file(&self, coder: &str, recording: &str) -> Result<PathBuf, StudyError> {
+        check_id("recording", recording)?;
+        Ok(self.training_gold_dir(coder)?.join(format!("{recording}.toml")))
     }
     /// `coders/<coder>/journal.jsonl`: a coder's journal.
     pub fn coder_journal_file(&self, coder: &str) -> Result<PathBuf, StudyError> {

@@ -35,8 +35,10 @@
 //! is protected against change).
 pub mod adjudication;
 pub mod assign;
+pub mod calibration;
 pub mod error;
 pub mod files;
+pub mod gold;
 pub mod join;
 pub mod journal;
 pub mod locate;
@@ -75,6 +77,15 @@ struct Plan<'a> {
     probes: &'a [probes::Probe],
     extra: Vec<(PathBuf, Vec<u8>)>,
     events: Vec<Event>,
+}
+
+/// Which of a coder's codings: live study work, or training (a calibration set), kept apart so a
+/// recording can be both and training never enters reliability, adjudication or exports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Work {
+    #[default]
+    Live,
+    Training,
 }
 
 /// An open study: its settings, coders, recordings and codebook, read once; everything else is
@@ -239,6 +250,7 @@ impl Study {
             final_scores: Default::default(),
             audio: Default::default(),
             drift: Default::default(),
+            training: Default::default(),
         };
         // study.toml last: a folder without it is not a study, so a failure leaves no half study.
         files::write_toml(&layout.study_file(), &config)?;
@@ -363,8 +375,19 @@ impl Study {
 
     /// The recording ids in `coder`'s queue file, as written (empty when there is none).
     pub fn queue_ids(&self, coder: &str) -> Result<Vec<String>, StudyError> {
+        Ok(self.queue_file(coder)?.recordings)
+    }
+
+    /// `coder`'s queue file as written (an empty one when there is none).
+    pub fn queue_file(&self, coder: &str) -> Result<QueueFile, StudyError> {
         let path = self.layout.queue_file(coder)?;
-        let Some(q) = files::read_toml_opt::<QueueFile>(&path)? else { return Ok(vec![]) };
+        let Some(q) = files::read_toml_opt::<QueueFile>(&path)? else {
+            return Ok(QueueFile {
+                schema: SCHEMA,
+                coder: coder.to_string(),
+                ..Default::default()
+            });
+        };
         check_schema(&path, q.schema)?;
         if q.coder != coder {
             return Err(StudyError::Invalid {
@@ -372,12 +395,52 @@ impl Study {
                 message: format!("the queue names coder {:?}, not {coder:?}", q.coder),
             });
         }
-        Ok(q.recordings)
+        Ok(q)
+    }
+
+    /// The training recordings in `coder`'s queue (a calibration set), in order.
+    pub fn training_queue(&self, coder: &str) -> Result<Vec<&Recording>, StudyError> {
+        let path = self.layout.queue_file(coder)?;
+        self.queue_file(coder)?
+            .training
+            .iter()
+            .map(|id| {
+                self.recording(id).ok_or_else(|| StudyError::Invalid {
+                    path: path.clone(),
+                    message: format!(
+                        "training recording {id:?} is not in recordings.toml; ask the supervisor to re-run `tapecoder calibration assign`"
+                    ),
+                })
+            })
+            .collect()
     }
 
     /// `coder`'s coding of `recording`, if one was started.
     pub fn load_coding(&self, coder: &str, recording: &str) -> Result<Option<Coding>, StudyError> {
-        let path = self.layout.coding_file(coder, recording)?;
+        self.load_coding_in(Work::Live, coder, recording)
+    }
+
+    /// Where a coding of `coder`'s lives: live work or training.
+    pub fn coding_path(
+        &self,
+        work: Work,
+        coder: &str,
+        recording: &str,
+    ) -> Result<PathBuf, StudyError> {
+        match work {
+            Work::Live => self.layout.coding_file(coder, recording),
+            Work::Training => self.layout.training_coding_file(coder, recording),
+        }
+    }
+
+    /// `coder`'s live or training coding of `recording`, if one was started.
+    pub fn load_coding_in(
+        &self,
+        work: Work,
+        coder: &str,
+        recording: &str,
+    ) -> Result<Option<Coding>, StudyError> {
+        let path = self.coding_path(work, coder, recording)?;
         let Some(c) = read_coding(&path)? else { return Ok(None) };
         check_coding(&path, &c, coder, recording)?;
         // A hand-edited level outside the scale would reach exports and the reliability report.
@@ -394,6 +457,16 @@ impl Study {
             });
         }
         Ok(Some(c))
+    }
+
+    /// Every training coding `coder` has started, sorted by recording id (never live work).
+    pub fn training_codings_of(&self, coder: &str) -> Result<Vec<Coding>, StudyError> {
+        let dir = self.layout.training_codings_dir(coder)?;
+        let mut out = Vec::new();
+        for rec in toml_stems(&dir)?.into_iter().filter(|r| check_id("recording", r).is_ok()) {
+            out.extend(self.load_coding_in(Work::Training, coder, &rec)?);
+        }
+        Ok(out)
     }
 
     /// Every coding `coder` has started, sorted by recording id.
@@ -425,10 +498,15 @@ impl Study {
     /// Saves a coding in progress (atomically; not journalled). A submitted coding on disk is never
     /// overwritten; a coding whose status is `submitted` goes through [`Study::submit_coding`].
     pub fn save_coding(&self, coding: &Coding) -> Result<(), StudyError> {
+        self.save_coding_in(Work::Live, coding)
+    }
+
+    /// [`Study::save_coding`] for live work or training.
+    pub fn save_coding_in(&self, work: Work, coding: &Coding) -> Result<(), StudyError> {
         if coding.status == Status::Submitted {
-            return self.submit_coding(coding);
+            return self.submit_coding_in(work, coding);
         }
-        let path = self.prepare_coding_write(coding)?;
+        let path = self.prepare_coding_write(work, coding)?;
         files::atomic_write(&path, &coding_bytes(coding)?)
     }
 
@@ -436,7 +514,13 @@ impl Study {
     /// then writes the file atomically. The coding must have status `submitted` and be made from
     /// the recording's registered audio.
     pub fn submit_coding(&self, coding: &Coding) -> Result<(), StudyError> {
-        let path = self.prepare_coding_write(coding)?;
+        self.submit_coding_in(Work::Live, coding)
+    }
+
+    /// [`Study::submit_coding`] for live work or training (a training submit is signed the same
+    /// way, its path under `coders/<id>/training/codings/`).
+    pub fn submit_coding_in(&self, work: Work, coding: &Coding) -> Result<(), StudyError> {
+        let path = self.prepare_coding_write(work, coding)?;
         if coding.status != Status::Submitted {
             return Err(StudyError::Invalid {
                 path,
@@ -466,10 +550,10 @@ impl Study {
         Ok(())
     }
 
-    fn prepare_coding_write(&self, coding: &Coding) -> Result<PathBuf, StudyError> {
+    fn prepare_coding_write(&self, work: Work, coding: &Coding) -> Result<PathBuf, StudyError> {
         self.require_coder(&coding.coder)?;
         self.require_recording(&coding.recording)?;
-        let path = self.layout.coding_file(&coding.coder, &coding.recording)?;
+        let path = self.coding_path(work, &coding.coder, &coding.recording)?;
         if let Some(old) = read_coding(&path)?
             && old.status == Status::Submitted
         {
@@ -478,7 +562,9 @@ impl Study {
                 recording: coding.recording.clone(),
             });
         }
-        files::create_dir_all(&self.layout.codings_dir(&coding.coder)?)?;
+        if let Some(dir) = path.parent() {
+            files::create_dir_all(dir)?;
+        }
         Ok(path)
     }
 
@@ -921,9 +1007,17 @@ impl Study {
             missing.reverse();
             created.extend(missing);
             files::clean_stale_temps(&dir);
+            // Training recordings (calibration sets) stay in the queue through a re-assign.
+            let old = files::read_toml_opt::<QueueFile>(&qpath)?.unwrap_or_default();
             let q = files::to_toml_bytes(
                 &qpath,
-                &QueueFile { schema: SCHEMA, coder, recordings: recs },
+                &QueueFile {
+                    schema: SCHEMA,
+                    coder,
+                    recordings: recs,
+                    training: old.training,
+                    calibration: old.calibration,
+                },
             )?;
             batch.stage(&qpath, &q)?;
         }

@@ -34,6 +34,8 @@ pub struct StudyConfig {
     pub audio: AudioConfig,
     #[serde(default, skip_serializing_if = "DriftConfig::is_default")]
     pub drift: DriftConfig,
+    #[serde(default, skip_serializing_if = "TrainingConfig::is_default")]
+    pub training: TrainingConfig,
 }
 
 /// `[drift]`: the CUSUM that flags a coder drifting from gold on drift probes
@@ -63,6 +65,21 @@ impl Default for DriftConfig {
 }
 
 impl DriftConfig {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// `[training]`: calibration before live coding.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingConfig {
+    /// `assign` gives live recordings only to coders certified on the study's codebook.
+    #[serde(default)]
+    pub require_certification: bool,
+}
+
+impl TrainingConfig {
     fn is_default(&self) -> bool {
         *self == Self::default()
     }
@@ -173,6 +190,13 @@ pub struct QueueFile {
     pub schema: u32,
     pub coder: String,
     pub recordings: Vec<String>,
+    /// Training recordings (a calibration set), coded apart from live work: the coder knows
+    /// these are training and sees feedback against gold after submitting.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub training: Vec<String>,
+    /// The calibration sets these training recordings came from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub calibration: Vec<String>,
 }
 
 /// `supervisor/metadata.toml`.
@@ -355,6 +379,13 @@ pub enum Event {
     Submit { file: FileHash },
     /// An adjudication, durably saved.
     Adjudicate { file: FileHash },
+    /// A gold (reference) coding, durably saved (`supervisor/gold/<recording>.toml`).
+    Gold { file: FileHash },
+    /// A calibration set, durably saved (`supervisor/calibration/<name>.toml`).
+    Calibration { file: FileHash },
+    /// A calibration set put in a coder's queue: `files` are the queue and the feedback copies of
+    /// the gold codings written into the coder's folder (`coders/<id>/training/gold/`).
+    CalibrationAssign { coder: String, set: String, files: Vec<FileHash> },
     /// Submitted codings a supervisor has seen for the first time (their receipt).
     Receipts { codings: Vec<FileHash> },
     /// A supervisor moved a schema-1 study to the current layout (`file` is the new study.toml):
@@ -372,4 +403,6 @@ pub enum Event {
 pub enum Action {
     Submit,
     Adjudicate,
+    Gold,
+    Calibration,
 }

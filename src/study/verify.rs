@@ -52,6 +52,8 @@ pub struct Report {
     pub files_parsed: usize,
     pub submitted_matched: usize,
     pub adjudications_matched: usize,
+    /// Gold codings and calibration sets matching their signed lines.
+    pub gold_matched: usize,
     pub receipts_matched: usize,
     pub transcripts_matched: usize,
     pub journals: usize,
@@ -182,8 +184,8 @@ fn check_codings(
     scale: Option<(u8, u8)>,
 ) {
     for coder in mine {
-        let Ok(cdir) = l.codings_dir(coder) else { continue };
-        for (rec, path) in toml_files(&cdir) {
+        let dirs = [l.codings_dir(coder), l.training_codings_dir(coder)];
+        for (rec, path) in dirs.into_iter().flatten().flat_map(|d| toml_files(&d)) {
             let Some(bytes) = read(r, &path) else { continue };
             let Some(c) = parse_coding(r, &path, &bytes) else { continue };
             let rel = l.relative(&path);
@@ -252,6 +254,7 @@ fn check_supervisor_files(
     if let Some(a) = &assignments {
         check_assignments(r, a, meta.as_ref(), queues, &coders, &probes);
     }
+    check_gold(r, l, &coders, claims);
     for (rec, path) in toml_files(&l.adjudications_dir()) {
         let Some(bytes) = read(r, &path) else { continue };
         let Some(a) = parse_bytes::<Adjudication>(r, &path, &bytes) else { continue };
@@ -271,6 +274,61 @@ fn check_supervisor_files(
                 Ok(()) => r.adjudications_matched += 1,
                 Err(why) => r.problem(format!("{rel}: {why}")),
             },
+        }
+    }
+}
+
+/// Gold codings and calibration sets match the latest of their supervisor's signed lines, and
+/// the feedback copies in coders' training folders are the ones `calibration assign` wrote.
+fn check_gold(r: &mut Report, l: &Layout, coders: &[(String, Role)], claims: &Claims) {
+    let is_sup = |id: &str| coders.iter().any(|(c, role)| c == id && *role == Role::Supervisor);
+    let gold = toml_files(&l.gold_dir()).into_iter().map(|f| (f, "gold coding"));
+    let sets = toml_files(&l.calibration_dir()).into_iter().map(|f| (f, "calibration set"));
+    for ((stem, path), what) in gold.chain(sets) {
+        let Some(bytes) = read(r, &path) else { continue };
+        let rel = l.relative(&path);
+        let by = if what == "gold coding" {
+            let Some(g) = parse_bytes::<crate::study::gold::GoldCoding>(r, &path, &bytes) else {
+                continue;
+            };
+            if g.recording != stem {
+                r.problem(format!("{rel}: the file is about recording {:?}", g.recording));
+            }
+            g.set_by
+        } else {
+            let Some(c) =
+                parse_bytes::<crate::study::calibration::CalibrationSet>(r, &path, &bytes)
+            else {
+                continue;
+            };
+            if c.name != stem {
+                r.problem(format!("{rel}: the file names the set {:?}", c.name));
+            }
+            c.created_by
+        };
+        if !is_sup(&by) {
+            r.problem(format!("{rel}: {by:?} is not a registered supervisor"));
+        }
+        match claims.gold.get(&rel) {
+            None => r.problem(format!(
+                "{rel}: no supervisor's signed journal saved this {what}; restore it from a backup or set it again"
+            )),
+            Some(cl) => match cl.latest(&sha256_hex(&bytes)) {
+                Ok(()) => r.gold_matched += 1,
+                Err(why) => r.problem(format!("{rel}: {why}")),
+            },
+        }
+    }
+    for (path, (by, sha)) in &claims.copies {
+        let Some(full) = safe_join(l, path) else { continue };
+        match fs::read(&full) {
+            Err(_) => r.problem(format!(
+                "{path}: missing, but {by}'s journal records it as written by `calibration assign`; run `tapecoder calibration assign` again"
+            )),
+            Ok(b) if sha256_hex(&b) != *sha => r.problem(format!(
+                "{path}: changed since {by} wrote it (a feedback copy of gold); run `tapecoder calibration assign` again"
+            )),
+            Ok(_) => {}
         }
     }
 }
@@ -350,6 +408,7 @@ fn check_missing(r: &mut Report, l: &Layout, scope: &Scope, claims: &Claims) {
     let mut lists = vec![("submitted coding", &claims.submits)];
     if *scope == Scope::All {
         lists.push(("adjudication", &claims.adjudications));
+        lists.push(("gold coding or calibration set", &claims.gold));
     }
     for (what, map) in lists {
         for (path, cl) in map.iter().filter(|(_, cl)| !cl.commits.is_empty()) {
@@ -369,6 +428,7 @@ fn check_temp_files(r: &mut Report, l: &Layout, scope: &Scope, mine: &[String]) 
     for coder in mine {
         dirs.extend(l.codings_dir(coder).ok());
         dirs.extend(l.coder_dir(coder).ok());
+        dirs.extend(l.training_codings_dir(coder).ok());
     }
     if *scope == Scope::All {
         dirs.extend([
@@ -377,6 +437,8 @@ fn check_temp_files(r: &mut Report, l: &Layout, scope: &Scope, mine: &[String]) 
             l.adjudications_dir(),
             l.transcripts_dir(),
             l.drafts_dir(),
+            l.gold_dir(),
+            l.calibration_dir(),
         ]);
     }
     for dir in dirs {

@@ -108,6 +108,7 @@ pub fn study(rule: FinalRule) -> Fixture {
             final_scores: FinalScores { rule },
             audio: AudioConfig::default(),
             drift: Default::default(),
+            training: Default::default(),
         },
     );
     let coder = |id: &str, role| Coder {

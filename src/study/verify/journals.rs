@@ -73,6 +73,12 @@ pub(super) struct Claims {
     pub transcripts: BTreeMap<String, (String, Option<String>)>,
     /// supervisor/probes.toml as the latest `probes` line saved it: (at, supervisor, sha256).
     pub probes: Option<(String, String, String)>,
+    /// supervisor/gold/<recording>.toml and supervisor/calibration/<name>.toml: their intent and
+    /// commit lines (the latest must match, like an adjudication).
+    pub gold: BTreeMap<String, PathClaim>,
+    /// The feedback copies of gold in coders' training folders: path → (supervisor, sha256 of
+    /// the latest `calibration_assign` that wrote it).
+    pub copies: BTreeMap<String, (String, String)>,
 }
 
 /// A person as registered by a trusted signed line.
@@ -384,6 +390,8 @@ fn current_paths(mut event: Event) -> Event {
 /// Records what one validly signed line says.
 fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Role, line: &Line) {
     let own = l.codings_dir(actor).map(|d| format!("{}/", l.relative(&d))).unwrap_or_default();
+    let training =
+        l.training_codings_dir(actor).map(|d| format!("{}/", l.relative(&d))).unwrap_or_default();
     let entry = |map: &mut BTreeMap<String, PathClaim>, path: &str| -> Option<()> {
         let c = map.entry(path.to_string()).or_default();
         if c.actor.is_empty() {
@@ -394,7 +402,8 @@ fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Rol
     let event = current_paths(line.entry.event.clone());
     match &event {
         Event::Submit { file } | Event::Intent { action: Action::Submit, file } => {
-            if !file.path.starts_with(&own) || entry(&mut claims.submits, &file.path).is_none() {
+            let mine = file.path.starts_with(&own) || file.path.starts_with(&training);
+            if !mine || entry(&mut claims.submits, &file.path).is_none() {
                 r.problem(format!(
                     "{actor}'s journal:{}: records a submit of {}, which is not {actor}'s coding; restore the journal from a backup",
                     line.number, file.path
@@ -415,6 +424,25 @@ fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Rol
             match event {
                 Event::Adjudicate { .. } => c.commits.push(file.sha256.clone()),
                 _ => c.intents.push(file.sha256.clone()),
+            }
+        }
+        Event::Gold { file }
+        | Event::Calibration { file }
+        | Event::Intent { action: Action::Gold | Action::Calibration, file }
+            if role == Role::Supervisor =>
+        {
+            let c = claims.gold.entry(file.path.clone()).or_default();
+            c.actor = actor.to_string();
+            match event {
+                Event::Gold { .. } | Event::Calibration { .. } => {
+                    c.commits.push(file.sha256.clone());
+                }
+                _ => c.intents.push(file.sha256.clone()),
+            }
+        }
+        Event::CalibrationAssign { files, .. } if role == Role::Supervisor => {
+            for f in files {
+                claims.copies.insert(f.path.clone(), (actor.to_string(), f.sha256.clone()));
             }
         }
         Event::Receipts { codings } if role == Role::Supervisor => {
@@ -451,6 +479,9 @@ fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Rol
             }
         }
         Event::Adjudicate { .. }
+        | Event::Gold { .. }
+        | Event::Calibration { .. }
+        | Event::CalibrationAssign { .. }
         | Event::Intent { .. }
         | Event::Probes { .. }
         | Event::Receipts { .. }
