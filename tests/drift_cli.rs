@@ -112,7 +112,8 @@ fn drift_compares_submitted_probes_with_gold_and_flags_by_the_study_rule() {
     let out = ok(sup(t.path()).args(["drift", "--format", "json"]));
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!((v["k"].as_f64(), v["h"].as_f64()), (Some(0.25), Some(3.25)));
-    let coder = |id: &str| v["coders"].as_array().unwrap().iter().find(|c| c["coder"] == id).cloned();
+    let coder =
+        |id: &str| v["coders"].as_array().unwrap().iter().find(|c| c["coder"] == id).cloned();
     let c1 = coder("c1").unwrap();
     assert_eq!(c1["probes"], 1);
     let empathy = &c1["domains"][0];
@@ -173,4 +174,42 @@ fn coders_are_refused_and_never_see_which_recording_a_probe_is() {
     // The supervisor's export leaves the probe out.
     let export = ok(sup(t.path()).args(["export", "codings", "--format", "csv"]));
     assert!(!export.contains(&p1.id), "{export}");
+}
+
+mod tui_support;
+
+#[test]
+fn a_probe_on_the_coders_screens_shows_only_its_own_id() {
+    use std::sync::Arc;
+    use tapecoder::audio::Snapshot;
+    use tapecoder::commands::code::{prepare_open, queue_rows};
+    use tapecoder::tui::coder::{App, Msg, Opened, update};
+    use tapecoder::tui::keys::Keymap;
+
+    let t = tempfile::tempdir().unwrap();
+    let (s, probes) = probed(t.path());
+    let p1 = probes.iter().find(|p| p.coder == "c1").unwrap();
+    let study = Study::open(&s).unwrap();
+    let rows = queue_rows(&study, "c1").unwrap();
+    assert!(rows.iter().any(|r| r.id == p1.id), "the probe is in the queue like live work");
+    let mut app =
+        App::new(Arc::new(study.codebook().clone()), Keymap::default(), "c1", "Test study", rows);
+    let mut screens = vec![tui_support::render(&app, 120, 40), tui_support::render(&app, 80, 24)];
+    assert!(screens[0].contains(&p1.id), "{}", screens[0]);
+    let (coding, _path, duration_s) = prepare_open(&study, "c1", &p1.id).unwrap();
+    let snapshot = Snapshot { duration_s, speed: 1.0, ..Default::default() };
+    update(
+        &mut app,
+        Msg::Opened(Box::new(Opened { coding, duration_s, snapshot, transcript: Ok(None) })),
+    );
+    screens.push(tui_support::render(&app, 120, 40));
+    assert!(screens[2].contains(&p1.id), "{}", screens[2]);
+    for screen in &screens {
+        assert!(
+            !screen.contains(&p1.gold),
+            "the gold id {} reached c1's screen:\n{screen}",
+            p1.gold
+        );
+        assert!(!screen.to_lowercase().contains("probe"), "{screen}");
+    }
 }
