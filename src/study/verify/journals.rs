@@ -7,7 +7,7 @@ use super::{Common, Report, Scope};
 use crate::identity::PublicKey;
 use crate::study::journal::{self, Line};
 use crate::study::locate::{Layout, check_id};
-use crate::study::model::{Action, Coder, Event, Role, StudyConfig};
+use crate::study::model::{Action, Coder, Event, FileHash, Role, StudyConfig};
 
 /// What the signed journal lines say about one file.
 #[derive(Debug, Default)]
@@ -387,6 +387,33 @@ fn current_paths(mut event: Event) -> Event {
     event
 }
 
+/// The first receipt of each coding a supervisor's `receipts` line lists.
+fn claim_receipts(
+    r: &mut Report,
+    claims: &mut Claims,
+    actor: &str,
+    at: &str,
+    codings: &[FileHash],
+) {
+    for f in codings {
+        match claims.receipts.get(&f.path) {
+            None => {
+                let rc = Receipt {
+                    supervisor: actor.to_string(),
+                    at: at.to_string(),
+                    sha256: f.sha256.clone(),
+                };
+                claims.receipts.insert(f.path.clone(), rc);
+            }
+            Some(first) if first.sha256 != f.sha256 => r.problem(format!(
+                "{}: received twice with different content ({} by {}, {} by {actor}); restore the first received version from a backup",
+                f.path, first.sha256, first.supervisor, f.sha256
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
 /// Records what one validly signed line says.
 fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Role, line: &Line) {
     let own = l.codings_dir(actor).map(|d| format!("{}/", l.relative(&d))).unwrap_or_default();
@@ -446,23 +473,7 @@ fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Rol
             }
         }
         Event::Receipts { codings } if role == Role::Supervisor => {
-            for f in codings {
-                match claims.receipts.get(&f.path) {
-                    None => {
-                        let rc = Receipt {
-                            supervisor: actor.to_string(),
-                            at: line.entry.at.clone(),
-                            sha256: f.sha256.clone(),
-                        };
-                        claims.receipts.insert(f.path.clone(), rc);
-                    }
-                    Some(first) if first.sha256 != f.sha256 => r.problem(format!(
-                        "{}: received twice with different content ({} by {}, {} by {actor}); restore the first received version from a backup",
-                        f.path, first.sha256, first.supervisor, f.sha256
-                    )),
-                    Some(_) => {}
-                }
-            }
+            claim_receipts(r, claims, actor, &line.entry.at, codings);
         }
         Event::Transcript { file } if role == Role::Supervisor => {
             claims
