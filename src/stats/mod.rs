@@ -4,6 +4,8 @@
 //! - [`agreement`]: % exact and % within tolerance (R `irr::agree` semantics);
 //! - [`icc`]: intraclass correlations from the mean squares of complete-case data, with 95% CIs;
 //! - [`kappa`]: Cohen's kappa (unweighted, linear, quadratic) over the full category scale;
+//! - [`kinds`]: nominal items (% agreement, kappa, alpha, AC1), counts (ICC(1,1), alpha) and
+//!   the timing agreement of logged events;
 //! - [`gwet`]: Gwet's AC1 / AC2 with standard errors and CIs (irrCAC conventions);
 //! - [`alpha`]: Krippendorff's alpha from the coincidence matrix (missing values, any number of
 //!   coders) and its bootstrap (Hayes & Krippendorff 2007);
@@ -19,6 +21,7 @@ pub mod drift;
 pub mod gwet;
 pub mod icc;
 pub mod kappa;
+pub mod kinds;
 pub mod plan;
 pub mod undefined;
 
