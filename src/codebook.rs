@@ -657,6 +657,10 @@ fn validate_header(raw: &RawCodebook, problems: &mut Problems) -> (String, Strin
             "schema",
             format!("missing `schema = {SCHEMA}` at the top of the codebook"),
         ),
+        Some(s) if *s.get_ref() == i64::from(crate::instrument::SCHEMA) => problems.at(
+            s.span().start,
+            "a schema-2 instrument (checklists, classifications, counts): `tapecoder codebook check` validates it, but a study cannot code with it yet; use a schema-1 codebook such as codebook/handbook.toml",
+        ),
         Some(s) if *s.get_ref() != i64::from(SCHEMA) => problems.at(
             s.span().start,
             format!(

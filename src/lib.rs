@@ -22,6 +22,7 @@ pub mod drift;
 pub mod export;
 pub mod identity;
 pub mod ids;
+pub mod instrument;
 pub mod par;
 pub mod quality;
 pub mod reliability;

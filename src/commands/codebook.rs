@@ -39,6 +39,11 @@ fn check(g: &GlobalArgs, file: Option<&Path>) -> anyhow::Result<ExitCode> {
             }
         }
     };
+    if let Ok(text) = std::fs::read_to_string(&path)
+        && crate::instrument::declares_schema_2(&text)
+    {
+        return check_instrument(&path, &text);
+    }
     match codebook::load(&path) {
         Ok(cb) => {
             let levels = usize::from(cb.scale.max - cb.scale.min) + 1;
@@ -64,6 +69,41 @@ fn check(g: &GlobalArgs, file: Option<&Path>) -> anyhow::Result<ExitCode> {
                 "{} problem(s) in {}; fix them and run `tapecoder codebook check` again",
                 problems.len(),
                 sanitize_for_terminal(&path.display().to_string())
+            );
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("codebook check failed")),
+    }
+}
+
+/// `codebook check` of a schema-2 instrument (checklists, classifications, counts, summaries).
+fn check_instrument(path: &Path, text: &str) -> anyhow::Result<ExitCode> {
+    let shown = sanitize_for_terminal(&path.display().to_string()).into_owned();
+    match crate::instrument::parse(text, &path.display().to_string()) {
+        Ok(i) => {
+            let derived = i.classifications.iter().filter(|c| c.derived()).count();
+            println!(
+                "{shown}: ok — {} {} (schema 2): {} scale(s), {} checklist item(s), {} classification(s) ({derived} derived by rules), {} count(s), {} summary score(s)",
+                i.id,
+                sanitize_for_terminal(&i.version),
+                i.scales.len(),
+                i.checklist.len(),
+                i.classifications.len(),
+                i.counts.len(),
+                i.summaries.len(),
+            );
+            println!(
+                "note: a study cannot code with a schema-2 instrument yet; today's studies use a schema-1 codebook (codebook/handbook.toml)"
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(CodebookError::Invalid(problems)) => {
+            for p in &problems {
+                eprintln!("{}", sanitize_for_terminal(&p.to_string()));
+            }
+            eprintln!(
+                "{} problem(s) in {shown}; fix them and run `tapecoder codebook check` again",
+                problems.len()
             );
             Ok(ExitCode::FAILURE)
         }

@@ -1,0 +1,281 @@
+//! Instruments of codebook schema 2 (issue #14): several item kinds in one file. Pure: text in,
+//! a validated instrument (or every problem, at `file:line:col`) out.
+//!
+//! ```toml
+//! schema = 2
+//! id = "unit-meeting"
+//! version = "1.0"
+//! title = "…"
+//! source = "…"                      # where the instrument comes from (cited)
+//!
+//! [[scale]]                         # an ordinal score, a descriptor for every level
+//! key = "partnership"
+//! label = "Partnership"
+//! description = "…"
+//! min = 1
+//! max = 5
+//! [scale.levels]
+//! 1 = "…"
+//!
+//! [[checklist]]                     # a feature present or absent
+//! key = "curious"
+//! label = "Curious and reflective discussion"
+//! description = "what counts …"
+//!
+//! [[classification]]                # a nominal result: chosen, or derived by rules
+//! key = "practice"
+//! label = "…"
+//! [[classification.class]]
+//! key = "systemic"
+//! label = "Systemic"
+//! description = "…"
+//! rule = { present = ["context", "curious"], absent = ["…"] }   # or rule = "otherwise" (last)
+//!
+//! [[count]]                         # a behaviour logged at the playhead, one key each
+//! key = "question"
+//! label = "Question"
+//! press = "q"
+//! description = "…"
+//!
+//! [[summary]]                       # derived: exactly one of sum, ratio, mean
+//! key = "r_to_q"
+//! label = "Reflection-to-question ratio"
+//! ratio = { numerator = ["simple_reflection", "complex_reflection"], denominator = ["question"] }
+//! thresholds = { fair = 1.0, good = 2.0 }   # optional, higher is better
+//! ```
+//!
+//! Rules are checked as a whole: a class's rule may name only checklist items; `otherwise` may
+//! only be the last class; every combination of answers to the items the rules name must reach a
+//! class (else the missing answers are shown); a class that every earlier rule shadows is
+//! reported. Codebook schema 1 files (today's handbook) are read by [`crate::codebook`].
+mod raw;
+mod validate;
+
+pub use validate::RESERVED_KEYS;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::codebook::{CodebookError, Problem};
+use crate::stats::Undefined;
+
+/// The schema of instrument files.
+pub const SCHEMA: u32 = 2;
+
+/// A validated schema-2 instrument.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Instrument {
+    pub id: String,
+    pub version: String,
+    pub title: String,
+    pub source: String,
+    pub scales: Vec<ScaleItem>,
+    pub checklist: Vec<ChecklistItem>,
+    pub classifications: Vec<Classification>,
+    pub counts: Vec<CountItem>,
+    pub summaries: Vec<Summary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScaleItem {
+    pub key: String,
+    pub label: String,
+    pub description: String,
+    pub min: u8,
+    pub max: u8,
+    /// Descriptors indexed by `level - min`.
+    pub levels: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChecklistItem {
+    pub key: String,
+    pub label: String,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Classification {
+    pub key: String,
+    pub label: String,
+    pub description: String,
+    pub classes: Vec<Class>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Class {
+    pub key: String,
+    pub label: String,
+    pub description: String,
+    /// `None`: chosen by the coder (then no class of the classification has a rule).
+    pub rule: Option<Rule>,
+}
+
+/// When a derived class applies.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Rule {
+    /// Every item in `present` marked present and every one in `absent` marked absent.
+    When { present: Vec<String>, absent: Vec<String> },
+    /// Whatever no earlier class matched.
+    Otherwise,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CountItem {
+    pub key: String,
+    pub label: String,
+    pub description: String,
+    /// The key the coder presses to log one at the playhead.
+    pub press: char,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    pub key: String,
+    pub label: String,
+    pub formula: Formula,
+    pub thresholds: Option<Thresholds>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Formula {
+    /// The total of these counts.
+    Sum(Vec<String>),
+    /// Total of `numerator` counts over total of `denominator` counts; × 100 when `percent`.
+    Ratio { numerator: Vec<String>, denominator: Vec<String>, percent: bool },
+    /// The mean of these scale items.
+    Mean(Vec<String>),
+}
+
+/// Published benchmarks: a value at or above `good` is good, at or above `fair` fair.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Thresholds {
+    pub fair: f64,
+    pub good: f64,
+}
+
+impl Classification {
+    /// True when the classes are derived from checklist answers by rules.
+    pub fn derived(&self) -> bool {
+        self.classes.iter().any(|c| c.rule.is_some())
+    }
+
+    /// The derived class for `answers` (checklist key → present), or `None` while an item some
+    /// rule needs is unanswered (or the classification is chosen, not derived).
+    pub fn derive(&self, answers: &BTreeMap<String, bool>) -> Option<&Class> {
+        if !self.derived() {
+            return None;
+        }
+        let needed = self.classes.iter().filter_map(|c| match &c.rule {
+            Some(Rule::When { present, absent }) => Some(present.iter().chain(absent)),
+            _ => None,
+        });
+        if needed.flatten().any(|k| !answers.contains_key(k)) {
+            return None;
+        }
+        self.classes.iter().find(|c| match &c.rule {
+            Some(Rule::When { present, absent }) => {
+                present.iter().all(|k| answers.get(k) == Some(&true))
+                    && absent.iter().all(|k| answers.get(k) == Some(&false))
+            }
+            Some(Rule::Otherwise) => true,
+            None => false,
+        })
+    }
+}
+
+/// How a summary's value compares with its thresholds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Band {
+    BelowFair,
+    Fair,
+    Good,
+}
+
+impl Summary {
+    /// The summary's value from `counts` (count key → times logged) and `scales` (scale key →
+    /// level), or why it has none (a ratio with nothing to divide by, an unscored item).
+    pub fn value(
+        &self,
+        counts: &BTreeMap<String, u32>,
+        scales: &BTreeMap<String, u8>,
+    ) -> Result<f64, Undefined> {
+        let total = |keys: &[String]| -> f64 {
+            keys.iter().map(|k| f64::from(counts.get(k).copied().unwrap_or(0))).sum()
+        };
+        match &self.formula {
+            Formula::Sum(keys) => Ok(total(keys)),
+            Formula::Ratio { numerator, denominator, percent } => {
+                let d = total(denominator);
+                if d == 0.0 {
+                    return Err(Undefined::new(format!(
+                        "{} n/a: no {} logged",
+                        self.label,
+                        denominator.join(" or ")
+                    )));
+                }
+                let r = total(numerator) / d;
+                Ok(if *percent { 100.0 * r } else { r })
+            }
+            Formula::Mean(keys) => {
+                let mut sum = 0.0;
+                for k in keys {
+                    let Some(v) = scales.get(k) else {
+                        return Err(Undefined::new(format!(
+                            "{} n/a: {k} is not scored",
+                            self.label
+                        )));
+                    };
+                    sum += f64::from(*v);
+                }
+                Ok(sum / keys.len() as f64)
+            }
+        }
+    }
+
+    /// Where `value` falls against the thresholds, if the summary has some.
+    pub fn band(&self, value: f64) -> Option<Band> {
+        let t = self.thresholds?;
+        Some(if value >= t.good {
+            Band::Good
+        } else if value >= t.fair {
+            Band::Fair
+        } else {
+            Band::BelowFair
+        })
+    }
+}
+
+/// True when `text` declares `schema = 2` (an instrument, not a one-scale codebook).
+pub fn declares_schema_2(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        schema: Option<u32>,
+    }
+    toml::from_str::<Head>(text).ok().and_then(|h| h.schema) == Some(SCHEMA)
+}
+
+/// Parses and validates instrument text (schema 2); `origin` names the file in problems.
+pub fn parse(text: &str, origin: &str) -> Result<Instrument, CodebookError> {
+    let raw: raw::RawInstrument = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let offset = e.span().map_or(0, |s| s.start);
+            let (line, column) = crate::codebook::line_col(text, offset);
+            let message = e.message().trim().replace('\n', " ");
+            let message = crate::toml_hint::with_hint(&message, text, offset);
+            return Err(CodebookError::Invalid(vec![Problem {
+                origin: origin.to_string(),
+                line,
+                column,
+                message,
+            }]));
+        }
+    };
+    validate::validate(raw, text, origin)
+}
+
+#[cfg(test)]
+mod tests;
