@@ -341,6 +341,10 @@ pub struct ReliabilityArgs {
     /// The rating scale of --from-csv, as MIN..MAX.
     #[arg(long, default_value = "1..5")]
     pub scale: String,
+    /// With --from-csv: a schema-2 instrument whose items the CSV rates
+    /// (`recording,coder,item,value`); each item gets the statistics of its kind.
+    #[arg(long, value_name = "FILE", requires = "from_csv")]
+    pub codebook: Option<PathBuf>,
     /// Also report the average-measures ICC forms.
     #[arg(long)]
     pub average_measures: bool,

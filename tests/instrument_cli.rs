@@ -103,3 +103,114 @@ fn count_keys_never_take_a_default_key_of_the_coding_screen() {
     }
     assert!(tapecoder::instrument::RESERVED_KEYS.iter().any(|(c, _)| *c == ' '), "space is play");
 }
+
+fn kinds() -> serde_json::Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/reference/kinds.json");
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// `reliability --from-csv --codebook` in JSON: item `key` → stat name → value.
+fn item_report(codebook: &str, csv: &str) -> BTreeMap<String, BTreeMap<String, Option<f64>>> {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(t.path().join("r.csv"), csv).unwrap();
+    let out = Command::cargo_bin("tapecoder")
+        .unwrap()
+        .env_remove("TAPECODER_STUDY")
+        .current_dir(t.path())
+        .args(["reliability", "--from-csv", "r.csv", "--codebook"])
+        .arg(format!("{}/codebook/{codebook}", env!("CARGO_MANIFEST_DIR")))
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let stats = i["stats"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| (s["name"].as_str().unwrap().to_string(), s["value"].as_f64()))
+                .collect();
+            (i["key"].as_str().unwrap().to_string(), stats)
+        })
+        .collect()
+}
+
+use std::collections::BTreeMap;
+
+#[test]
+fn reliability_from_csv_uses_each_items_kind_and_matches_the_references() {
+    let k = kinds();
+    let mut csv = String::from("recording,coder,item,value\n");
+    let feature = k["nominal"]["checklist_feature"]["pairs"].as_array().unwrap();
+    for (i, p) in feature.iter().enumerate() {
+        let word = |x: &serde_json::Value| if x == 1 { "present" } else { "absent" };
+        csv.push_str(&format!("M{i},A,curious,{}\nM{i},B,curious,{}\n", word(&p[0]), word(&p[1])));
+    }
+    let classes = ["systemic", "green_shoots", "un_systemic"];
+    let meetings = k["nominal"]["meeting_class"]["pairs"].as_array().unwrap();
+    for (i, p) in meetings.iter().enumerate() {
+        let c = |x: &serde_json::Value| classes[x.as_u64().unwrap() as usize];
+        csv.push_str(&format!("M{i},A,practice,{}\nM{i},B,practice,{}\n", c(&p[0]), c(&p[1])));
+    }
+    let r = item_report("unit-meeting.toml", &csv);
+    let close = |got: Option<f64>, want: &serde_json::Value| {
+        let (g, w) = (got.unwrap(), want.as_f64().unwrap());
+        assert!((g - w).abs() < 1e-4, "got {g}, want {w}");
+    };
+    let want = &k["nominal"]["checklist_feature"];
+    close(r["curious"]["kappa"], &want["kappa"]);
+    close(r["curious"]["alpha_nominal"], &want["alpha_nominal"]);
+    close(r["curious"]["ac1"], &want["ac1"]["value"]);
+    close(r["curious"]["percent"], &want["percent"]);
+    let want = &k["nominal"]["meeting_class"];
+    close(r["practice"]["kappa"], &want["kappa"]);
+    close(r["practice"]["ac1"], &want["ac1"]["value"]);
+    // An item nobody rated is there, undefined.
+    assert_eq!(r["risk_clarity"]["percent"], None);
+
+    let mut csv = String::from("recording,coder,item,value\n");
+    let refl = k["counts"]["reflections"]["pairs"].as_array().unwrap();
+    for (i, p) in refl.iter().enumerate() {
+        csv.push_str(&format!(
+            "S{i},A,simple_reflection,{}\nS{i},B,simple_reflection,{}\n",
+            p[0], p[1]
+        ));
+        // Questions only in the first half: the R:Q summary is undefined in the rest.
+        if i < 6 {
+            csv.push_str(&format!("S{i},A,question,10\nS{i},B,question,10\n"));
+        }
+    }
+    let r = item_report("mi-fidelity.toml", &csv);
+    let want = &k["counts"]["reflections"];
+    close(r["simple_reflection"]["icc_1_1"], &want["icc1"]);
+    close(r["simple_reflection"]["icc_1_1_lower"], &want["icc1_ci95"][0]);
+    close(r["simple_reflection"]["alpha_interval"], &want["alpha_interval"]);
+    assert!(r["reflection_to_question"]["icc_1_1"].is_some());
+}
+
+#[test]
+fn a_value_that_is_not_of_its_kind_names_the_line() {
+    let t = tempfile::tempdir().unwrap();
+    std::fs::write(
+        t.path().join("r.csv"),
+        "recording,coder,item,value\nM1,A,practice,systemic\nM1,B,practice,mostly\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("tapecoder")
+        .unwrap()
+        .current_dir(t.path())
+        .args(["reliability", "--from-csv", "r.csv", "--codebook"])
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/codebook/unit-meeting.toml"))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("r.csv: line 3: practice \"mostly\": not a class of practice; classes: systemic, green_shoots, un_systemic"),
+        "{err}"
+    );
+}

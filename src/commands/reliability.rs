@@ -25,6 +25,9 @@ pub fn run(g: &GlobalArgs, a: &ReliabilityArgs) -> anyhow::Result<ExitCode> {
         print!("{}", plan_text(p)?);
         return Ok(ExitCode::SUCCESS);
     }
+    if let (Some(cb), Some(file)) = (&a.codebook, &a.from_csv) {
+        return instrument_report(cb, file, a);
+    }
     let ratings = match &a.from_csv {
         Some(file) => csv_ratings(file, &a.scale)?,
         None => study_ratings(g)?,
@@ -37,6 +40,54 @@ pub fn run(g: &GlobalArgs, a: &ReliabilityArgs) -> anyhow::Result<ExitCode> {
     let report = build_with(&ratings, &opt);
     let text = render_report(&report, a.format);
     write_output(a.out.as_deref(), text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `reliability --from-csv FILE --codebook INSTRUMENT`: every item by the statistics of its kind.
+fn instrument_report(cb: &Path, file: &Path, a: &ReliabilityArgs) -> anyhow::Result<ExitCode> {
+    use crate::instrument::reliability::{Row, report, table};
+    let text = std::fs::read_to_string(cb)
+        .with_context(|| format!("cannot read {}; check the path", cb.display()))?;
+    if !crate::instrument::declares_schema_2(&text) {
+        anyhow::bail!(
+            "{} is not a schema-2 instrument; for a one-scale codebook leave out --codebook and give --scale",
+            cb.display()
+        );
+    }
+    let instr = crate::instrument::parse(&text, &cb.display().to_string())?;
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(file)
+        .with_context(|| format!("cannot read {}; check the path", file.display()))?;
+    let headers =
+        reader.headers().with_context(|| format!("{}: no header row", file.display()))?.clone();
+    let col = |names: &[&str]| headers.iter().position(|h| names.contains(&h));
+    let (Some(r), Some(c), Some(i), Some(v)) =
+        (col(&["recording"]), col(&["coder"]), col(&["item", "domain"]), col(&["value", "score"]))
+    else {
+        anyhow::bail!("{}: the header must name recording, coder, item and value", file.display());
+    };
+    let mut rows = Vec::new();
+    for (n, rec) in reader.records().enumerate() {
+        let rec = rec.with_context(|| format!("{}: line {}", file.display(), n + 2))?;
+        let get = |k: usize| rec.get(k).unwrap_or_default().to_string();
+        rows.push(Row {
+            line: n + 2,
+            recording: get(r),
+            coder: get(c),
+            item: get(i),
+            value: get(v),
+        });
+    }
+    let results = report(&instr, &rows).map_err(|e| anyhow!("{}: {e}", file.display()))?;
+    let out = match a.format {
+        ReportFormat::Table => table(&instr, &results),
+        ReportFormat::Json => serde_json::to_string_pretty(&results).context("JSON")? + "\n",
+        ReportFormat::Csv | ReportFormat::Html => {
+            anyhow::bail!("--codebook reports come as --format table or json")
+        }
+    };
+    write_output(a.out.as_deref(), out.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
 

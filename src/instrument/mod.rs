@@ -49,6 +49,7 @@
 //! class (else the missing answers are shown); a class that every earlier rule shadows is
 //! reported. Codebook schema 1 files (today's handbook) are read by [`crate::codebook`].
 mod raw;
+pub mod reliability;
 mod validate;
 
 pub use validate::RESERVED_KEYS;
