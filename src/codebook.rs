@@ -1321,14 +1321,17 @@ domains = ["a", "b"]
     #[test]
     fn empty_fields_and_wrong_schema() {
         let text = SMALL
-            .replace("schema = 1", "schema = 2")
+            .replace("schema = 1", "schema = 3")
             .replace("label = \"A\"", "label = \"\"")
             .replace("description = \"about b\"", "description = \" \"");
         let p = problems(&text);
         assert_eq!(p.len(), 3, "{p:?}");
-        assert!(p[0].message.contains("unsupported schema 2"));
+        assert!(p[0].message.contains("unsupported schema 3"));
         assert!(p[1].message.contains("`label` in domain `a` is empty"));
         assert!(p[2].message.contains("`description` in domain `b` is empty"));
+        // Schema 2 is an instrument: `codebook check` reads it, a study does not yet.
+        let two = problems(&SMALL.replace("schema = 1", "schema = 2"));
+        assert!(two[0].message.contains("a schema-2 instrument"), "{two:?}");
     }
 
     #[test]

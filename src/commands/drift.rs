@@ -26,6 +26,19 @@ pub fn run(g: &GlobalArgs, a: &DriftArgs) -> Result<ExitCode> {
             study.layout().study_file().display()
         )
     })?;
+    let r = build(study, rule)?;
+    let text = match a.format {
+        DriftFormat::Table => render::table(&r),
+        DriftFormat::Json => render::json(&r) + "\n",
+        DriftFormat::Html => render::html(&r),
+    };
+    write_output(a.out.as_deref(), text.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The drift report of every coder with probes (reads supervisor/probes.toml, the probes'
+/// codings and the gold).
+pub fn build(study: &crate::study::Study, rule: Cusum) -> Result<crate::drift::DriftReport> {
     let probes = study.probes()?;
     let mut codings = Vec::new();
     let mut golds = BTreeMap::new();
@@ -59,12 +72,5 @@ pub fn run(g: &GlobalArgs, a: &DriftArgs) -> Result<ExitCode> {
     }
     let coders: Vec<String> =
         study.coders().iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();
-    let r = report(study.codebook(), rule, &coders, &compared, &pending);
-    let text = match a.format {
-        DriftFormat::Table => render::table(&r),
-        DriftFormat::Json => render::json(&r) + "\n",
-        DriftFormat::Html => render::html(&r),
-    };
-    write_output(a.out.as_deref(), text.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(report(study.codebook(), rule, &coders, &compared, &pending))
 }

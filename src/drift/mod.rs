@@ -88,6 +88,49 @@ pub struct FlagAt {
     pub submitted_at: String,
 }
 
+/// What a coder's own feedback shows of their drift: per domain the number of probes compared,
+/// the mean deviation, the sums and the flag, but no probe, gold recording or date, so that a coder
+/// cannot tell which of their recordings were probes.
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnDrift {
+    pub probes: usize,
+    pub flagged: bool,
+    pub domains: Vec<OwnDomain>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OwnDomain {
+    pub domain: String,
+    pub n: usize,
+    pub mean: Option<f64>,
+    pub upper: f64,
+    pub lower: f64,
+    /// `high` or `low` when the rule flagged this domain.
+    pub flag: Option<&'static str>,
+}
+
+impl CoderDrift {
+    /// The coder's own view (see [`OwnDrift`]).
+    pub fn own(&self) -> OwnDrift {
+        OwnDrift {
+            probes: self.probes,
+            flagged: self.flagged,
+            domains: self
+                .domains
+                .iter()
+                .map(|d| OwnDomain {
+                    domain: d.domain.clone(),
+                    n: d.points.len(),
+                    mean: d.mean,
+                    upper: d.upper,
+                    lower: d.lower,
+                    flag: d.flag.as_ref().map(|f| f.direction),
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The deviation (coder − gold) of `coding` on `domain`, if it is compared there (see the module
 /// docs). `None` when gold did not score it, it does not apply, or the coder left it unscored.
 pub fn deviation(
