@@ -33,8 +33,9 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         println!("no recordings to assign yet; register some with `tapecoder import FILE…`");
         return Ok(ExitCode::SUCCESS);
     }
-    let coders: Vec<String> =
+    let all_coders: Vec<String> =
         study.coders().iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();
+    let coders = certified_coders(study, &all_coders)?;
     let observers: BTreeMap<String, String> =
         study.metadata()?.into_iter().filter_map(|m| m.observer.map(|o| (m.id, o))).collect();
     let existing = study.assignments()?;
@@ -51,7 +52,7 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     if added == 0 {
         // Queues drift only by hand edits or an interrupted run: rewrite them from the plan.
         let mut drifted = false;
-        for (coder, q) in queues(&planned, &coders) {
+        for (coder, q) in queues(&planned, &all_coders) {
             drifted |= study.queue_ids(&coder).map(|have| have != q).unwrap_or(true);
         }
         if drifted {
@@ -69,7 +70,7 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     println!(
         "assigned {added} new recording(s), {doubles} of them double-coded (fraction {fraction}, seed {seed})"
     );
-    for (coder, q) in queues(&planned, &coders) {
+    for (coder, q) in queues(&planned, &all_coders) {
         let secs: f64 = q.iter().filter_map(|id| durations.get(id)).sum();
         println!(
             "  {coder:<16} {:>3} recording(s)  {} of audio",
@@ -83,4 +84,48 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The coders who may get new live recordings: all of them, or with `[training]
+/// require_certification = true` only those certified on the study's codebook (id and version);
+/// who was left out and why is printed.
+fn certified_coders(study: &crate::study::Study, coders: &[String]) -> Result<Vec<String>> {
+    if !study.config().training.require_certification {
+        return Ok(coders.to_vec());
+    }
+    let book = study.codebook();
+    let mut out = Vec::new();
+    for c in coders {
+        if crate::study::calibration::certified(study, c)?.is_some() {
+            out.push(c.clone());
+            continue;
+        }
+        let results = crate::study::calibration::results(study, c)?;
+        let why = results
+            .iter()
+            .filter(|r| r.set.codebook.id == book.id && r.set.codebook.version == book.version)
+            .map(|r| {
+                format!(
+                    "{} on set {}{}",
+                    r.certification.standing.as_str(),
+                    r.set.name,
+                    if r.certification.reasons.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", r.certification.reasons.join("; "))
+                    }
+                )
+            })
+            .collect::<Vec<_>>();
+        let why = if why.is_empty() {
+            format!(
+                "no calibration set of codebook {} {} assigned (`tapecoder calibration assign {c} NAME`)",
+                book.id, book.version
+            )
+        } else {
+            why.join("; ")
+        };
+        println!("left out of new live work: {c} is not certified ({why})");
+    }
+    Ok(out)
 }

@@ -297,3 +297,5 @@ pub fn certify(
 
 #[cfg(test)]
 mod tests;
+
+pub mod live;
