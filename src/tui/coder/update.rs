@@ -109,44 +109,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.notice(format!("your playback speed could not be kept for next time: {e}"));
             vec![]
         }
-        Msg::Submitted(r) => {
-            let training = app.coding().is_some_and(|c| c.training);
-            match r {
-                Ok(coding) if training => {
-                    let id = coding.recording.clone();
-                    if let Some(c) = app.coding_mut() {
-                        c.coding = *coding;
-                        c.save_state = SaveState::Saved;
-                        c.dirty_since = None;
-                        c.listen_dirty = false;
-                        c.history.clear();
-                    }
-                    // Training: the feedback at once (the signed submit line exists now).
-                    let mut fx = close(app);
-                    app.notice("submitted: reading your feedback…");
-                    fx.push(Effect::Feedback(id));
-                    return fx;
-                }
-                Ok(coding) => {
-                    if let Some(c) = app.coding_mut() {
-                        c.coding = *coding;
-                        c.save_state = SaveState::Saved;
-                        c.dirty_since = None;
-                        c.listen_dirty = false;
-                        // Submitted: read-only, nothing to undo.
-                        c.history.clear();
-                    }
-                    app.overlay = None;
-                    app.notice("submitted: thank you. The coding is now read-only");
-                }
-                Err(e) => {
-                    app.overlay = None;
-                    app.notice(format!("not submitted: {e}"));
-                }
-            }
-            // A leave asked for while the submit was on its way goes ahead now.
-            leave_when_saved(app)
-        }
+        Msg::Submitted(r) => on_submitted(app, r),
         Msg::Feedback(Ok(data)) => {
             if matches!(app.screen, Screen::Queue) {
                 app.screen = Screen::Feedback(Box::new(FeedbackState::new(*data)));
@@ -348,4 +311,45 @@ fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
         Screen::Feedback(_) => vec![],
         Screen::Coding(_) => on_coding(app, |cx, c| coding_update::on_mouse(cx, c, m.kind, x, y)),
     }
+}
+
+/// The submit's answer. A training submit closes the recording and asks for the feedback.
+fn on_submitted(app: &mut App, r: Result<Box<crate::coding::Coding>, String>) -> Vec<Effect> {
+    // A coder who asked to quit while the submit was on its way quits (no feedback screen).
+    let training = app.coding().is_some_and(|c| c.training && c.leaving != Some(true));
+    match r {
+        Ok(coding) if training => {
+            let id = coding.recording.clone();
+            if let Some(c) = app.coding_mut() {
+                c.coding = *coding;
+                c.save_state = SaveState::Saved;
+                c.dirty_since = None;
+                c.listen_dirty = false;
+                c.history.clear();
+            }
+            // Training: the feedback at once (the signed submit line exists now).
+            let mut fx = close(app);
+            app.notice("submitted: reading your feedback…");
+            fx.push(Effect::Feedback(id));
+            return fx;
+        }
+        Ok(coding) => {
+            if let Some(c) = app.coding_mut() {
+                c.coding = *coding;
+                c.save_state = SaveState::Saved;
+                c.dirty_since = None;
+                c.listen_dirty = false;
+                // Submitted: read-only, nothing to undo.
+                c.history.clear();
+            }
+            app.overlay = None;
+            app.notice("submitted: thank you. The coding is now read-only");
+        }
+        Err(e) => {
+            app.overlay = None;
+            app.notice(format!("not submitted: {e}"));
+        }
+    }
+    // A leave asked for while the submit was on its way goes ahead now.
+    leave_when_saved(app)
 }

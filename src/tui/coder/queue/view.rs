@@ -88,7 +88,14 @@ pub fn view(f: &mut Frame, app: &App) {
         f.render_widget(msg, Rect { height: 1, ..l.rows });
     }
 
-    let detail = match q.rows.get(q.selected) {
+    let detail = detail_line(q.rows.get(q.selected));
+    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), l.detail);
+    chrome::list_footer(f, &app.shell.keymap, app.current_notice(), l.footer, false);
+}
+
+/// The line under the table: what Enter does on the selected row, or why it cannot open.
+fn detail_line(row: Option<&QueueRow>) -> Line<'static> {
+    match row {
         Some(QueueRow { problem: Some(p), id, status: RowStatus::Submitted, .. }) => Line::styled(
             format!(" {} is submitted ✓; playback unavailable: {}", sanitize(id), sanitize(p)),
             Style::new().fg(Color::Red),
@@ -122,7 +129,5 @@ pub fn view(f: &mut Frame, app: &App) {
             Style::new().fg(Color::Gray),
         ),
         None => Line::raw(""),
-    };
-    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), l.detail);
-    chrome::list_footer(f, &app.shell.keymap, app.current_notice(), l.footer, false);
+    }
 }
