@@ -263,3 +263,71 @@ fn require_certification_assigns_live_work_only_to_certified_coders() {
     let a = s.assignments().unwrap();
     assert_eq!(a.last().unwrap().coders, vec!["ann".to_string()], "{a:?}");
 }
+
+#[test]
+fn the_coder_sees_no_gold_before_their_signed_training_submit() {
+    let tmp = adjudicated();
+    let dir = tmp.path().join("study");
+    ok(cmd(&dir, "sup").args(["gold", "set", "R002", "--from", "ben"]));
+    ok(cmd(&dir, "sup").args(["calibration", "create", "basic", "R002"]));
+    ok(cmd(&dir, "sup").args(["calibration", "assign", "ann", "basic"]));
+    let s = open(&dir);
+    let feedback =
+        |s: &tapecoder::study::Study| tapecoder::tui::coder::worker::feedback(s, "ann", "R002");
+    let err = feedback(&s).unwrap_err();
+    assert!(err.contains("not submitted yet"), "{err}");
+    let mut c = s.load_coding("ann", "R002").unwrap().unwrap();
+    c.status = tapecoder::coding::Status::InProgress;
+    c.submitted_at = None;
+    s.save_coding_in(Work::Training, &c).unwrap();
+    assert!(feedback(&s).unwrap_err().contains("not submitted yet"));
+    c.submit("2026-01-03T00:00:00Z").unwrap();
+    s.submit_coding_in(Work::Training, &c).unwrap();
+    let f = feedback(&s).unwrap();
+    assert_eq!(f.gold.source, "coder:ben");
+    assert_eq!(f.set.as_ref().map(|(n, _)| n.as_str()), Some("basic"));
+    // The training queue row, and the live one, both in ann's queue.
+    let rows = tapecoder::tui::coder::worker::queue_rows(&s, "ann").unwrap();
+    assert!(rows[0].training && rows[0].id == "R002", "{rows:?}");
+    assert_eq!(rows.iter().filter(|r| r.id == "R002").count(), 2);
+}
+
+#[test]
+fn verify_reports_a_deleted_gold_and_an_edited_feedback_copy() {
+    let tmp = trained(true);
+    let dir = tmp.path().join("study");
+    ok(cmd(&dir, "sup").arg("verify"));
+    let copy = dir.join("coders/ann/training/gold/R001.toml");
+    let text = std::fs::read_to_string(&copy).unwrap() + "\n# edited\n";
+    std::fs::write(&copy, text).unwrap();
+    std::fs::remove_file(dir.join("supervisor/gold/R002.toml")).unwrap();
+    let out = cmd(&dir, "sup").arg("verify").output().unwrap();
+    assert!(!out.status.success());
+    let all =
+        String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        all.contains("coders/ann/training/gold/R001.toml: changed since sup wrote it"),
+        "{all}"
+    );
+    assert!(all.contains("supervisor/gold/R002.toml: missing"), "{all}");
+}
+
+#[test]
+fn a_coder_who_cannot_read_supervisor_files_is_told_what_is_missing() {
+    let tmp = trained(false);
+    let dir = tmp.path().join("study");
+    // (Tests run as root, where permissions do not stop a read: a folder where the file should
+    // be fails the read the same way.)
+    let p = dir.join("supervisor/assignments.toml");
+    std::fs::remove_file(&p).unwrap();
+    std::fs::create_dir(&p).unwrap();
+    let json = ok(cmd(&dir, "ann").args(["feedback", "--format", "json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(v["live"].is_null(), "{json}");
+    let missing = v["missing"][0].as_str().unwrap();
+    assert!(missing.contains("a supervisor can run `tapecoder feedback --coder ann`"), "{missing}");
+    // The calibration part comes from ann's own folder and is still there.
+    assert_eq!(v["calibration"][0]["set"], "basic");
+    let table = ok(cmd(&dir, "ann").arg("feedback"));
+    assert!(table.contains("missing: agreement with final scores needs supervisor/"), "{table}");
+}
