@@ -131,7 +131,7 @@ fn print_table(r: &Report) {
     if !r.certification.is_empty() {
         println!();
         println!(
-            "{:<16} {:<12} {:<14} {:<14} {:>6}  why",
+            "{:<16} {:<12} {:<24} {:<14} {:>6}  why",
             "coder", "set", "codebook", "certification", "share"
         );
         for c in &r.certification {
@@ -150,7 +150,7 @@ fn print_table(r: &Report) {
                 ));
             }
             println!(
-                "{:<16} {:<12} {:<14} {:<14} {:>6}  {}",
+                "{:<16} {:<12} {:<24} {:<14} {:>6}  {}",
                 c.coder,
                 c.set,
                 format!("{} {}", c.codebook_id, c.codebook_version),
