@@ -156,3 +156,86 @@ fn code_a_training_recording_and_read_the_feedback() {
     let v: serde_json::Value = serde_json::from_str(&status).unwrap();
     assert_eq!(v["certification"][0]["standing"], "not_certified", "{status}");
 }
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let t = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), &t).unwrap();
+        }
+    }
+}
+
+/// The tour: `demo` in (a copy of) the sample study codes the training visit R004 (gold: Ana's
+/// coding; no behaviour-change talk, so evocation is not compared), submits it and reads the
+/// feedback: Ana's rationale and notes, and the set still pending (R003 not done).
+#[test]
+fn demo_codes_a_sample_training_visit_and_reads_the_feedback() {
+    if tmux::skip("quality_e2e_tmux") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&root.join("sample-sessions"), &tmp.path().join("sample-sessions"));
+    copy_dir(&root.join("codebook"), &tmp.path().join("codebook"));
+    let study = tmp.path().join("sample-sessions");
+    let keys = study.join("keys");
+    let run = format!(
+        "env TAPECODER_KEY_DIR={} TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as demo code --no-audio; echo EXIT=$?; sleep 600",
+        keys.display(),
+        tmp.path().join("no-keys.toml").display(),
+        tmp.path().join("cache").display(),
+        study.display()
+    );
+    let mut t = Tmux::new(&format!("tapecoder-quality-demo-{}", std::process::id()));
+    t.keep_alive();
+    t.start("demo", &run);
+    let queue = t.wait_for("My recordings");
+    let rows: Vec<&str> =
+        queue.lines().filter(|l| l.starts_with('│') && l.contains("training")).collect();
+    assert_eq!(rows.len(), 2, "R003 and R004 marked training:\n{queue}");
+    t.keys(&["Down", "Enter"]);
+    t.wait_for(" training ");
+    t.wait_for("Transcript (31)");
+    // Back from the timeline: the transcript pane, then the scores.
+    t.keys(&["BTab", "BTab"]);
+    // Ana's gold: empathy 3, collaboration 4, autonomy 3, purposefulness 4, clarity 3, child 3;
+    // the digit on evocation is refused (not applicable without a segment).
+    for score in ["3", "4", "3", "3", "4", "3", "2"] {
+        t.keys(&[score, "Down"]);
+    }
+    t.wait_for("Scores 6/7");
+    t.keys(&["S"]);
+    t.wait_for("Ready to submit");
+    t.keys(&["y"]);
+    t.wait_for("Enter submits anyway");
+    t.keys(&["Enter"]);
+    let fb = t.wait_for("R004 · training · your coding against gold");
+    assert!(fb.contains("set intro : 1 of 2 done"), "{fb}");
+    assert!(fb.contains("Gold rationale: Polite and attentive"), "{fb}");
+    assert!(fb.contains("Damp by Ruby's cot"), "gold notes shown:\n{fb}");
+    t.keys(&["Escape"]);
+    t.wait_for("training ✓");
+    t.keys(&["q"]);
+    let after = t.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    t.kill_session();
+
+    let saved = study.join("coders/demo/training/codings/R004.toml");
+    let c = Coding::from_toml(&std::fs::read_to_string(&saved).unwrap(), "R004").unwrap();
+    assert_eq!(c.status, Status::Submitted);
+    assert_eq!(c.scores.get("child_focus"), Some(&2), "{:?}", c.scores);
+    assert!(!study.join("coders/demo/codings/R004.toml").exists(), "live work untouched");
+    let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", &keys)
+        .arg("--study")
+        .arg(&study)
+        .args(["--as", "sup", "verify"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -20,7 +20,7 @@ pub fn view(f: &mut Frame, app: &App, s: &FeedbackState) {
         Constraint::Length(1),
         Constraint::Length(rows + 3),
         Constraint::Min(3),
-        Constraint::Length(if area.width < 100 { 6 } else { 5 }),
+        Constraint::Length(segments_height(s, area)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -50,6 +50,16 @@ pub fn view(f: &mut Frame, app: &App, s: &FeedbackState) {
     ];
     let line = chrome::hint_line(&app.shell.keymap, None, &hints, footer.width);
     chrome::footer(f, app.current_notice(), footer, &line);
+}
+
+/// The segments pane's height: its two text lines wrapped to the width, the strip and the
+/// borders, at most a third of the screen.
+fn segments_height(s: &FeedbackState, area: Rect) -> u16 {
+    let inner = usize::from(area.width.saturating_sub(2).max(1));
+    let notes: usize = s.data.gold.notes.iter().map(|n| n.text.chars().count() + 12).sum();
+    let wrapped = |chars: usize| chars.div_ceil(inner).max(1);
+    let rows = wrapped(96) + wrapped(notes + 12) + 1 + 2;
+    u16::try_from(rows).unwrap_or(u16::MAX).min((area.height / 3).max(5))
 }
 
 fn score(x: Option<u8>) -> String {
