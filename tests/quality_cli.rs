@@ -331,3 +331,21 @@ fn a_coder_who_cannot_read_supervisor_files_is_told_what_is_missing() {
     let table = ok(cmd(&dir, "ann").arg("feedback"));
     assert!(table.contains("missing: agreement with final scores needs supervisor/"), "{table}");
 }
+
+#[test]
+fn a_training_coding_marked_submitted_by_hand_shows_no_gold() {
+    let tmp = adjudicated();
+    let dir = tmp.path().join("study");
+    ok(cmd(&dir, "sup").args(["gold", "set", "R002", "--from", "ben"]));
+    ok(cmd(&dir, "sup").args(["calibration", "create", "basic", "R002"]));
+    ok(cmd(&dir, "sup").args(["calibration", "assign", "ann", "basic"]));
+    let s = open(&dir);
+    let mut c = s.load_coding("ann", "R002").unwrap().unwrap();
+    c.status = tapecoder::coding::Status::InProgress;
+    s.save_coding_in(Work::Training, &c).unwrap();
+    let p = dir.join("coders/ann/training/codings/R002.toml");
+    let text = std::fs::read_to_string(&p).unwrap().replace("in_progress", "submitted");
+    std::fs::write(&p, text).unwrap();
+    let err = tapecoder::tui::coder::worker::feedback(&s, "ann", "R002").unwrap_err();
+    assert!(err.contains("no signed submit line"), "{err}");
+}

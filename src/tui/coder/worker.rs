@@ -265,6 +265,7 @@ pub fn feedback(study: &Study, coder: &str, id: &str) -> Result<FeedbackData, St
         .map_err(|e| format!("your training coding cannot be read: {e}"))?
         .filter(|c| c.is_submitted())
         .ok_or_else(|| format!("{id} is not submitted yet: submit it to see the gold"))?;
+    signed_submit(study, coder, id)?;
     let gold = gold::feedback_copy(study, coder, id)
         .map_err(|e| format!("the gold of {id} cannot be read: {e}"))?
         .ok_or_else(|| {
@@ -289,4 +290,32 @@ pub fn feedback(study: &Study, coder: &str, id: &str) -> Result<FeedbackData, St
         compare,
         set: mine.map(|r| (r.set.name.clone(), r.certification)),
     })
+}
+
+/// Whether `coder`'s own journal holds the signed submit line of their training coding of `id`
+/// as it is now (the gold is shown only after it).
+fn signed_submit(study: &Study, coder: &str, id: &str) -> Result<(), String> {
+    use crate::study::model::Event;
+    let l = study.layout();
+    let path = study.coding_path(Work::Training, coder, id).map_err(|e| e.to_string())?;
+    let bytes = crate::study::files::read_bytes(&path).map_err(|e| e.to_string())?;
+    let want = study.file_hash(&path, &bytes);
+    let journal = l.coder_journal_file(coder).map_err(|e| e.to_string())?;
+    let key =
+        study.coder(coder).and_then(|c| c.key.as_deref()).map(crate::identity::PublicKey::parse);
+    let key = match key {
+        Some(Ok(k)) => k,
+        _ => return Err("your key is not registered; ask your supervisor".into()),
+    };
+    let (lines, _) = crate::study::journal::read_and_check(&journal, coder, Some(&key))
+        .map_err(|e| e.to_string())?;
+    let signed = lines.iter().any(|x| {
+        matches!(&x.entry.event, Event::Submit { file } if *file == want)
+            && crate::study::journal::signature_valid(&x.raw, &key)
+    });
+    if signed {
+        Ok(())
+    } else {
+        Err(format!("{id} has no signed submit line in your journal for the coding as it is now"))
+    }
 }
