@@ -349,3 +349,23 @@ fn a_training_coding_marked_submitted_by_hand_shows_no_gold() {
     let err = tapecoder::tui::coder::worker::feedback(&s, "ann", "R002").unwrap_err();
     assert!(err.contains("no signed submit line"), "{err}");
 }
+
+#[test]
+fn training_codings_never_enter_exports_or_reliability() {
+    let before_tmp = adjudicated();
+    let before = before_tmp.path().join("study");
+    let tmp = trained(false);
+    let dir = tmp.path().join("study");
+    for args in [
+        &["export", "codings", "--format", "csv"][..],
+        &["export", "final", "--format", "csv"],
+        &["export", "segments", "--format", "csv"],
+        &["reliability", "--format", "json"],
+    ] {
+        let a = ok(cmd(&before, "sup").args(args));
+        let b = ok(cmd(&dir, "sup").args(args));
+        assert_eq!(a, b, "{args:?} changed by training codings");
+    }
+    let own = ok(cmd(&dir, "ann").args(["export", "codings", "--format", "csv"]));
+    assert_eq!(own.lines().count(), 1 + 2 * 7, "ann's two live codings only:\n{own}");
+}
