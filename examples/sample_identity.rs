@@ -18,7 +18,9 @@ use tapecoder::coding::{Coding, Status};
 use tapecoder::identity::{self, fictional_signer};
 use tapecoder::study::files::{self, sha256_hex};
 use tapecoder::study::journal::{self, GENESIS};
-use tapecoder::study::model::{CodersFile, Event, FileHash, JournalEntry, StudyConfig};
+use tapecoder::study::model::{
+    Action, CodersFile, Event, FileHash, JournalEntry, QueueFile, StudyConfig,
+};
 use tapecoder::study::{Layout, Study};
 
 const FOUNDER: &str = "sup";
@@ -84,7 +86,17 @@ fn convert(
         let at = v["at"].as_str().unwrap_or_default().to_string();
         if v["event"].is_object() {
             let e: Event = serde_json::from_value(v["event"].clone())?;
-            if !matches!(e, Event::Receipts { .. } | Event::Transcript { .. }) {
+            // Written afresh below on every run (idempotent).
+            let again = matches!(
+                e,
+                Event::Receipts { .. }
+                    | Event::Transcript { .. }
+                    | Event::Gold { .. }
+                    | Event::Calibration { .. }
+                    | Event::CalibrationAssign { .. }
+                    | Event::Intent { action: Action::Gold | Action::Calibration, .. }
+            );
+            if !again {
                 out.push((at, e));
             }
             continue;
@@ -125,6 +137,9 @@ fn convert(
         for file in attach_transcripts(l)? {
             out.push((last.clone(), Event::Transcript { file }));
         }
+        for e in calibration(l, &last)? {
+            out.push((last.clone(), e));
+        }
         out.push((
             latest_submit(l, coders).unwrap_or(last),
             Event::Receipts { codings: submitted(l, coders)? },
@@ -164,6 +179,72 @@ fn attach_transcripts(l: &Layout) -> Result<Vec<FileHash>> {
         out.push(FileHash::new(l.relative(&dest), sha256_hex(&toml)));
     }
     Ok(out)
+}
+
+/// The gold codings of two visits and the calibration set `intro` assigned to `demo`, so the tour
+/// shows training and feedback: R003 (ben's coding: a long behaviour-change conversation) and
+/// R004 (ana's: no behaviour-change talk, so evocation is not compared). Writes the files as
+/// `gold set`, `calibration create` and `calibration assign` do; returns the founder's events.
+fn calibration(l: &Layout, at: &str) -> Result<Vec<Event>> {
+    use tapecoder::study::calibration::CalibrationSet;
+    use tapecoder::study::gold::GoldCoding;
+    let mut events = Vec::new();
+    let mut saved = |path: &Path, bytes: &[u8], intent: Option<Action>| -> Result<FileHash> {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        files::atomic_write(path, bytes)?;
+        let file = FileHash::new(l.relative(path), sha256_hex(bytes));
+        match intent {
+            Some(Action::Gold) => {
+                events.push(Event::Intent { action: Action::Gold, file: file.clone() });
+                events.push(Event::Gold { file: file.clone() });
+            }
+            Some(Action::Calibration) => {
+                events.push(Event::Intent { action: Action::Calibration, file: file.clone() });
+                events.push(Event::Calibration { file: file.clone() });
+            }
+            _ => {}
+        }
+        Ok(file)
+    };
+    let mut golds = Vec::new();
+    for (rec, coder) in [("R003", "ben"), ("R004", "ana")] {
+        let p = l.coding_file(coder, rec)?;
+        let c = Coding::from_toml(&std::fs::read_to_string(&p)?, &p.display().to_string())?;
+        let g = GoldCoding::from_coding(&c, FOUNDER, at);
+        let path = l.gold_file(rec)?;
+        saved(&path, &files::to_toml_bytes(&path, &g)?, Some(Action::Gold))?;
+        golds.push(g);
+    }
+    let config: StudyConfig = files::read_toml(&l.study_file())?;
+    let book = tapecoder::codebook::load(&l.root().join(&config.codebook))?;
+    let set = CalibrationSet {
+        schema: 1,
+        name: "intro".into(),
+        created_by: FOUNDER.into(),
+        created_at: at.into(),
+        codebook: tapecoder::coding::CodebookRef::of(&book),
+        within: 1,
+        share: 0.8,
+        max_bias: 0.5,
+        recordings: golds.iter().map(|g| g.recording.clone()).collect(),
+    };
+    let path = l.calibration_file(&set.name)?;
+    saved(&path, &files::to_toml_bytes(&path, &set)?, Some(Action::Calibration))?;
+    let mut assigned = Vec::new();
+    for g in &golds {
+        let path = l.training_gold_file("demo", &g.recording)?;
+        assigned.push(saved(&path, &files::to_toml_bytes(&path, g)?, None)?);
+    }
+    let qpath = l.queue_file("demo")?;
+    let mut q: QueueFile = files::read_toml(&qpath)?;
+    q.training = set.recordings.clone();
+    q.calibration = vec![set.clone()];
+    let qfile = saved(&qpath, &files::to_toml_bytes(&qpath, &q)?, None)?;
+    assigned.insert(0, qfile);
+    events.push(Event::CalibrationAssign { coder: "demo".into(), set: set.name, files: assigned });
+    Ok(events)
 }
 
 /// Every submitted coding's path and sha256.

@@ -29,7 +29,7 @@ fn the_disk_worker_keeps_the_speed_and_verify_accepts_the_file() {
     let dir = tmp.path().join("study");
     let s = Arc::new(open(&dir));
     assert_eq!(s.prefs("ann"), Prefs::default(), "no file yet: 1.0×");
-    let mut w = CoderWorker { study: Arc::clone(&s), coder: "ann".into() };
+    let mut w = CoderWorker::new(Arc::clone(&s), "ann".into());
     let Reply::Msg(Msg::PrefsSaved(r)) = w.run(Job::SavePrefs(Prefs { speed: 1.3 }), false) else {
         panic!("not a PrefsSaved reply")
     };

@@ -213,3 +213,30 @@ fn a_probe_on_the_coders_screens_shows_only_its_own_id() {
         assert!(!screen.to_lowercase().contains("probe"), "{screen}");
     }
 }
+
+#[test]
+fn a_coders_feedback_shows_their_drift_but_not_which_recordings_were_probes() {
+    let t = tempfile::tempdir().unwrap();
+    let (s, probes) = probed(t.path());
+    let p1 = probes.iter().find(|p| p.coder == "c1").unwrap();
+    submit(&s, "c1", &p1.id, 5, "2026-02-01T00:00:00Z");
+    let mut c = tc(t.path());
+    c.args(["--study", "s", "--as", "c1", "feedback", "--format", "json"]);
+    let out = ok(&mut c);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["drift"]["probes"], 1, "{out}");
+    let empathy =
+        v["drift"]["domains"].as_array().unwrap().iter().find(|d| d["domain"] == "empathy");
+    assert_eq!(empathy.unwrap()["mean"], 2.0, "{out}");
+    assert_eq!(empathy.unwrap()["n"], 1);
+    assert!(!out.contains(&p1.id) && !out.contains(&p1.gold), "probe ids leak: {out}");
+    let mut c = tc(t.path());
+    c.args(["--study", "s", "--as", "c1", "feedback"]);
+    let table = ok(&mut c);
+    assert!(table.contains("drift from gold on 1 probe(s)"), "{table}");
+    // c2 has not coded theirs: no drift yet.
+    let mut c = tc(t.path());
+    c.args(["--study", "s", "--as", "c2", "feedback", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&ok(&mut c)).unwrap();
+    assert!(v["drift"].is_null());
+}

@@ -533,7 +533,8 @@ fn sample_keeps_each_coder_in_their_own_folder() {
         for e in std::fs::read_dir(&dir).expect("coder folder") {
             let name = e.expect("entry").file_name().to_string_lossy().into_owned();
             assert!(
-                ["queue.toml", "codings", "journal.jsonl", "locks"].contains(&name.as_str()),
+                ["queue.toml", "codings", "journal.jsonl", "locks", "training"]
+                    .contains(&name.as_str()),
                 "coders/{id}/{name}"
             );
         }

@@ -112,7 +112,7 @@ fn coder_opens_codes_saves_and_leaves_through_the_whole_loop() {
     let app =
         App::new(Arc::new(study.codebook().clone()), Keymap::default(), "c1", "Runtime test", rows);
     let study = Arc::new(study);
-    let worker = CoderWorker { study: Arc::clone(&study), coder: "c1".into() };
+    let worker = CoderWorker::new(Arc::clone(&study), "c1".into());
     let (mut rt, mut term, clock) = start(app, worker);
     rt.settle(&mut term).unwrap();
     insta::assert_snapshot!("coder_queue", screen(&term));
@@ -174,7 +174,7 @@ fn coder_shutdown_mid_edit_saves_before_the_runtime_returns() {
     let app =
         App::new(Arc::new(study.codebook().clone()), Keymap::default(), "c1", "Runtime test", rows);
     let study = Arc::new(study);
-    let worker = CoderWorker { study: Arc::clone(&study), coder: "c1".into() };
+    let worker = CoderWorker::new(Arc::clone(&study), "c1".into());
     let (mut rt, mut term, _clock) = start(app, worker);
     rt.send(key(KeyCode::Down));
     rt.send(key(KeyCode::Enter));

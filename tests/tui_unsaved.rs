@@ -244,7 +244,7 @@ fn start(dir: &Path) -> Loop {
     let rows = queue_rows(&study, "c1").unwrap();
     let app =
         App::new(Arc::new(study.codebook().clone()), Keymap::default(), "c1", "Unsaved", rows);
-    let worker = CoderWorker { study: Arc::new(study), coder: "c1".into() };
+    let worker = CoderWorker::new(Arc::new(study), "c1".into());
     let ms = Arc::new(AtomicU64::new(0));
     let mut rt = Runtime::new(app, worker, Output::silent("silent playback (test)"))
         .unwrap()

@@ -36,8 +36,9 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         println!("no recordings to assign yet; register some with `tapecoder import FILE…`");
         return Ok(ExitCode::SUCCESS);
     }
-    let coders: Vec<String> =
+    let all_coders: Vec<String> =
         study.coders().iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();
+    let coders = certified_coders(study, &all_coders)?;
     let observers: BTreeMap<String, String> =
         study.metadata()?.into_iter().filter_map(|m| m.observer.map(|o| (m.id, o))).collect();
     let existing = study.assignments()?;
@@ -54,14 +55,21 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     if let Some(fraction) = a.probes {
         if added > 0 {
             study.save_assignments(&planned, &me)?;
-            report_plan(&planned, existing.len(), &coders, &durations, fraction, seed);
+            report_plan(
+                &planned,
+                existing.len(),
+                (&all_coders, coders.len()),
+                &durations,
+                fraction,
+                seed,
+            );
         }
         return add_probes(&mut ctx, &planned, &coders, fraction, seed, &me);
     }
     if added == 0 {
         // Queues drift only by hand edits or an interrupted run: rewrite them from the plan.
         let mut drifted = false;
-        for (coder, q) in queues(&planned, &coders) {
+        for (coder, q) in queues(&planned, &all_coders) {
             drifted |= study.queue_ids(&coder).map(|have| have != q).unwrap_or(true);
         }
         if drifted {
@@ -75,7 +83,7 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     study.save_assignments(&planned, &me)?;
-    report_plan(&planned, existing.len(), &coders, &durations, fraction, seed);
+    report_plan(&planned, existing.len(), (&all_coders, coders.len()), &durations, fraction, seed);
     Ok(ExitCode::SUCCESS)
 }
 
@@ -83,7 +91,7 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
 fn report_plan(
     planned: &[Assignment],
     existing: usize,
-    coders: &[String],
+    (all_coders, eligible): (&[String], usize),
     durations: &BTreeMap<String, f64>,
     fraction: f64,
     seed: u64,
@@ -93,7 +101,7 @@ fn report_plan(
     println!(
         "assigned {added} new recording(s), {doubles} of them double-coded (fraction {fraction}, seed {seed})"
     );
-    for (coder, q) in queues(planned, coders) {
+    for (coder, q) in queues(planned, all_coders) {
         let secs: f64 = q.iter().filter_map(|id| durations.get(id)).sum();
         println!(
             "  {coder:<16} {:>3} recording(s)  {} of audio",
@@ -101,7 +109,7 @@ fn report_plan(
             format_time(secs.round(), Precision::Seconds, true)
         );
     }
-    if doubles == 0 && fraction > 0.0 && coders.len() < 2 {
+    if doubles == 0 && fraction > 0.0 && eligible < 2 {
         println!(
             "note: double coding needs at least two coders; add another with `tapecoder coders add ID --name N`"
         );
@@ -166,4 +174,48 @@ fn add_probes(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The coders who may get new live recordings: all of them, or with `[training]
+/// require_certification = true` only those certified on the study's codebook (id and version);
+/// who was left out and why is printed.
+fn certified_coders(study: &crate::study::Study, coders: &[String]) -> Result<Vec<String>> {
+    if !study.config().training.require_certification {
+        return Ok(coders.to_vec());
+    }
+    let book = study.codebook();
+    let mut out = Vec::new();
+    for c in coders {
+        if crate::study::calibration::certified(study, c)?.is_some() {
+            out.push(c.clone());
+            continue;
+        }
+        let results = crate::study::calibration::results(study, c)?;
+        let why = results
+            .iter()
+            .filter(|r| r.set.codebook.id == book.id && r.set.codebook.version == book.version)
+            .map(|r| {
+                format!(
+                    "{} on set {}{}",
+                    r.certification.standing.as_str(),
+                    r.set.name,
+                    if r.certification.reasons.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", r.certification.reasons.join("; "))
+                    }
+                )
+            })
+            .collect::<Vec<_>>();
+        let why = if why.is_empty() {
+            format!(
+                "no calibration set of codebook {} {} assigned (`tapecoder calibration assign {c} NAME`)",
+                book.id, book.version
+            )
+        } else {
+            why.join("; ")
+        };
+        println!("left out of new live work: {c} is not certified ({why})");
+    }
+    Ok(out)
 }

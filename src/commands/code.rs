@@ -35,7 +35,7 @@ pub fn run(g: &GlobalArgs, a: &CodeArgs) -> anyhow::Result<ExitCode> {
     // The device is opened before the terminal is taken, so nothing it prints can garble it.
     let output = Output::open(a.no_audio);
     app.shell.audio_detail = output.silent_detail().map(str::to_string);
-    let worker = CoderWorker { study: Arc::new(study), coder };
+    let worker = CoderWorker::new(Arc::new(study), coder);
     let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;
     runtime::run(&mut guard.terminal, app, worker, output)?;
     Ok(ExitCode::SUCCESS)

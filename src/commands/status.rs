@@ -6,9 +6,10 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, StatusArgs, TableOrJson};
-use crate::study::Study;
+use crate::quality::Standing;
 use crate::study::model::Role;
 use crate::study::progress::{CoderProgress, DoubleCodingSummary, coder_progress, double_coding};
+use crate::study::{Study, calibration};
 
 use super::context;
 
@@ -20,6 +21,48 @@ struct Report {
     /// Supervisors only.
     #[serde(skip_serializing_if = "Option::is_none")]
     double_coding: Option<DoubleCodingSummary>,
+    /// One row per coder and calibration set in their queue (a coder: their own).
+    certification: Vec<CertificationRow>,
+}
+
+/// A coder's standing on one calibration set (README: "Certification in `status`").
+#[derive(Debug, Serialize)]
+pub struct CertificationRow {
+    pub coder: String,
+    pub codebook_id: String,
+    pub codebook_version: String,
+    pub set: String,
+    /// `certified`, `not_certified` or `pending`.
+    pub standing: Standing,
+    pub reasons: Vec<String>,
+    pub submitted: usize,
+    pub total: usize,
+    pub compared: usize,
+    pub within: usize,
+    pub share: f64,
+    /// Recordings whose feedback copy in the coder's folder differs from supervisor/gold/ (and
+    /// "the pass rule of SET" when the set changed): re-run `calibration assign`. Supervisors only.
+    pub copy_differs: Vec<String>,
+}
+
+fn rows(coder: &str, results: Vec<calibration::SetResult>) -> Vec<CertificationRow> {
+    results
+        .into_iter()
+        .map(|r| CertificationRow {
+            coder: coder.to_string(),
+            codebook_id: r.set.codebook.id.clone(),
+            codebook_version: r.set.codebook.version.clone(),
+            set: r.set.name.clone(),
+            standing: r.certification.standing,
+            reasons: r.certification.reasons.clone(),
+            submitted: r.certification.submitted,
+            total: r.certification.total,
+            compared: r.certification.compared,
+            within: r.certification.within,
+            share: r.certification.share,
+            copy_differs: r.stale_copies,
+        })
+        .collect()
 }
 
 pub fn run(g: &GlobalArgs, a: &StatusArgs) -> Result<ExitCode> {
@@ -29,8 +72,10 @@ pub fn run(g: &GlobalArgs, a: &StatusArgs) -> Result<ExitCode> {
     let report = if me.role == Role::Supervisor {
         let codings = study.all_codings()?;
         let mut coders = Vec::new();
+        let mut certification = Vec::new();
         for c in study.coders().iter().filter(|c| c.role == Role::Coder) {
             coders.push(coder_progress(&c.id, &queue_of(study, &c.id)?, &codings));
+            certification.extend(rows(&c.id, calibration::results(study, &c.id)?));
         }
         let adjudicated: Vec<String> =
             study.adjudications()?.into_iter().map(|x| x.recording).collect();
@@ -47,6 +92,7 @@ pub fn run(g: &GlobalArgs, a: &StatusArgs) -> Result<ExitCode> {
             recordings: study.live_recordings()?.len(),
             coders,
             double_coding: Some(summary),
+            certification,
         }
     } else {
         let codings = study.codings_of(&me.id)?;
@@ -55,6 +101,7 @@ pub fn run(g: &GlobalArgs, a: &StatusArgs) -> Result<ExitCode> {
             recordings: study.queue(&me.id)?.len(),
             coders: vec![coder_progress(&me.id, &queue_of(study, &me.id)?, &codings)],
             double_coding: None,
+            certification: rows(&me.id, calibration::own_results(study, &me.id)?),
         }
     };
     match a.format {
@@ -80,6 +127,38 @@ fn print_table(r: &Report) {
             "{:<16} {:>8} {:>11} {:>11} {:>9} {:>9}",
             c.coder, c.assigned, c.not_started, c.in_progress, c.submitted, listened
         );
+    }
+    if !r.certification.is_empty() {
+        println!();
+        println!(
+            "{:<16} {:<12} {:<24} {:<14} {:>6}  why",
+            "coder", "set", "codebook", "certification", "share"
+        );
+        for c in &r.certification {
+            let share =
+                if c.compared == 0 { "-".to_string() } else { format!("{:.0}%", c.share * 100.0) };
+            let mut why = c.reasons.join("; ");
+            if !c.copy_differs.is_empty() {
+                if !why.is_empty() {
+                    why.push_str("; ");
+                }
+                why.push_str(&format!(
+                    "the coder's copy differs from the gold for {} (run `tapecoder calibration assign {} {}` again)",
+                    c.copy_differs.join(", "),
+                    c.coder,
+                    c.set
+                ));
+            }
+            println!(
+                "{:<16} {:<12} {:<24} {:<14} {:>6}  {}",
+                c.coder,
+                c.set,
+                format!("{} {}", c.codebook_id, c.codebook_version),
+                c.standing.as_str(),
+                share,
+                crate::ids::sanitize_for_terminal(&why)
+            );
+        }
     }
     if let Some(d) = &r.double_coding {
         println!();

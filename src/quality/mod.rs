@@ -138,7 +138,8 @@ pub fn segments(coder: &Coding, gold: &Coding, kind: &str, duration_s: f64) -> S
         union(c.segments.iter().filter(|s| s.kind == kind).map(|s| (s.start_s, s.end_s)), d)
     };
     let (a, b) = (of(coder), of(gold));
-    let total = |v: &[(f64, f64)]| v.iter().map(|(s, e)| e - s).sum::<f64>();
+    // `+ 0.0`: an empty sum is -0.0, which would print as "-0.0 s".
+    let total = |v: &[(f64, f64)]| v.iter().map(|(s, e)| e - s).sum::<f64>() + 0.0;
     let matched = intersection(&a, &b);
     let (ca, gb) = (total(&a), total(&b));
     let share = |x: f64| if d > 0.0 { (x / d).clamp(0.0, 1.0) } else { 0.0 };
@@ -297,3 +298,5 @@ pub fn certify(
 
 #[cfg(test)]
 mod tests;
+
+pub mod live;

@@ -155,9 +155,8 @@ pub fn assign(
             queue.training.push(rec.clone());
         }
     }
-    if !queue.calibration.contains(&set.name) {
-        queue.calibration.push(set.name.clone());
-    }
+    queue.calibration.retain(|c| c.name != set.name);
+    queue.calibration.push(set.clone());
     let qpath = study.layout.queue_file(coder)?;
     let qbytes = files::to_toml_bytes(&qpath, &QueueFile { schema: SCHEMA, ..queue })?;
     batch.stage(&qpath, &qbytes)?;
@@ -170,6 +169,21 @@ pub fn assign(
         return Err(applied.undo(e));
     }
     Ok(set.recordings.clone())
+}
+
+/// `coder`'s results on every set in their queue from their own folder only: the set copies in
+/// their queue and the feedback copies of gold (what a coder may read; the TUI's feedback).
+pub fn own_results(study: &Study, coder: &str) -> Result<Vec<SetResult>, StudyError> {
+    let queue = study.queue_file(coder)?;
+    let mut out = Vec::new();
+    for set in queue.calibration {
+        let mut golds = Vec::new();
+        for rec in &set.recordings {
+            golds.push((rec.clone(), gold::feedback_copy(study, coder, rec)?));
+        }
+        out.push(evaluate(study, coder, set, &golds)?);
+    }
+    Ok(out)
 }
 
 /// One coder's results on one set.
@@ -189,8 +203,8 @@ pub struct SetResult {
 pub fn results(study: &Study, coder: &str) -> Result<Vec<SetResult>, StudyError> {
     let queue = study.queue_file(coder)?;
     let mut out = Vec::new();
-    for name in &queue.calibration {
-        let Some(set) = load(study, name)? else { continue };
+    for copy in &queue.calibration {
+        let Some(set) = load(study, &copy.name)? else { continue };
         let mut golds = Vec::new();
         for rec in &set.recordings {
             golds.push((rec.clone(), gold::load(study, rec)?));
@@ -200,6 +214,9 @@ pub fn results(study: &Study, coder: &str) -> Result<Vec<SetResult>, StudyError>
             if gold::feedback_copy(study, coder, rec)? != *g {
                 stale.push(rec.clone());
             }
+        }
+        if *copy != set {
+            stale.push(format!("the pass rule of {}", set.name));
         }
         let r = evaluate(study, coder, set, &golds)?;
         out.push(SetResult { stale_copies: stale, ..r });

@@ -194,9 +194,10 @@ pub struct QueueFile {
     /// these are training and sees feedback against gold after submitting.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub training: Vec<String>,
-    /// The calibration sets these training recordings came from.
+    /// The calibration sets these training recordings came from, as `calibration assign` copied
+    /// them (the pass rule, for the coder's feedback).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub calibration: Vec<String>,
+    pub calibration: Vec<super::calibration::CalibrationSet>,
 }
 
 /// `supervisor/metadata.toml`.

@@ -75,6 +75,7 @@ pub fn rows() -> Vec<QueueRow> {
             status: RowStatus::InProgress,
             listened: 0.42,
             problem: None,
+            training: false,
         },
         QueueRow {
             id: "R002".into(),
@@ -82,6 +83,7 @@ pub fn rows() -> Vec<QueueRow> {
             status: RowStatus::NotStarted,
             listened: 0.0,
             problem: None,
+            training: false,
         },
         QueueRow {
             id: "R003".into(),
@@ -89,6 +91,7 @@ pub fn rows() -> Vec<QueueRow> {
             status: RowStatus::Submitted,
             listened: 0.97,
             problem: None,
+            training: false,
         },
         QueueRow {
             id: "R004".into(),
@@ -98,6 +101,7 @@ pub fn rows() -> Vec<QueueRow> {
             problem: Some(
                 "the audio file is missing or was moved; ask your supervisor to restore it".into(),
             ),
+            training: false,
         },
     ]
 }

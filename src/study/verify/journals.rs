@@ -414,6 +414,27 @@ fn claim_receipts(
     }
 }
 
+/// A supervisor's gold, calibration set or calibration assignment line.
+fn claim_gold(claims: &mut Claims, actor: &str, event: &Event) {
+    match event {
+        Event::Gold { file } | Event::Calibration { file } | Event::Intent { file, .. } => {
+            let c = claims.gold.entry(file.path.clone()).or_default();
+            c.actor = actor.to_string();
+            if matches!(event, Event::Intent { .. }) {
+                c.intents.push(file.sha256.clone());
+            } else {
+                c.commits.push(file.sha256.clone());
+            }
+        }
+        Event::CalibrationAssign { files, .. } => {
+            for f in files {
+                claims.copies.insert(f.path.clone(), (actor.to_string(), f.sha256.clone()));
+            }
+        }
+        _ => {}
+    }
+}
+
 /// Records what one validly signed line says.
 fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Role, line: &Line) {
     let own = l.codings_dir(actor).map(|d| format!("{}/", l.relative(&d))).unwrap_or_default();
@@ -453,24 +474,13 @@ fn claim(r: &mut Report, l: &Layout, claims: &mut Claims, actor: &str, role: Rol
                 _ => c.intents.push(file.sha256.clone()),
             }
         }
-        Event::Gold { file }
-        | Event::Calibration { file }
-        | Event::Intent { action: Action::Gold | Action::Calibration, file }
+        Event::Gold { .. }
+        | Event::Calibration { .. }
+        | Event::CalibrationAssign { .. }
+        | Event::Intent { action: Action::Gold | Action::Calibration, .. }
             if role == Role::Supervisor =>
         {
-            let c = claims.gold.entry(file.path.clone()).or_default();
-            c.actor = actor.to_string();
-            match event {
-                Event::Gold { .. } | Event::Calibration { .. } => {
-                    c.commits.push(file.sha256.clone());
-                }
-                _ => c.intents.push(file.sha256.clone()),
-            }
-        }
-        Event::CalibrationAssign { files, .. } if role == Role::Supervisor => {
-            for f in files {
-                claims.copies.insert(f.path.clone(), (actor.to_string(), f.sha256.clone()));
-            }
+            claim_gold(claims, actor, &event);
         }
         Event::Receipts { codings } if role == Role::Supervisor => {
             claim_receipts(r, claims, actor, &line.entry.at, codings);

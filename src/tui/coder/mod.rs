@@ -14,6 +14,7 @@
 //! [`Screen`] holding its state, one arm each in `update.rs` and `view.rs`.
 pub mod coding;
 pub mod dialogs;
+pub mod feedback;
 pub mod leave;
 pub mod model;
 pub mod queue;
@@ -48,6 +49,8 @@ impl runtime::App for App {
     fn command(fx: Effect) -> Command<Job> {
         match fx {
             Effect::Open(id) => Command::Open(Job::Prepare(id)),
+            Effect::OpenTraining(id) => Command::Open(Job::PrepareTraining(id)),
+            Effect::Feedback(id) => Command::Disk(Job::Feedback(id)),
             Effect::Close => Command::Close,
             Effect::Save(c) => Command::Disk(Job::Save(c)),
             Effect::Submit(c) => Command::Disk(Job::Submit(c)),

@@ -10,6 +10,7 @@ use crate::study::prefs::Prefs;
 use crate::transcript::Transcript;
 use crate::tui::coder::coding::CodingState;
 use crate::tui::coder::dialogs::Dialog;
+use crate::tui::coder::feedback::{FeedbackData, FeedbackState};
 use crate::tui::coder::queue::{QueueRow, QueueState};
 use crate::tui::keys::Keymap;
 use crate::tui::shell::Shell;
@@ -40,6 +41,8 @@ crate::app_msg! {
         PrefsSaved(Result<(), String>),
         /// The submit's answer: the submitted coding, or why it failed.
         Submitted(Result<Box<Coding>, String>),
+        /// The feedback on a submitted training recording, or why it cannot be shown.
+        Feedback(Result<Box<FeedbackData>, String>),
         /// A fresh queue (after closing a recording, and every few seconds on the queue screen).
         Queue(Vec<QueueRow>),
         /// The queue could not be read again, and why (shown; the rows on screen stay).
@@ -64,6 +67,10 @@ pub struct Opened {
 pub enum Effect {
     /// Lock, load or create the coding, open the player at the resume position, start the overview.
     Open(String),
+    /// The same for a training recording (its coding kept under `coders/<id>/training/`).
+    OpenTraining(String),
+    /// Read the feedback on a submitted training recording (coder's own folder only).
+    Feedback(String),
     /// Stop the player and overview, release the lock.
     Close,
     /// Write the coding (atomically, off the UI thread).
@@ -86,6 +93,7 @@ crate::app_effect!(Effect);
 pub enum Screen {
     Queue,
     Coding(Box<CodingState>),
+    Feedback(Box<FeedbackState>),
 }
 
 /// What is drawn over the current screen and takes the keys first.
@@ -113,6 +121,8 @@ pub struct App {
     /// The coder's preferences (playback speed), read at the start: every recording opens at
     /// this speed, and changing it keeps it (`Effect::SavePrefs`).
     pub prefs: Prefs,
+    /// The recording being opened or open is a training one (a calibration set).
+    pub training: bool,
 }
 
 impl App {
@@ -133,6 +143,7 @@ impl App {
             quitting: false,
             next_refresh_ms: QUEUE_REFRESH_MS,
             prefs: Prefs::default(),
+            training: false,
         }
     }
 
@@ -148,14 +159,14 @@ impl App {
     pub fn coding(&self) -> Option<&CodingState> {
         match &self.screen {
             Screen::Coding(c) => Some(c),
-            Screen::Queue => None,
+            Screen::Queue | Screen::Feedback(_) => None,
         }
     }
 
     pub fn coding_mut(&mut self) -> Option<&mut CodingState> {
         match &mut self.screen {
             Screen::Coding(c) => Some(c),
-            Screen::Queue => None,
+            Screen::Queue | Screen::Feedback(_) => None,
         }
     }
 }

@@ -10,8 +10,10 @@ use crate::study::prefs::Prefs;
 use crate::tui::coder::coding::update::{self as coding_update, Ctx};
 use crate::tui::coder::coding::{CodingState, SaveState};
 use crate::tui::coder::dialogs::Dialog;
+use crate::tui::coder::feedback::FeedbackState;
+use crate::tui::coder::feedback::update as feedback_update;
 use crate::tui::coder::leave::{
-    ask_if_leaving, leave, leave_when_saved, on_leave_unsaved_key, quit, quit_now, save,
+    ask_if_leaving, close, leave, leave_when_saved, on_leave_unsaved_key, quit, quit_now, save,
 };
 use crate::tui::coder::model::{
     App, Effect, LISTEN_SAVE_MS, Msg, Overlay, QUEUE_REFRESH_MS, SAVE_DEBOUNCE_MS, Screen, Step,
@@ -69,6 +71,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             };
             let mut c =
                 CodingState::new(o.coding, o.duration_s, o.snapshot).with_transcript(transcript);
+            c.training = app.training;
             // The coder's own speed, kept from the last recording.
             let speed = app.prefs.speed;
             let fx = if (c.snap.speed - speed).abs() > 0.01 {
@@ -82,6 +85,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.shell.notice = None;
             if read_only {
                 app.notice("this coding is submitted: it is read-only");
+            } else if app.training {
+                app.notice(
+                    "a training recording: after you submit you see your coding against gold",
+                );
             }
             if let Some(p) = transcript_problem {
                 app.notice(p);
@@ -102,27 +109,17 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.notice(format!("your playback speed could not be kept for next time: {e}"));
             vec![]
         }
-        Msg::Submitted(r) => {
-            match r {
-                Ok(coding) => {
-                    if let Some(c) = app.coding_mut() {
-                        c.coding = *coding;
-                        c.save_state = SaveState::Saved;
-                        c.dirty_since = None;
-                        c.listen_dirty = false;
-                        // Submitted: read-only, nothing to undo.
-                        c.history.clear();
-                    }
-                    app.overlay = None;
-                    app.notice("submitted: thank you. The coding is now read-only");
-                }
-                Err(e) => {
-                    app.overlay = None;
-                    app.notice(format!("not submitted: {e}"));
-                }
+        Msg::Submitted(r) => on_submitted(app, r),
+        Msg::Feedback(Ok(data)) => {
+            if matches!(app.screen, Screen::Queue) {
+                app.screen = Screen::Feedback(Box::new(FeedbackState::new(*data)));
+                app.shell.notice = None;
             }
-            // A leave asked for while the submit was on its way goes ahead now.
-            leave_when_saved(app)
+            vec![]
+        }
+        Msg::Feedback(Err(why)) => {
+            app.notice(format!("no feedback yet: {why}"));
+            vec![]
         }
         Msg::Queue(rows) => {
             app.queue.replace_rows(rows);
@@ -242,6 +239,16 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
                 vec![]
             }
             (Screen::Queue, Some(a)) => queue_update::on_action(app, a),
+            (Screen::Feedback(s), Some(a)) => {
+                let mut s = s.clone();
+                match feedback_update::on_action(&mut s, a) {
+                    Step::Stay(fx) => {
+                        app.screen = Screen::Feedback(s);
+                        fx
+                    }
+                    Step::Leave => back_to_queue(app),
+                }
+            }
             (Screen::Coding(_), Some(a)) => {
                 on_coding(app, |cx, c| coding_update::on_action(cx, c, a))
             }
@@ -283,7 +290,15 @@ fn back(app: &mut App) -> Vec<Effect> {
     match app.screen {
         Screen::Queue => quit(app),
         Screen::Coding(_) => leave(app, false),
+        Screen::Feedback(_) => back_to_queue(app),
     }
+}
+
+/// From the feedback screen to the queue, read afresh.
+fn back_to_queue(app: &mut App) -> Vec<Effect> {
+    app.screen = Screen::Queue;
+    app.next_refresh_ms = app.shell.now_ms + QUEUE_REFRESH_MS;
+    vec![Effect::RefreshQueue]
 }
 
 fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
@@ -293,6 +308,48 @@ fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
     let (x, y) = (m.column, m.row);
     match app.screen {
         Screen::Queue => queue_update::on_mouse(app, m.kind, y),
+        Screen::Feedback(_) => vec![],
         Screen::Coding(_) => on_coding(app, |cx, c| coding_update::on_mouse(cx, c, m.kind, x, y)),
     }
+}
+
+/// The submit's answer. A training submit closes the recording and asks for the feedback.
+fn on_submitted(app: &mut App, r: Result<Box<crate::coding::Coding>, String>) -> Vec<Effect> {
+    // A coder who asked to quit while the submit was on its way quits (no feedback screen).
+    let training = app.coding().is_some_and(|c| c.training && c.leaving != Some(true));
+    match r {
+        Ok(coding) if training => {
+            let id = coding.recording.clone();
+            if let Some(c) = app.coding_mut() {
+                c.coding = *coding;
+                c.save_state = SaveState::Saved;
+                c.dirty_since = None;
+                c.listen_dirty = false;
+                c.history.clear();
+            }
+            // Training: the feedback at once (the signed submit line exists now).
+            let mut fx = close(app);
+            app.notice("submitted: reading your feedback…");
+            fx.push(Effect::Feedback(id));
+            return fx;
+        }
+        Ok(coding) => {
+            if let Some(c) = app.coding_mut() {
+                c.coding = *coding;
+                c.save_state = SaveState::Saved;
+                c.dirty_since = None;
+                c.listen_dirty = false;
+                // Submitted: read-only, nothing to undo.
+                c.history.clear();
+            }
+            app.overlay = None;
+            app.notice("submitted: thank you. The coding is now read-only");
+        }
+        Err(e) => {
+            app.overlay = None;
+            app.notice(format!("not submitted: {e}"));
+        }
+    }
+    // A leave asked for while the submit was on its way goes ahead now.
+    leave_when_saved(app)
 }

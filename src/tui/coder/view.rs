@@ -7,6 +7,7 @@ use crate::timefmt::Clock;
 use crate::tui::coder::coding::CodingState;
 use crate::tui::coder::coding::view as coding_view;
 use crate::tui::coder::dialogs;
+use crate::tui::coder::feedback::view as feedback_view;
 use crate::tui::coder::model::{App, Overlay, Screen};
 use crate::tui::coder::queue::view as queue_view;
 use crate::tui::keys::{ACTIONS, Action};
@@ -33,6 +34,7 @@ fn draw_colour(f: &mut Frame, app: &App) {
     match &app.screen {
         Screen::Coding(c) => coding_view::view(f, app, c),
         Screen::Queue => queue_view::view(f, app),
+        Screen::Feedback(s) => feedback_view::view(f, app, s),
     }
     match &app.overlay {
         None => {}

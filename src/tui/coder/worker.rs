@@ -7,7 +7,8 @@ use std::sync::Arc;
 use crate::coding::{CodebookRef, Coding, Status};
 use crate::study::journal::now_rfc3339;
 use crate::study::prefs::Prefs;
-use crate::study::{Study, StudyError};
+use crate::study::{Study, StudyError, Work, calibration, gold};
+use crate::tui::coder::feedback::FeedbackData;
 use crate::tui::coder::model::{Msg, Opened};
 use crate::tui::coder::queue::{QueueRow, RowStatus};
 use crate::tui::runtime::{MediaOpen, Reply, Worker};
@@ -22,12 +23,26 @@ pub enum Job {
     RefreshQueue,
     /// Lock the recording and check its audio and coding (hashing a long file takes a while).
     Prepare(String),
+    /// The same for a training recording: saves and submits go to its training coding until the
+    /// next open.
+    PrepareTraining(String),
+    /// The feedback on a submitted training recording.
+    Feedback(String),
 }
 
 /// The coder's study and id, on the disk thread.
 pub struct CoderWorker {
     pub study: Arc<Study>,
     pub coder: String,
+    /// Whether the recording open is live work or training (set by each open; the jobs run in
+    /// order, so every save between two opens belongs to the first).
+    pub work: Work,
+}
+
+impl CoderWorker {
+    pub fn new(study: Arc<Study>, coder: String) -> Self {
+        Self { study, coder, work: Work::Live }
+    }
 }
 
 impl Worker for CoderWorker {
@@ -41,15 +56,26 @@ impl Worker for CoderWorker {
             Job::Save(c) => {
                 let mut c = *c;
                 c.updated_at = now_rfc3339();
-                Reply::Msg(Msg::Saved(self.study.save_coding(&c).map_err(|e| e.to_string())))
+                let saved = self.study.save_coding_in(self.work, &c);
+                Reply::Msg(Msg::Saved(saved.map_err(|e| e.to_string())))
             }
-            Job::Submit(c) => Reply::Msg(submit(&self.study, *c)),
+            Job::Submit(c) => Reply::Msg(submit(&self.study, self.work, *c)),
             Job::SavePrefs(_) if superseded => Reply::Msg(Msg::PrefsSaved(Ok(()))),
             Job::SavePrefs(p) => Reply::Msg(Msg::PrefsSaved(
                 self.study.save_prefs(&self.coder, &p).map_err(|e| e.to_string()),
             )),
             Job::RefreshQueue => Reply::Msg(self.refresh()),
-            Job::Prepare(id) => prepare(&self.study, &self.coder, id),
+            Job::Prepare(id) => {
+                self.work = Work::Live;
+                prepare(&self.study, &self.coder, Work::Live, id)
+            }
+            Job::PrepareTraining(id) => {
+                self.work = Work::Training;
+                prepare(&self.study, &self.coder, Work::Training, id)
+            }
+            Job::Feedback(id) => {
+                Reply::Msg(Msg::Feedback(feedback(&self.study, &self.coder, &id).map(Box::new)))
+            }
         }
     }
 
@@ -64,7 +90,10 @@ impl Worker for CoderWorker {
             Job::Submit(_) => Some(Msg::Submitted(Err(why))),
             Job::SavePrefs(_) => Some(Msg::PrefsSaved(Err(why))),
             Job::RefreshQueue => Some(Msg::QueueFailed(why)),
-            Job::Prepare(id) => Some(Msg::OpenFailed { id, reason: why }),
+            Job::Prepare(id) | Job::PrepareTraining(id) => {
+                Some(Msg::OpenFailed { id, reason: why })
+            }
+            Job::Feedback(_) => Some(Msg::Feedback(Err(why))),
         }
     }
 }
@@ -92,11 +121,11 @@ impl CoderWorker {
 }
 
 /// Locks the recording and checks everything; the player opens on the UI thread.
-fn prepare(study: &Study, coder: &str, id: String) -> Reply<Msg> {
+fn prepare(study: &Study, coder: &str, work: Work, id: String) -> Reply<Msg> {
     let checked = study
         .lock_coding(coder, &id)
         .map_err(|e| e.to_string())
-        .and_then(|lock| prepare_open(study, coder, &id).map(|(c, p, d)| (lock, c, p, d)));
+        .and_then(|lock| prepare_open_in(study, work, coder, &id).map(|(c, p, d)| (lock, c, p, d)));
     let (lock, coding, path, duration_s) = match checked {
         Ok(v) => v,
         Err(reason) => return Reply::Msg(Msg::OpenFailed { id, reason }),
@@ -123,10 +152,12 @@ fn prepare(study: &Study, coder: &str, id: String) -> Reply<Msg> {
 /// The coder's queue as the screen shows it: only their own recordings and their own codings.
 /// Checks only that each audio file is there (hashing waits until a recording is opened).
 pub fn queue_rows(study: &Study, coder: &str) -> Result<Vec<QueueRow>, StudyError> {
-    let recs = study.queue(coder)?;
+    let live = study.queue(coder)?.into_iter().map(|r| (r, Work::Live));
+    let training = study.training_queue(coder)?.into_iter().map(|r| (r, Work::Training));
+    let recs: Vec<_> = training.chain(live).collect();
     let mut rows = Vec::with_capacity(recs.len());
-    for r in recs {
-        let coding = study.load_coding(coder, &r.id);
+    for (r, work) in recs {
+        let coding = study.load_coding_in(work, coder, &r.id);
         let (status, listened, problem) = match coding {
             Ok(Some(c)) => (
                 match c.status {
@@ -153,6 +184,7 @@ pub fn queue_rows(study: &Study, coder: &str) -> Result<Vec<QueueRow>, StudyErro
             status,
             listened,
             problem,
+            training: work == Work::Training,
         });
     }
     Ok(rows)
@@ -183,11 +215,21 @@ pub fn prepare_open(
     coder: &str,
     id: &str,
 ) -> Result<(Coding, PathBuf, f64), String> {
+    prepare_open_in(study, Work::Live, coder, id)
+}
+
+/// [`prepare_open`] for live work or training.
+pub fn prepare_open_in(
+    study: &Study,
+    work: Work,
+    coder: &str,
+    id: &str,
+) -> Result<(Coding, PathBuf, f64), String> {
     let Some(rec) = study.recording(id) else {
         return Err("this recording is no longer in the study; ask your supervisor".into());
     };
     let path = study.checked_audio_path(rec).map_err(|e| open_problem(&e))?;
-    let coding = match study.load_coding(coder, id) {
+    let coding = match study.load_coding_in(work, coder, id) {
         Ok(Some(c)) => c,
         Ok(None) => new_coding(study, coder, id, &rec.sha256),
         Err(e) => return Err(format!("your coding file cannot be read: {e}")),
@@ -203,14 +245,77 @@ pub fn prepare_open(
 }
 
 /// Submits after checking the rules once more; the answer for the UI.
-fn submit(study: &Study, mut c: Coding) -> Msg {
+fn submit(study: &Study, work: Work, mut c: Coding) -> Msg {
     let duration = study.recording(&c.recording).map_or(0.0, |r| r.duration_s);
     let submitted = c
         .try_submit(study.codebook(), duration, &now_rfc3339())
         .map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
-        .and_then(|()| study.submit_coding(&c).map_err(|e| e.to_string()));
+        .and_then(|()| study.submit_coding_in(work, &c).map_err(|e| e.to_string()));
     match submitted {
         Ok(()) => Msg::Submitted(Ok(Box::new(c))),
         Err(e) => Msg::Submitted(Err(e)),
+    }
+}
+
+/// The feedback on `coder`'s submitted training coding of `id`, from their own folder only: the
+/// coding (which must be submitted, with its signed line) and the feedback copy of gold.
+pub fn feedback(study: &Study, coder: &str, id: &str) -> Result<FeedbackData, String> {
+    let coding = study
+        .load_coding_in(Work::Training, coder, id)
+        .map_err(|e| format!("your training coding cannot be read: {e}"))?
+        .filter(|c| c.is_submitted())
+        .ok_or_else(|| format!("{id} is not submitted yet: submit it to see the gold"))?;
+    signed_submit(study, coder, id)?;
+    let gold = gold::feedback_copy(study, coder, id)
+        .map_err(|e| format!("the gold of {id} cannot be read: {e}"))?
+        .ok_or_else(|| {
+            format!("your supervisor has not given {id}'s gold yet; ask them to run `tapecoder calibration assign`")
+        })?;
+    let duration_s = study.recording(id).map_or(0.0, |r| r.duration_s);
+    let results = calibration::own_results(study, coder).map_err(|e| e.to_string())?;
+    let mine = results.into_iter().find(|r| r.set.recordings.iter().any(|x| x == id));
+    let within = mine.as_ref().map_or(study.codebook().tolerance, |r| r.set.within);
+    let compare = crate::quality::compare(
+        study.codebook(),
+        &coding,
+        &gold.as_coding("gold"),
+        duration_s,
+        within,
+    );
+    Ok(FeedbackData {
+        recording: id.to_string(),
+        duration_s,
+        coder: coding,
+        gold,
+        compare,
+        set: mine.map(|r| (r.set.name.clone(), r.certification)),
+    })
+}
+
+/// Whether `coder`'s own journal holds the signed submit line of their training coding of `id`
+/// as it is now (the gold is shown only after it).
+fn signed_submit(study: &Study, coder: &str, id: &str) -> Result<(), String> {
+    use crate::study::model::Event;
+    let l = study.layout();
+    let path = study.coding_path(Work::Training, coder, id).map_err(|e| e.to_string())?;
+    let bytes = crate::study::files::read_bytes(&path).map_err(|e| e.to_string())?;
+    let want = study.file_hash(&path, &bytes);
+    let journal = l.coder_journal_file(coder).map_err(|e| e.to_string())?;
+    let key =
+        study.coder(coder).and_then(|c| c.key.as_deref()).map(crate::identity::PublicKey::parse);
+    let key = match key {
+        Some(Ok(k)) => k,
+        _ => return Err("your key is not registered; ask your supervisor".into()),
+    };
+    let (lines, _) = crate::study::journal::read_and_check(&journal, coder, Some(&key))
+        .map_err(|e| e.to_string())?;
+    let signed = lines.iter().any(|x| {
+        matches!(&x.entry.event, Event::Submit { file } if *file == want)
+            && crate::study::journal::signature_valid(&x.raw, &key)
+    });
+    if signed {
+        Ok(())
+    } else {
+        Err(format!("{id} has no signed submit line in your journal for the coding as it is now"))
     }
 }

@@ -96,6 +96,8 @@ pub struct CodingState {
     /// The recording's transcript as attached, if any (read by the open job on the disk thread).
     pub transcript: Option<Arc<Transcript>>,
     pub tpane: TranscriptPane,
+    /// A training recording: saved under `coders/<id>/training/`, feedback after submit.
+    pub training: bool,
 }
 
 /// A snapshot with finite numbers only: a player is trusted for nothing that could break drawing.
@@ -135,6 +137,7 @@ impl CodingState {
             history: History::default(),
             transcript: None,
             tpane: TranscriptPane::default(),
+            training: false,
         }
     }
 

@@ -146,7 +146,12 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
             format!(" {} ", sanitize(&c.coding.recording)),
             Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
         ),
-        Span::raw(" "),
+        if c.training {
+            Span::styled(" training ", Style::new().fg(Color::Black).bg(Color::Magenta))
+        } else {
+            Span::raw(" ")
+        },
+        Span::raw(if c.training { " " } else { "" }),
         Span::styled(
             format!("{} / {}", c.clock().at(s.position_s), c.clock().at(c.duration_s)),
             Style::new().add_modifier(Modifier::BOLD),

@@ -26,6 +26,8 @@ pub struct QueueRow {
     pub listened: f64,
     /// Why it cannot be opened (audio missing or changed), if so.
     pub problem: Option<String>,
+    /// A training recording (a calibration set): coded apart, with feedback against gold.
+    pub training: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -57,7 +59,9 @@ impl QueueState {
     }
 
     pub fn set_problem(&mut self, id: &str, problem: &str) {
-        if let Some(r) = self.rows.iter_mut().find(|r| r.id == id) {
+        if let Some(r) = self.rows.get_mut(self.selected).filter(|r| r.id == id) {
+            r.problem = Some(problem.to_string());
+        } else if let Some(r) = self.rows.iter_mut().find(|r| r.id == id) {
             r.problem = Some(problem.to_string());
         }
     }
@@ -69,8 +73,10 @@ impl QueueState {
     }
 
     /// Reflects a coding just closed (status, listened) without waiting for the disk.
-    pub fn update_from(&mut self, coding: &Coding, duration_s: f64) {
-        if let Some(r) = self.rows.iter_mut().find(|r| r.id == coding.recording) {
+    pub fn update_from(&mut self, coding: &Coding, duration_s: f64, training: bool) {
+        if let Some(r) =
+            self.rows.iter_mut().find(|r| r.id == coding.recording && r.training == training)
+        {
             r.status = match coding.status {
                 Status::Submitted => RowStatus::Submitted,
                 Status::InProgress => RowStatus::InProgress,

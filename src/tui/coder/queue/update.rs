@@ -3,6 +3,7 @@ use crossterm::event::{MouseButton, MouseEventKind};
 
 use crate::tui::coder::leave::quit;
 use crate::tui::coder::model::{App, Effect};
+use crate::tui::coder::queue::RowStatus;
 use crate::tui::keys::Action;
 use crate::tui::layout::{self, click_row};
 
@@ -28,10 +29,16 @@ fn open_selected(app: &mut App) -> Vec<Effect> {
             app.notice("your queue is empty: ask your supervisor to assign recordings");
             vec![]
         }
-        Some(row) => {
+        Some(row) if row.training && row.status == RowStatus::Submitted => {
             let id = row.id.clone();
+            app.notice(format!("reading the feedback on {id}…"));
+            vec![Effect::Feedback(id)]
+        }
+        Some(row) => {
+            let (id, training) = (row.id.clone(), row.training);
+            app.training = training;
             app.notice(format!("opening {id}: checking the audio…"));
-            vec![Effect::Open(id)]
+            if training { vec![Effect::OpenTraining(id)] } else { vec![Effect::Open(id)] }
         }
     }
 }

@@ -36,6 +36,9 @@ pub fn view(f: &mut Frame, app: &App) {
             // A submitted coding is done whatever happened to the audio since: say so, and that
             // only playback is unavailable.
             let (status, color) = match (&r.problem, r.status) {
+                (_, RowStatus::Submitted) if r.training => ("training ✓", Color::Magenta),
+                (None, RowStatus::NotStarted) if r.training => ("training", Color::Magenta),
+                (None, RowStatus::InProgress) if r.training => ("training …", Color::Magenta),
                 (_, RowStatus::Submitted) => ("submitted ✓", Color::Green),
                 (Some(_), _) => ("cannot open", Color::Red),
                 (None, RowStatus::NotStarted) => ("not started", Color::Gray),
@@ -85,7 +88,14 @@ pub fn view(f: &mut Frame, app: &App) {
         f.render_widget(msg, Rect { height: 1, ..l.rows });
     }
 
-    let detail = match q.rows.get(q.selected) {
+    let detail = detail_line(q.rows.get(q.selected));
+    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), l.detail);
+    chrome::list_footer(f, &app.shell.keymap, app.current_notice(), l.footer, false);
+}
+
+/// The line under the table: what Enter does on the selected row, or why it cannot open.
+fn detail_line(row: Option<&QueueRow>) -> Line<'static> {
+    match row {
         Some(QueueRow { problem: Some(p), id, status: RowStatus::Submitted, .. }) => Line::styled(
             format!(" {} is submitted ✓; playback unavailable: {}", sanitize(id), sanitize(p)),
             Style::new().fg(Color::Red),
@@ -93,6 +103,20 @@ pub fn view(f: &mut Frame, app: &App) {
         Some(QueueRow { problem: Some(p), id, .. }) => {
             Line::styled(format!(" {}: {}", sanitize(id), sanitize(p)), Style::new().fg(Color::Red))
         }
+        Some(r) if r.training && r.status == RowStatus::Submitted => Line::styled(
+            format!(
+                " {} is training, submitted: Enter shows your coding against gold.",
+                sanitize(&r.id)
+            ),
+            Style::new().fg(Color::Magenta),
+        ),
+        Some(r) if r.training => Line::styled(
+            format!(
+                " {} is a training recording: code it as usual; after you submit, you see your coding against gold.",
+                sanitize(&r.id)
+            ),
+            Style::new().fg(Color::Magenta),
+        ),
         Some(r) if r.status == RowStatus::Submitted => Line::styled(
             format!(" {} is submitted: Enter opens it read-only.", sanitize(&r.id)),
             Style::new().fg(Color::Gray),
@@ -105,7 +129,5 @@ pub fn view(f: &mut Frame, app: &App) {
             Style::new().fg(Color::Gray),
         ),
         None => Line::raw(""),
-    };
-    f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), l.detail);
-    chrome::list_footer(f, &app.shell.keymap, app.current_notice(), l.footer, false);
+    }
 }

@@ -1,0 +1,241 @@
+//! End to end (issue #13): the real binary in tmux (`--no-audio`, 120×40). A supervisor makes a
+//! gold coding and a calibration set with the CLI and assigns it to c1; c1 sees the recording
+//! marked *training* in the queue, codes it, submits, and reads the feedback screen at once; the
+//! training coding is saved apart from c1's live coding of the same recording and verifies.
+//!
+//! Without tmux the test prints a skip message and passes, unless `TAPECODER_REQUIRE_TOOLS=1`.
+#[path = "common/tmux.rs"]
+mod tmux;
+
+use std::path::Path;
+use std::process::Command;
+
+use tapecoder::coding::{CodebookRef, Coding, Status};
+use tapecoder::identity::fictional_signer;
+use tapecoder::study::Study;
+use tmux::Tmux;
+
+const BIN: &str = env!("CARGO_BIN_EXE_tapecoder");
+const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys");
+
+fn tc(study: &Path, args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
+        .env_remove("TAPECODER_STUDY")
+        .env_remove("TAPECODER_CODER")
+        .arg("--study")
+        .arg(study)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "tapecoder {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn write_wav(path: &Path, seconds: u32) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).unwrap();
+    for i in 0..seconds * 8000 {
+        let t = i as f32 / 8000.0;
+        w.write_sample(((t * 330.0 * std::f32::consts::TAU).sin() * 9000.0) as i16).unwrap();
+    }
+    w.finalize().unwrap();
+}
+
+#[test]
+fn code_a_training_recording_and_read_the_feedback() {
+    if tmux::skip("quality_e2e_tmux") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let study = tmp.path().join("study");
+    let handbook = concat!(env!("CARGO_MANIFEST_DIR"), "/codebook/handbook.toml");
+    let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
+        .arg("init")
+        .arg(&study)
+        .args(["--name", "E2E quality", "--codebook", handbook])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    tc(&study, &["coders", "add", "sup", "--name", "Sup", "--role", "supervisor"]);
+    let c1 = fictional_signer("c1").public().to_string();
+    tc(&study, &["--as", "sup", "coders", "add", "c1", "--name", "Coder One", "--key", &c1]);
+    let wav = tmp.path().join("visit.wav");
+    write_wav(&wav, 30);
+    tc(&study, &["--as", "sup", "import", wav.to_str().unwrap()]);
+    tc(&study, &["--as", "sup", "assign", "--fraction", "0"]);
+
+    // c1's live coding of R001, submitted: it becomes the gold (3 on every domain but evocation).
+    let mut s = Study::open(&study).unwrap();
+    s.add_signer(fictional_signer("c1"));
+    let rec = s.recording("R001").unwrap().clone();
+    let mut live = Coding::new(
+        "R001",
+        "c1",
+        CodebookRef::of(s.codebook()),
+        &rec.sha256,
+        "2026-01-01T00:00:00Z",
+    );
+    for d in s.codebook().domains.iter().filter(|d| d.requires_segment.is_none()) {
+        live.scores.insert(d.key.clone(), 3);
+        live.rationales.insert(d.key.clone(), format!("gold reason for {}", d.key));
+    }
+    live.submit("2026-01-01T01:00:00Z").unwrap();
+    s.submit_coding(&live).unwrap();
+    let live_path = study.join("coders/c1/codings/R001.toml");
+    let live_bytes = std::fs::read(&live_path).unwrap();
+    tc(&study, &["--as", "sup", "gold", "set", "R001", "--from", "c1"]);
+    tc(&study, &["--as", "sup", "calibration", "create", "basic", "R001"]);
+    tc(&study, &["--as", "sup", "calibration", "assign", "c1", "basic"]);
+
+    let keys = tmp.path().join("no-keys.toml");
+    let run = format!(
+        "env TAPECODER_KEY_DIR={KEYS} TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as c1 code --no-audio; echo EXIT=$?; sleep 600",
+        keys.display(),
+        tmp.path().join("cache").display(),
+        study.display()
+    );
+    let mut t = Tmux::new(&format!("tapecoder-quality-{}", std::process::id()));
+    t.keep_alive();
+    t.start("training", &run);
+    let queue = t.wait_for("My recordings");
+    let row = queue.lines().find(|l| l.contains("R001") && l.contains("training"));
+    assert!(row.is_some(), "the training row is marked:\n{queue}");
+    t.wait_for("is a training recording");
+    t.keys(&["Enter"]);
+    t.wait_for("Timeline");
+    t.wait_for(" training ");
+    // Scores: 3 on every domain, 4 on clarity (evocation is not applicable: no segment).
+    t.keys(&["BTab"]);
+    for score in ["3", "3", "3", "3", "3", "4", "3"] {
+        t.keys(&[score, "Down"]);
+    }
+    t.wait_for("Scores 6/7");
+    t.keys(&["S"]);
+    t.wait_for("Ready to submit");
+    t.keys(&["y"]);
+    t.wait_for("Enter submits anyway");
+    t.keys(&["Enter"]);
+    let fb = t.wait_for("· training · your coding against gold");
+    // All six within ±1, but one recording +1 on clarity is a mean deviation of +1.00 (> 0.5).
+    assert!(fb.contains("set basic : not certified"), "{fb}");
+    assert!(fb.contains("6 of 6 within"), "{fb}");
+    assert!(fb.contains("Not certified: Clarity about concerns: mean deviation +1.00"), "{fb}");
+    assert!(fb.contains("0.0 s matched · 0.0 s missed · 0.0 s extra"), "{fb}");
+    assert!(fb.contains("Gold rationale: gold reason for empathy"), "{fb}");
+    assert!(fb.contains("not compared"), "evocation is not compared:\n{fb}");
+    assert!(fb.contains("Gold notes: none"), "{fb}");
+    t.keys(&["Down", "Down", "Down", "Down", "Down"]);
+    let fb = t.wait_for("Gold 3:");
+    assert!(fb.contains("You 4:"), "both descriptors on a domain that differs:\n{fb}");
+    t.keys(&["q"]);
+    let queue = t.wait_for("My recordings");
+    assert!(queue.contains("training ✓"), "{queue}");
+    t.keys(&["q"]);
+    let after = t.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    t.kill_session();
+
+    // The training coding is saved apart, submitted and signed; the live one is untouched.
+    let tpath = study.join("coders/c1/training/codings/R001.toml");
+    let text = std::fs::read_to_string(&tpath).unwrap();
+    let c = Coding::from_toml(&text, "training").unwrap();
+    assert_eq!(c.status, Status::Submitted);
+    assert_eq!(c.scores.get("clarity_about_concerns"), Some(&4), "{:?}", c.scores);
+    assert_eq!(std::fs::read(&live_path).unwrap(), live_bytes);
+    let journal = std::fs::read_to_string(study.join("coders/c1/journal.jsonl")).unwrap();
+    assert!(journal.contains("coders/c1/training/codings/R001.toml"), "{journal}");
+    tc(&study, &["--as", "sup", "verify"]);
+    let status = tc(&study, &["--as", "sup", "status", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(v["certification"][0]["standing"], "not_certified", "{status}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let t = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &t);
+        } else {
+            std::fs::copy(e.path(), &t).unwrap();
+        }
+    }
+}
+
+/// The tour: `demo` in (a copy of) the sample study codes the training visit R004 (gold: Ana's
+/// coding; no behaviour-change talk, so evocation is not compared), submits it and reads the
+/// feedback: Ana's rationale and notes, and the set still pending (R003 not done).
+#[test]
+fn demo_codes_a_sample_training_visit_and_reads_the_feedback() {
+    if tmux::skip("quality_e2e_tmux") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&root.join("sample-sessions"), &tmp.path().join("sample-sessions"));
+    copy_dir(&root.join("codebook"), &tmp.path().join("codebook"));
+    let study = tmp.path().join("sample-sessions");
+    let keys = study.join("keys");
+    let run = format!(
+        "env TAPECODER_KEY_DIR={} TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as demo code --no-audio; echo EXIT=$?; sleep 600",
+        keys.display(),
+        tmp.path().join("no-keys.toml").display(),
+        tmp.path().join("cache").display(),
+        study.display()
+    );
+    let mut t = Tmux::new(&format!("tapecoder-quality-demo-{}", std::process::id()));
+    t.keep_alive();
+    t.start("demo", &run);
+    let queue = t.wait_for("My recordings");
+    let rows: Vec<&str> =
+        queue.lines().filter(|l| l.starts_with('│') && l.contains("training")).collect();
+    assert_eq!(rows.len(), 2, "R003 and R004 marked training:\n{queue}");
+    t.keys(&["Down", "Enter"]);
+    t.wait_for(" training ");
+    t.wait_for("Transcript (31)");
+    // Back from the timeline: the transcript pane, then the scores.
+    t.keys(&["BTab", "BTab"]);
+    // Ana's gold: empathy 3, collaboration 4, autonomy 3, purposefulness 4, clarity 3, child 3;
+    // the digit on evocation is refused (not applicable without a segment).
+    for score in ["3", "4", "3", "3", "4", "3", "2"] {
+        t.keys(&[score, "Down"]);
+    }
+    t.wait_for("Scores 6/7");
+    t.keys(&["S"]);
+    t.wait_for("Ready to submit");
+    t.keys(&["y"]);
+    t.wait_for("Enter submits anyway");
+    t.keys(&["Enter"]);
+    let fb = t.wait_for("R004 · training · your coding against gold");
+    assert!(fb.contains("set intro : 1 of 2 done"), "{fb}");
+    assert!(fb.contains("Gold rationale: Polite and attentive"), "{fb}");
+    assert!(fb.contains("Damp by Ruby's cot"), "gold notes shown:\n{fb}");
+    t.keys(&["Escape"]);
+    t.wait_for("training ✓");
+    t.keys(&["q"]);
+    let after = t.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    t.kill_session();
+
+    let saved = study.join("coders/demo/training/codings/R004.toml");
+    let c = Coding::from_toml(&std::fs::read_to_string(&saved).unwrap(), "R004").unwrap();
+    assert_eq!(c.status, Status::Submitted);
+    assert_eq!(c.scores.get("child_focus"), Some(&2), "{:?}", c.scores);
+    assert!(!study.join("coders/demo/codings/R004.toml").exists(), "live work untouched");
+    let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", &keys)
+        .arg("--study")
+        .arg(&study)
+        .args(["--as", "sup", "verify"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}
