@@ -105,6 +105,32 @@ impl Coincidences {
     /// (Σ o·δ, Σ n_c n_k δ) over the whole (symmetric) matrix.
     fn disagreements(&self) -> (f64, f64) {
         let observed: f64 = self.cells.iter().map(|&(c, k, x)| 2.0 * x * self.delta(c, k)).sum();
+        (observed, self.expected())
+    }
+
+    /// Σ n_c n_k δ_ck over the whole matrix. For the interval metric δ is the squared difference
+    /// of the values and for the ordinal one the squared difference of their mid-ranks
+    /// `cum[c] + n_c / 2` (the marginals between c and k less half of each end's), so the double
+    /// sum is `2 N Σ n_c (x_c − x̄)²` with x̄ the n-weighted mean: linear in the distinct values
+    /// where the pairs are quadratic (a share reported in unrounded percent has thousands).
+    fn expected(&self) -> f64 {
+        let positions: Vec<f64> = match self.metric {
+            Metric::Interval => self.values.clone(),
+            Metric::Ordinal => self.cum.iter().zip(&self.marg).map(|(c, m)| c + m / 2.0).collect(),
+            Metric::Nominal => {
+                let squares: f64 = self.marg.iter().map(|m| m * m).sum();
+                return self.n * self.n - squares;
+            }
+            Metric::Ratio => return self.expected_pairwise(),
+        };
+        let mean = positions.iter().zip(&self.marg).map(|(x, m)| x * m).sum::<f64>() / self.n;
+        let spread: f64 =
+            positions.iter().zip(&self.marg).map(|(x, m)| m * (x - mean).powi(2)).sum();
+        2.0 * self.n * spread
+    }
+
+    /// Σ n_c n_k δ_ck pair by pair (the definition; the ratio metric has no shortcut).
+    fn expected_pairwise(&self) -> f64 {
         let v = self.values.len();
         let mut expected = 0.0;
         for c in 0..v {
@@ -112,7 +138,7 @@ impl Coincidences {
                 expected += 2.0 * self.marg[c] * self.marg[k] * self.delta(c, k);
             }
         }
-        (observed, expected)
+        expected
     }
 
     /// Alpha from this matrix's (Σ o·δ, Σ n_c n_k δ).
@@ -574,6 +600,28 @@ mod tests {
         let fast = alpha(&units, Metric::Ordinal).unwrap();
         let slow = ordinal_by_definition(&units);
         assert!((fast - slow).abs() < 1e-12, "{fast} vs {slow}");
+    }
+
+    #[test]
+    fn expected_disagreement_in_one_pass_equals_the_pairwise_sum() {
+        // Unrounded shares (thousands of distinct values), scale points, and one value only.
+        let shares: Vec<Vec<Option<f64>>> = (0..2000)
+            .map(|i| {
+                let a = f64::from((i * 7919) % 9973) / 99.73;
+                let b = a + f64::from(i % 13) * 0.37 - 2.0;
+                vec![Some(a), if i % 9 == 0 { None } else { Some(b.max(0.0)) }]
+            })
+            .collect();
+        let points: Vec<Vec<Option<f64>>> = (0..500)
+            .map(|i| vec![Some(f64::from(i % 5 + 1)), Some(f64::from((i * 3) % 5 + 1))])
+            .collect();
+        for units in [&shares, &points] {
+            for m in [Metric::Nominal, Metric::Ordinal, Metric::Interval] {
+                let co = Coincidences::new(units, m).unwrap();
+                let (fast, slow) = (co.expected(), co.expected_pairwise());
+                assert!((fast - slow).abs() <= 1e-10 * slow.abs(), "{m:?}: {fast} vs {slow}");
+            }
+        }
     }
 
     #[test]
