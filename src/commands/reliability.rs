@@ -112,7 +112,7 @@ fn study_ratings(g: &GlobalArgs) -> anyhow::Result<Ratings> {
 pub fn study_report_ratings(study: &Study) -> anyhow::Result<Ratings> {
     let assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
     let durations = durations(study);
-    let codings = study.all_codings()?;
+    let codings = study.report_codings()?;
     Ok(from_study(&StudyParts {
         name: &study.config().name,
         codebook: study.codebook(),

@@ -181,10 +181,13 @@ pub fn trusted_supervisor(
     let mut scratch = Report::default();
     let sups: Vec<&str> =
         coders.iter().filter(|c| c.role == Role::Supervisor).map(|c| c.id.as_str()).collect();
-    let journals: Vec<Journal> = read_journals(&mut scratch, l, &Scope::All)
+    // Only the supervisors' journals are read: the coders' hold no registrations that count, and
+    // in a large study they are most of the journal bytes.
+    let files: Vec<(String, PathBuf)> = journal_files(&mut scratch, l, &Scope::All)
         .into_iter()
-        .filter(|(actor, _, _)| sups.contains(&actor.as_str()))
+        .filter(|(actor, _)| sups.contains(&actor.as_str()))
         .collect();
+    let journals = read_journal_files(&mut scratch, files);
     let common =
         Common { config: Some(config.clone()), scale: None, coders: vec![], recordings: vec![] };
     let trusted = trusted(&mut scratch, &common, &journals);
@@ -192,8 +195,13 @@ pub fn trusted_supervisor(
 }
 
 fn read_journals(r: &mut Report, l: &Layout, scope: &Scope) -> Vec<Journal> {
+    let files = journal_files(r, l, scope);
+    read_journal_files(r, files)
+}
+
+fn read_journal_files(r: &mut Report, files: Vec<(String, PathBuf)>) -> Vec<Journal> {
     let mut out = Vec::new();
-    for (actor, path) in journal_files(r, l, scope) {
+    for (actor, path) in files {
         if let Err(e) = check_id("actor", &actor) {
             r.problem(format!("{}: {e}", path.display()));
             continue;
