@@ -597,16 +597,18 @@ impl Study {
         let received = self.received()?;
         let mut new = Vec::new();
         for c in &self.coders {
-            for rec in toml_stems(&self.layout.codings_dir(&c.id)?)? {
+            let dir = self.layout.codings_dir(&c.id)?;
+            let shown_dir = self.layout.relative(&dir);
+            for rec in toml_stems(&dir)? {
                 if check_id("recording", &rec).is_err() {
                     continue;
                 }
-                let path = self.layout.coding_file(&c.id, &rec)?;
                 // A coding with a receipt is not read again (a submitted file never changes;
                 // `verify` checks it against its receipt).
-                if received.contains(&self.layout.relative(&path)) {
+                if received.contains(&format!("{shown_dir}/{rec}.toml")) {
                     continue;
                 }
+                let path = dir.join(format!("{rec}.toml"));
                 let bytes = files::read_text(&path)?;
                 let submitted = Coding::from_toml(&bytes, &path.display().to_string())
                     .is_ok_and(|x| x.status == Status::Submitted);

@@ -121,8 +121,12 @@ pub(super) fn check(r: &mut Report, l: &Layout, scope: &Scope, common: &Common) 
             ));
             continue;
         };
-        for line in lines.iter().filter(|x| !x.legacy) {
-            if !journal::signature_valid(&line.raw, &who.key) {
+        // The signatures are checked on every core (a large study's journals have tens of
+        // thousands of lines), then the lines are taken in order.
+        let signed: Vec<&Line> = lines.iter().filter(|x| !x.legacy).collect();
+        let valid = crate::par::map(&signed, |line| journal::signature_valid(&line.raw, &who.key));
+        for (line, valid) in signed.into_iter().zip(valid) {
+            if !valid {
                 r.problem(format!(
                     "{shown}:{}: bad signature: the line was not signed by {actor}'s registered key (forged or edited), so it counts for nothing; restore the journal from a backup",
                     line.number
@@ -201,12 +205,19 @@ fn read_journals(r: &mut Report, l: &Layout, scope: &Scope) -> Vec<Journal> {
 
 fn read_journal_files(r: &mut Report, files: Vec<(String, PathBuf)>) -> Vec<Journal> {
     let mut out = Vec::new();
-    for (actor, path) in files {
-        if let Err(e) = check_id("actor", &actor) {
-            r.problem(format!("{}: {e}", path.display()));
-            continue;
-        }
-        match journal::read_and_check(&path, &actor, None) {
+    // Read and chained on every core, reported in order.
+    let read = crate::par::map(&files, |(actor, path)| {
+        check_id("actor", actor).map(|()| journal::read_and_check(path, actor, None))
+    });
+    for ((actor, path), read) in files.into_iter().zip(read) {
+        let read = match read {
+            Err(e) => {
+                r.problem(format!("{}: {e}", path.display()));
+                continue;
+            }
+            Ok(read) => read,
+        };
+        match read {
             Err(e) => r.problem(e.to_string()),
             Ok((lines, problems)) => {
                 r.journals += 1;
