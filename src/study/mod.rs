@@ -595,7 +595,7 @@ impl Study {
     pub fn record_receipts(&self, supervisor: &str) -> Result<usize, StudyError> {
         self.require_supervisor(supervisor, "receive submitted codings")?;
         let received = self.received()?;
-        let mut new = Vec::new();
+        let mut unreceived = Vec::new();
         for c in &self.coders {
             let dir = self.layout.codings_dir(&c.id)?;
             let shown_dir = self.layout.relative(&dir);
@@ -608,14 +608,19 @@ impl Study {
                 if received.contains(&format!("{shown_dir}/{rec}.toml")) {
                     continue;
                 }
-                let path = dir.join(format!("{rec}.toml"));
-                let bytes = files::read_text(&path)?;
-                let submitted = Coding::from_toml(&bytes, &path.display().to_string())
-                    .is_ok_and(|x| x.status == Status::Submitted);
-                if submitted {
-                    new.push(self.file_hash(&path, bytes.as_bytes()));
-                }
+                unreceived.push(dir.join(format!("{rec}.toml")));
             }
+        }
+        // The rest (new submissions, and codings in progress, read every time) on every core.
+        let read = crate::par::map(&unreceived, |path| {
+            let bytes = files::read_text(path)?;
+            let submitted = Coding::from_toml(&bytes, &path.display().to_string())
+                .is_ok_and(|x| x.status == Status::Submitted);
+            Ok::<_, StudyError>(submitted.then(|| self.file_hash(path, bytes.as_bytes())))
+        });
+        let mut new = Vec::new();
+        for r in read {
+            new.extend(r?);
         }
         let n = new.len();
         if n > 0 {
@@ -1316,7 +1321,10 @@ mod tests {
             .set_modified(before.modified().unwrap())
             .unwrap();
         let after = fs::metadata(&path).unwrap();
-        assert_eq!((after.len(), after.modified().unwrap()), (before.len(), before.modified().unwrap()));
+        assert_eq!(
+            (after.len(), after.modified().unwrap()),
+            (before.len(), before.modified().unwrap())
+        );
         let (codings, hits) = s.report_codings_with(cache_at(&d, 0.0)).unwrap();
         assert_eq!(hits, 1, "only c1's coding is unchanged");
         assert_eq!(codings[1].scores.get("empathy"), Some(&5));

@@ -104,7 +104,11 @@ impl Entry {
             schema: self.schema,
             recording: recording.to_string(),
             coder: coder.to_string(),
-            codebook: CodebookRef { id: String::new(), version: String::new(), sha256: String::new() },
+            codebook: CodebookRef {
+                id: String::new(),
+                version: String::new(),
+                sha256: String::new(),
+            },
             audio_sha256: String::new(),
             status: if self.submitted { Status::Submitted } else { Status::InProgress },
             created_at: String::new(),

@@ -177,7 +177,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
         studies.push(measure(name, description, &g, generate_s, runs, tmp.path())?);
     }
     if let Some(keep) = &a.keep {
-        keep_supervisor_key(keep)?;
+        keep_supervisor_key(keep, if a.codings.is_some() { "study" } else { "spec" })?;
     }
     let report = Report { machine: machine(), width: WIDTH, height: HEIGHT, studies };
     match a.format {
@@ -190,7 +190,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
 /// Writes the generated studies' supervisor key (fictional: derived from the id) to `DIR/keys`, so
 /// the kept studies can be timed as whole processes (`TAPECODER_KEY_DIR=DIR/keys tapecoder
 /// reliability --study DIR/spec --as sup`).
-fn keep_supervisor_key(keep: &Path) -> anyhow::Result<()> {
+fn keep_supervisor_key(keep: &Path, study: &str) -> anyhow::Result<()> {
     let dir = keep.join("keys");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let file = dir.join(format!("{}.key", fixture::SUPERVISOR));
@@ -201,7 +201,7 @@ fn keep_supervisor_key(keep: &Path) -> anyhow::Result<()> {
         "the supervisor's (fictional) key is in {}: TAPECODER_KEY_DIR={} tapecoder reliability --study {} --as {}",
         dir.display(),
         dir.display(),
-        keep.join("spec").display(),
+        keep.join(study).display(),
         fixture::SUPERVISOR
     );
     Ok(())
@@ -227,9 +227,8 @@ fn measure(
     // The report without a cache, then with one (filled by a first run that is not timed); the
     // two give the same text.
     let cache = tmp.join(format!("{name}-codings.bin"));
-    let (uncached, uncached_phases, plain) = time_reports(runs, || {
-        reliability_report_cached(&g.dir, None)
-    })?;
+    let (uncached, uncached_phases, plain) =
+        time_reports(runs, || reliability_report_cached(&g.dir, None))?;
     let (filled, _) = reliability_report_cached(&g.dir, Some(&cache))?;
     if filled != plain {
         anyhow::bail!("the report through the parse cache differs from the one without it");
@@ -243,7 +242,8 @@ fn measure(
     let mut verify = Vec::with_capacity(runs);
     for _ in 0..runs {
         let t = Instant::now();
-        let report = crate::study::verify::verify(&g.dir, &crate::study::verify::Scope::All, |_| {});
+        let report =
+            crate::study::verify::verify(&g.dir, &crate::study::verify::Scope::All, |_| {});
         verify.push(ms(t.elapsed()));
         if !report.ok() {
             anyhow::bail!("verify found problems in the generated study: {:?}", report.problems);
