@@ -522,7 +522,7 @@ impl Study {
         &self,
         cache: parse_cache::Cache,
     ) -> Result<(Vec<Coding>, usize), StudyError> {
-        use parse_cache::{FileKey, Lookup};
+        use parse_cache::FileKey;
         let mut files = Vec::new();
         for c in &self.coders {
             files.extend(self.coding_files_of(&c.id)?);
@@ -536,7 +536,7 @@ impl Study {
                 Ok(m) => FileKey::of(&m),
                 Err(_) => None,
             };
-            if let Lookup::Hit(c) = cache.get(coder, rec, key) {
+            if let Some(c) = cache.get(coder, rec, key) {
                 self.check_loaded(&path, &c, coder, rec)?;
                 return Ok(Some((c, None)));
             }
@@ -1361,6 +1361,28 @@ mod tests {
         assert_eq!(s.report_codings_with(cache_at(&d, 0.0)).unwrap(), (want.clone(), 0));
         let blocked = parse_cache::Cache::open_with(Some(s.dir().join("a.wav/x.bin")), 0.0);
         assert_eq!(s.report_codings_with(blocked).unwrap(), (want, 0));
+    }
+
+    #[test]
+    fn writing_a_cache_removes_other_studies_caches_unused_for_a_month() {
+        let (d, s) = study_with_codings();
+        let dir = d.path().join("cache");
+        fs::create_dir_all(&dir).unwrap();
+        let month_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(31 * 86_400);
+        for name in ["old.bin", "recent.bin", ".tmpKilled", "notes.txt"] {
+            fs::write(dir.join(name), b"x").unwrap();
+        }
+        for name in ["old.bin", ".tmpKilled", "notes.txt"] {
+            let f = fs::File::options().write(true).open(dir.join(name)).unwrap();
+            f.set_modified(month_ago).unwrap();
+        }
+        s.report_codings_with(cache_at(&d, 0.0)).unwrap();
+        let mut left: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["codings.bin", "notes.txt", "recent.bin"]);
     }
 
     #[test]

@@ -13,7 +13,8 @@
 //!   leave the metadata as it was), so it is parsed again next time.
 //! - **Verified**: the file starts with a magic and format version and ends with the sha256 of
 //!   its contents; a cache that is short, corrupt, of another version or unreadable in any way is
-//!   ignored (and rewritten), never trusted.
+//!   ignored (and rewritten), never trusted. Caches not rewritten for 30 days are removed when
+//!   another is written (studies moved or deleted, tests' temporary studies).
 //! - **Never a different result**: a hit gives the same [`Coding`] as parsing the file and keeping
 //!   what the report reads ([`report_view`]), and the checks that depend on the study rather than
 //!   the file (its place, the codebook's scale) are run on every coding, hit or not. Only files
@@ -33,6 +34,8 @@ const MAGIC: &[u8; 8] = b"TCCODES\0";
 const VERSION: u32 = 1;
 /// A file whose mtime or ctime is this close to the time it was looked at is not cached.
 pub const RACY_S: f64 = 3.0;
+/// A study's cache not rewritten for this long is removed when another one is written.
+const STALE_DAYS: f64 = 30.0;
 /// A cache file larger than this is not read (a study's entries are a few hundred bytes each).
 const MAX_CACHE_BYTES: u64 = 512 * 1024 * 1024;
 
@@ -149,13 +152,6 @@ pub struct Cache {
     now: Option<SystemTime>,
 }
 
-/// How one lookup went.
-pub enum Lookup {
-    Hit(Coding),
-    /// Not cached (or stale): parse the file, then [`Cache::entry`] the result.
-    Miss,
-}
-
 /// A cache entry to store, made from a freshly parsed coding.
 pub struct NewEntry(Option<((String, String), Entry)>);
 
@@ -183,13 +179,12 @@ impl Cache {
         Cache { path, entries, racy_s, now: Some(SystemTime::now()) }
     }
 
-    /// The cached coding of (coder, recording) if its file still has `key`.
-    pub fn get(&self, coder: &str, recording: &str, key: Option<FileKey>) -> Lookup {
-        let Some(key) = key else { return Lookup::Miss };
-        match self.entries.get(&(coder.to_string(), recording.to_string())) {
-            Some(e) if e.key == key => Lookup::Hit(e.coding(coder, recording)),
-            _ => Lookup::Miss,
-        }
+    /// The cached coding of (coder, recording) if its file still has `key`; `None`: not cached
+    /// (or stale), so parse the file and [`Cache::entry`] the result.
+    pub fn get(&self, coder: &str, recording: &str, key: Option<FileKey>) -> Option<Coding> {
+        let key = key?;
+        let e = self.entries.get(&(coder.to_string(), recording.to_string()))?;
+        (e.key == key).then(|| e.coding(coder, recording))
     }
 
     /// The entry to store for a coding just parsed from a file that had `key` before it was read
@@ -263,7 +258,33 @@ fn write(path: &Path, entries: &HashMap<(String, String), Entry>) -> std::io::Re
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(&bytes)?;
     tmp.persist(path).map_err(|e| e.error)?;
+    prune(dir, path);
     Ok(())
+}
+
+/// Removes the caches of studies not reported on for [`STALE_DAYS`] (a study moved or deleted, or
+/// the temporary studies of tests) and temp files left by a write that was killed.
+fn prune(dir: &Path, keep: &Path) {
+    let Ok(rd) = fs::read_dir(dir) else { return };
+    let now = SystemTime::now();
+    for e in rd.flatten() {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().into_owned();
+        let age = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| now.duration_since(t).ok())
+            .map_or(0.0, |d| d.as_secs_f64());
+        let stale = if name.starts_with(".tmp") {
+            age > 3600.0
+        } else {
+            name.ends_with(".bin") && age > STALE_DAYS * 86_400.0
+        };
+        if stale && p != keep {
+            let _ = fs::remove_file(&p);
+        }
+    }
 }
 
 fn sha2_of(bytes: &[u8]) -> [u8; 32] {
