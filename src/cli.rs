@@ -444,6 +444,10 @@ pub struct BenchArgs {
     /// `study`: recordings in the generated study (the SPEC target is stated for 1,000).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(10..=20_000))]
     pub recordings: u32,
+    /// `study`: generate one study with this many codings (one to three per recording) instead of
+    /// the two shapes (2.4 and 1.2 codings per recording), e.g. `--recordings 5000 --codings 12000`.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(10..=60_000))]
+    pub codings: Option<u32>,
     /// `ui` and `study`: how many times each measure is repeated (median and max are reported).
     #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub runs: u32,

@@ -38,7 +38,7 @@ pub fn validate_id(kind: &str, s: &str) -> Result<(), IdError> {
     }
     // Control characters shown escaped (`a\u{1b}[2J`), not silently removed: the message then shows
     // what is wrong with the id rather than an id that looks valid.
-    let shown = sanitize_for_terminal(&s.escape_debug().to_string()).into_owned();
+    let shown = || sanitize_for_terminal(&s.escape_debug().to_string()).into_owned();
     if let Some(c) = s.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_')) {
         let what = match c {
             '/' | '\\' => format!("a path separator `{c}`"),
@@ -48,11 +48,11 @@ pub fn validate_id(kind: &str, s: &str) -> Result<(), IdError> {
             c if c.is_control() => format!("a control character (U+{:04X})", c as u32),
             c => format!("the character `{c}`"),
         };
-        return Err(IdError::BadChar { kind: kind.to_string(), shown, what });
+        return Err(IdError::BadChar { kind: kind.to_string(), shown: shown(), what });
     }
     let len = s.chars().count();
     if len > MAX_ID_LEN {
-        let mut short: String = shown.chars().take(20).collect();
+        let mut short: String = shown().chars().take(20).collect();
         short.push('…');
         return Err(IdError::TooLong { kind: kind.to_string(), shown: short, len });
     }

@@ -65,6 +65,38 @@ fn bench_study_reports_queue_open_and_reliability_on_both_study_shapes() {
 }
 
 #[test]
+fn bench_study_with_codings_generates_one_study_and_times_the_report_both_ways_and_verify() {
+    let keep = tempfile::tempdir().unwrap();
+    let keep_arg = keep.path().to_str().unwrap();
+    let r = bench(&[
+        "study",
+        "--recordings",
+        "20",
+        "--codings",
+        "30",
+        "--runs",
+        "2",
+        "--keep",
+        keep_arg,
+    ]);
+    let studies = r["studies"].as_array().unwrap();
+    assert_eq!(studies.len(), 1);
+    let s = &studies[0];
+    assert_eq!(
+        (s["name"].as_str(), s["recordings"].as_u64(), s["codings"].as_u64()),
+        (Some("study"), Some(20), Some(30))
+    );
+    assert_stat(&s["reliability"], 2, 200.0);
+    assert_stat(&s["reliability_uncached"], 2, 200.0);
+    assert_stat(&s["verify"], 2, 2000.0);
+    for k in ["open_ms", "load_ms", "compute_ms", "render_ms"] {
+        assert!(s["reliability_uncached_phases_ms"][k].as_f64().unwrap() >= 0.0, "{k}: {s}");
+    }
+    assert!(keep.path().join("study/study.toml").is_file());
+    assert!(keep.path().join("keys/sup.key").is_file());
+}
+
+#[test]
 fn bench_ui_reports_frames_at_200_by_60() {
     let r = bench(&["ui", "--runs", "1"]);
     assert_eq!((r["width"].as_u64(), r["height"].as_u64()), (Some(200), Some(60)));

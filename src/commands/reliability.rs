@@ -161,9 +161,21 @@ fn study_ratings(g: &GlobalArgs) -> anyhow::Result<Ratings> {
 /// The ratings of a study's report: its assignments, every coding, and the recordings' durations,
 /// gathered (the caller has checked that a supervisor asks; `tapecoder bench study` times this).
 pub fn study_report_ratings(study: &Study) -> anyhow::Result<Ratings> {
+    let cache = crate::study::parse_cache::Cache::open(crate::study::parse_cache::Cache::file_for(
+        study.dir(),
+    ));
+    study_report_ratings_with(study, cache)
+}
+
+/// [`study_report_ratings`] with the coding files read through `cache` (the bench times the
+/// report with and without one).
+pub fn study_report_ratings_with(
+    study: &Study,
+    cache: crate::study::parse_cache::Cache,
+) -> anyhow::Result<Ratings> {
     let assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
     let durations = durations(study);
-    let codings = study.all_codings()?;
+    let codings = study.report_codings_with(cache)?.0;
     Ok(from_study(&StudyParts {
         name: &study.config().name,
         codebook: study.codebook(),

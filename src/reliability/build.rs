@@ -361,9 +361,9 @@ fn pairs_and_coders(r: &Ratings) -> (Vec<PairReport>, Vec<CoderReport>) {
 fn bins(b: &[RecordingBins]) -> BinsReport {
     // 2 × 2 counts: (primary in segment, secondary in segment).
     let mut table = [0.0f64; 4];
-    for (_, x, y) in b {
-        for (&p, &q) in x.iter().zip(y) {
-            table[usize::from(p) * 2 + usize::from(q)] += 1.0;
+    for r in b {
+        for (t, n) in table.iter_mut().zip(r.table) {
+            *t += n as f64;
         }
     }
     let total: f64 = table.iter().sum();

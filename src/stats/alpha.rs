@@ -105,6 +105,32 @@ impl Coincidences {
     /// (Σ o·δ, Σ n_c n_k δ) over the whole (symmetric) matrix.
     fn disagreements(&self) -> (f64, f64) {
         let observed: f64 = self.cells.iter().map(|&(c, k, x)| 2.0 * x * self.delta(c, k)).sum();
+        (observed, self.expected())
+    }
+
+    /// Σ n_c n_k δ_ck over the whole matrix. For the interval metric δ is the squared difference
+    /// of the values and for the ordinal one the squared difference of their mid-ranks
+    /// `cum[c] + n_c / 2` (the marginals between c and k less half of each end's), so the double
+    /// sum is `2 N Σ n_c (x_c − x̄)²` with x̄ the n-weighted mean: linear in the distinct values
+    /// where the pairs are quadratic (a share reported in unrounded percent has thousands).
+    fn expected(&self) -> f64 {
+        let positions: Vec<f64> = match self.metric {
+            Metric::Interval => self.values.clone(),
+            Metric::Ordinal => self.cum.iter().zip(&self.marg).map(|(c, m)| c + m / 2.0).collect(),
+            Metric::Nominal => {
+                let squares: f64 = self.marg.iter().map(|m| m * m).sum();
+                return self.n * self.n - squares;
+            }
+            Metric::Ratio => return self.expected_pairwise(),
+        };
+        let mean = positions.iter().zip(&self.marg).map(|(x, m)| x * m).sum::<f64>() / self.n;
+        let spread: f64 =
+            positions.iter().zip(&self.marg).map(|(x, m)| m * (x - mean).powi(2)).sum();
+        2.0 * self.n * spread
+    }
+
+    /// Σ n_c n_k δ_ck pair by pair (the definition; the ratio metric has no shortcut).
+    fn expected_pairwise(&self) -> f64 {
         let v = self.values.len();
         let mut expected = 0.0;
         for c in 0..v {
@@ -112,7 +138,7 @@ impl Coincidences {
                 expected += 2.0 * self.marg[c] * self.marg[k] * self.delta(c, k);
             }
         }
-        (observed, expected)
+        expected
     }
 
     /// Alpha from this matrix's (Σ o·δ, Σ n_c n_k δ).
@@ -192,7 +218,7 @@ fn bootstrap(co: &Coincidences, expected: f64, resamples: usize, seed: u64) -> S
     let q = co.cells.len() as f64;
     let draws = co.pairs.min(25.0 * q).round().max(1.0) as usize;
     let groups = Groups::new(co);
-    let draw = Resampler::new(&groups.weights, draws);
+    let draw = Resampler::new(&groups.weights, draws).with_distances(&groups.delta);
     // Resamples in fixed chunks, each from its own stream of the seeded generator, spread over the
     // cores: the numbers depend on the seed only, never on how many cores there are.
     let chunks: Vec<(u64, usize)> = (0..resamples.div_ceil(CHUNK))
@@ -303,6 +329,12 @@ const CHUNK: usize = 100;
 /// as the multinomial counts of the groups by successive binomials (few: a five-point scale has at
 /// most 11 distances against hundreds of pairs). Both give the same distribution of resamples.
 enum Resampler {
+    /// `PerDraw` with each group's distance kept beside its alias column
+    /// ([`Resampler::with_distances`]): the same draws and sums.
+    Fused {
+        columns: Vec<Column>,
+        draws: usize,
+    },
     PerDraw {
         alias: Alias,
         draws: usize,
@@ -338,6 +370,29 @@ impl Resampler {
         use rand::RngCore;
         use rand::distr::Distribution;
         match self {
+            Resampler::Fused { columns, draws } => {
+                // As `PerDraw` with `delta` read from each column (one memory access a draw).
+                debug_assert_eq!(columns.len(), delta.len());
+                let n = columns.len() as u128;
+                let pick = |x: u64| {
+                    let wide = u128::from(x) * n;
+                    let c = &columns[(wide >> 64) as usize];
+                    if (wide as u64) < c.keep {
+                        (c.own, c.own_delta)
+                    } else {
+                        (c.alias, c.alias_delta)
+                    }
+                };
+                let (first, d) = pick(rng.next_u64());
+                let mut sum = d;
+                let mut same = true;
+                for _ in 1..*draws {
+                    let (i, d) = pick(rng.next_u64());
+                    sum += d;
+                    same &= i == first;
+                }
+                (sum, same.then_some(first as usize))
+            }
             Resampler::PerDraw { alias, draws } => {
                 let first = alias.sample(rng.next_u64());
                 let mut sum = delta[first];
@@ -376,6 +431,42 @@ impl Resampler {
                 }
                 (sum, (used == 1).then_some(last))
             }
+        }
+    }
+}
+
+/// One column of an alias table with the distances of its two groups.
+struct Column {
+    keep: u64,
+    own: u32,
+    alias: u32,
+    own_delta: f64,
+    alias_delta: f64,
+}
+
+impl Resampler {
+    /// A resampler that draws the groups of `delta` one by one keeps each column's distances in the
+    /// column (the bootstrap's hot loop then reads one place per draw, not three).
+    fn with_distances(self, delta: &[f64]) -> Resampler {
+        match self {
+            Resampler::PerDraw { alias, draws }
+                if alias.keep.len() == delta.len() && u32::try_from(delta.len()).is_ok() =>
+            {
+                let columns = (0..delta.len())
+                    .map(|i| {
+                        let a = alias.alias[i];
+                        Column {
+                            keep: alias.keep[i],
+                            own: i as u32,
+                            alias: a as u32,
+                            own_delta: delta[i],
+                            alias_delta: delta[a],
+                        }
+                    })
+                    .collect();
+                Resampler::Fused { columns, draws }
+            }
+            other => other,
         }
     }
 }
@@ -446,6 +537,27 @@ mod tests {
         // The extremes of the random word reach the first and the last column.
         let one = Alias::new(&[1.0, 1.0]);
         assert_eq!((one.sample(0), one.sample(u64::MAX)), (0, 1));
+    }
+
+    #[test]
+    fn distances_kept_in_the_columns_give_the_same_resamples_bit_for_bit() {
+        use rand::{Rng, SeedableRng};
+        let mut src = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for n in [1usize, 2, 7, 300, 4000] {
+            let weights: Vec<f64> = (0..n).map(|_| src.random_range(0.01..3.0)).collect();
+            let delta: Vec<f64> = (0..n).map(|_| src.random_range(0.0..100.0)).collect();
+            let draws = 500;
+            let plain = Resampler::PerDraw { alias: Alias::new(&weights), draws };
+            let fused =
+                Resampler::PerDraw { alias: Alias::new(&weights), draws }.with_distances(&delta);
+            assert!(matches!(fused, Resampler::Fused { .. }));
+            let mut a = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+            let mut b = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+            for _ in 0..50 {
+                let (x, y) = (plain.resample(&mut a, &delta), fused.resample(&mut b, &delta));
+                assert_eq!((x.0.to_bits(), x.1), (y.0.to_bits(), y.1));
+            }
+        }
     }
 
     /// Mean and variance of the resampled sums of distances, drawn one by one and as counts.
@@ -574,6 +686,28 @@ mod tests {
         let fast = alpha(&units, Metric::Ordinal).unwrap();
         let slow = ordinal_by_definition(&units);
         assert!((fast - slow).abs() < 1e-12, "{fast} vs {slow}");
+    }
+
+    #[test]
+    fn expected_disagreement_in_one_pass_equals_the_pairwise_sum() {
+        // Unrounded shares (thousands of distinct values), scale points, and one value only.
+        let shares: Vec<Vec<Option<f64>>> = (0..2000)
+            .map(|i| {
+                let a = f64::from((i * 7919) % 9973) / 99.73;
+                let b = a + f64::from(i % 13) * 0.37 - 2.0;
+                vec![Some(a), if i % 9 == 0 { None } else { Some(b.max(0.0)) }]
+            })
+            .collect();
+        let points: Vec<Vec<Option<f64>>> = (0..500)
+            .map(|i| vec![Some(f64::from(i % 5 + 1)), Some(f64::from((i * 3) % 5 + 1))])
+            .collect();
+        for units in [&shares, &points] {
+            for m in [Metric::Nominal, Metric::Ordinal, Metric::Interval] {
+                let co = Coincidences::new(units, m).unwrap();
+                let (fast, slow) = (co.expected(), co.expected_pairwise());
+                assert!((fast - slow).abs() <= 1e-10 * slow.abs(), "{m:?}: {fast} vs {slow}");
+            }
+        }
     }
 
     #[test]

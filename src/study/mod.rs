@@ -46,6 +46,7 @@ pub mod lock;
 pub mod media;
 pub mod migrate;
 pub mod model;
+pub mod parse_cache;
 pub mod prefs;
 pub mod probes;
 pub mod progress;
@@ -442,21 +443,34 @@ impl Study {
     ) -> Result<Option<Coding>, StudyError> {
         let path = self.coding_path(work, coder, recording)?;
         let Some(c) = read_coding(&path)? else { return Ok(None) };
-        check_coding(&path, &c, coder, recording)?;
+        self.check_loaded(&path, &c, coder, recording)?;
+        Ok(Some(c))
+    }
+
+    /// The checks of a coding read from `path` that depend on the study, not only the file: its
+    /// place (coder, recording) and the codebook's scale.
+    fn check_loaded(
+        &self,
+        path: &Path,
+        c: &Coding,
+        coder: &str,
+        recording: &str,
+    ) -> Result<(), StudyError> {
+        check_coding(path, c, coder, recording)?;
         // A hand-edited level outside the scale would reach exports and the reliability report.
         let scale = &self.codebook.scale;
         if let Some((domain, level)) =
             c.scores.iter().find(|(_, l)| !(scale.min..=scale.max).contains(*l))
         {
             return Err(StudyError::Invalid {
-                path,
+                path: path.to_path_buf(),
                 message: format!(
                     "{domain} = {level} is outside the codebook's scale {}..{}; fix the file by hand or restore it from a backup",
                     scale.min, scale.max
                 ),
             });
         }
-        Ok(Some(c))
+        Ok(())
     }
 
     /// Every training coding `coder` has started, sorted by recording id (never live work).
@@ -591,6 +605,57 @@ impl Study {
         self.load_codings(&files)
     }
 
+    /// Every coding of every coder as the reliability report reads it
+    /// ([`parse_cache::report_view`]: status, scores and segments), through the per-user parse
+    /// cache of this study (supervisor only). The same codings in the same order, and the same
+    /// first error, as [`Study::all_codings`] reduced to that view; the cache only saves parsing.
+    pub fn report_codings(&self) -> Result<Vec<Coding>, StudyError> {
+        let cache = parse_cache::Cache::open(parse_cache::Cache::file_for(self.dir()));
+        Ok(self.report_codings_with(cache)?.0)
+    }
+
+    /// [`Study::report_codings`] through `cache`; also returns how many of them the cache gave.
+    pub fn report_codings_with(
+        &self,
+        cache: parse_cache::Cache,
+    ) -> Result<(Vec<Coding>, usize), StudyError> {
+        use parse_cache::FileKey;
+        let mut files = Vec::new();
+        for c in &self.coders {
+            files.extend(self.coding_files_of(&c.id)?);
+        }
+        // Each file's metadata is taken before it is read, so a change while reading it leaves
+        // an entry that no longer matches (never an old content under a new key).
+        let loaded = crate::par::map(&files, |(coder, rec)| {
+            let path = self.layout.coding_file(coder, rec)?;
+            let key = match fs::metadata(&path) {
+                Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+                Ok(m) => FileKey::of(&m),
+                Err(_) => None,
+            };
+            if let Some(c) = cache.get(coder, rec, key) {
+                self.check_loaded(&path, &c, coder, rec)?;
+                return Ok(Some((c, None)));
+            }
+            let Some(c) = self.load_coding(coder, rec)? else { return Ok(None) };
+            let entry = cache.entry(&c, key);
+            Ok::<_, StudyError>(Some((parse_cache::report_view(&c), Some(entry))))
+        });
+        let mut out = Vec::with_capacity(loaded.len());
+        let (mut hits, mut new) = (Vec::new(), Vec::new());
+        for c in loaded {
+            let Some((c, entry)) = c? else { continue };
+            match entry {
+                None => hits.push((c.coder.clone(), c.recording.clone())),
+                Some(e) => new.push(e),
+            }
+            out.push(c);
+        }
+        let cached = hits.len();
+        cache.update(&hits, new);
+        Ok((out, cached))
+    }
+
     /// `supervisor/assignments.toml` (supervisor only); empty before the first `assign`.
     pub fn assignments(&self) -> Result<Vec<Assignment>, StudyError> {
         let path = self.layout.assignments_file();
@@ -627,25 +692,32 @@ impl Study {
     pub fn record_receipts(&self, supervisor: &str) -> Result<usize, StudyError> {
         self.require_supervisor(supervisor, "receive submitted codings")?;
         let received = self.received()?;
-        let mut new = Vec::new();
+        let mut unreceived = Vec::new();
         for c in &self.coders {
-            for rec in toml_stems(&self.layout.codings_dir(&c.id)?)? {
+            let dir = self.layout.codings_dir(&c.id)?;
+            let shown_dir = self.layout.relative(&dir);
+            for rec in toml_stems(&dir)? {
                 if check_id("recording", &rec).is_err() {
                     continue;
                 }
-                let path = self.layout.coding_file(&c.id, &rec)?;
                 // A coding with a receipt is not read again (a submitted file never changes;
                 // `verify` checks it against its receipt).
-                if received.contains(&self.layout.relative(&path)) {
+                if received.contains(&format!("{shown_dir}/{rec}.toml")) {
                     continue;
                 }
-                let bytes = files::read_text(&path)?;
-                let submitted = Coding::from_toml(&bytes, &path.display().to_string())
-                    .is_ok_and(|x| x.status == Status::Submitted);
-                if submitted {
-                    new.push(self.file_hash(&path, bytes.as_bytes()));
-                }
+                unreceived.push(dir.join(format!("{rec}.toml")));
             }
+        }
+        // The rest (new submissions, and codings in progress, read every time) on every core.
+        let read = crate::par::map(&unreceived, |path| {
+            let bytes = files::read_text(path)?;
+            let submitted = Coding::from_toml(&bytes, &path.display().to_string())
+                .is_ok_and(|x| x.status == Status::Submitted);
+            Ok::<_, StudyError>(submitted.then(|| self.file_hash(path, bytes.as_bytes())))
+        });
+        let mut new = Vec::new();
+        for r in read {
+            new.extend(r?);
         }
         let n = new.len();
         if n > 0 {
@@ -1303,6 +1375,145 @@ mod tests {
             s.add_signer(fictional_signer(id));
         }
         s
+    }
+
+    /// Two codings in progress with scores and segments, and a cache at `cache` that trusts files
+    /// at once (`racy_s` 0).
+    fn study_with_codings() -> (tempfile::TempDir, Study) {
+        let (d, s) = study_with_audio();
+        for (coder, level) in [("c1", 2), ("c2", 4)] {
+            let mut c = new_coding(&s, coder);
+            c.set_score(s.codebook(), "empathy", level).unwrap();
+            c.add_segment(crate::coding::BEHAVIOUR_CHANGE, 10.0, 20.5, 60.0).unwrap();
+            c.add_note(5.0, "a note the report never reads", vec![]).unwrap();
+            s.save_coding(&c).unwrap();
+        }
+        (d, s)
+    }
+
+    fn cache_at(d: &tempfile::TempDir, racy_s: f64) -> parse_cache::Cache {
+        parse_cache::Cache::open_with(Some(d.path().join("cache/codings.bin")), racy_s)
+    }
+
+    fn reduced(s: &Study) -> Vec<Coding> {
+        s.all_codings().unwrap().iter().map(parse_cache::report_view).collect()
+    }
+
+    #[test]
+    fn report_codings_are_the_parsed_ones_and_come_from_the_cache_the_second_time() {
+        let (d, s) = study_with_codings();
+        let (first, hits) = s.report_codings_with(cache_at(&d, 0.0)).unwrap();
+        assert_eq!(hits, 0);
+        assert_eq!(first, reduced(&s));
+        assert_eq!(first.len(), 2);
+        assert_eq!(first[0].scores.get("empathy"), Some(&2));
+        assert_eq!(first[0].segments.len(), 1);
+        assert!(first[0].notes.is_empty(), "the report's view keeps no notes");
+        let (second, hits) = s.report_codings_with(cache_at(&d, 0.0)).unwrap();
+        assert_eq!((second, hits), (first, 2));
+    }
+
+    #[test]
+    fn a_file_changed_just_now_is_not_trusted_to_its_metadata() {
+        let (d, s) = study_with_codings();
+        s.report_codings_with(cache_at(&d, parse_cache::RACY_S)).unwrap();
+        let (_, hits) = s.report_codings_with(cache_at(&d, parse_cache::RACY_S)).unwrap();
+        assert_eq!(hits, 0, "files written within the racy window are parsed every time");
+    }
+
+    #[test]
+    fn a_changed_file_is_read_again_even_with_its_size_and_mtime_restored() {
+        let (d, s) = study_with_codings();
+        s.report_codings_with(cache_at(&d, 0.0)).unwrap();
+        let path = s.layout().coding_file("c2", "R001").unwrap();
+        let before = fs::metadata(&path).unwrap();
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains("empathy = 4"));
+        // A later timestamp tick, then an edit in place of the same length, mtime set back.
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        fs::write(&path, text.replace("empathy = 4", "empathy = 5")).unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&path)
+            .unwrap()
+            .set_modified(before.modified().unwrap())
+            .unwrap();
+        let after = fs::metadata(&path).unwrap();
+        assert_eq!(
+            (after.len(), after.modified().unwrap()),
+            (before.len(), before.modified().unwrap())
+        );
+        let (codings, hits) = s.report_codings_with(cache_at(&d, 0.0)).unwrap();
+        assert_eq!(hits, 1, "only c1's coding is unchanged");
+        assert_eq!(codings[1].scores.get("empathy"), Some(&5));
+        assert_eq!(codings, reduced(&s));
+    }
+
+    #[test]
+    fn a_corrupt_or_foreign_cache_is_ignored_and_rewritten() {
+        let (d, s) = study_with_codings();
+        let want = reduced(&s);
+        s.report_codings_with(cache_at(&d, 0.0)).unwrap();
+        let file = d.path().join("cache/codings.bin");
+        let good = fs::read(&file).unwrap();
+        let mut flipped = good.clone();
+        let mid = flipped.len() / 2;
+        flipped[mid] ^= 0x40;
+        let corruptions: Vec<Vec<u8>> = vec![
+            flipped,
+            good[..good.len() - 1].to_vec(),
+            good[..20].to_vec(),
+            [good.clone(), b"x".to_vec()].concat(),
+            b"not a cache at all".to_vec(),
+            Vec::new(),
+        ];
+        for bad in corruptions {
+            fs::write(&file, &bad).unwrap();
+            let (codings, hits) = s.report_codings_with(cache_at(&d, 0.0)).unwrap();
+            assert_eq!((hits, &codings), (0, &want));
+            let (_, hits) = s.report_codings_with(cache_at(&d, 0.0)).unwrap();
+            assert_eq!(hits, 2, "the cache was rewritten");
+        }
+        // A deleted cache is rebuilt; a cache folder that cannot be written only costs time.
+        fs::remove_file(&file).unwrap();
+        assert_eq!(s.report_codings_with(cache_at(&d, 0.0)).unwrap(), (want.clone(), 0));
+        let blocked = parse_cache::Cache::open_with(Some(s.dir().join("a.wav/x.bin")), 0.0);
+        assert_eq!(s.report_codings_with(blocked).unwrap(), (want, 0));
+    }
+
+    #[test]
+    fn writing_a_cache_removes_other_studies_caches_unused_for_a_month() {
+        let (d, s) = study_with_codings();
+        let dir = d.path().join("cache");
+        fs::create_dir_all(&dir).unwrap();
+        let month_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(31 * 86_400);
+        for name in ["old.bin", "recent.bin", ".tmpKilled", "notes.txt"] {
+            fs::write(dir.join(name), b"x").unwrap();
+        }
+        for name in ["old.bin", ".tmpKilled", "notes.txt"] {
+            let f = fs::File::options().write(true).open(dir.join(name)).unwrap();
+            f.set_modified(month_ago).unwrap();
+        }
+        s.report_codings_with(cache_at(&d, 0.0)).unwrap();
+        let mut left: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["codings.bin", "notes.txt", "recent.bin"]);
+    }
+
+    #[test]
+    fn a_broken_coding_is_reported_whatever_the_cache_holds() {
+        let (d, s) = study_with_codings();
+        s.report_codings_with(cache_at(&d, 0.0)).unwrap();
+        let path = s.layout().coding_file("c1", "R001").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        fs::write(&path, "schema = 1\nrecording = \"R001\"\n[broken\n").unwrap();
+        for _ in 0..2 {
+            let e = s.report_codings_with(cache_at(&d, 0.0)).unwrap_err();
+            assert!(e.to_string().contains("R001"), "{e}");
+        }
     }
 
     fn new_coding(s: &Study, coder: &str) -> Coding {

@@ -95,10 +95,10 @@ pub fn verify(dir: &Path, scope: &Scope, progress: impl FnMut(&Path)) -> Report 
     };
     let queues = check_queues(&mut r, &l, &mine, &common.recordings);
     let claims = journals::check(&mut r, &l, scope, &common);
-    check_codings(&mut r, &l, &mine, &claims, common.scale);
+    let seen = check_codings(&mut r, &l, &mine, &claims, common.scale);
     if *scope == Scope::All {
         check_supervisor_files(&mut r, &l, &common, &queues, &claims);
-        check_receipts(&mut r, &l, &claims);
+        check_receipts(&mut r, &l, &claims, &seen);
         check_transcripts(&mut r, &l, &common, &claims);
     }
     check_missing(&mut r, &l, scope, &claims);
@@ -174,21 +174,59 @@ fn check_queues(
     queues
 }
 
+/// A coding file as read once: its sha256 and whether it parsed as a submitted coding.
+pub(super) type Seen = BTreeMap<String, (String, bool)>;
+
+/// A coding file read and parsed (on any core).
+enum CodingRead {
+    Problem(String),
+    Parsed(Box<Coding>, String),
+}
+
+fn read_coding_file(path: &Path) -> CodingRead {
+    let bytes = match read_limited(path) {
+        Ok(b) => b,
+        Err(e) => return CodingRead::Problem(format!("{}: cannot read: {e}", path.display())),
+    };
+    let Ok(text) = std::str::from_utf8(&bytes) else {
+        return CodingRead::Problem(format!("{}: not UTF-8 text", path.display()));
+    };
+    match Coding::from_toml(text, &path.display().to_string()) {
+        Ok(c) => CodingRead::Parsed(Box::new(c), sha256_hex(&bytes)),
+        Err(e) => {
+            CodingRead::Problem(format!("{e}; fix the file by hand or restore it from a backup"))
+        }
+    }
+}
+
 /// Every coding of `mine`: parses, sits in its place, scores within the scale, and a submitted one
-/// matches its signed journal line.
+/// matches its signed journal line. The files are read, hashed and parsed once, on every core;
+/// returns what was seen of each (study-relative path → sha256, submitted), for the receipts.
 fn check_codings(
     r: &mut Report,
     l: &Layout,
     mine: &[String],
     claims: &Claims,
     scale: Option<(u8, u8)>,
-) {
+) -> Seen {
+    let mut seen = Seen::new();
     for coder in mine {
         let dirs = [l.codings_dir(coder), l.training_codings_dir(coder)];
-        for (rec, path) in dirs.into_iter().flatten().flat_map(|d| toml_files(&d)) {
-            let Some(bytes) = read(r, &path) else { continue };
-            let Some(c) = parse_coding(r, &path, &bytes) else { continue };
+        let files: Vec<_> = dirs.into_iter().flatten().flat_map(|d| toml_files(&d)).collect();
+        let read = crate::par::map(&files, |(_, path)| read_coding_file(path));
+        for ((rec, path), read) in files.into_iter().zip(read) {
+            let (c, sha) = match read {
+                CodingRead::Problem(p) => {
+                    r.problem(p);
+                    continue;
+                }
+                CodingRead::Parsed(c, sha) => {
+                    r.files_parsed += 1;
+                    (c, sha)
+                }
+            };
             let rel = l.relative(&path);
+            seen.insert(rel.clone(), (sha.clone(), c.status == Status::Submitted));
             if c.coder != *coder || c.recording != rec {
                 r.problem(format!(
                     "{rel}: the file says coder {:?}, recording {:?}; move it back to its place or restore it from a backup",
@@ -202,7 +240,6 @@ fn check_codings(
                     ));
                 }
             }
-            let sha = sha256_hex(&bytes);
             let claim = claims.submits.get(&rel);
             match (c.status, claim) {
                 (Status::Submitted, None) => r.problem(format!(
@@ -221,6 +258,7 @@ fn check_codings(
             }
         }
     }
+    seen
 }
 
 /// Assignments, metadata and adjudications (supervisor scope).
@@ -371,26 +409,34 @@ fn check_transcripts(r: &mut Report, l: &Layout, common: &Common, claims: &Claim
     }
 }
 
-/// Every received coding is still there, submitted and unchanged.
-fn check_receipts(r: &mut Report, l: &Layout, claims: &Claims) {
+/// Every received coding is still there, submitted and unchanged. A coding already read by
+/// [`check_codings`] (in `seen`) is not read again.
+fn check_receipts(r: &mut Report, l: &Layout, claims: &Claims, seen: &Seen) {
     for (path, rc) in &claims.receipts {
         let Some(full) = safe_join(l, path) else { continue };
         let what = format!(
             "{path}: received by supervisor {} on {} with sha256 {}",
             rc.supervisor, rc.at, rc.sha256
         );
-        let bytes = match fs::read(&full) {
-            Err(_) => {
-                r.problem(format!("{what}, but it is missing now; restore it from a backup"));
-                continue;
+        let (sha, submitted) = match seen.get(path) {
+            Some((sha, submitted)) => (sha.clone(), *submitted),
+            None => {
+                let bytes = match fs::read(&full) {
+                    Err(_) => {
+                        r.problem(format!(
+                            "{what}, but it is missing now; restore it from a backup"
+                        ));
+                        continue;
+                    }
+                    Ok(b) => b,
+                };
+                let submitted = std::str::from_utf8(&bytes)
+                    .ok()
+                    .and_then(|t| Coding::from_toml(t, path).ok())
+                    .is_some_and(|c| c.status == Status::Submitted);
+                (sha256_hex(&bytes), submitted)
             }
-            Ok(b) => b,
         };
-        let submitted = std::str::from_utf8(&bytes)
-            .ok()
-            .and_then(|t| Coding::from_toml(t, path).ok())
-            .is_some_and(|c| c.status == Status::Submitted);
-        let sha = sha256_hex(&bytes);
         if !submitted {
             r.problem(format!("{what}, but it is no longer submitted; restore it from a backup"));
         } else if sha != rc.sha256 {
@@ -572,23 +618,6 @@ fn read(r: &mut Report, path: &Path) -> Option<Vec<u8>> {
         Ok(b) => Some(b),
         Err(e) => {
             r.problem(format!("{}: cannot read: {e}", path.display()));
-            None
-        }
-    }
-}
-
-fn parse_coding(r: &mut Report, path: &Path, bytes: &[u8]) -> Option<Coding> {
-    let Ok(text) = std::str::from_utf8(bytes) else {
-        r.problem(format!("{}: not UTF-8 text", path.display()));
-        return None;
-    };
-    match Coding::from_toml(text, &path.display().to_string()) {
-        Ok(c) => {
-            r.files_parsed += 1;
-            Some(c)
-        }
-        Err(e) => {
-            r.problem(format!("{e}; fix the file by hand or restore it from a backup"));
             None
         }
     }

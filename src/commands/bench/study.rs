@@ -25,6 +25,8 @@ use crate::tui::keys::Keymap;
 /// SPEC §10: queue screen open and reliability report, each under 200 ms.
 pub const QUEUE_TARGET_MS: f64 = 200.0;
 pub const RELIABILITY_TARGET_MS: f64 = 200.0;
+/// Issue #16: `verify` of a study of 5,000 recordings and 12,000 codings under 2 s.
+pub const VERIFY_TARGET_MS: f64 = 2000.0;
 
 /// Opens the queue screen as `tapecoder code` does: opens the study, reads `coder`'s queue with
 /// each recording's status and share listened, builds the app and draws its first frame into
@@ -70,6 +72,28 @@ pub fn reliability_report(dir: &Path) -> anyhow::Result<(String, ReliabilityPhas
     let study = Study::open(dir)?;
     let open = t.elapsed();
     let ratings = study_report_ratings(&study)?;
+    finish_report(t, open, ratings)
+}
+
+/// [`reliability_report`] with the coding files read through the parse cache at `cache` (`None`:
+/// no cache, every file parsed).
+pub fn reliability_report_cached(
+    dir: &Path,
+    cache: Option<&Path>,
+) -> anyhow::Result<(String, ReliabilityPhases)> {
+    let t = Instant::now();
+    let study = Study::open(dir)?;
+    let open = t.elapsed();
+    let cache = crate::study::parse_cache::Cache::open(cache.map(Path::to_path_buf));
+    let ratings = crate::commands::reliability::study_report_ratings_with(&study, cache)?;
+    finish_report(t, open, ratings)
+}
+
+fn finish_report(
+    t: Instant,
+    open: std::time::Duration,
+    ratings: crate::reliability::input::Ratings,
+) -> anyhow::Result<(String, ReliabilityPhases)> {
     let load = t.elapsed();
     let report = crate::reliability::build(&ratings, false);
     let compute = t.elapsed();
@@ -99,10 +123,17 @@ struct StudyResult {
     queue_coder: String,
     queue_rows: usize,
     queue_open: Stat,
+    /// The report with the coding files read through a warm parse cache (as a supervisor's
+    /// second and later reports are).
     reliability: Stat,
     /// Medians of each step of the report.
     reliability_phases_ms: ReliabilityPhases,
+    /// The report with no parse cache: every coding file read and parsed.
+    reliability_uncached: Stat,
+    reliability_uncached_phases_ms: ReliabilityPhases,
     reliability_report_bytes: usize,
+    /// `verify` of the whole study (in process; as a supervisor's `tapecoder verify`).
+    verify: Stat,
 }
 
 #[derive(Debug, Serialize)]
@@ -118,14 +149,21 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
     let runs = a.runs as usize;
     let tmp = tempfile::tempdir().context("cannot create a temporary folder")?;
     let root = a.keep.as_deref().unwrap_or(tmp.path());
-    let shapes: [(&'static str, usize, String); 2] = [
-        (
-            "spec",
-            n * 12 / 5,
-            "the SPEC §10 size: 2.4 codings per recording (every recording double-coded, 40% also by a third, additional coder)".into(),
-        ),
-        ("typical", n * 6 / 5, "a fifth of the recordings double-coded (1.2 codings per recording)".into()),
-    ];
+    let shapes: Vec<(&'static str, usize, String)> = match a.codings {
+        Some(m) => vec![(
+            "study",
+            m as usize,
+            format!("{m} codings on {n} recordings (--codings)"),
+        )],
+        None => vec![
+            (
+                "spec",
+                n * 12 / 5,
+                "the SPEC §10 size: 2.4 codings per recording (every recording double-coded, 40% also by a third, additional coder)".into(),
+            ),
+            ("typical", n * 6 / 5, "a fifth of the recordings double-coded (1.2 codings per recording)".into()),
+        ],
+    };
     let mut studies = Vec::new();
     for (name, codings, description) in shapes {
         eprintln!("generating a study of {n} recordings and {codings} codings ({name}) …");
@@ -136,10 +174,10 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
             eprintln!("kept in {} (supervisor `{}`)", g.dir.display(), fixture::SUPERVISOR);
         }
         eprintln!("measuring ({runs} runs each) …");
-        studies.push(measure(name, description, &g, generate_s, runs)?);
+        studies.push(measure(name, description, &g, generate_s, runs, tmp.path())?);
     }
     if let Some(keep) = &a.keep {
-        keep_supervisor_key(keep)?;
+        keep_supervisor_key(keep, if a.codings.is_some() { "study" } else { "spec" })?;
     }
     let report = Report { machine: machine(), width: WIDTH, height: HEIGHT, studies };
     match a.format {
@@ -152,7 +190,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
 /// Writes the generated studies' supervisor key (fictional: derived from the id) to `DIR/keys`, so
 /// the kept studies can be timed as whole processes (`TAPECODER_KEY_DIR=DIR/keys tapecoder
 /// reliability --study DIR/spec --as sup`).
-fn keep_supervisor_key(keep: &Path) -> anyhow::Result<()> {
+fn keep_supervisor_key(keep: &Path, study: &str) -> anyhow::Result<()> {
     let dir = keep.join("keys");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let file = dir.join(format!("{}.key", fixture::SUPERVISOR));
@@ -163,7 +201,7 @@ fn keep_supervisor_key(keep: &Path) -> anyhow::Result<()> {
         "the supervisor's (fictional) key is in {}: TAPECODER_KEY_DIR={} tapecoder reliability --study {} --as {}",
         dir.display(),
         dir.display(),
-        keep.join("spec").display(),
+        keep.join(study).display(),
         fixture::SUPERVISOR
     );
     Ok(())
@@ -175,6 +213,7 @@ fn measure(
     g: &Generated,
     generate_s: f64,
     runs: usize,
+    tmp: &Path,
 ) -> anyhow::Result<StudyResult> {
     let mut term = Terminal::new(TestBackend::new(WIDTH, HEIGHT))
         .context("cannot create the test terminal")?;
@@ -185,17 +224,40 @@ fn measure(
         queue_rows = open_queue_screen(&g.dir, &g.busiest_coder, &mut term)?;
         queue.push(ms(t.elapsed()));
     }
-    let mut total = Vec::with_capacity(runs);
-    let mut phases = Vec::with_capacity(runs);
-    let mut bytes = 0;
+    // The report without a cache, then with one (filled by a first run that is not timed); the
+    // two give the same text.
+    let cache = tmp.join(format!("{name}-codings.bin"));
+    let (uncached, uncached_phases, plain) =
+        time_reports(runs, || reliability_report_cached(&g.dir, None))?;
+    let (filled, _) = reliability_report_cached(&g.dir, Some(&cache))?;
+    if filled != plain {
+        anyhow::bail!("the report through the parse cache differs from the one without it");
+    }
+    let (total, phases, text) =
+        time_reports(runs, || reliability_report_cached(&g.dir, Some(&cache)))?;
+    if text != plain {
+        anyhow::bail!("the report through a warm parse cache differs from the one without it");
+    }
+    let bytes = text.len();
+    let mut verify = Vec::with_capacity(runs);
     for _ in 0..runs {
         let t = Instant::now();
-        let (text, p) = reliability_report(&g.dir)?;
-        total.push(ms(t.elapsed()));
-        phases.push(p);
-        bytes = text.len();
+        let report =
+            crate::study::verify::verify(&g.dir, &crate::study::verify::Scope::All, |_| {});
+        verify.push(ms(t.elapsed()));
+        if !report.ok() {
+            anyhow::bail!("verify found problems in the generated study: {:?}", report.problems);
+        }
     }
-    let median = |f: fn(&ReliabilityPhases) -> f64| super::median(phases.iter().map(f).collect());
+    let median_of = |phases: &[ReliabilityPhases], f: fn(&ReliabilityPhases) -> f64| {
+        super::median(phases.iter().map(f).collect())
+    };
+    let medians = |p: &[ReliabilityPhases]| ReliabilityPhases {
+        open_ms: median_of(p, |p| p.open_ms),
+        load_ms: median_of(p, |p| p.load_ms),
+        compute_ms: median_of(p, |p| p.compute_ms),
+        render_ms: median_of(p, |p| p.render_ms),
+    };
     Ok(StudyResult {
         name,
         description,
@@ -209,14 +271,28 @@ fn measure(
         queue_rows,
         queue_open: Stat::of(queue, QUEUE_TARGET_MS),
         reliability: Stat::of(total, RELIABILITY_TARGET_MS),
-        reliability_phases_ms: ReliabilityPhases {
-            open_ms: median(|p| p.open_ms),
-            load_ms: median(|p| p.load_ms),
-            compute_ms: median(|p| p.compute_ms),
-            render_ms: median(|p| p.render_ms),
-        },
+        reliability_phases_ms: medians(&phases),
+        reliability_uncached: Stat::of(uncached, RELIABILITY_TARGET_MS),
+        reliability_uncached_phases_ms: medians(&uncached_phases),
         reliability_report_bytes: bytes,
+        verify: Stat::of(verify, VERIFY_TARGET_MS),
     })
+}
+
+/// `runs` timed reports: the times, the steps of each, and the last report's text.
+fn time_reports(
+    runs: usize,
+    report: impl Fn() -> anyhow::Result<(String, ReliabilityPhases)>,
+) -> anyhow::Result<(Vec<f64>, Vec<ReliabilityPhases>, String)> {
+    let (mut total, mut phases, mut text) = (Vec::new(), Vec::new(), String::new());
+    for _ in 0..runs {
+        let t = Instant::now();
+        let (out, p) = report()?;
+        total.push(ms(t.elapsed()));
+        phases.push(p);
+        text = out;
+    }
+    Ok((total, phases, text))
 }
 
 fn print_table(r: &Report) {
@@ -255,11 +331,16 @@ fn print_table(r: &Report) {
             ),
             &s.queue_open,
         );
-        line("reliability report (table)".into(), &s.reliability);
-        let p = &s.reliability_phases_ms;
-        println!(
-            "  report steps (median ms): open {:.1}, load + gather {:.1}, compute {:.1}, render {:.1}",
-            p.open_ms, p.load_ms, p.compute_ms, p.render_ms
-        );
+        let steps = |p: &ReliabilityPhases| {
+            println!(
+                "  report steps (median ms): open {:.1}, load + gather {:.1}, compute {:.1}, render {:.1}",
+                p.open_ms, p.load_ms, p.compute_ms, p.render_ms
+            );
+        };
+        line("reliability report (table), no parse cache".into(), &s.reliability_uncached);
+        steps(&s.reliability_uncached_phases_ms);
+        line("reliability report (table), warm parse cache".into(), &s.reliability);
+        steps(&s.reliability_phases_ms);
+        line("verify (whole study)".into(), &s.verify);
     }
 }
