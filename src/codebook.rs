@@ -140,6 +140,43 @@ impl Codebook {
     }
 }
 
+/// A small five-level codebook for unit tests: `domains` as (key, segment kind it requires),
+/// every kind named there defined, labels the keys in capitals, empty descriptors.
+#[cfg(test)]
+pub(crate) fn test_book(domains: &[(&str, Option<&str>)]) -> Codebook {
+    let mut kinds: Vec<SegmentKind> = Vec::new();
+    for kind in domains.iter().filter_map(|(_, k)| *k) {
+        if !kinds.iter().any(|x| x.key == kind) {
+            kinds.push(SegmentKind {
+                key: kind.into(),
+                label: "BC".into(),
+                description: String::new(),
+            });
+        }
+    }
+    Codebook {
+        id: "b".into(),
+        version: "1".into(),
+        title: "t".into(),
+        sha256: String::new(),
+        scale: Scale { min: 1, max: 5 },
+        tolerance: 1,
+        domains: domains
+            .iter()
+            .map(|(k, needs)| Domain {
+                key: k.to_string(),
+                label: k.to_uppercase(),
+                group: "g".into(),
+                description: String::new(),
+                levels: vec![String::new(); 5],
+                requires_segment: needs.map(str::to_string),
+            })
+            .collect(),
+        segment_kinds: kinds,
+        composites: vec![],
+    }
+}
+
 /// A problem found in a codebook, located in its file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{origin}:{line}:{column}: {message}")]

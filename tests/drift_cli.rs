@@ -6,23 +6,10 @@ mod common;
 
 use std::path::Path;
 
-use common::{study, tc};
+use common::{ok, refused, study, tc};
 use tapecoder::coding::{CodebookRef, Coding};
 use tapecoder::study::Study;
 use tapecoder::study::probes::Probe;
-
-fn ok(c: &mut assert_cmd::Command) -> String {
-    let out = c.output().unwrap();
-    let (so, se) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "{so}\n{se}");
-    so.into_owned()
-}
-
-fn refused(c: &mut assert_cmd::Command) -> String {
-    let out = c.output().unwrap();
-    assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 fn sup(t: &Path) -> assert_cmd::Command {
     let mut c = tc(t);

@@ -1,27 +1,16 @@
 //! Coder quality through the binary (issue #13): gold codings, calibration sets, training
 //! queues, certification and the refusals (a coder running `gold` or `calibration`, feedback for
 //! another coder).
+mod common;
 mod tui_adjudication_support;
 
 use std::collections::BTreeMap;
 
+use common::{ok, refused};
 use tapecoder::commands::adjudicate::{load_cases, save};
 use tapecoder::study::Work;
 use tapecoder::study::adjudication::{Draft, build};
 use tui_adjudication_support::study::{cmd, open, study};
-
-fn ok(c: &mut assert_cmd::Command) -> String {
-    let out = c.output().unwrap();
-    let (so, se) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "{so}\n{se}");
-    so.into_owned()
-}
-
-fn refused(c: &mut assert_cmd::Command) -> String {
-    let out = c.output().unwrap();
-    assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
 
 /// The adjudication study with R001 adjudicated (empathy 3).
 fn adjudicated() -> tempfile::TempDir {

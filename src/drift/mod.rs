@@ -232,33 +232,10 @@ fn domain_drift(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codebook::{Domain, Scale, SegmentKind};
     use crate::coding::CodebookRef;
 
     fn book() -> Codebook {
-        let domain = |k: &str, needs: Option<&str>| Domain {
-            key: k.to_string(),
-            label: k.to_uppercase(),
-            group: "g".into(),
-            description: String::new(),
-            levels: vec![String::new(); 5],
-            requires_segment: needs.map(str::to_string),
-        };
-        Codebook {
-            id: "b".into(),
-            version: "1".into(),
-            title: "t".into(),
-            sha256: String::new(),
-            scale: Scale { min: 1, max: 5 },
-            tolerance: 1,
-            domains: vec![domain("empathy", None), domain("evocation", Some("bc"))],
-            segment_kinds: vec![SegmentKind {
-                key: "bc".into(),
-                label: "BC".into(),
-                description: String::new(),
-            }],
-            composites: vec![],
-        }
+        crate::codebook::test_book(&[("empathy", None), ("evocation", Some("bc"))])
     }
 
     fn coding(coder: &str, rec: &str, at: &str, empathy: Option<u8>, evocation: u8) -> Coding {

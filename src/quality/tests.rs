@@ -1,37 +1,14 @@
 use std::collections::BTreeMap;
 
 use super::*;
-use crate::codebook::{Domain, Scale, SegmentKind};
 use crate::coding::{CodebookRef, Segment, Status};
 
 fn book() -> Codebook {
-    let domain = |k: &str, needs: Option<&str>| Domain {
-        key: k.to_string(),
-        label: k.to_uppercase(),
-        group: "g".into(),
-        description: String::new(),
-        levels: vec![String::new(); 5],
-        requires_segment: needs.map(str::to_string),
-    };
-    Codebook {
-        id: "b".into(),
-        version: "1".into(),
-        title: "t".into(),
-        sha256: String::new(),
-        scale: Scale { min: 1, max: 5 },
-        tolerance: 1,
-        domains: vec![
-            domain("empathy", None),
-            domain("evocation", Some("behaviour-change")),
-            domain("clarity", None),
-        ],
-        segment_kinds: vec![SegmentKind {
-            key: "behaviour-change".into(),
-            label: "BC".into(),
-            description: String::new(),
-        }],
-        composites: vec![],
-    }
+    crate::codebook::test_book(&[
+        ("empathy", None),
+        ("evocation", Some("behaviour-change")),
+        ("clarity", None),
+    ])
 }
 
 fn coding(coder: &str, scores: &[(&str, u8)], segs: &[(f64, f64)]) -> Coding {

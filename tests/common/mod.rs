@@ -128,3 +128,18 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs `c`, asserts it succeeded (showing both streams if not) and returns its stdout.
+pub fn ok(c: &mut Command) -> String {
+    let out = c.output().unwrap();
+    let (so, se) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{so}\n{se}");
+    so.into_owned()
+}
+
+/// Runs `c`, asserts it failed and returns its stderr.
+pub fn refused(c: &mut Command) -> String {
+    let out = c.output().unwrap();
+    assert!(!out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
