@@ -512,7 +512,7 @@ impl AudioDecoder {
         }
     }
 
-    /// As [`read`](Self::read), but first asks `decode(media_start, frames)` about each packet
+    /// As [`read`](Self::read), but first asks `decode(media_start, frames, bytes)` about each packet
     /// (from its header, before decoding): when it says no, the packet is only demuxed (cheap)
     /// and the codec is reset before the next decoded one, whose first output may then be off
     /// (a lossy codec's overlap and MP3's bit reservoir): callers decode a few packets ahead of
@@ -520,7 +520,7 @@ impl AudioDecoder {
     pub fn read_or_skip(
         &mut self,
         out: &mut Vec<f32>,
-        decode: &mut dyn FnMut(u64, u64) -> bool,
+        decode: &mut dyn FnMut(u64, u64, usize) -> bool,
     ) -> Result<Option<Step>, AudioError> {
         match super::quiet_panics::run(|| self.read_inner(out, Some(decode))) {
             Some(r) => r,
@@ -587,7 +587,7 @@ impl AudioDecoder {
     fn read_inner(
         &mut self,
         out: &mut Vec<f32>,
-        mut decide: Option<&mut dyn FnMut(u64, u64) -> bool>,
+        mut decide: Option<&mut dyn FnMut(u64, u64, usize) -> bool>,
     ) -> Result<Option<Step>, AudioError> {
         let mut consecutive_errors = 0u32;
         loop {
@@ -618,7 +618,7 @@ impl AudioDecoder {
             let ts = self.packet_ts(packet.ts());
             if let Some(decide) = decide.as_mut() {
                 let end = ts.saturating_add(packet.dur());
-                if !decide(ts.saturating_sub(self.trim), packet.dur()) {
+                if !decide(ts.saturating_sub(self.trim), packet.dur(), packet.buf().len()) {
                     self.pos = end;
                     self.needs_reset = true;
                     if self.end_limit().is_some_and(|limit| end >= limit) {

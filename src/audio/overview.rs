@@ -250,11 +250,11 @@ impl Sampling {
         let rate = u64::from(rate.max(1));
         let ms = |m: u64| (rate * m).div_ceil(1000);
         match codec {
-            // Two frames of 1152, after four that refill the bit reservoir (a quiet VBR frame
-            // is ~100 bytes, and a frame's data may start 511 bytes back; after only two the
-            // measured RMS read 5–8% low).
+            // Two frames of 1152, after at least three more, and after enough to refill the bit
+            // reservoir (see `Plan::chunk`: a quiet VBR frame is ~100 bytes; with only two
+            // frames before, the measured RMS read 5–8% low on speech, 4× on 32 kbit/s music).
             "mp3" => {
-                Sampling { stride: ms(STRIDE_MS), window: 2304, preroll: 4608, seek_gap: None }
+                Sampling { stride: ms(STRIDE_MS), window: 2304, preroll: 3456, seek_gap: None }
             }
             // AAC frames are 1024 and Vorbis blocks up to 2048 (1024 frames a packet): the
             // first packet after a reset lacks its overlap, the next is exact.
@@ -289,6 +289,9 @@ struct Plan {
     /// Frames decoded and dropped before the first window of a chunk (and each sampled one).
     preroll: u64,
     seek_gap: Option<u64>,
+    /// MP3: decoding starts early enough to refill the bit reservoir.
+    reservoir: bool,
+    sample_rate: u32,
 }
 
 impl Plan {
@@ -341,6 +344,13 @@ impl Plan {
         // `wi`: the first window not yet passed by the packets read; `ai`: the same for the
         // frames accumulated.
         let (mut wi, mut ai) = (0usize, 0usize);
+        // Recent bytes of MP3 main data per frame, and the reservoir's size.
+        let mut per_frame = 0.1f64;
+        let reservoir = match (self.reservoir, self.sample_rate) {
+            (false, _) => 0,
+            (true, r) if r < 32_000 => 255,
+            (true, _) => 511,
+        };
         while wi < windows.len() {
             if stop() {
                 return Ok(None);
@@ -352,11 +362,23 @@ impl Plan {
                 }
             }
             buf.clear();
-            let step = dec.read_or_skip(buf, &mut |start, dur| {
+            // MP3: a frame's data may start up to 511 bytes back in earlier frames (the bit
+            // reservoir; 255 below 32 kHz), so decoding starts early enough for that many bytes
+            // at the recent bitrate (pauses are coded in small frames), with a margin.
+            let lead = if reservoir > 0 {
+                ((reservoir as f64 * 1.5 / per_frame.max(1e-3)) as u64).min(12 * 1152)
+            } else {
+                0
+            };
+            let step = dec.read_or_skip(buf, &mut |start, dur, bytes| {
+                if dur > 0 {
+                    let b = bytes.saturating_sub(36) as f64 / dur as f64;
+                    per_frame = 0.7 * per_frame + 0.3 * b;
+                }
                 while windows.get(wi).is_some_and(|w| w.end <= start) {
                     wi += 1;
                 }
-                windows.get(wi).is_some_and(|w| start + dur > w.start.saturating_sub(pre))
+                windows.get(wi).is_some_and(|w| start + dur > w.start.saturating_sub(pre.max(lead)))
             })?;
             let Some(Step::Decoded { first, frames }) = step else {
                 if step.is_none() {
@@ -480,6 +502,8 @@ fn compute_inner(
         sampling: sampled.then_some(s),
         preroll: s.preroll,
         seek_gap: if sampled { s.seek_gap } else { None },
+        reservoir: info.codec == "mp3",
+        sample_rate: info.sample_rate,
     };
     let chunks = buckets.div_ceil(CHUNK_BUCKETS);
     let workers = if mode == Mode::Full { 1 } else { pool_size().min(chunks) };
