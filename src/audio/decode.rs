@@ -584,6 +584,30 @@ impl AudioDecoder {
         }
     }
 
+    /// [`read_or_skip`](Self::read_or_skip)'s choice for one packet: `Some` when it is skipped;
+    /// else the codec is reset if packets were skipped before it.
+    fn skip_unless(
+        &mut self,
+        decide: &mut dyn FnMut(u64, u64, usize) -> bool,
+        ts: u64,
+        packet: &symphonia::core::formats::Packet,
+    ) -> Option<Step> {
+        let end = ts.saturating_add(packet.dur());
+        if !decide(ts.saturating_sub(self.trim), packet.dur(), packet.buf().len()) {
+            self.pos = end;
+            self.needs_reset = true;
+            if self.end_limit().is_some_and(|limit| end >= limit) {
+                self.ended = true;
+            }
+            return Some(Step::Skipped { end: end.saturating_sub(self.trim) });
+        }
+        if self.needs_reset {
+            self.decoder.reset();
+            self.needs_reset = false;
+        }
+        None
+    }
+
     fn read_inner(
         &mut self,
         out: &mut Vec<f32>,
@@ -616,20 +640,10 @@ impl AudioDecoder {
                 continue;
             }
             let ts = self.packet_ts(packet.ts());
-            if let Some(decide) = decide.as_mut() {
-                let end = ts.saturating_add(packet.dur());
-                if !decide(ts.saturating_sub(self.trim), packet.dur(), packet.buf().len()) {
-                    self.pos = end;
-                    self.needs_reset = true;
-                    if self.end_limit().is_some_and(|limit| end >= limit) {
-                        self.ended = true;
-                    }
-                    return Ok(Some(Step::Skipped { end: end.saturating_sub(self.trim) }));
-                }
-                if self.needs_reset {
-                    self.decoder.reset();
-                    self.needs_reset = false;
-                }
+            if let Some(decide) = decide.as_mut()
+                && let Some(skipped) = self.skip_unless(decide, ts, &packet)
+            {
+                return Ok(Some(skipped));
             }
             let decoded = match self.decoder.decode(&packet) {
                 Ok(buf) => buf,

@@ -2,11 +2,14 @@
 //! streams chunks to the UI (so the timeline draws progressively), can be cancelled, and caches
 //! the result per user so that a second open is instant.
 //!
-//! Cheaper than a full decode where the picture stays true: for long lossy recordings (MP3, AAC,
-//! Vorbis) each bucket decodes one contiguous run of packets (about a quarter of the bucket,
-//! after a few warm-up packets) and skips the rest by reading packet headers only. Speech loudness changes
-//! slowly next to a bucket of several seconds, so the shape is the same; peaks may read a little
-//! low. PCM and FLAC, and short recordings, are decoded in full.
+//! Cheaper than a full decode where the picture stays true: recordings longer than ten minutes
+//! are sampled ([`Sampling`]): every 0.4 s of each bucket a short window is decoded (two MP3
+//! frames after a few that refill the bit reservoir, two AAC/Vorbis packets after one, one FLAC
+//! or PCM frame), and the packets between are only demuxed (FLAC, PCM: seeked over). Buckets go
+//! in chunks of 64 to a pool of workers, one per core, shared by every overview of the process;
+//! each chunk starts with a seek and a fresh codec, so the result does not depend on which
+//! worker took it (the cache stores it; a re-open reads the same peaks). Short recordings are
+//! decoded in full. `tests/audio_overview.rs` holds the sampled overview to a full decode.
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -198,16 +198,7 @@ fn measure(path: &Path, ffmpeg: bool, tmp: &Path) -> anyhow::Result<FileResult> 
     drop(src);
     drop(player);
 
-    let t = Instant::now();
-    let cancel = AtomicBool::new(false);
-    let mut sampled = vec![overview::Peak::default(); BUCKETS];
-    overview::compute(path, BUCKETS, &cancel, &mut keep(&mut sampled))?;
-    let overview_ms = ms(t.elapsed());
-    let t = Instant::now();
-    let mut full = vec![overview::Peak::default(); BUCKETS];
-    overview::compute_mode(path, BUCKETS, overview::Mode::Full, &cancel, &mut keep(&mut full))?;
-    let overview_full_decode_ms = ms(t.elapsed());
-    let fidelity = Fidelity::of(&sampled, &full);
+    let (overview_ms, overview_full_decode_ms, fidelity) = time_overviews(path)?;
 
     // The cache: the first run fills it, the second is timed.
     let cache = tmp.join("cache");
@@ -298,6 +289,20 @@ fn measure(path: &Path, ffmpeg: bool, tmp: &Path) -> anyhow::Result<FileResult> 
         peak_rss_mb,
         ffmpeg_ms,
     })
+}
+
+/// The overview (as the TUI computes it) and the full decode's, timed, and how far apart.
+fn time_overviews(path: &Path) -> anyhow::Result<(f64, f64, Fidelity)> {
+    let t = Instant::now();
+    let cancel = AtomicBool::new(false);
+    let mut sampled = vec![overview::Peak::default(); BUCKETS];
+    overview::compute(path, BUCKETS, &cancel, &mut keep(&mut sampled))?;
+    let overview_ms = ms(t.elapsed());
+    let t = Instant::now();
+    let mut full = vec![overview::Peak::default(); BUCKETS];
+    overview::compute_mode(path, BUCKETS, overview::Mode::Full, &cancel, &mut keep(&mut full))?;
+    let full_ms = ms(t.elapsed());
+    Ok((overview_ms, full_ms, Fidelity::of(&sampled, &full)))
 }
 
 /// A sink storing each chunk in its place.
