@@ -149,7 +149,7 @@ fn have_speech_tools() -> bool {
     ok
 }
 
-/// Minutes of the speech-like fixture: a loud and a quiet speaker (espeak-ng voices, pauses
+/// Minutes of the speech-like fixture (peaks ~0.75 full scale, no clipping): a loud and a quiet speaker (espeak-ng voices, pauses
 /// between turns) and, every fourth minute, silence, as in a home visit where someone leaves
 /// the room. 11 minutes (sampling starts above 10).
 const SPEECH_MINUTES: usize = 11;
@@ -158,20 +158,20 @@ fn speech_like(dir: &std::path::Path) -> std::path::PathBuf {
     let turns = [
         (
             "en-gb",
-            150,
+            110,
             "So how have the mornings been going since we last talked about the school run?",
         ),
         (
             "en-us",
-            150,
+            110,
             "Honestly it has been hard. He does not want to get up and I end up shouting.",
         ),
         (
             "en-gb-scotland",
-            150,
+            110,
             "That sounds tiring. What would need to change for the mornings to feel calmer?",
         ),
-        ("en-us", 150, "Maybe if I got his things ready the night before, like my sister does."),
+        ("en-us", 110, "Maybe if I got his things ready the night before, like my sister does."),
     ];
     let mut parts = vec![];
     for (i, (voice, amp, text)) in turns.iter().enumerate() {
