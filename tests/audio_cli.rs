@@ -136,7 +136,22 @@ fn bench_measures_a_given_file() {
     assert!(stderr.lines().all(|l| l.starts_with("measuring ")), "stderr: {stderr}");
     let f = &v["files"][0];
     assert_eq!(f["duration_s"], 4.0);
-    for k in ["ready_ms", "overview_ms", "cached_overview_ms", "seek_p50_ms", "seek_max_ms"] {
+    for k in [
+        "ready_ms",
+        "overview_ms",
+        "overview_full_decode_ms",
+        "cached_overview_ms",
+        "seek_p50_ms",
+        "seek_max_ms",
+    ] {
         assert!(f[k].as_f64().is_some_and(|x| x >= 0.0), "{k}: {f}");
+    }
+    // ffmpeg's plain decode of the same file beside it, when ffmpeg is installed.
+    assert_eq!(f["ffmpeg_ms"].as_f64().is_some(), v["ffmpeg"] == true, "{f}");
+    // The overview against the full decode: a 4 s file is decoded in full, so they agree.
+    let fid = &f["fidelity"];
+    assert_eq!(fid["buckets"], 2000, "{fid}");
+    for k in ["rms_err_p50", "rms_err_p95", "peak_err_p95", "rms_err_p95_merged50"] {
+        assert_eq!(fid[k].as_f64(), Some(0.0), "{k}: {fid}");
     }
 }

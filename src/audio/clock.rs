@@ -146,6 +146,40 @@ impl Playback for SilentClock {
     }
 }
 
+/// Pulls `source` (interleaved, `channels` wide, `rate` Hz) the way an output device does, on
+/// `time`: every `period`, the frames due since the start, for `secs` of clock time. Returns the
+/// frames pulled. With no device the silent clock keeps the time and nothing pulls the player;
+/// this is the device's side of that accounting, for checking that the player's source keeps up
+/// (its underrun count, [`super::player::Player::underruns`]) under load.
+pub fn pull_paced(
+    source: &mut dyn Iterator<Item = f32>,
+    channels: u16,
+    rate: u32,
+    time: &dyn TimeSource,
+    secs: f64,
+    period: Duration,
+) -> u64 {
+    let start = time.now();
+    let per_frame = usize::from(channels.max(1));
+    let mut pulled = 0u64;
+    loop {
+        let elapsed = time.now().saturating_sub(start).as_secs_f64().min(secs);
+        let due = (elapsed * f64::from(rate)) as u64;
+        while pulled < due {
+            for _ in 0..per_frame {
+                if source.next().is_none() {
+                    return pulled;
+                }
+            }
+            pulled += 1;
+        }
+        if elapsed >= secs {
+            return pulled;
+        }
+        std::thread::sleep(period);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +216,16 @@ mod tests {
         assert_eq!(s.position_s, 20.0);
         assert!(s.ended && !s.playing);
         assert_eq!(s.silent_reason.as_deref(), Some("test"));
+    }
+
+    #[test]
+    fn pull_paced_takes_what_the_clock_says_is_due() {
+        let t = RealTime::default();
+        let mut ones = std::iter::repeat(1.0f32);
+        let n = pull_paced(&mut ones, 2, 8000, &t, 0.05, Duration::from_millis(5));
+        assert_eq!(n, 400, "50 ms at 8 kHz");
+        let mut short = std::iter::repeat_n(1.0f32, 11);
+        assert_eq!(pull_paced(&mut short, 2, 8000, &t, 0.05, Duration::from_millis(5)), 5);
     }
 
     #[test]

@@ -84,6 +84,17 @@ pub struct AudioDecoder {
     trim: u64,
     /// MP4 edit list: the decoded-track frame the recording ends at.
     trim_end: Option<u64>,
+    /// A packet was skipped undecoded ([`Self::read_or_skip`]): reset the codec before the next.
+    needs_reset: bool,
+}
+
+/// What [`AudioDecoder::read_or_skip`] did with the next packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Decoded: media frame of the first appended frame, and how many were appended.
+    Decoded { first: u64, frames: usize },
+    /// Demuxed only: the media frame just after the skipped packet.
+    Skipped { end: u64 },
 }
 
 fn unreadable(path: &Path, reason: impl Into<String>) -> AudioError {
@@ -278,6 +289,7 @@ impl AudioDecoder {
             discard_until: trim,
             trim,
             trim_end,
+            needs_reset: false,
         })
     }
 
@@ -492,13 +504,115 @@ impl AudioDecoder {
     /// the end of the stream or when decoding had to stop at damage ([`error`](Self::error)).
     /// A packet that is skipped in the stream (damage) leaves silence, so media time stays true.
     pub fn read(&mut self, out: &mut Vec<f32>) -> Result<Option<(u64, usize)>, AudioError> {
-        match super::quiet_panics::run(|| self.read_inner(out)) {
+        match super::quiet_panics::run(|| self.read_inner(out, None)) {
+            Some(Ok(Some(Step::Decoded { first, frames }))) => Ok(Some((first, frames))),
+            Some(Ok(_)) => Ok(None),
+            Some(Err(e)) => Err(e),
+            None => Err(self.stop(PANICKED.into())),
+        }
+    }
+
+    /// As [`read`](Self::read), but first asks `decode(media_start, frames, bytes)` about each packet
+    /// (from its header, before decoding): when it says no, the packet is only demuxed (cheap)
+    /// and the codec is reset before the next decoded one, whose first output may then be off
+    /// (a lossy codec's overlap and MP3's bit reservoir): callers decode a few packets ahead of
+    /// the audio they use. `Ok(None)` at the end.
+    pub fn read_or_skip(
+        &mut self,
+        out: &mut Vec<f32>,
+        decode: &mut dyn FnMut(u64, u64, usize) -> bool,
+    ) -> Result<Option<Step>, AudioError> {
+        match super::quiet_panics::run(|| self.read_inner(out, Some(decode))) {
             Some(r) => r,
             None => Err(self.stop(PANICKED.into())),
         }
     }
 
-    fn read_inner(&mut self, out: &mut Vec<f32>) -> Result<Option<(u64, usize)>, AudioError> {
+    /// Positions the reader at (or a little before) media frame `media_frame` for
+    /// [`read_or_skip`](Self::read_or_skip): nothing is dropped and no warm-up is decoded, the
+    /// caller decides from the packets' times. Cheaper than [`seek`](Self::seek).
+    pub fn seek_near(&mut self, media_frame: u64) -> Result<(), AudioError> {
+        match super::quiet_panics::run(|| self.seek_near_inner(media_frame)) {
+            Some(r) => r,
+            None => Err(self.stop(PANICKED.into())),
+        }
+    }
+
+    fn seek_near_inner(&mut self, media_frame: u64) -> Result<(), AudioError> {
+        let frame = media_frame.saturating_add(self.trim);
+        self.ended = false;
+        self.error = None;
+        let mut local = frame as i64 - self.ts_shift;
+        if local < 0 {
+            self.reopen()?;
+            local = frame as i64;
+        }
+        // Accurate: MP3's coarse mode guesses timestamps from byte offsets.
+        let seeked = self.format.seek(
+            SeekMode::Accurate,
+            SeekTo::TimeStamp { ts: local.max(0) as u64, track_id: self.track_id },
+        );
+        match seeked {
+            Ok(to) => {
+                // A fresh codec, not a reset: a reset keeps some state (AAC's noise generator
+                // for PNS bands), and what follows must not depend on what was read before.
+                let fresh =
+                    self.format.tracks().iter().find(|t| t.id == self.track_id).and_then(|t| {
+                        symphonia::default::get_codecs()
+                            .make(&t.codec_params, &DecoderOptions::default())
+                            .ok()
+                    });
+                match fresh {
+                    Some(d) => self.decoder = d,
+                    None => self.decoder.reset(),
+                }
+                self.needs_reset = false;
+                self.pos = self.packet_ts(to.actual_ts).min(frame);
+                // Only the priming (MP4 edit list) is ever dropped.
+                self.discard_until = self.trim;
+                Ok(())
+            }
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                self.pos = frame;
+                self.discard_until = frame;
+                self.ended = true;
+                Ok(())
+            }
+            Err(e) => {
+                Err(unreadable(&self.path, format!("cannot seek to frame {media_frame}: {e}")))
+            }
+        }
+    }
+
+    /// [`read_or_skip`](Self::read_or_skip)'s choice for one packet: `Some` when it is skipped;
+    /// else the codec is reset if packets were skipped before it.
+    fn skip_unless(
+        &mut self,
+        decide: &mut dyn FnMut(u64, u64, usize) -> bool,
+        ts: u64,
+        packet: &symphonia::core::formats::Packet,
+    ) -> Option<Step> {
+        let end = ts.saturating_add(packet.dur());
+        if !decide(ts.saturating_sub(self.trim), packet.dur(), packet.buf().len()) {
+            self.pos = end;
+            self.needs_reset = true;
+            if self.end_limit().is_some_and(|limit| end >= limit) {
+                self.ended = true;
+            }
+            return Some(Step::Skipped { end: end.saturating_sub(self.trim) });
+        }
+        if self.needs_reset {
+            self.decoder.reset();
+            self.needs_reset = false;
+        }
+        None
+    }
+
+    fn read_inner(
+        &mut self,
+        out: &mut Vec<f32>,
+        mut decide: Option<&mut dyn FnMut(u64, u64, usize) -> bool>,
+    ) -> Result<Option<Step>, AudioError> {
         let mut consecutive_errors = 0u32;
         loop {
             if self.ended {
@@ -526,6 +640,11 @@ impl AudioDecoder {
                 continue;
             }
             let ts = self.packet_ts(packet.ts());
+            if let Some(decide) = decide.as_mut()
+                && let Some(skipped) = self.skip_unless(decide, ts, &packet)
+            {
+                return Ok(Some(skipped));
+            }
             let decoded = match self.decoder.decode(&packet) {
                 Ok(buf) => buf,
                 Err(SymError::DecodeError(_)) | Err(SymError::IoError(_)) => {
@@ -588,7 +707,10 @@ impl AudioDecoder {
                 continue;
             }
             self.discard_until = 0;
-            return Ok(Some((first_frame.saturating_sub(self.trim), kept)));
+            return Ok(Some(Step::Decoded {
+                first: first_frame.saturating_sub(self.trim),
+                frames: kept,
+            }));
         }
     }
 

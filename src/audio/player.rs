@@ -40,6 +40,9 @@ pub(crate) struct Shared {
     ended: AtomicBool,
     stopped: AtomicBool,
     error: Mutex<Option<String>>,
+    /// Blocks the source had to fill with silence while playing because the decoder was
+    /// behind (not paused, not at the end): each is an audible gap.
+    underruns: AtomicU64,
 }
 
 impl Shared {
@@ -106,6 +109,7 @@ impl Player {
             ended: AtomicBool::new(false),
             stopped: AtomicBool::new(false),
             error: Mutex::new(None),
+            underruns: AtomicU64::new(0),
         });
         if known.is_none() {
             // The header may only estimate the length (MP3 without Xing, streamed WAV): take
@@ -155,6 +159,12 @@ impl Player {
     /// Channels handed to the output (1 or 2).
     pub fn channels(&self) -> u16 {
         self.channels
+    }
+
+    /// Blocks of silence played so far because the decoder had nothing ready (while playing,
+    /// before the end); the first blocks after opening or seeking count too.
+    pub fn underruns(&self) -> u64 {
+        self.shared.underruns.load(Ordering::Acquire)
     }
 
     /// Volume 0.0–1.0 (clamped).
@@ -498,6 +508,9 @@ impl PlayerSource {
         }
         let produced = self.out.len() / c;
         if produced == 0 {
+            if !self.decoder_done {
+                self.shared.underruns.fetch_add(1, Ordering::AcqRel);
+            }
             if self.decoder_done && self.pending_frames() == 0 {
                 let at = self.media_frame().min(self.pending_frame);
                 self.shared.position.store(at, Ordering::Release);

@@ -76,6 +76,8 @@ struct FileResult {
     overview_ms: f64,
     overview_full_decode_ms: f64,
     cached_overview_ms: f64,
+    /// The overview against the full decode's, bucket by bucket.
+    fidelity: Fidelity,
     /// MP3: building the seek index in the background after opening (None for other formats).
     mp3_index_ms: Option<f64>,
     seek_p50_ms: f64,
@@ -196,13 +198,7 @@ fn measure(path: &Path, ffmpeg: bool, tmp: &Path) -> anyhow::Result<FileResult> 
     drop(src);
     drop(player);
 
-    let t = Instant::now();
-    let cancel = AtomicBool::new(false);
-    overview::compute(path, BUCKETS, &cancel, &mut |_, _| true)?;
-    let overview_ms = ms(t.elapsed());
-    let t = Instant::now();
-    overview::compute_mode(path, BUCKETS, overview::Mode::Full, &cancel, &mut |_, _| true)?;
-    let overview_full_decode_ms = ms(t.elapsed());
+    let (overview_ms, overview_full_decode_ms, fidelity) = time_overviews(path)?;
 
     // The cache: the first run fills it, the second is timed.
     let cache = tmp.join("cache");
@@ -286,12 +282,99 @@ fn measure(path: &Path, ffmpeg: bool, tmp: &Path) -> anyhow::Result<FileResult> 
         overview_ms,
         overview_full_decode_ms,
         cached_overview_ms,
+        fidelity,
         mp3_index_ms,
         seek_p50_ms,
         seek_max_ms,
         peak_rss_mb,
         ffmpeg_ms,
     })
+}
+
+/// The overview (as the TUI computes it) and the full decode's, timed, and how far apart.
+fn time_overviews(path: &Path) -> anyhow::Result<(f64, f64, Fidelity)> {
+    let t = Instant::now();
+    let cancel = AtomicBool::new(false);
+    let mut sampled = vec![overview::Peak::default(); BUCKETS];
+    overview::compute(path, BUCKETS, &cancel, &mut keep(&mut sampled))?;
+    let overview_ms = ms(t.elapsed());
+    let t = Instant::now();
+    let mut full = vec![overview::Peak::default(); BUCKETS];
+    overview::compute_mode(path, BUCKETS, overview::Mode::Full, &cancel, &mut keep(&mut full))?;
+    let full_ms = ms(t.elapsed());
+    Ok((overview_ms, full_ms, Fidelity::of(&sampled, &full)))
+}
+
+/// A sink storing each chunk in its place.
+fn keep(into: &mut [overview::Peak]) -> impl FnMut(usize, &[overview::Peak]) -> bool + '_ {
+    move |first, peaks| {
+        if let Some(slot) = into.get_mut(first..first + peaks.len()) {
+            slot.copy_from_slice(peaks);
+        }
+        true
+    }
+}
+
+/// Relative differences of the overview from a full decode's, over the buckets that are not
+/// silent in the full decode (RMS ≥ 0.002), at the bench's 2000 buckets and with 50 buckets
+/// merged into one (40 over the recording).
+#[derive(Debug, Serialize)]
+struct Fidelity {
+    buckets: usize,
+    rms_err_p50: f64,
+    rms_err_p95: f64,
+    peak_err_p50: f64,
+    peak_err_p95: f64,
+    /// Silent buckets of the full decode that are silent in the overview too, of how many.
+    silences_found: (usize, usize),
+    rms_err_p95_merged50: f64,
+    peak_err_p95_merged50: f64,
+}
+
+impl Fidelity {
+    fn of(sampled: &[overview::Peak], full: &[overview::Peak]) -> Fidelity {
+        fn merge(v: &[overview::Peak], n: usize) -> Vec<(f64, f64)> {
+            v.chunks(n.max(1))
+                .map(|c| {
+                    let e =
+                        c.iter().map(|p| f64::from(p.rms).powi(2)).sum::<f64>() / c.len() as f64;
+                    let peak = c.iter().map(|p| f64::from(p.max.max(-p.min))).fold(0.0, f64::max);
+                    (e.sqrt(), peak)
+                })
+                .collect()
+        }
+        fn errs(s: &[(f64, f64)], f: &[(f64, f64)]) -> (Vec<f64>, Vec<f64>, (usize, usize)) {
+            let (mut r, mut p, mut silent) = (vec![], vec![], (0, 0));
+            for (a, b) in f.iter().zip(s) {
+                if a.0 < 0.002 {
+                    silent.1 += 1;
+                    if b.0 < 0.002 {
+                        silent.0 += 1;
+                    }
+                    continue;
+                }
+                r.push((a.0 - b.0).abs() / a.0);
+                p.push((a.1 - b.1).abs() / a.1.max(1e-6));
+            }
+            (r, p, silent)
+        }
+        fn q(mut v: Vec<f64>, x: f64) -> f64 {
+            v.sort_by(f64::total_cmp);
+            v.get(((v.len().max(1) - 1) as f64 * x).round() as usize).copied().unwrap_or(0.0)
+        }
+        let (r, p, silences_found) = errs(&merge(sampled, 1), &merge(full, 1));
+        let (r50, p50, _) = errs(&merge(sampled, 50), &merge(full, 50));
+        Fidelity {
+            buckets: full.len(),
+            rms_err_p50: q(r.clone(), 0.5),
+            rms_err_p95: q(r, 0.95),
+            peak_err_p50: q(p.clone(), 0.5),
+            peak_err_p95: q(p, 0.95),
+            silences_found,
+            rms_err_p95_merged50: q(r50, 0.95),
+            peak_err_p95_merged50: q(p50, 0.95),
+        }
+    }
 }
 
 fn wait_done(h: &overview::OverviewHandle) -> anyhow::Result<()> {
