@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 
 use crate::cli::{DriftArgs, DriftFormat, GlobalArgs};
-use crate::drift::{GoldScores, ProbeCoding, render, report};
+use crate::drift::{ProbeCoding, render, report};
 use crate::stats::drift::Cusum;
 use crate::study::gold;
 use crate::study::model::Role;
@@ -50,7 +50,7 @@ pub fn build(study: &crate::study::Study, rule: Cusum) -> Result<crate::drift::D
             continue;
         };
         if !golds.contains_key(&p.gold) {
-            golds.insert(p.gold.clone(), gold::load(study, &p.gold)?);
+            golds.insert(p.gold.clone(), gold::load(study, &p.gold)?.map(|g| g.as_coding("gold")));
         }
         codings.push((p, coding));
     }
@@ -64,11 +64,7 @@ pub fn build(study: &crate::study::Study, rule: Cusum) -> Result<crate::drift::D
                 p.gold
             );
         };
-        compared.push(ProbeCoding {
-            probe: &p.id,
-            coding,
-            gold: GoldScores { recording: &p.gold, scores: &gold.scores, segments: &gold.segments },
-        });
+        compared.push(ProbeCoding { probe: &p.id, coding, gold });
     }
     let coders: Vec<String> =
         study.coders().iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();

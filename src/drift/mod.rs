@@ -12,17 +12,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::codebook::Codebook;
-use crate::coding::{Coding, Segment, Status};
+use crate::codebook::{Codebook, Domain};
+use crate::coding::{Coding, Status};
+use crate::quality::compare_domain;
 use crate::stats::drift::Cusum;
-
-/// What a probe is compared with: the gold coding's scores and segments.
-#[derive(Debug, Clone)]
-pub struct GoldScores<'a> {
-    pub recording: &'a str,
-    pub scores: &'a BTreeMap<String, u8>,
-    pub segments: &'a [Segment],
-}
 
 /// One submitted probe, ready to compare.
 #[derive(Debug, Clone)]
@@ -30,7 +23,9 @@ pub struct ProbeCoding<'a> {
     /// The probe's id (what the coder saw).
     pub probe: &'a str,
     pub coding: &'a Coding,
-    pub gold: GoldScores<'a>,
+    /// The gold coding it stands for, as a coding (`GoldCoding::as_coding`); its `recording` is
+    /// the gold recording's id.
+    pub gold: &'a Coding,
 }
 
 /// The whole report: the rule and one entry per coder with probes.
@@ -131,24 +126,6 @@ impl CoderDrift {
     }
 }
 
-/// The deviation (coder − gold) of `coding` on `domain`, if it is compared there (see the module
-/// docs). `None` when gold did not score it, it does not apply, or the coder left it unscored.
-pub fn deviation(
-    codebook: &Codebook,
-    coding: &Coding,
-    gold: &GoldScores,
-    domain: &str,
-) -> Option<(u8, u8)> {
-    let g = *gold.scores.get(domain)?;
-    if let Some(kind) = codebook.domain(domain).and_then(|d| d.requires_segment.as_deref())
-        && !gold.segments.iter().any(|s| s.kind == kind)
-    {
-        return None;
-    }
-    let c = *coding.scores.get(domain)?;
-    Some((c, g))
-}
-
 /// The report for `coders` (in that order; a coder without probes is left out), given each coder's
 /// submitted and pending probes. Probes not submitted are ignored here.
 pub fn report(
@@ -171,10 +148,8 @@ pub fn report(
         mine.sort_by(|a, b| {
             a.coding.submitted_at.cmp(&b.coding.submitted_at).then(a.probe.cmp(b.probe))
         });
-        let domains: Vec<DomainDrift> = codebook
-            .domain_keys()
-            .map(|domain| domain_drift(codebook, rule, domain, &mine))
-            .collect();
+        let domains: Vec<DomainDrift> =
+            codebook.domains.iter().map(|d| domain_drift(d, rule, &mine)).collect();
         out.push(CoderDrift {
             coder: coder.clone(),
             probes: mine.len(),
@@ -186,19 +161,17 @@ pub fn report(
     DriftReport { k: rule.k, h: rule.h, coders: out }
 }
 
-fn domain_drift(
-    codebook: &Codebook,
-    rule: Cusum,
-    domain: &str,
-    probes: &[&ProbeCoding],
-) -> DomainDrift {
+/// One domain's points, compared by the calibration sets' rule ([`compare_domain`]): only where
+/// gold scored the domain and it applies, and where the coder scored it too.
+fn domain_drift(domain: &Domain, rule: Cusum, probes: &[&ProbeCoding]) -> DomainDrift {
     let points: Vec<Point> = probes
         .iter()
         .filter_map(|p| {
-            let (c, g) = deviation(codebook, p.coding, &p.gold, domain)?;
+            let cmp = compare_domain(domain, p.coding, p.gold, 0);
+            let (c, g) = cmp.coder.zip(cmp.gold).filter(|_| cmp.compared)?;
             Some(Point {
                 probe: p.probe.to_string(),
-                gold_recording: p.gold.recording.to_string(),
+                gold_recording: p.gold.recording.clone(),
                 submitted_at: p.coding.submitted_at.clone().unwrap_or_default(),
                 coder_score: c,
                 gold_score: g,
@@ -220,7 +193,7 @@ fn domain_drift(
         submitted_at: points.get(f.probe - 1).map(|p| p.submitted_at.clone()).unwrap_or_default(),
     });
     DomainDrift {
-        domain: domain.to_string(),
+        domain: domain.key.clone(),
         mean: track.mean,
         upper: track.upper.last().copied().unwrap_or(0.0),
         lower: track.lower.last().copied().unwrap_or(0.0),
@@ -266,9 +239,7 @@ mod tests {
     #[test]
     fn deviations_in_submission_order_flag_a_coder_who_scores_high() {
         let book = book();
-        let gold_scores: BTreeMap<String, u8> =
-            [("empathy".to_string(), 3), ("evocation".to_string(), 3)].into();
-        let gold = GoldScores { recording: "R002", scores: &gold_scores, segments: &[] };
+        let gold = coding("gold", "R002", "", Some(3), 3);
         // Submitted out of id order: the report follows submission times.
         let codings = [
             coding("ana", "R900", "2026-02-03T00:00:00Z", Some(4), 5),
@@ -279,7 +250,7 @@ mod tests {
         ];
         let probes: Vec<ProbeCoding> = codings
             .iter()
-            .map(|c| ProbeCoding { probe: &c.recording, coding: c, gold: gold.clone() })
+            .map(|c| ProbeCoding { probe: &c.recording, coding: c, gold: &gold })
             .collect();
         let rule = Cusum { k: 0.25, h: 3.25 };
         let r = report(&book, rule, &["ana".into(), "ben".into()], &probes, &BTreeMap::new());
@@ -307,11 +278,10 @@ mod tests {
     #[test]
     fn pending_probes_are_listed_and_unsubmitted_ones_ignored() {
         let book = book();
-        let gold_scores: BTreeMap<String, u8> = [("empathy".to_string(), 3)].into();
-        let gold = GoldScores { recording: "R002", scores: &gold_scores, segments: &[] };
+        let gold = coding("gold", "R002", "", Some(3), 3);
         let mut c = coding("ben", "R300", "2026-02-01T00:00:00Z", Some(3), 3);
         c.status = Status::InProgress;
-        let probes = [ProbeCoding { probe: "R300", coding: &c, gold }];
+        let probes = [ProbeCoding { probe: "R300", coding: &c, gold: &gold }];
         let pending: BTreeMap<String, usize> = [("ben".to_string(), 1)].into();
         let r = report(&book, Cusum::default(), &["ben".into()], &probes, &pending);
         assert_eq!((r.coders[0].probes, r.coders[0].pending, r.coders[0].flagged), (0, 1, false));

@@ -14,7 +14,7 @@
 //!   0.8). A set with no compared score at all does not certify.
 use serde::Serialize;
 
-use crate::codebook::Codebook;
+use crate::codebook::{Codebook, Domain};
 use crate::coding::Coding;
 
 /// Slack for comparing a share or a mean with its threshold (0.8 computed as 4/5 must pass 0.8).
@@ -84,6 +84,34 @@ impl RecordingCompare {
     }
 }
 
+/// One domain of `coder` against `gold`: compared unless gold left it unscored or it needs a
+/// segment kind gold did not tag; within when compared and at most `within` points from gold.
+/// (The drift probes compare by the same rule: [`crate::drift`].)
+pub fn compare_domain(d: &Domain, coder: &Coding, gold: &Coding, within: u8) -> DomainCompare {
+    let c = coder.scores.get(&d.key).copied();
+    let g = gold.scores.get(&d.key).copied();
+    let gold_segment =
+        d.requires_segment.as_deref().is_none_or(|k| gold.segments.iter().any(|s| s.kind == k));
+    let not_compared = if g.is_none() {
+        Some("gold left it unscored")
+    } else if !gold_segment {
+        Some("not applicable: gold tagged no segment it needs")
+    } else {
+        None
+    };
+    let deviation = c.zip(g).map(|(c, g)| i16::from(c) - i16::from(g));
+    DomainCompare {
+        domain: d.key.clone(),
+        coder: c,
+        gold: g,
+        compared: not_compared.is_none(),
+        within: not_compared.is_none()
+            && deviation.is_some_and(|x| x.unsigned_abs() <= u16::from(within)),
+        deviation,
+        not_compared,
+    }
+}
+
 /// `coder` against `gold` (a gold coding as a coding, see
 /// [`crate::study::gold::GoldCoding::as_coding`]) on a recording of `duration_s` seconds.
 pub fn compare(
@@ -93,36 +121,7 @@ pub fn compare(
     duration_s: f64,
     within: u8,
 ) -> RecordingCompare {
-    let domains = book
-        .domains
-        .iter()
-        .map(|d| {
-            let c = coder.scores.get(&d.key).copied();
-            let g = gold.scores.get(&d.key).copied();
-            let gold_segment = d
-                .requires_segment
-                .as_deref()
-                .is_none_or(|k| gold.segments.iter().any(|s| s.kind == k));
-            let not_compared = if g.is_none() {
-                Some("gold left it unscored")
-            } else if !gold_segment {
-                Some("not applicable: gold tagged no segment it needs")
-            } else {
-                None
-            };
-            let deviation = c.zip(g).map(|(c, g)| i16::from(c) - i16::from(g));
-            DomainCompare {
-                domain: d.key.clone(),
-                coder: c,
-                gold: g,
-                compared: not_compared.is_none(),
-                within: not_compared.is_none()
-                    && deviation.is_some_and(|x| x.unsigned_abs() <= u16::from(within)),
-                deviation,
-                not_compared,
-            }
-        })
-        .collect();
+    let domains = book.domains.iter().map(|d| compare_domain(d, coder, gold, within)).collect();
     let kind = book.tagged_kind().map_or(crate::coding::BEHAVIOUR_CHANGE, |k| k.key.as_str());
     RecordingCompare {
         recording: gold.recording.clone(),
