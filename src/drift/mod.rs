@@ -1,9 +1,10 @@
 //! Drift of coders from gold over time, from their drift probes (issue #13). Pure: codings and
-//! gold scores in, a report out; the rule itself is [`crate::stats::drift::Cusum`].
+//! gold codings in, a report out; the rule itself is [`crate::stats::drift::Cusum`].
 //!
 //! A probe counts once its coder has submitted it, in the order of submission. On each domain its
-//! deviation is the coder's level minus gold's, where gold scored the domain and it applies (a
-//! domain needing a segment kind is not applicable when gold tagged none of that kind); a domain
+//! deviation is the coder's level minus gold's wherever the calibration sets compare
+//! ([`crate::quality::compare_domain`]: gold scored the domain and it applies, a domain needing a
+//! segment kind being not applicable when gold tagged none of that kind); a domain
 //! the coder left unscored where gold scored it counts as no deviation at all (it is listed as
 //! missing), so that a rule about bias is not fed guesses.
 pub mod render;
