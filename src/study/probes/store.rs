@@ -59,14 +59,27 @@ impl Study {
             let gold = self.require_recording(&p.gold)?.clone();
             let from = self.checked_audio_path(&gold)?;
             let name = media::copy_name(&p.id, Path::new(&gold.file));
-            let audio_dir = self.dir().join("audio");
+            let audio_dir = self.dir().join(media::AUDIO_DIR);
             files::create_dir_all(&audio_dir)?;
+            // Copied under a temp name and renamed, as `import` does: a killed assign leaves no
+            // half copy under a probe's name.
+            let tmp = audio_dir.join(format!(".{name}.tmp-probe-{}", std::process::id()));
             let to = audio_dir.join(&name);
-            media::copy_verified(&from, &to, &gold.sha256, |_| {})?;
+            let _ = fs::remove_file(&tmp);
+            media::copy_verified(&from, &tmp, &gold.sha256, |_| {})?;
+            if let Err(e) = fs::hard_link(&tmp, &to).and_then(|()| fs::remove_file(&tmp)) {
+                let _ = fs::remove_file(&tmp);
+                return Err(StudyError::io(
+                    &to,
+                    "placing a probe's audio copy",
+                    "check you may write to the study's audio/ folder",
+                    e,
+                ));
+            }
             copies.push(to);
             recordings.push(Recording {
                 id: p.id.clone(),
-                file: format!("audio/{name}"),
+                file: format!("{}/{name}", media::AUDIO_DIR),
                 sha256: gold.sha256.clone(),
                 duration_s: gold.duration_s,
             });
