@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::Instrument;
 use crate::stats::Stat;
+use crate::stats::agreement::agree;
 use crate::stats::alpha::{Metric, alpha};
 use crate::stats::kappa::{Weights, weighted_kappa};
 use crate::stats::kinds::{counts, nominal};
@@ -166,12 +167,8 @@ fn pairs(table: &Table, item: &str) -> Vec<(f64, f64)> {
 
 fn scale_item(key: &str, label: &str, min: u8, max: u8, p: &[(f64, f64)]) -> ItemResult {
     let ints: Vec<(i64, i64)> = p.iter().map(|&(a, b)| (a as i64, b as i64)).collect();
-    let exact = if p.is_empty() {
-        Err(crate::stats::Undefined::new("no recording rated by both coders"))
-    } else {
-        Ok(100.0 * p.iter().filter(|(a, b)| a == b).count() as f64 / p.len() as f64)
-    };
     let units: Vec<Vec<Option<f64>>> = p.iter().map(|&(a, b)| vec![Some(a), Some(b)]).collect();
+    let exact = agree(&units, 0.0).percent;
     let kappa = weighted_kappa(&ints, i64::from(min), i64::from(max), Weights::Quadratic);
     ItemResult {
         key: key.into(),
@@ -240,14 +237,17 @@ fn summary_pairs(
     s: &super::Summary,
     table: &Table,
 ) -> (Vec<(f64, f64)>, usize) {
+    // One coder's values on one recording, split into the summary's two inputs.
     let value = |vals: &BTreeMap<String, f64>| {
-        let of_kind = |is: &dyn Fn(&str) -> bool| -> BTreeMap<String, f64> {
-            vals.iter().filter(|(k, _)| is(k)).map(|(k, v)| (k.clone(), *v)).collect()
-        };
-        let counts = of_kind(&|k| instr.counts.iter().any(|c| c.key == k));
-        let scales = of_kind(&|k| instr.scales.iter().any(|c| c.key == k));
-        let counts = counts.into_iter().map(|(k, v)| (k, v as u32)).collect();
-        let scales = scales.into_iter().map(|(k, v)| (k, v as u8)).collect();
+        let mut counts = BTreeMap::new();
+        let mut scales = BTreeMap::new();
+        for (k, v) in vals {
+            if instr.counts.iter().any(|c| c.key == *k) {
+                counts.insert(k.clone(), *v as u32);
+            } else if instr.scales.iter().any(|c| c.key == *k) {
+                scales.insert(k.clone(), *v as u8);
+            }
+        }
         s.value(&counts, &scales)
     };
     let mut p = Vec::new();

@@ -4,6 +4,7 @@
 //! agreement of logged events. Numbers in, numbers out; built from the same estimators as the
 //! ordinal report, so the same conventions hold (irrCAC, sklearn, krippendorff, pingouin: see
 //! `tests/reference/make_kinds.py`).
+use super::agreement::agree;
 use super::alpha::{Metric, alpha};
 use super::gwet::{Coefficient, gwet};
 use super::icc::{Icc, Model, Unit, icc, mean_squares};
@@ -38,18 +39,14 @@ pub fn nominal(pairs: &[(usize, usize)], categories: usize) -> Stat<Nominal> {
         )));
     }
     let n = pairs.len();
-    let percent = if n == 0 {
-        Err(Undefined::new("no recording was classed by both coders"))
-    } else {
-        Ok(100.0 * pairs.iter().filter(|(a, b)| a == b).count() as f64 / n as f64)
-    };
+    let units: Vec<Vec<Option<f64>>> =
+        pairs.iter().map(|&(a, b)| vec![Some(a as f64), Some(b as f64)]).collect();
+    let percent = agree(&units, 0.0).percent;
     let mut table = vec![0.0; categories * categories];
     for &(a, b) in pairs {
         table[a * categories + b] += 1.0;
     }
     let kappa = kappa_from_table(&table, categories, Weights::Unweighted);
-    let units: Vec<Vec<Option<f64>>> =
-        pairs.iter().map(|&(a, b)| vec![Some(a as f64), Some(b as f64)]).collect();
     let alpha = alpha(&units, Metric::Nominal);
     let ac1 = gwet(&units, 0, categories as i64 - 1, Weights::Unweighted);
     Ok(Nominal { n, percent, kappa, alpha, ac1 })
