@@ -26,7 +26,7 @@ pub fn run(g: &GlobalArgs, a: &DriftArgs) -> Result<ExitCode> {
             study.layout().study_file().display()
         )
     })?;
-    let r = build(study, rule)?;
+    let r = build(study, rule, None)?;
     let text = match a.format {
         DriftFormat::Table => render::table(&r),
         DriftFormat::Json => render::json(&r) + "\n",
@@ -36,10 +36,15 @@ pub fn run(g: &GlobalArgs, a: &DriftArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The drift report of every coder with probes (reads supervisor/probes.toml, the probes'
-/// codings and the gold).
-pub fn build(study: &crate::study::Study, rule: Cusum) -> Result<crate::drift::DriftReport> {
-    let probes = study.probes()?;
+/// The drift report of every coder with probes, or of `only` that coder (reads
+/// supervisor/probes.toml, the probes' codings and the gold; only that coder's, with `only`).
+pub fn build(
+    study: &crate::study::Study,
+    rule: Cusum,
+    only: Option<&str>,
+) -> Result<crate::drift::DriftReport> {
+    let mut probes = study.probes()?;
+    probes.retain(|p| only.is_none_or(|c| p.coder == c));
     let mut codings = Vec::new();
     let mut golds = BTreeMap::new();
     let mut pending: BTreeMap<String, usize> = BTreeMap::new();

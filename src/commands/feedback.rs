@@ -144,7 +144,7 @@ fn own_drift(study: &Study, coder: &str) -> Result<Option<crate::drift::OwnDrift
     let cfg = study.config().drift;
     let rule = crate::stats::drift::Cusum::checked(cfg.k, cfg.h)
         .map_err(|e| anyhow::anyhow!("[drift] in study.toml: {e}"))?;
-    let report = super::drift::build(study, rule)?;
+    let report = super::drift::build(study, rule, Some(coder))?;
     Ok(report.coders.iter().find(|c| c.coder == coder && c.probes > 0).map(|c| c.own()))
 }
 
