@@ -65,6 +65,9 @@ pub struct Codebook {
     pub domains: Vec<Domain>,
     pub segment_kinds: Vec<SegmentKind>,
     pub composites: Vec<Composite>,
+    /// Checklist items, classifications, counts and summaries (schema-2 instruments only).
+    #[serde(default)]
+    pub items: crate::instrument::Items,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,6 +177,7 @@ pub(crate) fn test_book(domains: &[(&str, Option<&str>)]) -> Codebook {
             .collect(),
         segment_kinds: kinds,
         composites: vec![],
+        items: Default::default(),
     }
 }
 
@@ -542,6 +546,9 @@ fn read_levels(levels: Sp<DeTable<'_>>, place: &str, problems: &mut Problems<'_>
 /// errors stop the rest, since nothing after them can be read reliably). `sha256` is left empty:
 /// [`load`] sets it.
 pub fn parse(text: &str, origin: &str) -> Result<Codebook, CodebookError> {
+    if crate::instrument::declares_schema_2(text) {
+        return crate::instrument::parse(text, origin)?.into_codebook(text, origin);
+    }
     let mut problems = Problems::new(text, origin);
     let (doc, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
@@ -683,6 +690,7 @@ fn validate(raw: RawCodebook, problems: &mut Problems) -> Codebook {
         domains,
         segment_kinds,
         composites,
+        items: Default::default(),
     }
 }
 
@@ -693,10 +701,6 @@ fn validate_header(raw: &RawCodebook, problems: &mut Problems) -> (String, Strin
             0,
             "schema",
             format!("missing `schema = {SCHEMA}` at the top of the codebook"),
-        ),
-        Some(s) if *s.get_ref() == i64::from(crate::instrument::SCHEMA) => problems.at(
-            s.span().start,
-            "a schema-2 instrument (checklists, classifications, counts): `tapecoder codebook check` validates it, but a study cannot code with it yet; use a schema-1 codebook such as codebook/handbook.toml",
         ),
         Some(s) if *s.get_ref() != i64::from(SCHEMA) => problems.at(
             s.span().start,
@@ -1366,9 +1370,9 @@ domains = ["a", "b"]
         assert!(p[0].message.contains("unsupported schema 3"));
         assert!(p[1].message.contains("`label` in domain `a` is empty"));
         assert!(p[2].message.contains("`description` in domain `b` is empty"));
-        // Schema 2 is an instrument: `codebook check` reads it, a study does not yet.
+        // Schema 2 is an instrument: its tables are `[[scale]]`, `[[checklist]]`…, not `[[domain]]`.
         let two = problems(&SMALL.replace("schema = 1", "schema = 2"));
-        assert!(two[0].message.contains("a schema-2 instrument"), "{two:?}");
+        assert!(two[0].message.contains("expected one of `schema`, `id`"), "{two:?}");
     }
 
     #[test]

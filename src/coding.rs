@@ -22,6 +22,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::codebook::{Codebook, line_col};
 
+mod items;
+pub use items::Event;
+
 /// The schema version written in every coding file.
 pub const SCHEMA: u32 = 1;
 
@@ -52,10 +55,20 @@ pub struct Coding {
     /// domain key -> the coder's rationale.
     #[serde(default)]
     pub rationales: BTreeMap<String, String>,
+    /// checklist item key -> present (`true`) or absent (`false`). Absent key = not answered.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub checklist: BTreeMap<String, bool>,
+    /// classification key -> the class the coder chose (classifications derived by rules are
+    /// computed from the checklist, never stored).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub classes: BTreeMap<String, String>,
     #[serde(default, rename = "segment")]
     pub segments: Vec<Segment>,
     #[serde(default, rename = "note")]
     pub notes: Vec<Note>,
+    /// Behaviour counts logged while listening, in time order (see [`Event`]).
+    #[serde(default, rename = "event", skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<Event>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -162,6 +175,12 @@ pub enum CodingError {
     EmptyNote,
     #[error("there is no {what} number {index} (there are {count})")]
     NoSuchItem { what: &'static str, index: usize, count: usize },
+    #[error("`{key}` is not a {what} of this codebook; its {what}s are: {known}")]
+    UnknownItem { what: &'static str, key: String, known: String },
+    #[error(
+        "{label} is derived from the checklist by the codebook's rules; answer the checklist instead"
+    )]
+    Derived { key: String, label: String },
 }
 
 /// Why a coding file could not be read or written.
@@ -205,6 +224,20 @@ pub enum SubmitProblem {
     UnknownDomain {
         domain: String,
     },
+    /// A checklist item is neither present nor absent yet.
+    Unanswered {
+        key: String,
+        label: String,
+    },
+    /// A classification the coder chooses has no class chosen.
+    Unclassified {
+        key: String,
+        label: String,
+    },
+    /// An answer or event for an item the codebook does not have (a hand-edited file).
+    UnknownItem {
+        key: String,
+    },
     AlreadySubmitted,
 }
 
@@ -224,6 +257,13 @@ impl std::fmt::Display for SubmitProblem {
             }
             Self::UnknownDomain { domain } => {
                 write!(f, "a score is stored for `{domain}`, which is not in the codebook")
+            }
+            Self::Unanswered { label, .. } => {
+                write!(f, "{label}: mark it present or absent")
+            }
+            Self::Unclassified { label, .. } => write!(f, "{label}: choose a class"),
+            Self::UnknownItem { key } => {
+                write!(f, "an answer is stored for `{key}`, which is not in the codebook")
             }
             Self::AlreadySubmitted => write!(f, "this coding is already submitted"),
         }
@@ -329,6 +369,9 @@ impl Coding {
             rationales: BTreeMap::new(),
             segments: Vec::new(),
             notes: Vec::new(),
+            checklist: BTreeMap::new(),
+            classes: BTreeMap::new(),
+            events: Vec::new(),
         }
     }
 
@@ -705,6 +748,7 @@ impl Coding {
                 check.problems.push(SubmitProblem::UnknownDomain { domain: domain.clone() });
             }
         }
+        self.item_problems(codebook, &mut check.problems);
         let fraction = self.listened_fraction(duration_s);
         if fraction < LISTENED_WARNING_BELOW {
             check.warnings.push(SubmitWarning::LittleListened { fraction });
@@ -812,6 +856,18 @@ impl Coding {
                 ));
             }
         }
+        for (i, e) in coding.events.iter().enumerate() {
+            if bad_time(e.at_s) {
+                return Err(invalid(
+                    locate(&[PathStep::Key("event"), PathStep::Index(i)]),
+                    format!("event {} must have at_s of 0 s or more", i + 1),
+                ));
+            }
+        }
+        let mut events = coding.events.clone();
+        events.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+        let mut coding = coding;
+        coding.events = events;
         Ok(coding)
     }
 }

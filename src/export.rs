@@ -506,6 +506,9 @@ mod tests {
     #[test]
     fn audacity_labels_never_break_lines() {
         let c = Coding {
+            checklist: Default::default(),
+            classes: Default::default(),
+            events: Vec::new(),
             schema: 1,
             recording: "R1".into(),
             coder: "x".into(),

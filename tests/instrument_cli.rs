@@ -26,7 +26,6 @@ fn the_bundled_instruments_pass() {
     let (ok, out, _) = check("codebook/mi-fidelity.toml");
     assert!(ok, "{out}");
     assert!(out.contains("4 scale(s), 0 checklist item(s), 0 classification(s) (0 derived by rules), 10 count(s), 6 summary score(s)"), "{out}");
-    assert!(out.contains("a study cannot code with a schema-2 instrument yet"), "{out}");
 }
 
 #[test]
@@ -60,6 +59,11 @@ fn each_rule_error_is_placed_and_explained() {
             "summary `r_to_q` names `reflection`, which is not a count; counts: question",
         ),
         ("v2_thresholds_reversed.toml", "15:14", "thresholds need fair <= good"),
+        (
+            "v2_scale_ranges_differ.toml",
+            "14:7",
+            "scale `empathy` runs 0–3 but `partnership` runs 1–5: a study scores every scale of an instrument on one range",
+        ),
     ] {
         let path = format!("tests/invalid_codebooks/{file}");
         let (ok, out, err) = check(&path);
@@ -70,7 +74,7 @@ fn each_rule_error_is_placed_and_explained() {
 }
 
 #[test]
-fn a_study_refuses_a_schema_2_instrument_with_the_reason() {
+fn a_study_opens_with_a_schema_2_instrument() {
     let t = tempfile::tempdir().unwrap();
     let cb = concat!(env!("CARGO_MANIFEST_DIR"), "/codebook/mi-fidelity.toml");
     let out = Command::cargo_bin("tapecoder")
@@ -82,8 +86,9 @@ fn a_study_refuses_a_schema_2_instrument_with_the_reason() {
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success(), "{err}");
-    assert!(err.contains("a study cannot code with it yet"), "{err}");
+    assert!(out.status.success(), "{err}");
+    let study = std::fs::read_to_string(t.path().join("s/study.toml")).unwrap();
+    assert!(study.contains("mi-fidelity.toml"), "{study}");
 }
 
 #[test]

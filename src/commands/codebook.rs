@@ -79,7 +79,10 @@ fn check(g: &GlobalArgs, file: Option<&Path>) -> anyhow::Result<ExitCode> {
 /// `codebook check` of a schema-2 instrument (checklists, classifications, counts, summaries).
 fn check_instrument(path: &Path, text: &str) -> anyhow::Result<ExitCode> {
     let shown = sanitize_for_terminal(&path.display().to_string()).into_owned();
-    match crate::instrument::parse(text, &path.display().to_string()) {
+    let origin = path.display().to_string();
+    let parsed = crate::instrument::parse(text, &origin)
+        .and_then(|i| i.clone().into_codebook(text, &origin).map(|_| i));
+    match parsed {
         Ok(i) => {
             let derived = i.classifications.iter().filter(|c| c.derived()).count();
             println!(
@@ -91,9 +94,6 @@ fn check_instrument(path: &Path, text: &str) -> anyhow::Result<ExitCode> {
                 i.classifications.len(),
                 i.counts.len(),
                 i.summaries.len(),
-            );
-            println!(
-                "note: a study cannot code with a schema-2 instrument yet; today's studies use a schema-1 codebook (codebook/handbook.toml)"
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -219,6 +219,9 @@ mod tests {
         }
         scores.insert("evocation".to_string(), evocation);
         Coding {
+            checklist: Default::default(),
+            classes: Default::default(),
+            events: Vec::new(),
             schema: 1,
             recording: rec.into(),
             coder: coder.into(),

@@ -56,7 +56,7 @@ pub use validate::RESERVED_KEYS;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::codebook::{CodebookError, Problem};
 use crate::stats::Undefined;
@@ -65,7 +65,7 @@ use crate::stats::Undefined;
 pub const SCHEMA: u32 = 2;
 
 /// A validated schema-2 instrument.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Instrument {
     pub id: String,
     pub version: String,
@@ -78,7 +78,7 @@ pub struct Instrument {
     pub summaries: Vec<Summary>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScaleItem {
     pub key: String,
     pub label: String,
@@ -89,14 +89,14 @@ pub struct ScaleItem {
     pub levels: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ChecklistItem {
     pub key: String,
     pub label: String,
     pub description: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Classification {
     pub key: String,
     pub label: String,
@@ -104,7 +104,7 @@ pub struct Classification {
     pub classes: Vec<Class>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Class {
     pub key: String,
     pub label: String,
@@ -114,7 +114,7 @@ pub struct Class {
 }
 
 /// When a derived class applies.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Rule {
     /// Every item in `present` marked present and every one in `absent` marked absent.
     When { present: Vec<String>, absent: Vec<String> },
@@ -122,7 +122,7 @@ pub enum Rule {
     Otherwise,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CountItem {
     pub key: String,
     pub label: String,
@@ -131,7 +131,7 @@ pub struct CountItem {
     pub press: char,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Summary {
     pub key: String,
     pub label: String,
@@ -139,7 +139,7 @@ pub struct Summary {
     pub thresholds: Option<Thresholds>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Formula {
     /// The total of these counts.
     Sum(Vec<String>),
@@ -150,7 +150,7 @@ pub enum Formula {
 }
 
 /// Published benchmarks: a value at or above `good` is good, at or above `fair` fair.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Thresholds {
     pub fair: f64,
     pub good: f64,
@@ -187,7 +187,7 @@ impl Classification {
 }
 
 /// How a summary's value compares with its thresholds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Band {
     BelowFair,
@@ -245,6 +245,113 @@ impl Summary {
             Band::Fair
         } else {
             Band::BelowFair
+        })
+    }
+}
+
+/// The items of an instrument beside its scales, as a study's [`Codebook`] carries them (empty for
+/// a schema-1 codebook).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Items {
+    pub checklist: Vec<ChecklistItem>,
+    pub classifications: Vec<Classification>,
+    pub counts: Vec<CountItem>,
+    pub summaries: Vec<Summary>,
+}
+
+impl Items {
+    pub fn is_empty(&self) -> bool {
+        self.checklist.is_empty()
+            && self.classifications.is_empty()
+            && self.counts.is_empty()
+            && self.summaries.is_empty()
+    }
+
+    pub fn check_item(&self, key: &str) -> Option<&ChecklistItem> {
+        self.checklist.iter().find(|c| c.key == key)
+    }
+
+    pub fn classification(&self, key: &str) -> Option<&Classification> {
+        self.classifications.iter().find(|c| c.key == key)
+    }
+
+    pub fn count(&self, key: &str) -> Option<&CountItem> {
+        self.counts.iter().find(|c| c.key == key)
+    }
+
+    pub fn count_for_press(&self, press: char) -> Option<&CountItem> {
+        self.counts.iter().find(|c| c.press == press)
+    }
+}
+
+/// The group label a study shows an instrument's scales under.
+pub const SCALES_GROUP: &str = "Global ratings";
+
+impl Instrument {
+    /// The instrument as a study codes with it: its scales become the codebook's domains (one
+    /// range for all of them: a study's scores, rubric and reliability use one scale per
+    /// codebook), the other items ride along in [`Codebook::items`]. `text` and `origin` place the
+    /// problem when the scales' ranges differ. `sha256` is left empty, as [`crate::codebook::parse`]
+    /// leaves it.
+    pub fn into_codebook(
+        self,
+        text: &str,
+        origin: &str,
+    ) -> Result<crate::codebook::Codebook, CodebookError> {
+        use crate::codebook::{Codebook, Domain, Scale};
+        let scale = self
+            .scales
+            .first()
+            .map_or(Scale { min: 1, max: 1 }, |s| Scale { min: s.min, max: s.max });
+        let first = self.scales.first().map(|s| s.key.clone()).unwrap_or_default();
+        let mut problems = Vec::new();
+        for s in &self.scales {
+            if (s.min, s.max) != (scale.min, scale.max) {
+                let needle = format!("\"{}\"", s.key);
+                let offset = text.find(&needle).unwrap_or(0);
+                let (line, column) = crate::codebook::line_col(text, offset);
+                problems.push(Problem {
+                    origin: origin.to_string(),
+                    line,
+                    column,
+                    message: format!(
+                        "scale `{}` runs {}–{} but `{first}` runs {}–{}: a study scores every scale of an instrument on one range, so give them all the same min and max",
+                        s.key, s.min, s.max, scale.min, scale.max
+                    ),
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(CodebookError::Invalid(problems));
+        }
+        let domains = self
+            .scales
+            .into_iter()
+            .map(|s| Domain {
+                key: s.key,
+                label: s.label,
+                group: SCALES_GROUP.to_string(),
+                description: s.description,
+                levels: s.levels,
+                requires_segment: None,
+            })
+            .collect();
+        Ok(Codebook {
+            id: self.id,
+            version: self.version,
+            title: self.title,
+            sha256: String::new(),
+            scale,
+            tolerance: 1,
+            domains,
+            segment_kinds: vec![],
+            composites: vec![],
+            items: Items {
+                checklist: self.checklist,
+                classifications: self.classifications,
+                counts: self.counts,
+                summaries: self.summaries,
+            },
         })
     }
 }

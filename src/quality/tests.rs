@@ -13,6 +13,9 @@ fn book() -> Codebook {
 
 fn coding(coder: &str, scores: &[(&str, u8)], segs: &[(f64, f64)]) -> Coding {
     Coding {
+        checklist: Default::default(),
+        classes: Default::default(),
+        events: Vec::new(),
         schema: 1,
         recording: "R1".into(),
         coder: coder.into(),

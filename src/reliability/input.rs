@@ -476,6 +476,7 @@ mod tests {
                 label: "AB".into(),
                 domains: vec!["a".into(), "b".into()],
             }],
+            items: Default::default(),
         }
     }
 
@@ -487,6 +488,9 @@ mod tests {
         st: Status,
     ) -> Coding {
         Coding {
+            checklist: Default::default(),
+            classes: Default::default(),
+            events: Vec::new(),
             schema: 1,
             recording: rec.into(),
             coder: coder.into(),

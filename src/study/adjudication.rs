@@ -288,11 +288,15 @@ mod tests {
                 .collect(),
             segment_kinds: vec![],
             composites: vec![],
+            items: Default::default(),
         }
     }
 
     fn coding(coder: &str, rec: &str, status: Status, scores: &[(&str, u8)]) -> Coding {
         Coding {
+            checklist: Default::default(),
+            classes: Default::default(),
+            events: Vec::new(),
             schema: 1,
             recording: rec.into(),
             coder: coder.into(),

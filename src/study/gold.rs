@@ -82,6 +82,9 @@ impl GoldCoding {
     /// score states).
     pub fn as_coding(&self, coder: &str) -> Coding {
         Coding {
+            checklist: Default::default(),
+            classes: Default::default(),
+            events: Vec::new(),
             schema: crate::coding::SCHEMA,
             recording: self.recording.clone(),
             coder: coder.to_string(),

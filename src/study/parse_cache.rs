@@ -1,5 +1,5 @@
 //! A per-user cache of what the reliability report reads from each coding file (status, scores,
-//! segments), so that a supervisor's report on a large study does not parse thousands of TOML
+//! segments, and an instrument's checklist answers, chosen classes and logged counts), so that a supervisor's report on a large study does not parse thousands of TOML
 //! files every time (issue #16: 12,000 coding files took ~27 µs each to parse).
 //!
 //! - **Where**: `<user cache>/tapecoder/codings/<sha256 of the study folder's path>.bin`
@@ -31,7 +31,7 @@ use super::files::sha256_hex;
 
 const MAGIC: &[u8; 8] = b"TCCODES\0";
 /// Bumped whenever the entry format or what is kept changes.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 /// A file whose mtime or ctime is this close to the time it was looked at is not cached.
 pub const RACY_S: f64 = 3.0;
 /// A study's cache not rewritten for this long is removed when another one is written.
@@ -89,6 +89,10 @@ struct Entry {
     scores: Vec<(String, u8)>,
     /// (kind, start_s, end_s)
     segments: Vec<(String, f64, f64)>,
+    /// Instruments' items: checklist answers, chosen classes, logged counts (code, at_s).
+    checklist: Vec<(String, bool)>,
+    classes: Vec<(String, String)>,
+    events: Vec<(String, f64)>,
 }
 
 impl Entry {
@@ -99,11 +103,21 @@ impl Entry {
             submitted: c.status == Status::Submitted,
             scores: c.scores.iter().map(|(k, v)| (k.clone(), *v)).collect(),
             segments: c.segments.iter().map(|s| (s.kind.clone(), s.start_s, s.end_s)).collect(),
+            checklist: c.checklist.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+            classes: c.classes.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            events: c.events.iter().map(|e| (e.code.clone(), e.at_s)).collect(),
         }
     }
 
     fn coding(&self, coder: &str, recording: &str) -> Coding {
         Coding {
+            checklist: self.checklist.iter().cloned().collect(),
+            classes: self.classes.iter().cloned().collect(),
+            events: self
+                .events
+                .iter()
+                .map(|(code, at_s)| crate::coding::Event { code: code.clone(), at_s: *at_s })
+                .collect(),
             schema: self.schema,
             recording: recording.to_string(),
             coder: coder.to_string(),
@@ -136,8 +150,8 @@ impl Entry {
     }
 }
 
-/// A coding as the report reads it: status, scores and segments (without their notes), with the
-/// rest left empty. What a cache hit gives, so a parsed file is reduced to it too.
+/// A coding as the report reads it: status, scores, segments (without their notes), checklist
+/// answers, chosen classes and logged counts, with the rest left empty. What a cache hit gives, so a parsed file is reduced to it too.
 pub fn report_view(c: &Coding) -> Coding {
     let key = FileKey { dev: 0, ino: 0, size: 0, mtime: (0, 0), ctime: (0, 0) };
     Entry::of(c, key).coding(&c.coder, &c.recording)
@@ -246,6 +260,21 @@ fn write(path: &Path, entries: &HashMap<(String, String), Entry>) -> std::io::Re
             put_u64(&mut body, a.to_bits());
             put_u64(&mut body, b.to_bits());
         }
+        put_u64(&mut body, e.checklist.len() as u64);
+        for (item, present) in &e.checklist {
+            put_str(&mut body, item);
+            body.push(u8::from(*present));
+        }
+        put_u64(&mut body, e.classes.len() as u64);
+        for (item, class) in &e.classes {
+            put_str(&mut body, item);
+            put_str(&mut body, class);
+        }
+        put_u64(&mut body, e.events.len() as u64);
+        for (code, at) in &e.events {
+            put_str(&mut body, code);
+            put_u64(&mut body, at.to_bits());
+        }
     }
     let mut bytes = Vec::with_capacity(body.len() + 64);
     bytes.extend_from_slice(MAGIC);
@@ -331,11 +360,7 @@ fn read(path: &Path) -> Option<HashMap<(String, String), Entry>> {
         let ctime = (r.u64()? as i64, r.u64()? as i64);
         let key = FileKey { dev, ino, size, mtime, ctime };
         let schema = u32::try_from(r.u64()?).ok()?;
-        let submitted = match r.take(1)?[0] {
-            0 => false,
-            1 => true,
-            _ => return None,
-        };
+        let submitted = r.flag()?;
         let mut scores = Vec::new();
         for _ in 0..r.count()? {
             let domain = r.string()?;
@@ -346,7 +371,22 @@ fn read(path: &Path) -> Option<HashMap<(String, String), Entry>> {
             let kind = r.string()?;
             segments.push((kind, f64::from_bits(r.u64()?), f64::from_bits(r.u64()?)));
         }
-        out.insert((coder, recording), Entry { key, schema, submitted, scores, segments });
+        let mut checklist = Vec::new();
+        for _ in 0..r.count()? {
+            let item = r.string()?;
+            checklist.push((item, r.flag()?));
+        }
+        let mut classes = Vec::new();
+        for _ in 0..r.count()? {
+            classes.push((r.string()?, r.string()?));
+        }
+        let mut events = Vec::new();
+        for _ in 0..r.count()? {
+            let code = r.string()?;
+            events.push((code, f64::from_bits(r.u64()?)));
+        }
+        let entry = Entry { key, schema, submitted, scores, segments, checklist, classes, events };
+        out.insert((coder, recording), entry);
     }
     r.bytes.is_empty().then_some(out)
 }
@@ -371,6 +411,13 @@ impl<'a> Reader<'a> {
     fn count(&mut self) -> Option<usize> {
         let n = usize::try_from(self.u64()?).ok()?;
         (n <= self.bytes.len()).then_some(n)
+    }
+    fn flag(&mut self) -> Option<bool> {
+        match self.take(1)?[0] {
+            0 => Some(false),
+            1 => Some(true),
+            _ => None,
+        }
     }
     fn string(&mut self) -> Option<String> {
         let n = usize::try_from(self.u64()?).ok()?;

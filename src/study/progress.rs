@@ -136,6 +136,9 @@ mod tests {
 
     pub(crate) fn coding(coder: &str, rec: &str, status: Status, scores: &[(&str, u8)]) -> Coding {
         Coding {
+            checklist: Default::default(),
+            classes: Default::default(),
+            events: Vec::new(),
             schema: 1,
             recording: rec.into(),
             coder: coder.into(),

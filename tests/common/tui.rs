@@ -52,6 +52,7 @@ pub fn codebook_with(describe: impl Fn(&str, &str) -> String) -> Codebook {
             label: "Care".into(),
             domains: vec!["empathy".into()],
         }],
+        items: Default::default(),
     }
 }
 

@@ -58,6 +58,9 @@ pub fn coding(
         map.insert(d.to_string(), s);
     }
     Coding {
+        checklist: Default::default(),
+        classes: Default::default(),
+        events: Vec::new(),
         schema: 1,
         recording: rec.into(),
         coder: coder.into(),

@@ -25,6 +25,9 @@ pub fn codebook() -> Codebook {
 
 pub fn coding(coder: &str, rec: &str, scores: &[(&str, u8)]) -> Coding {
     Coding {
+        checklist: Default::default(),
+        classes: Default::default(),
+        events: Vec::new(),
         schema: 1,
         recording: rec.into(),
         coder: coder.into(),

@@ -48,6 +48,9 @@ pub fn wav(path: &Path) -> String {
 fn coding(study: &Study, rec: &str, coder: &str, scores: &[(&str, u8)]) -> Coding {
     let sha = study.recording(rec).unwrap().sha256.clone();
     Coding {
+        checklist: Default::default(),
+        classes: Default::default(),
+        events: Vec::new(),
         schema: 1,
         recording: rec.into(),
         coder: coder.into(),

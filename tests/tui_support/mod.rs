@@ -20,6 +20,9 @@ pub fn codebook() -> Codebook {
 
 pub fn coding(rec: &str) -> Coding {
     Coding {
+        checklist: Default::default(),
+        classes: Default::default(),
+        events: Vec::new(),
         schema: 1,
         recording: rec.into(),
         coder: "c1".into(),
