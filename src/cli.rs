@@ -246,6 +246,10 @@ pub struct ImportArgs {
     /// the study's audio/ folder.
     #[arg(long)]
     pub in_place: bool,
+    /// The instrument these recordings are coded with, by id (default: the study's first, its
+    /// `codebook`); study.toml lists the others under `instruments`.
+    #[arg(long, value_name = "ID")]
+    pub instrument: Option<String>,
 }
 
 #[derive(Debug, Args)]

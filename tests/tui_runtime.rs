@@ -79,7 +79,7 @@ fn coder_study(root: &Path) -> Study {
         .map(|id| {
             let file = format!("{id}.wav");
             let sha256 = long_wav(&dir.join(&file), 20);
-            Recording { id: id.to_string(), file, sha256, duration_s: 20.0 }
+            Recording { id: id.to_string(), file, sha256, duration_s: 20.0, instrument: None }
         })
         .collect();
     s.add_recordings(recs, vec![], Some("sup")).unwrap();

@@ -208,7 +208,7 @@ fn wav(path: &Path, seconds: u32) -> String {
 fn recording(dir: &Path, id: &str) -> Recording {
     let file = format!("{id}.wav");
     let sha256 = wav(&dir.join(&file), 4);
-    Recording { id: id.to_string(), file, sha256, duration_s: 4.0 }
+    Recording { id: id.to_string(), file, sha256, duration_s: 4.0, instrument: None }
 }
 
 fn assign(ids: &[&str]) -> Vec<Assignment> {

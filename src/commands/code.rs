@@ -26,6 +26,7 @@ pub fn run(g: &GlobalArgs, a: &CodeArgs) -> anyhow::Result<ExitCode> {
     let rows = queue_rows(&study, &coder)?;
     let mut app =
         App::new(Arc::new(study.codebook().clone()), keymap, &coder, &study.config().name, rows);
+    app.instruments = study.codebooks().iter().map(|b| Arc::new(b.clone())).collect();
     // The coder's playback speed (a missing or damaged prefs file is 1.0×, never an error).
     app.prefs = study.prefs(&coder);
     app.shell.mono = crate::tui::shell::Shell::mono_from(

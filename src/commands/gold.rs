@@ -18,6 +18,15 @@ pub fn run(g: &GlobalArgs, c: &GoldCommand) -> Result<ExitCode> {
             let ctx = context::resolve_for_writing(g)?;
             let me = ctx.supervisor("set a gold coding")?.id.clone();
             let study = &ctx.study;
+            study.require_recording(recording)?;
+            let (book, first) = (study.codebook_for(recording), study.codebook());
+            if book.id != first.id {
+                bail!(
+                    "{recording} is coded with instrument `{}`; gold, calibration and drift are defined on the study's first instrument (`{}`), so give gold only to its recordings",
+                    book.id,
+                    first.id
+                );
+            }
             let gold = gold::build(study, recording, &From::parse(from), &me, &now_rfc3339())?;
             let replaced = gold::load(study, recording)?.is_some();
             gold::save(study, &gold)?;

@@ -47,6 +47,18 @@ pub fn run(g: &GlobalArgs, a: &ImportArgs) -> Result<ExitCode> {
     if let Some(obs) = &a.observer {
         ctx.study.require_coder(obs)?;
     }
+    let instrument = match &a.instrument {
+        None => None,
+        Some(id) => match ctx.study.instrument(id) {
+            Some(book) if book.id == ctx.study.codebook().id => None,
+            Some(book) => Some(book.id.clone()),
+            None => bail!(
+                "--instrument {}: the study has no such instrument; it has: {} (study.toml's `codebook` and `instruments`)",
+                sanitize_for_terminal(id),
+                ctx.study.codebooks().iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        },
+    };
     let variables = parse_meta(&a.meta)?;
     check_variable_names(&ctx.study, &variables)?;
     let checked = check_all(&ctx.study, &a.files)?;
@@ -80,6 +92,7 @@ pub fn run(g: &GlobalArgs, a: &ImportArgs) -> Result<ExitCode> {
             file,
             sha256: c.sha256.clone(),
             duration_s: c.duration_s,
+            instrument: instrument.clone(),
         });
         if a.observer.is_some() || !variables.is_empty() {
             meta.push(RecordingMeta {
@@ -123,11 +136,19 @@ pub fn run(g: &GlobalArgs, a: &ImportArgs) -> Result<ExitCode> {
 
 /// A study variable may not shadow a column of `export final`.
 fn check_variable_names(study: &Study, variables: &BTreeMap<String, String>) -> Result<()> {
-    let cb = study.codebook();
-    let taken = ["recording", "bc_percent", "source", "not_applicable"]
-        .into_iter()
-        .chain(cb.domains.iter().map(|d| d.key.as_str()))
-        .chain(cb.composites.iter().map(|c| c.key.as_str()));
+    let books = study.codebooks();
+    let items = books.iter().flat_map(|cb| {
+        let i = &cb.items;
+        cb.domains
+            .iter()
+            .map(|d| d.key.as_str())
+            .chain(cb.composites.iter().map(|c| c.key.as_str()))
+            .chain(i.checklist.iter().map(|c| c.key.as_str()))
+            .chain(i.classifications.iter().map(|c| c.key.as_str()))
+            .chain(i.counts.iter().map(|c| c.key.as_str()))
+            .chain(i.summaries.iter().map(|c| c.key.as_str()))
+    });
+    let taken = ["recording", "bc_percent", "source", "not_applicable"].into_iter().chain(items);
     for name in taken {
         if variables.contains_key(name) {
             bail!(

@@ -316,7 +316,13 @@ mod tests {
     }
 
     fn rec(id: &str) -> Recording {
-        Recording { id: id.into(), file: "x.wav".into(), sha256: String::new(), duration_s: 60.0 }
+        Recording {
+            id: id.into(),
+            file: "x.wav".into(),
+            sha256: String::new(),
+            duration_s: 60.0,
+            instrument: None,
+        }
     }
 
     fn assign(id: &str, double: bool) -> Assignment {

@@ -97,8 +97,9 @@ pub struct Study {
     config: StudyConfig,
     coders: Vec<Coder>,
     recordings: Vec<Recording>,
-    codebook: Codebook,
-    codebook_path: PathBuf,
+    /// The study's instruments, the first (study.toml's `codebook`) first; ids are unique.
+    codebooks: Vec<Codebook>,
+    codebook_paths: Vec<PathBuf>,
     /// The private keys this process acts with (one in a command: the `--as` identity's).
     signers: Vec<Signer>,
 }
@@ -154,16 +155,49 @@ impl Study {
             });
         }
 
-        let codebook_path = resolve(dir, &config.codebook);
-        let codebook = crate::codebook::load(&codebook_path)
-            .map_err(|source| StudyError::Codebook { path: codebook_path.clone(), source })?;
+        let mut codebooks: Vec<Codebook> = Vec::new();
+        let mut codebook_paths: Vec<PathBuf> = Vec::new();
+        for named in std::iter::once(&config.codebook).chain(&config.instruments) {
+            let path = resolve(dir, named);
+            let book = crate::codebook::load(&path)
+                .map_err(|source| StudyError::Codebook { path: path.clone(), source })?;
+            if let Some(i) = codebooks.iter().position(|b| b.id == book.id) {
+                return Err(StudyError::Invalid {
+                    path: study_file,
+                    message: format!(
+                        "{} and {} are both instrument `{}`: a study lists each instrument once (two versions of one instrument are two studies)",
+                        codebook_paths[i].display(),
+                        path.display(),
+                        book.id
+                    ),
+                });
+            }
+            codebooks.push(book);
+            codebook_paths.push(path);
+        }
+        if let Some((r, id)) = recordings.recordings.iter().find_map(|r| {
+            r.instrument
+                .as_deref()
+                .filter(|i| !codebooks.iter().any(|b| b.id == *i))
+                .map(|i| (r, i))
+        }) {
+            return Err(StudyError::Invalid {
+                path: recordings_file,
+                message: format!(
+                    "recording {:?} names instrument {:?}, which study.toml does not list (it lists: {}); add the instrument's codebook to `instruments` in study.toml",
+                    r.id,
+                    id,
+                    codebooks.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
         Ok(Study {
             layout,
             config,
             coders: coders.coders,
             recordings: recordings.recordings,
-            codebook,
-            codebook_path,
+            codebooks,
+            codebook_paths,
             signers: Vec::new(),
         })
     }
@@ -245,6 +279,7 @@ impl Study {
             schema: STUDY_SCHEMA,
             name: name.to_string(),
             codebook: format!("codebook/{codebook_name}"),
+            instruments: Vec::new(),
             founder: founder.map(PublicKey::fingerprint),
             double_coding: Default::default(),
             reliability: model::ReliabilityConfig { tolerance },
@@ -305,12 +340,29 @@ impl Study {
             recordings_file: self.layout.recordings_file(),
         })
     }
+    /// The study's first instrument (study.toml's `codebook`): the default of `import`, and the
+    /// one gold, calibration, drift and certification are defined on.
     pub fn codebook(&self) -> &Codebook {
-        &self.codebook
+        &self.codebooks[0]
     }
-    /// Where the codebook was loaded from.
+    /// Where the first instrument was loaded from.
     pub fn codebook_path(&self) -> &Path {
-        &self.codebook_path
+        &self.codebook_paths[0]
+    }
+    /// Every instrument of the study, the first first.
+    pub fn codebooks(&self) -> &[Codebook] {
+        &self.codebooks
+    }
+    /// The instrument with id `id`.
+    pub fn instrument(&self, id: &str) -> Option<&Codebook> {
+        self.codebooks.iter().find(|b| b.id == id)
+    }
+    /// The instrument `recording` is coded with (the first for an unknown recording).
+    pub fn codebook_for(&self, recording: &str) -> &Codebook {
+        self.recording(recording)
+            .and_then(|r| r.instrument.as_deref())
+            .and_then(|id| self.instrument(id))
+            .unwrap_or(&self.codebooks[0])
     }
     /// Where recordings.toml says a recording's audio is (relative to the study folder).
     pub fn stored_audio_path(&self, recording: &Recording) -> PathBuf {
@@ -458,7 +510,7 @@ impl Study {
     ) -> Result<(), StudyError> {
         check_coding(path, c, coder, recording)?;
         // A hand-edited level outside the scale would reach exports and the reliability report.
-        let scale = &self.codebook.scale;
+        let scale = &self.codebook_for(recording).scale;
         if let Some((domain, level)) =
             c.scores.iter().find(|(_, l)| !(scale.min..=scale.max).contains(*l))
         {
@@ -1354,6 +1406,7 @@ mod tests {
             file: "a.wav".into(),
             sha256: files::sha256_hex(b"pretend audio"),
             duration_s: 60.0,
+            instrument: None,
         };
         let meta =
             RecordingMeta { id: "R001".into(), observer: None, variables: Default::default() };

@@ -18,8 +18,13 @@ pub const LEGACY_STUDY_SCHEMA: u32 = 1;
 pub struct StudyConfig {
     pub schema: u32,
     pub name: String,
-    /// Relative to the study folder, or absolute.
+    /// The study's first instrument (the default of `import`), relative to the study folder, or
+    /// absolute.
     pub codebook: String,
+    /// Further instruments (codebook files, same rules) a recording may be coded with: `import
+    /// --instrument ID` picks one per recording.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub instruments: Vec<String>,
     /// The sha256 fingerprint of the founding supervisor's public key, pinned at `init`: the root
     /// of trust for every signed change to coders.toml.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -181,6 +186,10 @@ pub struct Recording {
     pub file: String,
     pub sha256: String,
     pub duration_s: f64,
+    /// The id of the instrument this recording is coded with; absent: the study's first
+    /// (`codebook` in study.toml).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<String>,
 }
 
 /// `coders/<coder>/queue.toml`.

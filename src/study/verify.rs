@@ -74,7 +74,9 @@ impl Report {
 /// The files everyone may read, as parsed.
 struct Common {
     config: Option<StudyConfig>,
-    scale: Option<(u8, u8)>,
+    /// Each instrument's id → its scale, and the study's first instrument's id.
+    scales: BTreeMap<String, (u8, u8)>,
+    first: Option<String>,
     coders: Vec<Coder>,
     recordings: Vec<Recording>,
 }
@@ -95,7 +97,7 @@ pub fn verify(dir: &Path, scope: &Scope, progress: impl FnMut(&Path)) -> Report 
     };
     let queues = check_queues(&mut r, &l, &mine, &common.recordings);
     let claims = journals::check(&mut r, &l, scope, &common);
-    let seen = check_codings(&mut r, &l, &mine, &claims, common.scale);
+    let seen = check_codings(&mut r, &l, &mine, &claims, &common);
     if *scope == Scope::All {
         check_supervisor_files(&mut r, &l, &common, &queues, &claims);
         check_receipts(&mut r, &l, &claims, &seen);
@@ -114,16 +116,28 @@ pub fn verify(dir: &Path, scope: &Scope, progress: impl FnMut(&Path)) -> Report 
 }
 
 fn read_common(r: &mut Report, l: &Layout, config: Option<StudyConfig>) -> Common {
-    let mut scale = None;
+    let mut scales = BTreeMap::new();
+    let mut first = None;
     if let Some(c) = &config {
-        let p = Path::new(&c.codebook);
-        let cb = if p.is_absolute() { p.to_path_buf() } else { l.root().join(p) };
-        match crate::codebook::load(&cb) {
-            Ok(book) => {
-                r.files_parsed += 1;
-                scale = Some((book.scale.min, book.scale.max));
+        for (i, named) in std::iter::once(&c.codebook).chain(&c.instruments).enumerate() {
+            let p = Path::new(named);
+            let cb = if p.is_absolute() { p.to_path_buf() } else { l.root().join(p) };
+            match crate::codebook::load(&cb) {
+                Ok(book) => {
+                    r.files_parsed += 1;
+                    if i == 0 {
+                        first = Some(book.id.clone());
+                    }
+                    if scales.insert(book.id.clone(), (book.scale.min, book.scale.max)).is_some() {
+                        r.problem(format!(
+                            "study.toml: instrument `{}` is listed twice ({}); list each instrument once",
+                            book.id,
+                            cb.display()
+                        ));
+                    }
+                }
+                Err(e) => r.problem(format!("codebook {}: {e}", cb.display())),
             }
-            Err(e) => r.problem(format!("codebook {}: {e}", cb.display())),
         }
     }
     let coders = parse::<CodersFile>(r, &l.coders_file(), false).map(|f| f.coders);
@@ -138,7 +152,17 @@ fn read_common(r: &mut Report, l: &Layout, config: Option<StudyConfig>) -> Commo
             rec.id, rec.duration_s
         ));
     }
-    Common { config, scale, coders, recordings }
+    for rec in &recordings {
+        if let Some(id) = rec.instrument.as_deref().filter(|id| !scales.contains_key(*id))
+            && first.is_some()
+        {
+            r.problem(format!(
+                "recordings.toml: recording {:?} names instrument {id:?}, which study.toml does not list; add its codebook to `instruments` in study.toml",
+                rec.id
+            ));
+        }
+    }
+    Common { config, scales, first, coders, recordings }
 }
 
 fn duplicates<'a>(r: &mut Report, file: &str, what: &str, ids: impl Iterator<Item = &'a str>) {
@@ -207,9 +231,14 @@ fn check_codings(
     l: &Layout,
     mine: &[String],
     claims: &Claims,
-    scale: Option<(u8, u8)>,
+    common: &Common,
 ) -> Seen {
     let mut seen = Seen::new();
+    let instrument_of: BTreeMap<&str, &str> = common
+        .recordings
+        .iter()
+        .filter_map(|r| Some((r.id.as_str(), r.instrument.as_deref().or(common.first.as_deref())?)))
+        .collect();
     for coder in mine {
         let dirs = [l.codings_dir(coder), l.training_codings_dir(coder)];
         let files: Vec<_> = dirs.into_iter().flatten().flat_map(|d| toml_files(&d)).collect();
@@ -233,7 +262,16 @@ fn check_codings(
                     c.coder, c.recording
                 ));
             }
-            if let Some((min, max)) = scale {
+            let instrument = instrument_of.get(rec.as_str()).copied();
+            if let Some(id) = instrument
+                && c.codebook.id != id
+            {
+                r.problem(format!(
+                    "{rel}: coded with instrument `{}`, but recordings.toml codes {rec} with `{id}`; a coding never mixes instruments: restore the file from a backup",
+                    c.codebook.id
+                ));
+            }
+            if let Some(&(min, max)) = instrument.and_then(|id| common.scales.get(id)) {
                 for (domain, level) in c.scores.iter().filter(|(_, l)| !(min..=max).contains(*l)) {
                     r.problem(format!(
                         "{rel}: {domain} = {level} is outside the codebook's scale {min}..{max}; fix the file by hand or restore it from a backup"

@@ -105,6 +105,7 @@ pub fn study(rule: FinalRule) -> Fixture {
             schema: tapecoder::study::model::STUDY_SCHEMA,
             name: "Test study".into(),
             codebook: "codebook/handbook.toml".into(),
+            instruments: vec![],
             founder: Some(tapecoder::identity::fictional_signer("sup").public().fingerprint()),
             double_coding: DoubleCoding::default(),
             reliability: ReliabilityConfig { tolerance: 1 },
@@ -158,6 +159,7 @@ pub fn study(rule: FinalRule) -> Fixture {
                     file: format!("audio/{id}.wav"),
                     sha256: "a".repeat(64),
                     duration_s: 600.0,
+                    instrument: None,
                 })
                 .collect(),
         },

@@ -108,7 +108,7 @@ pub fn study() -> tempfile::TempDir {
         .map(|id| {
             let file = format!("{id}.wav");
             let sha256 = wav(&dir.join(&file));
-            Recording { id: id.to_string(), file, sha256, duration_s: 1.0 }
+            Recording { id: id.to_string(), file, sha256, duration_s: 1.0, instrument: None }
         })
         .collect();
     s.add_recordings(recs, vec![], Some("sup")).unwrap();

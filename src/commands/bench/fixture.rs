@@ -200,6 +200,7 @@ fn placeholder_recordings(
             file,
             sha256: sha256_hex(bytes.as_bytes()),
             duration_s,
+            instrument: None,
         });
         let variables: BTreeMap<String, String> = [
             ("arm".to_string(), if i % 2 == 0 { "A" } else { "B" }.to_string()),

@@ -82,6 +82,7 @@ impl Study {
                 file: format!("{}/{name}", media::AUDIO_DIR),
                 sha256: gold.sha256.clone(),
                 duration_s: gold.duration_s,
+                instrument: None,
             });
         }
         let mut probes = self.probes()?;

@@ -200,8 +200,13 @@ pub fn trusted_supervisor(
         .filter(|(actor, _)| sups.contains(&actor.as_str()))
         .collect();
     let journals = read_journal_files(&mut scratch, files);
-    let common =
-        Common { config: Some(config.clone()), scale: None, coders: vec![], recordings: vec![] };
+    let common = Common {
+        config: Some(config.clone()),
+        scales: BTreeMap::new(),
+        first: None,
+        coders: vec![],
+        recordings: vec![],
+    };
     let trusted = trusted(&mut scratch, &common, &journals);
     trusted.get(id).is_some_and(|t| t.role == Role::Supervisor && t.key.to_string() == key)
 }

@@ -123,6 +123,9 @@ pub struct App {
     pub prefs: Prefs,
     /// The recording being opened or open is a training one (a calibration set).
     pub training: bool,
+    /// Every instrument of the study (empty: only the shell's): opening a recording makes its
+    /// coding's instrument the shell's codebook.
+    pub instruments: Vec<Arc<Codebook>>,
 }
 
 impl App {
@@ -144,6 +147,7 @@ impl App {
             next_refresh_ms: QUEUE_REFRESH_MS,
             prefs: Prefs::default(),
             training: false,
+            instruments: Vec::new(),
         }
     }
 

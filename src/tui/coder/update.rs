@@ -3,6 +3,8 @@
 //! player), so every key and click is testable by feeding messages and looking at the state and
 //! the effects. This file holds what is common (ticks and saving, overlays, the runtime's answers);
 //! each screen's own keys and mouse are in its folder (`queue/update.rs`, `coding/update.rs`).
+use std::sync::Arc;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
 
 use crate::coding::Status;
@@ -64,6 +66,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Opened(o) => {
             let o = *o;
             app.queue.clear_problem(&o.coding.recording);
+            if let Some(book) = app.instruments.iter().find(|b| b.id == o.coding.codebook.id) {
+                app.shell.codebook = Arc::clone(book);
+            }
             let read_only = o.coding.status == Status::Submitted;
             let (transcript, transcript_problem) = match o.transcript {
                 Ok(t) => (t, None),

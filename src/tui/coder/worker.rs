@@ -205,7 +205,8 @@ fn open_problem(e: &StudyError) -> String {
 
 /// Creates the coding of a recording opened for the first time: nothing scored, nothing tagged.
 pub fn new_coding(study: &Study, coder: &str, recording: &str, audio_sha256: &str) -> Coding {
-    Coding::new(recording, coder, CodebookRef::of(study.codebook()), audio_sha256, &now_rfc3339())
+    let book = CodebookRef::of(study.codebook_for(recording));
+    Coding::new(recording, coder, book, audio_sha256, &now_rfc3339())
 }
 
 /// Everything opening a recording needs, checked: the audio is there and unchanged since import,
@@ -234,6 +235,13 @@ pub fn prepare_open_in(
         Ok(None) => new_coding(study, coder, id, &rec.sha256),
         Err(e) => return Err(format!("your coding file cannot be read: {e}")),
     };
+    let instrument = study.codebook_for(id);
+    if coding.codebook.id != instrument.id {
+        return Err(format!(
+            "your coding was made with instrument `{}`, but this recording is coded with `{}`; ask your supervisor",
+            coding.codebook.id, instrument.id
+        ));
+    }
     if coding.status != Status::Submitted && !coding.audio_sha256.eq_ignore_ascii_case(&rec.sha256)
     {
         return Err(
@@ -248,7 +256,7 @@ pub fn prepare_open_in(
 fn submit(study: &Study, work: Work, mut c: Coding) -> Msg {
     let duration = study.recording(&c.recording).map_or(0.0, |r| r.duration_s);
     let submitted = c
-        .try_submit(study.codebook(), duration, &now_rfc3339())
+        .try_submit(study.codebook_for(&c.recording), duration, &now_rfc3339())
         .map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
         .and_then(|()| study.submit_coding_in(work, &c).map_err(|e| e.to_string()));
     match submitted {
