@@ -349,6 +349,10 @@ pub struct ReliabilityArgs {
     /// (`recording,coder,item,value`); each item gets the statistics of its kind.
     #[arg(long, value_name = "FILE", requires = "from_csv")]
     pub codebook: Option<PathBuf>,
+    /// The instrument to report on, by id (default: the study's first); a report never mixes
+    /// instruments.
+    #[arg(long, value_name = "ID", conflicts_with = "from_csv")]
+    pub instrument: Option<String>,
     /// Also report the average-measures ICC forms.
     #[arg(long)]
     pub average_measures: bool,
@@ -416,6 +420,10 @@ pub struct ExportArgs {
     /// Write to this file (or folder, for audacity, eaf and textgrid) instead of standard output.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The instrument whose codings to export, by id (default: the study's first): the columns
+    /// are its items, so an export never mixes instruments.
+    #[arg(long, value_name = "ID")]
+    pub instrument: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -17,7 +17,9 @@ use tapecoder::study::model::{
     RecordingsFile, Role, StudyConfig,
 };
 
-const IDS: [&str; 6] = ["R001", "R002", "R003", "R004", "R005", "R006"];
+const IDS: [&str; 9] = ["R001", "R002", "R003", "R004", "R005", "R006", "R007", "R008", "R009"];
+/// The recordings coded with the handbook (the study's first instrument).
+const VISITS: [&str; 6] = ["R001", "R002", "R003", "R004", "R005", "R006"];
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -92,6 +94,11 @@ fn sample_study_files_parse_as_the_contract_types() {
     }
     assert_eq!(study.name, "Sample study");
     assert_eq!(study.codebook, "../codebook/handbook.toml");
+    assert_eq!(
+        study.instruments,
+        ["../codebook/unit-meeting.toml", "../codebook/mi-fidelity.toml"],
+        "the unit meetings and the MI session are coded with the other instruments"
+    );
     assert_eq!(study.reliability.tolerance, 1);
     assert_eq!(study.final_scores.rule, FinalRule::Adjudicated);
     assert!(sample().join(&study.codebook).is_file(), "the study's codebook must exist");
@@ -116,17 +123,17 @@ fn sample_study_files_parse_as_the_contract_types() {
         let bytes = read(&sample().join(&r.file));
         total += bytes.len();
         assert_eq!(sha256_hex(&bytes), r.sha256, "{}: sha256 in recordings.toml", r.file);
-        assert!((120.0..=240.0).contains(&r.duration_s), "{}: 2–4 minutes", r.id);
+        assert!((100.0..=240.0).contains(&r.duration_s), "{}: 2–4 minutes", r.id);
         assert!(!r.file.contains('\\') && !Path::new(&r.file).is_absolute());
         exts.insert(r.file.rsplit('.').next().unwrap_or_default().to_string());
     }
-    assert!(total < 8_000_000, "all sample audio together must stay under 8 MB, is {total}");
+    assert!(total < 8_500_000, "all sample audio together must stay under 8.5 MB, is {total}");
     let want: BTreeSet<String> =
         ["mp3", "m4a", "ogg", "flac", "wav"].iter().map(|s| s.to_string()).collect();
     assert_eq!(exts, want, "one recording in each supported container");
 
     let meta: MetadataFile = load("supervisor/metadata.toml");
-    assert_eq!(meta.recordings.len(), 6);
+    assert_eq!(meta.recordings.len(), 9);
     for m in &meta.recordings {
         assert!(m.observer.as_deref().is_none_or(|o| !roles.contains_key(o)), "{}", m.id);
         let arm = m.variables.get("arm").map(String::as_str);
@@ -138,9 +145,9 @@ fn sample_study_files_parse_as_the_contract_types() {
 #[test]
 fn sample_queues_follow_the_assignments() {
     let asg: AssignmentsFile = load("supervisor/assignments.toml");
-    assert_eq!(asg.recordings.len(), 6);
+    assert_eq!(asg.recordings.len(), 9);
     let double: Vec<_> = asg.recordings.iter().filter(|a| a.double_coded).collect();
-    assert_eq!(double.len(), 4, "four recordings are double-coded");
+    assert_eq!(double.len(), 7, "four visits, two unit meetings and the MI session");
     let primaries: BTreeSet<_> = double.iter().map(|a| a.coders[0].as_str()).collect();
     assert_eq!(primaries, BTreeSet::from(["ana", "ben"]), "ana and ben alternate as primary");
     for a in &asg.recordings {
@@ -165,10 +172,9 @@ fn sample_queues_follow_the_assignments() {
 #[test]
 fn sample_codings_are_submitted_complete_and_consistent() {
     let recs: RecordingsFile = load("recordings.toml");
-    let cb = codebook();
-    let cb_sha = sha256_hex(&read(&repo().join("codebook/handbook.toml")));
+    let study = tapecoder::study::Study::open(sample()).unwrap_or_else(|e| panic!("{e}"));
     let list = codings();
-    assert_eq!(list.len(), 8, "ana and ben each coded the four double-coded recordings");
+    assert_eq!(list.len(), 14, "ana and ben each coded the seven double-coded recordings");
     for (rel, c, _) in &list {
         assert_eq!(rel, &format!("coders/{}/codings/{}.toml", c.coder, c.recording));
         assert_eq!(c.schema, 1);
@@ -176,9 +182,16 @@ fn sample_codings_are_submitted_complete_and_consistent() {
         assert!(c.submitted_at.is_some(), "{rel}");
         let rec = recs.recordings.iter().find(|r| r.id == c.recording).expect("known recording");
         assert_eq!(c.audio_sha256, rec.sha256, "{rel}: audio_sha256");
+        let cb = study.codebook_for(&c.recording);
+        let file = if rec.instrument.is_some() {
+            format!("codebook/{}.toml", cb.id)
+        } else {
+            "codebook/handbook.toml".to_string()
+        };
+        let cb_sha = sha256_hex(&read(&repo().join(file)));
         assert_eq!((&c.codebook.id, &c.codebook.version), (&cb.id, &cb.version), "{rel}");
         assert_eq!(c.codebook.sha256, cb_sha, "{rel}: codebook sha256 (rerun make.sh study)");
-        assert_eq!(c.codebook, CodebookRef::of(&cb), "{rel}: the reference the app would write");
+        assert_eq!(c.codebook, CodebookRef::of(cb), "{rel}: the reference the app would write");
         for ts in [&c.created_at, &c.updated_at] {
             assert!(ts.ends_with('Z') && ts.len() == 20, "{rel}: RFC 3339 UTC, got {ts}");
         }
@@ -191,7 +204,7 @@ fn sample_codings_are_submitted_complete_and_consistent() {
         let mut before = c.clone();
         before.status = Status::InProgress;
         before.submitted_at = None;
-        let check = before.can_submit(&cb, rec.duration_s);
+        let check = before.can_submit(cb, rec.duration_s);
         assert!(check.problems.is_empty() && check.warnings.is_empty(), "{rel}: {check:?}");
         for d in &cb.domains {
             if c.scores.contains_key(&d.key) {
@@ -217,7 +230,7 @@ fn sample_double_codings_give_reliability_and_adjudication_something_to_show() {
         list.iter().map(|(_, c, _)| ((c.recording.as_str(), c.coder.as_str()), c)).collect();
     let (mut cells, mut within, mut two_apart) = (0, 0, 0);
     let mut bc_applicable = BTreeMap::new();
-    for a in asg.recordings.iter().filter(|a| a.double_coded) {
+    for a in asg.recordings.iter().filter(|a| a.double_coded && VISITS.contains(&a.id.as_str())) {
         let (p, s) = (&a.coders[0], &a.coders[1]);
         let (cp, cs) = (by[&(a.id.as_str(), p.as_str())], by[&(a.id.as_str(), s.as_str())]);
         for (key, _) in codebook_domains() {
@@ -308,11 +321,17 @@ fn sample_transcripts_are_timed_within_their_recordings() {
         assert!(turns >= 20, "{}: {turns} turns", r.id);
         // The transcript is the script as rendered: same turns, same words.
         let script = text(&sample().join(format!("scripts/{}.txt", r.id)));
-        let said: Vec<&str> = script
+        let said: Vec<String> = script
             .lines()
             .map(str::trim)
-            .filter(|l| l.starts_with("W:") || l.starts_with("P:"))
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(|l| match (l.find('{'), l.find('}')) {
+                // The MI script's behaviour codes (`W{Q,SR}: …`) are not spoken.
+                (Some(a), Some(b)) if a < b && a == 1 => format!("{}{}", &l[..a], &l[b + 1..]),
+                _ => l.to_string(),
+            })
             .collect();
+        let said: Vec<&str> = said.iter().map(String::as_str).collect();
         let heard: Vec<&str> = t
             .lines()
             .filter(|l| l.starts_with('['))
@@ -320,23 +339,28 @@ fn sample_transcripts_are_timed_within_their_recordings() {
             .map(|(_, rest)| rest)
             .collect();
         assert_eq!(said, heard, "{}: transcript and script differ: rerun make.sh", r.id);
-        assert_eq!(speakers, BTreeSet::from(["P".to_string(), "W".to_string()]));
+        let cast = if r.instrument.as_deref() == Some("unit-meeting") {
+            vec!["A", "B", "C", "D"]
+        } else {
+            vec!["P", "W"]
+        };
+        assert_eq!(speakers, cast.into_iter().map(String::from).collect::<BTreeSet<_>>());
     }
 }
 
 #[test]
 fn sample_study_opens_with_the_study_module() {
     let study = tapecoder::study::Study::open(sample()).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(study.recordings().len(), 6);
+    assert_eq!(study.recordings().len(), 9);
     let demo: Vec<_> =
         study.queue("demo").expect("demo's queue").iter().map(|r| r.id.clone()).collect();
     assert_eq!(demo, IDS);
     for r in study.recordings() {
         study.checked_audio_path(r).unwrap_or_else(|e| panic!("{}: {e}", r.id));
     }
-    assert_eq!(study.all_codings().expect("codings").len(), 8);
-    assert_eq!(study.assignments().expect("assignments").len(), 6);
-    assert_eq!(study.metadata().expect("metadata").len(), 6);
+    assert_eq!(study.all_codings().expect("codings").len(), 14);
+    assert_eq!(study.assignments().expect("assignments").len(), 9);
+    assert_eq!(study.metadata().expect("metadata").len(), 9);
     let layout = study.layout();
     let journals = [
         ("ana", layout.journal_file("ana", Role::Coder).expect("path")),
@@ -514,7 +538,7 @@ fn tour_demo_submits_a_coding_and_the_study_still_verifies() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("status --format json");
     let demo = v["coders"].as_array().and_then(|cs| cs.iter().find(|c| c["coder"] == "demo"));
     assert_eq!(demo.map(|d| d["submitted"].clone()), Some(serde_json::json!(1)), "{out}");
-    assert_eq!(v["double_coding"]["pairs"], 4, "{out}");
+    assert_eq!(v["double_coding"]["pairs"], 7, "{out}");
     assert_eq!(v["double_coding"]["awaiting_adjudication"], 2, "{out}");
 }
 
@@ -554,4 +578,85 @@ fn sample_keeps_each_coder_in_their_own_folder() {
         let id = p.file_stem().expect("name").to_string_lossy().into_owned();
         assert_eq!(role(&id), Some(Role::Supervisor), "{}", p.display());
     }
+}
+
+/// The unit meetings (checklist, class derived by the unit-meeting rules) and the MI session
+/// (globals and behaviour counts) show every item kind, and the two coders differ where a
+/// supervisor would look: R008's class, and a few of R009's counts.
+#[test]
+fn sample_instruments_give_every_item_kind_something_to_show() {
+    let study = tapecoder::study::Study::open(sample()).unwrap_or_else(|e| panic!("{e}"));
+    let coding = |coder: &str, rec: &str| {
+        study.load_coding(coder, rec).expect("reads").unwrap_or_else(|| panic!("{coder} {rec}"))
+    };
+    let unit = study.codebook_for("R007");
+    assert_eq!(unit.id, "unit-meeting");
+    let class = |coder: &str, rec: &str| {
+        coding(coder, rec).class_of(unit, "practice").map(|c| c.key.clone()).expect("derived")
+    };
+    assert_eq!((class("ana", "R007"), class("ben", "R007")), ("systemic".into(), "systemic".into()));
+    assert_eq!(
+        (class("ana", "R008"), class("ben", "R008")),
+        ("green_shoots".into(), "un_systemic".into()),
+        "the coders differ on R008: one feature apart"
+    );
+
+    let mi = study.codebook_for("R009");
+    assert_eq!(mi.id, "mi-fidelity");
+    let (a, b) = (coding("ana", "R009"), coding("ben", "R009"));
+    let (ta, tb) = (a.tallies(mi), b.tallies(mi));
+    assert_eq!((ta["question"], ta["simple_reflection"], ta["complex_reflection"]), (6, 3, 5));
+    assert_eq!(ta["affirm"], 2, "{ta:?}");
+    // Ben missed an affirmation and a simple reflection, and heard a complex one as simple.
+    assert_eq!(
+        (tb["affirm"], tb["simple_reflection"], tb["complex_reflection"]),
+        (1, 3, 4),
+        "{tb:?}"
+    );
+    let rq = mi.items.summaries.iter().find(|s| s.key == "reflection_to_question").expect("R:Q");
+    let ra = a.summary(mi, rq).expect("questions were asked");
+    assert!((ra - 8.0 / 6.0).abs() < 1e-9, "{ra}");
+    for c in [&a, &b] {
+        assert!(c.events.windows(2).all(|w| w[0].at_s <= w[1].at_s), "events in time order");
+        assert!(c.events.iter().all(|e| e.at_s <= study.recording("R009").unwrap().duration_s));
+    }
+}
+
+#[test]
+fn tour_reports_and_exports_one_instrument_at_a_time() {
+    let (tmp, study) = tour_copy();
+    let mi = stdout_of(tapecoder(tmp.path(), &study).args([
+        "--as",
+        "sup",
+        "reliability",
+        "--instrument",
+        "mi-fidelity",
+    ]));
+    for global in ["Partnership", "Empathy"] {
+        assert!(mi.contains(global), "{mi}");
+    }
+    assert!(!mi.contains("Child focus"), "no handbook domain in the MI report:\n{mi}");
+    let handbook = stdout_of(tapecoder(tmp.path(), &study).args(["--as", "sup", "reliability"]));
+    assert!(!handbook.contains("Partnership"), "{handbook}");
+    let fin = stdout_of(tapecoder(tmp.path(), &study).args([
+        "--as",
+        "sup",
+        "export",
+        "final",
+        "--instrument",
+        "mi-fidelity",
+    ]));
+    let rows: Vec<&str> = fin.lines().collect();
+    assert_eq!(rows.len(), 2, "a header and R009:\n{fin}");
+    assert!(rows[1].starts_with("R009,"), "{fin}");
+    let err = tapecoder(tmp.path(), &study)
+        .args(["--as", "sup", "export", "final", "--instrument", "miti"])
+        .output()
+        .expect("runs");
+    assert!(!err.status.success());
+    let err = String::from_utf8_lossy(&err.stderr);
+    assert!(
+        err.contains("the study has no instrument \"miti\"; it has: tapecoder-handbook, unit-meeting, mi-fidelity"),
+        "{err}"
+    );
 }

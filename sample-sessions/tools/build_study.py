@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Builds the bundled sample study (sample-sessions/) from its scripts.
 
-    build_study.py audio   render scripts/<id>.txt with espeak-ng, mix with sox, encode with ffmpeg,
+    build_study.py audio [ID…]
+                           render scripts/<id>.txt with espeak-ng, mix with sox, encode with ffmpeg,
                            write audio/<id>.<ext> and transcripts/<id>.txt (turn times measured
-                           from the rendered turns with soxi -D)
+                           from the rendered turns with soxi -D); with IDs only those recordings
     build_study.py study   (re)write study.toml, coders.toml, recordings.toml, coders/ (each
                            coder's queue, codings and journal) and supervisor/ (assignments,
                            metadata, the supervisor's journal) from the audio and the transcripts
@@ -63,7 +64,39 @@ VISITS = {
         W=dict(voice="en-gb+m2", speed=170, pitch=40),
         P=dict(voice="en-us+f4", speed=150, pitch=60),
     ),
+    # Two unit case discussions (A consultant social worker, B social worker, C clinician,
+    # D unit coordinator: all round one table) and one MI practice session coded with counts.
+    "R007": dict(
+        fmt="mp3", codec="mp3cbr", rate=16000,
+        A=dict(voice="en-gb+f3", speed=160, pitch=58),
+        B=dict(voice="en-gb-x-rp+m3", speed=158, pitch=40),
+        C=dict(voice="en-gb-scotland+f2", speed=150, pitch=50),
+        D=dict(voice="en-us+m1", speed=165, pitch=35),
+    ),
+    "R008": dict(
+        fmt="mp3", codec="mp3cbr", rate=16000,
+        A=dict(voice="en-gb+m4", speed=160, pitch=44),
+        B=dict(voice="en-gb-x-gbclan+f4", speed=162, pitch=60),
+        C=dict(voice="en-us+m3", speed=150, pitch=36),
+        D=dict(voice="en-gb+f5", speed=168, pitch=52),
+    ),
+    "R009": dict(
+        fmt="mp3", codec="mp3cbr", rate=16000,
+        W=dict(voice="en-gb+f2", speed=155, pitch=56),
+        P=dict(voice="en-gb-x-rp+m1", speed=150, pitch=32),
+    ),
 }
+
+# The instrument each recording is coded with (absent: the study's first, the handbook).
+INSTRUMENT = {"R007": "unit-meeting", "R008": "unit-meeting", "R009": "mi-fidelity"}
+INSTRUMENT_FILES = {"unit-meeting": "../codebook/unit-meeting.toml",
+                    "mi-fidelity": "../codebook/mi-fidelity.toml"}
+
+# Behaviour codes written in the MI script's braces, and the instrument's count keys.
+CODES = {"Q": "question", "SR": "simple_reflection", "CR": "complex_reflection",
+         "AF": "affirm", "SEEK": "seeking_collaboration", "EA": "emphasizing_autonomy",
+         "GI": "giving_information", "PERM": "persuade_with_permission", "PER": "persuade",
+         "CON": "confront"}
 
 LEAD_IN_S = 1.2
 TAIL_S = 1.5
@@ -82,18 +115,27 @@ def run(cmd: list[str], **kw) -> str:
     return res.stdout
 
 
-def read_script(vid: str) -> list[tuple[str, str]]:
+def read_script_codes(vid: str) -> list[tuple[str, str, list[str]]]:
+    """(speaker, text, behaviour codes) of each turn; codes are written `W{Q,SR}: text`."""
     turns = []
     path = STUDY / "scripts" / f"{vid}.txt"
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
-        m = re.fullmatch(r"([WP]):\s*(.+)", line)
+        m = re.fullmatch(r"([A-Z])(?:\{([A-Z,]+)\})?:\s*(.+)", line)
         if not m:
-            sys.exit(f"{path}:{n}: expected `W: text` or `P: text`")
-        turns.append((m.group(1), m.group(2)))
+            sys.exit(f"{path}:{n}: expected `W: text` (a one-letter speaker, optional {{codes}})")
+        codes = m.group(2).split(",") if m.group(2) else []
+        for c in codes:
+            if c not in CODES:
+                sys.exit(f"{path}:{n}: unknown behaviour code {c}; known: {', '.join(CODES)}")
+        turns.append((m.group(1), m.group(3), codes))
     return turns
+
+
+def read_script(vid: str) -> list[tuple[str, str]]:
+    return [(who, text) for who, text, _ in read_script_codes(vid)]
 
 
 def fmt_ts(s: float) -> str:
@@ -104,6 +146,8 @@ def fmt_ts(s: float) -> str:
 ENCODE = {
     # MP3 VBR (with a Xing/LAME header), MPEG-2 layer III at 16/22.05 kHz.
     "mp3": ["-c:a", "libmp3lame", "-q:a", "8"],
+    # MP3 CBR 16 kbit/s (no Xing header): the short meetings and the MI session.
+    "mp3cbr": ["-c:a", "libmp3lame", "-b:a", "16k"],
     # AAC-LC in an MP4 (M4A) container.
     "m4a": ["-c:a", "aac", "-profile:a", "aac_low", "-b:a", "32k", "-movflags", "+faststart"],
     "ogg": ["-c:a", "libvorbis", "-q:a", "0"],
@@ -125,7 +169,8 @@ def render(vid: str, tmp: Path) -> None:
              "-w", str(raw), text])
         shaped = tmp / f"{vid}-{i:03d}.wav"
         # The worker sits by the recorder; the parent is a little further away (quieter, roomier).
-        fx = ["highpass", "90", "vol", "0.85"] if who == "W" else \
+        # In a unit meeting the recorder is on the table: the consultant (A) nearest.
+        fx = ["highpass", "90", "vol", "0.85"] if who in ("W", "A") else \
              ["highpass", "90", "lowpass", "6000", "vol", "0.6", "reverb", "20", "50", "40"]
         # Trim espeak's own leading/trailing silence so the measured length is the speech.
         run(["sox", "-R", str(raw), "-r", str(ESPEAK_RATE), "-c", "1", "-b", "16", str(shaped)]
@@ -160,14 +205,16 @@ def render(vid: str, tmp: Path) -> None:
         out.unlink()
     run(["ffmpeg", "-nostdin", "-v", "error", "-i", str(final_src), "-ac", "1",
          "-ar", str(cfg["rate"]), "-map_metadata", "-1", "-fflags", "+bitexact",
-         "-flags:a", "+bitexact"] + ENCODE[cfg["fmt"]] + [str(out)])
+         "-flags:a", "+bitexact"] + ENCODE[cfg.get("codec", cfg["fmt"])] + [str(out)])
 
     # The exact length of what was encoded; lossy encoders add priming and padding that a
     # gapless decoder removes again (LAME header, MP4 edit list), so this is the true duration.
     exact = int(run(["soxi", "-s", str(final_src)]).strip()) / cfg["rate"]
     lines = [
         f"# {vid}: transcript of a synthesized, fictional home visit (no real people).",
-        "# W = social worker, P = parent. Times are [start–end] of each turn, mm:ss.s.",
+        ("# A = consultant social worker, B = social worker, C = clinician, D = unit "
+         "coordinator. Times are [start–end] of each turn, mm:ss.s." if "A" in cfg else
+         "# W = social worker, P = parent. Times are [start–end] of each turn, mm:ss.s."),
         f"# Length: {fmt_ts(exact)} ({exact:.6f} s)",
         "",
     ]
@@ -180,20 +227,24 @@ def render(vid: str, tmp: Path) -> None:
           f"{len(turns)} turns")
 
 
-def build_audio() -> None:
+def build_audio(only: list[str]) -> None:
+    """Renders every recording (`only` empty: the audio folder is rebuilt) or just `only`."""
     for tool in ("espeak-ng", "sox", "soxi", "ffmpeg", "ffprobe"):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is needed to regenerate the sample audio; install it first")
+    for vid in only:
+        if vid not in VISITS:
+            sys.exit(f"{vid} is not a recording of the sample study ({', '.join(VISITS)})")
     audio = STUDY / "audio"
-    if audio.exists():
+    if audio.exists() and not only:
         shutil.rmtree(audio)
     with tempfile.TemporaryDirectory(prefix="tapecoder-sample-") as d:
-        for vid in VISITS:
+        for vid in only or VISITS:
             render(vid, Path(d))
     total = sum(p.stat().st_size for p in (STUDY / "audio").iterdir())
     print(f"all audio: {total} bytes")
-    if total >= 8_000_000:
-        sys.exit("the sample audio must stay under 8 MB: lower the bitrates or shorten a script")
+    if total >= 8_500_000:
+        sys.exit("the sample audio must stay under 8.5 MB: lower the bitrates or shorten a script")
 
 
 # --------------------------------------------------------------------------------------------
@@ -231,7 +282,7 @@ def exact_duration(vid: str, audio: Path) -> float:
 def read_transcript(vid: str) -> list[tuple[float, float]]:
     """(start_s, end_s) of each turn, 1-based turn n at index n-1."""
     spans = []
-    pat = re.compile(r"\[(\d+):(\d+\.\d)–(\d+):(\d+\.\d)\] [WP]: ")
+    pat = re.compile(r"\[(\d+):(\d+\.\d)–(\d+):(\d+\.\d)\] [A-Z]: ")
     for line in (STUDY / "transcripts" / f"{vid}.txt").read_text(encoding="utf-8").splitlines():
         m = pat.match(line)
         if m:
@@ -273,6 +324,9 @@ ASSIGN = {
     "R004": (["ana", "ben"], True),
     "R005": (["ben"], False),
     "R006": (["ben", "ana"], True),
+    "R007": (["ana", "ben"], True),
+    "R008": (["ben", "ana"], True),
+    "R009": (["ana", "ben"], True),
 }
 
 METADATA = {
@@ -282,6 +336,9 @@ METADATA = {
     "R004": dict(arm="intervention", site="Eastfield", worker="W-15"),
     "R005": dict(arm="intervention", site="Westmoor", worker="W-09"),
     "R006": dict(arm="usual-practice", site="Westmoor", worker="W-21"),
+    "R007": dict(arm="intervention", site="Northgate", worker="U-02"),
+    "R008": dict(arm="intervention", site="Eastfield", worker="U-05"),
+    "R009": dict(arm="intervention", site="Westmoor", worker="W-30"),
 }
 
 DOMAINS = ["empathy", "collaboration", "autonomy", "evocation", "purposefulness",
@@ -484,6 +541,86 @@ CODINGS = {
 }
 
 
+UNIT_FEATURES = ["wider_context", "curious", "hypotheses", "actionable", "collaborative",
+                 "family_present", "risk_clarity"]
+
+# The unit meetings, coded with the checklist (the class is derived from it, never stored), and
+# the MI session, coded with its four globals and the behaviour counts written in the script's
+# braces: each coder logs them a little after the turn starts (`lag_s`), `miss` lists the
+# (turn, code) a coder did not log and `recode` the ones they logged as another code.
+CODINGS.update({
+    ("R007", "ana"): dict(
+        day="2026-03-23", start="10:00:00", end="10:12:30",
+        checklist={f: True for f in UNIT_FEATURES},
+        notes=[((3, "start", 0.5), "Clinician wonders who Leah is watching out for.", []),
+               ((17, "start", 0.0), "Hypothesis turned into what Tom will say on Thursday.", [])],
+        listened=[[0.0, None]],
+    ),
+    ("R007", "ben"): dict(
+        day="2026-03-24", start="14:00:00", end="14:10:05",
+        checklist={f: True for f in UNIT_FEATURES},
+        notes=[((21, "start", 0.0), "Bruise named plainly as a risk.", [])],
+        listened=[[0.0, None]],
+    ),
+    ("R008", "ben"): dict(
+        day="2026-03-25", start="09:30:00", end="09:38:40",
+        checklist=dict({f: True for f in UNIT_FEATURES}, actionable=False, collaborative=False),
+        notes=[((18, "start", 0.0), "The coordinator says little all meeting.", []),
+               ((20, "start", 0.0), "Ends without a plan for a conversation with the family.", [])],
+        listened=[[0.0, None]],
+    ),
+    ("R008", "ana"): dict(
+        day="2026-03-26", start="11:00:00", end="11:09:15",
+        checklist=dict({f: True for f in UNIT_FEATURES}, actionable=False),
+        notes=[((9, "start", 0.0), "Consultant challenges the unit's view of Jayden.", []),
+               ((17, "start", 0.0), "Says they will tell the family, but not what or how.", [])],
+        listened=[[0.0, None]],
+    ),
+    ("R009", "ana"): dict(
+        day="2026-03-27", start="13:00:00", end="13:20:00",
+        scores=dict(cultivating_change_talk=4, softening_sustain_talk=4, partnership=5, empathy=4),
+        rationales=dict(
+            cultivating_change_talk="Draws out the father's own plan (the chart, counting to "
+                                    "ten) and his reasons, with a confidence ruler.",
+            softening_sustain_talk="Little sustain talk to soften; \"I don't know what\" is met "
+                                   "with an affirmation, not a fix.",
+            partnership="Agenda by permission, the plan built from his ideas, a joint check-in.",
+            empathy="Complex reflections catch what matters to him: being a calm dad.",
+        ),
+        lag_s=0.8, miss=[], recode={},
+        notes=[((29, "start", 0.0), "Confidence ruler, then 'why not a four'.", [])],
+        listened=[[0.0, None]],
+    ),
+    ("R009", "ben"): dict(
+        day="2026-03-28", start="10:30:00", end="10:52:00",
+        scores=dict(cultivating_change_talk=4, softening_sustain_talk=3, partnership=4, empathy=4),
+        rationales=dict(
+            cultivating_change_talk="Change talk is evoked and strengthened, ending in his plan.",
+            softening_sustain_talk="The tried-and-failed list is reflected, not explored.",
+            partnership="Collaborative, though the worker brings the chart idea.",
+            empathy="Accurate reflections of his feelings about the tears at bedtime.",
+        ),
+        lag_s=1.3, miss=[(7, "AF"), (25, "SR")], recode={(27, "CR"): "SR"},
+        notes=[((13, "start", 0.0), "Hands the decision to the father.", [])],
+        listened=[[0.0, None]],
+    ),
+})
+
+
+def events_of(vid: str, c: dict, spans: list, duration: float) -> list[tuple[str, float]]:
+    """The counts a coder logged: each code of each worker turn, `lag_s` after it starts (and
+    1.2 s between two codes of one turn), less the ones missed or recoded."""
+    out = []
+    for n, (_, _, codes) in enumerate(read_script_codes(vid), 1):
+        for k, code in enumerate(codes):
+            if (n, code) in c["miss"]:
+                continue
+            code = c["recode"].get((n, code), code)
+            t = round(min(spans[n - 1][0] + c["lag_s"] + 1.2 * k, duration), 1)
+            out.append((CODES[code], t))
+    return sorted(out, key=lambda e: e[1])
+
+
 def at(spans: list[tuple[float, float]], ref: tuple, duration: float) -> float:
     turn, where, off = ref
     a, b = spans[-1] if turn is None else spans[turn - 1]
@@ -513,14 +650,17 @@ def coding_toml(vid: str, coder: str, c: dict, cb: dict, audio_sha: str, duratio
         f"[{toml_float(a)}, {toml_float(b)}]" for a, b in listened) + "]")
     out += ["", "[codebook]", f"id = {toml_str(cb['id'])}", f"version = {toml_str(cb['version'])}",
             f"sha256 = {toml_str(cb['sha256'])}", "", "[scores]"]
-    for d in DOMAINS:
-        if d in c["scores"]:
+    for d in cb["domains"]:
+        if d in c.get("scores", {}):
             out.append(f"{d} = {c['scores'][d]}")
     out += ["", "[rationales]"]
-    for d in DOMAINS:
-        if d in c["rationales"]:
+    for d in cb["domains"]:
+        if d in c.get("rationales", {}):
             out.append(f"{d} = {toml_str(c['rationales'][d])}")
-    for (s_ref, e_ref, note) in c["segments"]:
+    if "checklist" in c:
+        out += ["", "[checklist]"]
+        out += [f"{k} = {'true' if v else 'false'}" for k, v in sorted(c["checklist"].items())]
+    for (s_ref, e_ref, note) in c.get("segments", []):
         out += ["", "[[segment]]", 'kind = "behaviour-change"',
                 f"start_s = {toml_float(at(spans, s_ref, duration))}",
                 f"end_s = {toml_float(at(spans, e_ref, duration))}"]
@@ -531,6 +671,9 @@ def coding_toml(vid: str, coder: str, c: dict, cb: dict, audio_sha: str, duratio
                 f"text = {toml_str(text)}"]
         if doms:
             out.append("domains = [" + ", ".join(toml_str(d) for d in doms) + "]")
+    if "lag_s" in c:
+        for code, t in events_of(vid, c, spans, duration):
+            out += ["", "[[event]]", f"code = {toml_str(code)}", f"at_s = {toml_float(t)}"]
     return "\n".join(out) + "\n"
 
 
@@ -570,14 +713,32 @@ def load_codebook() -> dict:
                 domains=keys)
 
 
+def load_instrument(rel: str) -> dict:
+    """A schema-2 instrument's id, version, sha256, scale keys and checklist keys."""
+    path = (STUDY / rel).resolve()
+    data = path.read_bytes()
+    cb = tomllib.loads(data.decode("utf-8"))
+    return dict(id=cb["id"], version=str(cb["version"]), sha256=hashlib.sha256(data).hexdigest(),
+                domains=[d["key"] for d in cb.get("scale", [])],
+                checklist=[d["key"] for d in cb.get("checklist", [])],
+                counts=[d["key"] for d in cb.get("count", [])])
+
+
 def build_study() -> None:
     global DOMAINS
     cb = load_codebook()
     DOMAINS = cb["domains"]
+    books = {iid: load_instrument(rel) for iid, rel in INSTRUMENT_FILES.items()}
+    for iid, b in books.items():
+        if b["id"] != iid:
+            sys.exit(f"{INSTRUMENT_FILES[iid]} is instrument {b['id']}, not {iid}")
     for (vid, coder), c in CODINGS.items():
-        for d in c["scores"]:
-            if d not in DOMAINS:
+        book = books[INSTRUMENT[vid]] if vid in INSTRUMENT else cb
+        for d in c.get("scores", {}):
+            if d not in book["domains"]:
                 sys.exit(f"coding {vid}/{coder}: unknown domain {d}")
+        if "checklist" in c and sorted(c["checklist"]) != sorted(book["checklist"]):
+            sys.exit(f"coding {vid}/{coder}: the checklist answers differ from {book['id']}'s items")
 
     # study.toml's schema is the folder layout's version (2: one folder per coder); every other
     # file keeps its own format's schema = 1.
@@ -585,6 +746,7 @@ def build_study() -> None:
         "schema = 2",
         'name = "Sample study"',
         f"codebook = {toml_str(CODEBOOK_REL)}",
+        "instruments = [" + ", ".join(toml_str(r) for r in INSTRUMENT_FILES.values()) + "]",
         "",
         "[double_coding]",
         "fraction = 0.67",
@@ -620,6 +782,8 @@ def build_study() -> None:
         out += ["", "[[recording]]", f"id = {toml_str(vid)}", f"file = {toml_str(rel)}",
                 f"sha256 = {toml_str(recs[vid]['sha'])}",
                 f"duration_s = {toml_float(recs[vid]['dur'])}"]
+        if vid in INSTRUMENT:
+            out.append(f"instrument = {toml_str(INSTRUMENT[vid])}")
     recordings_sha = hashlib.sha256(write("recordings.toml", "\n".join(out) + "\n")).hexdigest()
 
     queues: dict[str, list[str]] = {cid: [] for cid, _, role in CODERS if role == "coder"}
@@ -666,7 +830,8 @@ def build_study() -> None:
         spans = read_transcript(vid)
         if not spans:
             sys.exit(f"transcripts/{vid}.txt has no turns: run `make.sh` first")
-        text = coding_toml(vid, coder, c, cb, recs[vid]["sha"], recs[vid]["dur"], spans)
+        book = books[INSTRUMENT[vid]] if vid in INSTRUMENT else cb
+        text = coding_toml(vid, coder, c, book, recs[vid]["sha"], recs[vid]["dur"], spans)
         rel = f"coders/{coder}/codings/{vid}.toml"
         data = write(rel, text)
         j = journals.setdefault(coder, Journal(coder))
@@ -680,7 +845,7 @@ def main() -> None:
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
     os.environ.setdefault("LC_ALL", "C.UTF-8")
     if what in ("audio", "all"):
-        build_audio()
+        build_audio(sys.argv[2:] if what == "audio" else [])
     if what in ("study", "all"):
         build_study()
     if what not in ("audio", "study", "all"):

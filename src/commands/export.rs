@@ -37,11 +37,19 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     } else {
         study.codings_of(&who)?
     };
+    let book = study.require_instrument(a.instrument.as_deref())?;
+    // The columns are one instrument's items: only its recordings' codings (segments are the
+    // same for every instrument, so they are all exported unless an instrument is named).
+    let codings: Vec<Coding> = if a.kind == ExportKind::Segments && a.instrument.is_none() {
+        codings
+    } else {
+        codings.into_iter().filter(|c| study.codes_with(&c.recording, book)).collect()
+    };
     let durations = durations(study);
     let table: Table = match a.kind {
         ExportKind::Codings => {
             let assignments = if supervisor { Some(study.assignments()?) } else { None };
-            codings_table(study.codebook(), assignments.as_deref(), &durations, &codings)
+            codings_table(book, assignments.as_deref(), &durations, &codings)
         }
         ExportKind::Segments => {
             if matches!(a.format, ExportFormat::Eaf | ExportFormat::Textgrid) {
@@ -70,14 +78,18 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
         }
         ExportKind::Final => {
             ctx.supervisor("export final scores")?;
-            let recordings: Vec<String> =
-                study.live_recordings()?.iter().map(|r| r.id.clone()).collect();
+            let recordings: Vec<String> = study
+                .live_recordings()?
+                .iter()
+                .filter(|r| study.codes_with(&r.id, book))
+                .map(|r| r.id.clone())
+                .collect();
             let assignments = study.assignments()?;
             let adjudications = study.adjudications()?;
             let metadata = study.metadata()?;
             let rule = study.config().final_scores.rule;
             let out = final_table(&FinalParts {
-                codebook: study.codebook(),
+                codebook: book,
                 rule,
                 tolerance: study.config().reliability.tolerance,
                 recordings: &recordings,

@@ -30,7 +30,7 @@ pub fn run(g: &GlobalArgs, a: &ReliabilityArgs) -> anyhow::Result<ExitCode> {
     }
     let ratings = match &a.from_csv {
         Some(file) => csv_ratings(file, &a.scale)?,
-        None => study_ratings(g)?,
+        None => study_ratings(g, a.instrument.as_deref())?,
     };
     let opt = Options {
         average_measures: a.average_measures,
@@ -152,10 +152,14 @@ fn csv_ratings(file: &Path, scale: &str) -> anyhow::Result<Ratings> {
     })
 }
 
-fn study_ratings(g: &GlobalArgs) -> anyhow::Result<Ratings> {
+fn study_ratings(g: &GlobalArgs, instrument: Option<&str>) -> anyhow::Result<Ratings> {
     let ctx = context::resolve(g)?;
     ctx.supervisor("see the reliability report")?;
-    study_report_ratings(&ctx.study)
+    let book = ctx.study.require_instrument(instrument)?;
+    let cache = crate::study::parse_cache::Cache::open(crate::study::parse_cache::Cache::file_for(
+        ctx.study.dir(),
+    ));
+    study_report_ratings_for(&ctx.study, book, cache)
 }
 
 /// The ratings of a study's report: its assignments, every coding, and the recordings' durations,
@@ -173,12 +177,24 @@ pub fn study_report_ratings_with(
     study: &Study,
     cache: crate::study::parse_cache::Cache,
 ) -> anyhow::Result<Ratings> {
-    let assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
+    study_report_ratings_for(study, study.codebook(), cache)
+}
+
+/// The report's ratings for one instrument: only the recordings coded with `book`, so a report
+/// never mixes instruments.
+pub fn study_report_ratings_for(
+    study: &Study,
+    book: &crate::codebook::Codebook,
+    cache: crate::study::parse_cache::Cache,
+) -> anyhow::Result<Ratings> {
+    let mut assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
+    assignments.recordings.retain(|a| study.codes_with(&a.id, book));
     let durations = durations(study);
-    let codings = study.report_codings_with(cache)?.0;
+    let mut codings = study.report_codings_with(cache)?.0;
+    codings.retain(|c| study.codes_with(&c.recording, book));
     Ok(from_study(&StudyParts {
         name: &study.config().name,
-        codebook: study.codebook(),
+        codebook: book,
         assignments: &assignments,
         durations: &durations,
         codings: &codings,

@@ -79,14 +79,25 @@ pub fn run(g: &GlobalArgs, a: &StatusArgs) -> Result<ExitCode> {
         }
         let adjudicated: Vec<String> =
             study.adjudications()?.into_iter().map(|x| x.recording).collect();
-        let domains: Vec<&str> = study.codebook().domain_keys().collect();
-        let summary = double_coding(
-            &study.assignments()?,
-            &codings,
-            &adjudicated,
-            &domains,
-            study.config().reliability.tolerance,
-        );
+        // Each instrument's recordings compared on its own items.
+        let assignments = study.assignments()?;
+        let mut summary = crate::study::progress::DoubleCodingSummary::default();
+        for book in study.codebooks() {
+            let domains: Vec<&str> = book.domain_keys().collect();
+            let mine: Vec<_> =
+                assignments.iter().filter(|a| study.codes_with(&a.id, book)).cloned().collect();
+            let part = double_coding(
+                &mine,
+                &codings,
+                &adjudicated,
+                &domains,
+                study.config().reliability.tolerance,
+            );
+            summary.pairs += part.pairs;
+            summary.complete += part.complete;
+            summary.awaiting_adjudication += part.awaiting_adjudication;
+            summary.adjudicated += part.adjudicated;
+        }
         Report {
             study: study.config().name.clone(),
             recordings: study.live_recordings()?.len(),

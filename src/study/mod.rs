@@ -357,6 +357,22 @@ impl Study {
     pub fn instrument(&self, id: &str) -> Option<&Codebook> {
         self.codebooks.iter().find(|b| b.id == id)
     }
+    /// The instrument `id` (the first when `None`), or an error listing the study's instruments.
+    pub fn require_instrument(&self, id: Option<&str>) -> Result<&Codebook, StudyError> {
+        let Some(id) = id else { return Ok(self.codebook()) };
+        self.instrument(id).ok_or_else(|| StudyError::Invalid {
+            path: self.layout.study_file(),
+            message: format!(
+                "the study has no instrument {:?}; it has: {}",
+                crate::ids::sanitize_for_terminal(id),
+                self.codebooks.iter().map(|b| b.id.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        })
+    }
+    /// True when `recording` is coded with `book` (the same instrument id).
+    pub fn codes_with(&self, recording: &str, book: &Codebook) -> bool {
+        self.codebook_for(recording).id == book.id
+    }
     /// The instrument `recording` is coded with (the first for an unknown recording).
     pub fn codebook_for(&self, recording: &str) -> &Codebook {
         self.recording(recording)
