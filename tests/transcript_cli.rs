@@ -256,10 +256,11 @@ fn segments_export_as_eaf_and_textgrid_with_a_tier_per_coder_and_the_transcript(
     };
     export("sup", "eaf", "elan")
         .success()
-        .stderr(predicate::str::contains("wrote 4 ELAN .eaf file(s)"));
+        // The seven double-coded recordings: four visits, two unit meetings, the MI session.
+        .stderr(predicate::str::contains("wrote 7 ELAN .eaf file(s)"));
     export("sup", "textgrid", "praat")
         .success()
-        .stderr(predicate::str::contains("wrote 4 Praat .TextGrid file(s)"));
+        .stderr(predicate::str::contains("wrote 7 Praat .TextGrid file(s)"));
     let eaf = std::fs::read_to_string(t.path().join("elan/R001.eaf")).unwrap();
     for tier in ["ana-segments", "ana-notes", "ben-segments", "ben-notes", "transcript"] {
         assert!(eaf.contains(&format!("TIER_ID=\"{tier}\"")), "{tier} in {eaf}");
