@@ -123,6 +123,9 @@ pub struct App {
     pub prefs: Prefs,
     /// The recording being opened or open is a training one (a calibration set).
     pub training: bool,
+    /// The coder's reaction-time offset in seconds (`tapecoder code --reaction-offset S`): a
+    /// count is logged this long before the playhead.
+    pub reaction_offset_s: f64,
 }
 
 impl App {
@@ -144,6 +147,7 @@ impl App {
             next_refresh_ms: QUEUE_REFRESH_MS,
             prefs: Prefs::default(),
             training: false,
+            reaction_offset_s: 0.0,
         }
     }
 

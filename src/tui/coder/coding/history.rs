@@ -1,11 +1,11 @@
-//! Undo and redo of the open coding's edits (`u`, `Ctrl+R`): scores, rationales, segments and
-//! notes. The history belongs to the open recording's `CodingState`: it
+//! Undo and redo of the open coding's edits (`u`, `Ctrl+R`): scores, rationales, segments,
+//! notes, and an instrument's checklist answers, chosen classes and logged counts. The history belongs to the open recording's `CodingState`: it
 //! starts empty when a recording opens, so nothing is ever undone across recordings, and a
 //! submitted coding (read-only) undoes nothing. Listening progress and the resume position are
 //! not edits: undo leaves them as they are. At most [`MAX_UNDO`] steps are kept (the oldest go).
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::coding::{Coding, Note, Segment};
+use crate::coding::{Coding, Event, Note, Segment};
 
 /// How many edits can be undone.
 pub const MAX_UNDO: usize = 200;
@@ -17,6 +17,9 @@ pub struct Content {
     rationales: BTreeMap<String, String>,
     segments: Vec<Segment>,
     notes: Vec<Note>,
+    checklist: BTreeMap<String, bool>,
+    classes: BTreeMap<String, String>,
+    events: Vec<Event>,
 }
 
 impl Content {
@@ -26,6 +29,9 @@ impl Content {
             rationales: c.rationales.clone(),
             segments: c.segments.clone(),
             notes: c.notes.clone(),
+            checklist: c.checklist.clone(),
+            classes: c.classes.clone(),
+            events: c.events.clone(),
         }
     }
 
@@ -34,6 +40,9 @@ impl Content {
         c.rationales = self.rationales;
         c.segments = self.segments;
         c.notes = self.notes;
+        c.checklist = self.checklist;
+        c.classes = self.classes;
+        c.events = self.events;
     }
 }
 
