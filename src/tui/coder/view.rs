@@ -108,9 +108,9 @@ fn help(f: &mut Frame, app: &App) {
 /// its scales (the items pane, the events pane).
 fn describe(a: Action, items: bool) -> &'static str {
     match a {
-        Action::Activate if items => "open · jump · rationale · ✓/✗",
+        Action::Activate if items => "jump · rationale · ✓/✗",
         Action::Delete if items => "delete event or note",
-        Action::Score(1) if items => "score / class 1 (items pane)",
+        Action::Score(1) if items => "score/class 1 (items)",
         Action::ClearScore if items => "clear score / answer",
         Action::PlayPause => "play / pause",
         Action::Back5 => "back 5 s",

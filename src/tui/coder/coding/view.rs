@@ -308,8 +308,8 @@ fn segments(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
         Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
     );
     let summary: Vec<Line> = if kind.is_empty() {
-        // An instrument tags no segments.
-        vec![Line::from(label("no segment kinds in this codebook".to_string()))]
+        // An instrument tags no segments (the empty list says so).
+        vec![]
     } else if l.segment_rows.y > inner.y + 1 {
         // No padding on its own line, so the label fits the narrowest segments pane.
         vec![Line::from(label(format!("{kind} talk:"))), Line::from(value)]
@@ -320,7 +320,16 @@ fn segments(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
     f.render_widget(ratatui::widgets::Paragraph::new(summary), summary_area);
     let items = rows::segment_items(c, l.segment_rows.width.saturating_sub(1));
     f.render_widget(
-        WrapList { items, selected: c.seg_sel, focused, empty: "b at the start, e at the end" },
+        WrapList {
+            items,
+            selected: c.seg_sel,
+            focused,
+            empty: if kind.is_empty() {
+                "no segments to tag in this codebook"
+            } else {
+                "b at the start, e at the end"
+            },
+        },
         l.segment_rows,
     );
 }
