@@ -41,11 +41,9 @@ fn frame(c: &mut Criterion) {
 fn count(c: &mut Criterion) {
     let book = bench_support::mi_fidelity().expect("the bundled instrument loads");
     let mut app = bench_support::counts_coding_app(&book).expect("the bench coding builds");
-    let mut term = Terminal::new(TestBackend::new(
-        bench_support::COUNT_WIDTH,
-        bench_support::COUNT_HEIGHT,
-    ))
-    .unwrap();
+    let mut term =
+        Terminal::new(TestBackend::new(bench_support::COUNT_WIDTH, bench_support::COUNT_HEIGHT))
+            .unwrap();
     c.bench_function("log a count + frame 120x40 (2 h, 2000 events)", |b| {
         b.iter_batched(
             || (),

@@ -107,7 +107,8 @@ pub struct CodeArgs {
 
 /// A reaction-time offset: a number of seconds from 0 to 5.
 fn reaction_offset(s: &str) -> Result<f64, String> {
-    let v: f64 = s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds (e.g. 0.5)"))?;
+    let v: f64 =
+        s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds (e.g. 0.5)"))?;
     if v.is_finite() && (0.0..=5.0).contains(&v) {
         Ok(v)
     } else {

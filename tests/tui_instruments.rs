@@ -141,7 +141,10 @@ fn the_derived_class_follows_the_checklist_live_and_cannot_be_chosen() {
     }
     assert_eq!(class(&a, "practice").as_deref(), Some("systemic"));
     let screen = render(&a, 120, 40);
-    assert!(screen.contains("Systemic") && screen.contains("All seven features present"), "{screen}");
+    assert!(
+        screen.contains("Systemic") && screen.contains("All seven features present"),
+        "{screen}"
+    );
     // The classification row is selected now: digits do not choose a derived class.
     update(&mut a, ch('2'));
     assert!(a.current_notice().unwrap().contains("derived"), "{:?}", a.current_notice());
@@ -184,12 +187,15 @@ fn digits_choose_a_chosen_class_enter_steps_through_them_0_clears_each_undoable(
     c.classes.clear();
     c.listened = vec![[0.0, 600.0]];
     let mut b = small_app();
-    update(&mut b, Msg::Opened(Box::new(Opened {
-        coding: c,
-        duration_s: 600.0,
-        snapshot: snapshot_at(0.0),
-        transcript: Ok(None),
-    })));
+    update(
+        &mut b,
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: 600.0,
+            snapshot: snapshot_at(0.0),
+            transcript: Ok(None),
+        })),
+    );
     update(&mut b, ch('S'));
     let screen = render(&b, 80, 24);
     assert!(screen.contains("Tone: choose a class"), "{screen}");
@@ -202,7 +208,11 @@ fn a_count_key_logs_at_the_playhead_less_the_offset_in_any_pane_and_undo_takes_i
     assert_eq!(focus(&a), Pane::Timeline);
     update(&mut a, ch('Q'));
     assert_eq!(events(&a), vec![("question".to_string(), 99.5)]);
-    assert!(a.current_notice().unwrap().contains("Question at 01:39.5"), "{:?}", a.current_notice());
+    assert!(
+        a.current_notice().unwrap().contains("Question at 01:39.5"),
+        "{:?}",
+        a.current_notice()
+    );
     to_items(&mut a);
     update(&mut a, ch('s'));
     update(&mut a, ch('Q'));
@@ -233,12 +243,15 @@ fn count_keys_type_into_an_open_prompt_and_log_nothing_on_a_submitted_coding() {
     assert_eq!(cs(&a).coding.notes[0].text, "Qs");
     let mut c = cs(&a).coding.clone();
     c.status = Status::Submitted;
-    update(&mut a, Msg::Opened(Box::new(Opened {
-        coding: c,
-        duration_s: 600.0,
-        snapshot: snapshot_at(30.0),
-        transcript: Ok(None),
-    })));
+    update(
+        &mut a,
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: 600.0,
+            snapshot: snapshot_at(30.0),
+            transcript: Ok(None),
+        })),
+    );
     update(&mut a, ch('Q'));
     assert!(events(&a).is_empty());
     assert!(a.current_notice().unwrap().contains("read-only"), "{:?}", a.current_notice());
@@ -295,7 +308,10 @@ fn a_count_key_is_rebound_in_the_counts_table_and_clashes_are_refused() {
     // refuses to start with it (checked against the study's counts).
     let k = Keymap::parse("undo = \"Q\"\n", "k.toml").unwrap();
     let why = k.count_keys(&book.items.counts).unwrap_err();
-    assert!(why.contains("count `question` is logged with Q, which is also the key of `undo`"), "{why}");
+    assert!(
+        why.contains("count `question` is logged with Q, which is also the key of `undo`"),
+        "{why}"
+    );
     let k = Keymap::parse("[counts]\nquestion = \"s\"\n", "k.toml").unwrap();
     let why = k.count_keys(&book.items.counts).unwrap_err();
     assert!(why.contains("both logged with s"), "{why}");
@@ -327,7 +343,10 @@ fn unit_meeting_part_way() -> App {
     to_items(&mut a);
     // Present, present, absent; the rest unanswered; the fourth selected.
     send(&mut a, [key(KeyCode::Enter), key(KeyCode::Down), key(KeyCode::Enter)]);
-    send(&mut a, [key(KeyCode::Down), key(KeyCode::Enter), key(KeyCode::Enter), key(KeyCode::Down)]);
+    send(
+        &mut a,
+        [key(KeyCode::Down), key(KeyCode::Enter), key(KeyCode::Enter), key(KeyCode::Down)],
+    );
     update(&mut a, Msg::Tick(10_000));
     a
 }
@@ -335,7 +354,9 @@ fn unit_meeting_part_way() -> App {
 fn mi_part_way() -> App {
     let mut a = instrument_app("mi-fidelity", 0.0, 0.5);
     with_overview(&mut a);
-    for (t, keys) in [(12.0, "Q"), (15.0, "s"), (31.0, "Qc"), (47.5, "a"), (160.0, "QQs"), (420.0, "i")] {
+    for (t, keys) in
+        [(12.0, "Q"), (15.0, "s"), (31.0, "Qc"), (47.5, "a"), (160.0, "QQs"), (420.0, "i")]
+    {
         update(&mut a, Msg::Playback(snapshot_at(t)));
         typed(&mut a, keys);
     }

@@ -23,8 +23,8 @@ fn instrument_study(name: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("study");
     let file = format!("{name}.toml");
-    let bytes = std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("codebook").join(&file))
-        .unwrap();
+    let bytes =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("codebook").join(&file)).unwrap();
     let founder = fictional_signer("sup").public();
     Study::create(&dir, "Instrument test", &file, &bytes, 1, Some(&founder)).unwrap();
     let mut s = Study::open(&dir).unwrap();
@@ -96,11 +96,8 @@ fn edit_and_save(dir: &Path, msgs: Vec<Msg>) -> (Coding, String) {
 
 fn verify_passes(dir: &Path) {
     let out = cmd(dir, "ann").arg("verify").output().unwrap();
-    let all = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let all =
+        format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     assert!(out.status.success(), "{all}");
 }
 
@@ -142,10 +139,19 @@ fn the_app_refuses_to_start_with_a_count_key_an_action_has_and_a_bad_offset() {
     let dir = tmp.path().join("study");
     let keys = tmp.path().join("keys.toml");
     std::fs::write(&keys, "undo = \"Q\"\n").unwrap();
-    let out = cmd(&dir, "ann").env("TAPECODER_KEYS", &keys).args(["code", "--no-audio"]).output().unwrap();
+    let out = cmd(&dir, "ann")
+        .env("TAPECODER_KEYS", &keys)
+        .args(["code", "--no-audio"])
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(err.contains("keys.toml: count `question` is logged with Q, which is also the key of `undo`"), "{err}");
+    assert!(
+        err.contains(
+            "keys.toml: count `question` is logged with Q, which is also the key of `undo`"
+        ),
+        "{err}"
+    );
     let out = cmd(&dir, "ann").args(["code", "--reaction-offset", "9"]).output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());

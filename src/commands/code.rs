@@ -25,7 +25,8 @@ pub fn run(g: &GlobalArgs, a: &CodeArgs) -> anyhow::Result<ExitCode> {
     };
     // A count key that is also an action's key (or another count's) could never log it.
     if let Err(why) = keymap.count_keys(&study.codebook().items.counts) {
-        let file = keys::default_path().map_or_else(|| "keys.toml".into(), |p| p.display().to_string());
+        let file =
+            keys::default_path().map_or_else(|| "keys.toml".into(), |p| p.display().to_string());
         anyhow::bail!("{file}: {why}");
     }
     let rows = queue_rows(&study, &coder)?;

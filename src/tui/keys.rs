@@ -392,7 +392,10 @@ impl Keymap {
                 let name = ACTIONS.iter().find(|(x, _, _)| x == a).map_or("?", |x| x.1);
                 return Err(invalid(
                     line,
-                    format!("count `{count}`: {} is the key of `{name}`; choose a free key", key_name(key)),
+                    format!(
+                        "count `{count}`: {} is the key of `{name}`; choose a free key",
+                        key_name(key)
+                    ),
                 ));
             }
             if let Some((other, _)) = counts[..i].iter().find(|(_, k)| k == key) {

@@ -239,13 +239,15 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
         }
         None => match (&app.screen, action) {
             // A count key logs its count at the playhead in any pane of the coding screen.
-            (Screen::Coding(_), None) => match app.shell.keymap.count_for(&app.shell.codebook.items.counts, &k) {
-                Some(count) => {
-                    let code = count.key.clone();
-                    on_coding(app, |cx, c| coding_update::log_count(cx, c, &code))
+            (Screen::Coding(_), None) => {
+                match app.shell.keymap.count_for(&app.shell.codebook.items.counts, &k) {
+                    Some(count) => {
+                        let code = count.key.clone();
+                        on_coding(app, |cx, c| coding_update::log_count(cx, c, &code))
+                    }
+                    None => vec![],
                 }
-                None => vec![],
-            },
+            }
             (_, None) => vec![],
             (_, Some(Action::Help)) => {
                 app.overlay = Some(Overlay::Help);

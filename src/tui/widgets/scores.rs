@@ -129,7 +129,10 @@ impl Widget for Scores<'_> {
             Line::from(vec![
                 Span::raw(marker),
                 Span::raw(format!("{label:<label_w$} ")),
-                Span::styled(format!("{value} "), Style::new().fg(item.color).add_modifier(Modifier::BOLD)),
+                Span::styled(
+                    format!("{value} "),
+                    Style::new().fg(item.color).add_modifier(Modifier::BOLD),
+                ),
             ])
             .render(r, buf);
             y = self.under_lines(i, area, y, buf);

@@ -228,13 +228,7 @@ impl Widget for Timeline<'_> {
             if self.axis {
                 self.render_axis(area, y, buf);
                 if !self.event_row {
-                    for (c, n) in self.event_columns(area).into_iter().enumerate() {
-                        if n > 0 {
-                            buf[(area.x + c as u16, area.y)]
-                                .set_char(event_mark(n))
-                                .set_style(Style::new().fg(Color::Green));
-                        }
-                    }
+                    self.render_event_marks(area, buf);
                 }
                 // Notes as small flags over the waveform (the axis row holds the times).
                 for &t in self.ticks {
@@ -272,6 +266,17 @@ impl Timeline<'_> {
             }
         }
         cols
+    }
+
+    /// Events as marks on the waveform's top row (the zoom strip, which has no lane of its own).
+    fn render_event_marks(&self, area: Rect, buf: &mut Buffer) {
+        for (c, n) in self.event_columns(area).into_iter().enumerate() {
+            if n > 0 {
+                buf[(area.x + c as u16, area.y)]
+                    .set_char(event_mark(n))
+                    .set_style(Style::new().fg(Color::Green));
+            }
+        }
     }
 
     /// The count lane: a mark for each column with events, `─` elsewhere.
@@ -495,6 +500,23 @@ mod tests {
         let d = Detail { from_s: 2.0, peaks };
         t.detail = Some(&d);
         assert_eq!(row(&drawn(&t, 8, 1), 0), "▁▁█▁████");
+    }
+
+    #[test]
+    fn the_count_lane_marks_each_column_with_how_many_events() {
+        let ev = [0.2, 3.1, 3.5, 3.9, 7.0, 7.1, 7.2, 7.3, 7.4, 7.5, 7.6, 7.7, 7.8, 7.9];
+        let mut t = tl(&[0.5; 10], &[], &[]);
+        t.events = &ev;
+        t.event_row = true;
+        t.playhead = None;
+        let buf = drawn(&t, 10, 3);
+        assert_eq!(row(&buf, 1), "•──3───+──");
+        // In a strip with an axis (the zoom) they mark the waveform's top row instead.
+        t.event_row = false;
+        t.tick_row = false;
+        t.axis = true;
+        let buf = drawn(&t, 10, 2);
+        assert_eq!(row(&buf, 0), "•  3   +  ");
     }
 
     #[test]

@@ -6,13 +6,13 @@ use ratatui::text::{Line, Span};
 
 use super::{CodingState, ItemRow};
 use crate::codebook::Codebook;
-use crate::instrument::{Band, Classification, Formula, Rule, Summary};
-use crate::tui::keys::{Keymap, key_name};
-use crate::tui::widgets::scores::ItemLine;
 use crate::coding::{Note, Segment};
+use crate::instrument::{Band, Classification, Formula, Rule, Summary};
 use crate::timefmt::{Clock, length};
+use crate::tui::keys::{Keymap, key_name};
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::lists::wrap;
+use crate::tui::widgets::scores::ItemLine;
 
 /// The rows each item takes.
 pub fn heights(items: &[Vec<Line>]) -> Vec<u16> {

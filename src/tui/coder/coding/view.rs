@@ -6,11 +6,11 @@ use ratatui::text::{Line, Span};
 
 use super::{CodingState, ItemRow, Pane, SaveState, rows};
 use crate::codebook::Codebook;
-use crate::instrument::Formula;
-use crate::tui::keys::Keymap;
 use crate::coding::ScoreState;
+use crate::instrument::Formula;
 use crate::tui::coder::model::App;
 use crate::tui::keys::Action;
+use crate::tui::keys::Keymap;
 use crate::tui::layout::{self, CodingLayout};
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome::{self, Hint, pane_block};
@@ -239,17 +239,18 @@ const BC_SHADE: Color = Color::Indexed(58);
 
 fn timeline(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout, mono: bool) {
     let focused = c.focus == Pane::Timeline;
-    let mut bottom = vec![Span::styled(
-        format!(" zoom {} ", c.zoom.label()),
-        Style::new().fg(Color::DarkGray),
-    )];
+    let mut bottom =
+        vec![Span::styled(format!(" zoom {} ", c.zoom.label()), Style::new().fg(Color::DarkGray))];
     if c.counts {
         bottom.push(Span::styled(
             format!(" counts {} ", c.coding.events.len()),
             Style::new().fg(Color::Green),
         ));
     }
-    f.render_widget(pane_block(" Timeline ".into(), focused).title_bottom(Line::from(bottom)), l.timeline);
+    f.render_widget(
+        pane_block(" Timeline ".into(), focused).title_bottom(Line::from(bottom)),
+        l.timeline,
+    );
     let spans = c.tagged_spans(kind);
     let ticks: Vec<f64> = c.coding.notes.iter().map(|n| n.at_s).collect();
     let events: Vec<f64> = c.coding.events.iter().map(|e| e.at_s).collect();
@@ -348,10 +349,8 @@ fn events(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
     } else {
         "no reaction offset".to_string()
     };
-    let summary = Line::from(vec![Span::styled(
-        format!(" {offset}"),
-        Style::new().fg(Color::Gray),
-    )]);
+    let summary =
+        Line::from(vec![Span::styled(format!(" {offset}"), Style::new().fg(Color::Gray))]);
     let summary_area = Rect { height: l.segment_rows.y.saturating_sub(inner.y), ..inner };
     f.render_widget(summary, summary_area);
     let items = rows::event_items(c, book, l.segment_rows.height);
@@ -530,19 +529,16 @@ fn item_rubric<'a>(
                 .map(|(x, n)| (n, format!("{}: {}", x.label, x.description)))
                 .collect();
             let now = c.coding.class_of(book, &cl.key);
-            r.chosen = now.and_then(|x| cl.classes.iter().position(|y| y.key == x.key)).and_then(
-                |p| u8::try_from(p + 1).ok(),
-            );
+            r.chosen = now
+                .and_then(|x| cl.classes.iter().position(|y| y.key == x.key))
+                .and_then(|p| u8::try_from(p + 1).ok());
             r.notice = Some(match now {
                 _ if cl.derived() => {
                     let missing = rows::needs(c, book, cl);
                     if missing.is_empty() {
                         "Derived live from the checklist by the codebook's rules.".to_string()
                     } else {
-                        format!(
-                            "Derived from the checklist; it needs: {}.",
-                            missing.join("; ")
-                        )
+                        format!("Derived from the checklist; it needs: {}.", missing.join("; "))
                     }
                 }
                 Some(_) => format!(
@@ -550,7 +546,11 @@ fn item_rubric<'a>(
                     cl.classes.len(),
                     key(Action::ClearScore)
                 ),
-                None => format!("Choose with 1–{} ({} steps through them).", cl.classes.len(), key(Action::Activate)),
+                None => format!(
+                    "Choose with 1–{} ({} steps through them).",
+                    cl.classes.len(),
+                    key(Action::Activate)
+                ),
             });
         }
         ItemRow::Count(i) => {
