@@ -516,7 +516,7 @@ mod tests {
         t.tick_row = false;
         t.axis = true;
         let buf = drawn(&t, 10, 2);
-        assert_eq!(row(&buf, 0), "•  3   +  ");
+        assert_eq!(row(&buf, 0), "•▄▄3▄▄▄+▄▄");
     }
 
     #[test]
