@@ -92,7 +92,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                     "a training recording: after you submit you see your coding against gold",
                 );
             }
-            if !read_only && !app.shell.codebook.items.counts.is_empty() {
+            if !read_only && !app.training && !app.shell.codebook.items.counts.is_empty() {
                 app.notice("count keys log at the playhead in any pane (the items pane lists them; ? for help)");
             }
             if let Some(p) = transcript_problem {
