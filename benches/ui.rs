@@ -36,6 +36,32 @@ fn frame(c: &mut Criterion) {
     });
 }
 
+/// Issue #14: a count logged with its key (update) and the coding screen drawn at 120×40, on a
+/// two-hour recording with 2,000 events, then undone (measured too: an upper bound).
+fn count(c: &mut Criterion) {
+    let book = bench_support::mi_fidelity().expect("the bundled instrument loads");
+    let mut app = bench_support::counts_coding_app(&book).expect("the bench coding builds");
+    let mut term =
+        Terminal::new(TestBackend::new(bench_support::COUNT_WIDTH, bench_support::COUNT_HEIGHT))
+            .unwrap();
+    c.bench_function("log a count + frame 120x40 (2 h, 2000 events)", |b| {
+        b.iter_batched(
+            || (),
+            |()| {
+                tapecoder::tui::coder::update(&mut app, bench_support::count_key(&book));
+                term.draw(|f| tapecoder::tui::coder::draw(f, black_box(&app))).unwrap();
+                tapecoder::tui::coder::update(
+                    &mut app,
+                    tapecoder::tui::coder::Msg::Key(crossterm::event::KeyEvent::from(
+                        crossterm::event::KeyCode::Char('u'),
+                    )),
+                );
+            },
+            criterion::BatchSize::SmallInput,
+        )
+    });
+}
+
 fn study(c: &mut Criterion) {
     let tmp = tempfile::tempdir().unwrap();
     let g = fixture::generate(&tmp.path().join("big"), 1000, 2400, 1).unwrap();
@@ -51,5 +77,5 @@ fn study(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, frame, study);
+criterion_group!(benches, frame, count, study);
 criterion_main!(benches);

@@ -99,6 +99,21 @@ pub struct CodeArgs {
     /// Play silently on a real-time clock even when an audio device is present.
     #[arg(long)]
     pub no_audio: bool,
+    /// Your reaction time in seconds (0–5, e.g. 0.5): a count key logs its event this long
+    /// before the playhead. Yours alone, never stored in the study.
+    #[arg(long, env = "TAPECODER_REACTION_OFFSET", value_name = "S", value_parser = reaction_offset)]
+    pub reaction_offset: Option<f64>,
+}
+
+/// A reaction-time offset: a number of seconds from 0 to 5.
+fn reaction_offset(s: &str) -> Result<f64, String> {
+    let v: f64 =
+        s.trim().parse().map_err(|_| format!("`{s}` is not a number of seconds (e.g. 0.5)"))?;
+    if v.is_finite() && (0.0..=5.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{s} s is out of range: give 0 to 5 seconds (e.g. 0.5)"))
+    }
 }
 
 #[derive(Debug, Args)]

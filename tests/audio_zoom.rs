@@ -56,6 +56,8 @@ fn loud_columns(
         axis: false,
         detail,
         mono: false,
+        events: &[],
+        event_row: false,
     };
     let mut buf = Buffer::empty(Rect::new(0, 0, 300, 1));
     t.render(buf.area, &mut buf);

@@ -62,7 +62,11 @@ fn import_picks_an_instrument_per_recording_and_the_coding_follows_it() {
     let recs = std::fs::read_to_string(s.join("recordings.toml")).unwrap();
     assert_eq!(recs.matches("instrument = \"unit-meeting\"").count(), 1, "{recs}");
     assert_eq!(recs.matches("instrument = \"mi-fidelity\"").count(), 1, "{recs}");
-    assert_eq!(recs.matches("instrument").count(), 2, "the first instrument is not written: {recs}");
+    assert_eq!(
+        recs.matches("instrument").count(),
+        2,
+        "the first instrument is not written: {recs}"
+    );
 
     let study = Study::open(&s).unwrap();
     assert_eq!(study.codebooks().len(), 3);
@@ -99,8 +103,8 @@ fn import_picks_an_instrument_per_recording_and_the_coding_follows_it() {
         "{why}"
     );
     let out = tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).output().unwrap();
-    let text = String::from_utf8_lossy(&out.stdout).into_owned()
-        + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success(), "{text}");
     assert!(
         text.contains(
@@ -128,7 +132,9 @@ fn a_study_refuses_an_instrument_listed_twice_or_one_it_does_not_list() {
     std::fs::write(s.join("study.toml"), none).unwrap();
     let err = Study::open(&s).unwrap_err().to_string();
     assert!(
-        err.contains("recording \"R001\" names instrument \"unit-meeting\", which study.toml does not list"),
+        err.contains(
+            "recording \"R001\" names instrument \"unit-meeting\", which study.toml does not list"
+        ),
         "{err}"
     );
 }
@@ -138,8 +144,8 @@ fn gold_is_given_only_to_recordings_of_the_first_instrument() {
     let t = tempfile::tempdir().unwrap();
     three_instruments(t.path());
     import(t.path(), "b.wav", Some("unit-meeting"), 330.0);
-    let err = refused(tc(t.path()).args([
-        "--study", "s", "--as", "sup", "gold", "set", "R001", "--from", "c1",
-    ]));
+    let err = refused(
+        tc(t.path()).args(["--study", "s", "--as", "sup", "gold", "set", "R001", "--from", "c1"]),
+    );
     assert!(err.contains("R001 is coded with instrument `unit-meeting`; gold, calibration and drift are defined on the study's first instrument"), "{err}");
 }

@@ -594,7 +594,10 @@ fn sample_instruments_give_every_item_kind_something_to_show() {
     let class = |coder: &str, rec: &str| {
         coding(coder, rec).class_of(unit, "practice").map(|c| c.key.clone()).expect("derived")
     };
-    assert_eq!((class("ana", "R007"), class("ben", "R007")), ("systemic".into(), "systemic".into()));
+    assert_eq!(
+        (class("ana", "R007"), class("ben", "R007")),
+        ("systemic".into(), "systemic".into())
+    );
     assert_eq!(
         (class("ana", "R008"), class("ben", "R008")),
         ("green_shoots".into(), "un_systemic".into()),

@@ -13,7 +13,7 @@ fn key_code() -> impl Strategy<Value = KeyCode> {
     prop_oneof![
         prop::sample::select(vec![
             ' ', 'g', '[', ']', '=', 'r', 'b', 'e', 'n', 'j', 'k', 'x', '0', '1', '2', '3', '4',
-            '5', 'S', '?', 'q', 'y', 'a', 'u', 'w', ':', '.', '7'
+            '5', 'S', '?', 'q', 'y', 'a', 'u', 'w', ':', '.', '7', 'Q', 's', 'c', 'p', 'i'
         ])
         .prop_map(KeyCode::Char),
         any::<char>().prop_map(KeyCode::Char),
@@ -106,6 +106,45 @@ proptest! {
                 prop_assert!(c.score_sel < 7);
             }
             prop_assert!(a.queue.selected < a.queue.rows.len().max(1));
+            if i % 7 == 0 {
+                let (w, h) = (a.shell.size.width.max(1), a.shell.size.height.max(1));
+                let _ = render(&a, w, h);
+            }
+            if a.quitting {
+                break;
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// The same with a bundled instrument (items pane, count keys, events pane): events stay in
+    /// time order inside the recording, selections inside their lists, answers for known items.
+    #[test]
+    fn any_message_sequence_is_safe_with_an_instrument(
+        msgs in prop::collection::vec(msg(), 0..150),
+        mi in any::<bool>(),
+    ) {
+        let name = if mi { "mi-fidelity" } else { "unit-meeting" };
+        let mut a = instrument_app(name, 30.0, 0.5);
+        let rows = {
+            let b = &a.shell.codebook;
+            b.domains.len() + b.items.checklist.len() + b.items.classifications.len()
+                + b.items.counts.len() + b.items.summaries.len()
+        };
+        for (i, m) in msgs.into_iter().enumerate() {
+            let _ = update(&mut a, m);
+            if let Some(c) = a.coding() {
+                let cod = &c.coding;
+                prop_assert!(cod.events.windows(2).all(|w| w[0].at_s <= w[1].at_s));
+                prop_assert!(cod.events.iter().all(|e| e.at_s >= 0.0 && e.at_s <= c.duration_s));
+                prop_assert!(c.ev_sel <= cod.events.len());
+                prop_assert!(c.score_sel < rows);
+                let book = &a.shell.codebook;
+                prop_assert!(cod.checklist.keys().all(|k| book.items.check_item(k).is_some()));
+            }
             if i % 7 == 0 {
                 let (w, h) = (a.shell.size.width.max(1), a.shell.size.height.max(1));
                 let _ = render(&a, w, h);

@@ -23,12 +23,19 @@ pub fn run(g: &GlobalArgs, a: &CodeArgs) -> anyhow::Result<ExitCode> {
         Some(p) => Keymap::load(&p)?,
         None => Keymap::default(),
     };
+    // A count key that is also an action's key (or another count's) could never log it.
+    if let Err(why) = keymap.count_keys(&study.codebook().items.counts) {
+        let file =
+            keys::default_path().map_or_else(|| "keys.toml".into(), |p| p.display().to_string());
+        anyhow::bail!("{file}: {why}");
+    }
     let rows = queue_rows(&study, &coder)?;
     let mut app =
         App::new(Arc::new(study.codebook().clone()), keymap, &coder, &study.config().name, rows);
     app.instruments = study.codebooks().iter().map(|b| Arc::new(b.clone())).collect();
     // The coder's playback speed (a missing or damaged prefs file is 1.0×, never an error).
     app.prefs = study.prefs(&coder);
+    app.reaction_offset_s = a.reaction_offset.unwrap_or(0.0);
     app.shell.mono = crate::tui::shell::Shell::mono_from(
         std::env::var_os("NO_COLOR").as_deref(),
         std::env::var_os("TERM").as_deref(),

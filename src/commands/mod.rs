@@ -39,7 +39,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         None => code::run(&g, &cli.code),
         Some(Command::Code(a)) => {
-            code::run(&g, &CodeArgs { no_audio: a.no_audio || cli.code.no_audio })
+            let reaction_offset = a.reaction_offset.or(cli.code.reaction_offset);
+            code::run(&g, &CodeArgs { no_audio: a.no_audio || cli.code.no_audio, reaction_offset })
         }
         Some(Command::Init(a)) => init::run(&g, &a),
         Some(Command::Keys(c)) => keys::run(&c),

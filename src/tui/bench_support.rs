@@ -81,6 +81,54 @@ pub fn busy_coding_app_with_transcript(book: &Codebook) -> Result<App, CodingErr
     Ok(app)
 }
 
+/// The size of the count benchmark's frame (the issue's: a coding screen at 120×40).
+pub const COUNT_WIDTH: u16 = 120;
+pub const COUNT_HEIGHT: u16 = 40;
+/// Events already logged in the count benchmark's recording.
+pub const COUNT_EVENTS: usize = 2000;
+
+/// The bundled MI-fidelity instrument (four globals, ten counts, six summaries).
+pub fn mi_fidelity() -> Result<Codebook, crate::codebook::CodebookError> {
+    crate::codebook::parse(
+        include_str!("../../codebook/mi-fidelity.toml"),
+        "bundled codebook/mi-fidelity.toml",
+    )
+}
+
+/// The coding screen of a two-hour recording coded with `book` (an instrument with counts):
+/// [`COUNT_EVENTS`] events of every count spread over it, playing, at 120×40. A count key then
+/// logs one more ([`count_key`]).
+pub fn counts_coding_app(book: &Codebook) -> Result<App, CodingError> {
+    let dur = DURATION_S;
+    let mut c = Coding::new("R0001", "c1", CodebookRef::of(book), "ab", "2026-01-01T00:00:00Z");
+    let codes: Vec<&str> = book.items.counts.iter().map(|k| k.key.as_str()).collect();
+    for i in 0..COUNT_EVENTS {
+        let code = codes.get(i % codes.len().max(1)).copied().unwrap_or_default();
+        c.log_event(book, code, (i as f64 * 3.57) % dur, 0.0, dur)?;
+    }
+    let mut app = App::new(Arc::new(book.clone()), Keymap::default(), "c1", "Bench", vec![]);
+    app.reaction_offset_s = 0.5;
+    update(
+        &mut app,
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: dur,
+            snapshot: playing_at(START_S),
+            transcript: Ok(None),
+        })),
+    );
+    let peaks: Vec<f32> = (0..2000).map(|i| ((i as f32) * 0.13).sin().abs()).collect();
+    update(&mut app, Msg::Overview { total: 2000, start: 0, peaks });
+    update(&mut app, Msg::Resize(COUNT_WIDTH, COUNT_HEIGHT));
+    Ok(app)
+}
+
+/// The key message that logs `book`'s first count (its `press`).
+pub fn count_key(book: &Codebook) -> Msg {
+    let press = book.items.counts.first().map_or('?', |c| c.press);
+    Msg::Key(KeyEvent::from(KeyCode::Char(press)))
+}
+
 /// The player's state while playing at `position_s` (the playhead moves every frame).
 pub fn playing_at(position_s: f64) -> Snapshot {
     Snapshot { position_s, duration_s: DURATION_S, playing: true, speed: 1.0, ..Default::default() }
@@ -105,6 +153,15 @@ mod tests {
         assert_eq!(c.coding.segments.len(), 60);
         assert_eq!(c.coding.notes.len(), 60);
         assert_eq!((app.shell.size.width, app.shell.size.height), (WIDTH, HEIGHT));
+    }
+
+    #[test]
+    fn the_counts_app_logs_one_more_event_with_its_key() {
+        let book = mi_fidelity().unwrap();
+        let mut app = counts_coding_app(&book).unwrap();
+        assert_eq!(app.coding().unwrap().coding.events.len(), COUNT_EVENTS);
+        update(&mut app, count_key(&book));
+        assert_eq!(app.coding().unwrap().coding.events.len(), COUNT_EVENTS + 1);
     }
 
     #[test]

@@ -6,12 +6,26 @@
 //! ```
 //!
 //! A rebound action loses its default keys. An unknown action or key stops the program at start
-//! with a message naming the file and line. Prompt editing and dialog answers (`y`/`n`/`Enter`/
+//! with a message naming the file and line.
+//!
+//! The keys of an instrument's counts (each count's `press` in the codebook) are rebound in a
+//! `[counts]` table, count key → key:
+//!
+//! ```toml
+//! [counts]
+//! question = "w"
+//! simple_reflection = "alt+s"
+//! ```
+//!
+//! A count key may not be an action's key nor another count's ([`Keymap::count_keys`] checks the
+//! study's counts when the coder app starts). Prompt editing and dialog answers (`y`/`n`/`Enter`/
 //! `Esc`) are fixed.
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::instrument::CountItem;
 
 /// Everything a key can do outside prompts and dialogs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -185,10 +199,12 @@ pub fn parse_key(spec: &str) -> Option<Key> {
     Some(Key { code, mods })
 }
 
-/// Key → action.
+/// Key → action, and the count keys rebound in `[counts]`.
 #[derive(Debug, Clone)]
 pub struct Keymap {
     map: HashMap<Key, Action>,
+    /// count key (from the codebook) → the key that logs it instead of its `press`.
+    counts: HashMap<String, Key>,
 }
 
 impl Default for Keymap {
@@ -201,7 +217,7 @@ impl Default for Keymap {
                 }
             }
         }
-        Keymap { map }
+        Keymap { map, counts: HashMap::new() }
     }
 }
 
@@ -222,6 +238,54 @@ pub enum KeysError {
 impl Keymap {
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
         self.map.get(&Key::from_event(ev)).copied()
+    }
+
+    /// The key that logs `count`: its `[counts]` binding, else its `press` from the codebook.
+    pub fn count_key(&self, count: &CountItem) -> Key {
+        self.counts
+            .get(&count.key)
+            .copied()
+            .unwrap_or(Key { code: KeyCode::Char(count.press), mods: KeyModifiers::NONE })
+    }
+
+    /// The count `ev` logs, if any. A key an action has is that action's (a clash is refused
+    /// when the app starts, [`Keymap::count_keys`]).
+    pub fn count_for<'c>(&self, counts: &'c [CountItem], ev: &KeyEvent) -> Option<&'c CountItem> {
+        let k = Key::from_event(ev);
+        if self.map.contains_key(&k) {
+            return None;
+        }
+        counts.iter().find(|c| self.count_key(c) == k)
+    }
+
+    /// Every count's key, checked: none may be an action's key (as bound now) or another
+    /// count's. The error says which and how to rebind it.
+    pub fn count_keys(&self, counts: &[CountItem]) -> Result<Vec<(Key, String)>, String> {
+        let mut out: Vec<(Key, String)> = Vec::new();
+        for c in counts {
+            let k = self.count_key(c);
+            let how = format!(
+                "rebind it in the [counts] table of keys.toml (e.g. {} = \"w\") or rebind the other",
+                c.key
+            );
+            if let Some(a) = self.map.get(&k) {
+                let name = ACTIONS.iter().find(|(x, _, _)| x == a).map_or("?", |x| x.1);
+                return Err(format!(
+                    "count `{}` is logged with {}, which is also the key of `{name}`: {how}",
+                    c.key,
+                    key_name(&k)
+                ));
+            }
+            if let Some((_, other)) = out.iter().find(|(x, _)| *x == k) {
+                return Err(format!(
+                    "counts `{other}` and `{}` are both logged with {}: {how}",
+                    c.key,
+                    key_name(&k)
+                ));
+            }
+            out.push((k, c.key.clone()));
+        }
+        Ok(out)
     }
 
     /// The keys bound to `action`, as shown in help (sorted, readable).
@@ -269,6 +333,22 @@ impl Keymap {
         let mut keymap = Self::default();
         for (name, value) in &table {
             let line = line_of_key(text, name);
+            if name == "counts" {
+                let Some(t) = value.as_table() else {
+                    return Err(invalid(
+                        line,
+                        "`counts` is a table: [counts] then one line a count, e.g. question = \"w\"".into(),
+                    ));
+                };
+                for (count, spec) in t {
+                    let line = line_of_key(text, count);
+                    let key = spec.as_str().and_then(parse_key).ok_or_else(|| {
+                        invalid(line, format!("unknown key {spec} for count `{count}` (e.g. \"w\", \"alt+q\", \"f5\")"))
+                    })?;
+                    keymap.counts.insert(count.clone(), key);
+                }
+                continue;
+            }
             let Some((action, _, _)) = ACTIONS.iter().find(|(_, n, _)| n == name) else {
                 let known: Vec<&str> = ACTIONS.iter().map(|(_, n, _)| *n).collect();
                 return Err(invalid(
@@ -301,6 +381,28 @@ impl Keymap {
                     )
                 })?;
                 keymap.map.insert(key, *action);
+            }
+        }
+        // A count rebound onto an action's key, or two counts onto one key.
+        let mut counts: Vec<(&String, &Key)> = keymap.counts.iter().collect();
+        counts.sort_by(|a, b| a.0.cmp(b.0));
+        for (i, (count, key)) in counts.iter().enumerate() {
+            let line = line_of_key(text, count);
+            if let Some(a) = keymap.map.get(key) {
+                let name = ACTIONS.iter().find(|(x, _, _)| x == a).map_or("?", |x| x.1);
+                return Err(invalid(
+                    line,
+                    format!(
+                        "count `{count}`: {} is the key of `{name}`; choose a free key",
+                        key_name(key)
+                    ),
+                ));
+            }
+            if let Some((other, _)) = counts[..i].iter().find(|(_, k)| k == key) {
+                return Err(invalid(
+                    line,
+                    format!("count `{count}`: {} is already count `{other}`'s key", key_name(key)),
+                ));
             }
         }
         Ok(keymap)

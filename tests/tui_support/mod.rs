@@ -179,3 +179,31 @@ pub fn typed(a: &mut App, s: &str) -> Vec<Effect> {
 pub fn send(a: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
     msgs.into_iter().flat_map(|m| update(a, m)).collect()
 }
+
+/// A bundled instrument (`codebook/NAME.toml`: `unit-meeting`, `mi-fidelity`) as a study loads it.
+pub fn instrument(name: &str) -> Codebook {
+    let path = format!("{}/codebook/{name}.toml", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    tapecoder::codebook::parse(&text, &path).unwrap()
+}
+
+/// An app on the coding screen of a fresh coding of recording R001 (600 s long, playhead at
+/// `pos`) with the bundled instrument `name`, the coder's reaction-time offset `offset_s`.
+pub fn instrument_app(name: &str, pos: f64, offset_s: f64) -> App {
+    let book = instrument(name);
+    let mut c = coding("R001");
+    c.codebook = CodebookRef::of(&book);
+    let mut a = App::new(Arc::new(book), Keymap::default(), "c1", "Test study", rows());
+    a.reaction_offset_s = offset_s;
+    update(&mut a, Msg::Resize(120, 40));
+    update(
+        &mut a,
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: 600.0,
+            snapshot: snapshot_at(pos),
+            transcript: Ok(None),
+        })),
+    );
+    a
+}

@@ -39,6 +39,9 @@ struct Report {
     transcript_frame: Stat,
     /// The queue screen with 1,000 recordings, the selection moving down one row per frame.
     queue_frame: Stat,
+    /// A count logged with its key (update) and the coding screen drawn (view) at 120×40, on a
+    /// two-hour recording with 2,000 events (the MI-fidelity instrument), playing.
+    count_log_frame: Stat,
 }
 
 pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
@@ -102,6 +105,8 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
         }
     }
 
+    let counts = count_frames(frames)?;
+
     let report = Report {
         machine: machine(),
         width: WIDTH,
@@ -110,6 +115,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
         coding_frame: Stat::of(coding, FRAME_TARGET_MS),
         transcript_frame: Stat::of(transcript, FRAME_TARGET_MS),
         queue_frame: Stat::of(queue, FRAME_TARGET_MS),
+        count_log_frame: Stat::of(counts, FRAME_TARGET_MS),
     };
     match a.format {
         TableOrJson::Json => println!("{}", serde_json::to_string_pretty(&report)?),
@@ -124,6 +130,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
                 ("coding screen frame (2 h, 60 segments, playing)", &report.coding_frame),
                 ("… with the transcript pane and a search", &report.transcript_frame),
                 ("queue screen frame (1,000 recordings)", &report.queue_frame),
+                ("count logged + frame at 120×40 (2 h, 2,000 events)", &report.count_log_frame),
             ] {
                 println!(
                     "{:<48} {:>10.3} {:>10.3} {:>10.0} {:>5}",
@@ -137,4 +144,31 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Issue #14: a count logged with its key and the coding screen drawn at 120×40, `frames` times
+/// (after the warm-up), on a two-hour recording with 2,000 events; each undone, unmeasured.
+fn count_frames(frames: usize) -> anyhow::Result<Vec<f64>> {
+    let mi =
+        bench_support::mi_fidelity().context("the bundled MI-fidelity instrument does not load")?;
+    let mut app = bench_support::counts_coding_app(&mi)?;
+    let mut count_term =
+        Terminal::new(TestBackend::new(bench_support::COUNT_WIDTH, bench_support::COUNT_HEIGHT))
+            .context("cannot create the test terminal")?;
+    let mut pos = START_S;
+    let mut counts = Vec::with_capacity(frames);
+    for i in 0..WARM_UP + frames {
+        pos += 0.04;
+        bench_support::advance(&mut app, pos);
+        let t = Instant::now();
+        update(&mut app, bench_support::count_key(&mi));
+        count_term.draw(|f| screens::draw(f, &app)).context("drawing the coding screen")?;
+        if i >= WARM_UP {
+            counts.push(ms(t.elapsed()));
+        }
+        // Back to 2,000 events (not measured).
+        update(&mut app, Msg::Key(KeyEvent::from(KeyCode::Char('u'))));
+    }
+
+    Ok(counts)
 }

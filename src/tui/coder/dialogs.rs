@@ -4,7 +4,7 @@ use ratatui::Frame;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 
-use crate::coding::{SubmitCheck, SubmitWarning};
+use crate::coding::{SubmitCheck, SubmitProblem, SubmitWarning};
 use crate::timefmt::Clock;
 
 /// The share listened, when it is below the threshold that makes submitting take a second step
@@ -53,6 +53,36 @@ pub enum Dialog {
     },
 }
 
+/// The problems as the dialog lists them: the checklist items not answered yet in one line
+/// (an instrument has many), every other problem on its own.
+fn problem_lines(problems: &[SubmitProblem]) -> Vec<String> {
+    let unanswered: Vec<&str> = problems
+        .iter()
+        .filter_map(|p| match p {
+            SubmitProblem::Unanswered { label, .. } => Some(label.as_str()),
+            _ => None,
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut said = false;
+    for p in problems {
+        match p {
+            SubmitProblem::Unanswered { .. } if unanswered.len() > 1 => {
+                if !said {
+                    out.push(format!(
+                        "checklist: {} items not marked present or absent (Enter on each in the items pane): {}",
+                        unanswered.len(),
+                        unanswered.join("; ")
+                    ));
+                    said = true;
+                }
+            }
+            p => out.push(p.to_string()),
+        }
+    }
+    out
+}
+
 fn submit_lines(
     lines: &mut Vec<Line>,
     check: &SubmitCheck,
@@ -68,9 +98,9 @@ fn submit_lines(
             "Cannot submit yet — fix these first:",
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
         ));
-        for p in &check.problems {
+        for p in problem_lines(&check.problems) {
             lines.push(Line::styled(
-                format!("  ✗ {}", crate::tui::terminal::sanitize(&p.to_string())),
+                format!("  ✗ {}", crate::tui::terminal::sanitize(&p)),
                 Style::new().fg(Color::Red),
             ));
         }

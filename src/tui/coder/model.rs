@@ -126,6 +126,9 @@ pub struct App {
     /// Every instrument of the study (empty: only the shell's): opening a recording makes its
     /// coding's instrument the shell's codebook.
     pub instruments: Vec<Arc<Codebook>>,
+    /// The coder's reaction-time offset in seconds (`tapecoder code --reaction-offset S`): a
+    /// count is logged this long before the playhead.
+    pub reaction_offset_s: f64,
 }
 
 impl App {
@@ -148,6 +151,7 @@ impl App {
             prefs: Prefs::default(),
             training: false,
             instruments: Vec::new(),
+            reaction_offset_s: 0.0,
         }
     }
 

@@ -74,9 +74,11 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 Ok(t) => (t, None),
                 Err(e) => (None, Some(e)),
             };
-            let mut c =
-                CodingState::new(o.coding, o.duration_s, o.snapshot).with_transcript(transcript);
+            let mut c = CodingState::new(o.coding, o.duration_s, o.snapshot)
+                .with_transcript(transcript)
+                .for_book(&app.shell.codebook);
             c.training = app.training;
+            c.reaction_offset_s = app.reaction_offset_s;
             // The coder's own speed, kept from the last recording.
             let speed = app.prefs.speed;
             let fx = if (c.snap.speed - speed).abs() > 0.01 {
@@ -94,6 +96,9 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 app.notice(
                     "a training recording: after you submit you see your coding against gold",
                 );
+            }
+            if !read_only && !app.training && !app.shell.codebook.items.counts.is_empty() {
+                app.notice("count keys log at the playhead in any pane (the items pane lists them; ? for help)");
             }
             if let Some(p) = transcript_problem {
                 app.notice(p);
@@ -238,6 +243,16 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             on_coding(app, |cx, c| coding_update::on_dialog_key(cx, c, d, &k))
         }
         None => match (&app.screen, action) {
+            // A count key logs its count at the playhead in any pane of the coding screen.
+            (Screen::Coding(_), None) => {
+                match app.shell.keymap.count_for(&app.shell.codebook.items.counts, &k) {
+                    Some(count) => {
+                        let code = count.key.clone();
+                        on_coding(app, |cx, c| coding_update::log_count(cx, c, &code))
+                    }
+                    None => vec![],
+                }
+            }
             (_, None) => vec![],
             (_, Some(Action::Help)) => {
                 app.overlay = Some(Overlay::Help);

@@ -65,17 +65,33 @@ fn help(f: &mut Frame, app: &App) {
     let entries: Vec<(Action, &str)> = ACTIONS
         .iter()
         .filter(|(a, _, _)| *a != Action::Rationales)
-        .map(|(a, _, _)| (*a, describe(*a)))
+        .map(|(a, _, _)| (*a, describe(*a, !app.shell.codebook.items.is_empty())))
         .collect();
     let back = app.shell.keymap.keys_for(Action::Back).join(" ");
+    let mut intro = vec![
+        Line::raw(format!("Leaving ({back}, Ctrl+C) saves first and goes once it is on disk.")),
+        Line::raw("If that save fails: r retry · y leave and lose the changes · n / Esc stay."),
+    ];
+    let mut intro_rows = 2;
+    // An instrument's count keys (from the codebook, rebindable in keys.toml's [counts]).
+    let counts = &app.shell.codebook.items.counts;
+    if !counts.is_empty() {
+        let keys: Vec<String> = counts
+            .iter()
+            .map(|c| {
+                let k = crate::tui::keys::key_name(&app.shell.keymap.count_key(c));
+                format!("{k} {}", crate::tui::terminal::sanitize(&c.label))
+            })
+            .collect();
+        let text = format!("Count keys log at the playhead, in any pane: {}", keys.join(" · "));
+        intro_rows += u16::try_from(text.chars().count().div_ceil(90)).unwrap_or(1);
+        intro.push(Line::raw(text));
+    }
     Help {
         title: " Help — keys ",
         bottom: " mouse: click or drag the timeline, wheel ±5 s, click rows · Esc closes ",
-        intro: vec![
-            Line::raw(format!("Leaving ({back}, Ctrl+C) saves first and goes once it is on disk.")),
-            Line::raw("If that save fails: r retry · y leave and lose the changes · n / Esc stay."),
-        ],
-        intro_rows: 2,
+        intro,
+        intro_rows,
         entries: &entries,
         max_width: 96,
         note: app
@@ -88,8 +104,14 @@ fn help(f: &mut Frame, app: &App) {
     .view(f, &app.shell.keymap);
 }
 
-fn describe(a: Action) -> &'static str {
+/// What `a` does in the coder's app; `items`: the codebook is an instrument with items beside
+/// its scales (the items pane, the events pane).
+fn describe(a: Action, items: bool) -> &'static str {
     match a {
+        Action::Activate if items => "jump · rationale · ✓/✗",
+        Action::Delete if items => "delete event or note",
+        Action::Score(1) if items => "score/class 1 (items)",
+        Action::ClearScore if items => "clear score / answer",
         Action::PlayPause => "play / pause",
         Action::Back5 => "back 5 s",
         Action::Forward5 => "forward 5 s",

@@ -10,13 +10,15 @@ use ratatui::widgets::Widget;
 use crate::tui::terminal::sanitize;
 
 pub struct Rubric<'a> {
-    pub description: &'a str,
-    /// (level, descriptor)
-    pub levels: Vec<(u8, &'a str)>,
+    pub description: String,
+    /// (level, descriptor); for a classification its classes, numbered.
+    pub levels: Vec<(u8, String)>,
     pub chosen: Option<u8>,
-    /// Shown above the levels when the domain cannot be scored yet.
-    pub notice: Option<&'a str>,
+    /// Shown above the levels when the domain cannot be scored yet (or an item's state).
+    pub notice: Option<String>,
+    /// A domain's rationale (`None`: how to write one); `show_rationale` false for other items.
     pub rationale: Option<&'a str>,
+    pub show_rationale: bool,
     /// Lines scrolled down by the coder.
     pub scroll: u16,
 }
@@ -63,10 +65,10 @@ impl Rubric<'_> {
     /// The wrapped lines, and the rows of the chosen level.
     fn lines(&self, w: usize) -> (Vec<Line<'static>>, Option<(usize, usize)>) {
         let mut lines: Vec<Line> = Vec::new();
-        for l in wrap(&sanitize(self.description), w) {
+        for l in wrap(&sanitize(&self.description), w) {
             lines.push(Line::styled(l, Style::new().fg(Color::Gray)));
         }
-        if let Some(n) = self.notice {
+        if let Some(n) = &self.notice {
             for l in wrap(n, w) {
                 lines.push(Line::styled(l, Style::new().fg(Color::Yellow)));
             }
@@ -97,6 +99,7 @@ impl Rubric<'_> {
         }
         lines.push(Line::raw(""));
         match self.rationale {
+            _ if !self.show_rationale => {}
             Some(r) => {
                 for (i, l) in
                     wrap(&format!("Rationale: {}", sanitize(r)), w).into_iter().enumerate()
@@ -161,11 +164,12 @@ mod tests {
     fn chosen_level_stays_in_view() {
         let long = "word ".repeat(40);
         let r = Rubric {
-            description: &long,
-            levels: (1..=5).map(|l| (l, long.as_str())).collect(),
+            description: long.clone(),
+            levels: (1..=5).map(|l| (l, long.clone())).collect(),
             chosen: Some(5),
             notice: None,
             rationale: None,
+            show_rationale: true,
             scroll: 0,
         };
         let mut buf = Buffer::empty(Rect::new(0, 0, 30, 10));

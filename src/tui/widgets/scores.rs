@@ -11,10 +11,21 @@ use crate::tui::layout::wrapped_offset;
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::lists::selection_style;
 
+/// A row after the scores (an instrument's checklist item, classification, count or summary):
+/// its label, and its value drawn at the right in `color` (`✓`, `Systemic`, `Q 4`, `1.50 good`).
+pub struct ItemLine {
+    pub label: String,
+    pub value: String,
+    pub color: Color,
+}
+
 pub struct Scores<'a> {
     /// (label, state, has a rationale)
     pub rows: Vec<(&'a str, ScoreState, bool)>,
-    /// The lines drawn under each row (its rationale, wrapped), if any.
+    /// The rows after the scores (an instrument's other items); `selected` counts on into them.
+    pub items: Vec<ItemLine>,
+    /// The lines drawn under each row, scores then items (a rationale, a class's description),
+    /// if any.
     pub under: Vec<Vec<String>>,
     pub max: u8,
     pub selected: usize,
@@ -23,7 +34,7 @@ pub struct Scores<'a> {
 
 impl Widget for Scores<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let heights: Vec<u16> = (0..self.rows.len())
+        let heights: Vec<u16> = (0..self.rows.len() + self.items.len())
             .map(|i| 1 + u16::try_from(self.under.get(i).map_or(0, Vec::len)).unwrap_or(0))
             .collect();
         let offset = wrapped_offset(self.selected, &heights, area.height);
@@ -91,15 +102,56 @@ impl Widget for Scores<'_> {
             ];
             spans.extend(right);
             Line::from(spans).render(r, buf);
-            for text in self.under.get(i).into_iter().flatten() {
-                if y >= area.bottom() {
-                    break;
-                }
-                let r = Rect { x: area.x + 3, y, width: area.width.saturating_sub(3), height: 1 };
-                let style = Style::new().fg(Color::Gray).add_modifier(Modifier::ITALIC);
-                Line::styled(text.as_str(), style).render(r, buf);
-                y += 1;
-            }
+            y = self.under_lines(i, area, y, buf);
         }
+        let first = self.rows.len();
+        for (j, item) in self.items.iter().enumerate().skip(offset.saturating_sub(first)) {
+            let i = first + j;
+            if y >= area.bottom() {
+                break;
+            }
+            let r = Rect { y, height: 1, ..area };
+            y += 1;
+            let sel = i == self.selected;
+            if sel {
+                buf.set_style(r, selection_style(self.focused));
+            }
+            let marker = if sel && self.focused { "▸" } else { " " };
+            let value = sanitize(&item.value);
+            let value_w = value.chars().count() + 1;
+            let label_w = usize::from(r.width).saturating_sub(value_w + 2);
+            let clean = sanitize(&item.label);
+            let label: String = if clean.chars().count() > label_w {
+                clean.chars().take(label_w.saturating_sub(1)).chain(['…']).collect()
+            } else {
+                clean.into_owned()
+            };
+            Line::from(vec![
+                Span::raw(marker),
+                Span::raw(format!("{label:<label_w$} ")),
+                Span::styled(
+                    format!("{value} "),
+                    Style::new().fg(item.color).add_modifier(Modifier::BOLD),
+                ),
+            ])
+            .render(r, buf);
+            y = self.under_lines(i, area, y, buf);
+        }
+    }
+}
+
+impl Scores<'_> {
+    /// Row `i`'s lines under it from `y`; the row below them.
+    fn under_lines(&self, i: usize, area: Rect, mut y: u16, buf: &mut Buffer) -> u16 {
+        for text in self.under.get(i).into_iter().flatten() {
+            if y >= area.bottom() {
+                break;
+            }
+            let r = Rect { x: area.x + 3, y, width: area.width.saturating_sub(3), height: 1 };
+            let style = Style::new().fg(Color::Gray).add_modifier(Modifier::ITALIC);
+            Line::styled(text.as_str(), style).render(r, buf);
+            y += 1;
+        }
+        y
     }
 }

@@ -48,6 +48,22 @@ pub struct Timeline<'a> {
     pub detail: Option<&'a Detail>,
     /// No colour: segments and the playhead drawn with glyphs and reverse video.
     pub mono: bool,
+    /// Logged counts (their times): on their own row below the waveform when `event_row`, as
+    /// small marks on the waveform's top row in a strip with an axis (the zoom).
+    pub events: &'a [f64],
+    /// A row of its own for `events` (the count lane).
+    pub event_row: bool,
+}
+
+/// The count lane's mark for a column holding `n` events: `•` for one, the number up to 9,
+/// `+` for more (a column of a 2-hour overview spans a minute).
+pub fn event_mark(n: usize) -> char {
+    match n {
+        0 => ' ',
+        1 => '•',
+        2..=9 => char::from(b'0' + n as u8),
+        _ => '+',
+    }
 }
 
 /// Glyph of a shaded (segment) cell above the waveform without colour.
@@ -144,7 +160,8 @@ impl Widget for Timeline<'_> {
             return;
         }
         let extra_rows = if self.lane_rows { self.lanes.len() as u16 } else { 0 }
-            + u16::from(self.tick_row || self.axis);
+            + u16::from(self.tick_row || self.axis)
+            + u16::from(self.event_row);
         let wave_h = area.height.saturating_sub(extra_rows).max(1);
         let bottom = area.y + wave_h - 1;
         let shaded: Vec<Vec<bool>> = if self.lane_rows {
@@ -201,10 +218,18 @@ impl Widget for Timeline<'_> {
                 }
             }
         }
-        let y = if self.lane_rows { self.render_lanes(area, bottom + 1, buf) } else { bottom + 1 };
+        let mut y =
+            if self.lane_rows { self.render_lanes(area, bottom + 1, buf) } else { bottom + 1 };
+        if self.event_row && y < area.bottom() {
+            self.render_events(area, y, buf);
+            y += 1;
+        }
         if y < area.bottom() {
             if self.axis {
                 self.render_axis(area, y, buf);
+                if !self.event_row {
+                    self.render_event_marks(area, buf);
+                }
                 // Notes as small flags over the waveform (the axis row holds the times).
                 for &t in self.ticks {
                     if let Some(c) = self.col_of(area, t) {
@@ -231,6 +256,41 @@ impl Widget for Timeline<'_> {
 }
 
 impl Timeline<'_> {
+    /// How many events fall in each column of `area` (one pass over them, so thousands of
+    /// events cost one frame's arithmetic, never one cell each).
+    pub fn event_columns(&self, area: Rect) -> Vec<usize> {
+        let mut cols = vec![0usize; usize::from(area.width)];
+        for &t in self.events {
+            if let Some(c) = self.col_of(area, t) {
+                cols[usize::from(c)] += 1;
+            }
+        }
+        cols
+    }
+
+    /// Events as marks on the waveform's top row (the zoom strip, which has no lane of its own).
+    fn render_event_marks(&self, area: Rect, buf: &mut Buffer) {
+        for (c, n) in self.event_columns(area).into_iter().enumerate() {
+            if n > 0 {
+                buf[(area.x + c as u16, area.y)]
+                    .set_char(event_mark(n))
+                    .set_style(Style::new().fg(Color::Green));
+            }
+        }
+    }
+
+    /// The count lane: a mark for each column with events, `─` elsewhere.
+    fn render_events(&self, area: Rect, y: u16, buf: &mut Buffer) {
+        for (c, n) in self.event_columns(area).into_iter().enumerate() {
+            let cell = &mut buf[(area.x + c as u16, y)];
+            if n == 0 {
+                cell.set_char('─').set_style(Style::new().fg(Color::DarkGray));
+            } else {
+                cell.set_char(event_mark(n)).set_style(Style::new().fg(Color::Green));
+            }
+        }
+    }
+
     /// The playhead's column over the waveform, and `▲` on the tick row.
     fn render_playhead(&self, area: Rect, bottom: u16, buf: &mut Buffer) {
         if let Some(c) = self.playhead.and_then(|t| self.col_of(area, t)) {
@@ -324,6 +384,8 @@ mod tests {
             axis: false,
             detail: None,
             mono: false,
+            events: &[],
+            event_row: false,
         }
     }
 
@@ -438,6 +500,23 @@ mod tests {
         let d = Detail { from_s: 2.0, peaks };
         t.detail = Some(&d);
         assert_eq!(row(&drawn(&t, 8, 1), 0), "▁▁█▁████");
+    }
+
+    #[test]
+    fn the_count_lane_marks_each_column_with_how_many_events() {
+        let ev = [0.2, 3.1, 3.5, 3.9, 7.0, 7.1, 7.2, 7.3, 7.4, 7.5, 7.6, 7.7, 7.8, 7.9];
+        let mut t = tl(&[0.5; 10], &[], &[]);
+        t.events = &ev;
+        t.event_row = true;
+        t.playhead = None;
+        let buf = drawn(&t, 10, 3);
+        assert_eq!(row(&buf, 1), "•──3───+──");
+        // In a strip with an axis (the zoom) they mark the waveform's top row instead.
+        t.event_row = false;
+        t.tick_row = false;
+        t.axis = true;
+        let buf = drawn(&t, 10, 2);
+        assert_eq!(row(&buf, 0), "•▄▄3▄▄▄+▄▄");
     }
 
     #[test]

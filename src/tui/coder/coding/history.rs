@@ -1,11 +1,12 @@
-//! Undo and redo of the open coding's edits (`u`, `Ctrl+R`): scores, rationales, segments and
-//! notes. The history belongs to the open recording's `CodingState`: it
+//! Undo and redo of the open coding's edits (`u`, `Ctrl+R`): scores, rationales, segments,
+//! notes, and an instrument's checklist answers, chosen classes and logged counts. The history belongs to the open recording's `CodingState`: it
 //! starts empty when a recording opens, so nothing is ever undone across recordings, and a
 //! submitted coding (read-only) undoes nothing. Listening progress and the resume position are
 //! not edits: undo leaves them as they are. At most [`MAX_UNDO`] steps are kept (the oldest go).
 use std::collections::{BTreeMap, VecDeque};
+use std::sync::Arc;
 
-use crate::coding::{Coding, Note, Segment};
+use crate::coding::{Coding, Event, Note, Segment};
 
 /// How many edits can be undone.
 pub const MAX_UNDO: usize = 200;
@@ -17,6 +18,11 @@ pub struct Content {
     rationales: BTreeMap<String, String>,
     segments: Vec<Segment>,
     notes: Vec<Note>,
+    checklist: BTreeMap<String, bool>,
+    classes: BTreeMap<String, String>,
+    /// Shared between the steps that leave it as it is (a session logs thousands of events; a
+    /// step that logs one keeps one list, the step before's `after` being its `before`).
+    events: Arc<Vec<Event>>,
 }
 
 impl Content {
@@ -26,6 +32,9 @@ impl Content {
             rationales: c.rationales.clone(),
             segments: c.segments.clone(),
             notes: c.notes.clone(),
+            checklist: c.checklist.clone(),
+            classes: c.classes.clone(),
+            events: Arc::new(c.events.clone()),
         }
     }
 
@@ -34,6 +43,9 @@ impl Content {
         c.rationales = self.rationales;
         c.segments = self.segments;
         c.notes = self.notes;
+        c.checklist = self.checklist;
+        c.classes = self.classes;
+        c.events = Arc::try_unwrap(self.events).unwrap_or_else(|shared| (*shared).clone());
     }
 }
 
@@ -85,10 +97,18 @@ enum Way {
 impl History {
     /// Remembers an edit from `before` to the coding as it is now; an edit that changed nothing
     /// is not remembered. A new edit forgets what could be redone.
-    pub fn record(&mut self, before: Content, now: &Coding, said: Described) {
-        let after = Content::of(now);
+    pub fn record(&mut self, mut before: Content, now: &Coding, said: Described) {
+        let mut after = Content::of(now);
         if after == before {
             return;
+        }
+        if let Some(prev) = self.undo.back()
+            && prev.after.events == before.events
+        {
+            before.events = Arc::clone(&prev.after.events);
+        }
+        if after.events == before.events {
+            after.events = Arc::clone(&before.events);
         }
         if self.undo.len() >= MAX_UNDO {
             self.undo.pop_front();
@@ -173,6 +193,32 @@ mod tests {
         // Nothing changed: nothing to remember.
         h.record(Content::of(&c), &c, Described::same("nothing"));
         assert_eq!(h.undo_len(), 3);
+    }
+
+    #[test]
+    fn steps_share_an_unchanged_event_list_and_undo_walks_back_through_them() {
+        use crate::coding::Event;
+        use std::sync::Arc;
+        let mut c = coding();
+        let mut h = History::default();
+        for i in 0..3u8 {
+            let before = Content::of(&c);
+            c.events.push(Event { code: "question".into(), at_s: f64::from(i) });
+            h.record(before, &c, Described::same("logged"));
+        }
+        let before = Content::of(&c);
+        c.checklist.insert("curious".into(), true);
+        h.record(before, &c, Described::same("curious"));
+        let s: Vec<_> = h.undo.iter().collect();
+        assert!(Arc::ptr_eq(&s[0].after.events, &s[1].before.events));
+        assert!(Arc::ptr_eq(&s[1].after.events, &s[2].before.events));
+        assert!(Arc::ptr_eq(&s[3].before.events, &s[3].after.events));
+        assert_eq!(h.undo(&mut c).as_deref(), Some("curious"));
+        assert!(c.checklist.is_empty() && c.events.len() == 3);
+        while h.undo(&mut c).is_some() {}
+        assert!(c.events.is_empty());
+        h.redo(&mut c);
+        assert_eq!(c.events.len(), 1);
     }
 
     #[test]

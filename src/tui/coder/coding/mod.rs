@@ -10,6 +10,7 @@ pub mod view;
 use std::sync::Arc;
 
 use crate::audio::Snapshot;
+use crate::codebook::Codebook;
 use crate::coding::{Coding, Status};
 use crate::timefmt::Clock;
 use crate::transcript::{Cue, Transcript};
@@ -26,6 +27,8 @@ pub enum Pane {
     Scores,
     /// The transcript pane, in the order only while it is shown.
     Transcript,
+    /// The logged counts (an instrument with counts): in the segments pane's place.
+    Events,
 }
 
 impl Pane {
@@ -36,6 +39,7 @@ impl Pane {
             Pane::Notes => Pane::Scores,
             Pane::Scores => Pane::Transcript,
             Pane::Transcript => Pane::Timeline,
+            Pane::Events => Pane::Notes,
         }
     }
 
@@ -46,8 +50,33 @@ impl Pane {
             Pane::Segments => Pane::Timeline,
             Pane::Notes => Pane::Segments,
             Pane::Scores => Pane::Notes,
+            Pane::Events => Pane::Timeline,
         }
     }
+}
+
+/// One row of the scores pane (the items pane of an instrument): the codebook's domains (an
+/// instrument's scales) first, as a one-scale codebook shows them, then the checklist,
+/// the classifications, the counts (their keys and tallies) and the summaries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemRow {
+    Scale(usize),
+    Check(usize),
+    Class(usize),
+    Count(usize),
+    Summary(usize),
+}
+
+/// The rows of the scores pane for `book`, in order.
+pub fn item_rows(book: &Codebook) -> Vec<ItemRow> {
+    let i = &book.items;
+    (0..book.domains.len())
+        .map(ItemRow::Scale)
+        .chain((0..i.checklist.len()).map(ItemRow::Check))
+        .chain((0..i.classifications.len()).map(ItemRow::Class))
+        .chain((0..i.counts.len()).map(ItemRow::Count))
+        .chain((0..i.summaries.len()).map(ItemRow::Summary))
+        .collect()
 }
 
 use crate::tui::transcript_pane as tp;
@@ -98,6 +127,12 @@ pub struct CodingState {
     pub tpane: TranscriptPane,
     /// A training recording: saved under `coders/<id>/training/`, feedback after submit.
     pub training: bool,
+    /// The codebook has counts: the events pane takes the segments pane's place.
+    pub counts: bool,
+    /// The selected event in the events pane.
+    pub ev_sel: usize,
+    /// The coder's reaction-time offset (s): subtracted from the playhead when a count is logged.
+    pub reaction_offset_s: f64,
 }
 
 /// A snapshot with finite numbers only: a player is trusted for nothing that could break drawing.
@@ -138,7 +173,26 @@ impl CodingState {
             transcript: None,
             tpane: TranscriptPane::default(),
             training: false,
+            counts: false,
+            ev_sel: 0,
+            reaction_offset_s: 0.0,
         }
+    }
+
+    /// The state for a coding with `book`'s items: with counts, the events pane shows in the
+    /// segments pane's place.
+    #[must_use]
+    pub fn for_book(mut self, book: &Codebook) -> Self {
+        self.counts = !book.items.counts.is_empty();
+        if self.counts && self.focus == Pane::Segments {
+            self.focus = Pane::Events;
+        }
+        self
+    }
+
+    /// The scores pane's selected row.
+    pub fn selected_row(&self, book: &Codebook) -> Option<ItemRow> {
+        item_rows(book).get(self.score_sel).copied()
     }
 
     /// The state with `t` as the recording's transcript: the pane is shown when there is one.
@@ -162,7 +216,11 @@ impl CodingState {
     /// Entering the transcript selects the cue at the playhead.
     pub fn focus_step(&mut self, forward: bool) {
         let near = self.cue_near_playhead();
-        let step = |p: Pane| if forward { p.next() } else { p.prev() };
+        let counts = self.counts;
+        let step = move |p: Pane| {
+            let n = if forward { p.next() } else { p.prev() };
+            if counts && n == Pane::Segments { Pane::Events } else { n }
+        };
         self.tpane.step_focus(&mut self.focus, Pane::Transcript, near, step);
     }
 

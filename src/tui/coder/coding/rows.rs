@@ -4,12 +4,15 @@
 use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 
-use super::CodingState;
+use super::{CodingState, ItemRow};
 use crate::codebook::Codebook;
 use crate::coding::{Note, Segment};
+use crate::instrument::{Band, Classification, Formula, Rule, Summary};
 use crate::timefmt::{Clock, length};
+use crate::tui::keys::{Keymap, key_name};
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::lists::wrap;
+use crate::tui::widgets::scores::ItemLine;
 
 /// The rows each item takes.
 pub fn heights(items: &[Vec<Line>]) -> Vec<u16> {
@@ -87,6 +90,124 @@ fn note_rows(clock: &Clock, book: &Codebook, width: usize, n: &Note) -> Vec<Line
     lines
 }
 
+/// What shows under each item row after the scores (unwrapped): a classification's class
+/// description (or the checklist items it still needs), a summary's reason for having no value.
+fn item_unders(c: &CodingState, book: &Codebook) -> Vec<Option<String>> {
+    super::item_rows(book)
+        .into_iter()
+        .filter_map(|r| match r {
+            ItemRow::Scale(_) => None,
+            ItemRow::Class(i) => Some(book.items.classifications.get(i).and_then(|cl| {
+                match c.coding.class_of(book, &cl.key) {
+                    Some(x) => Some(x.description.clone()),
+                    // The last few items it needs by name (all of them are in the rubric).
+                    None if cl.derived() => {
+                        let missing = needs(c, book, cl);
+                        (missing.len() <= 2).then(|| format!("needs: {}", missing.join(", ")))
+                    }
+                    None => None,
+                }
+            })),
+            ItemRow::Summary(i) => Some(book.items.summaries.get(i).and_then(|s| {
+                c.coding.summary(book, s).err().map(|why| unlabelled(&why.reason, &s.label))
+            })),
+            ItemRow::Check(_) | ItemRow::Count(_) => Some(None),
+        })
+        .collect()
+}
+
+/// `reason` without its leading `"{label} n/a: "` (the row already names the summary).
+pub fn unlabelled(reason: &str, label: &str) -> String {
+    reason.strip_prefix(&format!("{label} n/a: ")).unwrap_or(reason).to_string()
+}
+
+/// The labels of the checklist items derived classification `cl` needs and that are not
+/// answered yet, in checklist order.
+pub fn needs(c: &CodingState, book: &Codebook, cl: &Classification) -> Vec<String> {
+    let named: Vec<&String> = cl
+        .classes
+        .iter()
+        .filter_map(|x| match &x.rule {
+            Some(Rule::When { present, absent }) => Some(present.iter().chain(absent)),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    book.items
+        .checklist
+        .iter()
+        .filter(|i| named.contains(&&i.key) && !c.coding.checklist.contains_key(&i.key))
+        .map(|i| i.label.clone())
+        .collect()
+}
+
+/// Each item row after the scores, as the pane draws it: label and value (`✓`, the class,
+/// the count's key and tally, the summary's value and band).
+pub fn item_lines(c: &CodingState, book: &Codebook, keymap: &Keymap) -> Vec<ItemLine> {
+    let items = &book.items;
+    let tallies = c.coding.tallies(book);
+    super::item_rows(book)
+        .into_iter()
+        .filter_map(|r| {
+            let (label, value, color) = match r {
+                ItemRow::Scale(_) => return None,
+                ItemRow::Check(i) => {
+                    let item = items.checklist.get(i)?;
+                    let (v, color) = match c.coding.checklist.get(&item.key) {
+                        Some(true) => ("✓", Color::Green),
+                        Some(false) => ("✗", Color::Red),
+                        None => ("·", Color::DarkGray),
+                    };
+                    (item.label.clone(), v.to_string(), color)
+                }
+                ItemRow::Class(i) => {
+                    let cl = items.classifications.get(i)?;
+                    let (v, color) = match c.coding.class_of(book, &cl.key) {
+                        Some(x) => (x.label.clone(), Color::Cyan),
+                        None if cl.derived() => {
+                            (format!("needs {}", needs(c, book, cl).len()), Color::Yellow)
+                        }
+                        None => ("–".to_string(), Color::DarkGray),
+                    };
+                    (cl.label.clone(), v, color)
+                }
+                ItemRow::Count(i) => {
+                    let item = items.counts.get(i)?;
+                    let key = key_name(&keymap.count_key(item));
+                    let n = tallies.get(&item.key).copied().unwrap_or(0);
+                    let color = if n > 0 { Color::Green } else { Color::Gray };
+                    (item.label.clone(), format!("{key} {n:>3}"), color)
+                }
+                ItemRow::Summary(i) => {
+                    let s = items.summaries.get(i)?;
+                    let (v, color) = summary_value(c, book, s);
+                    (s.label.clone(), v, color)
+                }
+            };
+            Some(ItemLine { label, value, color })
+        })
+        .collect()
+}
+
+/// A summary's value as shown (`12`, `1.50`, `40%`, `3.5`) with its band, or `n/a`.
+pub fn summary_value(c: &CodingState, book: &Codebook, s: &Summary) -> (String, Color) {
+    let Ok(v) = c.coding.summary(book, s) else {
+        return ("n/a".to_string(), Color::DarkGray);
+    };
+    let shown = match &s.formula {
+        Formula::Sum(_) => format!("{v:.0}"),
+        Formula::Ratio { percent: true, .. } => format!("{v:.0}%"),
+        Formula::Ratio { .. } => format!("{v:.2}"),
+        Formula::Mean(_) => format!("{v:.1}"),
+    };
+    match s.band(v) {
+        Some(Band::Good) => (format!("{shown} good"), Color::Green),
+        Some(Band::Fair) => (format!("{shown} fair"), Color::Yellow),
+        Some(Band::BelowFair) => (format!("{shown} below fair"), Color::Red),
+        None => (shown, Color::White),
+    }
+}
+
 /// `text` wrapped to `width` columns, each line in `color`.
 fn wrapped(text: &str, width: usize, color: Color) -> impl Iterator<Item = Line<'static>> {
     wrap(text, width).into_iter().map(move |l| Line::styled(l, Style::new().fg(color)))
@@ -109,6 +230,10 @@ pub fn score_rationales(
             Some(r) if !r.trim().is_empty() => wrap(&sanitize(r), width),
             _ => vec![],
         })
+        .chain(item_unders(c, book).into_iter().map(|u| match u {
+            Some(t) => wrap(&sanitize(&t), width),
+            None => vec![],
+        }))
         .collect();
     let rows = |v: &[Vec<String>]| v.iter().map(|r| 1 + r.len()).sum::<usize>();
     if rows(&all) <= usize::from(height) {
@@ -123,4 +248,30 @@ pub fn score_rationales(
         return only_selected;
     }
     vec![vec![]; all.len()]
+}
+
+/// A window of the events pane's rows around the selected event (a long session has thousands):
+/// the rows, one line each (`01:23.4 Question`), and the index of the first.
+pub struct EventRows {
+    pub rows: Vec<Vec<Line<'static>>>,
+    pub first_index: usize,
+}
+
+/// The events pane's rows that can show in `height` rows with the selected one in view.
+pub fn event_items(c: &CodingState, book: &Codebook, height: u16) -> EventRows {
+    let clock = c.clock();
+    let h = usize::from(height.max(1));
+    let n = c.coding.events.len();
+    let first = c.ev_sel.min(n.saturating_sub(1)).saturating_sub(h);
+    let rows = c.coding.events[first..n.min(first + 2 * h + 1)]
+        .iter()
+        .map(|e| {
+            let label = book.items.count(&e.code).map_or(e.code.as_str(), |i| i.label.as_str());
+            vec![Line::from(vec![
+                Span::styled(clock.tenths(e.at_s), Style::new().fg(Color::Green)),
+                Span::raw(format!(" {}", sanitize(label))),
+            ])]
+        })
+        .collect();
+    EventRows { rows, first_index: first }
 }

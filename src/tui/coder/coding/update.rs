@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, MouseButton, MouseEventKind};
 
 use super::history::{Content, Described};
 use super::rows;
-use super::{CodingState, Pane, cue_s};
+use super::{CodingState, ItemRow, Pane, cue_s};
 use crate::codebook::Codebook;
 use crate::tui::coder::dialogs::{Dialog, little_listened};
 use crate::tui::coder::model::{Effect, Overlay, Step};
@@ -66,6 +66,7 @@ fn undo(cx: &mut Ctx, c: &mut CodingState, redo: bool) -> Step {
         Some(what) => {
             c.seg_sel = c.seg_sel.min(c.coding.segments.len().saturating_sub(1));
             c.note_sel = c.note_sel.min(c.coding.notes.len().saturating_sub(1));
+            c.ev_sel = c.ev_sel.min(c.coding.events.len().saturating_sub(1));
             c.touch(cx.shell.now_ms);
             cx.shell.notice(format!("{}: {what}", if redo { "redid" } else { "undid" }));
         }
@@ -202,7 +203,7 @@ fn page_rubric(cx: &mut Ctx, c: &mut CodingState, down: bool) {
         .inner(ratatui::layout::Margin::new(1, 1));
     let page = inner.height.saturating_sub(1).max(1);
     let book = std::sync::Arc::clone(&cx.shell.codebook);
-    let max = super::view::rubric_widget(&book, c).map_or(0, |r| {
+    let max = super::view::rubric_widget(&book, &cx.shell.keymap, c).map_or(0, |r| {
         u16::try_from(r.content_height(inner.width))
             .unwrap_or(u16::MAX)
             .saturating_sub(inner.height)
@@ -379,11 +380,12 @@ fn note_domains(cx: &mut Ctx, c: &mut CodingState) -> Step {
 }
 
 fn select(cx: &Ctx, c: &mut CodingState, down: bool) {
-    let n_domains = cx.shell.codebook.domains.len();
+    let n_rows = super::item_rows(&cx.shell.codebook).len();
     let (sel, len) = match c.focus {
         Pane::Segments => (&mut c.seg_sel, c.coding.segments.len()),
+        Pane::Events => (&mut c.ev_sel, c.coding.events.len()),
         Pane::Notes => (&mut c.note_sel, c.coding.notes.len()),
-        Pane::Scores => (&mut c.score_sel, n_domains),
+        Pane::Scores => (&mut c.score_sel, n_rows),
         Pane::Transcript => {
             let n = c.cues().len();
             (&mut c.tpane.sel, n)
@@ -399,7 +401,12 @@ fn select(cx: &Ctx, c: &mut CodingState, down: bool) {
 fn activate(cx: &mut Ctx, c: &mut CodingState) -> Step {
     let at = match c.focus {
         Pane::Segments => c.coding.segments.get(c.seg_sel).map(|s| s.start_s),
+        Pane::Events => c.coding.events.get(c.ev_sel).map(|e| e.at_s),
         Pane::Notes => c.coding.notes.get(c.note_sel).map(|n| n.at_s),
+        Pane::Scores if !matches!(c.selected_row(&cx.shell.codebook), Some(ItemRow::Scale(_))) => {
+            activate_item(cx, c);
+            None
+        }
         Pane::Scores => {
             let Some(d) = cx.shell.codebook.domains.get(c.score_sel) else { return stay() };
             let (domain, label) = (d.key.clone(), d.label.clone());
@@ -416,7 +423,11 @@ fn activate(cx: &mut Ctx, c: &mut CodingState) -> Step {
     Step::Stay(at.map(|t| Effect::from(c.seek_to(t))).into_iter().collect())
 }
 
-fn delete(cx: &mut Ctx, c: &CodingState) -> Step {
+fn delete(cx: &mut Ctx, c: &mut CodingState) -> Step {
+    if c.focus == Pane::Events {
+        delete_event(cx, c);
+        return stay();
+    }
     let target = match c.focus {
         Pane::Segments if c.seg_sel < c.coding.segments.len() => {
             Some(Dialog::DeleteSegment(c.seg_sel))
@@ -427,9 +438,180 @@ fn delete(cx: &mut Ctx, c: &CodingState) -> Step {
     match target {
         Some(d) if editable(cx, c) => cx.open(Overlay::Dialog(d)),
         Some(_) => {}
+        None if c.counts => {
+            cx.shell.notice("select an event or note (Tab to its pane) to delete it")
+        }
         None => cx.shell.notice("select a segment or note (Tab to its pane) to delete it"),
     }
     stay()
+}
+
+/// `x` in the events pane: the selected event goes at once (undo puts it back).
+fn delete_event(cx: &mut Ctx, c: &mut CodingState) {
+    if !editable(cx, c) {
+        return;
+    }
+    let before = Content::of(&c.coding);
+    let book = std::sync::Arc::clone(&cx.shell.codebook);
+    match c.coding.remove_event(c.ev_sel) {
+        Ok(e) => {
+            c.ev_sel = c.ev_sel.min(c.coding.events.len().saturating_sub(1));
+            let label = book.items.count(&e.code).map_or(e.code.as_str(), |i| i.label.as_str());
+            let what = format!("{label} at {} deleted", c.clock().tenths(e.at_s));
+            edited(cx, c, before, Described::same(what.clone()));
+            cx.shell.notice(format!("{what} ({} undoes)", keys(cx, Action::Undo)));
+        }
+        Err(_) => cx.shell.notice("no event to delete: count keys log them while you listen"),
+    }
+}
+
+/// A count key: one `code` logged at the playhead less the coder's reaction-time offset.
+pub fn log_count(cx: &mut Ctx, c: &mut CodingState, code: &str) -> Step {
+    if !editable(cx, c) {
+        return stay();
+    }
+    let book = std::sync::Arc::clone(&cx.shell.codebook);
+    let Some(item) = book.items.count(code) else { return stay() };
+    let before = Content::of(&c.coding);
+    let (at, offset) = (c.snap.position_s, c.reaction_offset_s);
+    match c.coding.log_event(&book, code, at, offset, c.duration_s) {
+        Ok(i) => {
+            c.ev_sel = i;
+            let at_s = c.coding.events.get(i).map_or(at, |e| e.at_s);
+            let n = c.coding.events.iter().filter(|e| e.code == code).count();
+            let what = format!("{} at {}", item.label, c.clock().tenths(at_s));
+            edited(cx, c, before, Described::same(format!("{what} logged")));
+            cx.shell.notice(format!("{what} ({n} in all) · {} undoes", keys(cx, Action::Undo)));
+        }
+        Err(e) => cx.shell.notice(e.to_string()),
+    }
+    stay()
+}
+
+/// Enter on an item row: a checklist item goes unanswered → present → absent → present…, a
+/// chosen classification to its next class; the rest say what they are.
+fn activate_item(cx: &mut Ctx, c: &mut CodingState) {
+    let book = std::sync::Arc::clone(&cx.shell.codebook);
+    match c.selected_row(&book) {
+        Some(ItemRow::Check(i)) => {
+            let Some(item) = book.items.checklist.get(i) else { return };
+            let next = c.coding.next_check(&item.key);
+            set_check(cx, c, i, Some(next));
+        }
+        Some(ItemRow::Class(i)) => {
+            let Some(cl) = book.items.classifications.get(i) else { return };
+            if cl.derived() {
+                cx.shell.notice(derived_notice(cx, &cl.label));
+                return;
+            }
+            let now = c.coding.classes.get(&cl.key);
+            let at = now.and_then(|k| cl.classes.iter().position(|x| &x.key == k));
+            let next = at.map_or(0, |p| (p + 1) % cl.classes.len().max(1));
+            choose(cx, c, i, Some(next));
+        }
+        Some(ItemRow::Count(i)) => count_notice(cx, &book, i),
+        Some(ItemRow::Summary(_)) => {
+            cx.shell.notice("a summary is computed from the counts and scores: nothing to enter")
+        }
+        Some(ItemRow::Scale(_)) | None => {}
+    }
+}
+
+fn derived_notice(cx: &Ctx, label: &str) -> String {
+    format!(
+        "{label} is derived from the checklist: mark its items present or absent ({} on an item)",
+        keys(cx, Action::Activate)
+    )
+}
+
+fn count_notice(cx: &mut Ctx, book: &Codebook, i: usize) {
+    if let Some(item) = book.items.counts.get(i) {
+        let key = crate::tui::keys::key_name(&cx.shell.keymap.count_key(item));
+        cx.shell.notice(format!(
+            "{key} logs {} at the playhead, in any pane, while you listen",
+            item.label
+        ));
+    }
+}
+
+/// Checklist item `i` answered (`None`: cleared), remembered for undo.
+fn set_check(cx: &mut Ctx, c: &mut CodingState, i: usize, answer: Option<bool>) {
+    if !editable(cx, c) {
+        return;
+    }
+    let book = std::sync::Arc::clone(&cx.shell.codebook);
+    let Some(item) = book.items.checklist.get(i) else { return };
+    let shown = |a: Option<&bool>| match a {
+        Some(true) => "✓ present",
+        Some(false) => "✗ absent",
+        None => "· unanswered",
+    };
+    let before = Content::of(&c.coding);
+    let old = shown(c.coding.checklist.get(&item.key));
+    match c.coding.set_check(&book, &item.key, answer) {
+        Ok(()) => {
+            let new = shown(c.coding.checklist.get(&item.key));
+            edited(cx, c, before, Described::change(&item.label, old, new));
+        }
+        Err(e) => cx.shell.notice(e.to_string()),
+    }
+}
+
+/// Class `class` (an index; `None`: cleared) chosen for classification `i`, remembered for undo.
+fn choose(cx: &mut Ctx, c: &mut CodingState, i: usize, class: Option<usize>) {
+    if !editable(cx, c) {
+        return;
+    }
+    let book = std::sync::Arc::clone(&cx.shell.codebook);
+    let Some(cl) = book.items.classifications.get(i) else { return };
+    if cl.derived() {
+        cx.shell.notice(derived_notice(cx, &cl.label));
+        return;
+    }
+    let key = match class {
+        Some(n) => match cl.classes.get(n) {
+            Some(x) => Some(x.key.as_str()),
+            None => {
+                cx.shell.notice(format!("{} has {} classes", cl.label, cl.classes.len()));
+                return;
+            }
+        },
+        None => None,
+    };
+    let label_of = |k: Option<&String>| {
+        k.and_then(|k| cl.classes.iter().find(|x| &x.key == k))
+            .map_or_else(|| "–".to_string(), |x| x.label.clone())
+    };
+    let before = Content::of(&c.coding);
+    let old = label_of(c.coding.classes.get(&cl.key));
+    match c.coding.choose_class(&book, &cl.key, key) {
+        Ok(()) => {
+            let new = label_of(c.coding.classes.get(&cl.key));
+            edited(cx, c, before, Described::change(&cl.label, &old, &new));
+        }
+        Err(e) => cx.shell.notice(e.to_string()),
+    }
+}
+
+/// A digit or the clear key on an item row (not a scale).
+fn score_item(cx: &mut Ctx, c: &mut CodingState, row: ItemRow, level: Option<u8>) {
+    let book = std::sync::Arc::clone(&cx.shell.codebook);
+    match row {
+        ItemRow::Check(i) if level.is_none() => set_check(cx, c, i, None),
+        ItemRow::Check(_) => cx.shell.notice(format!(
+            "{} marks a checklist item present, then absent; {} clears it",
+            keys(cx, Action::Activate),
+            keys(cx, Action::ClearScore)
+        )),
+        ItemRow::Class(i) => {
+            choose(cx, c, i, level.map(|l| usize::from(l.saturating_sub(1))));
+        }
+        ItemRow::Count(i) => count_notice(cx, &book, i),
+        ItemRow::Summary(_) => {
+            cx.shell.notice("a summary is computed from the counts and scores: nothing to enter")
+        }
+        ItemRow::Scale(_) => {}
+    }
 }
 
 fn submit(cx: &mut Ctx, c: &CodingState) -> Step {
@@ -470,6 +652,14 @@ fn score(cx: &mut Ctx, c: &mut CodingState, level: Option<u8>) -> Step {
         return stay();
     }
     let book = std::sync::Arc::clone(&cx.shell.codebook);
+    match c.selected_row(&book) {
+        Some(ItemRow::Scale(_)) => {}
+        Some(row) => {
+            score_item(cx, c, row, level);
+            return stay();
+        }
+        None => return stay(),
+    }
     let Some(d) = book.domains.get(c.score_sel) else { return stay() };
     let before = Content::of(&c.coding);
     let shown = |l: Option<&u8>| l.map_or_else(|| "–".to_string(), u8::to_string);
@@ -709,7 +899,14 @@ fn click(c: &mut CodingState, l: &layout::CodingLayout, book: &Codebook, x: u16,
             .iter()
             .map(|r| 1 + u16::try_from(r.len()).unwrap_or(0))
             .collect();
-    if let Some(i) =
+    if c.counts && contains(l.segments, x, y) {
+        // The events pane, one row an event.
+        let ev_h = vec![1u16; c.coding.events.len()];
+        if let Some(i) = wrapped_row_at(l.segment_rows, y, c.ev_sel, &ev_h) {
+            c.ev_sel = i;
+        }
+        c.focus = Pane::Events;
+    } else if let Some(i) =
         wrapped_row_at(l.segment_rows, y, c.seg_sel, &seg_h).filter(|_| contains(l.segments, x, y))
     {
         c.focus = Pane::Segments;

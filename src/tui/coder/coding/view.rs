@@ -4,11 +4,13 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 
-use super::{CodingState, Pane, SaveState, rows};
+use super::{CodingState, ItemRow, Pane, SaveState, rows};
 use crate::codebook::Codebook;
 use crate::coding::ScoreState;
+use crate::instrument::Formula;
 use crate::tui::coder::model::App;
 use crate::tui::keys::Action;
+use crate::tui::keys::Keymap;
 use crate::tui::layout::{self, CodingLayout};
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome::{self, Hint, pane_block};
@@ -24,14 +26,18 @@ pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
     let kind = book.tagged_kind().map_or("", |k| k.key.as_str());
     header(f, c, l.header);
     timeline(f, c, kind, &l, app.shell.mono);
-    segments(f, c, kind, &l);
+    if c.counts {
+        events(f, book, c, &l);
+    } else {
+        segments(f, c, kind, &l);
+    }
     notes(f, book, c, &l);
-    scores(f, book, c, &l);
+    scores(f, app, c, &l);
     // On a short terminal the transcript takes the rubric's place but while scoring.
     if !l.split() && c.tpane.visible && c.focus != Pane::Scores {
         transcript(f, c, l.transcript);
     } else {
-        rubric(f, book, c, l.rubric);
+        rubric(f, app, c, l.rubric);
         if l.split() {
             transcript(f, c, l.transcript);
         }
@@ -41,7 +47,17 @@ pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
         (false, Pane::Timeline) => (None, TIMELINE_HINTS),
         (false, Pane::Segments) => (None, SEGMENTS_HINTS),
         (false, Pane::Notes) => (None, NOTES_HINTS),
-        (false, Pane::Scores) => (None, SCORES_HINTS),
+        (false, Pane::Scores) => match c.selected_row(book) {
+            Some(ItemRow::Check(_)) => (None, CHECK_HINTS),
+            Some(ItemRow::Class(i))
+                if book.items.classifications.get(i).is_some_and(|x| !x.derived()) =>
+            {
+                (None, CLASS_HINTS)
+            }
+            Some(ItemRow::Scale(_)) | None => (None, SCORES_HINTS),
+            Some(_) => (None, ITEM_HINTS),
+        },
+        (false, Pane::Events) => (None, EVENTS_HINTS),
         (false, Pane::Transcript) if !c.tpane.matches.is_empty() => (None, SEARCH_HINTS),
         (false, Pane::Transcript) => (None, TRANSCRIPT_HINTS),
     };
@@ -114,6 +130,47 @@ const SEARCH_HINTS: &[Hint] = &[
     Hint::new(&[Action::Help], "help", 1),
     Hint::new(&[Action::Back], "back", 3),
 ];
+const EVENTS_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 0),
+    Hint::new(&[Action::Up, Action::Down], "select", 2),
+    Hint::new(&[Action::Activate], "jump", 1),
+    Hint::new(&[Action::Delete], "delete", 0),
+    Hint::new(&[Action::Undo], "undo", 0),
+    Hint::new(&[Action::FocusNext], "panes", 2),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 3),
+];
+const CHECK_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 1),
+    Hint::new(&[Action::Up, Action::Down], "select", 2),
+    Hint::new(&[Action::Activate], "present/absent", 0),
+    Hint::new(&[Action::ClearScore], "clear", 1),
+    Hint::new(&[Action::Undo], "undo", 2),
+    Hint::new(&[Action::FocusNext], "panes", 2),
+    Hint::new(&[Action::Submit], "submit", 1),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 3),
+];
+const CLASS_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 1),
+    Hint::new(&[Action::Up, Action::Down], "select", 2),
+    Hint::range(&[Action::Score(1), Action::Score(5)], "choose", 0),
+    Hint::new(&[Action::Activate], "next class", 1),
+    Hint::new(&[Action::ClearScore], "clear", 2),
+    Hint::new(&[Action::FocusNext], "panes", 2),
+    Hint::new(&[Action::Submit], "submit", 1),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 3),
+];
+const ITEM_HINTS: &[Hint] = &[
+    Hint::new(&[Action::PlayPause], "play", 0),
+    Hint::new(&[Action::Up, Action::Down], "select", 1),
+    Hint::new(&[Action::Undo], "undo", 2),
+    Hint::new(&[Action::FocusNext], "panes", 2),
+    Hint::new(&[Action::Submit], "submit", 1),
+    Hint::new(&[Action::Help], "help", 0),
+    Hint::new(&[Action::Back], "back", 3),
+];
 const SCORES_HINTS: &[Hint] = &[
     Hint::new(&[Action::PlayPause], "play", 1),
     Hint::new(&[Action::Up, Action::Down], "select", 2),
@@ -182,15 +239,21 @@ const BC_SHADE: Color = Color::Indexed(58);
 
 fn timeline(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout, mono: bool) {
     let focused = c.focus == Pane::Timeline;
+    let mut bottom =
+        vec![Span::styled(format!(" zoom {} ", c.zoom.label()), Style::new().fg(Color::DarkGray))];
+    if c.counts {
+        bottom.push(Span::styled(
+            format!(" counts {} ", c.coding.events.len()),
+            Style::new().fg(Color::Green),
+        ));
+    }
     f.render_widget(
-        pane_block(" Timeline ".into(), focused).title_bottom(Line::from(vec![Span::styled(
-            format!(" zoom {} ", c.zoom.label()),
-            Style::new().fg(Color::DarkGray),
-        )])),
+        pane_block(" Timeline ".into(), focused).title_bottom(Line::from(bottom)),
         l.timeline,
     );
     let spans = c.tagged_spans(kind);
     let ticks: Vec<f64> = c.coding.notes.iter().map(|n| n.at_s).collect();
+    let events: Vec<f64> = c.coding.events.iter().map(|e| e.at_s).collect();
     let over = Rect { height: l.overview.height + l.marks.height, ..l.overview };
     let base = Timeline {
         peaks: &c.peaks,
@@ -205,12 +268,21 @@ fn timeline(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout, mono: 
         axis: false,
         detail: None,
         mono,
+        events: &events,
+        event_row: c.counts,
     };
     f.render_widget(base.clone(), over);
     let window = c.zoom_window();
     let detail = c.zoom_peaks.detail(window);
     f.render_widget(
-        Timeline { window, tick_row: false, axis: true, detail: Some(&detail), ..base },
+        Timeline {
+            window,
+            tick_row: false,
+            axis: true,
+            detail: Some(&detail),
+            event_row: false,
+            ..base
+        },
         l.zoom,
     );
 }
@@ -236,7 +308,10 @@ fn segments(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
         format!("{share:.1}% of session"),
         Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
     );
-    let summary: Vec<Line> = if l.segment_rows.y > inner.y + 1 {
+    let summary: Vec<Line> = if kind.is_empty() {
+        // An instrument tags no segments (the empty list says so).
+        vec![]
+    } else if l.segment_rows.y > inner.y + 1 {
         // No padding on its own line, so the label fits the narrowest segments pane.
         vec![Line::from(label(format!("{kind} talk:"))), Line::from(value)]
     } else {
@@ -246,7 +321,47 @@ fn segments(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
     f.render_widget(ratatui::widgets::Paragraph::new(summary), summary_area);
     let items = rows::segment_items(c, l.segment_rows.width.saturating_sub(1));
     f.render_widget(
-        WrapList { items, selected: c.seg_sel, focused, empty: "b at the start, e at the end" },
+        WrapList {
+            items,
+            selected: c.seg_sel,
+            focused,
+            empty: if kind.is_empty() {
+                "no segments to tag in this codebook"
+            } else {
+                "b at the start, e at the end"
+            },
+        },
+        l.segment_rows,
+    );
+}
+
+/// The events pane (an instrument with counts, in the segments pane's place): how many are
+/// logged and the reaction-time offset, then every event, its time and count.
+fn events(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
+    let focused = c.focus == Pane::Events;
+    f.render_widget(
+        pane_block(format!(" Events ({}) ", c.coding.events.len()), focused),
+        l.segments,
+    );
+    let inner = l.segments.inner(ratatui::layout::Margin::new(1, 1));
+    let offset = if c.reaction_offset_s > 0.0 {
+        format!("offset −{:.1} s", c.reaction_offset_s)
+    } else {
+        "no reaction offset".to_string()
+    };
+    let summary =
+        Line::from(vec![Span::styled(format!(" {offset}"), Style::new().fg(Color::Gray))]);
+    let summary_area = Rect { height: l.segment_rows.y.saturating_sub(inner.y), ..inner };
+    f.render_widget(summary, summary_area);
+    let items = rows::event_items(c, book, l.segment_rows.height);
+    let first = items.first_index;
+    f.render_widget(
+        WrapList {
+            items: items.rows,
+            selected: c.ev_sel.saturating_sub(first),
+            focused,
+            empty: "count keys log at the playhead (see the items pane)",
+        },
         l.segment_rows,
     );
 }
@@ -261,13 +376,23 @@ fn notes(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
     );
 }
 
-fn scores(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
+fn scores(f: &mut Frame, app: &App, c: &CodingState, l: &CodingLayout) {
+    let book = &app.shell.codebook;
     let focused = c.focus == Pane::Scores;
     let scored = book.domains.iter().filter(|d| c.coding.scores.contains_key(&d.key)).count();
-    f.render_widget(
-        pane_block(format!(" Scores {scored}/{} ", book.domains.len()), focused),
-        l.scores,
-    );
+    let title = if book.items.is_empty() {
+        format!(" Scores {scored}/{} ", book.domains.len())
+    } else {
+        // What submitting needs: every scale scored, item answered, chosen class chosen.
+        let i = &book.items;
+        let chosen: Vec<_> = i.classifications.iter().filter(|x| !x.derived()).collect();
+        let done = scored
+            + i.checklist.iter().filter(|x| c.coding.checklist.contains_key(&x.key)).count()
+            + chosen.iter().filter(|x| c.coding.classes.contains_key(&x.key)).count();
+        let all = book.domains.len() + i.checklist.len() + chosen.len();
+        format!(" Items {done}/{all} ")
+    };
+    f.render_widget(pane_block(title, focused), l.scores);
     let domain_rows = book
         .domains
         .iter()
@@ -282,6 +407,7 @@ fn scores(f: &mut Frame, book: &Codebook, c: &CodingState, l: &CodingLayout) {
     f.render_widget(
         Scores {
             rows: domain_rows,
+            items: rows::item_lines(c, book, &app.shell.keymap),
             under: rows::score_rationales(c, book, l.score_rows.width, l.score_rows.height),
             max: book.scale.max,
             selected: c.score_sel,
@@ -297,26 +423,45 @@ fn transcript(f: &mut Frame, c: &CodingState, area: Rect) {
     crate::tui::transcript_pane::draw(f, area, pane, c.snap.position_s, focused, c.clock());
 }
 
-fn rubric(f: &mut Frame, book: &Codebook, c: &CodingState, area: Rect) {
-    let Some(d) = book.domains.get(c.score_sel) else {
+fn rubric(f: &mut Frame, app: &App, c: &CodingState, area: Rect) {
+    let book = &app.shell.codebook;
+    let i = &book.items;
+    let title = match c.selected_row(book) {
+        Some(ItemRow::Scale(n)) => book.domains.get(n).map(|d| format!("Rubric: {}", d.label)),
+        Some(ItemRow::Check(n)) => i.checklist.get(n).map(|x| format!("Checklist: {}", x.label)),
+        Some(ItemRow::Class(n)) => i.classifications.get(n).map(|x| x.label.clone()),
+        Some(ItemRow::Count(n)) => i.counts.get(n).map(|x| format!("Count: {}", x.label)),
+        Some(ItemRow::Summary(n)) => i.summaries.get(n).map(|x| format!("Summary: {}", x.label)),
+        None => None,
+    };
+    let Some(title) = title else {
         f.render_widget(pane_block(" Rubric ".into(), false), area);
         return;
     };
-    let block = pane_block(format!(" Rubric: {} ", sanitize(&d.label)), false);
+    let block = pane_block(format!(" {} ", sanitize(&title)), false);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    if let Some(r) = rubric_widget(book, c) {
+    if let Some(r) = rubric_widget(book, &app.shell.keymap, c) {
         f.render_widget(r, inner);
     }
 }
 
-/// The rubric of the selected domain (what the pane draws, and what PageDown measures).
-pub fn rubric_widget<'a>(book: &'a Codebook, c: &'a CodingState) -> Option<Rubric<'a>> {
+/// The rubric of the selected row (what the pane draws, and what PageDown measures): a domain's
+/// levels, or an item's description with its state.
+pub fn rubric_widget<'a>(
+    book: &'a Codebook,
+    keymap: &Keymap,
+    c: &'a CodingState,
+) -> Option<Rubric<'a>> {
+    match c.selected_row(book)? {
+        ItemRow::Scale(_) => {}
+        row => return item_rubric(book, keymap, c, row),
+    }
     let d = book.domains.get(c.score_sel)?;
     let state = c.coding.score_state(book, &d.key);
     let notice = match (state, d.requires_segment.as_deref()) {
         (ScoreState::NotApplicable, Some(_)) => {
-            Some("not applicable — no behaviour-change segment")
+            Some("not applicable — no behaviour-change segment".to_string())
         }
         _ => None,
     };
@@ -325,14 +470,135 @@ pub fn rubric_widget<'a>(book: &'a Codebook, c: &'a CodingState) -> Option<Rubri
         _ => None,
     };
     let levels = (book.scale.min..=book.scale.max)
-        .filter_map(|lv| book.descriptor(&d.key, lv).map(|t| (lv, t)))
+        .filter_map(|lv| book.descriptor(&d.key, lv).map(|t| (lv, t.to_string())))
         .collect();
     Some(Rubric {
-        description: &d.description,
+        description: d.description.clone(),
         levels,
         chosen,
         notice,
         rationale: c.coding.rationales.get(&d.key).map(String::as_str),
+        show_rationale: true,
         scroll: c.rubric_scroll,
     })
+}
+
+/// The rubric pane for an item row: what counts, its state, how to answer it.
+fn item_rubric<'a>(
+    book: &'a Codebook,
+    keymap: &Keymap,
+    c: &'a CodingState,
+    row: ItemRow,
+) -> Option<Rubric<'a>> {
+    let items = &book.items;
+    let key = |a: Action| keymap.keys_for(a).join("/");
+    let mut r = Rubric {
+        description: String::new(),
+        levels: vec![],
+        chosen: None,
+        notice: None,
+        rationale: None,
+        show_rationale: false,
+        scroll: c.rubric_scroll,
+    };
+    match row {
+        ItemRow::Scale(_) => return None,
+        ItemRow::Check(i) => {
+            let item = items.checklist.get(i)?;
+            r.description = item.description.clone();
+            r.notice = Some(match c.coding.checklist.get(&item.key) {
+                Some(true) => format!("✓ Present ({} marks it absent)", key(Action::Activate)),
+                Some(false) => format!(
+                    "✗ Absent ({} marks it present, {} clears it)",
+                    key(Action::Activate),
+                    key(Action::ClearScore)
+                ),
+                None => format!(
+                    "· Not answered yet: {} marks it present, again absent",
+                    key(Action::Activate)
+                ),
+            });
+        }
+        ItemRow::Class(i) => {
+            let cl = items.classifications.get(i)?;
+            r.description = cl.description.clone();
+            r.levels = cl
+                .classes
+                .iter()
+                .zip(1u8..)
+                .map(|(x, n)| (n, format!("{}: {}", x.label, x.description)))
+                .collect();
+            let now = c.coding.class_of(book, &cl.key);
+            r.chosen = now
+                .and_then(|x| cl.classes.iter().position(|y| y.key == x.key))
+                .and_then(|p| u8::try_from(p + 1).ok());
+            r.notice = Some(match now {
+                _ if cl.derived() => {
+                    let missing = rows::needs(c, book, cl);
+                    if missing.is_empty() {
+                        "Derived live from the checklist by the codebook's rules.".to_string()
+                    } else {
+                        format!("Derived from the checklist; it needs: {}.", missing.join("; "))
+                    }
+                }
+                Some(_) => format!(
+                    "Chosen. 1–{} choose another, {} clears it.",
+                    cl.classes.len(),
+                    key(Action::ClearScore)
+                ),
+                None => format!(
+                    "Choose with 1–{} ({} steps through them).",
+                    cl.classes.len(),
+                    key(Action::Activate)
+                ),
+            });
+        }
+        ItemRow::Count(i) => {
+            let item = items.counts.get(i)?;
+            r.description = item.description.clone();
+            let n = c.coding.events.iter().filter(|e| e.code == item.key).count();
+            let press = crate::tui::keys::key_name(&keymap.count_key(item));
+            let offset = if c.reaction_offset_s > 0.0 {
+                format!(" less your reaction-time offset of {:.1} s", c.reaction_offset_s)
+            } else {
+                String::new()
+            };
+            r.notice = Some(format!(
+                "{press} logs one at the playhead{offset}, in any pane. {n} logged so far."
+            ));
+        }
+        ItemRow::Summary(i) => {
+            let s = items.summaries.get(i)?;
+            r.description = formula_text(book, &s.formula);
+            let (value, _) = rows::summary_value(c, book, s);
+            let mut notice = match c.coding.summary(book, s) {
+                Ok(_) => format!("Now: {value}."),
+                Err(why) => format!("Now: n/a — {}.", rows::unlabelled(&why.reason, &s.label)),
+            };
+            if let Some(t) = s.thresholds {
+                notice.push_str(&format!(" Fair from {}, good from {}.", t.fair, t.good));
+            }
+            r.notice = Some(notice);
+        }
+    }
+    Some(r)
+}
+
+/// What a summary computes, in words, with the items' labels.
+fn formula_text(book: &Codebook, f: &Formula) -> String {
+    let count = |k: &String| book.items.count(k).map_or(k.clone(), |c| c.label.clone());
+    let scale = |k: &String| book.domain(k).map_or(k.clone(), |d| d.label.clone());
+    let list = |ks: &[String], name: &dyn Fn(&String) -> String| {
+        ks.iter().map(name).collect::<Vec<_>>().join(" + ")
+    };
+    match f {
+        Formula::Sum(ks) => format!("The total of: {}.", list(ks, &count)),
+        Formula::Ratio { numerator, denominator, percent } => format!(
+            "({}) ÷ ({}){}.",
+            list(numerator, &count),
+            list(denominator, &count),
+            if *percent { " × 100" } else { "" }
+        ),
+        Formula::Mean(ks) => format!("The mean of: {}.", list(ks, &scale)),
+    }
 }

@@ -301,6 +301,8 @@ fn timeline(f: &mut Frame, r: &RecordingState, l: &RecordingLayout, mono: bool) 
         axis: true,
         detail: None,
         mono,
+        events: &[],
+        event_row: false,
     };
     f.render_widget(tl.clone(), l.wave);
     // The zoom strip: the same lanes around the playhead, with both coders' notes flagged.
