@@ -527,13 +527,15 @@ mod tests {
                     id: "R1".into(),
                     coders: vec!["x".into(), "y".into()],
                     double_coded: true,
+                    window: None,
                 },
                 Assignment {
                     id: "R2".into(),
                     coders: vec!["x".into(), "y".into()],
                     double_coded: true,
+                    window: None,
                 },
-                Assignment { id: "R3".into(), coders: vec!["x".into()], double_coded: false },
+                Assignment { id: "R3".into(), coders: vec!["x".into()], double_coded: false, window: None },
             ],
         };
         let sub = Status::Submitted;

@@ -320,7 +320,7 @@ mod tests {
     }
 
     fn assign(id: &str, double: bool) -> Assignment {
-        Assignment { id: id.into(), coders: vec!["a".into(), "b".into()], double_coded: double }
+        Assignment { id: id.into(), coders: vec!["a".into(), "b".into()], double_coded: double, window: None }
     }
 
     #[test]

@@ -192,13 +192,15 @@ mod tests {
                 id: "R001".into(),
                 coders: vec!["c1".into(), "c2".into()],
                 double_coded: true,
+                window: None,
             },
             Assignment {
                 id: "R002".into(),
                 coders: vec!["c1".into(), "c2".into()],
                 double_coded: true,
+                window: None,
             },
-            Assignment { id: "R003".into(), coders: vec!["c1".into()], double_coded: false },
+            Assignment { id: "R003".into(), coders: vec!["c1".into()], double_coded: false, window: None },
         ];
         let s = double_coding(&asg, &[a.clone(), c], &[], &doms, 1);
         assert_eq!(
