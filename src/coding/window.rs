@@ -113,4 +113,20 @@ mod tests {
         assert_eq!(Window::whole(f64::NAN), Window { start_s: 0.0, end_s: 0.0 });
         assert!(w.fits(300.0) && !w.fits(299.0) && w.contains(100.0) && !w.contains(301.0));
     }
+
+    #[test]
+    fn the_listened_warning_is_about_the_window_when_there_is_one() {
+        let cb = crate::codebook::test_book(&[("a", None)]);
+        let mut c = coding();
+        c.scores.insert("a".into(), 3);
+        c.listened = vec![[100.0, 300.0]];
+        let w = Window { start_s: 100.0, end_s: 300.0 };
+        assert!(c.can_submit_in(&cb, 1000.0, Some(&w)).warnings.is_empty());
+        let whole = c.can_submit(&cb, 1000.0);
+        assert_eq!(whole.warnings[0].to_string(), "only 20% of the recording has been listened to");
+        c.listened = vec![[100.0, 200.0]];
+        let half = c.can_submit_in(&cb, 1000.0, Some(&w));
+        assert_eq!(half.warnings[0].to_string(), "only 50% of the sampled window has been listened to");
+        assert!(c.try_submit_in(&cb, 1000.0, Some(&w), "2026-01-01T00:00:00Z").is_ok());
+    }
 }

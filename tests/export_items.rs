@@ -1,0 +1,248 @@
+//! `tapecoder export` of a study coding with a schema-2 instrument (issue #14): every item gets a
+//! column in `export codings` and `export final` (checklist 1/0, classes, counts, summaries with
+//! `NA` and the reason), the final value of a double-coded recording follows the rule, `export
+//! events` lists the submitted codings' logged counts, and a sampled window is where
+//! `bc_percent` is taken.
+#[path = "reliability_support/mod.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::Value;
+use tapecoder::coding::{Coding, Event, Status, Window};
+use tapecoder::study::model::{AssignmentsFile, FinalRule};
+
+type Rows = Vec<BTreeMap<String, String>>;
+
+fn csv_rows(bytes: &[u8]) -> (Vec<String>, Rows) {
+    let mut r = csv::Reader::from_reader(bytes);
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    let rows = r
+        .records()
+        .map(|x| header.iter().cloned().zip(x.unwrap().iter().map(String::from)).collect())
+        .collect();
+    (header, rows)
+}
+
+fn run(f: &support::Fixture, who: &str, args: &[&str]) -> Vec<u8> {
+    let out = f.cmd(who).arg("export").args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// The fixture study (ann and ben double-code R001–R004) coding with `codebook/<name>`, its
+/// codings replaced by `codings`.
+fn instrument_study(rule: FinalRule, name: &str, codings: &[Coding]) -> support::Fixture {
+    let f = support::study(rule);
+    let root = f.path();
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("codebook").join(name);
+    std::fs::copy(src, root.join("codebook").join(name)).unwrap();
+    let cfg = root.join("study.toml");
+    let text = std::fs::read_to_string(&cfg).unwrap().replace("handbook.toml", name);
+    std::fs::write(&cfg, text).unwrap();
+    for coder in ["ann", "ben"] {
+        let _ = std::fs::remove_dir_all(root.join(format!("coders/{coder}/codings")));
+    }
+    for c in codings {
+        let path = root.join(format!("coders/{}/codings/{}.toml", c.coder, c.recording));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, toml::to_string(c).unwrap()).unwrap();
+    }
+    f
+}
+
+/// A coding of the MI instrument: the four globals and events (code, at_s).
+fn mi(rec: &str, coder: &str, globals: [u8; 4], events: &[(&str, f64)], status: Status) -> Coding {
+    let mut c = support::coding(rec, coder, [0; 7], None, status);
+    c.scores = ["cultivating_change_talk", "softening_sustain_talk", "partnership", "empathy"]
+        .iter()
+        .zip(globals)
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+    c.events = events.iter().map(|(code, at)| Event { code: code.to_string(), at_s: *at }).collect();
+    c.events.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
+    c
+}
+
+fn mi_codings() -> Vec<Coding> {
+    let sub = Status::Submitted;
+    vec![
+        mi(
+            "R001",
+            "ann",
+            [3, 3, 4, 4],
+            &[
+                ("question", 10.0),
+                ("question", 20.0),
+                ("simple_reflection", 15.0),
+                ("complex_reflection", 25.0),
+                ("complex_reflection", 30.0),
+            ],
+            sub,
+        ),
+        mi(
+            "R001",
+            "ben",
+            [3, 3, 4, 4],
+            &[("question", 11.0), ("simple_reflection", 16.0), ("complex_reflection", 26.5)],
+            sub,
+        ),
+        // Empathy 4 and 2: adjudicated at 3 (supervisor/adjudications/R002.toml).
+        mi("R002", "ann", [2, 2, 4, 4], &[("affirm", 3.0)], sub),
+        mi("R002", "ben", [2, 2, 4, 2], &[("question", 5.0), ("affirm", 4.0)], sub),
+        mi("R006", "ben", [1, 1, 1, 1], &[("question", 1.0)], Status::InProgress),
+    ]
+}
+
+#[test]
+fn final_carries_counts_and_summaries_with_the_reason_when_undefined() {
+    let f = instrument_study(FinalRule::Adjudicated, "mi-fidelity.toml", &mi_codings());
+    let (header, rows) = csv_rows(&run(&f, "sup", &["final"]));
+    let at = |h: &str| header.iter().position(|x| x == h).unwrap_or_else(|| panic!("{h}"));
+    assert!(at("empathy") < at("bc_percent") && at("bc_percent") < at("question"));
+    assert!(at("question") < at("reflection_to_question"));
+    assert!(at("mi_non_adherent") < at("summary_na") && at("summary_na") < at("source"));
+    assert!(!header.contains(&"items_disagree".to_string()), "no nominal items: {header:?}");
+    let r1 = &rows[0];
+    assert_eq!(r1["recording"], "R001");
+    assert_eq!((r1["question"].as_str(), r1["complex_reflection"].as_str()), ("2", "2"));
+    assert_eq!(r1["reflection_to_question"], "1.5", "(1 + 2) / 2, the primary's counts");
+    assert_eq!(r1["percent_complex_reflections"], "66.6667");
+    assert_eq!((r1["technical"].as_str(), r1["relational"].as_str()), ("3", "4"));
+    assert_eq!(r1["summary_na"], "");
+    assert_eq!(r1["source"], "primary");
+    let r2 = &rows[1];
+    assert_eq!(r2["source"], "adjudicated");
+    assert_eq!(r2["empathy"], "3");
+    assert_eq!(r2["relational"], "3.5", "mean(4, adjudicated 3)");
+    assert_eq!(r2["reflection_to_question"], "NA");
+    assert_eq!(r2["affirm"], "1");
+    assert!(
+        r2["summary_na"].contains(
+            "reflection_to_question: Reflection-to-question ratio n/a: no question logged"
+        ),
+        "{}",
+        r2["summary_na"]
+    );
+    assert_eq!(rows[2]["question"], "", "R003: nothing submitted");
+    assert_eq!(rows[2]["reflection_to_question"], "");
+
+    // JSON: an undefined summary is null and is not a not-applicable domain.
+    let v: Value = serde_json::from_slice(&run(&f, "sup", &["final", "--format", "json"])).unwrap();
+    assert!(v[1]["reflection_to_question"].is_null());
+    assert_eq!(v[1]["not_applicable"], serde_json::json!([]));
+    assert_eq!(v[0]["reflection_to_question"], 1.5);
+    assert_eq!(v[0]["question"], 2);
+
+    // Rule mean: counts are the mean of the two codings, summaries come from those.
+    let f = instrument_study(FinalRule::Mean, "mi-fidelity.toml", &mi_codings());
+    let (_, rows) = csv_rows(&run(&f, "sup", &["final"]));
+    assert_eq!(rows[0]["question"], "1.5");
+    assert_eq!(rows[0]["reflection_to_question"], "1.6667", "(1 + 1.5) / 1.5");
+    assert_eq!(rows[1]["reflection_to_question"], "0", "mean question 0.5, no reflections");
+}
+
+#[test]
+fn codings_and_events_list_every_item_and_only_submitted_counts() {
+    let f = instrument_study(FinalRule::Adjudicated, "mi-fidelity.toml", &mi_codings());
+    let (header, rows) = csv_rows(&run(&f, "sup", &["codings"]));
+    let fixed = ["recording", "coder", "slot", "status", "domain", "score", "bc_percent"];
+    assert_eq!(header[..7], fixed.map(String::from));
+    assert_eq!(header[7], "giving_information");
+    let ann: Vec<_> = rows.iter().filter(|r| r["recording"] == "R001" && r["coder"] == "ann").collect();
+    assert_eq!(ann.len(), 4, "one row per scale");
+    assert!(ann.iter().all(|r| r["question"] == "2" && r["reflection_to_question"] == "1.5"));
+
+    let (header, rows) = csv_rows(&run(&f, "sup", &["events"]));
+    assert_eq!(header, ["recording", "coder", "code", "at_s"]);
+    let got: Vec<(String, String, String, String)> = rows
+        .iter()
+        .map(|r| (r["recording"].clone(), r["coder"].clone(), r["code"].clone(), r["at_s"].clone()))
+        .collect();
+    let row = |r: &str, c: &str, k: &str, t: &str| (r.into(), c.into(), k.into(), t.into());
+    assert_eq!(got.len(), 11, "ben's R006 is in progress: {got:?}");
+    assert_eq!(got[0], row("R001", "ann", "question", "10.000"));
+    assert_eq!(got[1], row("R001", "ann", "simple_reflection", "15.000"), "in time order");
+    assert_eq!(got[7], row("R001", "ben", "complex_reflection", "26.500"));
+    assert!(got.iter().all(|r| r.0 != "R006"));
+    let v: Value = serde_json::from_slice(&run(&f, "sup", &["events", "--format", "json"])).unwrap();
+    assert_eq!(v[0]["at_s"], 10.0);
+
+    // A coder exports only their own.
+    let (_, rows) = csv_rows(&run(&f, "ann", &["events"]));
+    assert_eq!(rows.len(), 6);
+    assert!(rows.iter().all(|r| r["coder"] == "ann"));
+    let (_, rows) = csv_rows(&run(&f, "ben", &["events"]));
+    assert_eq!(rows.len(), 5, "not their R006 in progress");
+}
+
+/// A unit-meeting coding: every feature present except those in `absent`.
+fn meeting(rec: &str, coder: &str, absent: &[&str]) -> Coding {
+    let mut c = support::coding(rec, coder, [0; 7], None, Status::Submitted);
+    c.scores.clear();
+    for f in [
+        "wider_context",
+        "curious",
+        "hypotheses",
+        "actionable",
+        "collaborative",
+        "family_present",
+        "risk_clarity",
+    ] {
+        c.checklist.insert(f.into(), !absent.contains(&f));
+    }
+    c
+}
+
+#[test]
+fn a_checklist_exports_one_and_zero_the_derived_class_and_the_disagreements() {
+    let codings = [
+        meeting("R001", "ann", &[]),
+        meeting("R001", "ben", &["actionable"]),
+        meeting("R002", "ann", &["curious"]),
+        meeting("R002", "ben", &["curious"]),
+    ];
+    let f = instrument_study(FinalRule::Adjudicated, "unit-meeting.toml", &codings);
+    let (header, rows) = csv_rows(&run(&f, "sup", &["final"]));
+    assert_eq!(header[1], "bc_percent", "no scales, no composites: {header:?}");
+    assert!(header.contains(&"items_disagree".to_string()));
+    let r1 = &rows[0];
+    assert_eq!((r1["actionable"].as_str(), r1["practice"].as_str()), ("1", "systemic"));
+    assert_eq!(r1["items_disagree"], "actionable practice", "ben's is green shoots");
+    assert_eq!(rows[1]["practice"], "un_systemic");
+    assert_eq!((rows[1]["curious"].as_str(), rows[1]["items_disagree"].as_str()), ("0", ""));
+
+    let f = instrument_study(FinalRule::Mean, "unit-meeting.toml", &codings);
+    let (_, rows) = csv_rows(&run(&f, "sup", &["final"]));
+    let r1 = &rows[0];
+    assert_eq!((r1["actionable"].as_str(), r1["practice"].as_str()), ("", ""), "they differ");
+    assert_eq!(r1["wider_context"], "1", "agreed");
+    assert_eq!(r1["items_disagree"], "actionable practice");
+
+    // export codings: one row per coding when the instrument has no scales.
+    let (_, rows) = csv_rows(&run(&f, "sup", &["codings"]));
+    assert_eq!(rows.len(), 4);
+    let ben = rows.iter().find(|r| r["recording"] == "R001" && r["coder"] == "ben").unwrap();
+    assert_eq!((ben["domain"].as_str(), ben["score"].as_str()), ("", ""));
+    assert_eq!((ben["actionable"].as_str(), ben["practice"].as_str()), ("0", "green_shoots"));
+}
+
+#[test]
+fn bc_percent_is_taken_within_the_sampled_window() {
+    let f = support::study(FinalRule::Adjudicated);
+    let (_, before) = csv_rows(&run(&f, "sup", &["codings"]));
+    let ann = |rows: &Rows| {
+        rows.iter().find(|r| r["recording"] == "R001" && r["coder"] == "ann").unwrap()["bc_percent"]
+            .clone()
+    };
+    assert_eq!(ann(&before), "10.0", "60 s of 600");
+    let path = f.path().join("supervisor/assignments.toml");
+    let mut a: AssignmentsFile = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    a.recordings[0].window = Some(Window { start_s: 0.0, end_s: 300.0 });
+    std::fs::write(&path, toml::to_string(&a).unwrap()).unwrap();
+    let (_, after) = csv_rows(&run(&f, "sup", &["codings"]));
+    assert_eq!(ann(&after), "20.0", "60 s of the 300 s window");
+    let (_, rows) = csv_rows(&run(&f, "sup", &["final"]));
+    assert_eq!(rows[0]["bc_percent"], "20.0");
+}
