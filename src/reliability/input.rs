@@ -33,6 +33,8 @@ pub struct Ratings {
     /// Behaviour-change presence per 1-second bin, primary and secondary slot, per recording.
     pub bins: Option<Vec<RecordingBins>>,
     pub notes: Vec<String>,
+    /// A study instrument's items beside its scales (none for a schema-1 codebook or a CSV).
+    pub items: Option<super::items::ItemsReport>,
 }
 
 /// One recording's behaviour-change presence per 1-second bin, counted: the 2 × 2 table of its bins
@@ -243,7 +245,10 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
             Some(RecordingBins { recording: rec.to_string(), ..bin_table(a, b, &kind, d) })
         })
         .collect();
+    let pairs: Vec<(&Coding, &Coding)> =
+        analysed.iter().filter_map(|(_, c)| Some((*c.first()?, *c.get(1)?))).collect();
     Ratings {
+        items: super::items::items_report(cb, &pairs),
         source: format!("Study \"{}\"", p.name),
         tolerance,
         scale,
@@ -438,6 +443,7 @@ pub fn from_csv(
         double_coded,
         measures,
         bins: None,
+        items: None,
         notes: vec!["Ratings from a CSV: no composites or behaviour-change measures.".into()],
     })
 }

@@ -1,8 +1,9 @@
-//! `tapecoder export` of a study coding with a schema-2 instrument (issue #14): every item gets a
-//! column in `export codings` and `export final` (checklist 1/0, classes, counts, summaries with
-//! `NA` and the reason), the final value of a double-coded recording follows the rule, `export
-//! events` lists the submitted codings' logged counts, and a sampled window is where
-//! `bc_percent` is taken.
+//! A study coding with a schema-2 instrument (issue #14), through the binary. Exports: every item
+//! gets a column in `export codings` and `export final` (checklist 1/0, classes, counts, summaries
+//! with `NA` and the reason), the final value of a double-coded recording follows the rule,
+//! `export events` lists the submitted codings' logged counts, and a sampled window is where
+//! `bc_percent` is taken. Reliability: the items and the count timing agreement, against values
+//! computed by hand.
 #[path = "reliability_support/mod.rs"]
 mod support;
 
@@ -246,3 +247,80 @@ fn bc_percent_is_taken_within_the_sampled_window() {
     let (_, rows) = csv_rows(&run(&f, "sup", &["final"]));
     assert_eq!(rows[0]["bc_percent"], "20.0");
 }
+
+fn reliability(f: &support::Fixture, format: &str) -> String {
+    let out = f.cmd("sup").args(["reliability", "--format", format]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn stat(v: &Value, key: &str, name: &str) -> Option<f64> {
+    let item = v["items"]["items"].as_array().unwrap().iter().find(|i| i["key"] == key).unwrap();
+    let s = item["stats"].as_array().unwrap().iter().find(|s| s["name"] == name).unwrap();
+    s["value"].as_f64()
+}
+
+#[test]
+fn reliability_reports_counts_summaries_and_timing_by_hand() {
+    let f = instrument_study(FinalRule::Adjudicated, "mi-fidelity.toml", &mi_codings());
+    let v: Value = serde_json::from_str(&reliability(&f, "json")).unwrap();
+    assert_eq!(v["items"]["recordings"], 2, "R001 and R002 are double-coded and submitted");
+    // Questions per recording: (2, 1) and (0, 1). MSB = 2·(0.25 + 0.25)/1 = 1, MSW = 1/2 = 0.5,
+    // ICC(1,1) = (1 − 0.5)/(1 + 0.5) = 1/3.
+    let icc = stat(&v, "question", "icc_1_1").unwrap();
+    assert!((icc - 1.0 / 3.0).abs() < 1e-9, "{icc}");
+    // R:Q is 1.5 vs 2 on R001; ann logged no question on R002: left out.
+    let rq = v["items"]["items"].as_array().unwrap().iter().find(|i| i["key"] == "reflection_to_question").unwrap();
+    assert_eq!((rq["n"].as_u64(), rq["undefined"].as_u64()), (Some(1), Some(1)));
+    // Timing: question 10↔11 matched, 20 (ann) and 5 (ben, R002) not: 2·1/4 = 50 %.
+    let timing = v["items"]["timing"].as_array().unwrap();
+    let q = timing.iter().find(|t| t["code"] == "question").unwrap();
+    assert_eq!((q["matched"].as_u64(), q["only_first"].as_u64(), q["only_second"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!(q["percent"], 50.0);
+    let cr = timing.iter().find(|t| t["code"] == "complex_reflection").unwrap();
+    assert_eq!((cr["matched"].as_u64(), cr["only_first"].as_u64()), (Some(1), Some(1)), "26.5 pairs with 25 (or 30)");
+    let none = timing.iter().find(|t| t["code"] == "confront").unwrap();
+    assert!(none["percent"].is_null() && none["why"].is_string());
+    // Overall: question 1, simple 1, complex 1, affirm 1 matched; 2 only ann's, 1 only ben's.
+    let all = &v["items"]["overall"];
+    assert_eq!((all["matched"].as_u64(), all["only_first"].as_u64(), all["only_second"].as_u64()), (Some(4), Some(2), Some(1)));
+    assert!((all["percent"].as_f64().unwrap() - 800.0 / 11.0).abs() < 1e-9);
+    // The scales stay the report's domains.
+    assert!(v["measures"].as_array().unwrap().iter().any(|m| m["key"] == "empathy"));
+    assert!(v["items"]["items"].as_array().unwrap().iter().all(|i| i["kind"] != "scale"));
+
+    let table = reliability(&f, "table");
+    assert!(table.contains("Instrument items over 2 double-coded recording(s)"), "{table}");
+    assert!(table.contains("Count timing agreement (events of one code matched one to one"), "{table}");
+    assert!(table.contains("\n  overall                         4           2            1    72.7%\n"), "{table}");
+    assert!(!table.contains('?'), "line breaks stay line breaks: {table}");
+    assert!(table.contains("icc_1_1 0.333"), "{table}");
+    let html = reliability(&f, "html");
+    assert!(html.contains("<h2>Instrument items</h2>") && html.contains("Count timing agreement"));
+
+    // A schema-1 study's report has no items section.
+    let plain = support::study(FinalRule::Adjudicated);
+    let v: Value = serde_json::from_str(&reliability(&plain, "json")).unwrap();
+    assert!(v.get("items").is_none());
+}
+
+#[test]
+fn reliability_of_a_checklist_and_its_class() {
+    let codings = [
+        meeting("R001", "ann", &[]),
+        meeting("R001", "ben", &["actionable"]),
+        meeting("R002", "ann", &["actionable"]),
+        meeting("R002", "ben", &["actionable"]),
+    ];
+    let f = instrument_study(FinalRule::Adjudicated, "unit-meeting.toml", &codings);
+    let v: Value = serde_json::from_str(&reliability(&f, "json")).unwrap();
+    // actionable: (present, absent), (absent, absent): 50 %; p_o = 0.5, p_e = 0.5·0 + 0.5·1 = 0.5,
+    // kappa 0.
+    assert_eq!(stat(&v, "actionable", "percent"), Some(50.0));
+    assert_eq!(stat(&v, "actionable", "kappa"), Some(0.0));
+    assert_eq!(stat(&v, "curious", "percent"), Some(100.0));
+    // practice: systemic vs green shoots, then green shoots twice: 50 %.
+    assert_eq!(stat(&v, "practice", "percent"), Some(50.0));
+    assert!(v["items"]["timing"].as_array().unwrap().is_empty(), "no counts");
+}
+
