@@ -1223,7 +1223,10 @@ mod tests {
         assert_eq!(check.problems.len(), 6, "evocation is not applicable: {:?}", check.problems);
         assert!(check.problems.iter().all(|p| matches!(p, SubmitProblem::Unscored { .. })));
         assert_eq!(check.problems[0].to_string(), "Empathy is not scored");
-        assert_eq!(check.warnings, vec![SubmitWarning::LittleListened { fraction: 0.0, in_window: false }]);
+        assert_eq!(
+            check.warnings,
+            vec![SubmitWarning::LittleListened { fraction: 0.0, in_window: false }]
+        );
 
         score_all(&mut c, &cb, 3);
         c.record_listened(0.0, 95.0).unwrap();

@@ -61,7 +61,8 @@ fn mi(rec: &str, coder: &str, globals: [u8; 4], events: &[(&str, f64)], status: 
         .zip(globals)
         .map(|(k, v)| (k.to_string(), v))
         .collect();
-    c.events = events.iter().map(|(code, at)| Event { code: code.to_string(), at_s: *at }).collect();
+    c.events =
+        events.iter().map(|(code, at)| Event { code: code.to_string(), at_s: *at }).collect();
     c.events.sort_by(|a, b| a.at_s.total_cmp(&b.at_s));
     c
 }
@@ -151,7 +152,8 @@ fn codings_and_events_list_every_item_and_only_submitted_counts() {
     let fixed = ["recording", "coder", "slot", "status", "domain", "score", "bc_percent"];
     assert_eq!(header[..7], fixed.map(String::from));
     assert_eq!(header[7], "giving_information");
-    let ann: Vec<_> = rows.iter().filter(|r| r["recording"] == "R001" && r["coder"] == "ann").collect();
+    let ann: Vec<_> =
+        rows.iter().filter(|r| r["recording"] == "R001" && r["coder"] == "ann").collect();
     assert_eq!(ann.len(), 4, "one row per scale");
     assert!(ann.iter().all(|r| r["question"] == "2" && r["reflection_to_question"] == "1.5"));
 
@@ -167,7 +169,8 @@ fn codings_and_events_list_every_item_and_only_submitted_counts() {
     assert_eq!(got[1], row("R001", "ann", "simple_reflection", "15.000"), "in time order");
     assert_eq!(got[7], row("R001", "ben", "complex_reflection", "26.500"));
     assert!(got.iter().all(|r| r.0 != "R006"));
-    let v: Value = serde_json::from_slice(&run(&f, "sup", &["events", "--format", "json"])).unwrap();
+    let v: Value =
+        serde_json::from_slice(&run(&f, "sup", &["events", "--format", "json"])).unwrap();
     assert_eq!(v[0]["at_s"], 10.0);
 
     // A coder exports only their own.
@@ -270,20 +273,35 @@ fn reliability_reports_counts_summaries_and_timing_by_hand() {
     let icc = stat(&v, "question", "icc_1_1").unwrap();
     assert!((icc - 1.0 / 3.0).abs() < 1e-9, "{icc}");
     // R:Q is 1.5 vs 2 on R001; ann logged no question on R002: left out.
-    let rq = v["items"]["items"].as_array().unwrap().iter().find(|i| i["key"] == "reflection_to_question").unwrap();
+    let rq = v["items"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["key"] == "reflection_to_question")
+        .unwrap();
     assert_eq!((rq["n"].as_u64(), rq["undefined"].as_u64()), (Some(1), Some(1)));
     // Timing: question 10↔11 matched, 20 (ann) and 5 (ben, R002) not: 2·1/4 = 50 %.
     let timing = v["items"]["timing"].as_array().unwrap();
     let q = timing.iter().find(|t| t["code"] == "question").unwrap();
-    assert_eq!((q["matched"].as_u64(), q["only_first"].as_u64(), q["only_second"].as_u64()), (Some(1), Some(1), Some(1)));
+    assert_eq!(
+        (q["matched"].as_u64(), q["only_first"].as_u64(), q["only_second"].as_u64()),
+        (Some(1), Some(1), Some(1))
+    );
     assert_eq!(q["percent"], 50.0);
     let cr = timing.iter().find(|t| t["code"] == "complex_reflection").unwrap();
-    assert_eq!((cr["matched"].as_u64(), cr["only_first"].as_u64()), (Some(1), Some(1)), "26.5 pairs with 25 (or 30)");
+    assert_eq!(
+        (cr["matched"].as_u64(), cr["only_first"].as_u64()),
+        (Some(1), Some(1)),
+        "26.5 pairs with 25 (or 30)"
+    );
     let none = timing.iter().find(|t| t["code"] == "confront").unwrap();
     assert!(none["percent"].is_null() && none["why"].is_string());
     // Overall: question 1, simple 1, complex 1, affirm 1 matched; 2 only ann's, 1 only ben's.
     let all = &v["items"]["overall"];
-    assert_eq!((all["matched"].as_u64(), all["only_first"].as_u64(), all["only_second"].as_u64()), (Some(4), Some(2), Some(1)));
+    assert_eq!(
+        (all["matched"].as_u64(), all["only_first"].as_u64(), all["only_second"].as_u64()),
+        (Some(4), Some(2), Some(1))
+    );
     assert!((all["percent"].as_f64().unwrap() - 800.0 / 11.0).abs() < 1e-9);
     // The scales stay the report's domains.
     assert!(v["measures"].as_array().unwrap().iter().any(|m| m["key"] == "empathy"));
@@ -291,8 +309,14 @@ fn reliability_reports_counts_summaries_and_timing_by_hand() {
 
     let table = reliability(&f, "table");
     assert!(table.contains("Instrument items over 2 double-coded recording(s)"), "{table}");
-    assert!(table.contains("Count timing agreement (events of one code matched one to one"), "{table}");
-    assert!(table.contains("\n  overall                         4           2            1    72.7%\n"), "{table}");
+    assert!(
+        table.contains("Count timing agreement (events of one code matched one to one"),
+        "{table}"
+    );
+    assert!(
+        table.contains("\n  overall                         4           2            1    72.7%\n"),
+        "{table}"
+    );
     assert!(!table.contains('?'), "line breaks stay line breaks: {table}");
     assert!(table.contains("icc_1_1 0.333"), "{table}");
     let html = reliability(&f, "html");
@@ -323,4 +347,3 @@ fn reliability_of_a_checklist_and_its_class() {
     assert_eq!(stat(&v, "practice", "percent"), Some(50.0));
     assert!(v["items"]["timing"].as_array().unwrap().is_empty(), "no counts");
 }
-

@@ -126,7 +126,10 @@ mod tests {
         assert_eq!(whole.warnings[0].to_string(), "only 20% of the recording has been listened to");
         c.listened = vec![[100.0, 200.0]];
         let half = c.can_submit_in(&cb, 1000.0, Some(&w));
-        assert_eq!(half.warnings[0].to_string(), "only 50% of the sampled window has been listened to");
+        assert_eq!(
+            half.warnings[0].to_string(),
+            "only 50% of the sampled window has been listened to"
+        );
         assert!(c.try_submit_in(&cb, 1000.0, Some(&w), "2026-01-01T00:00:00Z").is_ok());
     }
 }

@@ -73,9 +73,10 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         for (coder, q) in queues(&planned, &all_coders) {
             drifted |= study.queue_file(&coder).map(|have| have.recordings != q).unwrap_or(true);
             // A window in the queue that is not the assignment's (a hand edit) drifts too.
-            drifted |= planned.iter().filter(|x| q.contains(&x.id)).any(|x| {
-                study.window(&coder, &x.id).map(|w| w != x.window).unwrap_or(true)
-            });
+            drifted |= planned
+                .iter()
+                .filter(|x| q.contains(&x.id))
+                .any(|x| study.window(&coder, &x.id).map(|w| w != x.window).unwrap_or(true));
         }
         if windowed > 0 {
             study.save_assignments(&planned, &me)?;

@@ -41,11 +41,7 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     };
     let durations = durations(study);
     // The sampled windows: the supervisor's from the assignments, a coder's from their queue.
-    let windows = if supervisor {
-        study.windows()?
-    } else {
-        study.queue_file(&who)?.windows
-    };
+    let windows = if supervisor { study.windows()? } else { study.queue_file(&who)?.windows };
     let spans = Spans { durations: &durations, windows: &windows };
     let table: Table = match a.kind {
         ExportKind::Codings => {
@@ -53,8 +49,7 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             codings_table(study.codebook(), assignments.as_deref(), spans, &codings)
         }
         ExportKind::Events => {
-            let submitted: Vec<Coding> =
-                codings.into_iter().filter(Coding::is_submitted).collect();
+            let submitted: Vec<Coding> = codings.into_iter().filter(Coding::is_submitted).collect();
             events_table(&submitted)
         }
         ExportKind::Segments => {

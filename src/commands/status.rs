@@ -6,10 +6,12 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, StatusArgs, TableOrJson};
+use crate::coding::Window;
 use crate::quality::Standing;
 use crate::study::model::Role;
-use crate::coding::Window;
-use crate::study::progress::{CoderProgress, DoubleCodingSummary, coder_progress_in, double_coding};
+use crate::study::progress::{
+    CoderProgress, DoubleCodingSummary, coder_progress_in, double_coding,
+};
 use crate::study::{Study, calibration};
 
 use super::context;

@@ -142,7 +142,9 @@ pub fn final_cells(
     let mut out: Vec<String> = items
         .checklist
         .iter()
-        .map(|i| check_cell(shared(from.iter().map(|c| c.checklist.get(&i.key)).collect()).copied()))
+        .map(|i| {
+            check_cell(shared(from.iter().map(|c| c.checklist.get(&i.key)).collect()).copied())
+        })
         .collect();
     out.extend(items.classifications.iter().map(|k| {
         shared(from.iter().map(|c| c.class_of(cb, &k.key).map(|x| x.key.clone())).collect())

@@ -541,7 +541,12 @@ mod tests {
                     double_coded: true,
                     window: None,
                 },
-                Assignment { id: "R3".into(), coders: vec!["x".into()], double_coded: false, window: None },
+                Assignment {
+                    id: "R3".into(),
+                    coders: vec!["x".into()],
+                    double_coded: false,
+                    window: None,
+                },
             ],
         };
         let sub = Status::Submitted;

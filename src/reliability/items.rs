@@ -198,8 +198,7 @@ mod tests {
     fn coding(rec: &str, coder: &str, events: &[(&str, f64)]) -> Coding {
         let cb = mi();
         let mut c = Coding::new(rec, coder, CodebookRef::of(&cb), "00", "2026-01-01T00:00:00Z");
-        c.events =
-            events.iter().map(|(k, t)| Event { code: k.to_string(), at_s: *t }).collect();
+        c.events = events.iter().map(|(k, t)| Event { code: k.to_string(), at_s: *t }).collect();
         c
     }
 

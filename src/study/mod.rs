@@ -1055,11 +1055,8 @@ impl Study {
     /// assignment, a drift probe's planned like any recording's from its own id (so nothing about
     /// it points at the gold recording).
     fn queue_windows<'p>(&self, plan: &'p Plan) -> BTreeMap<&'p str, crate::coding::Window> {
-        let mut out: BTreeMap<&str, crate::coding::Window> = plan
-            .assignments
-            .iter()
-            .filter_map(|a| a.window.map(|w| (a.id.as_str(), w)))
-            .collect();
+        let mut out: BTreeMap<&str, crate::coding::Window> =
+            plan.assignments.iter().filter_map(|a| a.window.map(|w| (a.id.as_str(), w))).collect();
         if let Some(window_s) = self.config.sampling.window_s() {
             for p in plan.probes {
                 if let Some(r) = self.recording(&p.id) {

@@ -228,7 +228,12 @@ mod tests {
                 double_coded: true,
                 window: None,
             },
-            Assignment { id: "R003".into(), coders: vec!["c1".into()], double_coded: false, window: None },
+            Assignment {
+                id: "R003".into(),
+                coders: vec!["c1".into()],
+                double_coded: false,
+                window: None,
+            },
         ];
         let s = double_coding(&asg, &[a.clone(), c], &[], &doms, 1);
         assert_eq!(

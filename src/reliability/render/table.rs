@@ -433,7 +433,11 @@ fn items_section(o: &mut String, items: &crate::reliability::items::ItemsReport)
         "",
     );
     let w = items.timing.iter().map(|t| t.code.chars().count()).max().unwrap_or(7).max(7);
-    let _ = writeln!(o, "  {:<w$}  {:>7}  {:>10}  {:>11}  {:>7}", "code", "matched", "only first", "only second", "share");
+    let _ = writeln!(
+        o,
+        "  {:<w$}  {:>7}  {:>10}  {:>11}  {:>7}",
+        "code", "matched", "only first", "only second", "share"
+    );
     for t in items.timing.iter().chain(std::iter::once(&items.overall)) {
         let share = t.percent.map_or("n/a".to_string(), |p| format!("{p:.1}%"));
         let _ = writeln!(
