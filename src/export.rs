@@ -22,7 +22,7 @@ pub use items::events_table;
 
 use crate::codebook::Codebook;
 use crate::coding::{Coding, ScoreState, Status, Window};
-use crate::reliability::input::{bc_kind, bc_percent};
+use crate::reliability::input::{bc_kind, bc_percent_in};
 use crate::study::adjudication::disagreements;
 use crate::study::model::{Adjudication, Assignment, FinalRule, RecordingMeta};
 
@@ -192,15 +192,8 @@ pub struct Spans<'a> {
 impl Spans<'_> {
     /// 100 × the share of `c`'s recording (or its window) in behaviour-change talk.
     fn bc(&self, cb: &Codebook, c: &Coding) -> Option<f64> {
-        let kind = bc_kind(cb);
-        match self.windows.get(&c.recording) {
-            Some(w) if w.len_s() > 0.0 => Some(100.0 * c.share_of_in(&kind, w)),
-            Some(_) => None,
-            None => {
-                let d = self.durations.get(&c.recording).copied().unwrap_or(f64::NAN);
-                bc_percent(c, &kind, d)
-            }
-        }
+        let d = self.durations.get(&c.recording).copied().unwrap_or(f64::NAN);
+        bc_percent_in(c, &bc_kind(cb), d, self.windows.get(&c.recording))
     }
 }
 

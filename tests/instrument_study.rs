@@ -251,6 +251,21 @@ fn bc_percent_is_taken_within_the_sampled_window() {
     assert_eq!(rows[0]["bc_percent"], "20.0");
 }
 
+#[test]
+fn the_reliability_reports_behaviour_change_bins_within_the_sampled_window() {
+    let f = support::study(FinalRule::Adjudicated);
+    let bins = |f: &support::Fixture| {
+        let v: Value = serde_json::from_str(&reliability(f, "json")).unwrap();
+        v["bc_bins"]["bins"].as_u64().unwrap()
+    };
+    assert_eq!(bins(&f), 4 * 600, "R001–R004, 600 one-second bins each");
+    let path = f.path().join("supervisor/assignments.toml");
+    let mut a: AssignmentsFile = toml::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    a.recordings[0].window = Some(Window { start_s: 100.0, end_s: 400.0 });
+    std::fs::write(&path, toml::to_string(&a).unwrap()).unwrap();
+    assert_eq!(bins(&f), 300 + 3 * 600, "R001's window is 300 s");
+}
+
 fn reliability(f: &support::Fixture, format: &str) -> String {
     let out = f.cmd("sup").args(["reliability", "--format", format]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -175,8 +175,10 @@ pub fn study_report_ratings_with(
 ) -> anyhow::Result<Ratings> {
     let assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
     let durations = durations(study);
+    let windows = study.windows()?;
     let codings = study.report_codings_with(cache)?.0;
     Ok(from_study(&StudyParts {
+        windows: &windows,
         name: &study.config().name,
         codebook: study.codebook(),
         assignments: &assignments,
