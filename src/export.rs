@@ -428,7 +428,8 @@ fn is_unresolved(p: &FinalParts<'_>, submitted: &[&Coding], adj: Option<&Adjudic
         .any(|d| !adj.is_some_and(|x| x.decisions.iter().any(|dec| dec.domain == d.domain)))
 }
 
-/// `export final`: one row per recording following `rule`, plus the study variables (union of
+/// `export final`: one row per recording following `rule` (with `window_start_s` and
+/// `window_end_s` before `source` when recordings have sampled windows), plus the study variables (union of
 /// keys, sorted) as extra columns. `source` says where the scores came from: `primary`,
 /// `secondary` (rule mean with only the secondary submitted), `mean`, `adjudicated`,
 /// `unresolved` (rule adjudicated: a disagreement over the tolerance is not adjudicated yet; the
@@ -443,10 +444,15 @@ pub fn final_table(p: &FinalParts<'_>) -> FinalExport {
     header.push("bc_percent");
     let item_cols = items::header(cb, true);
     header.extend(item_cols.iter().map(|(h, _)| h.as_str()));
+    // With `[sampling]`, where each recording's window lies (empty for one without).
+    let windowed = p.recordings.iter().any(|r| p.spans.windows.contains_key(r));
+    if windowed {
+        header.extend(["window_start_s", "window_end_s"]);
+    }
     header.push("source");
     let scores: Vec<&str> = cb.domains.iter().map(|d| d.key.as_str()).collect();
     let mut numbers: Vec<&str> = cb.composites.iter().map(|c| c.key.as_str()).collect();
-    numbers.push("bc_percent");
+    numbers.extend(["bc_percent", "window_start_s", "window_end_s"]);
     let var_cols: Vec<&str> = vars.iter().copied().filter(|v| !header.contains(v)).collect();
     header.extend(var_cols.iter().copied());
     let mut table = Table::new(&header, &scores, &numbers);
@@ -493,6 +499,13 @@ pub fn final_table(p: &FinalParts<'_>) -> FinalExport {
             };
             let cells = items::final_cells(cb, &from, &submitted, &v.scores);
             let at = row.len() - 1; // before `source`
+            row.splice(at..at, cells);
+        }
+        if windowed {
+            let w = p.spans.windows.get(rec);
+            let cells = [w.map(|w| w.start_s), w.map(|w| w.end_s)]
+                .map(|x| x.map_or(String::new(), |x| format!("{x:.3}")));
+            let at = row.len() - 1;
             row.splice(at..at, cells);
         }
         for var in &var_cols {

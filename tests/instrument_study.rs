@@ -247,8 +247,17 @@ fn bc_percent_is_taken_within_the_sampled_window() {
     std::fs::write(&path, toml::to_string(&a).unwrap()).unwrap();
     let (_, after) = csv_rows(&run(&f, "sup", &["codings"]));
     assert_eq!(ann(&after), "20.0", "60 s of the 300 s window");
-    let (_, rows) = csv_rows(&run(&f, "sup", &["final"]));
+    let (header, rows) = csv_rows(&run(&f, "sup", &["final"]));
     assert_eq!(rows[0]["bc_percent"], "20.0");
+    let at = |h: &str| header.iter().position(|x| x == h).unwrap();
+    assert_eq!(at("window_start_s") + 2, at("source"));
+    assert_eq!(
+        (rows[0]["window_start_s"].as_str(), rows[0]["window_end_s"].as_str()),
+        ("0.000", "300.000")
+    );
+    assert_eq!(rows[1]["window_start_s"], "", "R002 has no window");
+    let (header, _) = csv_rows(&run(&support::study(FinalRule::Adjudicated), "sup", &["final"]));
+    assert!(!header.iter().any(|h| h.starts_with("window")), "no sampling, no columns");
 }
 
 #[test]
