@@ -93,3 +93,45 @@ fn sampling_added_later_gives_the_assigned_recordings_their_windows() {
     assert!(st.assignments().unwrap().iter().all(|a| a.window.is_some()));
     tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().success();
 }
+
+#[test]
+fn a_drift_probe_gets_a_window_of_its_own_id_and_nothing_points_at_gold() {
+    use tapecoder::coding::{CodebookRef, Coding};
+    let t = tempfile::tempdir().unwrap();
+    let s = study(t.path(), 6);
+    let cfg = s.join("study.toml");
+    let text = fs::read_to_string(&cfg).unwrap() + "\n[sampling]\nwindow_minutes = 0.01\n";
+    fs::write(&cfg, text).unwrap();
+    let sup = |args: &[&str]| {
+        tc(t.path()).args(["--study", "s", "--as", "sup"]).args(args).assert().success();
+    };
+    sup(&["assign", "--fraction", "0"]);
+    for a in Study::open(&s).unwrap().assignments().unwrap() {
+        let mut st = Study::open(&s).unwrap();
+        let coder = a.coders[0].clone();
+        st.add_signer(tapecoder::identity::fictional_signer(&coder));
+        let rec = st.recording(&a.id).unwrap().clone();
+        let at = "2026-01-01T00:00:00Z";
+        let mut c = Coding::new(&rec.id, &coder, CodebookRef::of(st.codebook()), &rec.sha256, at);
+        for d in st.codebook().domain_keys().filter(|d| *d != "evocation") {
+            c.scores.insert(d.to_string(), 3);
+            c.rationales.insert(d.to_string(), "ok".into());
+        }
+        c.submit(at).unwrap();
+        st.submit_coding(&c).unwrap();
+        sup(&["gold", "set", &a.id, "--from", &coder]);
+    }
+    sup(&["assign", "--probes", "0.5"]);
+    let st = Study::open(&s).unwrap();
+    let probes = st.probes().unwrap();
+    assert!(!probes.is_empty());
+    let seed = st.config().double_coding.seed;
+    for p in &probes {
+        let d = st.recording(&p.gold).unwrap().duration_s;
+        let w = st.window(&p.coder, &p.id).unwrap().expect("a probe is sampled too");
+        assert_eq!(w, window_for(seed, &p.id, d, 0.6));
+        let queue = fs::read_to_string(s.join(format!("coders/{}/queue.toml", p.coder))).unwrap();
+        assert!(!queue.contains(&p.gold), "{queue}");
+    }
+    tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().success();
+}

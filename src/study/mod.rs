@@ -1059,7 +1059,9 @@ impl Study {
             plan.assignments.iter().filter_map(|a| a.window.map(|w| (a.id.as_str(), w))).collect();
         if let Some(window_s) = self.config.sampling.window_s() {
             for p in plan.probes {
-                if let Some(r) = self.recording(&p.id) {
+                // The gold recording's duration: a new probe's own entry in recordings.toml is
+                // written in the same batch (its audio is a copy of gold's).
+                if let Some(r) = self.recording(&p.gold) {
                     let seed = self.config.double_coding.seed;
                     out.insert(
                         p.id.as_str(),
