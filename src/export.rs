@@ -56,6 +56,24 @@ pub enum ExportError {
     Json(#[from] serde_json::Error),
 }
 
+/// The fixed column names of the exports: an instrument's item may not take one as its key (each
+/// item gets a column named by its key).
+pub const COLUMNS: &[&str] = &[
+    "recording",
+    "coder",
+    "slot",
+    "status",
+    "domain",
+    "score",
+    "bc_percent",
+    "source",
+    "not_applicable",
+    "summary_na",
+    "items_disagree",
+    "window_start_s",
+    "window_end_s",
+];
+
 /// The CSV cell of a not-applicable score.
 pub const NA: &str = "NA";
 
