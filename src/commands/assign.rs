@@ -71,12 +71,17 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         // Queues drift only by hand edits or an interrupted run: rewrite them from the plan.
         let mut drifted = false;
         for (coder, q) in queues(&planned, &all_coders) {
-            drifted |= study.queue_file(&coder).map(|have| have.recordings != q).unwrap_or(true);
+            let Ok(have) = study.queue_file(&coder) else {
+                drifted = true;
+                continue;
+            };
+            drifted |= have.recordings != q;
             // A window in the queue that is not the assignment's (a hand edit) drifts too.
+            let theirs: BTreeSet<&str> = q.iter().map(String::as_str).collect();
             drifted |= planned
                 .iter()
-                .filter(|x| q.contains(&x.id))
-                .any(|x| study.window(&coder, &x.id).map(|w| w != x.window).unwrap_or(true));
+                .filter(|x| theirs.contains(x.id.as_str()))
+                .any(|x| have.windows.get(&x.id) != x.window.as_ref());
         }
         if windowed > 0 {
             study.save_assignments(&planned, &me)?;
