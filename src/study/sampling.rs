@@ -100,22 +100,26 @@ mod tests {
         }
 
         #[test]
-        fn both_coders_of_a_recording_get_the_same_window(
+        fn the_window_is_the_recordings_not_the_coders(
             seed in any::<u64>(),
             duration in 1200.0f64..20_000.0,
+            coders in proptest::sample::subsequence(vec!["ann", "ben", "cy", "dee"], 2),
         ) {
-            // The window is planned per recording, not per coder: a double-coded assignment has
-            // one window, which both coders' queues carry (see `Study::save_assignments`).
-            let mut a = vec![Assignment {
+            // The same recording planned with its coders in either slot, or with other coders,
+            // gets the same window: nothing about a coder enters it, so every coder's queue
+            // (written from the one assignment) carries the same window.
+            let asg = |coders: Vec<&str>| Assignment {
                 id: "R001".into(),
-                coders: vec!["ann".into(), "ben".into()],
+                coders: coders.into_iter().map(String::from).collect(),
                 double_coded: true,
                 window: None,
-            }];
+            };
+            let mut swapped = coders.clone();
+            swapped.reverse();
+            let mut a = vec![asg(coders), asg(swapped), asg(vec!["eve", "fay"])];
             fill_windows(&mut a, seed, 1200.0, |_| Some(duration));
-            let queues = super::super::assign::queues(&a, &["ann".into(), "ben".into()]);
-            prop_assert_eq!(queues["ann"].clone(), queues["ben"].clone());
-            prop_assert_eq!(a[0].window, Some(window_for(seed, "R001", duration, 1200.0)));
+            let want = Some(window_for(seed, "R001", duration, 1200.0));
+            prop_assert!(a.iter().all(|x| x.window == want), "{:?}", a);
         }
     }
 }
