@@ -58,7 +58,7 @@ pub enum Command {
     Reliability(ReliabilityArgs),
     /// The supervisor's adjudication interface.
     Adjudicate(AdjudicateArgs),
-    /// Export codings, final scores or segments as CSV or JSON.
+    /// Export codings, final scores, segments or logged counts (events) as CSV or JSON.
     Export(ExportArgs),
     /// Check every file parses, every submitted coding matches its journal hash, journals chain.
     Verify,
@@ -410,6 +410,8 @@ pub enum ExportKind {
     Codings,
     Final,
     Segments,
+    /// Every logged behaviour count of the submitted codings: recording,coder,code,at_s.
+    Events,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]

@@ -23,7 +23,9 @@ use serde::{Deserialize, Serialize};
 use crate::codebook::{Codebook, line_col};
 
 mod items;
+mod window;
 pub use items::Event;
+pub use window::Window;
 
 /// The schema version written in every coding file.
 pub const SCHEMA: u32 = 1;
@@ -274,17 +276,19 @@ impl std::fmt::Display for SubmitProblem {
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum SubmitWarning {
-    /// Less than [`LISTENED_WARNING_BELOW`] of the audio was played.
-    LittleListened { fraction: f64 },
+    /// Less than [`LISTENED_WARNING_BELOW`] of the audio (of the sampled window, when
+    /// `in_window`) was played.
+    LittleListened { fraction: f64, in_window: bool },
 }
 
 impl std::fmt::Display for SubmitWarning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::LittleListened { fraction } => write!(
+            Self::LittleListened { fraction, in_window } => write!(
                 f,
-                "only {:.0}% of the recording has been listened to",
-                (fraction * 100.0).floor()
+                "only {:.0}% of the {} has been listened to",
+                (fraction * 100.0).floor(),
+                if *in_window { "sampled window" } else { "recording" }
             ),
         }
     }
@@ -716,6 +720,17 @@ impl Coding {
 
     /// Every reason the coding cannot be submitted yet, and warnings that do not block it.
     pub fn can_submit(&self, codebook: &Codebook, duration_s: f64) -> SubmitCheck {
+        self.can_submit_in(codebook, duration_s, None)
+    }
+
+    /// [`Coding::can_submit`] for a recording with a sampled `window`: the listened warning is
+    /// about the window's share (the whole recording's without one).
+    pub fn can_submit_in(
+        &self,
+        codebook: &Codebook,
+        duration_s: f64,
+        window: Option<&Window>,
+    ) -> SubmitCheck {
         let mut check = SubmitCheck::default();
         if self.is_submitted() {
             check.problems.push(SubmitProblem::AlreadySubmitted);
@@ -749,9 +764,14 @@ impl Coding {
             }
         }
         self.item_problems(codebook, &mut check.problems);
-        let fraction = self.listened_fraction(duration_s);
+        let fraction = match window {
+            Some(w) => self.listened_fraction_in(w),
+            None => self.listened_fraction(duration_s),
+        };
         if fraction < LISTENED_WARNING_BELOW {
-            check.warnings.push(SubmitWarning::LittleListened { fraction });
+            check
+                .warnings
+                .push(SubmitWarning::LittleListened { fraction, in_window: window.is_some() });
         }
         check
     }
@@ -773,7 +793,18 @@ impl Coding {
         duration_s: f64,
         now: &str,
     ) -> Result<(), Vec<SubmitProblem>> {
-        let check = self.can_submit(codebook, duration_s);
+        self.try_submit_in(codebook, duration_s, None, now)
+    }
+
+    /// [`Coding::try_submit`] for a recording with a sampled `window`.
+    pub fn try_submit_in(
+        &mut self,
+        codebook: &Codebook,
+        duration_s: f64,
+        window: Option<&Window>,
+        now: &str,
+    ) -> Result<(), Vec<SubmitProblem>> {
+        let check = self.can_submit_in(codebook, duration_s, window);
         if !check.can_submit() {
             return Err(check.problems);
         }
@@ -1192,7 +1223,10 @@ mod tests {
         assert_eq!(check.problems.len(), 6, "evocation is not applicable: {:?}", check.problems);
         assert!(check.problems.iter().all(|p| matches!(p, SubmitProblem::Unscored { .. })));
         assert_eq!(check.problems[0].to_string(), "Empathy is not scored");
-        assert_eq!(check.warnings, vec![SubmitWarning::LittleListened { fraction: 0.0 }]);
+        assert_eq!(
+            check.warnings,
+            vec![SubmitWarning::LittleListened { fraction: 0.0, in_window: false }]
+        );
 
         score_all(&mut c, &cb, 3);
         c.record_listened(0.0, 95.0).unwrap();

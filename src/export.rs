@@ -1,5 +1,6 @@
-//! `export codings | final | segments` (SPEC §8): rows from study codings, written as CSV or JSON
-//! (the same fields, in the same order), and segments as Audacity label files. Pure: the command
+//! `export codings | final | segments | events` (SPEC §8): rows from study codings, written as CSV
+//! or JSON (the same fields, in the same order), and segments as Audacity label files. A schema-2
+//! instrument's items get one column each ([`items`]); `events` lists the logged counts. Pure: the command
 //! reads the study and writes the output; this module only builds tables.
 //!
 //! Blinding: the caller decides what goes in. A supervisor exports everything; a coder exports
@@ -15,9 +16,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::Value;
 
+mod items;
+
+pub use items::events_table;
+
 use crate::codebook::Codebook;
-use crate::coding::{Coding, ScoreState, Status};
-use crate::reliability::input::{bc_kind, bc_percent};
+use crate::coding::{Coding, ScoreState, Status, Window};
+use crate::reliability::input::{bc_kind, bc_percent_in};
 use crate::study::adjudication::disagreements;
 use crate::study::model::{Adjudication, Assignment, FinalRule, RecordingMeta};
 
@@ -29,6 +34,9 @@ pub enum Column {
     Score,
     /// Any other number.
     Number,
+    /// A derived number (an instrument's summary): `NA` when undefined, `null` in JSON and not
+    /// listed in `not_applicable`.
+    Derived,
 }
 
 /// A table of text cells with a header; `columns` says how each column is written as JSON.
@@ -47,6 +55,24 @@ pub enum ExportError {
     #[error("cannot write JSON: {0}")]
     Json(#[from] serde_json::Error),
 }
+
+/// The fixed column names of the exports: an instrument's item may not take one as its key (each
+/// item gets a column named by its key).
+pub const COLUMNS: &[&str] = &[
+    "recording",
+    "coder",
+    "slot",
+    "status",
+    "domain",
+    "score",
+    "bc_percent",
+    "source",
+    "not_applicable",
+    "summary_na",
+    "items_disagree",
+    "window_start_s",
+    "window_end_s",
+];
 
 /// The CSV cell of a not-applicable score.
 pub const NA: &str = "NA";
@@ -124,7 +150,8 @@ impl Table {
                     na.push(Value::String(h.clone()));
                     Value::Null
                 }
-                Column::Score | Column::Number => {
+                Column::Derived if cell == items::SUMMARY_NA => Value::Null,
+                Column::Score | Column::Number | Column::Derived => {
                     number(cell).unwrap_or_else(|| Value::String(cell.into()))
                 }
                 Column::Text => Value::String(cell.into()),
@@ -168,9 +195,24 @@ fn score_cell(cb: &Codebook, c: &Coding, domain: &str) -> String {
     c.score_state(cb, domain).export_value()
 }
 
-fn bc_cell(cb: &Codebook, c: &Coding, durations: &BTreeMap<String, f64>) -> String {
-    let d = durations.get(&c.recording).copied().unwrap_or(f64::NAN);
-    bc_percent(c, &bc_kind(cb), d).map_or(String::new(), |p| format!("{p:.1}"))
+fn bc_cell(cb: &Codebook, c: &Coding, spans: &Spans<'_>) -> String {
+    spans.bc(cb, c).map_or(String::new(), |p| format!("{p:.1}"))
+}
+
+/// The recordings' durations and sampled windows (`[sampling]`): the behaviour-change share is
+/// taken within a recording's window when it has one.
+#[derive(Debug, Clone, Copy)]
+pub struct Spans<'a> {
+    pub durations: &'a BTreeMap<String, f64>,
+    pub windows: &'a BTreeMap<String, Window>,
+}
+
+impl Spans<'_> {
+    /// 100 × the share of `c`'s recording (or its window) in behaviour-change talk.
+    fn bc(&self, cb: &Codebook, c: &Coding) -> Option<f64> {
+        let d = self.durations.get(&c.recording).copied().unwrap_or(f64::NAN);
+        bc_percent_in(c, &bc_kind(cb), d, self.windows.get(&c.recording))
+    }
 }
 
 /// Sort key: recording, then slot order, then coder.
@@ -185,10 +227,14 @@ fn order<'a>(assignments: &'a [Assignment], c: &'a Coding) -> (&'a str, usize, &
 
 /// `export codings`: one row per coding × domain. `assignments` is `None` for a coder's own
 /// export, which then has no `slot` column at all.
+///
+/// An instrument's other items follow `bc_percent`, one column each, repeated on each of the
+/// coding's rows (see [`items`]); an instrument without scales has one row per coding with
+/// `domain` and `score` empty.
 pub fn codings_table(
     cb: &Codebook,
     assignments: Option<&[Assignment]>,
-    durations: &BTreeMap<String, f64>,
+    spans: Spans<'_>,
     codings: &[Coding],
 ) -> Table {
     let header: &[&str] = if assignments.is_some() {
@@ -197,22 +243,30 @@ pub fn codings_table(
         &["recording", "coder", "status", "domain", "score", "bc_percent"]
     };
     let mut t = Table::new(header, &["score"], &["bc_percent"]);
+    items::extend_header(&mut t, cb, false);
     let empty: &[Assignment] = &[];
     let asg = assignments.unwrap_or(empty);
     let mut sorted: Vec<&Coding> = codings.iter().collect();
     sorted.sort_by(|a, b| order(asg, a).cmp(&order(asg, b)));
     for c in sorted {
         let slot = assignments.map(|a| slot(a, &c.recording, &c.coder));
-        let bc = bc_cell(cb, c, durations);
-        for d in &cb.domains {
+        let bc = bc_cell(cb, c, &spans);
+        let item_cells = items::coding_cells(cb, c);
+        let domains: Vec<Option<&str>> = if cb.domains.is_empty() {
+            vec![None]
+        } else {
+            cb.domains.iter().map(|d| Some(d.key.as_str())).collect()
+        };
+        for d in domains {
             let mut row = vec![c.recording.clone(), c.coder.clone()];
             row.extend(slot.clone());
             row.extend([
                 status(c.status).into(),
-                d.key.clone(),
-                score_cell(cb, c, &d.key),
+                d.unwrap_or_default().to_string(),
+                d.map_or(String::new(), |d| score_cell(cb, c, d)),
                 bc.clone(),
             ]);
+            row.extend(item_cells.iter().cloned());
             t.rows.push(row);
         }
     }
@@ -275,7 +329,7 @@ pub struct FinalParts<'a> {
     /// Recording ids in study order (every recording gets a row).
     pub recordings: &'a [String],
     pub assignments: &'a [Assignment],
-    pub durations: &'a BTreeMap<String, f64>,
+    pub spans: Spans<'a>,
     pub codings: &'a [Coding],
     pub adjudications: &'a [Adjudication],
     pub metadata: &'a [RecordingMeta],
@@ -334,16 +388,12 @@ fn value_of(cb: &Codebook, c: &Coding, d: &str) -> Final {
 }
 
 /// The primary coder's values (rules `primary` and `adjudicated`).
-fn primary_values<'a>(
-    p: &FinalParts<'a>,
-    primary: Option<&Coding>,
-    duration: f64,
-) -> FinalValues<'a> {
+fn primary_values<'a>(p: &FinalParts<'a>, primary: Option<&Coding>) -> FinalValues<'a> {
     let cb = p.codebook;
     match primary {
         Some(c) => FinalValues {
             scores: cb.domains.iter().map(|d| (d.key.as_str(), value_of(cb, c, &d.key))).collect(),
-            bc: bc_percent(c, &bc_kind(cb), duration),
+            bc: p.spans.bc(cb, c),
             source: "primary",
         },
         None => FinalValues { scores: BTreeMap::new(), bc: None, source: "none" },
@@ -355,7 +405,6 @@ fn mean_values<'a>(
     p: &FinalParts<'a>,
     assigned: &[&str],
     submitted: &[&Coding],
-    duration: f64,
 ) -> FinalValues<'a> {
     let cb = p.codebook;
     let scores = cb
@@ -377,8 +426,7 @@ fn mean_values<'a>(
             (d.key.as_str(), f)
         })
         .collect();
-    let kind = bc_kind(cb);
-    let bcs: Vec<f64> = submitted.iter().filter_map(|c| bc_percent(c, &kind, duration)).collect();
+    let bcs: Vec<f64> = submitted.iter().filter_map(|c| p.spans.bc(cb, c)).collect();
     let bc = (!bcs.is_empty()).then(|| bcs.iter().sum::<f64>() / bcs.len() as f64);
     let source = match submitted {
         [] => "none",
@@ -398,7 +446,8 @@ fn is_unresolved(p: &FinalParts<'_>, submitted: &[&Coding], adj: Option<&Adjudic
         .any(|d| !adj.is_some_and(|x| x.decisions.iter().any(|dec| dec.domain == d.domain)))
 }
 
-/// `export final`: one row per recording following `rule`, plus the study variables (union of
+/// `export final`: one row per recording following `rule` (with `window_start_s` and
+/// `window_end_s` before `source` when recordings have sampled windows), plus the study variables (union of
 /// keys, sorted) as extra columns. `source` says where the scores came from: `primary`,
 /// `secondary` (rule mean with only the secondary submitted), `mean`, `adjudicated`,
 /// `unresolved` (rule adjudicated: a disagreement over the tolerance is not adjudicated yet; the
@@ -411,30 +460,37 @@ pub fn final_table(p: &FinalParts<'_>) -> FinalExport {
     header.extend(cb.domains.iter().map(|d| d.key.as_str()));
     header.extend(cb.composites.iter().map(|c| c.key.as_str()));
     header.push("bc_percent");
+    let item_cols = items::header(cb, true);
+    header.extend(item_cols.iter().map(|(h, _)| h.as_str()));
+    // With `[sampling]`, where each recording's window lies (empty for one without).
+    let windowed = p.recordings.iter().any(|r| p.spans.windows.contains_key(r));
+    if windowed {
+        header.extend(["window_start_s", "window_end_s"]);
+    }
     header.push("source");
     let scores: Vec<&str> = cb.domains.iter().map(|d| d.key.as_str()).collect();
     let mut numbers: Vec<&str> = cb.composites.iter().map(|c| c.key.as_str()).collect();
-    numbers.push("bc_percent");
+    numbers.extend(["bc_percent", "window_start_s", "window_end_s"]);
     let var_cols: Vec<&str> = vars.iter().copied().filter(|v| !header.contains(v)).collect();
     header.extend(var_cols.iter().copied());
-    let mut out = FinalExport {
-        table: Table::new(&header, &scores, &numbers),
-        unresolved: Vec::new(),
-        adjudications_unused: Vec::new(),
-    };
+    let mut table = Table::new(&header, &scores, &numbers);
+    let first_item = cb.domains.len() + cb.composites.len() + 2;
+    for (i, (_, kind)) in item_cols.iter().enumerate() {
+        table.columns[first_item + i] = *kind;
+    }
+    let mut out = FinalExport { table, unresolved: Vec::new(), adjudications_unused: Vec::new() };
     for rec in p.recordings {
         let (assigned, submitted) = study_codings(p, rec);
         let primary =
             assigned.first().and_then(|c| submitted.iter().find(|x| x.coder == *c)).copied();
-        let duration = p.durations.get(rec).copied().unwrap_or(f64::NAN);
         let adj = p.adjudications.iter().find(|a| &a.recording == rec && !a.decisions.is_empty());
         let unresolved = is_unresolved(p, &submitted, adj);
         if unresolved {
             out.unresolved.push(rec.clone());
         }
         let mut v = match p.rule {
-            FinalRule::Primary | FinalRule::Adjudicated => primary_values(p, primary, duration),
-            FinalRule::Mean => mean_values(p, &assigned, &submitted, duration),
+            FinalRule::Primary | FinalRule::Adjudicated => primary_values(p, primary),
+            FinalRule::Mean => mean_values(p, &assigned, &submitted),
         };
         match (p.rule, adj) {
             (FinalRule::Adjudicated, Some(adj)) if primary.is_some() => {
@@ -454,6 +510,22 @@ pub fn final_table(p: &FinalParts<'_>) -> FinalExport {
         }
         let meta = p.metadata.iter().find(|m| &m.id == rec);
         let mut row = final_row(cb, rec, &v);
+        if !item_cols.is_empty() {
+            let from: Vec<&Coding> = match p.rule {
+                FinalRule::Mean => submitted.clone(),
+                _ => primary.into_iter().collect(),
+            };
+            let cells = items::final_cells(cb, &from, &submitted, &v.scores);
+            let at = row.len() - 1; // before `source`
+            row.splice(at..at, cells);
+        }
+        if windowed {
+            let w = p.spans.windows.get(rec);
+            let cells = [w.map(|w| w.start_s), w.map(|w| w.end_s)]
+                .map(|x| x.map_or(String::new(), |x| format!("{x:.3}")));
+            let at = row.len() - 1;
+            row.splice(at..at, cells);
+        }
         for var in &var_cols {
             row.push(meta.and_then(|m| m.variables.get(*var)).cloned().unwrap_or_default());
         }

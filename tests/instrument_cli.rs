@@ -60,6 +60,11 @@ fn each_rule_error_is_placed_and_explained() {
         ),
         ("v2_thresholds_reversed.toml", "15:14", "thresholds need fair <= good"),
         (
+            "v2_key_is_export_column.toml",
+            "12:7",
+            "count key `source` is a column of the exports (every item gets a column named by its key); choose another key",
+        ),
+        (
             "v2_scale_ranges_differ.toml",
             "14:7",
             "scale `empathy` runs 0–3 but `partnership` runs 1–5: a study scores every scale of an instrument on one range",

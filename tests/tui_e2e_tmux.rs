@@ -443,6 +443,7 @@ fn kill_loop_study(root: &Path, n: usize) -> (PathBuf, Vec<(String, String)>) {
             id: r.clone(),
             coders: vec![c.clone()],
             double_coded: false,
+            window: None,
         })
         .collect();
     s.save_assignments(&assignments, "sup").unwrap();

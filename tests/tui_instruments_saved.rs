@@ -43,7 +43,12 @@ fn instrument_study(name: &str) -> tempfile::TempDir {
         instrument: None,
     };
     s.add_recordings(vec![rec], vec![], Some("sup")).unwrap();
-    let a = Assignment { id: "R001".into(), coders: vec!["ann".into()], double_coded: false };
+    let a = Assignment {
+        id: "R001".into(),
+        coders: vec!["ann".into()],
+        double_coded: false,
+        window: None,
+    };
     s.save_assignments(&[a], "sup").unwrap();
     tmp
 }

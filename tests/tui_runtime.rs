@@ -83,7 +83,12 @@ fn coder_study(root: &Path) -> Study {
         })
         .collect();
     s.add_recordings(recs, vec![], Some("sup")).unwrap();
-    let a = |id: &str| Assignment { id: id.into(), coders: vec!["c1".into()], double_coded: false };
+    let a = |id: &str| Assignment {
+        id: id.into(),
+        coders: vec!["c1".into()],
+        double_coded: false,
+        window: None,
+    };
     s.save_assignments(&[a("R001"), a("R002")], "sup").unwrap();
     tui_adjudication_support::study::open(&dir)
 }

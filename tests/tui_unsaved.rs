@@ -213,7 +213,12 @@ fn recording(dir: &Path, id: &str) -> Recording {
 
 fn assign(ids: &[&str]) -> Vec<Assignment> {
     ids.iter()
-        .map(|id| Assignment { id: id.to_string(), coders: vec!["c1".into()], double_coded: false })
+        .map(|id| Assignment {
+            id: id.to_string(),
+            coders: vec!["c1".into()],
+            double_coded: false,
+            window: None,
+        })
         .collect()
 }
 

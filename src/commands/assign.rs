@@ -42,7 +42,7 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     let observers: BTreeMap<String, String> =
         study.metadata()?.into_iter().filter_map(|m| m.observer.map(|o| (m.id, o))).collect();
     let existing = study.assignments()?;
-    let planned = plan(&PlanInput {
+    let mut planned = plan(&PlanInput {
         recordings: &recordings,
         durations: &durations,
         coders: &coders,
@@ -52,8 +52,9 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         seed,
     })?;
     let added = planned.len().saturating_sub(existing.len());
+    let windowed = sample_windows(study, &mut planned, &durations);
     if let Some(fraction) = a.probes {
-        if added > 0 {
+        if added > 0 || windowed > 0 {
             study.save_assignments(&planned, &me)?;
             report_plan(
                 &planned,
@@ -70,9 +71,24 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
         // Queues drift only by hand edits or an interrupted run: rewrite them from the plan.
         let mut drifted = false;
         for (coder, q) in queues(&planned, &all_coders) {
-            drifted |= study.queue_ids(&coder).map(|have| have != q).unwrap_or(true);
+            let Ok(have) = study.queue_file(&coder) else {
+                drifted = true;
+                continue;
+            };
+            drifted |= have.recordings != q;
+            // A window in the queue that is not the assignment's (a hand edit) drifts too.
+            let theirs: BTreeSet<&str> = q.iter().map(String::as_str).collect();
+            drifted |= planned
+                .iter()
+                .filter(|x| theirs.contains(x.id.as_str()))
+                .any(|x| have.windows.get(&x.id) != x.window.as_ref());
         }
-        if drifted {
+        if windowed > 0 {
+            study.save_assignments(&planned, &me)?;
+            println!(
+                "nothing new to assign; {windowed} recording(s) got their sampled window ([sampling] in study.toml)"
+            );
+        } else if drifted {
             study.save_assignments(&planned, &me)?;
             println!(
                 "nothing new to assign; the queues were rewritten from supervisor/assignments.toml"
@@ -84,7 +100,26 @@ pub fn run(g: &GlobalArgs, a: &AssignArgs) -> Result<ExitCode> {
     }
     study.save_assignments(&planned, &me)?;
     report_plan(&planned, existing.len(), (&all_coders, coders.len()), &durations, fraction, seed);
+    if windowed > 0 {
+        println!(
+            "{windowed} recording(s) got a sampled window of {} minute(s) ([sampling] in study.toml), the same for each of its coders",
+            study.config().sampling.window_minutes.unwrap_or_default()
+        );
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// With `[sampling] window_minutes` in study.toml, gives every assignment without a window its
+/// reproducible window (from the study's seed, never `--seed`, so a re-run with another seed
+/// cannot move it); returns how many got one.
+fn sample_windows(
+    study: &crate::study::Study,
+    planned: &mut [Assignment],
+    durations: &BTreeMap<String, f64>,
+) -> usize {
+    let Some(window_s) = study.config().sampling.window_s() else { return 0 };
+    let seed = study.config().double_coding.seed;
+    crate::study::sampling::fill_windows(planned, seed, window_s, |id| durations.get(id).copied())
 }
 
 /// What `assign` placed: the new recordings and each coder's load.

@@ -1,5 +1,6 @@
-//! `tapecoder export codings | final | segments`: tables from the study, as CSV or JSON, or one
-//! Audacity label file per coding. A supervisor exports everything; a coder exports only their own
+//! `tapecoder export codings | final | segments | events`: tables from the study, as CSV or JSON,
+//! or one Audacity label file per coding. `events` lists the logged behaviour counts of submitted
+//! codings only (an in-progress coding's counts may still change). A supervisor exports everything; a coder exports only their own
 //! codings and segments (without the slot column, which would reveal double coding) and no final
 //! scores. With `--out F` it says on stderr what it wrote; `export final` also says on stderr how many
 //! recordings still have an unresolved disagreement.
@@ -13,7 +14,8 @@ use crate::coding::Coding;
 use crate::commands::context;
 use crate::commands::reliability::{durations, write_output};
 use crate::export::{
-    FinalExport, FinalParts, Table, audacity_labels, codings_table, final_table, segments_table,
+    FinalExport, FinalParts, Spans, Table, audacity_labels, codings_table, events_table,
+    final_table, segments_table,
 };
 use crate::study::model::{FinalRule, Role};
 
@@ -46,10 +48,17 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
         codings.into_iter().filter(|c| study.codes_with(&c.recording, book)).collect()
     };
     let durations = durations(study);
+    // The sampled windows: the supervisor's from the assignments, a coder's from their queue.
+    let windows = if supervisor { study.windows()? } else { study.queue_file(&who)?.windows };
+    let spans = Spans { durations: &durations, windows: &windows };
     let table: Table = match a.kind {
         ExportKind::Codings => {
             let assignments = if supervisor { Some(study.assignments()?) } else { None };
-            codings_table(book, assignments.as_deref(), &durations, &codings)
+            codings_table(book, assignments.as_deref(), spans, &codings)
+        }
+        ExportKind::Events => {
+            let submitted: Vec<Coding> = codings.into_iter().filter(Coding::is_submitted).collect();
+            events_table(&submitted)
         }
         ExportKind::Segments => {
             if matches!(a.format, ExportFormat::Eaf | ExportFormat::Textgrid) {
@@ -94,7 +103,7 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
                 tolerance: study.config().reliability.tolerance,
                 recordings: &recordings,
                 assignments: &assignments,
-                durations: &durations,
+                spans,
                 codings: &codings,
                 adjudications: &adjudications,
                 metadata: &metadata,
@@ -238,6 +247,7 @@ fn kind_name(k: ExportKind) -> &'static str {
         ExportKind::Codings => "codings",
         ExportKind::Final => "final",
         ExportKind::Segments => "segments",
+        ExportKind::Events => "events",
     }
 }
 

@@ -190,9 +190,11 @@ pub fn study_report_ratings_for(
     let mut assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
     assignments.recordings.retain(|a| study.codes_with(&a.id, book));
     let durations = durations(study);
+    let windows = study.windows()?;
     let mut codings = study.report_codings_with(cache)?.0;
     codings.retain(|c| study.codes_with(&c.recording, book));
     Ok(from_study(&StudyParts {
+        windows: &windows,
         name: &study.config().name,
         codebook: book,
         assignments: &assignments,

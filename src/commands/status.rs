@@ -6,9 +6,12 @@ use anyhow::Result;
 use serde::Serialize;
 
 use crate::cli::{GlobalArgs, StatusArgs, TableOrJson};
+use crate::coding::Window;
 use crate::quality::Standing;
 use crate::study::model::Role;
-use crate::study::progress::{CoderProgress, DoubleCodingSummary, coder_progress, double_coding};
+use crate::study::progress::{
+    CoderProgress, DoubleCodingSummary, coder_progress_in, double_coding,
+};
 use crate::study::{Study, calibration};
 
 use super::context;
@@ -74,7 +77,7 @@ pub fn run(g: &GlobalArgs, a: &StatusArgs) -> Result<ExitCode> {
         let mut coders = Vec::new();
         let mut certification = Vec::new();
         for c in study.coders().iter().filter(|c| c.role == Role::Coder) {
-            coders.push(coder_progress(&c.id, &queue_of(study, &c.id)?, &codings));
+            coders.push(coder_progress_in(&c.id, &queue_of(study, &c.id)?, &codings));
             certification.extend(rows(&c.id, calibration::results(study, &c.id)?));
         }
         let adjudicated: Vec<String> =
@@ -110,7 +113,7 @@ pub fn run(g: &GlobalArgs, a: &StatusArgs) -> Result<ExitCode> {
         Report {
             study: study.config().name.clone(),
             recordings: study.queue(&me.id)?.len(),
-            coders: vec![coder_progress(&me.id, &queue_of(study, &me.id)?, &codings)],
+            coders: vec![coder_progress_in(&me.id, &queue_of(study, &me.id)?, &codings)],
             double_coding: None,
             certification: rows(&me.id, calibration::own_results(study, &me.id)?),
         }
@@ -122,8 +125,18 @@ pub fn run(g: &GlobalArgs, a: &StatusArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn queue_of(study: &Study, coder: &str) -> Result<Vec<(String, f64)>> {
-    Ok(study.queue(coder)?.into_iter().map(|r| (r.id.clone(), r.duration_s)).collect())
+/// The coder's queue: each recording with the part of it they code (its sampled window, else
+/// the whole recording).
+fn queue_of(study: &Study, coder: &str) -> Result<Vec<(String, Window)>> {
+    let windows = study.queue_file(coder)?.windows;
+    Ok(study
+        .queue(coder)?
+        .into_iter()
+        .map(|r| {
+            let span = Window::or_whole(windows.get(&r.id), r.duration_s);
+            (r.id.clone(), span)
+        })
+        .collect())
 }
 
 fn print_table(r: &Report) {

@@ -203,9 +203,20 @@ impl Summary {
         counts: &BTreeMap<String, u32>,
         scales: &BTreeMap<String, u8>,
     ) -> Result<f64, Undefined> {
-        let total = |keys: &[String]| -> f64 {
-            keys.iter().map(|k| f64::from(counts.get(k).copied().unwrap_or(0))).sum()
-        };
+        self.value_with(
+            |k| f64::from(counts.get(k).copied().unwrap_or(0)),
+            |k| scales.get(k).map(|v| f64::from(*v)),
+        )
+    }
+
+    /// [`Summary::value`] from any count and scale values (e.g. the mean of two coders' counts, a
+    /// final score): `count` gives 0 for a count never logged, `scale` `None` for an unscored item.
+    pub fn value_with(
+        &self,
+        count: impl Fn(&str) -> f64,
+        scale: impl Fn(&str) -> Option<f64>,
+    ) -> Result<f64, Undefined> {
+        let total = |keys: &[String]| -> f64 { keys.iter().map(|k| count(k)).sum() };
         match &self.formula {
             Formula::Sum(keys) => Ok(total(keys)),
             Formula::Ratio { numerator, denominator, percent } => {
@@ -223,13 +234,13 @@ impl Summary {
             Formula::Mean(keys) => {
                 let mut sum = 0.0;
                 for k in keys {
-                    let Some(v) = scales.get(k) else {
+                    let Some(v) = scale(k) else {
                         return Err(Undefined::new(format!(
                             "{} n/a: {k} is not scored",
                             self.label
                         )));
                     };
-                    sum += f64::from(*v);
+                    sum += v;
                 }
                 Ok(sum / keys.len() as f64)
             }

@@ -30,7 +30,7 @@ pub struct Row {
 }
 
 /// One item's (or summary's) agreement.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemResult {
     pub key: String,
     pub label: String,
@@ -43,7 +43,7 @@ pub struct ItemResult {
     pub undefined: usize,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Named {
     pub name: &'static str,
     pub value: Option<f64>,
@@ -271,8 +271,14 @@ fn summary_pairs(
 
 /// The results as a table (every undefined value with its reason underneath).
 pub fn table(instr: &Instrument, results: &[ItemResult]) -> String {
-    let mut out =
+    let head =
         format!("reliability of {} {} (two coders per recording)\n", instr.id, instr.version);
+    head + &item_lines(results)
+}
+
+/// One line per item (`key  kind  n=…  stat value …`), each undefined value's reason underneath.
+pub fn item_lines(results: &[ItemResult]) -> String {
+    let mut out = String::new();
     let w = results.iter().map(|r| r.key.chars().count()).max().unwrap_or(4).max(4);
     for r in results {
         let stats: Vec<String> = r

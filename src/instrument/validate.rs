@@ -349,6 +349,14 @@ impl Keys {
                 at,
                 format!("{kind} key {:?} must be 1-64 letters, digits, `-` or `_`", k.get_ref()),
             );
+        } else if crate::export::COLUMNS.contains(&k.get_ref().as_str()) {
+            p.at(
+                at,
+                format!(
+                    "{kind} key `{}` is a column of the exports (every item gets a column named by its key); choose another key",
+                    k.get_ref()
+                ),
+            );
         } else if let Some(first) = self.0.get(k.get_ref()) {
             let (line, _) = line_col(p.text, *first);
             p.at(at, format!("duplicate key `{}`: first defined on line {line}; every item needs its own key", k.get_ref()));

@@ -74,6 +74,7 @@ pub fn build_with(r: &Ratings, opt: &Options) -> Report {
         coders,
         bins: r.bins.as_ref().map(|b| bins(b)),
         notes,
+        items: r.items.clone(),
     }
 }
 

@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::codebook::Codebook;
-use crate::coding::{Coding, Status};
+use crate::coding::{Coding, Status, Window};
 use crate::study::model::AssignmentsFile;
 
 use super::model::MeasureKind;
@@ -33,6 +33,8 @@ pub struct Ratings {
     /// Behaviour-change presence per 1-second bin, primary and secondary slot, per recording.
     pub bins: Option<Vec<RecordingBins>>,
     pub notes: Vec<String>,
+    /// A study instrument's items beside its scales (none for a schema-1 codebook or a CSV).
+    pub items: Option<super::items::ItemsReport>,
 }
 
 /// One recording's behaviour-change presence per 1-second bin, counted: the 2 × 2 table of its bins
@@ -75,6 +77,9 @@ pub struct StudyParts<'a> {
     pub assignments: &'a AssignmentsFile,
     /// recording id → duration in seconds.
     pub durations: &'a BTreeMap<String, f64>,
+    /// recording id → its sampled window (`[sampling]`): the behaviour-change share and bins are
+    /// taken within it.
+    pub windows: &'a BTreeMap<String, Window>,
     /// Codings of any status; only submitted codings by assigned coders are used.
     pub codings: &'a [Coding],
     pub tolerance: u8,
@@ -116,6 +121,30 @@ fn intervals(coding: &Coding, kind: &str, duration: f64) -> Vec<(f64, f64)> {
 }
 
 /// Percent of the session inside segments of `kind` (0–100), or `None` without a duration.
+/// [`bc_percent`] within `window` when there is one (`None` for an empty window).
+pub fn bc_percent_in(
+    coding: &Coding,
+    kind: &str,
+    duration: f64,
+    window: Option<&Window>,
+) -> Option<f64> {
+    match window {
+        Some(w) if w.len_s() > 0.0 => Some(100.0 * coding.share_of_in(kind, w)),
+        Some(_) => None,
+        None => bc_percent(coding, kind, duration),
+    }
+}
+
+/// `coding` with its segments moved so that `window` starts at 0 (for the bins of a window).
+fn shifted(coding: &Coding, window: &Window) -> Coding {
+    let mut c = coding.clone();
+    for s in &mut c.segments {
+        s.start_s -= window.start_s;
+        s.end_s -= window.start_s;
+    }
+    c
+}
+
 pub fn bc_percent(coding: &Coding, kind: &str, duration: f64) -> Option<f64> {
     if !(duration.is_finite() && duration > 0.0) {
         return None;
@@ -232,18 +261,28 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
         kind: MeasureKind::BcShare,
         categories: None,
         tolerance: BC_TOLERANCE_PP,
-        recordings: per_recording(&|rec, c| bc_percent(c, &kind, duration(rec))),
+        recordings: per_recording(&|rec, c| {
+            bc_percent_in(c, &kind, duration(rec), p.windows.get(rec))
+        }),
     });
+    // The bins of a recording with a window are the window's seconds.
+    let span = |rec: &str| p.windows.get(rec).map_or(duration(rec), Window::len_s);
     let bins = analysed
         .iter()
-        .filter(|(rec, _)| duration(rec).is_finite() && duration(rec) > 0.0)
+        .filter(|(rec, _)| span(rec).is_finite() && span(rec) > 0.0)
         .filter_map(|(rec, codings)| {
             let (a, b) = (codings.first()?, codings.get(1)?);
-            let d = duration(rec);
-            Some(RecordingBins { recording: rec.to_string(), ..bin_table(a, b, &kind, d) })
+            let table = match p.windows.get(*rec) {
+                Some(w) => bin_table(&shifted(a, w), &shifted(b, w), &kind, w.len_s()),
+                None => bin_table(a, b, &kind, duration(rec)),
+            };
+            Some(RecordingBins { recording: rec.to_string(), ..table })
         })
         .collect();
+    let pairs: Vec<(&Coding, &Coding)> =
+        analysed.iter().filter_map(|(_, c)| Some((*c.first()?, *c.get(1)?))).collect();
     Ratings {
+        items: super::items::items_report(cb, &pairs),
         source: format!("Study \"{}\"", p.name),
         tolerance,
         scale,
@@ -438,6 +477,7 @@ pub fn from_csv(
         double_coded,
         measures,
         bins: None,
+        items: None,
         notes: vec!["Ratings from a CSV: no composites or behaviour-change measures.".into()],
     })
 }
@@ -527,13 +567,20 @@ mod tests {
                     id: "R1".into(),
                     coders: vec!["x".into(), "y".into()],
                     double_coded: true,
+                    window: None,
                 },
                 Assignment {
                     id: "R2".into(),
                     coders: vec!["x".into(), "y".into()],
                     double_coded: true,
+                    window: None,
                 },
-                Assignment { id: "R3".into(), coders: vec!["x".into()], double_coded: false },
+                Assignment {
+                    id: "R3".into(),
+                    coders: vec!["x".into()],
+                    double_coded: false,
+                    window: None,
+                },
             ],
         };
         let sub = Status::Submitted;
@@ -548,6 +595,7 @@ mod tests {
         let durations: BTreeMap<String, f64> =
             [("R1".to_string(), 100.0), ("R2".to_string(), 50.0)].into_iter().collect();
         let r = from_study(&StudyParts {
+            windows: &BTreeMap::new(),
             name: "s",
             codebook: &cb,
             assignments: &asg,

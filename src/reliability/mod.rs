@@ -10,6 +10,7 @@
 //! 3. [`render`] writes it as a table, JSON, CSV or a self-contained HTML page.
 pub mod build;
 pub mod input;
+pub mod items;
 pub mod model;
 pub mod render;
 

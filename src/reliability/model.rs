@@ -50,6 +50,9 @@ pub struct Report {
     pub bins: Option<BinsReport>,
     /// Things the reader should know (e.g. the behaviour-change tolerance).
     pub notes: Vec<String>,
+    /// A study instrument's checklist items, classifications, counts, summaries and count timing
+    /// (none for a schema-1 codebook or a ratings CSV).
+    pub items: Option<super::items::ItemsReport>,
 }
 
 /// One ICC form's result.

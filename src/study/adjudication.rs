@@ -326,7 +326,12 @@ mod tests {
     }
 
     fn assign(id: &str, double: bool) -> Assignment {
-        Assignment { id: id.into(), coders: vec!["a".into(), "b".into()], double_coded: double }
+        Assignment {
+            id: id.into(),
+            coders: vec!["a".into(), "b".into()],
+            double_coded: double,
+            window: None,
+        }
     }
 
     #[test]

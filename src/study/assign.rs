@@ -121,6 +121,7 @@ pub fn plan(input: &PlanInput) -> Result<Vec<Assignment>, PlanError> {
                 id: rec.to_string(),
                 coders: chosen.iter().map(|c| c.to_string()).collect(),
                 double_coded: chosen.len() == 2,
+                window: None,
             },
         );
     }

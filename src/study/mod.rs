@@ -50,6 +50,7 @@ pub mod parse_cache;
 pub mod prefs;
 pub mod probes;
 pub mod progress;
+pub mod sampling;
 pub mod transcripts;
 pub mod verify;
 
@@ -287,6 +288,7 @@ impl Study {
             audio: Default::default(),
             drift: Default::default(),
             training: Default::default(),
+            sampling: Default::default(),
         };
         // study.toml last: a folder without it is not a study, so a failure leaves no half study.
         files::write_toml(&layout.study_file(), &config)?;
@@ -732,6 +734,22 @@ impl Study {
         Ok(f.recordings)
     }
 
+    /// The sampled window of every assigned recording that has one (supervisor only; see
+    /// [`sampling`]): recording id -> window.
+    pub fn windows(&self) -> Result<BTreeMap<String, crate::coding::Window>, StudyError> {
+        Ok(self.assignments()?.into_iter().filter_map(|a| Some((a.id, a.window?))).collect())
+    }
+
+    /// The sampled window `coder` codes of `recording`, from their queue file (the coder's side:
+    /// never reads supervisor/); `None`: the whole recording.
+    pub fn window(
+        &self,
+        coder: &str,
+        recording: &str,
+    ) -> Result<Option<crate::coding::Window>, StudyError> {
+        Ok(self.queue_file(coder)?.windows.get(recording).copied())
+    }
+
     /// `supervisor/metadata.toml` (supervisor only): observer and study variables per recording.
     pub fn metadata(&self) -> Result<Vec<RecordingMeta>, StudyError> {
         let path = self.layout.metadata_file();
@@ -1101,6 +1119,28 @@ impl Study {
         self.save_plan(&Plan { assignments, probes: &probes, extra: vec![], events: vec![] }, actor)
     }
 
+    /// The sampled window of every recording a queue may hold: a live recording's from its
+    /// assignment, a drift probe's planned like any recording's from its own id (so nothing about
+    /// it points at the gold recording).
+    fn queue_windows<'p>(&self, plan: &'p Plan) -> BTreeMap<&'p str, crate::coding::Window> {
+        let mut out: BTreeMap<&str, crate::coding::Window> =
+            plan.assignments.iter().filter_map(|a| a.window.map(|w| (a.id.as_str(), w))).collect();
+        if let Some(window_s) = self.config.sampling.window_s() {
+            for p in plan.probes {
+                // The gold recording's duration: a new probe's own entry in recordings.toml is
+                // written in the same batch (its audio is a copy of gold's).
+                if let Some(r) = self.recording(&p.gold) {
+                    let seed = self.config.double_coding.seed;
+                    out.insert(
+                        p.id.as_str(),
+                        sampling::window_for(seed, &p.id, r.duration_s, window_s),
+                    );
+                }
+            }
+        }
+        out
+    }
+
     /// Writes the assignments, every queue and `plan.extra` in one batch, then journals `assign`
     /// and `plan.events`; on any failure every file is as it was.
     fn save_plan(&self, plan: &Plan, actor: &str) -> Result<(), StudyError> {
@@ -1137,8 +1177,13 @@ impl Study {
         batch.stage(&path, &bytes)?;
         let coders: Vec<String> =
             self.coders.iter().filter(|c| c.role == Role::Coder).map(|c| c.id.clone()).collect();
+        let windows = self.queue_windows(plan);
         for (coder, live) in assign::queues(plan.assignments, &coders) {
             let recs = probes::weave(&live, &coder, plan.probes);
+            let windows: BTreeMap<String, crate::coding::Window> = recs
+                .iter()
+                .filter_map(|r| windows.get(r.as_str()).map(|w| (r.clone(), *w)))
+                .collect();
             let qpath = self.layout.queue_file(&coder)?;
             let dir = self.layout.coder_dir(&coder)?;
             let mut missing: Vec<PathBuf> =
@@ -1157,6 +1202,7 @@ impl Study {
                     recordings: recs,
                     training: old.training,
                     calibration: old.calibration,
+                    windows,
                 },
             )?;
             batch.stage(&qpath, &q)?;
@@ -1431,6 +1477,7 @@ mod tests {
             id: "R001".into(),
             coders: vec!["c1".into(), "c2".into()],
             double_coded: true,
+            window: None,
         }];
         s.save_assignments(&plan, "sup").unwrap();
         let s = open_signed(&dir);

@@ -41,6 +41,29 @@ pub struct StudyConfig {
     pub drift: DriftConfig,
     #[serde(default, skip_serializing_if = "TrainingConfig::is_default")]
     pub training: TrainingConfig,
+    #[serde(default, skip_serializing_if = "SamplingConfig::is_default")]
+    pub sampling: SamplingConfig,
+}
+
+/// `[sampling]`: code a reproducible random window of every recording (MITI practice codes a
+/// 20-minute window), planned at `assign` by [`crate::study::sampling`].
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SamplingConfig {
+    /// The window's length in minutes; none: every recording is coded whole.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window_minutes: Option<f64>,
+}
+
+impl SamplingConfig {
+    fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+
+    /// The window's length in seconds, when sampling is on.
+    pub fn window_s(&self) -> Option<f64> {
+        self.window_minutes.filter(|m| m.is_finite() && *m > 0.0).map(|m| m * 60.0)
+    }
 }
 
 /// `[drift]`: the CUSUM that flags a coder drifting from gold on drift probes
@@ -207,6 +230,10 @@ pub struct QueueFile {
     /// them (the pass rule, for the coder's feedback).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub calibration: Vec<super::calibration::CalibrationSet>,
+    /// recording id -> the sampled window the coder codes (`[sampling]`; none: the whole
+    /// recording). The same window as supervisor/assignments.toml's for every coder.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub windows: BTreeMap<String, crate::coding::Window>,
 }
 
 /// `supervisor/metadata.toml`.
@@ -239,7 +266,7 @@ pub struct AssignmentsFile {
     pub recordings: Vec<Assignment>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Assignment {
     pub id: String,
@@ -248,6 +275,10 @@ pub struct Assignment {
     /// codings are kept and exported but never enter reliability, adjudication or final scores.
     pub coders: Vec<String>,
     pub double_coded: bool,
+    /// The sampled window every coder of the recording codes (`[sampling]`), planned once at
+    /// `assign` and never moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub window: Option<crate::coding::Window>,
 }
 
 /// A coder's place on a recording.

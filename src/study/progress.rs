@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::coding::{Coding, Status};
+use crate::coding::{Coding, Status, Window};
 
 use super::model::Assignment;
 
@@ -16,24 +16,37 @@ pub struct CoderProgress {
     pub not_started: usize,
     pub in_progress: usize,
     pub submitted: usize,
-    /// Share of the assigned audio listened to, 0–100 (None when nothing is assigned).
+    /// Share of the assigned audio listened to, 0–100 (None when nothing is assigned); of a
+    /// recording with a sampled window, the window is what is assigned.
     pub listened_percent: Option<f64>,
 }
 
 /// Progress of `coder` over the queue `queue` (recording id, duration) given their codings.
 pub fn coder_progress(coder: &str, queue: &[(String, f64)], codings: &[Coding]) -> CoderProgress {
+    let spans: Vec<(String, Window)> =
+        queue.iter().map(|(id, d)| (id.clone(), Window::whole(*d))).collect();
+    coder_progress_in(coder, &spans, codings)
+}
+
+/// [`coder_progress`] over the part of each recording the coder codes: (recording id, its
+/// sampled window or the whole recording).
+pub fn coder_progress_in(
+    coder: &str,
+    queue: &[(String, Window)],
+    codings: &[Coding],
+) -> CoderProgress {
     let by_rec: BTreeMap<&str, &Coding> =
         codings.iter().filter(|c| c.coder == coder).map(|c| (c.recording.as_str(), c)).collect();
     let (mut in_progress, mut submitted, mut total, mut heard) = (0, 0, 0.0, 0.0);
-    for (rec, duration) in queue {
-        let d = if duration.is_finite() && *duration > 0.0 { *duration } else { 0.0 };
+    for (rec, span) in queue {
+        let d = span.len_s();
         total += d;
         if let Some(c) = by_rec.get(rec.as_str()) {
             match c.status {
                 Status::InProgress => in_progress += 1,
                 Status::Submitted => submitted += 1,
             }
-            heard += listened_s(&c.listened, d);
+            heard += d * c.listened_fraction_in(span);
         }
     }
     CoderProgress {
@@ -158,6 +171,21 @@ mod tests {
     }
 
     #[test]
+    fn the_listened_share_is_of_the_window_when_there_is_one() {
+        // Listened 0–50 s (merged): of a 100 s recording 50 %, of its window 40–60 s 50 % too,
+        // of the window 0–50 s all of it.
+        let c = coding("c1", "R1", Status::InProgress, &[]);
+        let whole = coder_progress("c1", &[("R1".into(), 100.0)], std::slice::from_ref(&c));
+        assert_eq!(whole.listened_percent, Some(50.0));
+        let w = Window { start_s: 0.0, end_s: 50.0 };
+        let p = coder_progress_in("c1", &[("R1".into(), w)], std::slice::from_ref(&c));
+        assert_eq!(p.listened_percent, Some(100.0));
+        let w = Window { start_s: 40.0, end_s: 60.0 };
+        let p = coder_progress_in("c1", &[("R1".into(), w)], &[c]);
+        assert_eq!(p.listened_percent, Some(50.0));
+    }
+
+    #[test]
     fn listened_merges_overlaps_and_clips() {
         assert_eq!(listened_s(&[[0.0, 30.0], [20.0, 50.0]], 100.0), 50.0);
         assert_eq!(listened_s(&[[90.0, 130.0], [-5.0, 5.0]], 100.0), 15.0);
@@ -192,13 +220,20 @@ mod tests {
                 id: "R001".into(),
                 coders: vec!["c1".into(), "c2".into()],
                 double_coded: true,
+                window: None,
             },
             Assignment {
                 id: "R002".into(),
                 coders: vec!["c1".into(), "c2".into()],
                 double_coded: true,
+                window: None,
             },
-            Assignment { id: "R003".into(), coders: vec!["c1".into()], double_coded: false },
+            Assignment {
+                id: "R003".into(),
+                coders: vec!["c1".into()],
+                double_coded: false,
+                window: None,
+            },
         ];
         let s = double_coding(&asg, &[a.clone(), c], &[], &doms, 1);
         assert_eq!(

@@ -329,6 +329,7 @@ fn check_supervisor_files(
     let probes = probes::check(r, l, common, claims, assignments.as_ref());
     if let Some(a) = &assignments {
         check_assignments(r, a, meta.as_ref(), queues, &coders, &probes);
+        check_windows(r, l, a, &common.recordings);
     }
     check_gold(r, l, &coders, claims);
     for (rec, path) in toml_files(&l.adjudications_dir()) {
@@ -629,6 +630,48 @@ fn check_assignments(
             r.problem(format!(
                 "coders/{coder}/queue.toml does not match supervisor/assignments.toml (queue {have:?}, assigned {want:?}); re-run `tapecoder assign` to rewrite the queues"
             ));
+        }
+    }
+}
+
+/// Sampled windows (`[sampling]`): each lies inside its recording, and every coder's queue carries
+/// exactly the window of the assignment (the same for both coders of a recording).
+fn check_windows(r: &mut Report, l: &Layout, a: &AssignmentsFile, recs: &[Recording]) {
+    let mut queues: BTreeMap<&str, Option<QueueFile>> = BTreeMap::new();
+    for x in &a.recordings {
+        if let Some(w) = &x.window {
+            let duration = recs.iter().find(|r| r.id == x.id).map(|r| r.duration_s);
+            if duration.is_some_and(|d| !w.fits(d)) {
+                r.problem(format!(
+                    "supervisor/assignments.toml: recording {}'s window {}–{} s is not inside the recording ({} s)",
+                    x.id,
+                    w.start_s,
+                    w.end_s,
+                    duration.unwrap_or_default()
+                ));
+            }
+        }
+        for c in &x.coders {
+            let q = queues.entry(c.as_str()).or_insert_with(|| {
+                let path = l.queue_file(c).ok()?;
+                files::read_toml_opt::<QueueFile>(&path).ok().flatten()
+            });
+            let Some(q) = q else { continue };
+            if !q.recordings.contains(&x.id) {
+                continue; // reported by check_assignments
+            }
+            let have = q.windows.get(&x.id);
+            if have != x.window.as_ref() {
+                let show = |w: Option<&crate::coding::Window>| {
+                    w.map_or("none".to_string(), |w| format!("{}–{} s", w.start_s, w.end_s))
+                };
+                r.problem(format!(
+                    "coders/{c}/queue.toml: recording {}'s window is {} but supervisor/assignments.toml records {}; re-run `tapecoder assign` to rewrite the queues",
+                    x.id,
+                    show(have),
+                    show(x.window.as_ref())
+                ));
+            }
         }
     }
 }

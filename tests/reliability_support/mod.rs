@@ -113,6 +113,7 @@ pub fn study(rule: FinalRule) -> Fixture {
             audio: AudioConfig::default(),
             drift: Default::default(),
             training: Default::default(),
+            sampling: Default::default(),
         },
     );
     let coder = |id: &str, role| Coder {
@@ -168,6 +169,7 @@ pub fn study(rule: FinalRule) -> Fixture {
         id: id.into(),
         coders: coders.iter().map(|c| c.to_string()).collect(),
         double_coded: coders.len() > 1,
+        window: None,
     };
     write(
         root.join("supervisor/assignments.toml"),

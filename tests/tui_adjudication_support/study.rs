@@ -116,6 +116,7 @@ pub fn study() -> tempfile::TempDir {
         id: id.into(),
         coders: coders.iter().map(|c| c.to_string()).collect(),
         double_coded: coders.len() == 2,
+        window: None,
     };
     s.save_assignments(
         &[a("R001", &["ann", "ben"]), a("R002", &["ann", "ben"]), a("R003", &["ben"])],

@@ -74,6 +74,7 @@ pub fn render(r: &Report) -> String {
                 (domains(r))
                 (coders(r))
                 (bins(r))
+                (items(r))
                 (methods(r))
                 @if !r.notes.is_empty() {
                     h2 { "Notes" }
@@ -441,6 +442,50 @@ fn bins(r: &Report) -> Markup {
             tr { td { "Agreement" } (cell(&b.agreement, pct(&b.agreement))) }
             tr { td { "Kappa" } (cell(&b.kappa, num(&b.kappa, 3))) }
         } }
+    }
+}
+
+/// Value or `n/a` with the reason as a tooltip, for the items tables.
+fn opt_cell(value: Option<f64>, why: Option<&String>, text: impl Fn(f64) -> String) -> Markup {
+    match value {
+        Some(v) => html! { td { (text(v)) } },
+        None => html! { td.na title=(why.map_or("", String::as_str)) { "n/a" } },
+    }
+}
+
+/// The instrument's items beside its scales, and count timing agreement.
+fn items(r: &Report) -> Markup {
+    let Some(x) = &r.items else { return html! {} };
+    html! {
+        h2 { "Instrument items" }
+        p { "Over " (x.recordings) " double-coded recording(s): checklist items and classifications by % agreement, Cohen's kappa, Krippendorff's alpha (nominal) and Gwet's AC1; counts and summary scores by ICC(1,1) with its 95% CI and alpha (interval)." }
+        table {
+            thead { tr { th { "Item" } th { "Kind" } th { "n" } th { "Statistics" } } }
+            tbody { @for i in &x.items { tr {
+                td { (t(&i.label)) br; small { (t(&i.key)) } }
+                td { (i.kind) } td { (i.n) }
+                td { @for s in &i.stats {
+                    (s.name) " "
+                    @match s.value {
+                        Some(v) => { (format!("{v:.3}")) }
+                        None => { span.na title=(s.why.as_deref().unwrap_or("")) { "n/a" } }
+                    }
+                    "  "
+                }
+                @if i.undefined > 0 { br; small { (i.undefined) " recording(s) left out: the summary is undefined for a coder there" } } }
+            } } }
+        }
+        @if !x.timing.is_empty() {
+            h3 { "Count timing agreement" }
+            p { "Events of one code matched one to one within ±" (x.timing_window_s) " s (a largest matching); share = 2 × matched / events of both coders, pooled over the recordings." }
+            table style="width:auto" {
+                thead { tr { th { "Code" } th { "Matched" } th { "Only first" } th { "Only second" } th { "Share" } } }
+                tbody { @for tr_ in x.timing.iter().chain(std::iter::once(&x.overall)) { tr {
+                    td { (t(&tr_.label)) } td { (tr_.matched) } td { (tr_.only_first) } td { (tr_.only_second) }
+                    (opt_cell(tr_.percent, tr_.why.as_ref(), |p| format!("{p:.1}%")))
+                } } }
+            }
+        }
     }
 }
 

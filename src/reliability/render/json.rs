@@ -165,7 +165,7 @@ pub fn to_value(r: &Report) -> Value {
         put(&mut m, "kappa", &b.kappa);
         Value::Object(m)
     });
-    json!({
+    let mut v = json!({
         "source": r.source,
         "tolerance": r.tolerance,
         "scale": [r.scale.0, r.scale.1],
@@ -179,7 +179,11 @@ pub fn to_value(r: &Report) -> Value {
         "coders": coders,
         "bc_bins": bins,
         "notes": r.notes,
-    })
+    });
+    if let (Some(items), Value::Object(m)) = (&r.items, &mut v) {
+        m.insert("items".into(), serde_json::to_value(items).unwrap_or(Value::Null));
+    }
+    v
 }
 
 /// The report as pretty JSON text (with a final newline).

@@ -110,6 +110,9 @@ pub fn render(r: &Report) -> String {
         missing.note("bin agreement", "behaviour-change bins", &b.agreement);
         missing.note("bin kappa", "behaviour-change bins", &b.kappa);
     }
+    if let Some(items) = &r.items {
+        items_section(&mut o, items);
+    }
     if !r.notes.is_empty() {
         let _ = writeln!(o);
     }
@@ -399,5 +402,52 @@ fn not_available(o: &mut String, r: &Report, missing: Missing) {
     }
     for ((reason, whom), whats) in grouped {
         wrap(o, &format!("{} ({whom}): n/a ({})", whats.join(", "), clean(&reason)), "  ");
+    }
+}
+
+/// The instrument's items beside its scales, and count timing agreement.
+fn items_section(o: &mut String, items: &crate::reliability::items::ItemsReport) {
+    let _ = writeln!(o);
+    wrap(
+        o,
+        &format!(
+            "Instrument items over {} double-coded recording(s) (nominal: % agreement, Cohen's kappa, alpha nominal, Gwet's AC1; counts and summaries: ICC(1,1) with 95% CI, alpha interval):",
+            items.recordings
+        ),
+        "",
+    );
+    for line in crate::instrument::reliability::item_lines(&items.items).lines() {
+        o.push_str(&clean(line));
+        o.push('\n');
+    }
+    if items.timing.is_empty() {
+        return;
+    }
+    let _ = writeln!(o);
+    wrap(
+        o,
+        &format!(
+            "Count timing agreement (events of one code matched one to one within ±{} s; share = 2 × matched / events of both):",
+            items.timing_window_s
+        ),
+        "",
+    );
+    let w = items.timing.iter().map(|t| t.code.chars().count()).max().unwrap_or(7).max(7);
+    let _ = writeln!(
+        o,
+        "  {:<w$}  {:>7}  {:>10}  {:>11}  {:>7}",
+        "code", "matched", "only first", "only second", "share"
+    );
+    for t in items.timing.iter().chain(std::iter::once(&items.overall)) {
+        let share = t.percent.map_or("n/a".to_string(), |p| format!("{p:.1}%"));
+        let _ = writeln!(
+            o,
+            "  {:<w$}  {:>7}  {:>10}  {:>11}  {:>7}",
+            clean(&t.code),
+            t.matched,
+            t.only_first,
+            t.only_second,
+            share
+        );
     }
 }

@@ -15,7 +15,7 @@ pub fn little_listened(check: &SubmitCheck) -> Option<f64> {
         .warnings
         .iter()
         .map(|w| match w {
-            SubmitWarning::LittleListened { fraction } => *fraction,
+            SubmitWarning::LittleListened { fraction, .. } => *fraction,
         })
         .next()
 }
