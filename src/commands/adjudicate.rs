@@ -50,6 +50,7 @@ pub fn run(g: &GlobalArgs, a: &AdjudicateArgs) -> anyhow::Result<ExitCode> {
         study.config().reliability.tolerance,
         cases,
     );
+    app.instruments = study.codebooks().iter().map(|b| Arc::new(b.clone())).collect();
     app.shell.audio_detail = output.silent_detail().map(str::to_string);
     app.shell.mono = crate::tui::shell::Shell::mono_from(
         std::env::var_os("NO_COLOR").as_deref(),

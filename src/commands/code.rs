@@ -23,11 +23,14 @@ pub fn run(g: &GlobalArgs, a: &CodeArgs) -> anyhow::Result<ExitCode> {
         Some(p) => Keymap::load(&p)?,
         None => Keymap::default(),
     };
-    // A count key that is also an action's key (or another count's) could never log it.
-    if let Err(why) = keymap.count_keys(&study.codebook().items.counts) {
-        let file =
-            keys::default_path().map_or_else(|| "keys.toml".into(), |p| p.display().to_string());
-        anyhow::bail!("{file}: {why}");
+    // A count key that is also an action's key (or another count's) could never log it: checked
+    // for every instrument of the study, since the queue may hold recordings of each.
+    for book in study.codebooks() {
+        if let Err(why) = keymap.count_keys(&book.items.counts) {
+            let file = keys::default_path()
+                .map_or_else(|| "keys.toml".into(), |p| p.display().to_string());
+            anyhow::bail!("{file}: {why} (instrument {})", book.id);
+        }
     }
     let rows = queue_rows(&study, &coder)?;
     let mut app =

@@ -40,9 +40,10 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
         study.codings_of(&who)?
     };
     let book = study.require_instrument(a.instrument.as_deref())?;
-    // The columns are one instrument's items: only its recordings' codings (segments are the
-    // same for every instrument, so they are all exported unless an instrument is named).
-    let codings: Vec<Coding> = if a.kind == ExportKind::Segments && a.instrument.is_none() {
+    // The columns are one instrument's items: only its recordings' codings (segments and events
+    // have the same columns for every instrument, so they are all exported unless one is named).
+    let every = matches!(a.kind, ExportKind::Segments | ExportKind::Events);
+    let codings: Vec<Coding> = if every && a.instrument.is_none() {
         codings
     } else {
         codings.into_iter().filter(|c| study.codes_with(&c.recording, book)).collect()

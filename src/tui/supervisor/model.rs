@@ -107,9 +107,20 @@ pub struct AdjApp {
     pub selected: usize,
     pub overlay: Option<Overlay>,
     pub quitting: bool,
+    /// Every instrument of the study (empty: only the shell's): opening a recording makes its
+    /// codings' instrument the shell's codebook.
+    pub instruments: Vec<Arc<Codebook>>,
 }
 
 impl AdjApp {
+    /// The instrument a case's codings were made with (the shell's when the study has one).
+    pub fn book_of(&self, case: &crate::study::adjudication::Case) -> &Codebook {
+        self.instruments
+            .iter()
+            .find(|b| b.id == case.primary.codebook.id)
+            .map_or(&*self.shell.codebook, |b| &**b)
+    }
+
     pub fn new(
         codebook: Arc<Codebook>,
         keymap: Keymap,
@@ -128,6 +139,7 @@ impl AdjApp {
             selected: 0,
             overlay: None,
             quitting: false,
+            instruments: Vec::new(),
         }
     }
 

@@ -63,6 +63,9 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
                 Ok(t) => (t, None),
                 Err(e) => (None, Some(e)),
             };
+            if let Some(book) = app.instruments.iter().find(|b| b.id == case.primary.codebook.id) {
+                app.shell.codebook = std::sync::Arc::clone(book);
+            }
             let mut r = RecordingState::new(case, &app.shell.codebook, snapshot);
             // The pane is shown when there is a transcript.
             (r.transcript, r.tpane) = crate::tui::transcript_pane::open(transcript.map(|t| *t));

@@ -104,19 +104,28 @@ impl Worker for SupervisorWorker {
 }
 
 /// The recordings to adjudicate: double-coded, both codings submitted, outside the study's
-/// tolerance on some domain; each with the adjudication saved earlier, if any.
+/// tolerance on some domain; each with the adjudication saved earlier, if any. Each instrument's
+/// recordings are compared on its own scale domains (checklists and classes are not adjudicated:
+/// their disagreements show in the reliability report and `export final`'s `items_disagree`).
 pub fn load_cases(study: &Study) -> Result<Vec<Case>, StudyError> {
     let assignments = study.assignments()?;
     let codings = study.all_codings()?;
     let adjudications = study.adjudications()?;
-    Ok(adjudication::cases(
-        study.codebook(),
-        study.recordings(),
-        &assignments,
-        &codings,
-        &adjudications,
-        study.config().reliability.tolerance,
-    ))
+    let mut cases = Vec::new();
+    for book in study.codebooks() {
+        let mine: Vec<_> =
+            assignments.iter().filter(|a| study.codes_with(&a.id, book)).cloned().collect();
+        cases.extend(adjudication::cases(
+            book,
+            study.recordings(),
+            &mine,
+            &codings,
+            &adjudications,
+            study.config().reliability.tolerance,
+        ));
+    }
+    cases.sort_by(|a, b| a.recording.cmp(&b.recording));
+    Ok(cases)
 }
 
 /// Stamps `adj` with the time and saves it (journal line with its sha256, then the file,

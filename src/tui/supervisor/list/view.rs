@@ -98,13 +98,14 @@ pub fn view(f: &mut Frame, app: &AdjApp) {
         .enumerate()
         .skip(offset)
         .map(|(i, c)| {
+            let book = app.book_of(c);
             let diffs: Vec<String> = c
                 .diffs
                 .iter()
                 .map(|d| {
                     format!(
                         "{} {}↔{}",
-                        sanitize(label_of(&app.shell.codebook, &d.domain)),
+                        sanitize(label_of(book, &d.domain)),
                         score_text(d.primary),
                         score_text(d.secondary)
                     )
