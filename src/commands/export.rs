@@ -32,22 +32,8 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
             format_name(a.format)
         );
     }
-    let codings: Vec<Coding> = if supervisor {
-        // Drift probes are not study data: `tapecoder drift` reports them.
-        let probes: BTreeSet<String> = study.probes()?.into_iter().map(|p| p.id).collect();
-        study.all_codings()?.into_iter().filter(|c| !probes.contains(&c.recording)).collect()
-    } else {
-        study.codings_of(&who)?
-    };
     let book = study.require_instrument(a.instrument.as_deref())?;
-    // The columns are one instrument's items: only its recordings' codings (segments and events
-    // have the same columns for every instrument, so they are all exported unless one is named).
-    let every = matches!(a.kind, ExportKind::Segments | ExportKind::Events);
-    let codings: Vec<Coding> = if every && a.instrument.is_none() {
-        codings
-    } else {
-        codings.into_iter().filter(|c| study.codes_with(&c.recording, book)).collect()
-    };
+    let codings = exported_codings(study, a, book, if supervisor { None } else { Some(&who) })?;
     let durations = durations(study);
     // The sampled windows: the supervisor's from the assignments, a coder's from their queue.
     let windows = if supervisor { study.windows()? } else { study.queue_file(&who)?.windows };
@@ -137,6 +123,32 @@ fn format_name(f: ExportFormat) -> &'static str {
         ExportFormat::Eaf => "eaf",
         ExportFormat::Textgrid => "textgrid",
     }
+}
+
+/// The codings an export reads: a supervisor's every coding but drift probes' (`who` is `None`), a
+/// coder's their own; then only `book`'s recordings, since the columns are one instrument's items
+/// (segments and events have the same columns for every instrument, so they are all exported
+/// unless one is named).
+fn exported_codings(
+    study: &crate::study::Study,
+    a: &ExportArgs,
+    book: &crate::codebook::Codebook,
+    who: Option<&str>,
+) -> anyhow::Result<Vec<Coding>> {
+    let codings: Vec<Coding> = match who {
+        None => {
+            // Drift probes are not study data: `tapecoder drift` reports them.
+            let probes: BTreeSet<String> = study.probes()?.into_iter().map(|p| p.id).collect();
+            study.all_codings()?.into_iter().filter(|c| !probes.contains(&c.recording)).collect()
+        }
+        Some(who) => study.codings_of(who)?,
+    };
+    let every = matches!(a.kind, ExportKind::Segments | ExportKind::Events);
+    Ok(if every && a.instrument.is_none() {
+        codings
+    } else {
+        codings.into_iter().filter(|c| study.codes_with(&c.recording, book)).collect()
+    })
 }
 
 /// `export segments --format eaf|textgrid --out DIR`: one file per recording that has a coding
