@@ -149,3 +149,35 @@ fn gold_is_given_only_to_recordings_of_the_first_instrument() {
     );
     assert!(err.contains("R001 is coded with instrument `unit-meeting`; gold, calibration and drift are defined on the study's first instrument"), "{err}");
 }
+
+#[test]
+fn verify_reports_a_coding_made_with_another_version_of_its_instrument() {
+    let t = tempfile::tempdir().unwrap();
+    let s = three_instruments(t.path());
+    import(t.path(), "b.wav", Some("unit-meeting"), 330.0);
+    ok(tc(t.path()).args(["--study", "s", "--as", "sup", "assign", "--fraction", "0"]));
+    let study = Study::open(&s).unwrap();
+    let coder = ["c1", "c2", "c3"]
+        .into_iter()
+        .find(|c| {
+            let q = std::fs::read_to_string(s.join(format!("coders/{c}/queue.toml"))).unwrap();
+            q.contains("R001")
+        })
+        .expect("someone codes R001");
+    let (mut coding, _, _) =
+        tapecoder::commands::code::prepare_open(&study, coder, "R001").unwrap();
+    study.save_coding(&coding).unwrap();
+    ok(tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]));
+    coding.codebook.version = "0.9".into();
+    study.save_coding(&coding).unwrap();
+    let out = tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{text}");
+    assert!(
+        text.contains(
+            "made with version \"0.9\" of instrument `unit-meeting`, but the study's is version \"1.0\"; reliability and exports would mix versions"
+        ),
+        "{text}"
+    );
+}

@@ -310,11 +310,10 @@ fn a_hand_edited_score_outside_the_scale_is_refused() {
     let s = t.path().join("s");
     copy_dir(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-sessions"), &s);
     let st = s.join("study.toml");
-    let cb = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("codebook/handbook.toml");
+    // The copy sits away from codebook/: its instruments are named by absolute paths.
+    let cb = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("codebook/");
     let text = std::fs::read_to_string(&st).unwrap();
-    let line = text.lines().find(|l| l.starts_with("codebook")).unwrap().to_string();
-    std::fs::write(&st, text.replace(&line, &format!("codebook = {:?}", cb.display().to_string())))
-        .unwrap();
+    std::fs::write(&st, text.replace("\"../codebook/", &format!("\"{}", cb.display()))).unwrap();
     let coding = s.join("coders/ana/codings/R001.toml");
     let text = std::fs::read_to_string(&coding).unwrap();
     let line = text.lines().find(|l| l.starts_with("empathy = ")).unwrap().to_string();

@@ -76,6 +76,8 @@ struct Common {
     config: Option<StudyConfig>,
     /// Each instrument's id → its scale, and the study's first instrument's id.
     scales: BTreeMap<String, (u8, u8)>,
+    /// Each instrument's id → its version.
+    versions: BTreeMap<String, String>,
     first: Option<String>,
     coders: Vec<Coder>,
     recordings: Vec<Recording>,
@@ -117,6 +119,7 @@ pub fn verify(dir: &Path, scope: &Scope, progress: impl FnMut(&Path)) -> Report 
 
 fn read_common(r: &mut Report, l: &Layout, config: Option<StudyConfig>) -> Common {
     let mut scales = BTreeMap::new();
+    let mut versions = BTreeMap::new();
     let mut first = None;
     if let Some(c) = &config {
         for (i, named) in std::iter::once(&c.codebook).chain(&c.instruments).enumerate() {
@@ -128,6 +131,7 @@ fn read_common(r: &mut Report, l: &Layout, config: Option<StudyConfig>) -> Commo
                     if i == 0 {
                         first = Some(book.id.clone());
                     }
+                    versions.insert(book.id.clone(), book.version.clone());
                     if scales.insert(book.id.clone(), (book.scale.min, book.scale.max)).is_some() {
                         r.problem(format!(
                             "study.toml: instrument `{}` is listed twice ({}); list each instrument once",
@@ -162,7 +166,7 @@ fn read_common(r: &mut Report, l: &Layout, config: Option<StudyConfig>) -> Commo
             ));
         }
     }
-    Common { config, scales, first, coders, recordings }
+    Common { config, scales, versions, first, coders, recordings }
 }
 
 fn duplicates<'a>(r: &mut Report, file: &str, what: &str, ids: impl Iterator<Item = &'a str>) {
@@ -269,6 +273,15 @@ fn check_codings(
                 r.problem(format!(
                     "{rel}: coded with instrument `{}`, but recordings.toml codes {rec} with `{id}`; a coding never mixes instruments: restore the file from a backup",
                     c.codebook.id
+                ));
+            }
+            if let Some(version) = instrument.and_then(|id| common.versions.get(id))
+                && instrument == Some(c.codebook.id.as_str())
+                && c.codebook.version != *version
+            {
+                r.problem(format!(
+                    "{rel}: made with version {:?} of instrument `{}`, but the study's is version {version:?}; reliability and exports would mix versions: keep the old version's file as the study's instrument, or have the recording coded again",
+                    c.codebook.version, c.codebook.id
                 ));
             }
             if let Some(&(min, max)) = instrument.and_then(|id| common.scales.get(id)) {

@@ -203,6 +203,7 @@ pub fn trusted_supervisor(
     let common = Common {
         config: Some(config.clone()),
         scales: BTreeMap::new(),
+        versions: BTreeMap::new(),
         first: None,
         coders: vec![],
         recordings: vec![],
