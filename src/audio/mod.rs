@@ -11,6 +11,7 @@ use serde::Serialize;
 pub mod clip;
 pub mod clock;
 pub mod decode;
+pub mod flacindex;
 pub mod headers;
 pub mod mp3index;
 pub mod mp4edit;
