@@ -106,6 +106,11 @@ pub fn resolve(g: &GlobalArgs) -> Result<Context> {
     open(g, resolve_dir(g)?, None)
 }
 
+/// [`resolve`] for a study folder found already (with [`resolve_dir`]).
+pub fn resolve_in(g: &GlobalArgs, sd: StudyDir) -> Result<Context> {
+    open(g, sd, None)
+}
+
 fn open(g: &GlobalArgs, sd: StudyDir, writing: Option<std::fs::File>) -> Result<Context> {
     let mut study = Study::open(&sd.dir).map_err(|e| match e {
         StudyError::OldLayout { dir, .. } => {

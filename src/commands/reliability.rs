@@ -153,9 +153,23 @@ fn csv_ratings(file: &Path, scale: &str) -> anyhow::Result<Ratings> {
 }
 
 fn study_ratings(g: &GlobalArgs) -> anyhow::Result<Ratings> {
-    let ctx = context::resolve(g)?;
-    ctx.supervisor("see the reliability report")?;
-    study_report_ratings(&ctx.study)
+    use crate::study::parse_cache::Cache;
+    let sd = context::resolve_dir(g)?;
+    let dir = sd.dir.clone();
+    std::thread::scope(|s| {
+        // The parse cache and the assignments are read on the other core while the study opens
+        // (which checks who is asking and records the receipts): nothing of them is used, or
+        // shown, unless the caller is a supervisor.
+        let early = s.spawn(move || {
+            let cache = Cache::open(Cache::file_for(&dir));
+            let assignments = Study::read_assignments(&crate::study::locate::Layout::new(&dir));
+            (cache, assignments)
+        });
+        let ctx = context::resolve_in(g, sd)?;
+        ctx.supervisor("see the reliability report")?;
+        let (cache, assignments) = early.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        gather(&ctx.study, cache, assignments?)
+    })
 }
 
 /// The ratings of a study's report: its assignments, every coding, and the recordings' durations,
@@ -173,7 +187,16 @@ pub fn study_report_ratings_with(
     study: &Study,
     cache: crate::study::parse_cache::Cache,
 ) -> anyhow::Result<Ratings> {
-    let assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
+    gather(study, cache, study.assignments()?)
+}
+
+/// The report's ratings from its assignments and every coding (read through `cache`).
+fn gather(
+    study: &Study,
+    cache: crate::study::parse_cache::Cache,
+    assignments: Vec<crate::study::model::Assignment>,
+) -> anyhow::Result<Ratings> {
+    let assignments = AssignmentsFile { schema: SCHEMA, recordings: assignments };
     let durations = durations(study);
     let codings = study.report_codings_with(cache)?.0;
     Ok(from_study(&StudyParts {

@@ -658,7 +658,14 @@ impl Study {
 
     /// `supervisor/assignments.toml` (supervisor only); empty before the first `assign`.
     pub fn assignments(&self) -> Result<Vec<Assignment>, StudyError> {
-        let path = self.layout.assignments_file();
+        Self::read_assignments(&self.layout)
+    }
+
+    /// [`assignments`](Self::assignments) of the study at `layout`, read without opening it (the
+    /// report reads them while the study opens; it uses them only once the caller is known to
+    /// be a supervisor).
+    pub fn read_assignments(layout: &Layout) -> Result<Vec<Assignment>, StudyError> {
+        let path = layout.assignments_file();
         let Some(f) = files::read_toml_opt::<AssignmentsFile>(&path)? else { return Ok(vec![]) };
         check_schema(&path, f.schema)?;
         Ok(f.recordings)
