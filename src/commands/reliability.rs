@@ -38,7 +38,9 @@ pub fn run(g: &GlobalArgs, a: &ReliabilityArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
     };
     let report = build_with(&ratings, &opt);
+    drop_aside(ratings);
     let text = render_report(&report, a.format);
+    drop_aside(report);
     write_output(a.out.as_deref(), text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -199,14 +201,24 @@ fn gather(
     let assignments = AssignmentsFile { schema: SCHEMA, recordings: assignments };
     let durations = durations(study);
     let codings = study.report_codings_with(cache)?.0;
-    Ok(from_study(&StudyParts {
+    let ratings = from_study(&StudyParts {
         name: &study.config().name,
         codebook: study.codebook(),
         assignments: &assignments,
         durations: &durations,
         codings: &codings,
         tolerance: study.config().reliability.tolerance,
-    }))
+    });
+    drop_aside((codings, assignments, durations));
+    Ok(ratings)
+}
+
+/// Frees `x` on a thread of its own: a large study's codings and ratings are hundreds of
+/// thousands of small allocations, and the report need not wait for them (a process that
+/// ends first just ends).
+fn drop_aside<T: Send + 'static>(x: T) {
+    // With no thread to be had, the closure, and `x` in it, is freed here instead.
+    let _ = std::thread::Builder::new().name("tapecoder-free".into()).spawn(move || drop(x));
 }
 
 /// recording id → duration in seconds, from recordings.toml.
