@@ -5,7 +5,8 @@
 //! Cheaper than a full decode where the picture stays true: recordings longer than ten minutes
 //! are sampled ([`Sampling`]): every 0.4 s of each bucket a short window is decoded (two MP3
 //! frames after a few that refill the bit reservoir, two AAC/Vorbis packets after one, one FLAC
-//! or PCM frame), and the packets between are only demuxed (FLAC, PCM: seeked over). Buckets go
+//! or PCM frame), and the packets between are only demuxed (PCM: seeked over; native FLAC:
+//! read from the frame index, `flacindex`, so the frames between are not read at all). Buckets go
 //! in chunks of 64 to a pool of workers, one per core, shared by every overview of the process;
 //! each chunk starts with a seek and a fresh codec, so the result does not depend on which
 //! worker took it (the cache stores it; a re-open reads the same peaks). Short recordings are
