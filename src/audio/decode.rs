@@ -92,6 +92,16 @@ pub struct AudioDecoder {
     flac: Option<FlacFrames>,
 }
 
+/// The next packet, as [`AudioDecoder::indexed_packet`] or [`AudioDecoder::demuxed_packet`]
+/// found it.
+enum Next {
+    End,
+    Skipped(Step),
+    /// Damage (a bad CRC, a packet the demuxer could not read): what to say if it goes on.
+    Damaged(String),
+    Packet(symphonia::core::formats::Packet),
+}
+
 /// Reading FLAC frames straight from a [`FlacIndex`].
 struct FlacFrames {
     index: Arc<FlacIndex>,
@@ -705,6 +715,49 @@ impl AudioDecoder {
         None
     }
 
+    /// The next frame of an indexed FLAC reader: asked about first (`decide`, as
+    /// [`Self::read_or_skip`] does), so that a skipped frame is not even read.
+    fn indexed_packet(
+        &mut self,
+        decide: &mut Option<&mut dyn FnMut(u64, u64, usize) -> bool>,
+    ) -> Result<Next, AudioError> {
+        let Some(f) = self.flac.as_mut() else { return Ok(Next::End) };
+        let Some((ts, dur, offset, len)) = f.index.frame(f.next) else {
+            self.ended = true;
+            return Ok(Next::End);
+        };
+        f.next += 1;
+        if let Some(decide) = decide.as_mut()
+            && let Some(skipped) = self.skip_unless(decide, ts, dur, len as usize)
+        {
+            return Ok(Next::Skipped(skipped));
+        }
+        match self.flac.as_mut().map(|f| f.read(offset, len)) {
+            Some(Ok(Some(buf))) => Ok(Next::Packet(
+                symphonia::core::formats::Packet::new_from_boxed_slice(self.track_id, ts, dur, buf),
+            )),
+            Some(Ok(None)) => Ok(Next::Damaged("too many damaged packets in a row".into())),
+            Some(Err(e)) => Err(self.stop(format!("cannot read the file: {e}"))),
+            None => Ok(Next::End),
+        }
+    }
+
+    /// The next packet from symphonia's demuxer.
+    fn demuxed_packet(&mut self) -> Next {
+        match self.format.next_packet() {
+            Ok(p) => Next::Packet(p),
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                self.ended = true;
+                Next::End
+            }
+            Err(SymError::ResetRequired) => {
+                self.ended = true;
+                Next::End
+            }
+            Err(e) => Next::Damaged(format!("damaged stream: {e}")),
+        }
+    }
+
     fn read_inner(
         &mut self,
         out: &mut Vec<f32>,
@@ -715,74 +768,26 @@ impl AudioDecoder {
             if self.ended {
                 return Ok(None);
             }
-            let from_index = match self.flac.as_mut() {
-                None => None,
-                Some(f) => {
-                    let Some((ts, dur, offset, len)) = f.index.frame(f.next) else {
-                        self.ended = true;
-                        return Ok(None);
-                    };
-                    f.next += 1;
-                    Some((ts, dur, offset, len))
+            let from_index = self.flac.is_some();
+            let next =
+                if from_index { self.indexed_packet(&mut decide)? } else { self.demuxed_packet() };
+            let packet = match next {
+                Next::End => return Ok(None),
+                Next::Skipped(step) => return Ok(Some(step)),
+                Next::Damaged(why) => {
+                    consecutive_errors += 1;
+                    if consecutive_errors > MAX_CONSECUTIVE_ERRORS {
+                        return Err(self.stop(why));
+                    }
+                    continue;
                 }
-            };
-            if let Some((ts, dur, _, len)) = from_index {
-                // Asked first, so that a skipped frame is not even read.
-                if let Some(decide) = decide.as_mut()
-                    && let Some(skipped) = self.skip_unless(decide, ts, dur, len as usize)
-                {
-                    return Ok(Some(skipped));
-                }
-            }
-            let packet = match from_index {
-                Some((ts, dur, offset, len)) => {
-                    let read = self.flac.as_mut().map(|f| f.read(offset, len));
-                    match read {
-                        Some(Ok(Some(buf))) => {
-                            symphonia::core::formats::Packet::new_from_boxed_slice(
-                                self.track_id,
-                                ts,
-                                dur,
-                                buf,
-                            )
-                        }
-                        Some(Err(e)) => {
-                            return Err(self.stop(format!("cannot read the file: {e}")));
-                        }
-                        Some(Ok(None)) => {
-                            consecutive_errors += 1;
-                            if consecutive_errors > MAX_CONSECUTIVE_ERRORS {
-                                return Err(self.stop("too many damaged packets in a row".into()));
-                            }
-                            continue;
-                        }
-                        None => continue,
-                    }
-                }
-                None => match self.format.next_packet() {
-                    Ok(p) => p,
-                    Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                        self.ended = true;
-                        return Ok(None);
-                    }
-                    Err(SymError::ResetRequired) => {
-                        self.ended = true;
-                        return Ok(None);
-                    }
-                    Err(e) => {
-                        consecutive_errors += 1;
-                        if consecutive_errors > MAX_CONSECUTIVE_ERRORS {
-                            return Err(self.stop(format!("damaged stream: {e}")));
-                        }
-                        continue;
-                    }
-                },
+                Next::Packet(p) => p,
             };
             if packet.track_id() != self.track_id {
                 continue;
             }
             let ts = self.packet_ts(packet.ts());
-            if from_index.is_none()
+            if !from_index
                 && let Some(decide) = decide.as_mut()
                 && let Some(skipped) =
                     self.skip_unless(decide, ts, packet.dur(), packet.buf().len())

@@ -333,11 +333,7 @@ pub fn build(path: &Path) -> Option<FlacIndex> {
     let mut pos = first;
     let mut short_seen = false;
     while pos < len {
-        let Some(h) =
-            rd.bytes(pos, 16.min((len - pos) as usize)).and_then(|b| parse_header(b, &info))
-        else {
-            return None;
-        };
+        let h = rd.bytes(pos, 16.min((len - pos) as usize)).and_then(|b| parse_header(b, &info))?;
         if h.number != expect || short_seen {
             return None;
         }
