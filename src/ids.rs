@@ -73,15 +73,16 @@ pub fn validate_file_id(kind: &str, s: &str) -> Result<(), IdError> {
 /// Whether `name` (or its part before the first `.`, as Windows reads `nul.txt`) is a Windows
 /// device name, in any case. `com0`/`lpt0` and the superscript digits are left out: ids are ASCII.
 pub fn is_windows_device_name(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ').to_ascii_lowercase();
-    match stem.as_str() {
-        "con" | "prn" | "aux" | "nul" => true,
-        s => {
-            let (head, digit) = s.split_at(s.len().min(3));
-            matches!(head, "com" | "lpt")
-                && digit.len() == 1
-                && digit.chars().all(|c| ('1'..='9').contains(&c))
+    // Compared in place (no lowercased copy: every path built from an id asks this).
+    let stem = name.split('.').next().unwrap_or(name).trim_end_matches(' ').as_bytes();
+    match stem {
+        [_, _, _] => [b"con", b"prn", b"aux", b"nul"].iter().any(|d| stem.eq_ignore_ascii_case(*d)),
+        [a, b, c, digit] => {
+            let head = [*a, *b, *c];
+            (head.eq_ignore_ascii_case(b"com") || head.eq_ignore_ascii_case(b"lpt"))
+                && (b'1'..=b'9').contains(digit)
         }
+        _ => false,
     }
 }
 
@@ -237,6 +238,42 @@ mod tests {
         {
             assert_eq!(validate_file_id("coder id", id), Ok(()), "{id}");
         }
+    }
+
+    #[test]
+    fn device_names_are_found_in_place_as_by_the_lowercased_copy() {
+        // The check before it compared in place: a lowercased copy's stem.
+        fn by_copy(name: &str) -> bool {
+            let stem =
+                name.split('.').next().unwrap_or(name).trim_end_matches(' ').to_ascii_lowercase();
+            match stem.as_str() {
+                "con" | "prn" | "aux" | "nul" => true,
+                s => {
+                    let (head, digit) = s.split_at(s.len().min(3));
+                    matches!(head, "com" | "lpt")
+                        && digit.len() == 1
+                        && digit.chars().all(|c| ('1'..='9').contains(&c))
+                }
+            }
+        }
+        let parts = ["", "c", "o", "n", "C", "O", "N", "l", "p", "t", "m", "1", "9", "0", " ", "."];
+        let mut names = vec![String::new()];
+        for _ in 0..5 {
+            names =
+                names.iter().flat_map(|n| parts.iter().map(move |p| format!("{n}{p}"))).collect();
+            names.sort();
+            names.dedup();
+        }
+        for extra in ["aux", "AuX.x", "prn ", "nul  .y", "lpt9", "LPT0", "com¹", "cøn"] {
+            names.push(extra.into());
+        }
+        for n in &names {
+            assert_eq!(is_windows_device_name(n), by_copy(n), "{n:?}");
+        }
+        // check_id names the kind only when it refuses.
+        let err = crate::study::locate::check_id("recording", "nul").unwrap_err().to_string();
+        assert!(err.contains("recording id"), "{err}");
+        assert!(crate::study::locate::check_id("coder", "c1").is_ok());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
 use super::AudioError;
+use super::flacindex::FlacIndex;
 use super::mp3index::{self, Mp3Index};
 use super::mp4edit;
 
@@ -86,6 +87,48 @@ pub struct AudioDecoder {
     trim_end: Option<u64>,
     /// A packet was skipped undecoded ([`Self::read_or_skip`]): reset the codec before the next.
     needs_reset: bool,
+    /// Native FLAC with its frame index ([`Self::use_flac_index`]): packets are read from the
+    /// indexed offsets instead of through symphonia's demuxer.
+    flac: Option<FlacFrames>,
+}
+
+/// The next packet, as [`AudioDecoder::indexed_packet`] or [`AudioDecoder::demuxed_packet`]
+/// found it.
+enum Next {
+    End,
+    Skipped(Step),
+    /// Damage (a bad CRC, a packet the demuxer could not read): what to say if it goes on.
+    Damaged(String),
+    Packet(symphonia::core::formats::Packet),
+}
+
+/// Reading FLAC frames straight from a [`FlacIndex`].
+struct FlacFrames {
+    index: Arc<FlacIndex>,
+    /// The next frame to hand out.
+    next: usize,
+    file: File,
+}
+
+impl FlacFrames {
+    /// The bytes of a frame (header to CRC-16) at the place the index gives; `Ok(None)` when
+    /// its CRC-16 does not match (damage: the demuxer would not hand it out either).
+    fn read(&mut self, offset: u64, len: u64) -> std::io::Result<Option<Box<[u8]>>> {
+        use std::io::Read;
+        use symphonia::core::checksum::Crc16Ansi;
+        use symphonia::core::io::Monitor;
+        let mut buf = vec![0u8; len as usize];
+        self.file.seek(SeekFrom::Start(offset))?;
+        self.file.read_exact(&mut buf)?;
+        let Some(body_len) = buf.len().checked_sub(2) else { return Ok(None) };
+        let (body, tail) = buf.split_at(body_len);
+        let mut crc = Crc16Ansi::new(0);
+        crc.process_buf_bytes(body);
+        if crc.crc() != u16::from_be_bytes([tail[0], tail[1]]) {
+            return Ok(None);
+        }
+        Ok(Some(buf.into_boxed_slice()))
+    }
 }
 
 /// What [`AudioDecoder::read_or_skip`] did with the next packet.
@@ -290,7 +333,46 @@ impl AudioDecoder {
             trim,
             trim_end,
             needs_reset: false,
+            flac: None,
         })
+    }
+
+    /// Native FLAC: from now on, reads and seeks go through `index` (built by
+    /// [`flacindex::build`](super::flacindex::build) for this file): a seek is a look-up, a
+    /// skipped frame is not read at all, and a decoded one is read from its offset and handed
+    /// to the codec as it is. The packets are the demuxer's, so what is decoded is the same.
+    /// Ignored for other files and for an index that does not match the stream's length.
+    pub fn use_flac_index(&mut self, index: Arc<FlacIndex>) -> Result<(), AudioError> {
+        if self.info.codec != "flac"
+            || self.info.container != "flac"
+            || index.is_empty()
+            || self.info.header_frames.is_some_and(|n| n != index.total())
+        {
+            return Ok(());
+        }
+        let file = File::open(&self.path)
+            .map_err(|source| AudioError::Open { path: self.path.display().to_string(), source })?;
+        let next = index.frame_at(self.raw_position());
+        let start = index.frame(next).map_or(0, |f| f.0);
+        self.pos = self.pos.min(start);
+        self.discard_until = self.discard_until.max(self.pos);
+        self.needs_reset = false;
+        self.flac = Some(FlacFrames { index, next, file });
+        Ok(())
+    }
+
+    /// Positions an indexed FLAC reader at the frame holding media frame `frame`; `false` past
+    /// the end.
+    fn flac_seek(&mut self, frame: u64) -> Option<bool> {
+        let f = self.flac.as_mut()?;
+        let total = f.index.total();
+        if frame >= total {
+            f.next = f.index.len();
+            return Some(false);
+        }
+        f.next = f.index.frame_at(frame);
+        self.pos = f.index.frame(f.next).map_or(frame, |x| x.0);
+        Some(true)
     }
 
     /// MP3: builds the seek index in a background thread; seeks use it once it is ready
@@ -420,6 +502,14 @@ impl AudioDecoder {
             lossy_preroll(self.info.sample_rate)
         };
         let ts = frame.saturating_sub(preroll);
+        if let Some(inside) = self.flac_seek(frame) {
+            self.discard_until = frame;
+            if !inside {
+                self.pos = frame;
+                self.ended = true;
+            }
+            return Ok(());
+        }
         // MP3 with its index: a backward or long forward seek opens a reader at the nearest
         // indexed frame before the target instead of scanning headers from the start.
         let rate = u64::from(self.info.sample_rate);
@@ -476,6 +566,11 @@ impl AudioDecoder {
     }
 
     fn next_packet_span_inner(&mut self) -> Result<Option<(u64, u64)>, AudioError> {
+        if let Some(f) = self.flac.as_mut() {
+            let Some((ts, dur, _, _)) = f.index.frame(f.next) else { return Ok(None) };
+            f.next += 1;
+            return Ok(Some((ts, dur)));
+        }
         loop {
             match self.format.next_packet() {
                 Ok(p) if p.track_id() == self.track_id => {
@@ -542,6 +637,17 @@ impl AudioDecoder {
         let frame = media_frame.saturating_add(self.trim);
         self.ended = false;
         self.error = None;
+        if let Some(inside) = self.flac_seek(frame) {
+            // FLAC frames stand alone: the codec keeps nothing from one to the next.
+            self.needs_reset = false;
+            self.discard_until = self.trim;
+            if !inside {
+                self.pos = frame;
+                self.discard_until = frame;
+                self.ended = true;
+            }
+            return Ok(());
+        }
         let mut local = frame as i64 - self.ts_shift;
         if local < 0 {
             self.reopen()?;
@@ -590,10 +696,11 @@ impl AudioDecoder {
         &mut self,
         decide: &mut dyn FnMut(u64, u64, usize) -> bool,
         ts: u64,
-        packet: &symphonia::core::formats::Packet,
+        dur: u64,
+        bytes: usize,
     ) -> Option<Step> {
-        let end = ts.saturating_add(packet.dur());
-        if !decide(ts.saturating_sub(self.trim), packet.dur(), packet.buf().len()) {
+        let end = ts.saturating_add(dur);
+        if !decide(ts.saturating_sub(self.trim), dur, bytes) {
             self.pos = end;
             self.needs_reset = true;
             if self.end_limit().is_some_and(|limit| end >= limit) {
@@ -608,6 +715,49 @@ impl AudioDecoder {
         None
     }
 
+    /// The next frame of an indexed FLAC reader: asked about first (`decide`, as
+    /// [`Self::read_or_skip`] does), so that a skipped frame is not even read.
+    fn indexed_packet(
+        &mut self,
+        decide: &mut Option<&mut dyn FnMut(u64, u64, usize) -> bool>,
+    ) -> Result<Next, AudioError> {
+        let Some(f) = self.flac.as_mut() else { return Ok(Next::End) };
+        let Some((ts, dur, offset, len)) = f.index.frame(f.next) else {
+            self.ended = true;
+            return Ok(Next::End);
+        };
+        f.next += 1;
+        if let Some(decide) = decide.as_mut()
+            && let Some(skipped) = self.skip_unless(decide, ts, dur, len as usize)
+        {
+            return Ok(Next::Skipped(skipped));
+        }
+        match self.flac.as_mut().map(|f| f.read(offset, len)) {
+            Some(Ok(Some(buf))) => Ok(Next::Packet(
+                symphonia::core::formats::Packet::new_from_boxed_slice(self.track_id, ts, dur, buf),
+            )),
+            Some(Ok(None)) => Ok(Next::Damaged("too many damaged packets in a row".into())),
+            Some(Err(e)) => Err(self.stop(format!("cannot read the file: {e}"))),
+            None => Ok(Next::End),
+        }
+    }
+
+    /// The next packet from symphonia's demuxer.
+    fn demuxed_packet(&mut self) -> Next {
+        match self.format.next_packet() {
+            Ok(p) => Next::Packet(p),
+            Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                self.ended = true;
+                Next::End
+            }
+            Err(SymError::ResetRequired) => {
+                self.ended = true;
+                Next::End
+            }
+            Err(e) => Next::Damaged(format!("damaged stream: {e}")),
+        }
+    }
+
     fn read_inner(
         &mut self,
         out: &mut Vec<f32>,
@@ -618,30 +768,29 @@ impl AudioDecoder {
             if self.ended {
                 return Ok(None);
             }
-            let packet = match self.format.next_packet() {
-                Ok(p) => p,
-                Err(SymError::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                    self.ended = true;
-                    return Ok(None);
-                }
-                Err(SymError::ResetRequired) => {
-                    self.ended = true;
-                    return Ok(None);
-                }
-                Err(e) => {
+            let from_index = self.flac.is_some();
+            let next =
+                if from_index { self.indexed_packet(&mut decide)? } else { self.demuxed_packet() };
+            let packet = match next {
+                Next::End => return Ok(None),
+                Next::Skipped(step) => return Ok(Some(step)),
+                Next::Damaged(why) => {
                     consecutive_errors += 1;
                     if consecutive_errors > MAX_CONSECUTIVE_ERRORS {
-                        return Err(self.stop(format!("damaged stream: {e}")));
+                        return Err(self.stop(why));
                     }
                     continue;
                 }
+                Next::Packet(p) => p,
             };
             if packet.track_id() != self.track_id {
                 continue;
             }
             let ts = self.packet_ts(packet.ts());
-            if let Some(decide) = decide.as_mut()
-                && let Some(skipped) = self.skip_unless(decide, ts, &packet)
+            if !from_index
+                && let Some(decide) = decide.as_mut()
+                && let Some(skipped) =
+                    self.skip_unless(decide, ts, packet.dur(), packet.buf().len())
             {
                 return Ok(Some(skipped));
             }

@@ -3,7 +3,7 @@
 //! a cheap [`Snapshot`]; tests and headless runs use a silent real-time clock.
 //!
 //! Modules: `decode` (the one streaming symphonia decoder), `probe` (exact durations), `mp3index`
-//! (MP3 seek index), `stretch` (pitch-preserving WSOLA), `player` (transport + rodio source),
+//! (MP3 seek index), `flacindex` (FLAC frame index), `stretch` (pitch-preserving WSOLA), `player` (transport + rodio source),
 //! `output` (device or silent clock), `clock` (the silent real-time clock), `overview` (waveform
 //! peaks worker + cache). See `src/audio/README.md`.
 use serde::Serialize;
@@ -11,6 +11,7 @@ use serde::Serialize;
 pub mod clip;
 pub mod clock;
 pub mod decode;
+pub mod flacindex;
 pub mod headers;
 pub mod mp3index;
 pub mod mp4edit;

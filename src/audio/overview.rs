@@ -5,7 +5,8 @@
 //! Cheaper than a full decode where the picture stays true: recordings longer than ten minutes
 //! are sampled ([`Sampling`]): every 0.4 s of each bucket a short window is decoded (two MP3
 //! frames after a few that refill the bit reservoir, two AAC/Vorbis packets after one, one FLAC
-//! or PCM frame), and the packets between are only demuxed (FLAC, PCM: seeked over). Buckets go
+//! or PCM frame), and the packets between are only demuxed (PCM: seeked over; native FLAC:
+//! read from the frame index, `flacindex`, so the frames between are not read at all). Buckets go
 //! in chunks of 64 to a pool of workers, one per core, shared by every overview of the process;
 //! each chunk starts with a seek and a fresh codec, so the result does not depend on which
 //! worker took it (the cache stores it; a re-open reads the same peaks). Short recordings are
@@ -192,6 +193,37 @@ impl Acc {
         self.max = self.max.max(s);
         self.sum_sq += f64::from(s) * f64::from(s);
         self.n += 1;
+    }
+
+    /// [`add`](Self::add) for each of `s`, eight lanes at a time (squares summed in `f32` over
+    /// at most 32 samples a lane, then in `f64`): the same peaks, and the RMS to within `f32`
+    /// rounding of the one-by-one sum.
+    fn add_all(&mut self, s: &[f32]) {
+        let mut lo = [self.min; 8];
+        let mut hi = [self.max; 8];
+        let mut sum = 0f64;
+        for block in s.chunks(256) {
+            let mut sq = [0f32; 8];
+            let mut lanes = block.chunks_exact(8);
+            for c in lanes.by_ref() {
+                for k in 0..8 {
+                    let x = c[k];
+                    lo[k] = if x < lo[k] { x } else { lo[k] };
+                    hi[k] = if x > hi[k] { x } else { hi[k] };
+                    sq[k] += x * x;
+                }
+            }
+            for (k, &x) in lanes.remainder().iter().enumerate() {
+                lo[k] = if x < lo[k] { x } else { lo[k] };
+                hi[k] = if x > hi[k] { x } else { hi[k] };
+                sq[k] += x * x;
+            }
+            sum += sq.iter().map(|&v| f64::from(v)).sum::<f64>();
+        }
+        self.min = lo.iter().fold(self.min, |a, &b| a.min(b));
+        self.max = hi.iter().fold(self.max, |a, &b| a.max(b));
+        self.sum_sq += sum;
+        self.n += s.len() as u64;
     }
 
     fn peak(&self) -> Peak {
@@ -392,24 +424,27 @@ impl Plan {
             let end = first + frames as u64;
             if pre == 0 {
                 // Frames that stand alone (FLAC, PCM) are exact wherever they fall: every
-                // decoded sample counts, in its own bucket.
+                // decoded sample counts, in its own bucket (a frame's samples before this
+                // chunk's first bucket are the chunk before's).
                 let mut b = windows.get(wi.min(windows.len() - 1)).map_or(b0, |w| w.bucket);
                 while b > b0 && self.bucket_start(b) > first {
                     b -= 1;
                 }
-                let mut next = self.bucket_start(b + 1);
-                for (i, s) in buf.iter().take(frames).enumerate() {
-                    let f = first + i as u64;
-                    while f >= next && b < b1 {
+                let mut f = first.max(self.bucket_start(b0));
+                while f < end && b < b1 {
+                    let next = self.bucket_start(b + 1);
+                    if f >= next {
                         b += 1;
-                        next = self.bucket_start(b + 1);
+                        continue;
                     }
-                    if b < b0 || b >= b1 {
-                        break;
+                    let upto = next.min(end);
+                    if let (Some(acc), Some(samples)) = (
+                        accs.get_mut(b - b0),
+                        buf.get((f - first) as usize..(upto - first) as usize),
+                    ) {
+                        acc.add_all(samples);
                     }
-                    if let Some(acc) = accs.get_mut(b - b0) {
-                        acc.add(*s);
-                    }
+                    f = upto;
                 }
                 continue;
             }
@@ -508,6 +543,13 @@ fn compute_inner(
         reservoir: info.codec == "mp3",
         sample_rate: info.sample_rate,
     };
+    // Native FLAC: one scan of the frame headers, so that each window's frame is read from its
+    // offset and the frames between are not read at all (see `flacindex`). Without it (an
+    // index that cannot be built: damage), symphonia's reader seeks as before.
+    let flac = (sampled && info.codec == "flac" && info.container == "flac")
+        .then(|| super::flacindex::build(path))
+        .flatten()
+        .map(Arc::new);
     let chunks = buckets.div_ceil(CHUNK_BUCKETS);
     let workers = if mode == Mode::Full { 1 } else { pool_size().min(chunks) };
     let next = AtomicUsize::new(0);
@@ -518,12 +560,15 @@ fn compute_inner(
         let mut started = 0;
         for w in 0..workers {
             let tx = tx.clone();
-            let (plan, next, stop) = (&plan, &next, &stop);
+            let (plan, next, stop, flac) = (&plan, &next, &stop, &flac);
             let spawned = std::thread::Builder::new()
                 .name(format!("tapecoder-overview-{w}"))
                 .spawn_scoped(scope, move || {
                     let run = || -> Result<(), AudioError> {
                         let mut dec = AudioDecoder::open(path, 1)?;
+                        if let Some(idx) = flac {
+                            dec.use_flac_index(Arc::clone(idx))?;
+                        }
                         let mut buf = Vec::with_capacity(8192);
                         loop {
                             let c = next.fetch_add(1, Ordering::AcqRel);

@@ -106,6 +106,11 @@ pub fn resolve(g: &GlobalArgs) -> Result<Context> {
     open(g, resolve_dir(g)?, None)
 }
 
+/// [`resolve`] for a study folder found already (with [`resolve_dir`]).
+pub fn resolve_in(g: &GlobalArgs, sd: StudyDir) -> Result<Context> {
+    open(g, sd, None)
+}
+
 fn open(g: &GlobalArgs, sd: StudyDir, writing: Option<std::fs::File>) -> Result<Context> {
     let mut study = Study::open(&sd.dir).map_err(|e| match e {
         StudyError::OldLayout { dir, .. } => {
@@ -120,9 +125,12 @@ fn open(g: &GlobalArgs, sd: StudyDir, writing: Option<std::fs::File>) -> Result<
             let signer = prove(&study, &coder, sd.source)?;
             study.add_signer(signer);
             if coder.role == Role::Supervisor {
-                check_supervisor(&study, &coder)?;
+                // The supervisors' journals, read once for both.
+                let journals =
+                    crate::study::verify::SupervisorJournals::read(study.layout(), study.coders());
+                check_supervisor(&study, &coder, &journals)?;
                 // The supervisor's receipt of every submitted coding not received before.
-                study.record_receipts(&coder.id)?;
+                study.record_receipts_with(&coder.id, &journals)?;
             }
         }
     }
@@ -131,11 +139,14 @@ fn open(g: &GlobalArgs, sd: StudyDir, writing: Option<std::fs::File>) -> Result<
 
 /// Refuses a supervisor whose role or key coders.toml grants but no signed registration from
 /// the founding supervisor does (a hand-edited coders.toml).
-fn check_supervisor(study: &Study, coder: &Coder) -> Result<()> {
+fn check_supervisor(
+    study: &Study,
+    coder: &Coder,
+    journals: &crate::study::verify::SupervisorJournals,
+) -> Result<()> {
     let key = coder.key.as_deref().unwrap_or_default();
     let l = study.layout();
-    if !crate::study::verify::trusted_supervisor(l, study.config(), study.coders(), &coder.id, key)
-    {
+    if !crate::study::verify::trusted_supervisor_in(journals, study.config(), &coder.id, key) {
         bail!(
             "refused: {} says {} is a supervisor with key {key}, but {} is not registered as a supervisor by a signed journal starting from the founding supervisor pinned in {}; run `tapecoder verify` and restore coders.toml from a backup",
             l.coders_file().display(),

@@ -38,7 +38,9 @@ pub fn run(g: &GlobalArgs, a: &ReliabilityArgs) -> anyhow::Result<ExitCode> {
         seed: a.seed,
     };
     let report = build_with(&ratings, &opt);
+    drop_aside(ratings);
     let text = render_report(&report, a.format);
+    drop_aside(report);
     write_output(a.out.as_deref(), text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -153,13 +155,24 @@ fn csv_ratings(file: &Path, scale: &str) -> anyhow::Result<Ratings> {
 }
 
 fn study_ratings(g: &GlobalArgs, instrument: Option<&str>) -> anyhow::Result<Ratings> {
-    let ctx = context::resolve(g)?;
-    ctx.supervisor("see the reliability report")?;
-    let book = ctx.study.require_instrument(instrument)?;
-    let cache = crate::study::parse_cache::Cache::open(crate::study::parse_cache::Cache::file_for(
-        ctx.study.dir(),
-    ));
-    study_report_ratings_for(&ctx.study, book, cache)
+    use crate::study::parse_cache::Cache;
+    let sd = context::resolve_dir(g)?;
+    let dir = sd.dir.clone();
+    std::thread::scope(|s| {
+        // The parse cache and the assignments are read on the other core while the study opens
+        // (which checks who is asking and records the receipts): nothing of them is used, or
+        // shown, unless the caller is a supervisor.
+        let early = s.spawn(move || {
+            let cache = Cache::open(Cache::file_for(&dir));
+            let assignments = Study::read_assignments(&crate::study::locate::Layout::new(&dir));
+            (cache, assignments)
+        });
+        let ctx = context::resolve_in(g, sd)?;
+        ctx.supervisor("see the reliability report")?;
+        let book = ctx.study.require_instrument(instrument)?;
+        let (cache, assignments) = early.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        gather(&ctx.study, book, cache, assignments?)
+    })
 }
 
 /// The ratings of a study's report: its assignments, every coding, and the recordings' durations,
@@ -177,23 +190,24 @@ pub fn study_report_ratings_with(
     study: &Study,
     cache: crate::study::parse_cache::Cache,
 ) -> anyhow::Result<Ratings> {
-    study_report_ratings_for(study, study.codebook(), cache)
+    gather(study, study.codebook(), cache, study.assignments()?)
 }
 
-/// The report's ratings for one instrument: only the recordings coded with `book`, so a report
-/// never mixes instruments.
-pub fn study_report_ratings_for(
+/// The report's ratings for one instrument from its assignments and every coding (read through
+/// `cache`): only the recordings coded with `book`, so a report never mixes instruments.
+fn gather(
     study: &Study,
     book: &crate::codebook::Codebook,
     cache: crate::study::parse_cache::Cache,
+    mut assignments: Vec<crate::study::model::Assignment>,
 ) -> anyhow::Result<Ratings> {
-    let mut assignments = AssignmentsFile { schema: SCHEMA, recordings: study.assignments()? };
-    assignments.recordings.retain(|a| study.codes_with(&a.id, book));
+    assignments.retain(|a| study.codes_with(&a.id, book));
+    let assignments = AssignmentsFile { schema: SCHEMA, recordings: assignments };
     let durations = durations(study);
     let windows = study.windows()?;
     let mut codings = study.report_codings_with(cache)?.0;
     codings.retain(|c| study.codes_with(&c.recording, book));
-    Ok(from_study(&StudyParts {
+    let ratings = from_study(&StudyParts {
         windows: &windows,
         name: &study.config().name,
         codebook: book,
@@ -201,7 +215,17 @@ pub fn study_report_ratings_for(
         durations: &durations,
         codings: &codings,
         tolerance: study.config().reliability.tolerance,
-    }))
+    });
+    drop_aside((codings, assignments, durations));
+    Ok(ratings)
+}
+
+/// Frees `x` on a thread of its own: a large study's codings and ratings are hundreds of
+/// thousands of small allocations, and the report need not wait for them (a process that
+/// ends first just ends).
+fn drop_aside<T: Send + 'static>(x: T) {
+    // With no thread to be had, the closure, and `x` in it, is freed here instead.
+    let _ = std::thread::Builder::new().name("tapecoder-free".into()).spawn(move || drop(x));
 }
 
 /// recording id → duration in seconds, from recordings.toml.

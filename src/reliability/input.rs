@@ -224,61 +224,77 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
     }
     let tolerance = f64::from(p.tolerance);
     let scale = (i64::from(cb.scale.min), i64::from(cb.scale.max));
-    let per_recording = |f: &dyn Fn(&str, &Coding) -> Option<f64>| -> Vec<RecordingRatings> {
-        analysed
-            .iter()
-            .map(|(rec, codings)| RecordingRatings {
-                recording: rec.to_string(),
-                ratings: codings.iter().map(|c| (c.coder.clone(), f(rec, c))).collect(),
-            })
-            .collect()
-    };
-    let mut measures = Vec::new();
-    for d in &cb.domains {
-        measures.push(MeasureRatings {
-            key: d.key.clone(),
-            label: d.label.clone(),
-            kind: MeasureKind::Domain,
-            categories: Some(scale),
-            tolerance,
-            recordings: per_recording(&|_, c| domain_value(cb, c, &d.key)),
-        });
-    }
-    for comp in &cb.composites {
-        measures.push(MeasureRatings {
-            key: comp.key.clone(),
-            label: comp.label.clone(),
-            kind: MeasureKind::Composite,
-            categories: None,
-            tolerance,
-            recordings: per_recording(&|_, c| c.composite(cb, &comp.key)),
-        });
-    }
+    let per_recording =
+        |f: &(dyn Fn(&str, &Coding) -> Option<f64> + Sync)| -> Vec<RecordingRatings> {
+            analysed
+                .iter()
+                .map(|(rec, codings)| RecordingRatings {
+                    recording: rec.to_string(),
+                    ratings: codings.iter().map(|c| (c.coder.clone(), f(rec, c))).collect(),
+                })
+                .collect()
+        };
     let duration = |rec: &str| p.durations.get(rec).copied().unwrap_or(f64::NAN);
-    measures.push(MeasureRatings {
-        key: "bc_percent".into(),
-        label: "Behaviour-change %".into(),
-        kind: MeasureKind::BcShare,
-        categories: None,
-        tolerance: BC_TOLERANCE_PP,
-        recordings: per_recording(&|rec, c| {
-            bc_percent_in(c, &kind, duration(rec), p.windows.get(rec))
-        }),
-    });
+    // The measures are independent: gathered on every core (the bins beside them).
+    enum Of<'a> {
+        Domain(&'a crate::codebook::Domain),
+        Composite(&'a crate::codebook::Composite),
+        Share,
+    }
+    let of: Vec<Of> = cb
+        .domains
+        .iter()
+        .map(Of::Domain)
+        .chain(cb.composites.iter().map(Of::Composite))
+        .chain([Of::Share])
+        .collect();
     // The bins of a recording with a window are the window's seconds.
     let span = |rec: &str| p.windows.get(rec).map_or(duration(rec), Window::len_s);
-    let bins = analysed
-        .iter()
-        .filter(|(rec, _)| span(rec).is_finite() && span(rec) > 0.0)
-        .filter_map(|(rec, codings)| {
-            let (a, b) = (codings.first()?, codings.get(1)?);
-            let table = match p.windows.get(*rec) {
-                Some(w) => bin_table(&shifted(a, w), &shifted(b, w), &kind, w.len_s()),
-                None => bin_table(a, b, &kind, duration(rec)),
-            };
-            Some(RecordingBins { recording: rec.to_string(), ..table })
-        })
-        .collect();
+    let (measures, bins) = std::thread::scope(|s| {
+        let bins = s.spawn(|| {
+            analysed
+                .iter()
+                .filter(|(rec, _)| span(rec).is_finite() && span(rec) > 0.0)
+                .filter_map(|(rec, codings)| {
+                    let (a, b) = (codings.first()?, codings.get(1)?);
+                    let table = match p.windows.get(*rec) {
+                        Some(w) => bin_table(&shifted(a, w), &shifted(b, w), &kind, w.len_s()),
+                        None => bin_table(a, b, &kind, duration(rec)),
+                    };
+                    Some(RecordingBins { recording: rec.to_string(), ..table })
+                })
+                .collect::<Vec<_>>()
+        });
+        let measures = crate::par::map(&of, |m| match m {
+            Of::Domain(d) => MeasureRatings {
+                key: d.key.clone(),
+                label: d.label.clone(),
+                kind: MeasureKind::Domain,
+                categories: Some(scale),
+                tolerance,
+                recordings: per_recording(&|_, c| domain_value(cb, c, &d.key)),
+            },
+            Of::Composite(comp) => MeasureRatings {
+                key: comp.key.clone(),
+                label: comp.label.clone(),
+                kind: MeasureKind::Composite,
+                categories: None,
+                tolerance,
+                recordings: per_recording(&|_, c| c.composite(cb, &comp.key)),
+            },
+            Of::Share => MeasureRatings {
+                key: "bc_percent".into(),
+                label: "Behaviour-change %".into(),
+                kind: MeasureKind::BcShare,
+                categories: None,
+                tolerance: BC_TOLERANCE_PP,
+                recordings: per_recording(&|rec, c| {
+                    bc_percent_in(c, &kind, duration(rec), p.windows.get(rec))
+                }),
+            },
+        });
+        (measures, bins.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
     let pairs: Vec<(&Coding, &Coding)> =
         analysed.iter().filter_map(|(_, c)| Some((*c.first()?, *c.get(1)?))).collect();
     Ratings {

@@ -349,7 +349,8 @@ pub fn read_toml<T: DeserializeOwned>(path: &Path) -> Result<T, StudyError> {
 
 /// Reads a TOML file, or `None` when it does not exist.
 pub fn read_toml_opt<T: DeserializeOwned>(path: &Path) -> Result<Option<T>, StudyError> {
-    match fs::read(path) {
+    // Whether it exists from its metadata: the file is read once, by `read_toml`.
+    match fs::metadata(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(StudyError::io(path, "reading", READ_HINT, e)),
         Ok(_) => read_toml(path).map(Some),
@@ -417,6 +418,19 @@ mod tests {
     #[derive(Debug, Deserialize, Serialize, PartialEq)]
     struct T {
         a: u32,
+    }
+
+    #[test]
+    fn read_toml_opt_reads_what_exists_and_refuses_what_is_not_a_file() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("t.toml");
+        assert_eq!(read_toml_opt::<T>(&p).unwrap(), None);
+        fs::write(&p, "a = 3\n").unwrap();
+        assert_eq!(read_toml_opt::<T>(&p).unwrap(), Some(T { a: 3 }));
+        fs::write(&p, "a = \n").unwrap();
+        assert!(matches!(read_toml_opt::<T>(&p), Err(StudyError::Parse { .. })));
+        // A folder where the file should be is an error, not "no file".
+        assert!(read_toml_opt::<T>(d.path()).is_err());
     }
 
     #[test]

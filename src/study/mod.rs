@@ -728,7 +728,14 @@ impl Study {
 
     /// `supervisor/assignments.toml` (supervisor only); empty before the first `assign`.
     pub fn assignments(&self) -> Result<Vec<Assignment>, StudyError> {
-        let path = self.layout.assignments_file();
+        Self::read_assignments(&self.layout)
+    }
+
+    /// [`assignments`](Self::assignments) of the study at `layout`, read without opening it (the
+    /// report reads them while the study opens; it uses them only once the caller is known to
+    /// be a supervisor).
+    pub fn read_assignments(layout: &Layout) -> Result<Vec<Assignment>, StudyError> {
+        let path = layout.assignments_file();
         let Some(f) = files::read_toml_opt::<AssignmentsFile>(&path)? else { return Ok(vec![]) };
         check_schema(&path, f.schema)?;
         Ok(f.recordings)
@@ -776,8 +783,19 @@ impl Study {
     /// coding that no supervisor has received yet, so that `verify` can later prove it unchanged
     /// even if its author rewrites their own journal. Returns how many were new (supervisor only).
     pub fn record_receipts(&self, supervisor: &str) -> Result<usize, StudyError> {
+        self.record_receipts_with(supervisor, &verify::SupervisorJournals::default())
+    }
+
+    /// [`record_receipts`](Self::record_receipts), taking the supervisors' journals from
+    /// `journals` where they were read already (at open, for the supervisor check), so that
+    /// none is read twice; one not there is read here.
+    pub fn record_receipts_with(
+        &self,
+        supervisor: &str,
+        journals: &verify::SupervisorJournals,
+    ) -> Result<usize, StudyError> {
         self.require_supervisor(supervisor, "receive submitted codings")?;
-        let received = self.received()?;
+        let received = self.received(journals)?;
         let mut unreceived = Vec::new();
         for c in &self.coders {
             let dir = self.layout.codings_dir(&c.id)?;
@@ -813,17 +831,24 @@ impl Study {
     }
 
     /// The paths of every coding some supervisor's journal has a receipt for.
-    fn received(&self) -> Result<BTreeSet<String>, StudyError> {
+    fn received(&self, read: &verify::SupervisorJournals) -> Result<BTreeSet<String>, StudyError> {
         let mut out = BTreeSet::new();
         for sup in self.coders.iter().filter(|c| c.role == Role::Supervisor) {
             let path = self.layout.journal_file(&sup.id, Role::Supervisor)?;
             if !path.is_file() {
                 continue;
             }
-            let (lines, _) = journal::read_and_check(&path, &sup.id, None)?;
+            let fresh;
+            let lines = match read.lines(&path) {
+                Some(lines) => lines,
+                None => {
+                    fresh = journal::read_and_check(&path, &sup.id, None)?.0;
+                    &fresh[..]
+                }
+            };
             for l in lines {
-                if let Event::Receipts { codings } = l.entry.event {
-                    out.extend(codings.into_iter().map(|f| f.path));
+                if let Event::Receipts { codings } = &l.entry.event {
+                    out.extend(codings.iter().map(|f| f.path.clone()));
                 }
             }
         }
@@ -1671,6 +1696,34 @@ mod tests {
         let report = verify::verify(s.dir(), &verify::Scope::All, |_| {});
         assert!(report.ok(), "{:?}", report.problems);
         assert_eq!(report.submitted_matched, 1);
+    }
+
+    #[test]
+    fn receipts_from_the_journals_read_at_open_are_the_receipts_read_again() {
+        let (_d, s) = study_with_audio();
+        let mut c = new_coding(&s, "c1");
+        c.scores.insert("empathy".into(), 3);
+        c.submit("2026-01-01T01:00:00Z").unwrap();
+        s.submit_coding(&c).unwrap();
+        let read = verify::SupervisorJournals::read(s.layout(), s.coders());
+        assert!(verify::trusted_supervisor_in(
+            &read,
+            s.config(),
+            "sup",
+            s.coder("sup").and_then(|c| c.key.as_deref()).unwrap()
+        ));
+        assert!(!verify::trusted_supervisor_in(&read, s.config(), "c1", "x"));
+        // The first open receives the submission; one read before it knows of no receipt.
+        assert_eq!(s.record_receipts_with("sup", &read).unwrap(), 1);
+        // Read again: the receipt just written is there, so nothing is received twice, whether
+        // the journals come from a fresh read or are read by the receipts themselves.
+        let again = verify::SupervisorJournals::read(s.layout(), s.coders());
+        let sup_journal = s.layout().supervisor_journal_file("sup").unwrap();
+        assert!(again.lines(&sup_journal).is_some_and(|l| !l.is_empty()));
+        assert_eq!(s.record_receipts_with("sup", &again).unwrap(), 0);
+        assert_eq!(s.record_receipts("sup").unwrap(), 0);
+        let report = verify::verify(s.dir(), &verify::Scope::All, |_| {});
+        assert!(report.ok(), "{:?}", report.problems);
     }
 
     #[test]

@@ -36,7 +36,7 @@ use super::model::{
 use super::transcripts::TranscriptFile;
 use crate::coding::{Coding, Status};
 use journals::Claims;
-pub use journals::trusted_supervisor;
+pub use journals::{SupervisorJournals, trusted_supervisor, trusted_supervisor_in};
 
 /// What to check: everything (supervisor), or one coder's own files (nothing under `supervisor/`,
 /// no other coder).

@@ -180,6 +180,36 @@ fn legacy_hash(lines: &[&Line]) -> String {
     crate::study::files::sha256_hex(&bytes)
 }
 
+/// The journals of the supervisors coders.toml lists (in the coders' folders and the
+/// supervisors' own), read and chained once: what [`trusted_supervisor_in`] and the receipts at
+/// a supervisor's open ([`crate::study::Study::record_receipts_with`]) both need.
+#[derive(Debug, Default)]
+pub struct SupervisorJournals {
+    journals: Vec<Journal>,
+}
+
+impl SupervisorJournals {
+    /// Reads them (a journal that cannot be read is left out, as [`trusted_supervisor`] always
+    /// did: the receipts read such a file again and report why).
+    pub fn read(l: &Layout, coders: &[Coder]) -> SupervisorJournals {
+        let mut scratch = Report::default();
+        let sups: Vec<&str> =
+            coders.iter().filter(|c| c.role == Role::Supervisor).map(|c| c.id.as_str()).collect();
+        // Only the supervisors' journals are read: the coders' hold no registrations that
+        // count, and in a large study they are most of the journal bytes.
+        let files: Vec<(String, PathBuf)> = journal_files(&mut scratch, l, &Scope::All)
+            .into_iter()
+            .filter(|(actor, _)| sups.contains(&actor.as_str()))
+            .collect();
+        SupervisorJournals { journals: read_journal_files(&mut scratch, files) }
+    }
+
+    /// The lines read from `path`, if it was read.
+    pub fn lines(&self, path: &std::path::Path) -> Option<&[Line]> {
+        self.journals.iter().find(|j| j.1 == path).map(|j| j.2.as_slice())
+    }
+}
+
 /// Whether `id` holding `key` is a supervisor by the signed chain of registrations from the
 /// founder (reading only the journals of the supervisors coders.toml lists). Commands check this
 /// before acting as a supervisor, so a hand-edited coders.toml grants nobody the role.
@@ -190,16 +220,17 @@ pub fn trusted_supervisor(
     id: &str,
     key: &str,
 ) -> bool {
+    trusted_supervisor_in(&SupervisorJournals::read(l, coders), config, id, key)
+}
+
+/// [`trusted_supervisor`] over journals already read.
+pub fn trusted_supervisor_in(
+    journals: &SupervisorJournals,
+    config: &StudyConfig,
+    id: &str,
+    key: &str,
+) -> bool {
     let mut scratch = Report::default();
-    let sups: Vec<&str> =
-        coders.iter().filter(|c| c.role == Role::Supervisor).map(|c| c.id.as_str()).collect();
-    // Only the supervisors' journals are read: the coders' hold no registrations that count, and
-    // in a large study they are most of the journal bytes.
-    let files: Vec<(String, PathBuf)> = journal_files(&mut scratch, l, &Scope::All)
-        .into_iter()
-        .filter(|(actor, _)| sups.contains(&actor.as_str()))
-        .collect();
-    let journals = read_journal_files(&mut scratch, files);
     let common = Common {
         config: Some(config.clone()),
         scales: BTreeMap::new(),
@@ -208,7 +239,7 @@ pub fn trusted_supervisor(
         coders: vec![],
         recordings: vec![],
     };
-    let trusted = trusted(&mut scratch, &common, &journals);
+    let trusted = trusted(&mut scratch, &common, &journals.journals);
     trusted.get(id).is_some_and(|t| t.role == Role::Supervisor && t.key.to_string() == key)
 }
 
