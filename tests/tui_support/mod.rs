@@ -130,6 +130,7 @@ fn opened(c: Coding, pos: f64, transcript: Option<Transcript>) -> App {
             duration_s: 600.0,
             snapshot: snapshot_at(pos),
             transcript: Ok(transcript),
+            window: None,
         })),
     );
     a
@@ -203,6 +204,7 @@ pub fn instrument_app(name: &str, pos: f64, offset_s: f64) -> App {
             duration_s: 600.0,
             snapshot: snapshot_at(pos),
             transcript: Ok(None),
+            window: None,
         })),
     );
     a
