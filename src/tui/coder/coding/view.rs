@@ -348,15 +348,17 @@ fn segments(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
     let share = match c.pending_begin {
         Some(b) => {
             let mut with_open = c.coding.clone();
-            let _ = with_open.add_segment(kind, b, c.snap.position_s, c.duration_s);
-            with_open.share_of(kind, c.duration_s)
+            let _ = with_open.add_segment(kind, b, c.clamp_in(c.snap.position_s), c.duration_s);
+            with_open.share_of_in(kind, &c.coded())
         }
-        None => c.coding.share_of(kind, c.duration_s),
+        None => c.coding.share_of_in(kind, &c.coded()),
     } * 100.0;
+    // Within a sampled window, the share is the window's.
+    let of = if c.window.is_some() { "window" } else { "session" };
     let inner = l.segments.inner(ratatui::layout::Margin::new(1, 1));
     let label = |text| Span::styled(text, Style::new().fg(Color::Gray));
     let value = Span::styled(
-        format!("{share:.1}% of session"),
+        format!("{share:.1}% of {of}"),
         Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
     );
     let summary: Vec<Line> = if kind.is_empty() {
