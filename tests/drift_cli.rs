@@ -187,7 +187,13 @@ fn a_probe_on_the_coders_screens_shows_only_its_own_id() {
     let snapshot = Snapshot { duration_s, speed: 1.0, ..Default::default() };
     update(
         &mut app,
-        Msg::Opened(Box::new(Opened { coding, duration_s, snapshot, transcript: Ok(None), window: None })),
+        Msg::Opened(Box::new(Opened {
+            coding,
+            duration_s,
+            snapshot,
+            transcript: Ok(None),
+            window: None,
+        })),
     );
     screens.push(tui_support::render(&app, 120, 40));
     assert!(screens[2].contains(&p1.id), "{}", screens[2]);

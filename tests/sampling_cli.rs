@@ -168,12 +168,25 @@ fn a_sampled_recording_opens_through_prepare_open_with_its_window() {
     update(&mut app, Msg::Resize(120, 40));
     // The player opened at the resume position (0): the screen moves it into the window.
     let snapshot = Snapshot { duration_s, speed: 1.0, ..Default::default() };
-    update(&mut app, Msg::Opened(Box::new(Opened { coding, duration_s, snapshot, transcript: Ok(None), window })));
+    update(
+        &mut app,
+        Msg::Opened(Box::new(Opened {
+            coding,
+            duration_s,
+            snapshot,
+            transcript: Ok(None),
+            window,
+        })),
+    );
     let c = app.coding().unwrap();
     assert_eq!((c.window, c.snap.position_s), (Some(w), w.start_s));
     // Training work is coded whole.
-    let (_, _, _, training) =
-        tapecoder::tui::coder::worker::prepare_open_in(&st, tapecoder::study::Work::Training, &coder, &a.id)
-            .unwrap();
+    let (_, _, _, training) = tapecoder::tui::coder::worker::prepare_open_in(
+        &st,
+        tapecoder::study::Work::Training,
+        &coder,
+        &a.id,
+    )
+    .unwrap();
     assert_eq!(training, None);
 }

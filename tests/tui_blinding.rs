@@ -145,7 +145,13 @@ fn no_screen_shows_supervisor_files_other_coders_or_file_names() {
         let snapshot = Snapshot { duration_s, speed: 1.0, ..Default::default() };
         update(
             &mut app,
-            Msg::Opened(Box::new(Opened { coding, duration_s, snapshot, transcript: Ok(None), window: None })),
+            Msg::Opened(Box::new(Opened {
+                coding,
+                duration_s,
+                snapshot,
+                transcript: Ok(None),
+                window: None,
+            })),
         );
         seen.extend(screens_of(&app));
         // Every pane focused, a segment, a note, a score, then the overlays.

@@ -210,7 +210,11 @@ fn coder_playback_pauses_at_the_sampled_windows_end() {
     let c = rt.app().coding().unwrap();
     assert!(!c.snap.playing, "paused");
     assert!((c.snap.position_s - 2.4).abs() < 1e-9, "{}", c.snap.position_s);
-    assert!(c.coding.listened.iter().all(|[a, b]| *a >= 2.0 && *b <= 2.4), "{:?}", c.coding.listened);
+    assert!(
+        c.coding.listened.iter().all(|[a, b]| *a >= 2.0 && *b <= 2.4),
+        "{:?}",
+        c.coding.listened
+    );
     assert!(screen(&term).contains("end of the sampled window"), "{}", screen(&term));
     rt.send(ch('q'));
     rt.settle(&mut term).unwrap();

@@ -119,7 +119,10 @@ fn a_count_outside_the_window_is_not_logged() {
     update(&mut a, ch('Q'));
     assert!(a.coding().unwrap().coding.events.is_empty());
     let n = a.current_notice().unwrap();
-    assert!(n.contains("not logged") && n.contains("outside the sampled window (02:00–06:00)"), "{n}");
+    assert!(
+        n.contains("not logged") && n.contains("outside the sampled window (02:00–06:00)"),
+        "{n}"
+    );
     // The player reporting a position past the window (paused there): refused too.
     update(&mut a, Msg::Playback(snapshot_at(400.0)));
     update(&mut a, ch('Q'));

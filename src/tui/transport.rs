@@ -72,7 +72,11 @@ pub fn on_action(a: Action, snap: &mut Snapshot, duration_s: f64) -> Option<Vec<
 
 /// [`on_action`] confined to `[lo, hi]` (a sampled window): every seek is clamped to it, `Home`
 /// and `End` go to its bounds and play from its end starts again at its start.
-pub fn on_action_in(a: Action, snap: &mut Snapshot, (lo, hi): (f64, f64)) -> Option<Vec<Transport>> {
+pub fn on_action_in(
+    a: Action,
+    snap: &mut Snapshot,
+    (lo, hi): (f64, f64),
+) -> Option<Vec<Transport>> {
     let b = (lo, hi.max(lo));
     let pos = snap.position_s;
     let fx = match a {

@@ -212,12 +212,7 @@ pub fn instrument_app(name: &str, pos: f64, offset_s: f64) -> App {
 }
 
 /// [`instrument_app`] with a sampled window `start_s..end_s`, if any.
-pub fn instrument_app_in(
-    name: &str,
-    pos: f64,
-    offset_s: f64,
-    window: Option<(f64, f64)>,
-) -> App {
+pub fn instrument_app_in(name: &str, pos: f64, offset_s: f64, window: Option<(f64, f64)>) -> App {
     let book = instrument(name);
     let mut c = coding("R001");
     c.codebook = CodebookRef::of(&book);

@@ -90,7 +90,8 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             c.training = app.training;
             c.reaction_offset_s = app.reaction_offset_s;
             // A sampled window: the playhead starts (or resumes) inside it.
-            let mut fx: Vec<Effect> = c.set_window(o.window).into_iter().map(Effect::from).collect();
+            let mut fx: Vec<Effect> =
+                c.set_window(o.window).into_iter().map(Effect::from).collect();
             // The coder's own speed, kept from the last recording.
             let speed = app.prefs.speed;
             if (c.snap.speed - speed).abs() > 0.01 {

@@ -122,12 +122,9 @@ impl CoderWorker {
 
 /// Locks the recording and checks everything; the player opens on the UI thread.
 fn prepare(study: &Study, coder: &str, work: Work, id: String) -> Reply<Msg> {
-    let checked = study
-        .lock_coding(coder, &id)
-        .map_err(|e| e.to_string())
-        .and_then(|lock| {
-            prepare_open_in(study, work, coder, &id).map(|(c, p, d, w)| (lock, c, p, d, w))
-        });
+    let checked = study.lock_coding(coder, &id).map_err(|e| e.to_string()).and_then(|lock| {
+        prepare_open_in(study, work, coder, &id).map(|(c, p, d, w)| (lock, c, p, d, w))
+    });
     let (lock, coding, path, duration_s, window) = match checked {
         Ok(v) => v,
         Err(reason) => return Reply::Msg(Msg::OpenFailed { id, reason }),

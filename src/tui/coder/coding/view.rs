@@ -306,7 +306,7 @@ fn outside_window(
     marks: Option<Rect>,
 ) {
     let area = area.intersection(buf.area);
-    if area.width == 0 || !(to > from) {
+    if area.width == 0 || to.partial_cmp(&from) != Some(std::cmp::Ordering::Greater) {
         return;
     }
     let w = f64::from(area.width);
