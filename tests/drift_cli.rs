@@ -183,11 +183,17 @@ fn a_probe_on_the_coders_screens_shows_only_its_own_id() {
         App::new(Arc::new(study.codebook().clone()), Keymap::default(), "c1", "Test study", rows);
     let mut screens = vec![tui_support::render(&app, 120, 40), tui_support::render(&app, 80, 24)];
     assert!(screens[0].contains(&p1.id), "{}", screens[0]);
-    let (coding, _path, duration_s) = prepare_open(&study, "c1", &p1.id).unwrap();
+    let (coding, _path, duration_s, _) = prepare_open(&study, "c1", &p1.id).unwrap();
     let snapshot = Snapshot { duration_s, speed: 1.0, ..Default::default() };
     update(
         &mut app,
-        Msg::Opened(Box::new(Opened { coding, duration_s, snapshot, transcript: Ok(None) })),
+        Msg::Opened(Box::new(Opened {
+            coding,
+            duration_s,
+            snapshot,
+            transcript: Ok(None),
+            window: None,
+        })),
     );
     screens.push(tui_support::render(&app, 120, 40));
     assert!(screens[2].contains(&p1.id), "{}", screens[2]);

@@ -84,7 +84,7 @@ fn import_picks_an_instrument_per_recording_and_the_coding_follows_it() {
             q.contains("R002")
         })
         .expect("someone codes R002");
-    let (coding, _, _) = tapecoder::commands::code::prepare_open(&study, coder, "R002").unwrap();
+    let (coding, _, _, _) = tapecoder::commands::code::prepare_open(&study, coder, "R002").unwrap();
     assert_eq!(coding.codebook.id, "unit-meeting");
     assert_eq!(coding.codebook.sha256, study.codebook_for("R002").sha256);
     study.save_coding(&coding).unwrap();

@@ -135,3 +135,58 @@ fn a_drift_probe_gets_a_window_of_its_own_id_and_nothing_points_at_gold() {
     }
     tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]).assert().success();
 }
+
+/// The coder side: `prepare_open` hands the coder's window from their queue to the coding screen,
+/// which opens inside it and says it on the timeline.
+#[test]
+fn a_sampled_recording_opens_through_prepare_open_with_its_window() {
+    use std::sync::Arc;
+    use tapecoder::audio::Snapshot;
+    use tapecoder::commands::code::{prepare_open, queue_rows};
+    use tapecoder::tui::coder::{App, Msg, Opened, update};
+    use tapecoder::tui::keys::Keymap;
+
+    let t = tempfile::tempdir().unwrap();
+    let s = study(t.path(), 3);
+    let cfg = s.join("study.toml");
+    let text = fs::read_to_string(&cfg).unwrap() + "\n[sampling]\nwindow_minutes = 0.01\n";
+    fs::write(&cfg, text).unwrap();
+    tc(t.path())
+        .args(["--study", "s", "--as", "sup", "assign", "--fraction", "1", "--seed", "9"])
+        .assert()
+        .success();
+    let st = Study::open(&s).unwrap();
+    let a = st.assignments().unwrap().into_iter().nth(2).unwrap();
+    let coder = a.coders[0].clone();
+    let w = a.window.expect("sampled");
+    let (coding, _path, duration_s, window) = prepare_open(&st, &coder, &a.id).unwrap();
+    assert_eq!(window, Some(w), "the coder's window from their queue");
+    assert!(w.start_s > 0.0 || w.end_s < duration_s, "a part of the recording: {w:?}");
+    let rows = queue_rows(&st, &coder).unwrap();
+    let mut app =
+        App::new(Arc::new(st.codebook().clone()), Keymap::default(), &coder, "Test study", rows);
+    update(&mut app, Msg::Resize(120, 40));
+    // The player opened at the resume position (0): the screen moves it into the window.
+    let snapshot = Snapshot { duration_s, speed: 1.0, ..Default::default() };
+    update(
+        &mut app,
+        Msg::Opened(Box::new(Opened {
+            coding,
+            duration_s,
+            snapshot,
+            transcript: Ok(None),
+            window,
+        })),
+    );
+    let c = app.coding().unwrap();
+    assert_eq!((c.window, c.snap.position_s), (Some(w), w.start_s));
+    // Training work is coded whole.
+    let (_, _, _, training) = tapecoder::tui::coder::worker::prepare_open_in(
+        &st,
+        tapecoder::study::Work::Training,
+        &coder,
+        &a.id,
+    )
+    .unwrap();
+    assert_eq!(training, None);
+}

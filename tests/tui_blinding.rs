@@ -140,12 +140,18 @@ fn no_screen_shows_supervisor_files_other_coders_or_file_names() {
     update(&mut app, key(KeyCode::Esc));
 
     for id in ["R001", "R002", "R003"] {
-        let (coding, _path, duration_s) = prepare_open(&study, "c1", id).unwrap();
+        let (coding, _path, duration_s, _) = prepare_open(&study, "c1", id).unwrap();
         assert!(coding.scores.is_empty() && coding.notes.is_empty(), "c1's coding is c1's own");
         let snapshot = Snapshot { duration_s, speed: 1.0, ..Default::default() };
         update(
             &mut app,
-            Msg::Opened(Box::new(Opened { coding, duration_s, snapshot, transcript: Ok(None) })),
+            Msg::Opened(Box::new(Opened {
+                coding,
+                duration_s,
+                snapshot,
+                transcript: Ok(None),
+                window: None,
+            })),
         );
         seen.extend(screens_of(&app));
         // Every pane focused, a segment, a note, a score, then the overlays.

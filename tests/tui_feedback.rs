@@ -89,6 +89,7 @@ fn a_training_submit_closes_and_asks_for_the_feedback() {
             duration_s: 600.0,
             snapshot: snapshot_at(0.0),
             transcript: Ok(None),
+            window: None,
         })),
     );
     assert!(a.coding().is_some_and(|c| c.training));

@@ -92,6 +92,7 @@ fn app_with(book: Codebook, keymap: Keymap, pos: f64) -> App {
             duration_s: 600.0,
             snapshot: snapshot_at(pos),
             transcript: Ok(None),
+            window: None,
         })),
     );
     a
@@ -194,6 +195,7 @@ fn digits_choose_a_chosen_class_enter_steps_through_them_0_clears_each_undoable(
             duration_s: 600.0,
             snapshot: snapshot_at(0.0),
             transcript: Ok(None),
+            window: None,
         })),
     );
     update(&mut b, ch('S'));
@@ -250,6 +252,7 @@ fn count_keys_type_into_an_open_prompt_and_log_nothing_on_a_submitted_coding() {
             duration_s: 600.0,
             snapshot: snapshot_at(30.0),
             transcript: Ok(None),
+            window: None,
         })),
     );
     update(&mut a, ch('Q'));

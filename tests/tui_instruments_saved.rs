@@ -79,7 +79,13 @@ fn edit_and_save(dir: &Path, msgs: Vec<Msg>) -> (Coding, String) {
     };
     update(
         &mut app,
-        Msg::Opened(Box::new(Opened { coding, duration_s: 1.0, snapshot, transcript: Ok(None) })),
+        Msg::Opened(Box::new(Opened {
+            coding,
+            duration_s: 1.0,
+            snapshot,
+            transcript: Ok(None),
+            window: None,
+        })),
     );
     for m in msgs {
         update(&mut app, m);

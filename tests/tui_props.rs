@@ -82,6 +82,7 @@ fn msg() -> impl Strategy<Value = Msg> {
                 snapshot: Snapshot { position_s: pos, duration_s, speed: 1.0, ..Default::default() },
                 // With a transcript, so random keys reach the transcript pane too.
                 transcript: Ok(Some(transcript())),
+                window: None,
             }))),
     ]
 }

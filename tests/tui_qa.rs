@@ -55,6 +55,7 @@ fn long_app() -> tapecoder::tui::coder::App {
         duration_s: 7200.0,
         snapshot: snapshot_at(0.0),
         transcript: Ok(None),
+        window: None,
     };
     update(&mut a, Msg::Opened(Box::new(opened)));
     update(&mut a, Msg::Tick(10_000));

@@ -64,6 +64,11 @@ fn start<A: runtime::App>(
 
 /// Coder `c1` with two 20-second recordings, both assigned to them alone.
 fn coder_study(root: &Path) -> Study {
+    coder_study_in(root, None)
+}
+
+/// [`coder_study`] with R001 sampled to `window` (in the assignment and c1's queue).
+fn coder_study_in(root: &Path, window: Option<tapecoder::coding::Window>) -> Study {
     let dir = root.join("study");
     let founder = fictional_signer("sup").public();
     Study::create(&dir, "Runtime test", "handbook.toml", HANDBOOK, 1, Some(&founder)).unwrap();
@@ -89,7 +94,8 @@ fn coder_study(root: &Path) -> Study {
         double_coded: false,
         window: None,
     };
-    s.save_assignments(&[a("R001"), a("R002")], "sup").unwrap();
+    let r1 = Assignment { window, ..a("R001") };
+    s.save_assignments(&[r1, a("R002")], "sup").unwrap();
     tui_adjudication_support::study::open(&dir)
 }
 
@@ -169,6 +175,50 @@ fn coder_opens_codes_saves_and_leaves_through_the_whole_loop() {
     rt.settle(&mut term).unwrap();
     let app = rt.finish();
     assert!(app.quitting);
+}
+
+/// A sampled window through the whole loop with the silent clock: the recording opens at the
+/// window's start, plays, and the player is paused at the window's end (and stays there).
+#[test]
+fn coder_playback_pauses_at_the_sampled_windows_end() {
+    let tmp = tempfile::tempdir().unwrap();
+    let w = tapecoder::coding::Window { start_s: 2.0, end_s: 2.4 };
+    let study = coder_study_in(tmp.path(), Some(w));
+    let rows = queue_rows(&study, "c1").unwrap();
+    let app =
+        App::new(Arc::new(study.codebook().clone()), Keymap::default(), "c1", "Runtime test", rows);
+    let study = Arc::new(study);
+    let worker = CoderWorker::new(Arc::clone(&study), "c1".into());
+    let (mut rt, mut term, _clock) = start(app, worker);
+    rt.settle(&mut term).unwrap();
+    rt.send(key(KeyCode::Enter));
+    rt.settle(&mut term).unwrap();
+    let c = rt.app().coding().expect("the coding screen is open");
+    assert_eq!((c.window, c.snap.position_s), (Some(w), 2.0), "opened at the window's start");
+    assert!(screen(&term).contains("window 00:02–00:02"), "{}", screen(&term));
+    rt.send(ch(' '));
+    let started = std::time::Instant::now();
+    while rt.app().coding().unwrap().snap.playing || started.elapsed() < Duration::from_millis(100)
+    {
+        assert!(started.elapsed() < Duration::from_secs(10), "never paused");
+        rt.settle(&mut term).unwrap();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The player itself is paused: a while later it is still at the window's end.
+    std::thread::sleep(Duration::from_millis(300));
+    rt.settle(&mut term).unwrap();
+    let c = rt.app().coding().unwrap();
+    assert!(!c.snap.playing, "paused");
+    assert!((c.snap.position_s - 2.4).abs() < 1e-9, "{}", c.snap.position_s);
+    assert!(
+        c.coding.listened.iter().all(|[a, b]| *a >= 2.0 && *b <= 2.4),
+        "{:?}",
+        c.coding.listened
+    );
+    assert!(screen(&term).contains("end of the sampled window"), "{}", screen(&term));
+    rt.send(ch('q'));
+    rt.settle(&mut term).unwrap();
+    rt.finish();
 }
 
 #[test]

@@ -22,6 +22,7 @@ fn app_with(book: Codebook) -> App {
         duration_s: 600.0,
         snapshot: snapshot_at(10.0),
         transcript: Ok(None),
+        window: None,
     };
     update(&mut a, Msg::Opened(Box::new(opened)));
     a

@@ -364,3 +364,14 @@ fn transcript_none() {
     assert_snapshot!("transcript_none_80x24", render(&a, 80, 24));
     assert_snapshot!("transcript_none_120x40", render(&a, 120, 40));
 }
+
+/// A sampled window (02:00–06:00 of 10:00): the timeline says it on its border, the overview
+/// outside it is dimmed with `░` on its marks row and `[` `]` at its bounds.
+#[test]
+fn coding_with_a_sampled_window() {
+    let (mut a, _) = windowed_app(partly_coded("R001"), 200.0, (120.0, 360.0));
+    with_overview(&mut a);
+    update(&mut a, Msg::Tick(10_000));
+    assert_snapshot!("coding_with_a_sampled_window_80x24", render(&a, 80, 24));
+    assert_snapshot!("coding_with_a_sampled_window_120x40", render(&a, 120, 40));
+}

@@ -146,6 +146,7 @@ fn undo_never_crosses_recordings_nor_a_submit() {
             duration_s: 600.0,
             snapshot: snapshot_at(0.0),
             transcript: Ok(None),
+            window: None,
         })),
     );
     update(&mut a, ch('u'));
@@ -487,6 +488,7 @@ fn an_hour_long_recording_shows_h_mm_ss_everywhere_and_lengths_read_m_ss() {
             duration_s: 7200.0,
             snapshot: snapshot_at(2.0),
             transcript: Ok(None),
+            window: None,
         })),
     );
     update(&mut a, Msg::Tick(10_000));
@@ -522,6 +524,7 @@ fn a_chosen_speed_is_kept_and_every_recording_opens_at_it() {
             duration_s: 600.0,
             snapshot: snapshot_at(0.0),
             transcript: Ok(None),
+            window: None,
         })),
     );
     assert_eq!(fx, vec![Effect::Player(Transport::Speed(1.2))]);

@@ -129,6 +129,7 @@ fn a_short_segment_in_a_long_recording_takes_a_cell() {
             duration_s: 7200.0,
             snapshot: cod::snapshot_at(0.0),
             transcript: Ok(None),
+            window: None,
         })),
     );
     a.shell.mono = true;

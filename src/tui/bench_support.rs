@@ -44,6 +44,7 @@ pub fn busy_coding_app(book: &Codebook) -> Result<App, CodingError> {
             duration_s: dur,
             snapshot,
             transcript: Ok(None),
+            window: None,
         })),
     );
     let peaks: Vec<f32> = (0..2000).map(|i| ((i as f32) * 0.13).sin().abs()).collect();
@@ -115,6 +116,7 @@ pub fn counts_coding_app(book: &Codebook) -> Result<App, CodingError> {
             duration_s: dur,
             snapshot: playing_at(START_S),
             transcript: Ok(None),
+            window: None,
         })),
     );
     let peaks: Vec<f32> = (0..2000).map(|i| ((i as f32) * 0.13).sin().abs()).collect();

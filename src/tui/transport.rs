@@ -51,7 +51,13 @@ pub enum Transport {
 /// Moves the playhead to `t` (clamped to the recording; not a number goes to the start) and
 /// asks the player to follow.
 pub fn seek(snap: &mut Snapshot, duration_s: f64, t: f64) -> Transport {
-    let t = if t.is_finite() { t.clamp(0.0, duration_s) } else { 0.0 };
+    seek_in(snap, (0.0, duration_s), t)
+}
+
+/// [`seek`] confined to `[lo, hi]` (a sampled window; not a number goes to `lo`).
+pub fn seek_in(snap: &mut Snapshot, (lo, hi): (f64, f64), t: f64) -> Transport {
+    let hi = hi.max(lo);
+    let t = if t.is_finite() { t.clamp(lo, hi) } else { lo };
     snap.position_s = t;
     snap.ended = false;
     Transport::Seek(t)
@@ -61,6 +67,17 @@ pub fn seek(snap: &mut Snapshot, duration_s: f64, t: f64) -> Transport {
 /// transport action (the screen handles it). Play from the end starts again from the beginning;
 /// speed moves in tenths within 0.5–2.0.
 pub fn on_action(a: Action, snap: &mut Snapshot, duration_s: f64) -> Option<Vec<Transport>> {
+    on_action_in(a, snap, (0.0, duration_s))
+}
+
+/// [`on_action`] confined to `[lo, hi]` (a sampled window): every seek is clamped to it, `Home`
+/// and `End` go to its bounds and play from its end starts again at its start.
+pub fn on_action_in(
+    a: Action,
+    snap: &mut Snapshot,
+    (lo, hi): (f64, f64),
+) -> Option<Vec<Transport>> {
+    let b = (lo, hi.max(lo));
     let pos = snap.position_s;
     let fx = match a {
         Action::PlayPause => {
@@ -69,20 +86,21 @@ pub fn on_action(a: Action, snap: &mut Snapshot, duration_s: f64) -> Option<Vec<
                 return Some(vec![Transport::Pause]);
             }
             snap.playing = true;
-            if snap.ended || pos >= duration_s {
-                snap.position_s = 0.0;
-                return Some(vec![Transport::Seek(0.0), Transport::Play]);
+            if snap.ended || pos >= b.1 || pos < b.0 {
+                snap.position_s = b.0;
+                snap.ended = false;
+                return Some(vec![Transport::Seek(b.0), Transport::Play]);
             }
             vec![Transport::Play]
         }
-        Action::Back5 => vec![seek(snap, duration_s, pos - STEP_S)],
-        Action::Forward5 => vec![seek(snap, duration_s, pos + STEP_S)],
-        Action::Back30 => vec![seek(snap, duration_s, pos - BIG_STEP_S)],
-        Action::Forward30 => vec![seek(snap, duration_s, pos + BIG_STEP_S)],
-        Action::Start => vec![seek(snap, duration_s, 0.0)],
-        Action::End => vec![seek(snap, duration_s, duration_s)],
+        Action::Back5 => vec![seek_in(snap, b, pos - STEP_S)],
+        Action::Forward5 => vec![seek_in(snap, b, pos + STEP_S)],
+        Action::Back30 => vec![seek_in(snap, b, pos - BIG_STEP_S)],
+        Action::Forward30 => vec![seek_in(snap, b, pos + BIG_STEP_S)],
+        Action::Start => vec![seek_in(snap, b, b.0)],
+        Action::End => vec![seek_in(snap, b, b.1)],
         Action::Replay => {
-            let s = seek(snap, duration_s, pos - STEP_S);
+            let s = seek_in(snap, b, pos - STEP_S);
             snap.playing = true;
             vec![s, Transport::Play]
         }
@@ -133,6 +151,27 @@ mod tests {
         );
         assert!(s.playing);
         assert_eq!(seek(&mut s, 100.0, f64::NAN), Transport::Seek(0.0));
+    }
+
+    #[test]
+    fn a_window_confines_every_seek() {
+        let w = (20.0, 60.0);
+        let mut s = snap(22.0, false, 1.0);
+        assert_eq!(on_action_in(Action::Back30, &mut s, w), Some(vec![Transport::Seek(20.0)]));
+        assert_eq!(on_action_in(Action::Forward30, &mut s, w), Some(vec![Transport::Seek(50.0)]));
+        assert_eq!(on_action_in(Action::Forward30, &mut s, w), Some(vec![Transport::Seek(60.0)]));
+        assert_eq!(on_action_in(Action::Start, &mut s, w), Some(vec![Transport::Seek(20.0)]));
+        assert_eq!(on_action_in(Action::End, &mut s, w), Some(vec![Transport::Seek(60.0)]));
+        assert_eq!(
+            on_action_in(Action::PlayPause, &mut s, w),
+            Some(vec![Transport::Seek(20.0), Transport::Play])
+        );
+        assert_eq!(
+            on_action_in(Action::Replay, &mut s, w),
+            Some(vec![Transport::Seek(20.0), Transport::Play])
+        );
+        assert_eq!(seek_in(&mut s, w, 5.0), Transport::Seek(20.0));
+        assert_eq!(seek_in(&mut s, w, f64::NAN), Transport::Seek(20.0));
     }
 
     #[test]

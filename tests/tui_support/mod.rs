@@ -120,6 +120,23 @@ pub fn coding_app(c: Coding, pos: f64) -> App {
     opened(c, pos, None)
 }
 
+/// An app on the coding screen of `c` (600 s long) with the sampled window `start_s..end_s`,
+/// the player at `pos`; also the effects the open returned.
+pub fn windowed_app(c: Coding, pos: f64, (start_s, end_s): (f64, f64)) -> (App, Vec<Effect>) {
+    let mut a = app();
+    let fx = update(
+        &mut a,
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: 600.0,
+            snapshot: snapshot_at(pos),
+            transcript: Ok(None),
+            window: Some(tapecoder::coding::Window { start_s, end_s }),
+        })),
+    );
+    (a, fx)
+}
+
 /// An app on the coding screen of `c` (600 s long), playhead at `pos`, with `transcript` attached.
 fn opened(c: Coding, pos: f64, transcript: Option<Transcript>) -> App {
     let mut a = app();
@@ -130,6 +147,7 @@ fn opened(c: Coding, pos: f64, transcript: Option<Transcript>) -> App {
             duration_s: 600.0,
             snapshot: snapshot_at(pos),
             transcript: Ok(transcript),
+            window: None,
         })),
     );
     a
@@ -190,6 +208,11 @@ pub fn instrument(name: &str) -> Codebook {
 /// An app on the coding screen of a fresh coding of recording R001 (600 s long, playhead at
 /// `pos`) with the bundled instrument `name`, the coder's reaction-time offset `offset_s`.
 pub fn instrument_app(name: &str, pos: f64, offset_s: f64) -> App {
+    instrument_app_in(name, pos, offset_s, None)
+}
+
+/// [`instrument_app`] with a sampled window `start_s..end_s`, if any.
+pub fn instrument_app_in(name: &str, pos: f64, offset_s: f64, window: Option<(f64, f64)>) -> App {
     let book = instrument(name);
     let mut c = coding("R001");
     c.codebook = CodebookRef::of(&book);
@@ -203,6 +226,7 @@ pub fn instrument_app(name: &str, pos: f64, offset_s: f64) -> App {
             duration_s: 600.0,
             snapshot: snapshot_at(pos),
             transcript: Ok(None),
+            window: window.map(|(start_s, end_s)| tapecoder::coding::Window { start_s, end_s }),
         })),
     );
     a

@@ -64,7 +64,7 @@ pub fn close(app: &mut App) -> Vec<Effect> {
                 fx.push(save(&mut c, app.shell.now_ms));
             }
         }
-        app.queue.update_from(&c.coding, c.duration_s, c.training);
+        app.queue.update_from(&c.coding, &c.coded(), c.training);
     }
     fx.push(Effect::Close);
     fx.push(Effect::RefreshQueue);

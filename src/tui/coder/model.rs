@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
-use crate::coding::Coding;
+use crate::coding::{Coding, Window};
 use crate::study::prefs::Prefs;
 use crate::transcript::Transcript;
 use crate::tui::coder::coding::CodingState;
@@ -60,6 +60,9 @@ pub struct Opened {
     /// The recording's transcript as attached (`None`: none attached), or why it cannot be read
     /// (the recording still opens, without it).
     pub transcript: Result<Option<Transcript>, String>,
+    /// The sampled window the coder codes (`[sampling]`), from their queue; `None`: the whole
+    /// recording.
+    pub window: Option<Window>,
 }
 
 /// What the runtime must do for `update`.

@@ -27,11 +27,23 @@ use crate::tui::shell::prompt::PromptOutcome;
 use crate::tui::transport::Transport;
 
 /// What the open recording's player, overview and zoom workers sent.
-fn on_media(app: &mut App, m: Msg) {
+fn on_media(app: &mut App, m: Msg) -> Vec<Effect> {
     let now = app.shell.now_ms;
-    let Some(c) = app.coding_mut() else { return };
+    let Some(c) = app.coding_mut() else { return vec![] };
     match m {
-        Msg::Playback(s) => c.on_snapshot(s, now),
+        Msg::Playback(s) => {
+            let fx = c.on_snapshot(s, now);
+            if fx.is_empty() {
+                return vec![];
+            }
+            // Paused at the window's end: a good moment to keep the listening progress.
+            if c.listen_dirty && !c.read_only() {
+                c.touch(now);
+            }
+            let end = c.clock().at(c.bounds().1);
+            app.notice(format!("the end of the sampled window ({end}): playback paused"));
+            return fx.into_iter().map(Effect::from).collect();
+        }
         Msg::Overview { total, start, peaks } => c.on_overview(total, start, &peaks),
         Msg::Zoom { index, peaks } => {
             let at = c.snap.position_s;
@@ -39,6 +51,7 @@ fn on_media(app: &mut App, m: Msg) {
         }
         _ => {}
     }
+    vec![]
 }
 
 /// Applies one message; returns what the runtime must do.
@@ -59,10 +72,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             }
             vec![]
         }
-        m @ (Msg::Playback(_) | Msg::Overview { .. } | Msg::Zoom { .. }) => {
-            on_media(app, m);
-            vec![]
-        }
+        m @ (Msg::Playback(_) | Msg::Overview { .. } | Msg::Zoom { .. }) => on_media(app, m),
         Msg::Opened(o) => {
             let o = *o;
             app.queue.clear_problem(&o.coding.recording);
@@ -79,14 +89,15 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 .for_book(&app.shell.codebook);
             c.training = app.training;
             c.reaction_offset_s = app.reaction_offset_s;
+            // A sampled window: the playhead starts (or resumes) inside it.
+            let mut fx: Vec<Effect> =
+                c.set_window(o.window).into_iter().map(Effect::from).collect();
             // The coder's own speed, kept from the last recording.
             let speed = app.prefs.speed;
-            let fx = if (c.snap.speed - speed).abs() > 0.01 {
+            if (c.snap.speed - speed).abs() > 0.01 {
                 c.snap.speed = speed;
-                vec![Effect::Player(Transport::Speed(speed))]
-            } else {
-                vec![]
-            };
+                fx.push(Effect::Player(Transport::Speed(speed)));
+            }
             app.screen = Screen::Coding(Box::new(c));
             app.overlay = None;
             app.shell.notice = None;

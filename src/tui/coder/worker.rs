@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::coding::{CodebookRef, Coding, Status};
+use crate::coding::{CodebookRef, Coding, Status, Window};
 use crate::study::journal::now_rfc3339;
 use crate::study::prefs::Prefs;
 use crate::study::{Study, StudyError, Work, calibration, gold};
@@ -59,7 +59,7 @@ impl Worker for CoderWorker {
                 let saved = self.study.save_coding_in(self.work, &c);
                 Reply::Msg(Msg::Saved(saved.map_err(|e| e.to_string())))
             }
-            Job::Submit(c) => Reply::Msg(submit(&self.study, self.work, *c)),
+            Job::Submit(c) => Reply::Msg(submit(&self.study, &self.coder, self.work, *c)),
             Job::SavePrefs(_) if superseded => Reply::Msg(Msg::PrefsSaved(Ok(()))),
             Job::SavePrefs(p) => Reply::Msg(Msg::PrefsSaved(
                 self.study.save_prefs(&self.coder, &p).map_err(|e| e.to_string()),
@@ -122,17 +122,21 @@ impl CoderWorker {
 
 /// Locks the recording and checks everything; the player opens on the UI thread.
 fn prepare(study: &Study, coder: &str, work: Work, id: String) -> Reply<Msg> {
-    let checked = study
-        .lock_coding(coder, &id)
-        .map_err(|e| e.to_string())
-        .and_then(|lock| prepare_open_in(study, work, coder, &id).map(|(c, p, d)| (lock, c, p, d)));
-    let (lock, coding, path, duration_s) = match checked {
+    let checked = study.lock_coding(coder, &id).map_err(|e| e.to_string()).and_then(|lock| {
+        prepare_open_in(study, work, coder, &id).map(|(c, p, d, w)| (lock, c, p, d, w))
+    });
+    let (lock, coding, path, duration_s, window) = match checked {
         Ok(v) => v,
         Err(reason) => return Reply::Msg(Msg::OpenFailed { id, reason }),
     };
     let duration_s = if duration_s.is_finite() { duration_s.max(0.0) } else { 0.0 };
     let overview_key = study.recording(&id).map_or_else(|| id.clone(), |r| r.sha256.clone());
-    let start_s = coding.resume_s;
+    // The player opens where the coder left off, inside the window.
+    let start_s = match window {
+        Some(w) if coding.resume_s.is_finite() => coding.resume_s.clamp(w.start_s, w.end_s),
+        Some(w) => w.start_s,
+        None => coding.resume_s,
+    };
     let transcript = study
         .transcript(&id)
         .map(|t| t.map(|f| f.transcript()))
@@ -144,7 +148,7 @@ fn prepare(study: &Study, coder: &str, work: Work, id: String) -> Reply<Msg> {
         overview_key,
         hold: Some(Box::new(lock)),
         opened: Box::new(move |snapshot| {
-            Msg::Opened(Box::new(Opened { coding, duration_s, snapshot, transcript }))
+            Msg::Opened(Box::new(Opened { coding, duration_s, snapshot, transcript, window }))
         }),
     }))
 }
@@ -155,8 +159,12 @@ pub fn queue_rows(study: &Study, coder: &str) -> Result<Vec<QueueRow>, StudyErro
     let live = study.queue(coder)?.into_iter().map(|r| (r, Work::Live));
     let training = study.training_queue(coder)?.into_iter().map(|r| (r, Work::Training));
     let recs: Vec<_> = training.chain(live).collect();
+    // A live recording's listened share is taken within the coder's sampled window.
+    let windows = study.queue_file(coder)?.windows;
     let mut rows = Vec::with_capacity(recs.len());
     for (r, work) in recs {
+        let window = windows.get(&r.id).filter(|_| work == Work::Live);
+        let coded = Window::or_whole(window, r.duration_s);
         let coding = study.load_coding_in(work, coder, &r.id);
         let (status, listened, problem) = match coding {
             Ok(Some(c)) => (
@@ -164,7 +172,7 @@ pub fn queue_rows(study: &Study, coder: &str) -> Result<Vec<QueueRow>, StudyErro
                     Status::Submitted => RowStatus::Submitted,
                     Status::InProgress => RowStatus::InProgress,
                 },
-                c.listened_fraction(r.duration_s),
+                c.listened_fraction_in(&coded),
                 None,
             ),
             Ok(None) => (RowStatus::NotStarted, 0.0, None),
@@ -209,13 +217,14 @@ pub fn new_coding(study: &Study, coder: &str, recording: &str, audio_sha256: &st
     Coding::new(recording, coder, book, audio_sha256, &now_rfc3339())
 }
 
+/// What opening a recording needs: the coding, the audio file, the recording's duration (s) and
+/// the sampled window the coder codes (`None`: the whole recording).
+pub type OpenCheck = (Coding, PathBuf, f64, Option<Window>);
+
 /// Everything opening a recording needs, checked: the audio is there and unchanged since import,
-/// and the coder's own coding (or a new one). Errors are user-facing and name no audio file.
-pub fn prepare_open(
-    study: &Study,
-    coder: &str,
-    id: &str,
-) -> Result<(Coding, PathBuf, f64), String> {
+/// the coder's own coding (or a new one) and their sampled window of it (from their queue).
+/// Errors are user-facing and name no audio file.
+pub fn prepare_open(study: &Study, coder: &str, id: &str) -> Result<OpenCheck, String> {
     prepare_open_in(study, Work::Live, coder, id)
 }
 
@@ -225,7 +234,7 @@ pub fn prepare_open_in(
     work: Work,
     coder: &str,
     id: &str,
-) -> Result<(Coding, PathBuf, f64), String> {
+) -> Result<OpenCheck, String> {
     let Some(rec) = study.recording(id) else {
         return Err("this recording is no longer in the study; ask your supervisor".into());
     };
@@ -249,14 +258,27 @@ pub fn prepare_open_in(
                 .into(),
         );
     }
-    Ok((coding, path, rec.duration_s))
+    // Training recordings are coded whole; a live one keeps to its window (if well formed).
+    let window = match work {
+        Work::Training => None,
+        Work::Live => study
+            .window(coder, id)
+            .map_err(|e| format!("your queue cannot be read: {e}"))?
+            .filter(|w| w.fits(rec.duration_s)),
+    };
+    Ok((coding, path, rec.duration_s, window))
 }
 
 /// Submits after checking the rules once more; the answer for the UI.
-fn submit(study: &Study, work: Work, mut c: Coding) -> Msg {
+/// A live recording's listened share is taken within the coder's sampled window.
+fn submit(study: &Study, coder: &str, work: Work, mut c: Coding) -> Msg {
     let duration = study.recording(&c.recording).map_or(0.0, |r| r.duration_s);
+    let window = match work {
+        Work::Training => None,
+        Work::Live => study.window(coder, &c.recording).ok().flatten(),
+    };
     let submitted = c
-        .try_submit(study.codebook_for(&c.recording), duration, &now_rfc3339())
+        .try_submit_in(study.codebook_for(&c.recording), duration, window.as_ref(), &now_rfc3339())
         .map_err(|problems| problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
         .and_then(|()| study.submit_coding_in(work, &c).map_err(|e| e.to_string()));
     match submitted {

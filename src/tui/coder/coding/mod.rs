@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use crate::audio::Snapshot;
 use crate::codebook::Codebook;
-use crate::coding::{Coding, Status};
+use crate::coding::{Coding, Status, Window};
 use crate::timefmt::Clock;
 use crate::transcript::{Cue, Transcript};
 use crate::tui::transport::{self, Transport};
@@ -133,6 +133,9 @@ pub struct CodingState {
     pub ev_sel: usize,
     /// The coder's reaction-time offset (s): subtracted from the playhead when a count is logged.
     pub reaction_offset_s: f64,
+    /// The sampled window the coder codes (`[sampling]`, from their queue), inside the
+    /// recording; `None`: the whole recording. Playback, counts and segments keep inside it.
+    pub window: Option<Window>,
 }
 
 /// A snapshot with finite numbers only: a player is trusted for nothing that could break drawing.
@@ -176,7 +179,42 @@ impl CodingState {
             counts: false,
             ev_sel: 0,
             reaction_offset_s: 0.0,
+            window: None,
         }
+    }
+
+    /// The state confined to `window` (clamped into the recording; `None`: the whole
+    /// recording). The playhead moves inside it; the seek the player must follow, if any.
+    pub fn set_window(&mut self, window: Option<Window>) -> Option<Transport> {
+        let d = self.duration_s;
+        self.window = window.filter(|w| w.start_s.is_finite() && w.end_s.is_finite()).map(|w| {
+            let start_s = w.start_s.clamp(0.0, d);
+            Window { start_s, end_s: w.end_s.clamp(start_s, d) }
+        });
+        let (lo, hi) = self.bounds();
+        let p = self.snap.position_s;
+        (self.window.is_some() && !(lo..=hi).contains(&p)).then(|| self.seek_to(p))
+    }
+
+    /// The part of the recording that is coded: the window, or `[0, duration]`.
+    pub fn bounds(&self) -> (f64, f64) {
+        self.window.map_or((0.0, self.duration_s), |w| (w.start_s, w.end_s))
+    }
+
+    /// The window, or the whole recording when there is none.
+    pub fn coded(&self) -> Window {
+        Window::or_whole(self.window.as_ref(), self.duration_s)
+    }
+
+    /// The share (0..=1) of the coded part listened to.
+    pub fn listened_share(&self) -> f64 {
+        self.coding.listened_fraction_in(&self.coded())
+    }
+
+    /// `t` kept inside the coded part.
+    pub fn clamp_in(&self, t: f64) -> f64 {
+        let (lo, hi) = self.bounds();
+        if t.is_finite() { t.clamp(lo, hi) } else { lo }
     }
 
     /// The state for a coding with `book`'s items: with counts, the events pane shows in the
@@ -243,23 +281,34 @@ impl CodingState {
 
     /// Moves the playhead now (so repeated keys add up) and asks the player to follow.
     pub fn seek_to(&mut self, t: f64) -> Transport {
-        transport::seek(&mut self.snap, self.duration_s, t)
+        let bounds = self.bounds();
+        transport::seek_in(&mut self.snap, bounds, t)
     }
 
-    /// A new snapshot: continuous playback since the last one counts as listened.
-    pub fn on_snapshot(&mut self, s: Snapshot, _now: u64) {
-        let s = sane(s, self.snap.position_s, self.duration_s);
+    /// A new snapshot: continuous playback since the last one counts as listened (within the
+    /// window). Playing up to the window's end pauses there, as at the recording's end: the
+    /// requests for the player, if any.
+    pub fn on_snapshot(&mut self, s: Snapshot, _now: u64) -> Vec<Transport> {
+        let mut s = sane(s, self.snap.position_s, self.duration_s);
+        let (lo, hi) = self.bounds();
         if !self.read_only() && self.snap.playing && s.playing {
-            let (a, b) = (self.snap.position_s, s.position_s);
+            let (a, b) = (self.snap.position_s.max(lo), s.position_s.min(hi));
             let max_step = 1.5 * f64::from(s.speed.max(1.0)) + 0.25;
             if b > a
-                && b - a <= max_step
-                && self.coding.record_listened(a, b.min(self.duration_s)).is_ok()
+                && s.position_s - self.snap.position_s <= max_step
+                && self.coding.record_listened(a, b).is_ok()
             {
                 self.listen_dirty = true;
             }
         }
+        let mut fx = vec![];
+        if self.window.is_some() && s.playing && s.position_s >= hi {
+            s.playing = false;
+            s.position_s = hi;
+            fx = vec![Transport::Pause, Transport::Seek(hi)];
+        }
         self.snap = s;
+        fx
     }
 
     pub fn on_overview(&mut self, total: usize, start: usize, peaks: &[f32]) {
@@ -288,6 +337,7 @@ impl CodingState {
             .collect();
         if let Some(b) = self.pending_begin {
             let p = self.snap.position_s;
+            let p = self.clamp_in(p);
             v.push((b.min(p), b.max(p)));
         }
         v

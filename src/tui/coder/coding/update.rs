@@ -78,7 +78,8 @@ fn undo(cx: &mut Ctx, c: &mut CodingState, redo: bool) -> Step {
 
 pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
     let now = cx.shell.now_ms;
-    if let Some(t) = transport::on_action(a, &mut c.snap, c.duration_s) {
+    let bounds = c.bounds();
+    if let Some(t) = transport::on_action_in(a, &mut c.snap, bounds) {
         // Pausing is a good moment to keep the listening progress and resume position.
         if t == [Transport::Pause] && c.listen_dirty {
             c.touch(now);
@@ -86,7 +87,7 @@ pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
         return Step::Stay(t.into_iter().map(Effect::from).collect());
     }
     match a {
-        // Handled by `transport::on_action` above.
+        // Handled by `transport::on_action_in` above.
         crate::transport_actions!() => stay(),
         Action::GoTo => {
             cx.open(Overlay::Prompt(Prompt::new(PromptKind::GoTo, "")));
@@ -232,7 +233,7 @@ fn segment_begin(cx: &mut Ctx, c: &mut CodingState) -> Step {
     if editable(cx, c) {
         // In the focused transcript pane, at the selected cue's start.
         let cue = c.selected_cue().map(|q| cue_s(q.start_ms));
-        let pos = cue.unwrap_or(c.snap.position_s);
+        let pos = c.clamp_in(cue.unwrap_or(c.snap.position_s));
         c.pending_begin = Some(pos);
         let kind = tag_name(&cx.shell.codebook);
         let at = c.clock().tenths(pos);
@@ -262,8 +263,9 @@ fn segment_end(cx: &mut Ctx, c: &mut CodingState) -> Step {
     let before = c.coding.segments.len();
     let content = Content::of(&c.coding);
     // In the focused transcript pane, at the selected cue's end.
-    let pos = c.selected_cue().map_or(c.snap.position_s, |q| cue_s(q.end_ms));
-    let dur = c.duration_s;
+    // Inside the sampled window, if any.
+    let pos = c.clamp_in(c.selected_cue().map_or(c.snap.position_s, |q| cue_s(q.end_ms)));
+    let (begin, dur) = (c.clamp_in(begin), c.duration_s);
     match c.coding.add_segment(&kind, begin, pos, dur) {
         Ok(i) => {
             c.pending_begin = None;
@@ -299,7 +301,7 @@ fn move_segment_edge(cx: &mut Ctx, c: &mut CodingState, start: bool) -> Step {
         ));
         return stay();
     };
-    let pos = c.snap.position_s;
+    let pos = c.clamp_in(c.snap.position_s);
     let (a, b, old) =
         if start { (pos, seg.end_s, seg.start_s) } else { (seg.start_s, pos, seg.end_s) };
     let clock = c.clock();
@@ -474,6 +476,21 @@ pub fn log_count(cx: &mut Ctx, c: &mut CodingState, code: &str) -> Step {
     let Some(item) = book.items.count(code) else { return stay() };
     let before = Content::of(&c.coding);
     let (at, offset) = (c.snap.position_s, c.reaction_offset_s);
+    // Only inside the sampled window: a count outside it would not be coded.
+    if let Some(w) = c.window {
+        let at_s = at - if offset.is_finite() { offset } else { 0.0 };
+        if !w.contains(at_s.max(0.0)) {
+            let clock = c.clock();
+            cx.shell.notice(format!(
+                "{} not logged: {} is outside the sampled window ({}–{})",
+                item.label,
+                clock.tenths(at_s.max(0.0)),
+                clock.at(w.start_s),
+                clock.at(w.end_s)
+            ));
+            return stay();
+        }
+    }
     match c.coding.log_event(&book, code, at, offset, c.duration_s) {
         Ok(i) => {
             c.ev_sel = i;
@@ -626,7 +643,7 @@ fn submit(cx: &mut Ctx, c: &CodingState) -> Step {
         ));
         return stay();
     }
-    let check = c.coding.can_submit(&cx.shell.codebook, c.duration_s);
+    let check = c.coding.can_submit_in(&cx.shell.codebook, c.duration_s, c.window.as_ref());
     cx.open(Overlay::Dialog(Dialog::Submit(check)));
     stay()
 }
@@ -690,7 +707,20 @@ pub fn on_prompt_done(cx: &mut Ctx, c: &mut CodingState, mut p: Prompt, text: St
     let done = match p.kind {
         PromptKind::GoTo => {
             match parse_go_to(text) {
-                Ok(t) if t <= c.duration_s => return Step::Stay(vec![c.seek_to(t).into()]),
+                Ok(t) if t <= c.duration_s => {
+                    let to = c.clamp_in(t);
+                    if (to - t).abs() > 1e-9 {
+                        let (lo, hi) = c.bounds();
+                        cx.shell.notice(format!(
+                            "{} is outside the sampled window ({}–{}): went to {}",
+                            clock.at(t),
+                            clock.at(lo),
+                            clock.at(hi),
+                            clock.at(to)
+                        ));
+                    }
+                    return Step::Stay(vec![c.seek_to(to).into()]);
+                }
                 Ok(_) => {
                     p.error = Some(format!(
                         "past the end ({}): give a time within the recording",

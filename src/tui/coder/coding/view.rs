@@ -247,10 +247,14 @@ fn timeline(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout, mono: 
             Style::new().fg(Color::Green),
         ));
     }
-    f.render_widget(
-        pane_block(" Timeline ".into(), focused).title_bottom(Line::from(bottom)),
-        l.timeline,
-    );
+    let title = match c.window {
+        Some(w) => {
+            let clock = c.clock();
+            format!(" Timeline · window {}–{} ", clock.at(w.start_s), clock.at(w.end_s))
+        }
+        None => " Timeline ".into(),
+    };
+    f.render_widget(pane_block(title, focused).title_bottom(Line::from(bottom)), l.timeline);
     let spans = c.tagged_spans(kind);
     let ticks: Vec<f64> = c.coding.notes.iter().map(|n| n.at_s).collect();
     let events: Vec<f64> = c.coding.events.iter().map(|e| e.at_s).collect();
@@ -285,6 +289,53 @@ fn timeline(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout, mono: 
         },
         l.zoom,
     );
+    if let Some(w) = c.window {
+        let buf = f.buffer_mut();
+        outside_window(buf, over, (0.0, c.duration_s), (w.start_s, w.end_s), Some(l.marks));
+        outside_window(buf, l.zoom, window, (w.start_s, w.end_s), None);
+    }
+}
+
+/// Dims the columns of `area` (showing `from..to`) that lie outside the sampled window
+/// `lo..hi`; on the `marks` row, `░` outside it and `[` `]` at its bounds.
+fn outside_window(
+    buf: &mut ratatui::buffer::Buffer,
+    area: Rect,
+    (from, to): (f64, f64),
+    (lo, hi): (f64, f64),
+    marks: Option<Rect>,
+) {
+    let area = area.intersection(buf.area);
+    if area.width == 0 || to.partial_cmp(&from) != Some(std::cmp::Ordering::Greater) {
+        return;
+    }
+    let w = f64::from(area.width);
+    let col_of = |t: f64| ((t - from) / (to - from) * w).floor().clamp(0.0, w - 1.0) as u16;
+    let dim = Style::new().fg(Color::DarkGray).add_modifier(Modifier::DIM);
+    for col in 0..area.width {
+        let t0 = from + f64::from(col) / w * (to - from);
+        let t1 = from + f64::from(col + 1) / w * (to - from);
+        if t1 > lo && t0 < hi {
+            continue;
+        }
+        for y in area.y..area.bottom() {
+            let cell = &mut buf[(area.x + col, y)];
+            cell.set_style(dim);
+            if marks.is_some_and(|m| m.y == y) && cell.symbol() == " " {
+                cell.set_char('░');
+            }
+        }
+    }
+    let Some(m) = marks.filter(|m| area.bottom() > m.y && m.y >= area.y) else { return };
+    let bound = Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD);
+    // `[` on the window's first column, `]` on its last.
+    let last = ((hi - from) / (to - from) * w).ceil().clamp(1.0, w) as u16 - 1;
+    if (from..=to).contains(&lo) {
+        buf[(area.x + col_of(lo), m.y)].set_char('[').set_style(bound);
+    }
+    if (from..=to).contains(&hi) {
+        buf[(area.x + last, m.y)].set_char(']').set_style(bound);
+    }
 }
 
 fn segments(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
@@ -297,15 +348,17 @@ fn segments(f: &mut Frame, c: &CodingState, kind: &str, l: &CodingLayout) {
     let share = match c.pending_begin {
         Some(b) => {
             let mut with_open = c.coding.clone();
-            let _ = with_open.add_segment(kind, b, c.snap.position_s, c.duration_s);
-            with_open.share_of(kind, c.duration_s)
+            let _ = with_open.add_segment(kind, b, c.clamp_in(c.snap.position_s), c.duration_s);
+            with_open.share_of_in(kind, &c.coded())
         }
-        None => c.coding.share_of(kind, c.duration_s),
+        None => c.coding.share_of_in(kind, &c.coded()),
     } * 100.0;
+    // Within a sampled window, the share is the window's.
+    let of = if c.window.is_some() { "window" } else { "session" };
     let inner = l.segments.inner(ratatui::layout::Margin::new(1, 1));
     let label = |text| Span::styled(text, Style::new().fg(Color::Gray));
     let value = Span::styled(
-        format!("{share:.1}% of session"),
+        format!("{share:.1}% of {of}"),
         Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
     );
     let summary: Vec<Line> = if kind.is_empty() {

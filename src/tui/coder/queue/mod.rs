@@ -6,7 +6,7 @@
 pub mod update;
 pub mod view;
 
-use crate::coding::{Coding, Status};
+use crate::coding::{Coding, Status, Window};
 use crate::tui::shell::keep_selection;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +73,8 @@ impl QueueState {
     }
 
     /// Reflects a coding just closed (status, listened) without waiting for the disk.
-    pub fn update_from(&mut self, coding: &Coding, duration_s: f64, training: bool) {
+    /// `coded`: the sampled window, or the whole recording.
+    pub fn update_from(&mut self, coding: &Coding, coded: &Window, training: bool) {
         if let Some(r) =
             self.rows.iter_mut().find(|r| r.id == coding.recording && r.training == training)
         {
@@ -81,7 +82,7 @@ impl QueueState {
                 Status::Submitted => RowStatus::Submitted,
                 Status::InProgress => RowStatus::InProgress,
             };
-            r.listened = coding.listened_fraction(duration_s);
+            r.listened = coding.listened_fraction_in(coded);
         }
     }
 }
