@@ -164,7 +164,7 @@ fn verify_reports_a_coding_made_with_another_version_of_its_instrument() {
             q.contains("R001")
         })
         .expect("someone codes R001");
-    let (mut coding, _, _) =
+    let (mut coding, _, _, _) =
         tapecoder::commands::code::prepare_open(&study, coder, "R001").unwrap();
     study.save_coding(&coding).unwrap();
     ok(tc(t.path()).args(["--study", "s", "--as", "sup", "verify"]));

@@ -196,6 +196,29 @@ fn bin_table(a: &Coding, b: &Coding, kind: &str, duration: f64) -> RecordingBins
     }
 }
 
+/// The 2 × 2 tables of each analysed recording's one-second bins (a recording with a window: the
+/// window's seconds).
+fn recording_bins(
+    p: &StudyParts<'_>,
+    analysed: &[(&str, Vec<&Coding>)],
+    kind: &str,
+) -> Vec<RecordingBins> {
+    let duration = |rec: &str| p.durations.get(rec).copied().unwrap_or(f64::NAN);
+    let span = |rec: &str| p.windows.get(rec).map_or(duration(rec), Window::len_s);
+    analysed
+        .iter()
+        .filter(|(rec, _)| span(rec).is_finite() && span(rec) > 0.0)
+        .filter_map(|(rec, codings)| {
+            let (a, b) = (codings.first()?, codings.get(1)?);
+            let table = match p.windows.get(*rec) {
+                Some(w) => bin_table(&shifted(a, w), &shifted(b, w), kind, w.len_s()),
+                None => bin_table(a, b, kind, duration(rec)),
+            };
+            Some(RecordingBins { recording: rec.to_string(), ..table })
+        })
+        .collect()
+}
+
 /// Gathers the ratings of a study.
 pub fn from_study(p: &StudyParts<'_>) -> Ratings {
     let cb = p.codebook;
@@ -248,23 +271,8 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
         .chain(cb.composites.iter().map(Of::Composite))
         .chain([Of::Share])
         .collect();
-    // The bins of a recording with a window are the window's seconds.
-    let span = |rec: &str| p.windows.get(rec).map_or(duration(rec), Window::len_s);
     let (measures, bins) = std::thread::scope(|s| {
-        let bins = s.spawn(|| {
-            analysed
-                .iter()
-                .filter(|(rec, _)| span(rec).is_finite() && span(rec) > 0.0)
-                .filter_map(|(rec, codings)| {
-                    let (a, b) = (codings.first()?, codings.get(1)?);
-                    let table = match p.windows.get(*rec) {
-                        Some(w) => bin_table(&shifted(a, w), &shifted(b, w), &kind, w.len_s()),
-                        None => bin_table(a, b, &kind, duration(rec)),
-                    };
-                    Some(RecordingBins { recording: rec.to_string(), ..table })
-                })
-                .collect::<Vec<_>>()
-        });
+        let bins = s.spawn(|| recording_bins(p, &analysed, &kind));
         let measures = crate::par::map(&of, |m| match m {
             Of::Domain(d) => MeasureRatings {
                 key: d.key.clone(),
