@@ -46,6 +46,19 @@ fn write_wav(path: &Path, seconds: u32, freq: f32) {
     w.finalize().unwrap();
 }
 
+/// Submits the open coding (nothing was heard with `--no-audio`, so the dialog asks to go on) and
+/// goes back to the queue.
+fn submit_and_leave(t: &Tmux) {
+    t.keys(&["S"]);
+    t.wait_for("Ready to submit");
+    t.keys(&["y"]);
+    t.wait_for("Enter submits anyway");
+    t.keys(&["Enter"]);
+    t.wait_for("submitted");
+    t.keys(&["q"]);
+    t.wait_for("My recordings");
+}
+
 fn coding(study: &Path, rec: &str) -> Coding {
     let path = study.join(format!("coders/c1/codings/{rec}.toml"));
     let text = std::fs::read_to_string(&path).unwrap();
@@ -109,14 +122,7 @@ fn code_a_unit_meeting_and_a_counts_session_then_export_them() {
     }
     let screen = t.wait_for("Items 7/7");
     assert!(screen.contains("Green shoots"), "the class is derived live:\n{screen}");
-    t.keys(&["S"]);
-    t.wait_for("Ready to submit");
-    t.keys(&["y"]);
-    t.wait_for("Enter submits anyway");
-    t.keys(&["Enter"]);
-    t.wait_for("submitted");
-    t.keys(&["q"]);
-    t.wait_for("My recordings");
+    submit_and_leave(&t);
 
     // R002, the MI session: counts logged by key while it plays, then the four globals.
     t.keys(&["Down", "Enter"]);
@@ -138,14 +144,7 @@ fn code_a_unit_meeting_and_a_counts_session_then_export_them() {
     // The summaries follow the scores live: (4 + 3) / 2 and (5 + 4) / 2 against the thresholds.
     assert!(screen.contains("Technical global          3.5 fair"), "{screen}");
     assert!(screen.contains("Relational global         4.5 good"), "{screen}");
-    t.keys(&["S"]);
-    t.wait_for("Ready to submit");
-    t.keys(&["y"]);
-    t.wait_for("Enter submits anyway");
-    t.keys(&["Enter"]);
-    t.wait_for("submitted");
-    t.keys(&["q"]);
-    t.wait_for("My recordings");
+    submit_and_leave(&t);
     t.keys(&["q"]);
     t.wait_for("EXIT=0");
     t.kill_session();

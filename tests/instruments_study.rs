@@ -22,6 +22,17 @@ fn three_instruments(sandbox: &Path) -> std::path::PathBuf {
     s
 }
 
+/// The coder whose queue holds `rec`.
+fn coder_of(s: &Path, rec: &str) -> &'static str {
+    ["c1", "c2", "c3"]
+        .into_iter()
+        .find(|c| {
+            let q = std::fs::read_to_string(s.join(format!("coders/{c}/queue.toml"))).unwrap();
+            q.contains(rec)
+        })
+        .unwrap_or_else(|| panic!("someone codes {rec}"))
+}
+
 fn import(sandbox: &Path, name: &str, instrument: Option<&str>, freq: f64) -> String {
     let audio = sandbox.join("audio");
     std::fs::create_dir_all(&audio).unwrap();
@@ -77,13 +88,7 @@ fn import_picks_an_instrument_per_recording_and_the_coding_follows_it() {
     assert_eq!(study.codebook_for("R003").domains.len(), 4);
 
     ok(tc(t.path()).args(["--study", "s", "--as", "sup", "assign", "--fraction", "1"]));
-    let coder = ["c1", "c2", "c3"]
-        .into_iter()
-        .find(|c| {
-            let q = std::fs::read_to_string(s.join(format!("coders/{c}/queue.toml"))).unwrap();
-            q.contains("R002")
-        })
-        .expect("someone codes R002");
+    let coder = coder_of(&s, "R002");
     let (coding, _, _, _) = tapecoder::commands::code::prepare_open(&study, coder, "R002").unwrap();
     assert_eq!(coding.codebook.id, "unit-meeting");
     assert_eq!(coding.codebook.sha256, study.codebook_for("R002").sha256);
@@ -157,13 +162,7 @@ fn verify_reports_a_coding_made_with_another_version_of_its_instrument() {
     import(t.path(), "b.wav", Some("unit-meeting"), 330.0);
     ok(tc(t.path()).args(["--study", "s", "--as", "sup", "assign", "--fraction", "0"]));
     let study = Study::open(&s).unwrap();
-    let coder = ["c1", "c2", "c3"]
-        .into_iter()
-        .find(|c| {
-            let q = std::fs::read_to_string(s.join(format!("coders/{c}/queue.toml"))).unwrap();
-            q.contains("R001")
-        })
-        .expect("someone codes R001");
+    let coder = coder_of(&s, "R001");
     let (mut coding, _, _, _) =
         tapecoder::commands::code::prepare_open(&study, coder, "R001").unwrap();
     study.save_coding(&coding).unwrap();
