@@ -289,10 +289,6 @@ impl Items {
     pub fn count(&self, key: &str) -> Option<&CountItem> {
         self.counts.iter().find(|c| c.key == key)
     }
-
-    pub fn count_for_press(&self, press: char) -> Option<&CountItem> {
-        self.counts.iter().find(|c| c.press == press)
-    }
 }
 
 /// The group label a study shows an instrument's scales under.
