@@ -54,7 +54,7 @@ pub mod sampling;
 pub mod transcripts;
 pub mod verify;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -98,6 +98,9 @@ pub struct Study {
     config: StudyConfig,
     coders: Vec<Coder>,
     recordings: Vec<Recording>,
+    /// Where each recording id stands in `recordings` (a study has thousands; lookups by id are
+    /// made per coding).
+    recording_at: HashMap<String, usize>,
     /// The study's instruments, the first (study.toml's `codebook`) first; ids are unique.
     codebooks: Vec<Codebook>,
     codebook_paths: Vec<PathBuf>,
@@ -196,6 +199,7 @@ impl Study {
             layout,
             config,
             coders: coders.coders,
+            recording_at: index_of(&recordings.recordings),
             recordings: recordings.recordings,
             codebooks,
             codebook_paths,
@@ -333,7 +337,7 @@ impl Study {
         &self.recordings
     }
     pub fn recording(&self, id: &str) -> Option<&Recording> {
-        self.recordings.iter().find(|r| r.id == id)
+        self.recording_at.get(id).and_then(|&i| self.recordings.get(i))
     }
     pub fn require_recording(&self, id: &str) -> Result<&Recording, StudyError> {
         check_id("recording", id)?;
@@ -1015,13 +1019,13 @@ impl Study {
         // Metadata of a recording that is not registered is an earlier import's leftover (killed
         // between the two writes): dropped, so a new recording given that id does not inherit it.
         let old_meta = self.metadata()?;
-        let orphans = old_meta.iter().any(|m| !self.recordings.iter().any(|r| r.id == m.id));
+        let orphans = old_meta.iter().any(|m| self.recording(&m.id).is_none());
         let mut batch = files::Batch::new();
         files::clean_stale_temps(self.dir());
         if !meta.is_empty() || orphans {
             let mut kept: Vec<RecordingMeta> = old_meta
                 .into_iter()
-                .filter(|m| self.recordings.iter().any(|r| r.id == m.id))
+                .filter(|m| self.recording(&m.id).is_some())
                 .filter(|m| !meta.iter().any(|n| n.id == m.id))
                 .collect();
             kept.extend(meta);
@@ -1048,6 +1052,7 @@ impl Study {
             return Err(applied.undo(e));
         }
         drop(applied);
+        self.recording_at = index_of(&all);
         self.recordings = all;
         Ok(())
     }
@@ -1331,6 +1336,11 @@ fn check_schema(path: &Path, schema: u32) -> Result<(), StudyError> {
         });
     }
     Ok(())
+}
+
+/// Each recording's place in `recordings`, by id.
+fn index_of(recordings: &[Recording]) -> HashMap<String, usize> {
+    recordings.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect()
 }
 
 fn check_unique<'a>(
