@@ -202,9 +202,10 @@ fn gather(
     mut assignments: Vec<crate::study::model::Assignment>,
 ) -> anyhow::Result<Ratings> {
     assignments.retain(|a| study.codes_with(&a.id, book));
+    // The windows from the assignments in hand (assignments.toml is read once).
+    let windows = crate::study::windows_of(&assignments);
     let assignments = AssignmentsFile { schema: SCHEMA, recordings: assignments };
     let durations = durations(study);
-    let windows = study.windows()?;
     let mut codings = study.report_codings_with(cache)?.0;
     codings.retain(|c| study.codes_with(&c.recording, book));
     let ratings = from_study(&StudyParts {

@@ -223,7 +223,7 @@ fn recording_bins(
 pub fn from_study(p: &StudyParts<'_>) -> Ratings {
     let cb = p.codebook;
     let kind = bc_kind(cb);
-    let submitted: BTreeMap<(&str, &str), &Coding> = p
+    let submitted: HashMap<(&str, &str), &Coding> = p
         .codings
         .iter()
         .filter(|c| c.status == Status::Submitted)
@@ -247,62 +247,7 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
     }
     let tolerance = f64::from(p.tolerance);
     let scale = (i64::from(cb.scale.min), i64::from(cb.scale.max));
-    let per_recording =
-        |f: &(dyn Fn(&str, &Coding) -> Option<f64> + Sync)| -> Vec<RecordingRatings> {
-            analysed
-                .iter()
-                .map(|(rec, codings)| RecordingRatings {
-                    recording: rec.to_string(),
-                    ratings: codings.iter().map(|c| (c.coder.clone(), f(rec, c))).collect(),
-                })
-                .collect()
-        };
-    let duration = |rec: &str| p.durations.get(rec).copied().unwrap_or(f64::NAN);
-    // The measures are independent: gathered on every core (the bins beside them).
-    enum Of<'a> {
-        Domain(&'a crate::codebook::Domain),
-        Composite(&'a crate::codebook::Composite),
-        Share,
-    }
-    let of: Vec<Of> = cb
-        .domains
-        .iter()
-        .map(Of::Domain)
-        .chain(cb.composites.iter().map(Of::Composite))
-        .chain([Of::Share])
-        .collect();
-    let (measures, bins) = std::thread::scope(|s| {
-        let bins = s.spawn(|| recording_bins(p, &analysed, &kind));
-        let measures = crate::par::map(&of, |m| match m {
-            Of::Domain(d) => MeasureRatings {
-                key: d.key.clone(),
-                label: d.label.clone(),
-                kind: MeasureKind::Domain,
-                categories: Some(scale),
-                tolerance,
-                recordings: per_recording(&|_, c| domain_value(cb, c, &d.key)),
-            },
-            Of::Composite(comp) => MeasureRatings {
-                key: comp.key.clone(),
-                label: comp.label.clone(),
-                kind: MeasureKind::Composite,
-                categories: None,
-                tolerance,
-                recordings: per_recording(&|_, c| c.composite(cb, &comp.key)),
-            },
-            Of::Share => MeasureRatings {
-                key: "bc_percent".into(),
-                label: "Behaviour-change %".into(),
-                kind: MeasureKind::BcShare,
-                categories: None,
-                tolerance: BC_TOLERANCE_PP,
-                recordings: per_recording(&|rec, c| {
-                    bc_percent_in(c, &kind, duration(rec), p.windows.get(rec))
-                }),
-            },
-        });
-        (measures, bins.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-    });
+    let (measures, bins) = gather_measures(p, &analysed, &kind, scale, tolerance);
     let pairs: Vec<(&Coding, &Coding)> =
         analysed.iter().filter_map(|(_, c)| Some((*c.first()?, *c.get(1)?))).collect();
     Ratings {
@@ -317,6 +262,97 @@ pub fn from_study(p: &StudyParts<'_>) -> Ratings {
             "Behaviour-change share: within tolerance means within {BC_TOLERANCE_PP} percentage points; exact means equal when rounded to 0.1 point (every other statistic uses the unrounded share)."
         )],
     }
+}
+
+/// What a report measures: a domain, a composite, or the behaviour-change share.
+enum Of<'a> {
+    Domain(&'a crate::codebook::Domain),
+    Composite(&'a crate::codebook::Composite),
+    Share,
+}
+
+/// Every measure's ratings of the `analysed` recordings (each with its submitted codings in slot
+/// order), and the recordings' 1-second bins of `kind`.
+fn gather_measures(
+    p: &StudyParts<'_>,
+    analysed: &[(&str, Vec<&Coding>)],
+    kind: &str,
+    scale: (i64, i64),
+    tolerance: f64,
+) -> (Vec<MeasureRatings>, Vec<RecordingBins>) {
+    let cb = p.codebook;
+    let duration = |rec: &str| p.durations.get(rec).copied().unwrap_or(f64::NAN);
+    let of: Vec<Of> = cb
+        .domains
+        .iter()
+        .map(Of::Domain)
+        .chain(cb.composites.iter().map(Of::Composite))
+        .chain([Of::Share])
+        .collect();
+    let value = |m: &Of, rec: &str, c: &Coding| match m {
+        Of::Domain(d) => domain_value(cb, c, &d.key),
+        Of::Composite(comp) => c.composite(cb, &comp.key),
+        Of::Share => bc_percent_in(c, kind, duration(rec), p.windows.get(rec)),
+    };
+    // Every measure's value of a coding in one visit of it (a study's codings are scattered over
+    // the heap: one pass per measure would fetch each one again), on every core, the bins beside.
+    let chunks: Vec<&[(&str, Vec<&Coding>)]> = analysed.chunks(256).collect();
+    let (values, bins) = std::thread::scope(|s| {
+        let bins = s.spawn(|| recording_bins(p, analysed, kind));
+        let values: Vec<Vec<Option<f64>>> = crate::par::map(&chunks, |chunk| {
+            chunk
+                .iter()
+                .map(|(rec, codings)| {
+                    codings.iter().flat_map(|c| of.iter().map(|m| value(m, rec, c))).collect()
+                })
+                .collect::<Vec<_>>()
+        })
+        .concat();
+        (values, bins.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
+    // values[r][coding slot * measures + measure]
+    let per_recording = |measure: usize| -> Vec<RecordingRatings> {
+        analysed
+            .iter()
+            .zip(&values)
+            .map(|((rec, codings), v)| RecordingRatings {
+                recording: rec.to_string(),
+                ratings: codings
+                    .iter()
+                    .enumerate()
+                    .map(|(slot, c)| (c.coder.clone(), v[slot * of.len() + measure]))
+                    .collect(),
+            })
+            .collect()
+    };
+    let numbered: Vec<(usize, &Of)> = of.iter().enumerate().collect();
+    let measures = crate::par::map(&numbered, |&(i, m)| match m {
+        Of::Domain(d) => MeasureRatings {
+            key: d.key.clone(),
+            label: d.label.clone(),
+            kind: MeasureKind::Domain,
+            categories: Some(scale),
+            tolerance,
+            recordings: per_recording(i),
+        },
+        Of::Composite(comp) => MeasureRatings {
+            key: comp.key.clone(),
+            label: comp.label.clone(),
+            kind: MeasureKind::Composite,
+            categories: None,
+            tolerance,
+            recordings: per_recording(i),
+        },
+        Of::Share => MeasureRatings {
+            key: "bc_percent".into(),
+            label: "Behaviour-change %".into(),
+            kind: MeasureKind::BcShare,
+            categories: None,
+            tolerance: BC_TOLERANCE_PP,
+            recordings: per_recording(i),
+        },
+    });
+    (measures, bins)
 }
 
 /// The 1-based line of byte offset `byte` in `text`, counting `\n` (so CRLF and LF files agree).

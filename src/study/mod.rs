@@ -54,7 +54,7 @@ pub mod sampling;
 pub mod transcripts;
 pub mod verify;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -381,6 +381,9 @@ impl Study {
     }
     /// The instrument `recording` is coded with (the first for an unknown recording).
     pub fn codebook_for(&self, recording: &str) -> &Codebook {
+        if self.codebooks.len() == 1 {
+            return &self.codebooks[0];
+        }
         self.recording(recording)
             .and_then(|r| r.instrument.as_deref())
             .and_then(|id| self.instrument(id))
@@ -748,7 +751,7 @@ impl Study {
     /// The sampled window of every assigned recording that has one (supervisor only; see
     /// [`sampling`]): recording id -> window.
     pub fn windows(&self) -> Result<BTreeMap<String, crate::coding::Window>, StudyError> {
-        Ok(self.assignments()?.into_iter().filter_map(|a| Some((a.id, a.window?))).collect())
+        Ok(windows_of(&self.assignments()?))
     }
 
     /// The sampled window `coder` codes of `recording`, from their queue file (the coder's side:
@@ -801,6 +804,7 @@ impl Study {
         self.require_supervisor(supervisor, "receive submitted codings")?;
         let received = self.received(journals)?;
         let mut unreceived = Vec::new();
+        let mut shown = String::new();
         for c in &self.coders {
             let dir = self.layout.codings_dir(&c.id)?;
             let shown_dir = self.layout.relative(&dir);
@@ -810,17 +814,24 @@ impl Study {
                 }
                 // A coding with a receipt is not read again (a submitted file never changes;
                 // `verify` checks it against its receipt).
-                if received.contains(&format!("{shown_dir}/{rec}.toml")) {
+                shown.clear();
+                shown.push_str(&shown_dir);
+                shown.push('/');
+                shown.push_str(&rec);
+                shown.push_str(".toml");
+                if received.contains(shown.as_str()) {
                     continue;
                 }
                 unreceived.push(dir.join(format!("{rec}.toml")));
             }
         }
-        // The rest (new submissions, and codings in progress, read every time) on every core.
+        // The rest (new submissions, and codings in progress, read every time) on every core;
+        // only a file that can be a submitted coding is parsed.
         let read = crate::par::map(&unreceived, |path| {
             let bytes = files::read_text(path)?;
-            let submitted = Coding::from_toml(&bytes, &path.display().to_string())
-                .is_ok_and(|x| x.status == Status::Submitted);
+            let submitted = may_be_submitted(&bytes)
+                && Coding::from_toml(&bytes, &path.display().to_string())
+                    .is_ok_and(|x| x.status == Status::Submitted);
             Ok::<_, StudyError>(submitted.then(|| self.file_hash(path, bytes.as_bytes())))
         });
         let mut new = Vec::new();
@@ -835,8 +846,8 @@ impl Study {
     }
 
     /// The paths of every coding some supervisor's journal has a receipt for.
-    fn received(&self, read: &verify::SupervisorJournals) -> Result<BTreeSet<String>, StudyError> {
-        let mut out = BTreeSet::new();
+    fn received(&self, read: &verify::SupervisorJournals) -> Result<HashSet<String>, StudyError> {
+        let mut out = HashSet::new();
         for sup in self.coders.iter().filter(|c| c.role == Role::Supervisor) {
             let path = self.layout.journal_file(&sup.id, Role::Supervisor)?;
             if !path.is_file() {
@@ -1338,6 +1349,19 @@ fn check_schema(path: &Path, schema: u32) -> Result<(), StudyError> {
     Ok(())
 }
 
+/// Whether `text` can be a coding whose status is submitted: TOML can spell the status only with
+/// the word itself or with an escape (`\u0073…`, a line-ending backslash), so a file with neither
+/// need not be parsed to know it is not submitted.
+fn may_be_submitted(text: &str) -> bool {
+    text.contains("submitted") || text.contains('\\')
+}
+
+/// The sampled window of each of `assignments` that has one: recording id -> window (what
+/// [`Study::windows`] reads, for a caller that has the assignments already).
+pub fn windows_of(assignments: &[Assignment]) -> BTreeMap<String, crate::coding::Window> {
+    assignments.iter().filter_map(|a| Some((a.id.clone(), a.window?))).collect()
+}
+
 /// Each recording's place in `recordings`, by id.
 fn index_of(recordings: &[Recording]) -> HashMap<String, usize> {
     recordings.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect()
@@ -1676,6 +1700,26 @@ mod tests {
             &rec.sha256,
             "2026-01-01T00:00:00Z",
         )
+    }
+
+    #[test]
+    fn only_a_file_that_cannot_be_submitted_is_left_unparsed() {
+        let (_d, s) = study_with_audio();
+        let mut c = new_coding(&s, "c1");
+        c.scores.insert("empathy".into(), 3);
+        let open = c.to_toml().unwrap();
+        assert!(!may_be_submitted(&open), "{open}");
+        c.submit("2026-01-01T01:00:00Z").unwrap();
+        let submitted = c.to_toml().unwrap();
+        assert!(may_be_submitted(&submitted));
+        // A hand-written file may spell the status with an escape: it is parsed, and is submitted.
+        for spelled in ["\"\\u0073ubmitted\"", "\"\"\"sub\\\n   mitted\"\"\""] {
+            let text = submitted.replacen("\"submitted\"", spelled, 1);
+            assert_ne!(text, submitted);
+            let parsed = Coding::from_toml(&text, "hand.toml").unwrap();
+            assert_eq!(parsed.status, Status::Submitted, "{spelled}");
+            assert!(may_be_submitted(&text), "{spelled}");
+        }
     }
 
     #[test]
