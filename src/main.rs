@@ -4,6 +4,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc (MIT) instead of glibc's allocator: a large study's report makes and frees hundreds of
+/// thousands of small allocations on several threads, where glibc's arenas spent a quarter of the
+/// CPU (BENCHMARKS.md, "Reliability report on 5,000 recordings").
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = tapecoder::cli::Cli::parse();
     if !matches!(
