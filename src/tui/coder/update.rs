@@ -352,11 +352,7 @@ fn on_submitted(app: &mut App, r: Result<Box<crate::coding::Coding>, String>) ->
         Ok(coding) if training => {
             let id = coding.recording.clone();
             if let Some(c) = app.coding_mut() {
-                c.coding = *coding;
-                c.save_state = SaveState::Saved;
-                c.dirty_since = None;
-                c.listen_dirty = false;
-                c.history.clear();
+                c.submitted(*coding);
             }
             // Training: the feedback at once (the signed submit line exists now).
             let mut fx = close(app);
@@ -366,12 +362,7 @@ fn on_submitted(app: &mut App, r: Result<Box<crate::coding::Coding>, String>) ->
         }
         Ok(coding) => {
             if let Some(c) = app.coding_mut() {
-                c.coding = *coding;
-                c.save_state = SaveState::Saved;
-                c.dirty_since = None;
-                c.listen_dirty = false;
-                // Submitted: read-only, nothing to undo.
-                c.history.clear();
+                c.submitted(*coding);
             }
             app.overlay = None;
             app.notice("submitted: thank you. The coding is now read-only");

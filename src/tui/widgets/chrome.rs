@@ -162,8 +162,23 @@ pub fn silent_choices(mark: &str, reason: &str) -> Vec<String> {
     v
 }
 
+/// Draws an app's frame, as both apps do: `screen` (its screen, then its overlay), or the
+/// "terminal too small" notice instead when the terminal is smaller than the layouts need; then,
+/// when `mono` (`NO_COLOR`), takes the colour out.
+pub fn draw_app(f: &mut Frame, mono: bool, screen: impl FnOnce(&mut Frame)) {
+    let area = f.area();
+    if crate::tui::layout::too_small(area) {
+        too_small(f, area);
+    } else {
+        screen(f);
+    }
+    if mono {
+        strip_colour(f.buffer_mut());
+    }
+}
+
 /// Drawn instead of a screen when the terminal is smaller than the layouts need.
-pub fn too_small(f: &mut Frame, area: Rect) {
+fn too_small(f: &mut Frame, area: Rect) {
     let text = vec![
         Line::styled(
             "Terminal too small",
@@ -182,7 +197,7 @@ pub fn too_small(f: &mut Frame, area: Rect) {
 /// Takes every colour out of a drawn frame (`NO_COLOR`): a cell drawn on a coloured background
 /// (a selection, a badge) is shown in reverse video instead, so it still stands out; bold and
 /// the other modifiers stay.
-pub fn strip_colour(buf: &mut ratatui::buffer::Buffer) {
+fn strip_colour(buf: &mut ratatui::buffer::Buffer) {
     use ratatui::style::{Color, Modifier};
     for cell in buf.content.iter_mut() {
         if cell.bg != Color::Reset {

@@ -151,6 +151,16 @@ fn sane(mut s: Snapshot, previous_s: f64, duration_s: f64) -> Snapshot {
 }
 
 impl CodingState {
+    /// The submitted coding as the disk thread wrote it: saved, and read-only from now on
+    /// (nothing left to save or to undo).
+    pub fn submitted(&mut self, coding: Coding) {
+        self.coding = coding;
+        self.save_state = SaveState::Saved;
+        self.dirty_since = None;
+        self.listen_dirty = false;
+        self.history.clear();
+    }
+
     pub fn new(coding: Coding, duration_s: f64, snap: Snapshot) -> Self {
         let duration_s = if duration_s.is_finite() { duration_s.max(0.0) } else { 0.0 };
         CodingState {
