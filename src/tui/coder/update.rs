@@ -333,9 +333,7 @@ fn back_to_queue(app: &mut App) -> Vec<Effect> {
 }
 
 fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
-    if layout::too_small(app.shell.size) || app.overlay.is_some() {
-        return vec![];
-    }
+    let Some(m) = app.shell.mouse_for_screen(m, app.overlay.is_some()) else { return vec![] };
     let (x, y) = (m.column, m.row);
     match app.screen {
         Screen::Queue => queue_update::on_mouse(app, m.kind, y),

@@ -6,6 +6,7 @@ pub mod prompt;
 
 use std::sync::Arc;
 
+use crossterm::event::MouseEvent;
 use ratatui::layout::Rect;
 
 use crate::codebook::Codebook;
@@ -74,6 +75,12 @@ impl Shell {
     /// terminal is `TERM=dumb`; the values are given, so the caller reads the environment.
     pub fn mono_from(no_color: Option<&std::ffi::OsStr>, term: Option<&std::ffi::OsStr>) -> bool {
         no_color.is_some_and(|v| !v.is_empty()) || term.is_some_and(|t| t == "dumb")
+    }
+
+    /// The click or wheel `m` if it reaches the screen: not while an overlay is open (the
+    /// overlay is over it) nor when the terminal is too small for the screen to be drawn.
+    pub fn mouse_for_screen(&self, m: MouseEvent, overlay_open: bool) -> Option<MouseEvent> {
+        (!overlay_open && !crate::tui::layout::too_small(self.size)).then_some(m)
     }
 
     pub fn resize(&mut self, w: u16, h: u16) {

@@ -369,9 +369,7 @@ fn autosave(app: &mut AdjApp, now: bool) -> Vec<Effect> {
 }
 
 fn on_mouse(app: &mut AdjApp, m: MouseEvent) -> Vec<Effect> {
-    if layout::too_small(app.shell.size) || app.overlay.is_some() {
-        return vec![];
-    }
+    let Some(m) = app.shell.mouse_for_screen(m, app.overlay.is_some()) else { return vec![] };
     let (x, y) = (m.column, m.row);
     match app.screen {
         Screen::List => list_update::on_mouse(app, m.kind, y),

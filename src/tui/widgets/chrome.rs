@@ -25,6 +25,12 @@ pub fn pane_block(title: String, focused: bool) -> Block<'static> {
         .title(Span::styled(title, title_style))
 }
 
+/// A badge, black on `bg` and bold: what a header starts with (the screen's name, the
+/// recording), a difference out of tolerance.
+pub fn badge<'a>(text: impl Into<std::borrow::Cow<'a, str>>, bg: Color) -> Span<'a> {
+    Span::styled(text, Style::new().fg(Color::Black).bg(bg).add_modifier(Modifier::BOLD))
+}
+
 /// The header's badge: playing, ended or paused.
 pub fn play_state(s: &Snapshot) -> Span<'static> {
     if s.playing {

@@ -199,10 +199,7 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
         ),
     };
     let mut spans = vec![
-        Span::styled(
-            format!(" {} ", sanitize(&c.coding.recording)),
-            Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
-        ),
+        chrome::badge(format!(" {} ", sanitize(&c.coding.recording)), Color::Cyan),
         if c.training {
             Span::styled(" training ", Style::new().fg(Color::Black).bg(Color::Magenta))
         } else {

@@ -28,10 +28,7 @@ pub fn view(f: &mut Frame, app: &App, s: &FeedbackState) {
     let within = format!("{} of {} within", d.compare.within(), d.compare.compared());
     f.render_widget(
         Line::from(vec![
-            Span::styled(
-                " Feedback ",
-                Style::new().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD),
-            ),
+            chrome::badge(" Feedback ", Color::Magenta),
             Span::raw(format!(
                 " {} · training · your coding against gold ",
                 sanitize(&d.recording)

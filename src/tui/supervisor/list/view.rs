@@ -53,10 +53,7 @@ pub fn view(f: &mut Frame, app: &AdjApp) {
     let done = app.cases.iter().filter(|c| c.existing.is_some()).count();
     f.render_widget(
         Line::from(vec![
-            Span::styled(
-                " Adjudication ",
-                Style::new().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD),
-            ),
+            chrome::badge(" Adjudication ", Color::Magenta),
             Span::raw(format!(
                 " {} · supervisor {} · {} recording(s) outside ±{} · {done} adjudicated",
                 sanitize(&app.study_name),

@@ -235,10 +235,7 @@ fn header(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
         Span::styled("not adjudicated yet", Style::new().fg(Color::Gray))
     };
     let mut spans = vec![
-        Span::styled(
-            format!(" {} ", sanitize(&r.case.recording)),
-            Style::new().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD),
-        ),
+        chrome::badge(format!(" {} ", sanitize(&r.case.recording)), Color::Magenta),
         Span::raw(" "),
         Span::styled(
             format!("{} / {}", hms(s.position_s), hms(r.duration_s())),
@@ -410,10 +407,7 @@ fn scores(f: &mut Frame, app: &AdjApp, r: &RecordingState, l: &RecordingLayout) 
                     format!(" {:>3} {:>3} ", cell(&r.case.primary), cell(&r.case.secondary)),
                     strong,
                 ));
-                spans.push(Span::styled(
-                    format!("{delta:>3} "),
-                    Style::new().fg(Color::Black).bg(Color::Red).add_modifier(Modifier::BOLD),
-                ));
+                spans.push(chrome::badge(format!("{delta:>3} "), Color::Red));
                 let draft = r.drafts.get(&d.key);
                 let fin = match draft {
                     Some(dr) if dr.score.is_some() => {
