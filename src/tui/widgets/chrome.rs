@@ -64,21 +64,29 @@ pub fn dialog(f: &mut Frame, title: &str, color: Color, lines: Vec<Line>, width:
 /// The footer of a list screen (the coder's queue, the supervisor's list), keys as bound now;
 /// an empty list has nothing to select or open.
 pub fn list_footer(f: &mut Frame, keymap: &Keymap, notice: Option<&str>, area: Rect, empty: bool) {
-    const LIST_HINTS: &[Hint] = &[
-        Hint::new(&[Action::Up, Action::Down], "select", 1),
-        Hint::new(&[Action::Activate], "open", 0),
-        Hint::new(&[Action::Help], "help", 0),
-        Hint::new(&[Action::Back], "quit", 0),
-    ];
+    const OPEN: Hint = Hint::new(&[Action::Activate], "open", 0);
+    const QUIT: Hint = Hint::new(&[Action::Back], "quit", 0);
+    const LIST_HINTS: &[Hint] = &[hints::SELECT.keep(1), OPEN, hints::HELP, QUIT];
     let hints = if empty { &LIST_HINTS[2..] } else { LIST_HINTS };
-    footer(f, notice, area, &hint_line(keymap, None, hints, area.width));
+    footer(f, keymap, notice, area, None, hints);
 }
 
-/// The bottom line: the notice if one is showing, else the key hints.
-pub fn footer(f: &mut Frame, notice: Option<&str>, area: Rect, hints: &str) {
+/// The bottom line: the notice if one is showing, else the key hints ([`hint_line`]) after
+/// `prefix`.
+pub fn footer(
+    f: &mut Frame,
+    keymap: &Keymap,
+    notice: Option<&str>,
+    area: Rect,
+    prefix: Option<&str>,
+    hints: &[Hint],
+) {
     let line = match notice {
         Some(n) => Line::styled(format!(" {}", sanitize(n)), Style::new().fg(Color::Yellow)),
-        None => Line::styled(format!(" {hints}"), Style::new().fg(Color::DarkGray)),
+        None => Line::styled(
+            format!(" {}", hint_line(keymap, prefix, hints, area.width)),
+            Style::new().fg(Color::DarkGray),
+        ),
     };
     f.render_widget(line, area);
 }
@@ -106,6 +114,33 @@ impl Hint {
     pub const fn range(actions: &'static [Action], what: &'static str, keep: u8) -> Self {
         Hint { actions, sep: "-", what, keep }
     }
+}
+
+impl Hint {
+    /// This hint, dropped as soon as `keep` says (each footer ranks its own hints).
+    pub const fn keep(self, keep: u8) -> Self {
+        Hint { keep, ..self }
+    }
+}
+
+/// The hints both apps' footers show, named once so that a key is called the same on every
+/// screen. Ranked as most panes want them (play and help always, back the first to go); a
+/// footer that wants otherwise says so with [`Hint::keep`].
+pub mod hints {
+    use super::Hint;
+    use crate::tui::keys::Action;
+
+    pub const PLAY: Hint = Hint::new(&[Action::PlayPause], "play", 0);
+    pub const SEEK: Hint = Hint::new(&[Action::Back5, Action::Forward5], "±5s", 1);
+    pub const SELECT: Hint = Hint::new(&[Action::Up, Action::Down], "select", 2);
+    pub const MATCHES: Hint =
+        Hint::pair(&[Action::Note, Action::SegmentNote], "next/prev match", 0);
+    pub const SEARCH: Hint = Hint::new(&[Action::Search], "search", 0);
+    pub const HIDE: Hint = Hint::new(&[Action::Transcript], "hide", 2);
+    pub const CLEAR: Hint = Hint::new(&[Action::ClearScore], "clear", 0);
+    pub const PANES: Hint = Hint::new(&[Action::FocusNext], "panes", 2);
+    pub const HELP: Hint = Hint::new(&[Action::Help], "help", 0);
+    pub const BACK: Hint = Hint::new(&[Action::Back], "back", 3);
 }
 
 /// The footer's key hints, built from the keymap (so a rebinding in `keys.toml` shows) and fitted

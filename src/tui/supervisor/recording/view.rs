@@ -18,6 +18,7 @@ use crate::tui::shell::Shell;
 use crate::tui::shell::prompt::{Prompt, PromptKind};
 use crate::tui::supervisor::model::AdjApp;
 use crate::tui::terminal::sanitize;
+use crate::tui::widgets::chrome::hints::{self, CLEAR, HELP, HIDE, MATCHES, SEARCH};
 use crate::tui::widgets::chrome::{self, Hint, pane_block};
 use crate::tui::widgets::lists::{SelectList, selection_style};
 use crate::tui::widgets::prompt::PromptBox;
@@ -165,55 +166,29 @@ pub fn view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
         Pane::Transcript => TRANSCRIPT_HINTS,
         Pane::Primary | Pane::Secondary => ITEMS_HINTS,
     };
-    let hints = chrome::hint_line(&app.shell.keymap, None, hints, l.footer.width);
-    chrome::footer(f, app.current_notice(), l.footer, &hints);
+    chrome::footer(f, &app.shell.keymap, app.current_notice(), l.footer, None, hints);
 }
 
-/// The footer in the scores pane and in a coder's segments and notes (keys as bound now).
-const SCORES_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 2),
-    Hint::new(&[Action::Back5, Action::Forward5], "±5s", 3),
-    Hint::new(&[Action::FocusNext], "panes", 4),
-    Hint::range(&[Action::Score(1), Action::Score(5)], "final score", 0),
-    Hint::new(&[Action::Activate], "reason", 1),
-    Hint::new(&[Action::ClearScore], "clear", 5),
-    Hint::new(&[Action::Rationales], "rationales", 1),
-    Hint::new(&[Action::Submit], "save", 0),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 2),
-];
-const ITEMS_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 2),
-    Hint::new(&[Action::Back5, Action::Forward5], "±5s", 3),
-    Hint::new(&[Action::FocusNext], "panes", 4),
-    Hint::new(&[Action::Up, Action::Down], "select", 3),
-    Hint::new(&[Action::Activate], "jump there", 0),
-    Hint::new(&[Action::Rationales], "rationales", 4),
-    Hint::new(&[Action::Submit], "save", 0),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 2),
-];
+// The footer of each pane (keys as bound now): the hints both apps share (`hints`) ranked as
+// this screen ranks them, and its own.
+const PLAY: Hint = hints::PLAY.keep(2);
+const SEEK: Hint = hints::SEEK.keep(3);
+const PANES: Hint = hints::PANES.keep(4);
+const SELECT: Hint = hints::SELECT.keep(3);
+const BACK: Hint = hints::BACK.keep(2);
+const FINAL: Hint = Hint::range(&[Action::Score(1), Action::Score(5)], "final score", 0);
+const REASON: Hint = Hint::new(&[Action::Activate], "reason", 1);
+const RATIONALES: Hint = Hint::new(&[Action::Rationales], "rationales", 1);
+const SAVE: Hint = Hint::new(&[Action::Submit], "save", 0);
+const JUMP: Hint = Hint::new(&[Action::Activate], "jump there", 0);
 
-const TRANSCRIPT_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 2),
-    Hint::new(&[Action::Up, Action::Down], "select", 3),
-    Hint::new(&[Action::Activate], "jump there", 0),
-    Hint::new(&[Action::Search], "search", 0),
-    Hint::new(&[Action::Transcript], "hide", 2),
-    Hint::new(&[Action::FocusNext], "panes", 4),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 2),
-];
-const SEARCH_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 2),
-    Hint::pair(&[Action::Note, Action::SegmentNote], "next/prev match", 0),
-    Hint::new(&[Action::Activate], "jump there", 0),
-    Hint::new(&[Action::Search], "search", 1),
-    Hint::new(&[Action::Up, Action::Down], "select", 3),
-    Hint::new(&[Action::FocusNext], "panes", 4),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 2),
-];
+/// The footer in the scores pane and in a coder's segments and notes.
+const SCORES_HINTS: &[Hint] =
+    &[PLAY, SEEK, PANES, FINAL, REASON, CLEAR.keep(5), RATIONALES, SAVE, HELP, BACK];
+const ITEMS_HINTS: &[Hint] =
+    &[PLAY, SEEK, PANES, SELECT, JUMP, RATIONALES.keep(4), SAVE, HELP, BACK];
+const TRANSCRIPT_HINTS: &[Hint] = &[PLAY, SELECT, JUMP, SEARCH, HIDE, PANES, HELP, BACK];
+const SEARCH_HINTS: &[Hint] = &[PLAY, MATCHES, JUMP, SEARCH.keep(1), SELECT, PANES, HELP, BACK];
 
 fn coder_name(r: &RecordingState, k: usize) -> String {
     let (c, role) =
