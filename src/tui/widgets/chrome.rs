@@ -181,9 +181,26 @@ pub fn hint_line(keymap: &Keymap, prefix: Option<&str>, hints: &[Hint], width: u
     join(&shown, " ")
 }
 
+/// Appends the audio's trouble to a header line, if any, as much as fits in `width` columns: a
+/// playback error (red), or why playback is silent (after `silent_mark`).
+pub fn push_audio_status(
+    spans: &mut Vec<Span<'static>>,
+    width: u16,
+    s: &Snapshot,
+    silent_mark: &str,
+) {
+    if let Some(e) = &s.error {
+        let choices = [format!("  ⚠ {}", sanitize(e)), "  ⚠ audio error".into()];
+        push_fitting(spans, width, &choices, Style::new().fg(Color::Red));
+    } else if let Some(reason) = &s.silent_reason {
+        let choices = silent_choices(silent_mark, reason);
+        push_fitting(spans, width, &choices, Style::new().fg(Color::Magenta));
+    }
+}
+
 /// Appends a status to a header line: the first of `choices` with which the line fits in
 /// `width` columns (longest first), else nothing, so the header never ends in a word cut in half.
-pub fn push_fitting(spans: &mut Vec<Span<'static>>, width: u16, choices: &[String], style: Style) {
+fn push_fitting(spans: &mut Vec<Span<'static>>, width: u16, choices: &[String], style: Style) {
     let used: usize = spans.iter().map(Span::width).sum();
     let room = usize::from(width).saturating_sub(used);
     if let Some(c) = choices.iter().find(|c| Span::raw(c.as_str()).width() <= room) {
@@ -193,7 +210,7 @@ pub fn push_fitting(spans: &mut Vec<Span<'static>>, width: u16, choices: &[Strin
 
 /// The header's silent-playback status, longest first: the reason, its first part (before a
 /// `:`), or just "silent", each after `mark`.
-pub fn silent_choices(mark: &str, reason: &str) -> Vec<String> {
+fn silent_choices(mark: &str, reason: &str) -> Vec<String> {
     let reason = sanitize(reason);
     let mut v = vec![format!("  {mark} {reason}")];
     if let Some((head, _)) = reason.split_once(':') {

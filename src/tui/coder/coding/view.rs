@@ -148,14 +148,7 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ));
     }
-    let w = area.width;
-    if let Some(e) = &s.error {
-        let choices = [format!("  ⚠ {}", sanitize(e)), "  ⚠ audio error".into()];
-        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Red));
-    } else if let Some(r) = &s.silent_reason {
-        let choices = chrome::silent_choices("◌", r);
-        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Magenta));
-    }
+    chrome::push_audio_status(&mut spans, area.width, s, "◌");
     f.render_widget(Line::from(spans), area);
 }
 

@@ -65,6 +65,7 @@ pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
 
 /// The recording screen, with the transcript pane when `transcript` is shown.
 pub fn recording_layout_with(area: Rect, n_domains: usize, transcript: bool) -> RecordingLayout {
+    use Constraint::{Length, Min, Percentage};
     let stacked = area.height >= 40;
     let wave_h = if stacked { 4 } else { 2 };
     // Below the overview: a 2-row waveform, the lanes and the axis.
@@ -76,45 +77,30 @@ pub fn recording_layout_with(area: Rect, n_domains: usize, transcript: bool) -> 
     let below = transcript && stacked && rest.saturating_sub(lists_h + middle_min) >= TRANSCRIPT_H;
     let tr_h = if below { TRANSCRIPT_H } else { 0 };
     let [header, timeline, middle, lists, tr_row, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(timeline_h),
-        Constraint::Min(0),
-        Constraint::Length(lists_h),
-        Constraint::Length(tr_h),
-        Constraint::Length(1),
+        Length(1),
+        Length(timeline_h),
+        Min(0),
+        Length(lists_h),
+        Length(tr_h),
+        Length(1),
     ])
     .areas(area);
     let inner = timeline.inner(Margin::new(1, 1));
-    let [labels, strips] =
-        Layout::horizontal([Constraint::Length(LABEL_W), Constraint::Min(0)]).areas(inner);
+    let [labels, strips] = Layout::horizontal([Length(LABEL_W), Min(0)]).areas(inner);
     let (wave, zoom) = if stacked {
-        let [wave, zoom] =
-            Layout::vertical([Constraint::Length(wave_h + 3), Constraint::Length(zoom_h)])
-                .areas(strips);
+        let [wave, zoom] = Layout::vertical([Length(wave_h + 3), Length(zoom_h)]).areas(strips);
         (wave, zoom)
     } else {
-        let [wave, _, zoom] = Layout::horizontal([
-            Constraint::Percentage(50),
-            Constraint::Length(1),
-            Constraint::Min(0),
-        ])
-        .areas(strips);
+        let [wave, _, zoom] = Layout::horizontal([Percentage(50), Length(1), Min(0)]).areas(strips);
         (wave, zoom)
     };
     let scores_w = if area.width >= 120 { 56 } else { 48 };
-    let [scores, detail] =
-        Layout::horizontal([Constraint::Length(scores_w), Constraint::Min(0)]).areas(middle);
+    let [scores, detail] = Layout::horizontal([Length(scores_w), Min(0)]).areas(middle);
     let (primary, secondary, transcript) = if below || !transcript {
-        let [p, s] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(lists);
+        let [p, s] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(lists);
         (p, s, tr_row)
     } else {
-        let [p, s, t] = Layout::horizontal([
-            Constraint::Percentage(30),
-            Constraint::Percentage(30),
-            Constraint::Min(0),
-        ])
-        .areas(lists);
+        let [p, s, t] = Layout::horizontal([Percentage(30), Percentage(30), Min(0)]).areas(lists);
         (p, s, t)
     };
     RecordingLayout {
@@ -222,14 +208,7 @@ fn header(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
         Span::raw(format!(" decided {decided} of {} · ", r.case.diffs.len())),
         state,
     ];
-    let w = area.width;
-    if let Some(e) = &s.error {
-        let choices = [format!("  ⚠ {}", sanitize(e)), "  ⚠ audio error".into()];
-        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Red));
-    } else if let Some(reason) = &s.silent_reason {
-        let choices = chrome::silent_choices("🔇", reason);
-        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Magenta));
-    }
+    chrome::push_audio_status(&mut spans, area.width, s, "🔇");
     let _ = app;
     f.render_widget(Line::from(spans), area);
 }
