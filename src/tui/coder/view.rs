@@ -17,15 +17,18 @@ use crate::tui::widgets::chrome;
 
 /// Draws the app: the screen on show, then the overlay (without colour when the shell says so).
 pub fn draw(f: &mut Frame, app: &App) {
-    chrome::draw_app(f, app.shell.mono, |f| draw_screen(f, app));
+    chrome::draw_app(f, app.shell.mono, |f| {
+        match &app.screen {
+            Screen::Coding(c) => coding_view::view(f, app, c),
+            Screen::Queue => queue_view::view(f, app),
+            Screen::Feedback(s) => feedback_view::view(f, app, s),
+        }
+        overlay(f, app);
+    });
 }
 
-fn draw_screen(f: &mut Frame, app: &App) {
-    match &app.screen {
-        Screen::Coding(c) => coding_view::view(f, app, c),
-        Screen::Queue => queue_view::view(f, app),
-        Screen::Feedback(s) => feedback_view::view(f, app, s),
-    }
+/// The overlay over the screen, if one is open.
+fn overlay(f: &mut Frame, app: &App) {
     match &app.overlay {
         None => {}
         Some(Overlay::Help) => help(f, app),

@@ -15,14 +15,17 @@ use crate::tui::widgets::chrome;
 
 /// Draws the app: the screen on show, then the overlay (without colour when the shell says so).
 pub fn draw(f: &mut Frame, app: &AdjApp) {
-    chrome::draw_app(f, app.shell.mono, |f| draw_screen(f, app));
+    chrome::draw_app(f, app.shell.mono, |f| {
+        match &app.screen {
+            Screen::Recording(r) => recording_view::view(f, app, r),
+            Screen::List => list_view::view(f, app),
+        }
+        overlay(f, app);
+    });
 }
 
-fn draw_screen(f: &mut Frame, app: &AdjApp) {
-    match &app.screen {
-        Screen::Recording(r) => recording_view::view(f, app, r),
-        Screen::List => list_view::view(f, app),
-    }
+/// The overlay over the screen, if one is open.
+fn overlay(f: &mut Frame, app: &AdjApp) {
     match &app.overlay {
         None => {}
         Some(Overlay::Help) => help(f, app),

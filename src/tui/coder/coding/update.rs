@@ -344,38 +344,43 @@ fn move_segment_edge(cx: &mut Ctx, c: &mut CodingState, start: bool) -> Step {
 
 /// `N` in the segments pane: the selected segment's note (a prompt with the note it has).
 fn segment_note(cx: &mut Ctx, c: &mut CodingState) -> Step {
-    if !editable(cx, c) {
-        return stay();
-    }
-    match c.coding.segments.get(c.seg_sel).filter(|_| c.focus == Pane::Segments) {
-        Some(s) => {
-            let kind =
-                PromptKind::SegmentNote { index: c.seg_sel, start_s: s.start_s, end_s: s.end_s };
-            cx.open(Overlay::Prompt(Prompt::guarded(kind, &s.note)));
-        }
-        None => cx.shell.notice(format!(
-            "select a segment in the segments pane (Tab to it), then {} gives it a note",
-            keys(cx, Action::SegmentNote)
-        )),
-    }
-    stay()
+    let prompt = c.coding.segments.get(c.seg_sel).map(|s| {
+        let kind = PromptKind::SegmentNote { index: c.seg_sel, start_s: s.start_s, end_s: s.end_s };
+        Overlay::Prompt(Prompt::guarded(kind, &s.note))
+    });
+    let how = ("segment", Action::SegmentNote, "gives it a note");
+    open_for_selected(cx, c, Pane::Segments, prompt, how)
 }
 
 /// `t` in the notes pane: the domains the selected note bears on (a dialog of the codebook's
 /// domains to tick).
 fn note_domains(cx: &mut Ctx, c: &mut CodingState) -> Step {
+    let domains = &cx.shell.codebook.domains;
+    let dialog = c.coding.notes.get(c.note_sel).map(|n| {
+        let chosen = domains.iter().map(|d| n.domains.contains(&d.key)).collect();
+        Overlay::Dialog(Dialog::NoteDomains { note: c.note_sel, chosen, cursor: 0 })
+    });
+    open_for_selected(cx, c, Pane::Notes, dialog, ("note", Action::NoteDomains, "gives it domains"))
+}
+
+/// Opens `overlay`, made for the selected row of `pane`, if the coding may be edited and `pane`
+/// has the focus and a row; else says how: "select a `row` in the `row`s pane (Tab to it), then
+/// (the keys of `action`) `does`".
+fn open_for_selected(
+    cx: &mut Ctx,
+    c: &CodingState,
+    pane: Pane,
+    overlay: Option<Overlay>,
+    (row, action, does): (&str, Action, &str),
+) -> Step {
     if !editable(cx, c) {
         return stay();
     }
-    match c.coding.notes.get(c.note_sel).filter(|_| c.focus == Pane::Notes) {
-        Some(n) => {
-            let chosen =
-                cx.shell.codebook.domains.iter().map(|d| n.domains.contains(&d.key)).collect();
-            cx.open(Overlay::Dialog(Dialog::NoteDomains { note: c.note_sel, chosen, cursor: 0 }));
-        }
+    match overlay.filter(|_| c.focus == pane) {
+        Some(o) => cx.open(o),
         None => cx.shell.notice(format!(
-            "select a note in the notes pane (Tab to it), then {} gives it domains",
-            keys(cx, Action::NoteDomains)
+            "select a {row} in the {row}s pane (Tab to it), then {} {does}",
+            keys(cx, action)
         )),
     }
     stay()
