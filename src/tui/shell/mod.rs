@@ -10,7 +10,7 @@ use crossterm::event::MouseEvent;
 use ratatui::layout::Rect;
 
 use crate::codebook::Codebook;
-use crate::tui::keys::Keymap;
+use crate::tui::keys::{Action, Keymap};
 
 /// What an app's `Effect` shares with the other app's: playback requests arrive as
 /// `Effect::Player` (`From<Transport>`), and `Step` is a screen's answer carrying those effects.
@@ -104,6 +104,17 @@ pub fn step(sel: usize, len: usize, down: bool) -> usize {
         (sel + 1).min(len - 1)
     } else {
         sel.saturating_sub(1).min(len - 1)
+    }
+}
+
+/// Where `a` moves the selection `sel` of a list of `len` rows (up, down, to the first or the
+/// last row); `None` when `a` is not a move.
+pub fn list_move(sel: usize, len: usize, a: Action) -> Option<usize> {
+    match a {
+        Action::Up | Action::Down => Some(step(sel, len, a == Action::Down)),
+        Action::Start => Some(0),
+        Action::End => Some(len.saturating_sub(1)),
+        _ => None,
     }
 }
 

@@ -56,7 +56,7 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Opened { id, snapshot, draft, transcript } => {
-            let Some(case) = app.cases.iter().find(|c| c.recording == id).cloned() else {
+            let Some(case) = app.list.cases.iter().find(|c| c.recording == id).cloned() else {
                 return vec![Effect::Close];
             };
             let (transcript, problem) = match transcript {
@@ -96,9 +96,10 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::List(cases) => {
-            let old = app.cases.get(app.selected).map(|c| c.recording.clone());
-            app.selected = keep_selection(old.as_deref(), app.selected, &cases, |c| &c.recording);
-            app.cases = cases;
+            let old = app.list.cases.get(app.list.selected).map(|c| c.recording.clone());
+            app.list.selected =
+                keep_selection(old.as_deref(), app.list.selected, &cases, |c| &c.recording);
+            app.list.cases = cases;
             vec![]
         }
     }
@@ -110,7 +111,7 @@ fn on_saved(app: &mut AdjApp, result: Result<Box<crate::study::model::Adjudicati
     match result {
         Ok(adj) => {
             let n = adj.decisions.len();
-            if let Some(c) = app.cases.iter_mut().find(|c| c.recording == adj.recording) {
+            if let Some(c) = app.list.cases.iter_mut().find(|c| c.recording == adj.recording) {
                 c.existing = Some((*adj).clone());
             }
             r.case.existing = Some(*adj);
