@@ -68,7 +68,7 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             }
             let mut r = RecordingState::new(case, &app.shell.codebook, snapshot);
             // The pane is shown when there is a transcript.
-            (r.transcript, r.tpane) = crate::tui::transcript_pane::open(transcript.map(|t| *t));
+            r.tpane = crate::tui::transcript_pane::open(transcript.map(|t| *t));
             if let Some(p) = problem {
                 app.shell.notice(p);
             }

@@ -109,7 +109,7 @@ pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
             stay()
         }
         Action::Search => {
-            if c.transcript.is_some() {
+            if c.tpane.transcript.is_some() {
                 cx.open(Overlay::Prompt(Prompt::new(PromptKind::Search, "")));
             } else {
                 cx.shell.notice("no transcript is attached to this recording: nothing to search");
@@ -165,7 +165,7 @@ fn in_search(c: &CodingState) -> bool {
 
 /// `T`: the transcript pane shown or hidden (focus leaves it when hidden).
 fn toggle_transcript(cx: &mut Ctx, c: &mut CodingState) {
-    let said = c.tpane.toggle(c.transcript.is_some(), &keys(cx, Action::Transcript));
+    let said = c.tpane.toggle(c.tpane.transcript.is_some(), &keys(cx, Action::Transcript));
     if !c.tpane.visible && c.focus == Pane::Transcript {
         c.focus = Pane::Timeline;
     }
@@ -185,7 +185,7 @@ fn say_match(cx: &mut Ctx, c: &CodingState) {
 /// The search typed at `/`: its matches, the first at or after the cue at the playhead selected
 /// in the transcript pane (shown and focused). An empty search clears it.
 fn search(cx: &mut Ctx, c: &mut CodingState, text: &str) {
-    let Some(t) = c.transcript.clone() else { return };
+    let Some(t) = c.tpane.transcript.clone() else { return };
     let from = if c.focus == Pane::Transcript { c.tpane.sel } else { c.cue_near_playhead() };
     let said = searched_notice(&c.tpane.search(&t, text, from), text);
     match said {

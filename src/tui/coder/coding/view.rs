@@ -389,8 +389,7 @@ fn scores(f: &mut Frame, app: &App, c: &CodingState, l: &CodingLayout) {
 
 fn transcript(f: &mut Frame, c: &CodingState, area: Rect) {
     let focused = c.focus == Pane::Transcript;
-    let pane = (c.transcript.as_ref(), &c.tpane);
-    crate::tui::transcript_pane::draw(f, area, pane, c.snap.position_s, focused, c.clock());
+    crate::tui::transcript_pane::draw(f, area, &c.tpane, c.snap.position_s, focused, c.clock());
 }
 
 fn rubric(f: &mut Frame, app: &App, c: &CodingState, area: Rect) {

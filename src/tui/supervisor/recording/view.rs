@@ -143,8 +143,14 @@ pub fn view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
     if r.tpane.visible {
         let focused = r.focus == Pane::Transcript;
         let clock = Clock::for_duration(r.duration_s());
-        let pane = (r.transcript.as_ref(), &r.tpane);
-        crate::tui::transcript_pane::draw(f, l.transcript, pane, r.snap.position_s, focused, clock);
+        crate::tui::transcript_pane::draw(
+            f,
+            l.transcript,
+            &r.tpane,
+            r.snap.position_s,
+            focused,
+            clock,
+        );
     }
     let hints = match r.focus {
         Pane::Scores => SCORES_HINTS,
