@@ -240,7 +240,7 @@ fn ctrl_u() -> Msg {
 fn list_navigation_and_quit() {
     let mut a = app();
     send(&mut a, [key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down)]);
-    assert_eq!(a.selected, 2);
+    assert_eq!(a.list.selected, 2);
     let fx = send(&mut a, [key(KeyCode::Enter)]);
     assert_eq!(fx, vec![Effect::Open { id: "R007".into(), duration_s: 3725.0 }]);
     assert!(matches!(a.screen, Screen::List), "the screen changes only once the runner opened it");
@@ -311,13 +311,13 @@ fn score_reason_and_save_produce_the_adjudication() {
     let r = a.recording().unwrap();
     assert!(!r.dirty && !r.saving);
     assert_eq!(r.case.existing.as_ref(), Some(&saved));
-    assert_eq!(a.cases[0].existing.as_ref(), Some(&saved), "the list shows it adjudicated");
+    assert_eq!(a.list.cases[0].existing.as_ref(), Some(&saved), "the list shows it adjudicated");
     assert!(a.current_notice().unwrap().contains("supervisor/adjudications/R002.toml"));
     // Originals untouched.
     assert_eq!(r.case.primary, before.primary);
     assert_eq!(r.case.secondary, before.secondary);
-    assert_eq!(a.cases[0].primary, before.primary);
-    assert_eq!(a.cases[0].secondary, before.secondary);
+    assert_eq!(a.list.cases[0].primary, before.primary);
+    assert_eq!(a.list.cases[0].secondary, before.secondary);
     // Back to the list: no question asked, the list is refreshed.
     let fx = send(&mut a, [key(KeyCode::Esc)]);
     assert_eq!(fx, vec![Effect::Close, Effect::RefreshList]);
@@ -611,7 +611,7 @@ fn hostile_text_from_files_never_reaches_the_terminal_raw() {
             transcript: Ok(None),
         },
     );
-    for screen in [render(&app, 120, 40), render(&app_with(app.cases.clone()), 120, 40)] {
+    for screen in [render(&app, 120, 40), render(&app_with(app.list.cases.clone()), 120, 40)] {
         assert!(
             !screen.chars().any(|c| c.is_control() && c != '\n' || c == '\u{202e}'),
             "{screen:?}"

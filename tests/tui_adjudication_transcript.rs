@@ -163,7 +163,7 @@ fn an_unreadable_transcript_still_opens_the_recording() {
         Msg::Opened { id: "R002".into(), snapshot: snapshot_at(0.0), draft: None, transcript };
     update(&mut a, opened);
     let r = st(&a);
-    assert!(r.transcript.is_none() && !r.tpane.visible);
+    assert!(r.tpane.transcript.is_none() && !r.tpane.visible);
     assert!(notice(&a).contains("the transcript cannot be read"), "{}", notice(&a));
 }
 

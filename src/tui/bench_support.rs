@@ -35,22 +35,25 @@ pub fn busy_coding_app(book: &Codebook) -> Result<App, CodingError> {
             c.set_score(book, &d.key, (i % 5) as u8 + 1)?;
         }
     }
-    let mut app = App::new(Arc::new(book.clone()), Keymap::default(), "c1", "Bench", vec![]);
-    let snapshot = playing_at(START_S);
-    update(
-        &mut app,
-        Msg::Opened(Box::new(Opened {
-            coding: c,
-            duration_s: dur,
-            snapshot,
-            transcript: Ok(None),
-            window: None,
-        })),
-    );
+    let app = App::new(Arc::new(book.clone()), Keymap::default(), "c1", "Bench", vec![]);
+    Ok(opened(app, c, WIDTH, HEIGHT))
+}
+
+/// `app` with `coding` open on its coding screen: the recording [`DURATION_S`] long, playing
+/// at [`START_S`], its whole waveform overview in, at `width`×`height`.
+fn opened(mut app: App, coding: Coding, width: u16, height: u16) -> App {
+    let opened = Opened {
+        coding,
+        duration_s: DURATION_S,
+        snapshot: playing_at(START_S),
+        transcript: Ok(None),
+        window: None,
+    };
+    update(&mut app, Msg::Opened(Box::new(opened)));
     let peaks: Vec<f32> = (0..2000).map(|i| ((i as f32) * 0.13).sin().abs()).collect();
     update(&mut app, Msg::Overview { total: 2000, start: 0, peaks });
-    update(&mut app, Msg::Resize(WIDTH, HEIGHT));
-    Ok(app)
+    update(&mut app, Msg::Resize(width, height));
+    app
 }
 
 /// [`busy_coding_app`] with a transcript of the whole recording (a cue every 3 s, 2,400 cues) in
@@ -109,20 +112,7 @@ pub fn counts_coding_app(book: &Codebook) -> Result<App, CodingError> {
     }
     let mut app = App::new(Arc::new(book.clone()), Keymap::default(), "c1", "Bench", vec![]);
     app.reaction_offset_s = 0.5;
-    update(
-        &mut app,
-        Msg::Opened(Box::new(Opened {
-            coding: c,
-            duration_s: dur,
-            snapshot: playing_at(START_S),
-            transcript: Ok(None),
-            window: None,
-        })),
-    );
-    let peaks: Vec<f32> = (0..2000).map(|i| ((i as f32) * 0.13).sin().abs()).collect();
-    update(&mut app, Msg::Overview { total: 2000, start: 0, peaks });
-    update(&mut app, Msg::Resize(COUNT_WIDTH, COUNT_HEIGHT));
-    Ok(app)
+    Ok(opened(app, c, COUNT_WIDTH, COUNT_HEIGHT))
 }
 
 /// The key message that logs `book`'s first count (its `press`).

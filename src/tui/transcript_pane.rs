@@ -13,9 +13,12 @@ use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome::pane_block;
 use crate::tui::widgets::transcript::TranscriptList;
 
-/// The transcript pane's state: shown or not, the cue selected in it, and the search.
+/// The transcript pane's state: the transcript, shown or not, the cue selected in it, and the
+/// search.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct TranscriptPane {
+    /// The recording's transcript as attached, if any (read by the open job on the disk thread).
+    pub transcript: Option<Arc<Transcript>>,
     /// Shown (`T`); on when the recording opens with a transcript.
     pub visible: bool,
     /// The cue selected while the pane is focused (`Enter` jumps there).
@@ -93,10 +96,13 @@ pub trait Transcribed {
     }
 }
 
-/// The transcript `t` of a recording opening, shared, and its pane: shown when there is one.
-pub fn open(t: Option<Transcript>) -> (Option<Arc<Transcript>>, TranscriptPane) {
-    let pane = TranscriptPane { visible: t.is_some(), ..TranscriptPane::default() };
-    (t.map(Arc::new), pane)
+/// The pane of a recording opening with the transcript `t`: shown when there is one.
+pub fn open(t: Option<Transcript>) -> TranscriptPane {
+    TranscriptPane {
+        visible: t.is_some(),
+        transcript: t.map(Arc::new),
+        ..TranscriptPane::default()
+    }
 }
 
 /// What the footer says after a search: `None` when it found something (the match is said).
@@ -211,11 +217,12 @@ impl TranscriptPane {
 pub fn draw(
     f: &mut Frame,
     area: Rect,
-    (t, p): (Option<&Arc<Transcript>>, &TranscriptPane),
+    p: &TranscriptPane,
     position_s: f64,
     focused: bool,
     clock: Clock,
 ) {
+    let t = p.transcript.as_ref();
     let cues = cues(t);
     let block = pane_block(p.title(t.is_some(), cues.len(), focused), focused);
     let inner = block.inner(area);

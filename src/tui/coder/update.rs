@@ -333,9 +333,7 @@ fn back_to_queue(app: &mut App) -> Vec<Effect> {
 }
 
 fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
-    if layout::too_small(app.shell.size) || app.overlay.is_some() {
-        return vec![];
-    }
+    let Some(m) = app.shell.mouse_for_screen(m, app.overlay.is_some()) else { return vec![] };
     let (x, y) = (m.column, m.row);
     match app.screen {
         Screen::Queue => queue_update::on_mouse(app, m.kind, y),
@@ -352,11 +350,7 @@ fn on_submitted(app: &mut App, r: Result<Box<crate::coding::Coding>, String>) ->
         Ok(coding) if training => {
             let id = coding.recording.clone();
             if let Some(c) = app.coding_mut() {
-                c.coding = *coding;
-                c.save_state = SaveState::Saved;
-                c.dirty_since = None;
-                c.listen_dirty = false;
-                c.history.clear();
+                c.submitted(*coding);
             }
             // Training: the feedback at once (the signed submit line exists now).
             let mut fx = close(app);
@@ -366,12 +360,7 @@ fn on_submitted(app: &mut App, r: Result<Box<crate::coding::Coding>, String>) ->
         }
         Ok(coding) => {
             if let Some(c) = app.coding_mut() {
-                c.coding = *coding;
-                c.save_state = SaveState::Saved;
-                c.dirty_since = None;
-                c.listen_dirty = false;
-                // Submitted: read-only, nothing to undo.
-                c.history.clear();
+                c.submitted(*coding);
             }
             app.overlay = None;
             app.notice("submitted: thank you. The coding is now read-only");

@@ -11,31 +11,24 @@ use crate::tui::coder::feedback::view as feedback_view;
 use crate::tui::coder::model::{App, Overlay, Screen};
 use crate::tui::coder::queue::view as queue_view;
 use crate::tui::keys::{ACTIONS, Action};
-use crate::tui::layout::too_small;
 use crate::tui::shell::help::Help;
 use crate::tui::shell::prompt::view_prompt_with;
 use crate::tui::widgets::chrome;
 
-/// Draws the whole UI for the current state.
-/// Draws the app (without colour when the shell says so).
+/// Draws the app: the screen on show, then the overlay (without colour when the shell says so).
 pub fn draw(f: &mut Frame, app: &App) {
-    draw_colour(f, app);
-    if app.shell.mono {
-        chrome::strip_colour(f.buffer_mut());
-    }
+    chrome::draw_app(f, app.shell.mono, |f| {
+        match &app.screen {
+            Screen::Coding(c) => coding_view::view(f, app, c),
+            Screen::Queue => queue_view::view(f, app),
+            Screen::Feedback(s) => feedback_view::view(f, app, s),
+        }
+        overlay(f, app);
+    });
 }
 
-fn draw_colour(f: &mut Frame, app: &App) {
-    let area = f.area();
-    if too_small(area) {
-        chrome::too_small(f, area);
-        return;
-    }
-    match &app.screen {
-        Screen::Coding(c) => coding_view::view(f, app, c),
-        Screen::Queue => queue_view::view(f, app),
-        Screen::Feedback(s) => feedback_view::view(f, app, s),
-    }
+/// The overlay over the screen, if one is open.
+fn overlay(f: &mut Frame, app: &App) {
     match &app.overlay {
         None => {}
         Some(Overlay::Help) => help(f, app),

@@ -6,10 +6,11 @@ pub mod prompt;
 
 use std::sync::Arc;
 
+use crossterm::event::MouseEvent;
 use ratatui::layout::Rect;
 
 use crate::codebook::Codebook;
-use crate::tui::keys::Keymap;
+use crate::tui::keys::{Action, Keymap};
 
 /// What an app's `Effect` shares with the other app's: playback requests arrive as
 /// `Effect::Player` (`From<Transport>`), and `Step` is a screen's answer carrying those effects.
@@ -76,6 +77,12 @@ impl Shell {
         no_color.is_some_and(|v| !v.is_empty()) || term.is_some_and(|t| t == "dumb")
     }
 
+    /// The click or wheel `m` if it reaches the screen: not while an overlay is open (the
+    /// overlay is over it) nor when the terminal is too small for the screen to be drawn.
+    pub fn mouse_for_screen(&self, m: MouseEvent, overlay_open: bool) -> Option<MouseEvent> {
+        (!overlay_open && !crate::tui::layout::too_small(self.size)).then_some(m)
+    }
+
     pub fn resize(&mut self, w: u16, h: u16) {
         self.size = Rect::new(0, 0, w, h);
     }
@@ -97,6 +104,17 @@ pub fn step(sel: usize, len: usize, down: bool) -> usize {
         (sel + 1).min(len - 1)
     } else {
         sel.saturating_sub(1).min(len - 1)
+    }
+}
+
+/// Where `a` moves the selection `sel` of a list of `len` rows (up, down, to the first or the
+/// last row); `None` when `a` is not a move.
+pub fn list_move(sel: usize, len: usize, a: Action) -> Option<usize> {
+    match a {
+        Action::Up | Action::Down => Some(step(sel, len, a == Action::Down)),
+        Action::Start => Some(0),
+        Action::End => Some(len.saturating_sub(1)),
+        _ => None,
     }
 }
 

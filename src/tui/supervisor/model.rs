@@ -11,6 +11,7 @@ use crate::transcript::Transcript;
 use crate::tui::keys::Keymap;
 use crate::tui::shell::Shell;
 use crate::tui::shell::prompt::Prompt;
+use crate::tui::supervisor::list::ListState;
 use crate::tui::supervisor::recording::RecordingState;
 use crate::tui::transport::Transport;
 
@@ -103,8 +104,7 @@ pub struct AdjApp {
     pub tolerance: u8,
     pub screen: Screen,
     /// The list screen's state: the recordings to adjudicate and the selected one.
-    pub cases: Vec<Case>,
-    pub selected: usize,
+    pub list: ListState,
     pub overlay: Option<Overlay>,
     pub quitting: bool,
     /// Every instrument of the study (empty: only the shell's): opening a recording makes its
@@ -135,8 +135,7 @@ impl AdjApp {
             study_name: study_name.to_string(),
             tolerance,
             screen: Screen::List,
-            cases,
-            selected: 0,
+            list: ListState { cases, selected: 0 },
             overlay: None,
             quitting: false,
             instruments: Vec::new(),

@@ -56,7 +56,7 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::Opened { id, snapshot, draft, transcript } => {
-            let Some(case) = app.cases.iter().find(|c| c.recording == id).cloned() else {
+            let Some(case) = app.list.cases.iter().find(|c| c.recording == id).cloned() else {
                 return vec![Effect::Close];
             };
             let (transcript, problem) = match transcript {
@@ -68,7 +68,7 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             }
             let mut r = RecordingState::new(case, &app.shell.codebook, snapshot);
             // The pane is shown when there is a transcript.
-            (r.transcript, r.tpane) = crate::tui::transcript_pane::open(transcript.map(|t| *t));
+            r.tpane = crate::tui::transcript_pane::open(transcript.map(|t| *t));
             if let Some(p) = problem {
                 app.shell.notice(p);
             }
@@ -96,9 +96,10 @@ pub fn update(app: &mut AdjApp, msg: Msg) -> Vec<Effect> {
             vec![]
         }
         Msg::List(cases) => {
-            let old = app.cases.get(app.selected).map(|c| c.recording.clone());
-            app.selected = keep_selection(old.as_deref(), app.selected, &cases, |c| &c.recording);
-            app.cases = cases;
+            let old = app.list.cases.get(app.list.selected).map(|c| c.recording.clone());
+            app.list.selected =
+                keep_selection(old.as_deref(), app.list.selected, &cases, |c| &c.recording);
+            app.list.cases = cases;
             vec![]
         }
     }
@@ -110,7 +111,7 @@ fn on_saved(app: &mut AdjApp, result: Result<Box<crate::study::model::Adjudicati
     match result {
         Ok(adj) => {
             let n = adj.decisions.len();
-            if let Some(c) = app.cases.iter_mut().find(|c| c.recording == adj.recording) {
+            if let Some(c) = app.list.cases.iter_mut().find(|c| c.recording == adj.recording) {
                 c.existing = Some((*adj).clone());
             }
             r.case.existing = Some(*adj);
@@ -369,9 +370,7 @@ fn autosave(app: &mut AdjApp, now: bool) -> Vec<Effect> {
 }
 
 fn on_mouse(app: &mut AdjApp, m: MouseEvent) -> Vec<Effect> {
-    if layout::too_small(app.shell.size) || app.overlay.is_some() {
-        return vec![];
-    }
+    let Some(m) = app.shell.mouse_for_screen(m, app.overlay.is_some()) else { return vec![] };
     let (x, y) = (m.column, m.row);
     match app.screen {
         Screen::List => list_update::on_mouse(app, m.kind, y),

@@ -5,7 +5,6 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 
 use crate::tui::keys::Action;
-use crate::tui::layout::too_small;
 use crate::tui::shell::help::Help;
 use crate::tui::shell::prompt::view_prompt;
 use crate::tui::supervisor::list::view as list_view;
@@ -14,25 +13,19 @@ use crate::tui::supervisor::recording::view as recording_view;
 use crate::tui::terminal::sanitize;
 use crate::tui::widgets::chrome;
 
-/// Draws the whole adjudication UI for the current state.
-/// Draws the app (without colour when the shell says so).
+/// Draws the app: the screen on show, then the overlay (without colour when the shell says so).
 pub fn draw(f: &mut Frame, app: &AdjApp) {
-    draw_colour(f, app);
-    if app.shell.mono {
-        chrome::strip_colour(f.buffer_mut());
-    }
+    chrome::draw_app(f, app.shell.mono, |f| {
+        match &app.screen {
+            Screen::Recording(r) => recording_view::view(f, app, r),
+            Screen::List => list_view::view(f, app),
+        }
+        overlay(f, app);
+    });
 }
 
-fn draw_colour(f: &mut Frame, app: &AdjApp) {
-    let area = f.area();
-    if too_small(area) {
-        chrome::too_small(f, area);
-        return;
-    }
-    match &app.screen {
-        Screen::Recording(r) => recording_view::view(f, app, r),
-        Screen::List => list_view::view(f, app),
-    }
+/// The overlay over the screen, if one is open.
+fn overlay(f: &mut Frame, app: &AdjApp) {
     match &app.overlay {
         None => {}
         Some(Overlay::Help) => help(f, app),

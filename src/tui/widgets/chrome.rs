@@ -25,6 +25,12 @@ pub fn pane_block(title: String, focused: bool) -> Block<'static> {
         .title(Span::styled(title, title_style))
 }
 
+/// A badge, black on `bg` and bold: what a header starts with (the screen's name, the
+/// recording), a difference out of tolerance.
+pub fn badge<'a>(text: impl Into<std::borrow::Cow<'a, str>>, bg: Color) -> Span<'a> {
+    Span::styled(text, Style::new().fg(Color::Black).bg(bg).add_modifier(Modifier::BOLD))
+}
+
 /// The header's badge: playing, ended or paused.
 pub fn play_state(s: &Snapshot) -> Span<'static> {
     if s.playing {
@@ -58,21 +64,29 @@ pub fn dialog(f: &mut Frame, title: &str, color: Color, lines: Vec<Line>, width:
 /// The footer of a list screen (the coder's queue, the supervisor's list), keys as bound now;
 /// an empty list has nothing to select or open.
 pub fn list_footer(f: &mut Frame, keymap: &Keymap, notice: Option<&str>, area: Rect, empty: bool) {
-    const LIST_HINTS: &[Hint] = &[
-        Hint::new(&[Action::Up, Action::Down], "select", 1),
-        Hint::new(&[Action::Activate], "open", 0),
-        Hint::new(&[Action::Help], "help", 0),
-        Hint::new(&[Action::Back], "quit", 0),
-    ];
+    const OPEN: Hint = Hint::new(&[Action::Activate], "open", 0);
+    const QUIT: Hint = Hint::new(&[Action::Back], "quit", 0);
+    const LIST_HINTS: &[Hint] = &[hints::SELECT.keep(1), OPEN, hints::HELP, QUIT];
     let hints = if empty { &LIST_HINTS[2..] } else { LIST_HINTS };
-    footer(f, notice, area, &hint_line(keymap, None, hints, area.width));
+    footer(f, keymap, notice, area, None, hints);
 }
 
-/// The bottom line: the notice if one is showing, else the key hints.
-pub fn footer(f: &mut Frame, notice: Option<&str>, area: Rect, hints: &str) {
+/// The bottom line: the notice if one is showing, else the key hints ([`hint_line`]) after
+/// `prefix`.
+pub fn footer(
+    f: &mut Frame,
+    keymap: &Keymap,
+    notice: Option<&str>,
+    area: Rect,
+    prefix: Option<&str>,
+    hints: &[Hint],
+) {
     let line = match notice {
         Some(n) => Line::styled(format!(" {}", sanitize(n)), Style::new().fg(Color::Yellow)),
-        None => Line::styled(format!(" {hints}"), Style::new().fg(Color::DarkGray)),
+        None => Line::styled(
+            format!(" {}", hint_line(keymap, prefix, hints, area.width)),
+            Style::new().fg(Color::DarkGray),
+        ),
     };
     f.render_widget(line, area);
 }
@@ -100,6 +114,33 @@ impl Hint {
     pub const fn range(actions: &'static [Action], what: &'static str, keep: u8) -> Self {
         Hint { actions, sep: "-", what, keep }
     }
+}
+
+impl Hint {
+    /// This hint, dropped as soon as `keep` says (each footer ranks its own hints).
+    pub const fn keep(self, keep: u8) -> Self {
+        Hint { keep, ..self }
+    }
+}
+
+/// The hints both apps' footers show, named once so that a key is called the same on every
+/// screen. Ranked as most panes want them (play and help always, back the first to go); a
+/// footer that wants otherwise says so with [`Hint::keep`].
+pub mod hints {
+    use super::Hint;
+    use crate::tui::keys::Action;
+
+    pub const PLAY: Hint = Hint::new(&[Action::PlayPause], "play", 0);
+    pub const SEEK: Hint = Hint::new(&[Action::Back5, Action::Forward5], "±5s", 1);
+    pub const SELECT: Hint = Hint::new(&[Action::Up, Action::Down], "select", 2);
+    pub const MATCHES: Hint =
+        Hint::pair(&[Action::Note, Action::SegmentNote], "next/prev match", 0);
+    pub const SEARCH: Hint = Hint::new(&[Action::Search], "search", 0);
+    pub const HIDE: Hint = Hint::new(&[Action::Transcript], "hide", 2);
+    pub const CLEAR: Hint = Hint::new(&[Action::ClearScore], "clear", 0);
+    pub const PANES: Hint = Hint::new(&[Action::FocusNext], "panes", 2);
+    pub const HELP: Hint = Hint::new(&[Action::Help], "help", 0);
+    pub const BACK: Hint = Hint::new(&[Action::Back], "back", 3);
 }
 
 /// The footer's key hints, built from the keymap (so a rebinding in `keys.toml` shows) and fitted
@@ -140,9 +181,26 @@ pub fn hint_line(keymap: &Keymap, prefix: Option<&str>, hints: &[Hint], width: u
     join(&shown, " ")
 }
 
+/// Appends the audio's trouble to a header line, if any, as much as fits in `width` columns: a
+/// playback error (red), or why playback is silent (after `silent_mark`).
+pub fn push_audio_status(
+    spans: &mut Vec<Span<'static>>,
+    width: u16,
+    s: &Snapshot,
+    silent_mark: &str,
+) {
+    if let Some(e) = &s.error {
+        let choices = [format!("  ⚠ {}", sanitize(e)), "  ⚠ audio error".into()];
+        push_fitting(spans, width, &choices, Style::new().fg(Color::Red));
+    } else if let Some(reason) = &s.silent_reason {
+        let choices = silent_choices(silent_mark, reason);
+        push_fitting(spans, width, &choices, Style::new().fg(Color::Magenta));
+    }
+}
+
 /// Appends a status to a header line: the first of `choices` with which the line fits in
 /// `width` columns (longest first), else nothing, so the header never ends in a word cut in half.
-pub fn push_fitting(spans: &mut Vec<Span<'static>>, width: u16, choices: &[String], style: Style) {
+fn push_fitting(spans: &mut Vec<Span<'static>>, width: u16, choices: &[String], style: Style) {
     let used: usize = spans.iter().map(Span::width).sum();
     let room = usize::from(width).saturating_sub(used);
     if let Some(c) = choices.iter().find(|c| Span::raw(c.as_str()).width() <= room) {
@@ -152,7 +210,7 @@ pub fn push_fitting(spans: &mut Vec<Span<'static>>, width: u16, choices: &[Strin
 
 /// The header's silent-playback status, longest first: the reason, its first part (before a
 /// `:`), or just "silent", each after `mark`.
-pub fn silent_choices(mark: &str, reason: &str) -> Vec<String> {
+fn silent_choices(mark: &str, reason: &str) -> Vec<String> {
     let reason = sanitize(reason);
     let mut v = vec![format!("  {mark} {reason}")];
     if let Some((head, _)) = reason.split_once(':') {
@@ -162,8 +220,23 @@ pub fn silent_choices(mark: &str, reason: &str) -> Vec<String> {
     v
 }
 
+/// Draws an app's frame, as both apps do: `screen` (its screen, then its overlay), or the
+/// "terminal too small" notice instead when the terminal is smaller than the layouts need; then,
+/// when `mono` (`NO_COLOR`), takes the colour out.
+pub fn draw_app(f: &mut Frame, mono: bool, screen: impl FnOnce(&mut Frame)) {
+    let area = f.area();
+    if crate::tui::layout::too_small(area) {
+        too_small(f, area);
+    } else {
+        screen(f);
+    }
+    if mono {
+        strip_colour(f.buffer_mut());
+    }
+}
+
 /// Drawn instead of a screen when the terminal is smaller than the layouts need.
-pub fn too_small(f: &mut Frame, area: Rect) {
+fn too_small(f: &mut Frame, area: Rect) {
     let text = vec![
         Line::styled(
             "Terminal too small",
@@ -182,7 +255,7 @@ pub fn too_small(f: &mut Frame, area: Rect) {
 /// Takes every colour out of a drawn frame (`NO_COLOR`): a cell drawn on a coloured background
 /// (a selection, a badge) is shown in reverse video instead, so it still stands out; bold and
 /// the other modifiers stay.
-pub fn strip_colour(buf: &mut ratatui::buffer::Buffer) {
+fn strip_colour(buf: &mut ratatui::buffer::Buffer) {
     use ratatui::style::{Color, Modifier};
     for cell in buf.content.iter_mut() {
         if cell.bg != Color::Reset {

@@ -44,15 +44,8 @@ impl Widget for Scores<'_> {
         let dots = usize::from(area.width) >= longest + usize::from(self.max) + 6;
         let dots_w = if dots { usize::from(self.max) + 3 } else { 3 };
         for (i, (label, state, rationale)) in self.rows.iter().enumerate().skip(offset) {
-            if y >= area.bottom() {
-                break;
-            }
-            let r = Rect { y, height: 1, ..area };
+            let Some((r, marker)) = self.row(i, area, y, buf) else { break };
             y += 1;
-            let sel = i == self.selected;
-            if sel {
-                buf.set_style(r, selection_style(self.focused));
-            }
             let right: Vec<Span> = match state {
                 ScoreState::Level(l) if !dots => {
                     vec![Span::styled(format!(" {l} "), Style::new().add_modifier(Modifier::BOLD))]
@@ -82,18 +75,12 @@ impl Widget for Scores<'_> {
                     )]
                 }
             };
-            let marker = if sel && self.focused { "▸" } else { " " };
             let note = if *rationale { "✎" } else { " " };
             // marker, label, a space, ✎, then the score (its number has a space of its own;
             // the dots get one more): the label never touches the ✎.
             let gap = if dots { " " } else { "" };
             let label_w = usize::from(r.width).saturating_sub(dots_w + 3 + gap.len());
-            let clean = sanitize(label);
-            let label: String = if clean.chars().count() > label_w {
-                clean.chars().take(label_w.saturating_sub(1)).chain(['…']).collect()
-            } else {
-                clean.into_owned()
-            };
+            let label = fit(label, label_w);
             let mut spans = vec![
                 Span::raw(marker),
                 Span::raw(format!("{label:<label_w$} ")),
@@ -107,25 +94,12 @@ impl Widget for Scores<'_> {
         let first = self.rows.len();
         for (j, item) in self.items.iter().enumerate().skip(offset.saturating_sub(first)) {
             let i = first + j;
-            if y >= area.bottom() {
-                break;
-            }
-            let r = Rect { y, height: 1, ..area };
+            let Some((r, marker)) = self.row(i, area, y, buf) else { break };
             y += 1;
-            let sel = i == self.selected;
-            if sel {
-                buf.set_style(r, selection_style(self.focused));
-            }
-            let marker = if sel && self.focused { "▸" } else { " " };
             let value = sanitize(&item.value);
             let value_w = value.chars().count() + 1;
             let label_w = usize::from(r.width).saturating_sub(value_w + 2);
-            let clean = sanitize(&item.label);
-            let label: String = if clean.chars().count() > label_w {
-                clean.chars().take(label_w.saturating_sub(1)).chain(['…']).collect()
-            } else {
-                clean.into_owned()
-            };
+            let label = fit(&item.label, label_w);
             Line::from(vec![
                 Span::raw(marker),
                 Span::raw(format!("{label:<label_w$} ")),
@@ -141,6 +115,20 @@ impl Widget for Scores<'_> {
 }
 
 impl Scores<'_> {
+    /// Row `i`'s line at `y` (selected: highlighted) and its marker (`▸` when selected and
+    /// focused); none below the area.
+    fn row(&self, i: usize, area: Rect, y: u16, buf: &mut Buffer) -> Option<(Rect, &'static str)> {
+        if y >= area.bottom() {
+            return None;
+        }
+        let r = Rect { y, height: 1, ..area };
+        let sel = i == self.selected;
+        if sel {
+            buf.set_style(r, selection_style(self.focused));
+        }
+        Some((r, if sel && self.focused { "▸" } else { " " }))
+    }
+
     /// Row `i`'s lines under it from `y`; the row below them.
     fn under_lines(&self, i: usize, area: Rect, mut y: u16, buf: &mut Buffer) -> u16 {
         for text in self.under.get(i).into_iter().flatten() {
@@ -153,5 +141,15 @@ impl Scores<'_> {
             y += 1;
         }
         y
+    }
+}
+
+/// `label` made safe to draw and cut to `width` columns (`…` where it is cut).
+fn fit(label: &str, width: usize) -> String {
+    let clean = sanitize(label);
+    if clean.chars().count() > width {
+        clean.chars().take(width.saturating_sub(1)).chain(['…']).collect()
+    } else {
+        clean.into_owned()
     }
 }

@@ -122,8 +122,7 @@ pub struct CodingState {
     pub leaving: Option<bool>,
     /// The edits of this recording since it opened, for undo and redo.
     pub history: History,
-    /// The recording's transcript as attached, if any (read by the open job on the disk thread).
-    pub transcript: Option<Arc<Transcript>>,
+    /// The transcript pane, with the recording's transcript.
     pub tpane: TranscriptPane,
     /// A training recording: saved under `coders/<id>/training/`, feedback after submit.
     pub training: bool,
@@ -151,6 +150,16 @@ fn sane(mut s: Snapshot, previous_s: f64, duration_s: f64) -> Snapshot {
 }
 
 impl CodingState {
+    /// The submitted coding as the disk thread wrote it: saved, and read-only from now on
+    /// (nothing left to save or to undo).
+    pub fn submitted(&mut self, coding: Coding) {
+        self.coding = coding;
+        self.save_state = SaveState::Saved;
+        self.dirty_since = None;
+        self.listen_dirty = false;
+        self.history.clear();
+    }
+
     pub fn new(coding: Coding, duration_s: f64, snap: Snapshot) -> Self {
         let duration_s = if duration_s.is_finite() { duration_s.max(0.0) } else { 0.0 };
         CodingState {
@@ -173,7 +182,6 @@ impl CodingState {
             save_state: SaveState::Saved,
             leaving: None,
             history: History::default(),
-            transcript: None,
             tpane: TranscriptPane::default(),
             training: false,
             counts: false,
@@ -236,13 +244,13 @@ impl CodingState {
     /// The state with `t` as the recording's transcript: the pane is shown when there is one.
     #[must_use]
     pub fn with_transcript(mut self, t: Option<Transcript>) -> Self {
-        (self.transcript, self.tpane) = tp::open(t);
+        self.tpane = tp::open(t);
         self
     }
 
     /// The cue playing at `s` seconds, if any (a note shows the cue it falls in).
     pub fn cue_at(&self, s: f64) -> Option<&Cue> {
-        tp::current(self.transcript.as_ref(), s).and_then(|i| self.cues().get(i))
+        tp::current(self.tpane.transcript.as_ref(), s).and_then(|i| self.cues().get(i))
     }
 
     /// The cue selected in the focused transcript pane.
@@ -346,7 +354,7 @@ impl CodingState {
 
 impl Transcribed for CodingState {
     fn attached(&self) -> Option<&Arc<Transcript>> {
-        self.transcript.as_ref()
+        self.tpane.transcript.as_ref()
     }
     fn playhead_s(&self) -> f64 {
         self.snap.position_s

@@ -109,7 +109,7 @@ pub fn on_action(cx: &mut Ctx, c: &mut CodingState, a: Action) -> Step {
             stay()
         }
         Action::Search => {
-            if c.transcript.is_some() {
+            if c.tpane.transcript.is_some() {
                 cx.open(Overlay::Prompt(Prompt::new(PromptKind::Search, "")));
             } else {
                 cx.shell.notice("no transcript is attached to this recording: nothing to search");
@@ -165,7 +165,7 @@ fn in_search(c: &CodingState) -> bool {
 
 /// `T`: the transcript pane shown or hidden (focus leaves it when hidden).
 fn toggle_transcript(cx: &mut Ctx, c: &mut CodingState) {
-    let said = c.tpane.toggle(c.transcript.is_some(), &keys(cx, Action::Transcript));
+    let said = c.tpane.toggle(c.tpane.transcript.is_some(), &keys(cx, Action::Transcript));
     if !c.tpane.visible && c.focus == Pane::Transcript {
         c.focus = Pane::Timeline;
     }
@@ -185,7 +185,7 @@ fn say_match(cx: &mut Ctx, c: &CodingState) {
 /// The search typed at `/`: its matches, the first at or after the cue at the playhead selected
 /// in the transcript pane (shown and focused). An empty search clears it.
 fn search(cx: &mut Ctx, c: &mut CodingState, text: &str) {
-    let Some(t) = c.transcript.clone() else { return };
+    let Some(t) = c.tpane.transcript.clone() else { return };
     let from = if c.focus == Pane::Transcript { c.tpane.sel } else { c.cue_near_playhead() };
     let said = searched_notice(&c.tpane.search(&t, text, from), text);
     match said {
@@ -344,38 +344,43 @@ fn move_segment_edge(cx: &mut Ctx, c: &mut CodingState, start: bool) -> Step {
 
 /// `N` in the segments pane: the selected segment's note (a prompt with the note it has).
 fn segment_note(cx: &mut Ctx, c: &mut CodingState) -> Step {
-    if !editable(cx, c) {
-        return stay();
-    }
-    match c.coding.segments.get(c.seg_sel).filter(|_| c.focus == Pane::Segments) {
-        Some(s) => {
-            let kind =
-                PromptKind::SegmentNote { index: c.seg_sel, start_s: s.start_s, end_s: s.end_s };
-            cx.open(Overlay::Prompt(Prompt::guarded(kind, &s.note)));
-        }
-        None => cx.shell.notice(format!(
-            "select a segment in the segments pane (Tab to it), then {} gives it a note",
-            keys(cx, Action::SegmentNote)
-        )),
-    }
-    stay()
+    let prompt = c.coding.segments.get(c.seg_sel).map(|s| {
+        let kind = PromptKind::SegmentNote { index: c.seg_sel, start_s: s.start_s, end_s: s.end_s };
+        Overlay::Prompt(Prompt::guarded(kind, &s.note))
+    });
+    let how = ("segment", Action::SegmentNote, "gives it a note");
+    open_for_selected(cx, c, Pane::Segments, prompt, how)
 }
 
 /// `t` in the notes pane: the domains the selected note bears on (a dialog of the codebook's
 /// domains to tick).
 fn note_domains(cx: &mut Ctx, c: &mut CodingState) -> Step {
+    let domains = &cx.shell.codebook.domains;
+    let dialog = c.coding.notes.get(c.note_sel).map(|n| {
+        let chosen = domains.iter().map(|d| n.domains.contains(&d.key)).collect();
+        Overlay::Dialog(Dialog::NoteDomains { note: c.note_sel, chosen, cursor: 0 })
+    });
+    open_for_selected(cx, c, Pane::Notes, dialog, ("note", Action::NoteDomains, "gives it domains"))
+}
+
+/// Opens `overlay`, made for the selected row of `pane`, if the coding may be edited and `pane`
+/// has the focus and a row; else says how: "select a `row` in the `row`s pane (Tab to it), then
+/// (the keys of `action`) `does`".
+fn open_for_selected(
+    cx: &mut Ctx,
+    c: &CodingState,
+    pane: Pane,
+    overlay: Option<Overlay>,
+    (row, action, does): (&str, Action, &str),
+) -> Step {
     if !editable(cx, c) {
         return stay();
     }
-    match c.coding.notes.get(c.note_sel).filter(|_| c.focus == Pane::Notes) {
-        Some(n) => {
-            let chosen =
-                cx.shell.codebook.domains.iter().map(|d| n.domains.contains(&d.key)).collect();
-            cx.open(Overlay::Dialog(Dialog::NoteDomains { note: c.note_sel, chosen, cursor: 0 }));
-        }
+    match overlay.filter(|_| c.focus == pane) {
+        Some(o) => cx.open(o),
         None => cx.shell.notice(format!(
-            "select a note in the notes pane (Tab to it), then {} gives it domains",
-            keys(cx, Action::NoteDomains)
+            "select a {row} in the {row}s pane (Tab to it), then {} {does}",
+            keys(cx, action)
         )),
     }
     stay()

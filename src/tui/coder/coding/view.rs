@@ -13,6 +13,9 @@ use crate::tui::keys::Action;
 use crate::tui::keys::Keymap;
 use crate::tui::layout::{self, CodingLayout};
 use crate::tui::terminal::sanitize;
+use crate::tui::widgets::chrome::hints::{
+    BACK, CLEAR, HELP, HIDE, MATCHES, PANES, PLAY, SEARCH, SEEK, SELECT,
+};
 use crate::tui::widgets::chrome::{self, Hint, pane_block};
 use crate::tui::widgets::lists::WrapList;
 use crate::tui::widgets::rubric::Rubric;
@@ -61,128 +64,52 @@ pub fn view(f: &mut Frame, app: &App, c: &CodingState) {
         (false, Pane::Transcript) if !c.tpane.matches.is_empty() => (None, SEARCH_HINTS),
         (false, Pane::Transcript) => (None, TRANSCRIPT_HINTS),
     };
-    let hints = chrome::hint_line(&app.shell.keymap, prefix, hints, l.footer.width);
-    chrome::footer(f, app.current_notice(), l.footer, &hints);
+    chrome::footer(f, &app.shell.keymap, app.current_notice(), l.footer, prefix, hints);
 }
 
-// The footer of each pane: what its keys do there, as bound now.
-const READ_ONLY_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 0),
-    Hint::new(&[Action::Back5, Action::Forward5], "seek", 1),
-    Hint::new(&[Action::FocusNext], "panes", 2),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 0),
-];
-const TIMELINE_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 0),
-    Hint::new(&[Action::Back5, Action::Forward5], "±5s", 1),
-    Hint::pair(&[Action::SegmentBegin, Action::SegmentEnd], "segment", 0),
-    Hint::new(&[Action::Note], "note", 1),
-    Hint::new(&[Action::GoTo], "go to", 3),
-    Hint::new(&[Action::FocusNext], "panes", 2),
-    Hint::new(&[Action::Submit], "submit", 2),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 3),
-];
-const SEGMENTS_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 0),
-    Hint::new(&[Action::Up, Action::Down], "select", 2),
-    Hint::new(&[Action::Activate], "jump", 1),
-    Hint::pair(&[Action::SegmentStartHere, Action::SegmentEndHere], "edge here", 1),
-    Hint::new(&[Action::SegmentNote], "note", 2),
-    Hint::new(&[Action::Delete], "delete", 3),
-    Hint::new(&[Action::Undo], "undo", 3),
-    Hint::new(&[Action::FocusNext], "panes", 2),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 3),
-];
-const NOTES_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 0),
-    Hint::new(&[Action::Up, Action::Down], "select", 2),
-    Hint::new(&[Action::Activate], "jump", 1),
-    Hint::new(&[Action::Note], "new note", 1),
-    Hint::new(&[Action::NoteDomains], "domains", 2),
-    Hint::new(&[Action::Delete], "delete", 3),
-    Hint::new(&[Action::Undo], "undo", 3),
-    Hint::new(&[Action::FocusNext], "panes", 2),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 3),
-];
-const TRANSCRIPT_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 0),
-    Hint::new(&[Action::Up, Action::Down], "select", 2),
-    Hint::new(&[Action::Activate], "jump", 0),
-    Hint::new(&[Action::Search], "search", 0),
-    Hint::pair(&[Action::SegmentBegin, Action::SegmentEnd], "snap to cue", 0),
-    Hint::new(&[Action::Transcript], "hide", 2),
-    Hint::new(&[Action::FocusNext], "panes", 2),
-    Hint::new(&[Action::Help], "help", 1),
-    Hint::new(&[Action::Back], "back", 3),
-];
-const SEARCH_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 1),
-    Hint::pair(&[Action::Note, Action::SegmentNote], "next/prev match", 0),
-    Hint::new(&[Action::Activate], "jump", 0),
-    Hint::new(&[Action::Search], "search", 1),
-    Hint::pair(&[Action::SegmentBegin, Action::SegmentEnd], "snap to cue", 0),
-    Hint::new(&[Action::Up, Action::Down], "select", 2),
-    Hint::new(&[Action::FocusNext], "panes", 2),
-    Hint::new(&[Action::Help], "help", 1),
-    Hint::new(&[Action::Back], "back", 3),
-];
-const EVENTS_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 0),
-    Hint::new(&[Action::Up, Action::Down], "select", 2),
-    Hint::new(&[Action::Activate], "jump", 1),
-    Hint::new(&[Action::Delete], "delete", 0),
-    Hint::new(&[Action::Undo], "undo", 0),
-    Hint::new(&[Action::FocusNext], "panes", 2),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 3),
-];
-const CHECK_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 1),
-    Hint::new(&[Action::Up, Action::Down], "select", 2),
-    Hint::new(&[Action::Activate], "present/absent", 0),
-    Hint::new(&[Action::ClearScore], "clear", 1),
-    Hint::new(&[Action::Undo], "undo", 2),
-    Hint::new(&[Action::FocusNext], "panes", 2),
-    Hint::new(&[Action::Submit], "submit", 1),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 3),
-];
-const CLASS_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 1),
-    Hint::new(&[Action::Up, Action::Down], "select", 2),
-    Hint::range(&[Action::Score(1), Action::Score(5)], "choose", 0),
-    Hint::new(&[Action::Activate], "next class", 1),
-    Hint::new(&[Action::ClearScore], "clear", 2),
-    Hint::new(&[Action::FocusNext], "panes", 2),
-    Hint::new(&[Action::Submit], "submit", 1),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 3),
-];
-const ITEM_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 0),
-    Hint::new(&[Action::Up, Action::Down], "select", 1),
-    Hint::new(&[Action::Undo], "undo", 2),
-    Hint::new(&[Action::FocusNext], "panes", 2),
-    Hint::new(&[Action::Submit], "submit", 1),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 3),
-];
-const SCORES_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 1),
-    Hint::new(&[Action::Up, Action::Down], "select", 2),
-    Hint::range(&[Action::Score(1), Action::Score(5)], "score", 0),
-    Hint::new(&[Action::ClearScore], "clear", 3),
-    Hint::new(&[Action::Activate], "rationale", 0),
-    Hint::pair(&[Action::PageUp, Action::PageDown], "rubric", 1),
-    Hint::new(&[Action::FocusNext], "panes", 2),
-    Hint::new(&[Action::Submit], "submit", 1),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 3),
-];
+// The footer of each pane: what its keys do there, as bound now. The hints both apps share
+// (`hints`), then this screen's own.
+const SEGMENT: Hint = Hint::pair(&[Action::SegmentBegin, Action::SegmentEnd], "segment", 0);
+const NOTE: Hint = Hint::new(&[Action::Note], "note", 1);
+const GO_TO: Hint = Hint::new(&[Action::GoTo], "go to", 3);
+const SUBMIT: Hint = Hint::new(&[Action::Submit], "submit", 1);
+const JUMP: Hint = Hint::new(&[Action::Activate], "jump", 1);
+const EDGE_HERE: Hint =
+    Hint::pair(&[Action::SegmentStartHere, Action::SegmentEndHere], "edge here", 1);
+const SEGMENT_NOTE: Hint = Hint::new(&[Action::SegmentNote], "note", 2);
+const DELETE: Hint = Hint::new(&[Action::Delete], "delete", 3);
+const UNDO: Hint = Hint::new(&[Action::Undo], "undo", 3);
+const NEW_NOTE: Hint = Hint::new(&[Action::Note], "new note", 1);
+const DOMAINS: Hint = Hint::new(&[Action::NoteDomains], "domains", 2);
+const SNAP: Hint = Hint::pair(&[Action::SegmentBegin, Action::SegmentEnd], "snap to cue", 0);
+const PRESENT: Hint = Hint::new(&[Action::Activate], "present/absent", 0);
+const CHOOSE: Hint = Hint::range(&[Action::Score(1), Action::Score(5)], "choose", 0);
+const NEXT_CLASS: Hint = Hint::new(&[Action::Activate], "next class", 1);
+const SCORE: Hint = Hint::range(&[Action::Score(1), Action::Score(5)], "score", 0);
+const RATIONALE: Hint = Hint::new(&[Action::Activate], "rationale", 0);
+const RUBRIC: Hint = Hint::pair(&[Action::PageUp, Action::PageDown], "rubric", 1);
+
+const READ_ONLY_HINTS: &[Hint] =
+    &[PLAY, Hint::new(&[Action::Back5, Action::Forward5], "seek", 1), PANES, HELP, BACK.keep(0)];
+const TIMELINE_HINTS: &[Hint] =
+    &[PLAY, SEEK, SEGMENT, NOTE, GO_TO, PANES, SUBMIT.keep(2), HELP, BACK];
+const SEGMENTS_HINTS: &[Hint] =
+    &[PLAY, SELECT, JUMP, EDGE_HERE, SEGMENT_NOTE, DELETE, UNDO, PANES, HELP, BACK];
+const NOTES_HINTS: &[Hint] =
+    &[PLAY, SELECT, JUMP, NEW_NOTE, DOMAINS, DELETE, UNDO, PANES, HELP, BACK];
+const TRANSCRIPT_HINTS: &[Hint] =
+    &[PLAY, SELECT, JUMP.keep(0), SEARCH, SNAP, HIDE, PANES, HELP.keep(1), BACK];
+const SEARCH_HINTS: &[Hint] =
+    &[PLAY.keep(1), MATCHES, JUMP.keep(0), SEARCH.keep(1), SNAP, SELECT, PANES, HELP.keep(1), BACK];
+const EVENTS_HINTS: &[Hint] =
+    &[PLAY, SELECT, JUMP, DELETE.keep(0), UNDO.keep(0), PANES, HELP, BACK];
+const CHECK_HINTS: &[Hint] =
+    &[PLAY.keep(1), SELECT, PRESENT, CLEAR.keep(1), UNDO.keep(2), PANES, SUBMIT, HELP, BACK];
+const CLASS_HINTS: &[Hint] =
+    &[PLAY.keep(1), SELECT, CHOOSE, NEXT_CLASS, CLEAR.keep(2), PANES, SUBMIT, HELP, BACK];
+const ITEM_HINTS: &[Hint] = &[PLAY, SELECT.keep(1), UNDO.keep(2), PANES, SUBMIT, HELP, BACK];
+const SCORES_HINTS: &[Hint] =
+    &[PLAY.keep(1), SELECT, SCORE, CLEAR.keep(3), RATIONALE, RUBRIC, PANES, SUBMIT, HELP, BACK];
 
 fn header(f: &mut Frame, c: &CodingState, area: Rect) {
     let s = &c.snap;
@@ -199,10 +126,7 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
         ),
     };
     let mut spans = vec![
-        Span::styled(
-            format!(" {} ", sanitize(&c.coding.recording)),
-            Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
-        ),
+        chrome::badge(format!(" {} ", sanitize(&c.coding.recording)), Color::Cyan),
         if c.training {
             Span::styled(" training ", Style::new().fg(Color::Black).bg(Color::Magenta))
         } else {
@@ -224,14 +148,7 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ));
     }
-    let w = area.width;
-    if let Some(e) = &s.error {
-        let choices = [format!("  ⚠ {}", sanitize(e)), "  ⚠ audio error".into()];
-        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Red));
-    } else if let Some(r) = &s.silent_reason {
-        let choices = chrome::silent_choices("◌", r);
-        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Magenta));
-    }
+    chrome::push_audio_status(&mut spans, area.width, s, "◌");
     f.render_widget(Line::from(spans), area);
 }
 
@@ -472,8 +389,7 @@ fn scores(f: &mut Frame, app: &App, c: &CodingState, l: &CodingLayout) {
 
 fn transcript(f: &mut Frame, c: &CodingState, area: Rect) {
     let focused = c.focus == Pane::Transcript;
-    let pane = (c.transcript.as_ref(), &c.tpane);
-    crate::tui::transcript_pane::draw(f, area, pane, c.snap.position_s, focused, c.clock());
+    crate::tui::transcript_pane::draw(f, area, &c.tpane, c.snap.position_s, focused, c.clock());
 }
 
 fn rubric(f: &mut Frame, app: &App, c: &CodingState, area: Rect) {

@@ -3,17 +3,13 @@
 use super::FeedbackState;
 use crate::tui::coder::model::Step;
 use crate::tui::keys::Action;
-use crate::tui::shell::step;
+use crate::tui::shell::list_move;
 
 pub fn on_action(s: &mut FeedbackState, a: Action) -> Step {
-    let len = s.data.compare.domains.len();
-    match a {
-        Action::Up => s.selected = step(s.selected, len, false),
-        Action::Down => s.selected = step(s.selected, len, true),
-        Action::Start => s.selected = 0,
-        Action::End => s.selected = len.saturating_sub(1),
-        Action::Back | Action::Activate => return Step::Leave,
-        _ => {}
+    if let Some(sel) = list_move(s.selected, s.data.compare.domains.len(), a) {
+        s.selected = sel;
+    } else if matches!(a, Action::Back | Action::Activate) {
+        return Step::Leave;
     }
     Step::Stay(vec![])
 }

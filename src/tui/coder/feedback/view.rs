@@ -28,10 +28,7 @@ pub fn view(f: &mut Frame, app: &App, s: &FeedbackState) {
     let within = format!("{} of {} within", d.compare.within(), d.compare.compared());
     f.render_widget(
         Line::from(vec![
-            Span::styled(
-                " Feedback ",
-                Style::new().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD),
-            ),
+            chrome::badge(" Feedback ", Color::Magenta),
             Span::raw(format!(
                 " {} · training · your coding against gold ",
                 sanitize(&d.recording)
@@ -48,8 +45,7 @@ pub fn view(f: &mut Frame, app: &App, s: &FeedbackState) {
         Hint::new(&[Action::Back], "back to the queue", 0),
         Hint::new(&[Action::Help], "help", 2),
     ];
-    let line = chrome::hint_line(&app.shell.keymap, None, &hints, footer.width);
-    chrome::footer(f, app.current_notice(), footer, &line);
+    chrome::footer(f, &app.shell.keymap, app.current_notice(), footer, None, &hints);
 }
 
 /// The segments pane's height: its two text lines wrapped to the width, the strip and the

@@ -6,41 +6,35 @@ use crate::tui::coder::model::{App, Effect};
 use crate::tui::coder::queue::RowStatus;
 use crate::tui::keys::Action;
 use crate::tui::layout::{self, click_row};
+use crate::tui::shell::list_move;
 
 pub fn on_action(app: &mut App, a: Action) -> Vec<Effect> {
     let q = &mut app.queue;
     match a {
-        Action::Up => q.select_prev(),
-        Action::Down => q.select_next(),
-        Action::Start => q.selected = 0,
-        Action::End => q.selected = q.rows.len().saturating_sub(1),
-        Action::Activate => return open_selected(app),
-        Action::Back => return quit(app),
-        _ => {}
+        Action::Activate => open_selected(app),
+        Action::Back => quit(app),
+        _ => {
+            q.selected = list_move(q.selected, q.rows.len(), a).unwrap_or(q.selected);
+            vec![]
+        }
     }
-    vec![]
 }
 
 /// Asks to open the selected recording. A row with a known problem is tried again (the audio may
 /// be back, the other instance closed); the runtime checks everything afresh.
 fn open_selected(app: &mut App) -> Vec<Effect> {
-    match app.queue.rows.get(app.queue.selected) {
-        None => {
-            app.notice("your queue is empty: ask your supervisor to assign recordings");
-            vec![]
-        }
-        Some(row) if row.training && row.status == RowStatus::Submitted => {
-            let id = row.id.clone();
-            app.notice(format!("reading the feedback on {id}…"));
-            vec![Effect::Feedback(id)]
-        }
-        Some(row) => {
-            let (id, training) = (row.id.clone(), row.training);
-            app.training = training;
-            app.notice(format!("opening {id}: checking the audio…"));
-            if training { vec![Effect::OpenTraining(id)] } else { vec![Effect::Open(id)] }
-        }
+    let Some(row) = app.queue.rows.get(app.queue.selected) else {
+        app.notice("your queue is empty: ask your supervisor to assign recordings");
+        return vec![];
+    };
+    let (id, training) = (row.id.clone(), row.training);
+    if training && row.status == RowStatus::Submitted {
+        app.notice(format!("reading the feedback on {id}…"));
+        return vec![Effect::Feedback(id)];
     }
+    app.training = training;
+    app.notice(format!("opening {id}: checking the audio…"));
+    if training { vec![Effect::OpenTraining(id)] } else { vec![Effect::Open(id)] }
 }
 
 pub fn on_mouse(app: &mut App, kind: MouseEventKind, y: u16) -> Vec<Effect> {

@@ -1,7 +1,7 @@
 //! Drawing the queue from its state; nothing here changes anything.
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Cell, Paragraph, Row, Wrap};
 
@@ -17,10 +17,7 @@ pub fn view(f: &mut Frame, app: &App) {
     let q = &app.queue;
     let done = q.rows.iter().filter(|r| r.status == RowStatus::Submitted).count();
     let header = Line::from(vec![
-        Span::styled(
-            " tapecoder ",
-            Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(Modifier::BOLD),
-        ),
+        chrome::badge(" tapecoder ", Color::Cyan),
         Span::raw(format!(" {} ", sanitize(&app.study_name))),
         Span::styled(format!("· coder {} ", sanitize(&app.coder)), Style::new().fg(Color::Gray)),
         Span::styled(

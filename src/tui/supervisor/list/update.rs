@@ -4,23 +4,20 @@ use crossterm::event::{MouseButton, MouseEventKind};
 use super::view::list_layout;
 use crate::tui::keys::Action;
 use crate::tui::layout::click_row;
+use crate::tui::shell::list_move;
 use crate::tui::supervisor::model::{AdjApp, Effect};
 
 pub fn on_action(app: &mut AdjApp, a: Action) -> Vec<Effect> {
-    let n = app.cases.len();
-    match a {
-        Action::Up => app.selected = app.selected.saturating_sub(1),
-        Action::Down => app.selected = (app.selected + 1).min(n.saturating_sub(1)),
-        Action::Start => app.selected = 0,
-        Action::End => app.selected = n.saturating_sub(1),
-        Action::Activate => return open_selected(app),
-        _ => {}
+    if a == Action::Activate {
+        return open_selected(app);
     }
+    let l = &mut app.list;
+    l.selected = list_move(l.selected, l.cases.len(), a).unwrap_or(l.selected);
     vec![]
 }
 
 fn open_selected(app: &mut AdjApp) -> Vec<Effect> {
-    match app.cases.get(app.selected) {
+    match app.list.cases.get(app.list.selected) {
         None => {
             app.notice("nothing to adjudicate");
             vec![]
@@ -33,7 +30,7 @@ pub fn on_mouse(app: &mut AdjApp, kind: MouseEventKind, y: u16) -> Vec<Effect> {
     let l = list_layout(app.shell.size);
     match kind {
         MouseEventKind::Down(MouseButton::Left) => {
-            if click_row(l.rows, y, &mut app.selected, app.cases.len()) {
+            if click_row(l.rows, y, &mut app.list.selected, app.list.cases.len()) {
                 return open_selected(app);
             }
             vec![]

@@ -50,25 +50,22 @@ fn adjudicated_cell(c: &Case) -> (String, Style) {
 
 pub fn view(f: &mut Frame, app: &AdjApp) {
     let l = list_layout(f.area());
-    let done = app.cases.iter().filter(|c| c.existing.is_some()).count();
+    let done = app.list.cases.iter().filter(|c| c.existing.is_some()).count();
     f.render_widget(
         Line::from(vec![
-            Span::styled(
-                " Adjudication ",
-                Style::new().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD),
-            ),
+            chrome::badge(" Adjudication ", Color::Magenta),
             Span::raw(format!(
                 " {} · supervisor {} · {} recording(s) outside ±{} · {done} adjudicated",
                 sanitize(&app.study_name),
                 sanitize(&app.supervisor),
-                app.cases.len(),
+                app.list.cases.len(),
                 app.tolerance
             )),
         ]),
         l.header,
     );
     let block = pane_block(" Double-coded recordings where the coders disagree ".into(), true);
-    if app.cases.is_empty() {
+    if app.list.cases.is_empty() {
         f.render_widget(block, l.table);
         let inner = l.table.inner(Margin::new(2, 1));
         let text = vec![
@@ -91,8 +88,9 @@ pub fn view(f: &mut Frame, app: &AdjApp) {
         chrome::list_footer(f, &app.shell.keymap, app.current_notice(), l.footer, true);
         return;
     }
-    let offset = list_offset(app.selected, app.cases.len(), l.rows.height);
+    let offset = list_offset(app.list.selected, app.list.cases.len(), l.rows.height);
     let rows: Vec<(usize, Row)> = app
+        .list
         .cases
         .iter()
         .enumerate()
@@ -112,7 +110,8 @@ pub fn view(f: &mut Frame, app: &AdjApp) {
                 })
                 .collect();
             let (adj, adj_style) = adjudicated_cell(c);
-            let [id, duration] = recording_cells(i == app.selected, &c.recording, c.duration_s);
+            let [id, duration] =
+                recording_cells(i == app.list.selected, &c.recording, c.duration_s);
             let row = Row::new(vec![
                 id,
                 duration,
@@ -129,7 +128,7 @@ pub fn view(f: &mut Frame, app: &AdjApp) {
         Constraint::Length(24),
     ];
     let header = ["  Recording", "Duration", "Domains in disagreement (A↔B)", "Adjudicated"];
-    let table = recording_table(rows, app.selected, widths, header).block(block);
+    let table = recording_table(rows, app.list.selected, widths, header).block(block);
     f.render_widget(table, l.table);
     chrome::list_footer(f, &app.shell.keymap, app.current_notice(), l.footer, false);
 }

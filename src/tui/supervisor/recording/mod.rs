@@ -105,8 +105,7 @@ pub struct RecordingState {
     /// This supervisor's draft of it is on disk (restored, or autosaved since the last save):
     /// leaving removes it. Another supervisor's draft is never removed, only replaced.
     pub draft_on_disk: bool,
-    /// The recording's transcript as attached, if any (read by the open job on the disk thread).
-    pub transcript: Option<Arc<Transcript>>,
+    /// The transcript pane, with the recording's transcript.
     pub tpane: TranscriptPane,
 }
 
@@ -134,7 +133,6 @@ impl RecordingState {
             saving: false,
             edited_at: None,
             draft_on_disk: false,
-            transcript: None,
             tpane: TranscriptPane::default(),
         }
     }
@@ -180,7 +178,7 @@ impl RecordingState {
 
 impl Transcribed for RecordingState {
     fn attached(&self) -> Option<&Arc<Transcript>> {
-        self.transcript.as_ref()
+        self.tpane.transcript.as_ref()
     }
     fn playhead_s(&self) -> f64 {
         self.snap.position_s

@@ -115,7 +115,7 @@ pub fn on_action(cx: &mut Ctx, r: &mut RecordingState, a: Action) -> Step {
             stay()
         }
         Action::Search => {
-            if r.transcript.is_some() {
+            if r.tpane.transcript.is_some() {
                 *cx.overlay = Some(Overlay::GoTo(Prompt::new(PromptKind::Search, "")));
             } else {
                 cx.shell.notice("no transcript is attached to this recording: nothing to search");
@@ -207,7 +207,7 @@ fn activate(cx: &mut Ctx, r: &mut RecordingState) -> Step {
 /// `T`: the transcript pane shown or hidden (focus goes back to the scores when hidden).
 fn toggle_transcript(cx: &mut Ctx, r: &mut RecordingState) {
     let key = cx.shell.keymap.keys_for(Action::Transcript).join("/");
-    let said = r.tpane.toggle(r.transcript.is_some(), &key);
+    let said = r.tpane.toggle(r.tpane.transcript.is_some(), &key);
     if !r.tpane.visible && r.focus == Pane::Transcript {
         r.focus = Pane::Scores;
     }
@@ -223,7 +223,7 @@ fn say_match(cx: &mut Ctx, r: &RecordingState) {
 /// The search typed at `/`: its matches, the first at or after the cue at the playhead selected
 /// in the pane, which is shown and focused. An empty search clears it.
 pub fn search_done(cx: &mut Ctx, r: &mut RecordingState, text: &str) -> Step {
-    let Some(t) = r.transcript.clone() else { return stay() };
+    let Some(t) = r.tpane.transcript.clone() else { return stay() };
     let from = if r.focus == Pane::Transcript { r.tpane.sel } else { r.cue_near_playhead() };
     if let Some(n) = searched_notice(&r.tpane.search(&t, text, from), text) {
         cx.shell.notice(n);

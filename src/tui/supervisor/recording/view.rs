@@ -18,6 +18,7 @@ use crate::tui::shell::Shell;
 use crate::tui::shell::prompt::{Prompt, PromptKind};
 use crate::tui::supervisor::model::AdjApp;
 use crate::tui::terminal::sanitize;
+use crate::tui::widgets::chrome::hints::{self, CLEAR, HELP, HIDE, MATCHES, SEARCH};
 use crate::tui::widgets::chrome::{self, Hint, pane_block};
 use crate::tui::widgets::lists::{SelectList, selection_style};
 use crate::tui::widgets::prompt::PromptBox;
@@ -64,6 +65,7 @@ pub fn recording_layout(area: Rect, n_domains: usize) -> RecordingLayout {
 
 /// The recording screen, with the transcript pane when `transcript` is shown.
 pub fn recording_layout_with(area: Rect, n_domains: usize, transcript: bool) -> RecordingLayout {
+    use Constraint::{Length, Min, Percentage};
     let stacked = area.height >= 40;
     let wave_h = if stacked { 4 } else { 2 };
     // Below the overview: a 2-row waveform, the lanes and the axis.
@@ -75,45 +77,30 @@ pub fn recording_layout_with(area: Rect, n_domains: usize, transcript: bool) -> 
     let below = transcript && stacked && rest.saturating_sub(lists_h + middle_min) >= TRANSCRIPT_H;
     let tr_h = if below { TRANSCRIPT_H } else { 0 };
     let [header, timeline, middle, lists, tr_row, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Length(timeline_h),
-        Constraint::Min(0),
-        Constraint::Length(lists_h),
-        Constraint::Length(tr_h),
-        Constraint::Length(1),
+        Length(1),
+        Length(timeline_h),
+        Min(0),
+        Length(lists_h),
+        Length(tr_h),
+        Length(1),
     ])
     .areas(area);
     let inner = timeline.inner(Margin::new(1, 1));
-    let [labels, strips] =
-        Layout::horizontal([Constraint::Length(LABEL_W), Constraint::Min(0)]).areas(inner);
+    let [labels, strips] = Layout::horizontal([Length(LABEL_W), Min(0)]).areas(inner);
     let (wave, zoom) = if stacked {
-        let [wave, zoom] =
-            Layout::vertical([Constraint::Length(wave_h + 3), Constraint::Length(zoom_h)])
-                .areas(strips);
+        let [wave, zoom] = Layout::vertical([Length(wave_h + 3), Length(zoom_h)]).areas(strips);
         (wave, zoom)
     } else {
-        let [wave, _, zoom] = Layout::horizontal([
-            Constraint::Percentage(50),
-            Constraint::Length(1),
-            Constraint::Min(0),
-        ])
-        .areas(strips);
+        let [wave, _, zoom] = Layout::horizontal([Percentage(50), Length(1), Min(0)]).areas(strips);
         (wave, zoom)
     };
     let scores_w = if area.width >= 120 { 56 } else { 48 };
-    let [scores, detail] =
-        Layout::horizontal([Constraint::Length(scores_w), Constraint::Min(0)]).areas(middle);
+    let [scores, detail] = Layout::horizontal([Length(scores_w), Min(0)]).areas(middle);
     let (primary, secondary, transcript) = if below || !transcript {
-        let [p, s] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-            .areas(lists);
+        let [p, s] = Layout::horizontal([Percentage(50), Percentage(50)]).areas(lists);
         (p, s, tr_row)
     } else {
-        let [p, s, t] = Layout::horizontal([
-            Constraint::Percentage(30),
-            Constraint::Percentage(30),
-            Constraint::Min(0),
-        ])
-        .areas(lists);
+        let [p, s, t] = Layout::horizontal([Percentage(30), Percentage(30), Min(0)]).areas(lists);
         (p, s, t)
     };
     RecordingLayout {
@@ -156,8 +143,14 @@ pub fn view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
     if r.tpane.visible {
         let focused = r.focus == Pane::Transcript;
         let clock = Clock::for_duration(r.duration_s());
-        let pane = (r.transcript.as_ref(), &r.tpane);
-        crate::tui::transcript_pane::draw(f, l.transcript, pane, r.snap.position_s, focused, clock);
+        crate::tui::transcript_pane::draw(
+            f,
+            l.transcript,
+            &r.tpane,
+            r.snap.position_s,
+            focused,
+            clock,
+        );
     }
     let hints = match r.focus {
         Pane::Scores => SCORES_HINTS,
@@ -165,55 +158,29 @@ pub fn view(f: &mut Frame, app: &AdjApp, r: &RecordingState) {
         Pane::Transcript => TRANSCRIPT_HINTS,
         Pane::Primary | Pane::Secondary => ITEMS_HINTS,
     };
-    let hints = chrome::hint_line(&app.shell.keymap, None, hints, l.footer.width);
-    chrome::footer(f, app.current_notice(), l.footer, &hints);
+    chrome::footer(f, &app.shell.keymap, app.current_notice(), l.footer, None, hints);
 }
 
-/// The footer in the scores pane and in a coder's segments and notes (keys as bound now).
-const SCORES_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 2),
-    Hint::new(&[Action::Back5, Action::Forward5], "±5s", 3),
-    Hint::new(&[Action::FocusNext], "panes", 4),
-    Hint::range(&[Action::Score(1), Action::Score(5)], "final score", 0),
-    Hint::new(&[Action::Activate], "reason", 1),
-    Hint::new(&[Action::ClearScore], "clear", 5),
-    Hint::new(&[Action::Rationales], "rationales", 1),
-    Hint::new(&[Action::Submit], "save", 0),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 2),
-];
-const ITEMS_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 2),
-    Hint::new(&[Action::Back5, Action::Forward5], "±5s", 3),
-    Hint::new(&[Action::FocusNext], "panes", 4),
-    Hint::new(&[Action::Up, Action::Down], "select", 3),
-    Hint::new(&[Action::Activate], "jump there", 0),
-    Hint::new(&[Action::Rationales], "rationales", 4),
-    Hint::new(&[Action::Submit], "save", 0),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 2),
-];
+// The footer of each pane (keys as bound now): the hints both apps share (`hints`) ranked as
+// this screen ranks them, and its own.
+const PLAY: Hint = hints::PLAY.keep(2);
+const SEEK: Hint = hints::SEEK.keep(3);
+const PANES: Hint = hints::PANES.keep(4);
+const SELECT: Hint = hints::SELECT.keep(3);
+const BACK: Hint = hints::BACK.keep(2);
+const FINAL: Hint = Hint::range(&[Action::Score(1), Action::Score(5)], "final score", 0);
+const REASON: Hint = Hint::new(&[Action::Activate], "reason", 1);
+const RATIONALES: Hint = Hint::new(&[Action::Rationales], "rationales", 1);
+const SAVE: Hint = Hint::new(&[Action::Submit], "save", 0);
+const JUMP: Hint = Hint::new(&[Action::Activate], "jump there", 0);
 
-const TRANSCRIPT_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 2),
-    Hint::new(&[Action::Up, Action::Down], "select", 3),
-    Hint::new(&[Action::Activate], "jump there", 0),
-    Hint::new(&[Action::Search], "search", 0),
-    Hint::new(&[Action::Transcript], "hide", 2),
-    Hint::new(&[Action::FocusNext], "panes", 4),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 2),
-];
-const SEARCH_HINTS: &[Hint] = &[
-    Hint::new(&[Action::PlayPause], "play", 2),
-    Hint::pair(&[Action::Note, Action::SegmentNote], "next/prev match", 0),
-    Hint::new(&[Action::Activate], "jump there", 0),
-    Hint::new(&[Action::Search], "search", 1),
-    Hint::new(&[Action::Up, Action::Down], "select", 3),
-    Hint::new(&[Action::FocusNext], "panes", 4),
-    Hint::new(&[Action::Help], "help", 0),
-    Hint::new(&[Action::Back], "back", 2),
-];
+/// The footer in the scores pane and in a coder's segments and notes.
+const SCORES_HINTS: &[Hint] =
+    &[PLAY, SEEK, PANES, FINAL, REASON, CLEAR.keep(5), RATIONALES, SAVE, HELP, BACK];
+const ITEMS_HINTS: &[Hint] =
+    &[PLAY, SEEK, PANES, SELECT, JUMP, RATIONALES.keep(4), SAVE, HELP, BACK];
+const TRANSCRIPT_HINTS: &[Hint] = &[PLAY, SELECT, JUMP, SEARCH, HIDE, PANES, HELP, BACK];
+const SEARCH_HINTS: &[Hint] = &[PLAY, MATCHES, JUMP, SEARCH.keep(1), SELECT, PANES, HELP, BACK];
 
 fn coder_name(r: &RecordingState, k: usize) -> String {
     let (c, role) =
@@ -235,10 +202,7 @@ fn header(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
         Span::styled("not adjudicated yet", Style::new().fg(Color::Gray))
     };
     let mut spans = vec![
-        Span::styled(
-            format!(" {} ", sanitize(&r.case.recording)),
-            Style::new().fg(Color::Black).bg(Color::Magenta).add_modifier(Modifier::BOLD),
-        ),
+        chrome::badge(format!(" {} ", sanitize(&r.case.recording)), Color::Magenta),
         Span::raw(" "),
         Span::styled(
             format!("{} / {}", hms(s.position_s), hms(r.duration_s())),
@@ -250,14 +214,7 @@ fn header(f: &mut Frame, app: &AdjApp, r: &RecordingState, area: Rect) {
         Span::raw(format!(" decided {decided} of {} · ", r.case.diffs.len())),
         state,
     ];
-    let w = area.width;
-    if let Some(e) = &s.error {
-        let choices = [format!("  ⚠ {}", sanitize(e)), "  ⚠ audio error".into()];
-        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Red));
-    } else if let Some(reason) = &s.silent_reason {
-        let choices = chrome::silent_choices("🔇", reason);
-        chrome::push_fitting(&mut spans, w, &choices, Style::new().fg(Color::Magenta));
-    }
+    chrome::push_audio_status(&mut spans, area.width, s, "🔇");
     let _ = app;
     f.render_widget(Line::from(spans), area);
 }
@@ -410,10 +367,7 @@ fn scores(f: &mut Frame, app: &AdjApp, r: &RecordingState, l: &RecordingLayout) 
                     format!(" {:>3} {:>3} ", cell(&r.case.primary), cell(&r.case.secondary)),
                     strong,
                 ));
-                spans.push(Span::styled(
-                    format!("{delta:>3} "),
-                    Style::new().fg(Color::Black).bg(Color::Red).add_modifier(Modifier::BOLD),
-                ));
+                spans.push(chrome::badge(format!("{delta:>3} "), Color::Red));
                 let draft = r.drafts.get(&d.key);
                 let fin = match draft {
                     Some(dr) if dr.score.is_some() => {
