@@ -703,31 +703,63 @@ impl Study {
         }
         // Each file's metadata is taken before it is read, so a change while reading it leaves
         // an entry that no longer matches (never an old content under a new key).
-        let loaded = crate::par::map(&files, |(coder, rec)| {
+        let keys = crate::par::map(&files, |(coder, rec)| {
             let path = self.layout.coding_file(coder, rec)?;
             let key = match fs::metadata(&path) {
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
                 Ok(m) => FileKey::of(&m),
                 Err(_) => None,
             };
-            if let Some(c) = cache.get(coder, rec, key) {
-                self.check_loaded(&path, &c, coder, rec)?;
-                return Ok(Some((c, None)));
+            Ok::<_, StudyError>(Some((path, key)))
+        });
+        // The hits are taken out of the cache (no copy), the rest parsed; both checked on
+        // every core.
+        let mut cache = cache;
+        let slots: Vec<Result<Option<Slot>, StudyError>> = files
+            .iter()
+            .zip(keys)
+            .map(|((coder, rec), k)| {
+                Ok(k?.map(|(path, key)| {
+                    match key.and_then(|k| Some((cache.take(coder, rec, Some(k))?, k))) {
+                        Some((c, key)) => Slot::Hit { path, coding: c, key, coder, rec },
+                        None => Slot::Miss { key, coder, rec },
+                    }
+                }))
+            })
+            .collect();
+        let loaded = crate::par::map(&slots, |slot| {
+            let Ok(Some(slot)) = slot else { return Ok(None) };
+            match slot {
+                Slot::Hit { path, coding, coder, rec, .. } => {
+                    self.check_loaded(path, coding, coder, rec)?;
+                    Ok(None)
+                }
+                Slot::Miss { key, coder, rec, .. } => {
+                    let Some(c) = self.load_coding(coder, rec)? else { return Ok(None) };
+                    let entry = cache.entry(&c, *key);
+                    Ok::<_, StudyError>(Some((parse_cache::report_view(&c), entry)))
+                }
             }
-            let Some(c) = self.load_coding(coder, rec)? else { return Ok(None) };
-            let entry = cache.entry(&c, key);
-            Ok::<_, StudyError>(Some((parse_cache::report_view(&c), Some(entry))))
         });
         let mut out = Vec::with_capacity(loaded.len());
-        let (mut hits, mut new) = (Vec::new(), Vec::new());
-        for c in loaded {
-            let Some((c, entry)) = c? else { continue };
-            match entry {
-                None => hits.push((c.coder.clone(), c.recording.clone())),
-                Some(e) => new.push(e),
+        let (mut hit_keys, mut new) = (Vec::new(), Vec::new());
+        // The first error in file order wins.
+        for (slot, parsed) in slots.into_iter().zip(loaded) {
+            let parsed = parsed?;
+            match (slot?, parsed) {
+                (None, _) | (Some(Slot::Miss { .. }), None) => {}
+                (Some(Slot::Hit { coding, key, .. }), _) => {
+                    hit_keys.push((out.len(), key));
+                    out.push(coding);
+                }
+                (Some(Slot::Miss { .. }), Some((c, entry))) => {
+                    new.push(entry);
+                    out.push(c);
+                }
             }
-            out.push(c);
         }
+        let hits: Vec<(&Coding, FileKey)> =
+            hit_keys.iter().filter_map(|&(i, key)| Some((out.get(i)?, key))).collect();
         let cached = hits.len();
         cache.update(&hits, new);
         Ok((out, cached))
@@ -1347,6 +1379,12 @@ fn check_schema(path: &Path, schema: u32) -> Result<(), StudyError> {
         });
     }
     Ok(())
+}
+
+/// A coding file on its way into the report: taken from the parse cache, or to be parsed.
+enum Slot<'a> {
+    Hit { path: PathBuf, coding: Coding, key: parse_cache::FileKey, coder: &'a str, rec: &'a str },
+    Miss { key: Option<parse_cache::FileKey>, coder: &'a str, rec: &'a str },
 }
 
 /// Whether `text` can be a coding whose status is submitted: TOML can spell the status only with

@@ -109,14 +109,14 @@ impl Entry {
         }
     }
 
-    fn coding(&self, coder: &str, recording: &str) -> Coding {
+    fn coding(self, coder: &str, recording: &str) -> Coding {
         Coding {
-            checklist: self.checklist.iter().cloned().collect(),
-            classes: self.classes.iter().cloned().collect(),
+            checklist: self.checklist.into_iter().collect(),
+            classes: self.classes.into_iter().collect(),
             events: self
                 .events
-                .iter()
-                .map(|(code, at_s)| crate::coding::Event { code: code.clone(), at_s: *at_s })
+                .into_iter()
+                .map(|(code, at_s)| crate::coding::Event { code, at_s })
                 .collect(),
             schema: self.schema,
             recording: recording.to_string(),
@@ -133,17 +133,12 @@ impl Entry {
             submitted_at: None,
             resume_s: 0.0,
             listened: Vec::new(),
-            scores: self.scores.iter().cloned().collect(),
+            scores: self.scores.into_iter().collect(),
             rationales: Default::default(),
             segments: self
                 .segments
-                .iter()
-                .map(|(kind, start_s, end_s)| Segment {
-                    kind: kind.clone(),
-                    start_s: *start_s,
-                    end_s: *end_s,
-                    note: String::new(),
-                })
+                .into_iter()
+                .map(|(kind, start_s, end_s)| Segment { kind, start_s, end_s, note: String::new() })
                 .collect(),
             notes: Vec::new(),
         }
@@ -193,12 +188,16 @@ impl Cache {
         Cache { path, entries, racy_s, now: Some(SystemTime::now()) }
     }
 
-    /// The cached coding of (coder, recording) if its file still has `key`; `None`: not cached
-    /// (or stale), so parse the file and [`Cache::entry`] the result.
-    pub fn get(&self, coder: &str, recording: &str, key: Option<FileKey>) -> Option<Coding> {
+    /// Takes the cached coding of (coder, recording) out of the cache if its file still has
+    /// `key`; `None`: not cached (or stale), so parse the file and [`Cache::entry`] the result.
+    /// (Taken, not copied: a study's report reads each coding once.)
+    pub fn take(&mut self, coder: &str, recording: &str, key: Option<FileKey>) -> Option<Coding> {
         let key = key?;
-        let e = self.entries.get(&(coder.to_string(), recording.to_string()))?;
-        (e.key == key).then(|| e.coding(coder, recording))
+        let id = (coder.to_string(), recording.to_string());
+        if self.entries.get(&id)?.key != key {
+            return None;
+        }
+        self.entries.remove(&id).map(|e| e.coding(coder, recording))
     }
 
     /// The entry to store for a coding just parsed from a file that had `key` before it was read
@@ -211,21 +210,21 @@ impl Cache {
         )
     }
 
-    /// Rewrites the cache when it changed: `hits` are the (coder, recording) found in it, `new`
-    /// the entries made this time; entries of files no longer there are dropped. Failing to write
-    /// is not an error (the cache only saves time).
-    pub fn update(mut self, hits: &[(String, String)], new: Vec<NewEntry>) {
+    /// Rewrites the cache when it changed: `hits` are the codings [taken](Cache::take) from it
+    /// with their files' keys, `new` the entries made this time; entries not taken (files no
+    /// longer there, or changed) are dropped. Failing to write is not an error (the cache only
+    /// saves time).
+    pub fn update(mut self, hits: &[(&Coding, FileKey)], new: Vec<NewEntry>) {
         let Some(path) = self.path.take() else { return };
         let fresh: Vec<((String, String), Entry)> = new.into_iter().filter_map(|n| n.0).collect();
-        if fresh.is_empty() && hits.len() == self.entries.len() {
+        if fresh.is_empty() && self.entries.is_empty() {
             return;
         }
-        let mut keep: HashMap<(String, String), Entry> = HashMap::with_capacity(hits.len());
-        for h in hits {
-            if let Some(e) = self.entries.remove(h) {
-                keep.insert(h.clone(), e);
-            }
-        }
+        // A taken coding is the report view its entry made: its entry again, exactly.
+        let mut keep: HashMap<(String, String), Entry> = hits
+            .iter()
+            .map(|(c, key)| ((c.coder.clone(), c.recording.clone()), Entry::of(c, *key)))
+            .collect();
         keep.extend(fresh);
         let _ = write(&path, &keep);
     }
