@@ -1382,6 +1382,8 @@ fn check_schema(path: &Path, schema: u32) -> Result<(), StudyError> {
 }
 
 /// A coding file on its way into the report: taken from the parse cache, or to be parsed.
+// Nearly every slot is a hit (a warm cache): boxing the coding would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
 enum Slot<'a> {
     Hit { path: PathBuf, coding: Coding, key: parse_cache::FileKey, coder: &'a str, rec: &'a str },
     Miss { key: Option<parse_cache::FileKey>, coder: &'a str, rec: &'a str },
