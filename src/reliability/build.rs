@@ -46,18 +46,15 @@ pub fn build_with(r: &Ratings, opt: &Options) -> Report {
     // thousands, a domain five), so no core is left idle while one finishes the share at the end.
     let mut order: Vec<(usize, &MeasureRatings)> = r.measures.iter().enumerate().collect();
     order.sort_by_cached_key(|(_, m)| std::cmp::Reverse(distinct_values(m)));
-    let mut done: Vec<(usize, MeasureReport)> =
-        crate::par::map(&order, |&(i, m)| (i, measure(m, opt)));
+    // The tallies over all measures beside them.
+    let (mut done, (complete, (pairs, coders))) = std::thread::scope(|s| {
+        let tallies = s.spawn(|| (complete_recordings(r), pairs_and_coders(r)));
+        let done: Vec<(usize, MeasureReport)> =
+            crate::par::map(&order, |&(i, m)| (i, measure(m, opt)));
+        (done, tallies.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+    });
     done.sort_by_key(|(i, _)| *i);
     let measures: Vec<MeasureReport> = done.into_iter().map(|(_, m)| m).collect();
-    let complete: HashSet<&str> = r
-        .measures
-        .iter()
-        .flat_map(|m| m.recordings.iter())
-        .filter(|rec| rec.ratings.iter().filter(|(_, v)| v.is_some()).count() >= 2)
-        .map(|rec| rec.recording.as_str())
-        .collect();
-    let (pairs, coders) = pairs_and_coders(r);
     let mut notes = r.notes.clone();
     for m in &measures {
         if m.icc_dropped > 0 {
@@ -72,7 +69,7 @@ pub fn build_with(r: &Ratings, opt: &Options) -> Report {
         tolerance: r.tolerance,
         scale: r.scale,
         double_coded: r.double_coded,
-        complete: complete.len(),
+        complete,
         average_measures: opt.average_measures,
         resamples: opt.resamples,
         seed: opt.seed,
@@ -83,6 +80,18 @@ pub fn build_with(r: &Ratings, opt: &Options) -> Report {
         notes,
         items: r.items.clone(),
     }
+}
+
+/// How many recordings have two or more ratings of some measure.
+fn complete_recordings(r: &Ratings) -> usize {
+    let complete: HashSet<&str> = r
+        .measures
+        .iter()
+        .flat_map(|m| m.recordings.iter())
+        .filter(|rec| rec.ratings.iter().filter(|(_, v)| v.is_some()).count() >= 2)
+        .map(|rec| rec.recording.as_str())
+        .collect();
+    complete.len()
 }
 
 /// How many distinct values a measure's ratings take.
