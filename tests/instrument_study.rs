@@ -371,3 +371,120 @@ fn reliability_of_a_checklist_and_its_class() {
     assert_eq!(stat(&v, "practice", "percent"), Some(50.0));
     assert!(v["items"]["timing"].as_array().unwrap().is_empty(), "no counts");
 }
+
+/// A CSV cell as a number (empty: none, the JSON's `null`).
+fn cell(v: &str) -> Option<f64> {
+    (!v.is_empty()).then(|| v.parse().unwrap())
+}
+
+/// The same number, or both none. Up to the last bit: serde_json (without `float_roundtrip`)
+/// reads some numbers one ulp off the text it wrote.
+fn same(a: Option<f64>, b: Option<f64>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => (a - b).abs() <= 1e-12 * a.abs().max(1.0),
+        (a, b) => a.is_none() && b.is_none(),
+    }
+}
+
+/// Issue #14: the CSV carries the items section with the JSON's numbers, row for row: per item a
+/// `kind` row and one row per statistic (an ICC's bounds in `ci_low` / `ci_high`), then the count
+/// timing; nothing else.
+fn csv_items_agree_with_json(f: &support::Fixture) -> usize {
+    let v: Value = serde_json::from_str(&reliability(f, "json")).unwrap();
+    let csv = reliability(f, "csv");
+    let (_, rows) = csv_rows(csv.as_bytes());
+    let get = |section: &str, measure: &str, stat: &str| {
+        let hits: Vec<&BTreeMap<String, String>> = rows
+            .iter()
+            .filter(|r| {
+                r["section"] == section && r["measure"] == measure && r["statistic"] == stat
+            })
+            .collect();
+        assert_eq!(hits.len(), 1, "{section},{measure},{stat} in\n{csv}");
+        hits[0].clone()
+    };
+    let mut expected = 0;
+    for it in v["items"]["items"].as_array().unwrap() {
+        let key = it["key"].as_str().unwrap();
+        let n = it["n"].as_u64().unwrap().to_string();
+        let kind = get("item", key, "kind");
+        assert_eq!(
+            (kind["value"].as_str(), kind["n"].as_str()),
+            (it["kind"].as_str().unwrap(), &*n)
+        );
+        expected += 1;
+        let stats = it["stats"].as_array().unwrap();
+        let by = |name: &str| stats.iter().find(|s| s["name"] == name);
+        for s in stats {
+            let name = s["name"].as_str().unwrap();
+            let base = name.strip_suffix("_lower").or_else(|| name.strip_suffix("_upper"));
+            if let Some(base) = base.filter(|b| by(b).is_some()) {
+                let col = if name.ends_with("_lower") { "ci_low" } else { "ci_high" };
+                let got = cell(&get("item", key, base)[col]);
+                assert!(same(got, s["value"].as_f64()), "{key} {name}: {got:?} vs {s}");
+                continue;
+            }
+            let row = get("item", key, name);
+            assert!(same(cell(&row["value"]), s["value"].as_f64()), "{key} {name}\n{csv}");
+            assert_eq!(row["n"], n);
+            if let Some(why) = s["why"].as_str() {
+                assert!(row["reason"].ends_with(why), "{key} {name}: {row:?}");
+            }
+            expected += 1;
+        }
+        let undefined = it["undefined"].as_u64().unwrap();
+        if undefined > 0 {
+            assert_eq!(get("item", key, "left_out_undefined")["value"], undefined.to_string());
+            expected += 1;
+        }
+    }
+    let timing = v["items"]["timing"].as_array().unwrap();
+    if !timing.is_empty() {
+        let recs = v["items"]["recordings"].as_u64().unwrap().to_string();
+        let w = get("count_timing", "window", "window_s");
+        assert!(same(cell(&w["value"]), v["items"]["timing_window_s"].as_f64()));
+        assert_eq!(w["n"], recs);
+        expected += 1;
+        for t in timing.iter().chain([&v["items"]["overall"]]) {
+            let code = t["code"].as_str().unwrap();
+            for stat in ["matched", "only_first", "only_second", "percent"] {
+                let row = get("count_timing", code, stat);
+                assert!(same(cell(&row["value"]), t[stat].as_f64()), "{code} {stat}");
+                assert_eq!(row["n"], recs);
+                expected += 1;
+            }
+            if let Some(why) = t["why"].as_str() {
+                assert_eq!(get("count_timing", code, "percent")["reason"], why);
+            }
+        }
+    }
+    let extra = rows.iter().filter(|r| ["item", "count_timing"].contains(&&*r["section"])).count();
+    assert_eq!(extra, expected, "no item row the JSON lacks:\n{csv}");
+    expected
+}
+
+#[test]
+fn reliability_csv_carries_the_items_with_the_json_numbers() {
+    // Counts, summaries (one left out on a recording) and count timing.
+    let f = instrument_study(FinalRule::Adjudicated, "mi-fidelity.toml", &mi_codings());
+    assert!(csv_items_agree_with_json(&f) > 0);
+    let csv = reliability(&f, "csv");
+    assert!(csv.contains("\ncount_timing,overall,percent,72.72727272727"), "{csv}");
+    assert!(csv.contains("\nitem,reflection_to_question,left_out_undefined,1,"), "{csv}");
+    // A checklist and a classification: nominal statistics, no counts, no timing rows.
+    let codings = [
+        meeting("R001", "ann", &[]),
+        meeting("R001", "ben", &["actionable"]),
+        meeting("R002", "ann", &["actionable"]),
+        meeting("R002", "ben", &["actionable"]),
+    ];
+    let f = instrument_study(FinalRule::Adjudicated, "unit-meeting.toml", &codings);
+    assert!(csv_items_agree_with_json(&f) > 0);
+    let csv = reliability(&f, "csv");
+    assert!(csv.contains("\nitem,actionable,percent,50,,,,,,,2,,\n"), "{csv}");
+    assert!(!csv.contains("count_timing"), "{csv}");
+    // A schema-1 study's CSV has no item rows.
+    let plain = support::study(FinalRule::Adjudicated);
+    let csv = reliability(&plain, "csv");
+    assert!(!csv.contains("\nitem,") && !csv.contains("\ncount_timing,"), "{csv}");
+}

@@ -142,3 +142,103 @@ fn feedback_pending_set_120x40() {
     let screen = render(&a, 120, 40);
     assert!(screen.contains("set basic : 1 of 2 done"), "{screen}");
 }
+
+/// A not-certified coder whose set fails on several domains, one reason long enough to wrap over
+/// several rows at 80 columns.
+fn failing_on_several_domains() -> (FeedbackData, Vec<String>) {
+    let book = codebook();
+    let mut me = partly_coded("R002");
+    me.status = Status::Submitted;
+    let mut g = gold();
+    g.scores.insert("collaboration".into(), 4);
+    let compare = quality::compare(&book, &me, &g.as_coding("gold"), 600.0, 1);
+    let mut cert = quality::certify(&book, &PassRule::default(), std::slice::from_ref(&compare), 1);
+    cert.reasons.push(
+        "Clarity about concerns: the gold coder marked this domain as needing a second listen \
+         of the closing ten minutes, where the worker restates the concerns in the family's own \
+         words; your coding left it unscored (tail-marker)"
+            .into(),
+    );
+    let reasons = cert.reasons.clone();
+    assert_eq!(cert.standing, quality::Standing::NotCertified);
+    let failing = reasons.iter().filter(|r| r.contains("mean deviation")).count();
+    assert!(failing >= 3, "{reasons:?}");
+    let data = FeedbackData {
+        recording: "R002".into(),
+        duration_s: 600.0,
+        coder: me,
+        gold: g,
+        compare,
+        set: Some(("basic".into(), cert)),
+    };
+    (data, reasons)
+}
+
+/// The rows inside the "Why" pane of a rendered screen.
+fn why_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .skip_while(|l| !l.starts_with("╭ Why"))
+        .skip(1)
+        .take_while(|l| !l.starts_with('╰'))
+        .map(|l| l.trim_matches('│').trim_end().to_string())
+        .collect()
+}
+
+fn scroll_of(a: &tapecoder::tui::coder::App) -> usize {
+    match &a.screen {
+        Screen::Feedback(s) => usize::from(s.scroll),
+        _ => panic!("not on the feedback screen"),
+    }
+}
+
+/// Issue #13's 80×24 feedback cut the certification's reasons off: PageDown scrolls the "Why"
+/// pane, and every reason, wrapped, is read in full on the way down.
+#[test]
+fn feedback_80x24_every_reason_can_be_read() {
+    let (data, reasons) = failing_on_several_domains();
+    let mut a = app();
+    update(&mut a, Msg::Resize(80, 24));
+    update(&mut a, Msg::Feedback(Ok(Box::new(data))));
+    let first = render(&a, 80, 24);
+    assert!(first.contains("↓ more: PgDn"), "{first}");
+    assert!(first.contains("PgUp/PgDn scroll why"), "{first}");
+    // Every row of the pane, by its place in the whole text, over every page.
+    let mut rows: std::collections::BTreeMap<usize, String> = Default::default();
+    let mut last = String::new();
+    for _ in 0..40 {
+        let screen = render(&a, 80, 24);
+        for (i, r) in why_rows(&screen).into_iter().enumerate() {
+            assert!(r.chars().count() <= 78, "{screen}");
+            rows.insert(scroll_of(&a) + i, r);
+        }
+        let before = scroll_of(&a);
+        send(&mut a, [key(KeyCode::PageDown)]);
+        last = screen;
+        if scroll_of(&a) == before {
+            break;
+        }
+    }
+    assert!(last.contains("end"), "{last}");
+    assert!(last.contains("(tail-marker)"), "{last}");
+    let text = rows.values().map(String::as_str).collect::<Vec<_>>().join(" ");
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    for r in &reasons {
+        let r = r.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(text.contains(&format!("Not certified: {r}")), "{r}\nnot in\n{text}");
+    }
+    assert_snapshot!("feedback_80x24_reasons_end", last);
+    // PageUp climbs back to the top; choosing another domain starts its detail at the top.
+    for _ in 0..40 {
+        send(&mut a, [key(KeyCode::PageUp)]);
+    }
+    assert_eq!(scroll_of(&a), 0);
+    send(&mut a, [key(KeyCode::PageDown)]);
+    assert!(scroll_of(&a) > 0);
+    send(&mut a, [key(KeyCode::Down)]);
+    assert_eq!(scroll_of(&a), 0);
+    // At 120×40 the whole text fits: nothing to scroll, no hint.
+    let big = render(&a, 120, 40);
+    assert!(!big.contains("more: PgDn"), "{big}");
+    assert!(big.contains("(tail-marker)"), "{big}");
+}

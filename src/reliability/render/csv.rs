@@ -1,6 +1,10 @@
 //! The report as a tidy CSV: one row per measure × statistic (`section,measure,statistic,value,
 //! ci_low,ci_high,band,f,df1,df2,n,reason,verdict`), so every cell holds one value and an undefined
-//! statistic has an empty value and its reason.
+//! statistic has an empty value and its reason. A study instrument's items section follows (none for
+//! a schema-1 codebook, whose CSV is unchanged): `item` rows (per item its `kind`, then each
+//! statistic; an ICC's bounds in `ci_low`/`ci_high`) and `count_timing` rows.
+use crate::instrument::reliability::Named;
+use crate::reliability::items::ItemsReport;
 use crate::reliability::model::{MeasureReport, Report};
 use crate::stats::Stat;
 use crate::stats::alpha::AlphaBoot;
@@ -135,6 +139,67 @@ fn measure_rows(rows: &mut Vec<Row>, m: &MeasureReport) {
     rows.push(row("ba_loa_high", n).stat(&f(|b| b.loa.1)));
 }
 
+/// The items section: per item (`measure` its key, `n` the recordings both coders rated it in) a
+/// `kind` row, then one row per statistic in the JSON's order, except that `X_lower` and
+/// `X_upper` go into `X`'s `ci_low` / `ci_high`; `left_out_undefined` when a summary was
+/// undefined for a coder on some recordings. Then count timing agreement (`n`: the recordings
+/// compared): the window, and per count code and `overall` its `matched`, `only_first`,
+/// `only_second` and `percent`.
+fn items_rows(rows: &mut Vec<Row>, items: &ItemsReport) {
+    let value = |s: &Named| s.value.map_or(String::new(), |v| format!("{v}"));
+    for it in &items.items {
+        let row = |stat: &str| Row::new("item", &it.key, stat, it.n);
+        let mut k = row("kind");
+        k.value = it.kind.to_string();
+        rows.push(k);
+        let find = |name: &str| it.stats.iter().find(|s| s.name == name);
+        for s in &it.stats {
+            let bound = |end: &str| s.name.strip_suffix(end).and_then(find);
+            if bound("_lower").or_else(|| bound("_upper")).is_some() {
+                continue;
+            }
+            let mut r = row(s.name);
+            r.value = value(s);
+            r.reason = s.why.clone().unwrap_or_default();
+            let (lo, hi) = (find(&format!("{}_lower", s.name)), find(&format!("{}_upper", s.name)));
+            if let (Some(lo), Some(hi)) = (lo, hi) {
+                r.ci = (value(lo), value(hi));
+                if s.value.is_some()
+                    && let Some(why) = lo.why.as_ref().or(hi.why.as_ref())
+                {
+                    r.reason = format!("95% CI: {why}");
+                }
+            }
+            rows.push(r);
+        }
+        if it.undefined > 0 {
+            let mut r = row("left_out_undefined");
+            r.value = it.undefined.to_string();
+            rows.push(r);
+        }
+    }
+    if items.timing.is_empty() {
+        return;
+    }
+    let n = items.recordings;
+    let mut w = Row::new("count_timing", "window", "window_s", n);
+    w.value = format!("{}", items.timing_window_s);
+    rows.push(w);
+    for t in items.timing.iter().chain(std::iter::once(&items.overall)) {
+        for (stat, v) in
+            [("matched", t.matched), ("only_first", t.only_first), ("only_second", t.only_second)]
+        {
+            let mut r = Row::new("count_timing", &t.code, stat, n);
+            r.value = v.to_string();
+            rows.push(r);
+        }
+        let mut r = Row::new("count_timing", &t.code, "percent", n);
+        r.value = t.percent.map_or(String::new(), |p| format!("{p}"));
+        r.reason = t.why.clone().unwrap_or_default();
+        rows.push(r);
+    }
+}
+
 /// Renders the report as CSV text.
 pub fn render(r: &Report) -> String {
     let mut rows = Vec::new();
@@ -181,6 +246,9 @@ pub fn render(r: &Report) -> String {
             Row::new("bc_bins", "behaviour_change", "agreement_pct", b.bins).stat(&b.agreement),
         );
         rows.push(Row::new("bc_bins", "behaviour_change", "kappa", b.bins).stat(&b.kappa));
+    }
+    if let Some(items) = &r.items {
+        items_rows(&mut rows, items);
     }
     let mut w = csv::Writer::from_writer(Vec::new());
     let mut ok = w.write_record(HEADER).is_ok();

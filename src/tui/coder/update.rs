@@ -272,7 +272,7 @@ fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
             (Screen::Queue, Some(a)) => queue_update::on_action(app, a),
             (Screen::Feedback(s), Some(a)) => {
                 let mut s = s.clone();
-                match feedback_update::on_action(&mut s, a) {
+                match feedback_update::on_action(&mut s, &app.shell, a) {
                     Step::Stay(fx) => {
                         app.screen = Screen::Feedback(s);
                         fx

@@ -33,10 +33,13 @@ pub struct FeedbackState {
     pub data: FeedbackData,
     /// The selected domain (index into the comparison's domains).
     pub selected: usize,
+    /// Rows the "Why" pane (the selected domain's detail, then the certification's reasons) is
+    /// scrolled down by PageDown; back to the top when another domain is chosen.
+    pub scroll: u16,
 }
 
 impl FeedbackState {
     pub fn new(data: FeedbackData) -> Self {
-        Self { data, selected: 0 }
+        Self { data, selected: 0, scroll: 0 }
     }
 }
