@@ -32,11 +32,21 @@ fn data(complete: bool) -> FeedbackData {
     let compare = quality::compare(&book, &me, &g.as_coding("gold"), 600.0, 1);
     let total = if complete { 1 } else { 2 };
     let cert = quality::certify(&book, &PassRule::default(), std::slice::from_ref(&compare), total);
+    training_result(me, g, compare, cert)
+}
+
+/// The feedback on R002 of the set `basic`.
+fn training_result(
+    me: tapecoder::coding::Coding,
+    gold: GoldCoding,
+    compare: quality::RecordingCompare,
+    cert: quality::Certification,
+) -> FeedbackData {
     FeedbackData {
         recording: "R002".into(),
         duration_s: 600.0,
         coder: me,
-        gold: g,
+        gold,
         compare,
         set: Some(("basic".into(), cert)),
     }
@@ -163,15 +173,7 @@ fn failing_on_several_domains() -> (FeedbackData, Vec<String>) {
     assert_eq!(cert.standing, quality::Standing::NotCertified);
     let failing = reasons.iter().filter(|r| r.contains("mean deviation")).count();
     assert!(failing >= 3, "{reasons:?}");
-    let data = FeedbackData {
-        recording: "R002".into(),
-        duration_s: 600.0,
-        coder: me,
-        gold: g,
-        compare,
-        set: Some(("basic".into(), cert)),
-    };
-    (data, reasons)
+    (training_result(me, g, compare, cert), reasons)
 }
 
 /// The rows inside the "Why" pane of a rendered screen.
