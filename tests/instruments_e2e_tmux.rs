@@ -8,43 +8,11 @@
 mod tmux;
 
 use std::path::Path;
-use std::process::Command;
 
 use tapecoder::coding::Coding;
-use tmux::Tmux;
+use tmux::{BIN, KEYS, Tmux, tapecoder, tc, write_wav};
 
-const BIN: &str = env!("CARGO_BIN_EXE_tapecoder");
-const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys");
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
-
-fn tc(study: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .env("TAPECODER_KEY_DIR", KEYS)
-        .env_remove("TAPECODER_STUDY")
-        .env_remove("TAPECODER_CODER")
-        .arg("--study")
-        .arg(study)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "tapecoder {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn write_wav(path: &Path, seconds: u32, freq: f32) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 8000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..seconds * 8000 {
-        let t = i as f32 / 8000.0;
-        w.write_sample(((t * freq * std::f32::consts::TAU).sin() * 9000.0) as i16).unwrap();
-    }
-    w.finalize().unwrap();
-}
 
 /// Submits the open coding (nothing was heard with `--no-audio`, so the dialog asks to go on) and
 /// goes back to the queue.
@@ -73,14 +41,14 @@ fn code_a_unit_meeting_and_a_counts_session_then_export_them() {
     let tmp = tempfile::tempdir().unwrap();
     let study = tmp.path().join("study");
     let handbook = format!("{REPO}/codebook/handbook.toml");
-    let out = Command::new(BIN)
-        .env("TAPECODER_KEY_DIR", KEYS)
-        .arg("init")
-        .arg(&study)
-        .args(["--name", "E2E instruments", "--codebook", &handbook])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    tapecoder(&[
+        "init",
+        study.to_str().unwrap(),
+        "--name",
+        "E2E instruments",
+        "--codebook",
+        &handbook,
+    ]);
     let toml = std::fs::read_to_string(study.join("study.toml")).unwrap();
     let (head, tail) = toml.split_once("\n[").unwrap();
     let listed = format!(

@@ -13,39 +13,7 @@ use std::process::Command;
 use tapecoder::coding::{CodebookRef, Coding, Status};
 use tapecoder::identity::fictional_signer;
 use tapecoder::study::Study;
-use tmux::Tmux;
-
-const BIN: &str = env!("CARGO_BIN_EXE_tapecoder");
-const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys");
-
-fn tc(study: &Path, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .env("TAPECODER_KEY_DIR", KEYS)
-        .env_remove("TAPECODER_STUDY")
-        .env_remove("TAPECODER_CODER")
-        .arg("--study")
-        .arg(study)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "tapecoder {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn write_wav(path: &Path, seconds: u32) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 8000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).unwrap();
-    for i in 0..seconds * 8000 {
-        let t = i as f32 / 8000.0;
-        w.write_sample(((t * 330.0 * std::f32::consts::TAU).sin() * 9000.0) as i16).unwrap();
-    }
-    w.finalize().unwrap();
-}
+use tmux::{BIN, KEYS, Tmux, tapecoder, tc, write_wav};
 
 #[test]
 fn code_a_training_recording_and_read_the_feedback() {
@@ -55,19 +23,12 @@ fn code_a_training_recording_and_read_the_feedback() {
     let tmp = tempfile::tempdir().unwrap();
     let study = tmp.path().join("study");
     let handbook = concat!(env!("CARGO_MANIFEST_DIR"), "/codebook/handbook.toml");
-    let out = Command::new(BIN)
-        .env("TAPECODER_KEY_DIR", KEYS)
-        .arg("init")
-        .arg(&study)
-        .args(["--name", "E2E quality", "--codebook", handbook])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    tapecoder(&["init", study.to_str().unwrap(), "--name", "E2E quality", "--codebook", handbook]);
     tc(&study, &["coders", "add", "sup", "--name", "Sup", "--role", "supervisor"]);
     let c1 = fictional_signer("c1").public().to_string();
     tc(&study, &["--as", "sup", "coders", "add", "c1", "--name", "Coder One", "--key", &c1]);
     let wav = tmp.path().join("visit.wav");
-    write_wav(&wav, 30);
+    write_wav(&wav, 30, 330.0);
     tc(&study, &["--as", "sup", "import", wav.to_str().unwrap()]);
     tc(&study, &["--as", "sup", "assign", "--fraction", "0"]);
 

@@ -1,8 +1,51 @@
-//! The tmux harness the end-to-end TUI tests share (included by path from `tui_e2e_tmux.rs` and
-//! `tui_adjudication_e2e.rs`): the real binary in a private tmux server, keys in, screen text out.
+//! The tmux harness the end-to-end TUI tests share (included by path from each `*_e2e*.rs`
+//! test): the real binary in a private tmux server, keys in, screen text out; and the binary run
+//! to set a study up or check it afterwards, with generated audio.
 #![allow(dead_code)]
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// The binary under test.
+pub const BIN: &str = env!("CARGO_BIN_EXE_tapecoder");
+/// The committed key folder of the fictional test people (see `tests/keys/README.md`).
+pub const KEYS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys");
+
+/// `tapecoder ARGS` with the test people's keys and no study or identity from the environment;
+/// its standard output, or a panic with its standard error if it fails.
+pub fn tapecoder(args: &[&str]) -> String {
+    let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", KEYS)
+        .env_remove("TAPECODER_STUDY")
+        .env_remove("TAPECODER_CODER")
+        .args(args)
+        .output()
+        .expect("run tapecoder");
+    assert!(out.status.success(), "tapecoder {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// [`tapecoder`] on the study at `study`.
+pub fn tc(study: &Path, args: &[&str]) -> String {
+    let study = study.to_str().expect("a UTF-8 temp path");
+    tapecoder(&[&["--study", study], args].concat())
+}
+
+/// Writes a mono 16-bit 8 kHz WAV of `seconds` of a `freq` Hz tone.
+pub fn write_wav(path: &Path, seconds: u32, freq: f32) {
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::create(path, spec).expect("create wav");
+    for i in 0..seconds * 8000 {
+        let t = i as f32 / 8000.0;
+        w.write_sample(((t * freq * std::f32::consts::TAU).sin() * 9000.0) as i16).expect("sample");
+    }
+    w.finalize().expect("finalize wav");
+}
 
 /// A private tmux server (its own socket), killed when dropped. [`Tmux::keep_alive`] keeps it up
 /// with an idle session, so killing the app's session never races with the server shutting down.
