@@ -208,11 +208,7 @@ fn parse_header(b: &[u8], info: &Info) -> Option<Header> {
 fn read_metadata(f: &mut File) -> Option<(Info, u64)> {
     let mut head = [0u8; 10];
     f.read_exact(&mut head).ok()?;
-    let mut pos = 0u64;
-    if &head[..3] == b"ID3" {
-        let size = head[6..10].iter().fold(0u64, |a, b| (a << 7) | u64::from(b & 0x7f));
-        pos = 10 + size + if head[5] & 0x10 != 0 { 10 } else { 0 };
-    }
+    let mut pos = super::headers::id3v2_end(&head);
     let mut rd = Reader::new(f)?;
     if rd.bytes(pos, 4)? != b"fLaC" {
         return None;

@@ -64,12 +64,26 @@ fn be32(d: &[u8], at: usize) -> Option<u32> {
 }
 
 /// ID3v2 (before MP3 or FLAC audio): every frame within the tag. Returns where the tag ends.
-fn check_id3v2(f: &mut File, len: u64) -> Result<u64, String> {
-    let head = read_at(f, 0, 10)?;
-    let syncsafe = |d: &[u8]| d.iter().fold(0u64, |acc, b| (acc << 7) | u64::from(b & 0x7f));
+/// Where the audio starts in a file whose first ten bytes are `head`: after the ID3v2 tag (its
+/// ten-byte header, its syncsafe size, a footer if flagged), or 0 without one.
+pub(crate) fn id3v2_end(head: &[u8]) -> u64 {
+    if !head.starts_with(b"ID3") {
+        return 0;
+    }
     let size = syncsafe(head.get(6..10).unwrap_or_default());
     let footer = if head.get(5).is_some_and(|f| f & 0x10 != 0) { 10 } else { 0 };
-    let end = 10 + size + footer;
+    10 + size + footer
+}
+
+/// A syncsafe integer (seven bits a byte, as ID3v2 writes sizes).
+fn syncsafe(d: &[u8]) -> u64 {
+    d.iter().fold(0u64, |acc, b| (acc << 7) | u64::from(b & 0x7f))
+}
+
+fn check_id3v2(f: &mut File, len: u64) -> Result<u64, String> {
+    let head = read_at(f, 0, 10)?;
+    let size = syncsafe(head.get(6..10).unwrap_or_default());
+    let end = id3v2_end(&head);
     let version = head.get(3).copied().unwrap_or(0);
     if version < 3 || size > len {
         // v2.2 frames have 24-bit sizes (at most 16 MB); a tag larger than the file is skipped by
@@ -275,6 +289,15 @@ fn check_ogg(f: &mut File, len: u64) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_audio_starts_after_the_id3v2_tag_and_its_footer() {
+        // Size 0x0101 syncsafe = 129 bytes.
+        assert_eq!(id3v2_end(b"ID3\x04\x00\x00\x00\x00\x01\x01"), 10 + 129);
+        assert_eq!(id3v2_end(b"ID3\x04\x00\x10\x00\x00\x01\x01"), 10 + 129 + 10);
+        assert_eq!(id3v2_end(b"fLaC\x00\x00\x00\x22\x10\x00"), 0);
+        assert_eq!(id3v2_end(b"ID"), 0);
+    }
 
     fn file(bytes: &[u8]) -> tempfile::NamedTempFile {
         let mut f = tempfile::NamedTempFile::new().unwrap();

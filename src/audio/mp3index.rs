@@ -85,11 +85,7 @@ pub fn build(path: &Path) -> Option<Mp3Index> {
     // Skip an ID3v2 tag.
     let mut head = [0u8; 10];
     f.read_exact(&mut head).ok()?;
-    let mut pos = 0u64;
-    if &head[..3] == b"ID3" {
-        let size = head[6..10].iter().fold(0u64, |a, b| (a << 7) | u64::from(b & 0x7f));
-        pos = 10 + size + if head[5] & 0x10 != 0 { 10 } else { 0 };
-    }
+    let mut pos = super::headers::id3v2_end(&head);
     let mut reader = Window::new(f, file_len);
     let mut entries = Vec::new();
     let mut ts = 0u64;

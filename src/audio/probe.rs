@@ -27,11 +27,7 @@ pub(crate) fn mp3_vbr_header(path: &Path) -> Option<VbrHeader> {
     let mut head = [0u8; 10];
     f.read_exact(&mut head).ok()?;
     // Skip an ID3v2 tag.
-    let mut start = 0u64;
-    if &head[..3] == b"ID3" {
-        let size = head[6..10].iter().fold(0u64, |acc, b| (acc << 7) | u64::from(b & 0x7f));
-        start = 10 + size + if head[5] & 0x10 != 0 { 10 } else { 0 };
-    }
+    let start = super::headers::id3v2_end(&head);
     f.seek(SeekFrom::Start(start)).ok()?;
     let mut buf = vec![0u8; 4096];
     let n = f.read(&mut buf).ok()?;
