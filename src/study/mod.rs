@@ -381,9 +381,6 @@ impl Study {
     }
     /// The instrument `recording` is coded with (the first for an unknown recording).
     pub fn codebook_for(&self, recording: &str) -> &Codebook {
-        if self.codebooks.len() == 1 {
-            return &self.codebooks[0];
-        }
         self.recording(recording)
             .and_then(|r| r.instrument.as_deref())
             .and_then(|id| self.instrument(id))
@@ -720,7 +717,7 @@ impl Study {
             .zip(keys)
             .map(|((coder, rec), k)| {
                 Ok(k?.map(|(path, key)| {
-                    match key.and_then(|k| Some((cache.take(coder, rec, Some(k))?, k))) {
+                    match key.and_then(|k| Some((cache.take(coder, rec, k)?, k))) {
                         Some((c, key)) => Slot::Hit { path, coding: c, key, coder, rec },
                         None => Slot::Miss { key, coder, rec },
                     }

@@ -191,8 +191,7 @@ impl Cache {
     /// Takes the cached coding of (coder, recording) out of the cache if its file still has
     /// `key`; `None`: not cached (or stale), so parse the file and [`Cache::entry`] the result.
     /// (Taken, not copied: a study's report reads each coding once.)
-    pub fn take(&mut self, coder: &str, recording: &str, key: Option<FileKey>) -> Option<Coding> {
-        let key = key?;
+    pub fn take(&mut self, coder: &str, recording: &str, key: FileKey) -> Option<Coding> {
         let id = (coder.to_string(), recording.to_string());
         if self.entries.get(&id)?.key != key {
             return None;
