@@ -35,14 +35,16 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
     let book = study.require_instrument(a.instrument.as_deref())?;
     let codings = exported_codings(study, a, book, if supervisor { None } else { Some(&who) })?;
     let durations = durations(study);
-    // The sampled windows: the supervisor's from the assignments, a coder's from their queue.
-    let windows = if supervisor { study.windows()? } else { study.queue_file(&who)?.windows };
+    // The assignments (a supervisor's, read once) and the sampled windows: the supervisor's from
+    // the assignments, a coder's from their queue.
+    let assignments = if supervisor { Some(study.assignments()?) } else { None };
+    let windows = match &assignments {
+        Some(a) => crate::study::windows_of(a),
+        None => study.queue_file(&who)?.windows,
+    };
     let spans = Spans { durations: &durations, windows: &windows };
     let table: Table = match a.kind {
-        ExportKind::Codings => {
-            let assignments = if supervisor { Some(study.assignments()?) } else { None };
-            codings_table(book, assignments.as_deref(), spans, &codings)
-        }
+        ExportKind::Codings => codings_table(book, assignments.as_deref(), spans, &codings),
         ExportKind::Events => {
             let submitted: Vec<Coding> = codings.into_iter().filter(Coding::is_submitted).collect();
             events_table(&submitted)
@@ -80,7 +82,7 @@ pub fn run(g: &GlobalArgs, a: &ExportArgs) -> anyhow::Result<ExitCode> {
                 .filter(|r| study.codes_with(&r.id, book))
                 .map(|r| r.id.clone())
                 .collect();
-            let assignments = study.assignments()?;
+            let assignments = assignments.unwrap_or_default();
             let adjudications = study.adjudications()?;
             let metadata = study.metadata()?;
             let rule = study.config().final_scores.rule;

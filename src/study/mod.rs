@@ -777,12 +777,6 @@ impl Study {
         Ok(f.recordings)
     }
 
-    /// The sampled window of every assigned recording that has one (supervisor only; see
-    /// [`sampling`]): recording id -> window.
-    pub fn windows(&self) -> Result<BTreeMap<String, crate::coding::Window>, StudyError> {
-        Ok(windows_of(&self.assignments()?))
-    }
-
     /// The sampled window `coder` codes of `recording`, from their queue file (the coder's side:
     /// never reads supervisor/); `None`: the whole recording.
     pub fn window(
@@ -1393,8 +1387,8 @@ fn may_be_submitted(text: &str) -> bool {
     text.contains("submitted") || text.contains('\\')
 }
 
-/// The sampled window of each of `assignments` that has one: recording id -> window (what
-/// [`Study::windows`] reads, for a caller that has the assignments already).
+/// The sampled window of each of `assignments` that has one (see [`sampling`]): recording id ->
+/// window.
 pub fn windows_of(assignments: &[Assignment]) -> BTreeMap<String, crate::coding::Window> {
     assignments.iter().filter_map(|a| Some((a.id.clone(), a.window?))).collect()
 }
