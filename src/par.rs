@@ -1,36 +1,51 @@
 //! Order-preserving parallel map on scoped threads, one per core (at most one per item): the
 //! reliability report's measures and a study's coding files are independent of each other.
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+thread_local! {
+    /// Set on a worker of [`map`]: a map inside it runs on that worker (the outer map already
+    /// keeps every core busy; more threads would only be switched between).
+    static IN_WORKER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// `items.iter().map(f).collect()`, with the calls spread over the machine's cores. Items are
-/// handed out one at a time, so one slow item does not hold up a whole share of the others.
-pub fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(items.len());
-    if threads <= 1 {
+/// handed out one at a time, so one slow item does not hold up a whole share of the others; each
+/// result goes straight to its place (a study's 12,000 codings are not gathered and copied again).
+pub fn map<T: Sync, R: Send + Sync>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = cores().min(items.len());
+    if threads <= 1 || IN_WORKER.get() {
         return items.iter().map(f).collect();
     }
+    let slots: Vec<OnceLock<R>> = items.iter().map(|_| OnceLock::new()).collect();
     let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, R)> = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads)
             .map(|_| {
                 s.spawn(|| {
-                    let mut mine = Vec::new();
+                    IN_WORKER.set(true);
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(item) = items.get(i) else { break mine };
-                        mine.push((i, f(item)));
+                        let (Some(item), Some(slot)) = (items.get(i), slots.get(i)) else { break };
+                        // Each index is handed out once, so its slot is always empty here.
+                        let _ = slot.set(f(item));
                     }
                 })
             })
             .collect();
         // A panic in `f` is carried on to the caller, as the sequential map would.
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect()
+        for w in workers {
+            w.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        }
     });
-    done.sort_unstable_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
+    // Every slot was filled: the workers ran until the items were used up, and none panicked.
+    slots.into_iter().filter_map(OnceLock::into_inner).collect()
+}
+
+/// How many threads can run at once (asked once: each ask reads the cgroup's files).
+pub fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 #[cfg(test)]
@@ -41,5 +56,22 @@ mod tests {
         let out = super::map(&items, |x| x * x);
         assert_eq!(out, items.iter().map(|x| x * x).collect::<Vec<_>>());
         assert!(super::map(&[] as &[u8], |x| *x).is_empty());
+    }
+
+    #[test]
+    fn a_map_inside_a_map_keeps_its_order_too() {
+        let outer: Vec<u64> = (0..8).collect();
+        let out = super::map(&outer, |&o| super::map(&[1u64, 2, 3], |&x| x * 10 + o));
+        let want: Vec<Vec<u64>> = outer.iter().map(|&o| vec![10 + o, 20 + o, 30 + o]).collect();
+        assert_eq!(out, want);
+    }
+
+    #[test]
+    fn a_panic_in_the_function_reaches_the_caller() {
+        let items: Vec<u32> = (0..64).collect();
+        let r = std::panic::catch_unwind(|| {
+            super::map(&items, |&x| if x == 40 { panic!("x") } else { x })
+        });
+        assert!(r.is_err());
     }
 }

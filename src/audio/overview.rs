@@ -486,7 +486,7 @@ fn pool() -> &'static Pool {
 
 /// Workers per overview and permits in the pool: the cores, at most four.
 pub fn pool_size() -> usize {
-    std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4)
+    crate::par::cores().clamp(1, 4)
 }
 
 struct Permit;
