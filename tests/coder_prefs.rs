@@ -6,8 +6,9 @@ mod tui_adjudication_support;
 use std::sync::Arc;
 
 use tapecoder::study::prefs::Prefs;
+use tapecoder::tui::coder::Job;
 use tapecoder::tui::coder::Msg;
-use tapecoder::tui::coder::worker::{CoderWorker, Job};
+use tapecoder::tui::coder::worker::CoderWorker;
 use tapecoder::tui::runtime::{Reply, Worker};
 use tui_adjudication_support::study::{cmd, open, study};
 

@@ -98,8 +98,8 @@ fn a_study_opens_with_a_schema_2_instrument() {
 
 #[test]
 fn count_keys_never_take_a_default_key_of_the_coding_screen() {
-    for (_, name, defaults) in tapecoder::tui::keys::ACTIONS {
-        for d in defaults.iter() {
+    for (action, name) in tapecoder::tui::keys::ACTIONS {
+        for d in tapecoder::tui::keys::default_keys(*action) {
             let mut chars = d.chars();
             if let (Some(c), None) = (chars.next(), chars.next()) {
                 let reserved = tapecoder::instrument::RESERVED_KEYS.iter().find(|(k, _)| *k == c);

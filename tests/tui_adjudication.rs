@@ -5,7 +5,7 @@ mod tui_adjudication_support;
 use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use tapecoder::study::model::Adjudication;
-use tapecoder::tui::supervisor::{Effect, Msg, Overlay, Pane, Screen, update};
+use tapecoder::tui::supervisor::{Effect, Job, Msg, Overlay, Pane, Screen, update};
 use tapecoder::tui::transport::Transport;
 use tui_adjudication_support::*;
 
@@ -167,28 +167,41 @@ fn decisions_are_autosaved_as_a_draft() {
     let fx = update(&mut a, Msg::Tick(100_500));
     let drafts = a.recording().unwrap().drafts.clone();
     assert_eq!(drafts.get("empathy").unwrap().reason, "warm");
-    assert_eq!(fx, vec![Effect::SaveDraft(Box::new(draft_file("R002", "sup", &drafts)))]);
+    assert_eq!(
+        fx,
+        vec![Effect::Disk(Job::SaveDraft(Box::new(draft_file("R002", "sup", &drafts))))]
+    );
     assert!(update(&mut a, Msg::Tick(101_000)).is_empty(), "autosaved once");
     // Leaving without saving (y) removes the draft written.
     let mut left = a.clone();
     send(&mut left, [ch('q')]);
     let fx = send(&mut left, [ch('y')]);
-    assert_eq!(fx, vec![Effect::DiscardDraft("R002".into()), Effect::Close, Effect::RefreshList]);
+    assert_eq!(
+        fx,
+        vec![
+            Effect::Disk(Job::DiscardDraft("R002".into())),
+            Effect::Close,
+            Effect::Disk(Job::RefreshList)
+        ]
+    );
     // Saving: the worker removes the draft, so nothing more is autosaved or removed.
     send(&mut a, [ch('2'), ch('k')]);
     let fx = send(&mut a, [ch('S')]);
-    let Some(Effect::Save(adj)) = fx.first().cloned() else { panic!("{fx:?}") };
+    let Some(Effect::Disk(Job::Save(adj))) = fx.first().cloned() else { panic!("{fx:?}") };
     assert!(update(&mut a, Msg::Tick(102_000)).is_empty());
     update(&mut a, Msg::Saved(Ok(adj)));
-    assert_eq!(send(&mut a, [ch('q')]), vec![Effect::Close, Effect::RefreshList]);
+    assert_eq!(send(&mut a, [ch('q')]), vec![Effect::Close, Effect::Disk(Job::RefreshList)]);
 
     // SIGTERM with a decision that lacks its reason: kept as a draft, not lost.
     let mut a = recording_app(0.0);
     send(&mut a, [ch('3'), key(KeyCode::Esc)]);
     let fx = update(&mut a, Msg::Terminate);
-    assert!(matches!(fx.first(), Some(Effect::SaveDraft(d)) if d.recording == "R002"), "{fx:?}");
+    assert!(
+        matches!(fx.first(), Some(Effect::Disk(Job::SaveDraft(d))) if d.recording == "R002"),
+        "{fx:?}"
+    );
     assert!(fx.contains(&Effect::Quit));
-    assert!(!fx.iter().any(|e| matches!(e, Effect::DiscardDraft(_))), "{fx:?}");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Disk(Job::DiscardDraft(_)))), "{fx:?}");
 }
 
 /// A draft left by a crash comes back when the recording is opened again, unsaved; another
@@ -223,7 +236,11 @@ fn a_draft_comes_back_on_reopening() {
         // Only one's own draft is removed on leaving (here with `y`).
         let fx = send(&mut a, [ch('q'), ch('y')]);
         assert!(fx.contains(&Effect::Close), "{who}: {fx:?}");
-        assert_eq!(fx.contains(&Effect::DiscardDraft("R002".into())), restored, "{who}: {fx:?}");
+        assert_eq!(
+            fx.contains(&Effect::Disk(Job::DiscardDraft("R002".into()))),
+            restored,
+            "{who}: {fx:?}"
+        );
     }
 }
 
@@ -242,7 +259,7 @@ fn list_navigation_and_quit() {
     send(&mut a, [key(KeyCode::Down), key(KeyCode::Down), key(KeyCode::Down)]);
     assert_eq!(a.list.selected, 2);
     let fx = send(&mut a, [key(KeyCode::Enter)]);
-    assert_eq!(fx, vec![Effect::Open { id: "R007".into(), duration_s: 3725.0 }]);
+    assert_eq!(fx, vec![Effect::Open(Job::Prepare { id: "R007".into(), duration_s: 3725.0 })]);
     assert!(matches!(a.screen, Screen::List), "the screen changes only once the runner opened it");
     let fx = send(&mut a, [ch('q')]);
     assert_eq!(fx, vec![Effect::Quit]);
@@ -285,7 +302,7 @@ fn score_reason_and_save_produce_the_adjudication() {
     send(&mut a, [key(KeyCode::Enter)]);
     assert!(a.recording().unwrap().dirty);
     let fx = send(&mut a, [ch('S')]);
-    let [Effect::Save(adj)] = fx.as_slice() else { panic!("expected one save: {fx:?}") };
+    let [Effect::Disk(Job::Save(adj))] = fx.as_slice() else { panic!("expected one save: {fx:?}") };
     assert_eq!(adj.recording, "R002");
     assert_eq!(adj.supervisor, "sup");
     assert_eq!(adj.schema, 1);
@@ -320,7 +337,7 @@ fn score_reason_and_save_produce_the_adjudication() {
     assert_eq!(a.list.cases[0].secondary, before.secondary);
     // Back to the list: no question asked, the list is refreshed.
     let fx = send(&mut a, [key(KeyCode::Esc)]);
-    assert_eq!(fx, vec![Effect::Close, Effect::RefreshList]);
+    assert_eq!(fx, vec![Effect::Close, Effect::Disk(Job::RefreshList)]);
     assert!(matches!(a.screen, Screen::List));
 }
 
@@ -344,7 +361,7 @@ fn saving_refuses_while_a_decision_lacks_a_reason() {
     assert!(p.error.as_deref().unwrap().contains("required"));
     typed(&mut a, "ok");
     send(&mut a, [key(KeyCode::Enter)]);
-    assert!(matches!(send(&mut a, [ch('S')]).as_slice(), [Effect::Save(_)]));
+    assert!(matches!(send(&mut a, [ch('S')]).as_slice(), [Effect::Disk(Job::Save(_))]));
 }
 
 #[test]
@@ -386,7 +403,7 @@ fn an_earlier_adjudication_is_continued() {
     let mut a = app();
     send(&mut a, [key(KeyCode::Down)]);
     let fx = send(&mut a, [key(KeyCode::Enter)]);
-    assert_eq!(fx, vec![Effect::Open { id: "R005".into(), duration_s: 600.0 }]);
+    assert_eq!(fx, vec![Effect::Open(Job::Prepare { id: "R005".into(), duration_s: 600.0 })]);
     update(
         &mut a,
         Msg::Opened {
@@ -420,7 +437,7 @@ fn leaving_with_unsaved_decisions_asks() {
     assert!(matches!(a.screen, Screen::Recording(_)));
     send(&mut a, [ch('q')]);
     let fx = send(&mut a, [ch('y')]);
-    assert_eq!(fx, vec![Effect::Close, Effect::RefreshList]);
+    assert_eq!(fx, vec![Effect::Close, Effect::Disk(Job::RefreshList)]);
     assert!(matches!(a.screen, Screen::List));
 }
 
@@ -554,7 +571,7 @@ fn a_decision_on_a_domain_now_within_tolerance_blocks_saving_until_cleared() {
     assert!(a.current_notice().unwrap().contains("agree within tolerance"));
     send(&mut a, [ch('0')]);
     assert!(!a.recording().unwrap().drafts.contains_key("collaboration"));
-    assert!(matches!(send(&mut a, [ch('S')]).as_slice(), [Effect::Save(_)]));
+    assert!(matches!(send(&mut a, [ch('S')]).as_slice(), [Effect::Disk(Job::Save(_))]));
 }
 
 #[test]
@@ -627,13 +644,19 @@ fn terminate_saves_complete_decisions_and_quits() {
     typed(&mut a, "complete");
     send(&mut a, [key(KeyCode::Enter)]);
     let fx = update(&mut a, Msg::Terminate);
-    assert!(matches!(fx.as_slice(), [Effect::Save(_), Effect::Close, Effect::Quit]), "{fx:?}");
+    assert!(
+        matches!(fx.as_slice(), [Effect::Disk(Job::Save(_)), Effect::Close, Effect::Quit]),
+        "{fx:?}"
+    );
     assert!(a.quitting);
     // Incomplete decisions (no reason) cannot be saved: they are kept as a draft, and it quits.
     let mut a = recording_app(0.0);
     send(&mut a, [ch('3'), key(KeyCode::Esc)]);
     let fx = update(&mut a, Msg::Terminate);
-    assert!(matches!(fx.as_slice(), [Effect::SaveDraft(_), Effect::Close, Effect::Quit]), "{fx:?}");
+    assert!(
+        matches!(fx.as_slice(), [Effect::Disk(Job::SaveDraft(_)), Effect::Close, Effect::Quit]),
+        "{fx:?}"
+    );
 }
 
 /// A pasted reason with line breaks stays in the reason prompt: the first line break does not

@@ -159,8 +159,9 @@ fn a_draft_is_kept_under_supervisor_passes_verify_and_goes_when_saved() {
     use tapecoder::audio::Snapshot;
     use tapecoder::study::adjudication::{draft_file, drafts_from_file};
     use tapecoder::tui::runtime::{Reply, Worker};
+    use tapecoder::tui::supervisor::Job;
     use tapecoder::tui::supervisor::Msg;
-    use tapecoder::tui::supervisor::worker::{Job, SupervisorWorker};
+    use tapecoder::tui::supervisor::worker::SupervisorWorker;
 
     let tmp = study();
     let dir = tmp.path().join("study");

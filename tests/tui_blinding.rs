@@ -211,7 +211,12 @@ fn missing_audio_is_explained_without_naming_the_file() {
 
 fn seen_blind(app: &mut App) {
     let fx = update(app, key(KeyCode::Enter));
-    assert_eq!(fx, vec![tapecoder::tui::coder::Effect::Open("R002".into())]);
+    assert_eq!(
+        fx,
+        vec![tapecoder::tui::coder::Effect::Open(tapecoder::tui::coder::Job::Prepare(
+            "R002".into()
+        ))]
+    );
     assert_blind(&screens_of(app));
     assert!(render(app, 120, 40).contains("audio file is missing"));
 }

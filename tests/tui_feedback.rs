@@ -9,7 +9,7 @@ use tapecoder::quality::{self, PassRule};
 use tapecoder::study::gold::GoldCoding;
 use tapecoder::tui::coder::feedback::FeedbackData;
 use tapecoder::tui::coder::queue::RowStatus;
-use tapecoder::tui::coder::{Effect, Msg, Screen, update};
+use tapecoder::tui::coder::{Effect, Job, Msg, Screen, update};
 use tui_support::*;
 
 fn gold() -> GoldCoding {
@@ -77,12 +77,18 @@ fn queue_marks_training_rows() {
         assert!(screen.contains("R002 is a training recording"), "{screen}");
     }
     // Enter opens the training coding (not the live one).
-    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::OpenTraining("R002".into())]);
+    assert_eq!(
+        update(&mut a, key(KeyCode::Enter)),
+        vec![Effect::Open(Job::PrepareTraining("R002".into()))]
+    );
     // A submitted training row shows the feedback instead.
     let mut rows = training_rows();
     rows[1].status = RowStatus::Submitted;
     update(&mut a, Msg::Queue(rows));
-    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Feedback("R002".into())]);
+    assert_eq!(
+        update(&mut a, key(KeyCode::Enter)),
+        vec![Effect::Disk(Job::Feedback("R002".into()))]
+    );
 }
 
 #[test]
@@ -107,12 +113,12 @@ fn a_training_submit_closes_and_asks_for_the_feedback() {
     c.status = Status::Submitted;
     let fx = update(&mut a, Msg::Submitted(Ok(Box::new(c))));
     assert!(fx.contains(&Effect::Close), "{fx:?}");
-    assert_eq!(fx.last(), Some(&Effect::Feedback("R002".into())), "{fx:?}");
+    assert_eq!(fx.last(), Some(&Effect::Disk(Job::Feedback("R002".into()))), "{fx:?}");
     assert!(matches!(a.screen, Screen::Queue));
     update(&mut a, Msg::Feedback(Ok(Box::new(data(true)))));
     assert!(matches!(a.screen, Screen::Feedback(_)));
     // Esc goes back to the queue, read afresh.
-    assert_eq!(update(&mut a, key(KeyCode::Esc)), vec![Effect::RefreshQueue]);
+    assert_eq!(update(&mut a, key(KeyCode::Esc)), vec![Effect::Disk(Job::RefreshQueue)]);
     assert!(matches!(a.screen, Screen::Queue));
 }
 

@@ -11,7 +11,8 @@ use tapecoder::coding::{CodebookRef, Coding};
 use tapecoder::identity::fictional_signer;
 use tapecoder::study::Study;
 use tapecoder::study::model::{Assignment, Coder, Recording, Role};
-use tapecoder::tui::coder::worker::{CoderWorker, Job};
+use tapecoder::tui::coder::Job;
+use tapecoder::tui::coder::worker::CoderWorker;
 use tapecoder::tui::coder::{App, Effect, Msg, Opened, update};
 use tapecoder::tui::event::Input;
 use tapecoder::tui::keys::Keymap;
@@ -94,7 +95,7 @@ fn edit_and_save(dir: &Path, msgs: Vec<Msg>) -> (Coding, String) {
     let saved = fx
         .into_iter()
         .find_map(|e| match e {
-            Effect::Save(c) => Some(*c),
+            Effect::Disk(Job::Save(c)) => Some(*c),
             _ => None,
         })
         .expect("an edit is saved after the debounce");

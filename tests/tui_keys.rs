@@ -7,7 +7,7 @@ use tapecoder::coding::{ScoreState, Status};
 use tapecoder::study::prefs::Prefs;
 use tapecoder::tui::coder::coding::{Pane, SaveState};
 use tapecoder::tui::coder::dialogs::Dialog;
-use tapecoder::tui::coder::{Effect, Msg, Overlay, Screen, update};
+use tapecoder::tui::coder::{Effect, Job, Msg, Overlay, Screen, update};
 use tapecoder::tui::layout;
 use tapecoder::tui::transport::Transport;
 use tui_support::*;
@@ -90,8 +90,9 @@ fn g_goes_to_a_typed_time() {
 fn speed_keys() {
     let mut a = coding_app(coding("R001"), 0.0);
     // Each new speed is also kept for the coder (tests/tui_words.rs).
-    let kept =
-        |s: f32| vec![Effect::Player(Transport::Speed(s)), Effect::SavePrefs(Prefs { speed: s })];
+    let kept = |s: f32| {
+        vec![Effect::Player(Transport::Speed(s)), Effect::Disk(Job::SavePrefs(Prefs { speed: s }))]
+    };
     assert_eq!(update(&mut a, ch(']')), kept(1.1));
     assert_eq!(update(&mut a, ch('=')), kept(1.0));
     assert_eq!(update(&mut a, ch('[')), kept(0.9));
@@ -279,11 +280,11 @@ fn submit_confirmed_with_y_or_enter_and_cancelled_with_n_or_esc() {
         let mut b = a.clone();
         update(&mut b, ch('S'));
         let fx = update(&mut b, confirm);
-        assert!(matches!(fx.as_slice(), [Effect::Submit(_)]), "{fx:?}");
+        assert!(matches!(fx.as_slice(), [Effect::Disk(Job::Submit(_))]), "{fx:?}");
     }
     update(&mut a, ch('S'));
     let fx = update(&mut a, ch('y'));
-    let Some(Effect::Submit(sub)) = fx.into_iter().next() else { panic!() };
+    let Some(Effect::Disk(Job::Submit(sub))) = fx.into_iter().next() else { panic!() };
     let mut done = *sub;
     done.status = Status::Submitted;
     update(&mut a, Msg::Submitted(Ok(Box::new(done))));
@@ -317,7 +318,10 @@ fn q_and_esc_go_back_then_quit() {
     to_scores(&mut a);
     update(&mut a, ch('5'));
     let fx = update(&mut a, ch('q'));
-    assert!(matches!(fx[0], Effect::Save(_)), "unsaved work is saved on the way out: {fx:?}");
+    assert!(
+        matches!(fx[0], Effect::Disk(Job::Save(_))),
+        "unsaved work is saved on the way out: {fx:?}"
+    );
     // The screen closes once the save is confirmed (a failed one asks: tests/tui_unsaved.rs).
     assert!(!fx.contains(&Effect::Close), "{fx:?}");
     let fx = update(&mut a, Msg::Saved(Ok(())));
@@ -336,10 +340,16 @@ fn queue_keys_select_and_open() {
     update(&mut a, ch('j'));
     assert_eq!(a.queue.selected, 2);
     update(&mut a, ch('k'));
-    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Open("R002".into())]);
+    assert_eq!(
+        update(&mut a, key(KeyCode::Enter)),
+        vec![Effect::Open(Job::Prepare("R002".into()))]
+    );
     update(&mut a, key(KeyCode::End));
     // R004's audio was missing: opening it is tried again (the runner checks afresh).
-    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Open("R004".into())]);
+    assert_eq!(
+        update(&mut a, key(KeyCode::Enter)),
+        vec![Effect::Open(Job::Prepare("R004".into()))]
+    );
     update(
         &mut a,
         Msg::OpenFailed { id: "R004".into(), reason: "the audio file is missing".into() },
@@ -359,7 +369,10 @@ fn open_failure_marks_the_row_and_the_rest_still_works() {
     );
     assert!(a.queue.rows[0].problem.is_some());
     update(&mut a, key(KeyCode::Down));
-    assert_eq!(update(&mut a, key(KeyCode::Enter)), vec![Effect::Open("R002".into())]);
+    assert_eq!(
+        update(&mut a, key(KeyCode::Enter)),
+        vec![Effect::Open(Job::Prepare("R002".into()))]
+    );
 }
 
 #[test]
@@ -369,7 +382,7 @@ fn ctrl_c_saves_and_quits_from_anywhere() {
     update(&mut a, ch('2'));
     update(&mut a, ch('n'));
     let fx = update(&mut a, ctrl('c'));
-    assert!(matches!(fx[0], Effect::Save(_)));
+    assert!(matches!(fx[0], Effect::Disk(Job::Save(_))));
     // Quits once the save is confirmed (a failed one asks: tests/tui_unsaved.rs).
     assert!(!fx.contains(&Effect::Quit), "{fx:?}");
     let fx = update(&mut a, Msg::Saved(Ok(())));
@@ -384,7 +397,7 @@ fn edits_are_saved_after_the_debounce_and_within_a_second() {
     update(&mut a, ch('4'));
     assert_eq!(update(&mut a, Msg::Tick(1_100)), vec![]);
     let fx = update(&mut a, Msg::Tick(1_400));
-    let [Effect::Save(c)] = fx.as_slice() else { panic!("{fx:?}") };
+    let [Effect::Disk(Job::Save(c))] = fx.as_slice() else { panic!("{fx:?}") };
     assert_eq!(c.scores.get("empathy"), Some(&4));
     assert_eq!(a.coding().unwrap().save_state, SaveState::Saving);
     update(&mut a, Msg::Saved(Ok(())));
@@ -401,7 +414,7 @@ fn a_failed_save_is_shown_and_retried() {
     update(&mut a, Msg::Saved(Err("disk full".into())));
     assert!(matches!(a.coding().unwrap().save_state, SaveState::Failed(_)));
     let fx = update(&mut a, Msg::Tick(900));
-    assert!(matches!(fx.as_slice(), [Effect::Save(_)]), "{fx:?}");
+    assert!(matches!(fx.as_slice(), [Effect::Disk(Job::Save(_))]), "{fx:?}");
 }
 
 #[test]
@@ -422,7 +435,7 @@ fn playback_snapshots_record_listened_intervals() {
     assert_eq!(c.listened, vec![[0.0, 10.0], [300.0, 300.5]]);
     // Listening alone is saved every few seconds, with the resume position.
     let fx = update(&mut a, Msg::Tick(6_000));
-    let [Effect::Save(saved)] = fx.as_slice() else { panic!("{fx:?}") };
+    let [Effect::Disk(Job::Save(saved))] = fx.as_slice() else { panic!("{fx:?}") };
     assert_eq!(saved.resume_s, 300.5);
 }
 
@@ -514,7 +527,7 @@ fn queue_click_selects_then_opens_and_wheel_moves() {
     assert_eq!(a.queue.selected, 2);
     assert_eq!(
         update(&mut a, click(l.rows.x + 3, l.rows.y + 2)),
-        vec![Effect::Open("R003".into())]
+        vec![Effect::Open(Job::Prepare("R003".into()))]
     );
     update(&mut a, mouse(MouseEventKind::ScrollUp, l.rows.x, l.rows.y));
     assert_eq!(a.queue.selected, 1);
@@ -526,7 +539,7 @@ fn shutdown_saves_unsaved_work_and_quits() {
     to_scores(&mut a);
     update(&mut a, ch('4'));
     let fx = update(&mut a, Msg::Shutdown);
-    let Some(Effect::Save(c)) = fx.first() else { panic!("{fx:?}") };
+    let Some(Effect::Disk(Job::Save(c))) = fx.first() else { panic!("{fx:?}") };
     assert_eq!(c.scores.get("empathy"), Some(&4));
     assert_eq!(fx.last(), Some(&Effect::Quit));
     assert_eq!(update(&mut a, Msg::Shutdown), vec![], "only once");
@@ -544,7 +557,7 @@ fn no_save_races_a_submit_in_flight() {
     // Nothing listened yet: submitting takes y, then Enter.
     send(&mut a, [ch('S'), ch('y')]);
     let fx = update(&mut a, key(KeyCode::Enter));
-    assert!(matches!(fx.as_slice(), [Effect::Submit(_)]));
+    assert!(matches!(fx.as_slice(), [Effect::Disk(Job::Submit(_))]));
     // Listening continues while the submit is written: no save may follow it.
     let mut s = snapshot_at(0.0);
     s.playing = true;
@@ -564,7 +577,7 @@ fn leaving_with_a_half_tagged_segment_warns_once() {
     assert!(matches!(a.screen, Screen::Coding(_)));
     let fx = update(&mut a, ch('q'));
     // Unsaved (the playhead moved): closes once the save is confirmed.
-    assert!(matches!(fx.last(), Some(Effect::Save(_))), "{fx:?}");
+    assert!(matches!(fx.last(), Some(Effect::Disk(Job::Save(_)))), "{fx:?}");
     let fx = update(&mut a, Msg::Saved(Ok(())));
     assert!(fx.contains(&Effect::Close));
 }
@@ -592,7 +605,7 @@ fn pausing_saves_listening_progress_promptly() {
     update(&mut a, Msg::Tick(1_100));
     update(&mut a, ch(' '));
     let fx = update(&mut a, Msg::Tick(1_500));
-    let [Effect::Save(c)] = fx.as_slice() else { panic!("{fx:?}") };
+    let [Effect::Disk(Job::Save(c))] = fx.as_slice() else { panic!("{fx:?}") };
     assert_eq!(c.listened, vec![[0.0, 1.8]]);
     assert_eq!(c.resume_s, 1.8);
 }

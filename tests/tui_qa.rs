@@ -2,7 +2,7 @@
 mod tui_support;
 
 use crossterm::event::KeyCode;
-use tapecoder::tui::coder::{Effect, Msg, Opened, update};
+use tapecoder::tui::coder::{Effect, Job, Msg, Opened, update};
 use tui_support::*;
 
 /// The empty-state hints of the segments and notes panes wrap instead of being cut off at the
@@ -143,7 +143,7 @@ fn leaving_after_a_seek_saves_the_resume_position() {
     update(&mut a, Msg::Tick(20_000));
     let fx = update(&mut a, ch('q'));
     let saved = fx.iter().find_map(|e| match e {
-        Effect::Save(c) => Some(c.resume_s),
+        Effect::Disk(Job::Save(c)) => Some(c.resume_s),
         _ => None,
     });
     assert_eq!(saved, Some(454.0), "{fx:?}");
@@ -155,7 +155,7 @@ fn leaving_without_moving_does_not_save() {
     let mut a = coding_app(coding("R001"), 0.0);
     update(&mut a, Msg::Tick(10_000));
     let fx = update(&mut a, ch('q'));
-    assert!(!fx.iter().any(|e| matches!(e, Effect::Save(_))), "{fx:?}");
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Disk(Job::Save(_)))), "{fx:?}");
 }
 
 /// At 80×24 the submit dialog shows every problem, the listening warning and its keys.

@@ -25,7 +25,7 @@ use tapecoder::study::Study;
 use tapecoder::study::model::{Assignment, Coder, Recording, Role};
 use tapecoder::tui::coder::dialogs::Dialog;
 use tapecoder::tui::coder::worker::{CoderWorker, queue_rows};
-use tapecoder::tui::coder::{App, Effect, Msg, Overlay, QUEUE_REFRESH_MS, Screen, update};
+use tapecoder::tui::coder::{App, Effect, Job, Msg, Overlay, QUEUE_REFRESH_MS, Screen, update};
 use tapecoder::tui::event::Input;
 use tapecoder::tui::keys::Keymap;
 use tapecoder::tui::runtime::{Clock, Runtime};
@@ -51,7 +51,7 @@ fn a_note_on_a_full_disk_is_never_lost_by_q() {
     let mut a = coding_app(coding("R001"), 12.0);
     add_note(&mut a, "mother agrees to the plan");
     let fx = update(&mut a, ch('q'));
-    assert!(matches!(fx.last(), Some(Effect::Save(_))), "{fx:?}");
+    assert!(matches!(fx.last(), Some(Effect::Disk(Job::Save(_)))), "{fx:?}");
     assert!(!fx.contains(&Effect::Close), "closed before the save was confirmed: {fx:?}");
     assert!(matches!(a.screen, Screen::Coding(_)));
     // The disk is full.
@@ -70,7 +70,7 @@ fn a_note_on_a_full_disk_is_never_lost_by_q() {
     assert_eq!(a.coding().map(|c| c.coding.notes.len()), Some(1));
     // q again: another try; this time the disk has room and the screen closes.
     let fx = update(&mut a, ch('q'));
-    assert!(matches!(fx.last(), Some(Effect::Save(_))), "{fx:?}");
+    assert!(matches!(fx.last(), Some(Effect::Disk(Job::Save(_)))), "{fx:?}");
     let fx = update(&mut a, Msg::Saved(Ok(())));
     assert!(fx.contains(&Effect::Close), "{fx:?}");
     assert!(matches!(a.screen, Screen::Queue));
@@ -86,7 +86,7 @@ fn the_coder_may_retry_or_knowingly_leave() {
     assert_eq!(update(&mut a, ch('5')), vec![]);
     assert!(leave_dialog(&a).is_some());
     let fx = update(&mut a, ch('r'));
-    assert!(matches!(fx.last(), Some(Effect::Save(_))), "r retries: {fx:?}");
+    assert!(matches!(fx.last(), Some(Effect::Disk(Job::Save(_)))), "r retries: {fx:?}");
     assert_eq!(a.overlay, None, "the question closes while the retry is on its way");
     update(&mut a, Msg::Saved(Err("disk full".into())));
     assert!(leave_dialog(&a).is_some(), "a failed retry asks again");
@@ -100,7 +100,7 @@ fn quitting_with_unsaved_work_waits_for_the_save_too() {
     let mut a = coding_app(coding("R001"), 3.0);
     add_note(&mut a, "x");
     let fx = update(&mut a, ctrl('c'));
-    assert!(matches!(fx.last(), Some(Effect::Save(_))), "{fx:?}");
+    assert!(matches!(fx.last(), Some(Effect::Disk(Job::Save(_)))), "{fx:?}");
     assert!(!fx.contains(&Effect::Quit), "{fx:?}");
     update(&mut a, Msg::Saved(Err("disk full".into())));
     assert_eq!(leave_dialog(&a), Some(("disk full", true)));
@@ -116,7 +116,10 @@ fn quitting_with_unsaved_work_waits_for_the_save_too() {
     let mut b = coding_app(coding("R001"), 3.0);
     add_note(&mut b, "y");
     let fx = update(&mut b, Msg::Shutdown);
-    assert!(matches!(fx.first(), Some(Effect::Save(_))) && fx.contains(&Effect::Quit), "{fx:?}");
+    assert!(
+        matches!(fx.first(), Some(Effect::Disk(Job::Save(_)))) && fx.contains(&Effect::Quit),
+        "{fx:?}"
+    );
 }
 
 #[test]
@@ -126,7 +129,9 @@ fn edits_while_waiting_are_saved_before_leaving() {
     update(&mut a, ch('q'));
     add_note(&mut a, "second, typed while the save was on its way");
     let fx = update(&mut a, Msg::Saved(Ok(())));
-    let Some(Effect::Save(c)) = fx.last() else { panic!("the second note is saved first: {fx:?}") };
+    let Some(Effect::Disk(Job::Save(c))) = fx.last() else {
+        panic!("the second note is saved first: {fx:?}")
+    };
     assert_eq!(c.notes.len(), 2);
     assert!(!fx.contains(&Effect::Close), "{fx:?}");
     let fx = update(&mut a, Msg::Saved(Ok(())));
@@ -163,9 +168,12 @@ fn the_help_names_the_unsaved_changes_keys() {
 fn the_queue_is_read_again_and_a_failure_is_said() {
     let mut a = app();
     let fx = update(&mut a, Msg::Tick(QUEUE_REFRESH_MS));
-    assert_eq!(fx, vec![Effect::RefreshQueue]);
+    assert_eq!(fx, vec![Effect::Disk(Job::RefreshQueue)]);
     assert_eq!(update(&mut a, Msg::Tick(QUEUE_REFRESH_MS + 100)), vec![]);
-    assert_eq!(update(&mut a, Msg::Tick(2 * QUEUE_REFRESH_MS + 1)), vec![Effect::RefreshQueue]);
+    assert_eq!(
+        update(&mut a, Msg::Tick(2 * QUEUE_REFRESH_MS + 1)),
+        vec![Effect::Disk(Job::RefreshQueue)]
+    );
     update(&mut a, Msg::QueueFailed("recordings.toml:3:1: bad".into()));
     assert!(a.current_notice().is_some_and(|n| n.contains("recordings.toml:3:1")));
     assert!(render(&a, 120, 40).contains("could not be read again: recordings.toml:3:1"));

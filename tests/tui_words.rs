@@ -11,7 +11,9 @@ use tapecoder::coding::Coding;
 use tapecoder::study::prefs::Prefs;
 use tapecoder::tui::coder::coding::{Pane, SaveState};
 use tapecoder::tui::coder::dialogs::Dialog;
-use tapecoder::tui::coder::{App, Effect, Msg, Opened, Overlay, SAVE_DEBOUNCE_MS, Screen, update};
+use tapecoder::tui::coder::{
+    App, Effect, Job, Msg, Opened, Overlay, SAVE_DEBOUNCE_MS, Screen, update,
+};
 use tapecoder::tui::layout;
 use tapecoder::tui::shell::prompt::Discard;
 use tapecoder::tui::transport::Transport;
@@ -39,7 +41,7 @@ fn seek(a: &mut App, t: f64) {
 fn saved_after_debounce(a: &mut App) -> Option<Coding> {
     let now = a.shell.now_ms + SAVE_DEBOUNCE_MS + 1;
     update(a, Msg::Tick(now)).into_iter().find_map(|e| match e {
-        Effect::Save(c) => Some(*c),
+        Effect::Disk(Job::Save(c)) => Some(*c),
         _ => None,
     })
 }
@@ -164,7 +166,9 @@ fn undo_never_crosses_recordings_nor_a_submit() {
     }
     update(&mut a, ch('S'));
     let fx = update(&mut a, ch('y'));
-    let Some(Effect::Submit(sub)) = fx.into_iter().next() else { panic!("not submitted") };
+    let Some(Effect::Disk(Job::Submit(sub))) = fx.into_iter().next() else {
+        panic!("not submitted")
+    };
     let mut done = *sub;
     done.status = tapecoder::coding::Status::Submitted;
     update(&mut a, Msg::Submitted(Ok(Box::new(done.clone()))));
@@ -279,7 +283,7 @@ fn ctrl_c_with_typed_text_does_not_quit_without_an_answer() {
     // Asked again, y quits (saving first, as Ctrl-C always does).
     update(&mut a, ctrl('c'));
     let fx = update(&mut a, ch('y'));
-    assert!(matches!(fx.as_slice(), [Effect::Save(_)]), "{fx:?}");
+    assert!(matches!(fx.as_slice(), [Effect::Disk(Job::Save(_))]), "{fx:?}");
     assert_eq!(a.coding().unwrap().leaving, Some(true));
     assert!(update(&mut a, Msg::Saved(Ok(()))).contains(&Effect::Quit));
     assert!(a.quitting);
@@ -456,7 +460,7 @@ fn below_the_threshold_enter_alone_does_not_submit_y_then_enter_does() {
     assert!(matches!(a.overlay, Some(Overlay::Dialog(Dialog::SubmitAnyway(_)))));
     assert!(render(&a, 80, 24).contains("y typed: Enter submits anyway"));
     let fx = update(&mut a, key(KeyCode::Enter));
-    assert!(matches!(fx.as_slice(), [Effect::Submit(_)]), "{fx:?}");
+    assert!(matches!(fx.as_slice(), [Effect::Disk(Job::Submit(_))]), "{fx:?}");
     // n / Esc cancel at either step.
     for cancel in [ch('n'), key(KeyCode::Esc)] {
         let mut b = coding_app(all_scored(100.0), 0.0);
@@ -471,7 +475,7 @@ fn above_the_threshold_one_key_submits_as_before() {
     let mut a = coding_app(all_scored(560.0), 0.0);
     update(&mut a, ch('S'));
     let fx = update(&mut a, key(KeyCode::Enter));
-    assert!(matches!(fx.as_slice(), [Effect::Submit(_)]), "{fx:?}");
+    assert!(matches!(fx.as_slice(), [Effect::Disk(Job::Submit(_))]), "{fx:?}");
 }
 
 // ---- 6. one time format per recording ----------------------------------------------------------
@@ -510,7 +514,10 @@ fn a_chosen_speed_is_kept_and_every_recording_opens_at_it() {
     let fx = update(&mut a, ch(']'));
     assert_eq!(
         fx,
-        vec![Effect::Player(Transport::Speed(1.1)), Effect::SavePrefs(Prefs { speed: 1.1 })]
+        vec![
+            Effect::Player(Transport::Speed(1.1)),
+            Effect::Disk(Job::SavePrefs(Prefs { speed: 1.1 }))
+        ]
     );
     update(&mut a, ch(']'));
     assert_eq!(a.prefs.speed, 1.2);
@@ -532,7 +539,7 @@ fn a_chosen_speed_is_kept_and_every_recording_opens_at_it() {
     assert!(render(&a, 80, 24).contains("1.2×"));
     // The same speed again is not written again.
     let fx = update(&mut a, ch('='));
-    assert!(fx.contains(&Effect::SavePrefs(Prefs { speed: 1.0 })), "{fx:?}");
+    assert!(fx.contains(&Effect::Disk(Job::SavePrefs(Prefs { speed: 1.0 }))), "{fx:?}");
     assert_eq!(update(&mut a, ch('=')), vec![Effect::Player(Transport::Speed(1.0))]);
 }
 

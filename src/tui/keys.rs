@@ -75,51 +75,54 @@ pub enum Action {
     Search,
 }
 
-/// Every action with its name in `keys.toml` and its default keys.
-pub const ACTIONS: &[(Action, &str, &[&str])] = &[
-    (Action::PlayPause, "play_pause", &["space"]),
-    (Action::Back5, "back_5s", &["left"]),
-    (Action::Forward5, "forward_5s", &["right"]),
-    (Action::Back30, "back_30s", &["shift+left"]),
-    (Action::Forward30, "forward_30s", &["shift+right"]),
-    (Action::Start, "start", &["home"]),
-    (Action::End, "end", &["end"]),
-    (Action::GoTo, "go_to", &["g"]),
-    (Action::SpeedDown, "speed_down", &["["]),
-    (Action::SpeedUp, "speed_up", &["]"]),
-    (Action::SpeedReset, "speed_reset", &["="]),
-    (Action::Replay, "replay", &["r"]),
-    (Action::SegmentBegin, "segment_begin", &["b"]),
-    (Action::SegmentEnd, "segment_end", &["e"]),
-    (Action::SegmentStartHere, "segment_start_here", &["B"]),
-    (Action::SegmentEndHere, "segment_end_here", &["E"]),
-    (Action::SegmentNote, "segment_note", &["N"]),
-    (Action::Note, "note", &["n"]),
-    (Action::NoteDomains, "note_domains", &["t"]),
-    (Action::FocusNext, "focus_next", &["tab"]),
-    (Action::FocusPrev, "focus_prev", &["shift+tab"]),
-    (Action::Up, "up", &["up", "k"]),
-    (Action::Down, "down", &["down", "j"]),
-    (Action::Activate, "activate", &["enter"]),
-    (Action::Delete, "delete", &["delete", "x"]),
-    (Action::Score(1), "score_1", &["1"]),
-    (Action::Score(2), "score_2", &["2"]),
-    (Action::Score(3), "score_3", &["3"]),
-    (Action::Score(4), "score_4", &["4"]),
-    (Action::Score(5), "score_5", &["5"]),
-    (Action::ClearScore, "score_clear", &["0"]),
-    (Action::Submit, "submit", &["S"]),
-    (Action::Undo, "undo", &["u"]),
-    (Action::Redo, "redo", &["ctrl+r"]),
-    (Action::ZoomIn, "zoom_in", &["+"]),
-    (Action::ZoomOut, "zoom_out", &["-"]),
-    (Action::Help, "help", &["?"]),
-    (Action::Back, "back", &["q", "esc"]),
-    (Action::PageUp, "page_up", &["pageup"]),
-    (Action::PageDown, "page_down", &["pagedown"]),
-    (Action::Rationales, "rationales", &["v"]),
-    (Action::Transcript, "transcript", &["T"]),
-    (Action::Search, "search", &["/"]),
+/// The default bindings, written as a `keys.toml` is (the file explains the format).
+pub const DEFAULT_KEYS: &str = include_str!("keys.default.toml");
+
+/// Every action with its name in `keys.toml` (its default keys are in [`DEFAULT_KEYS`]).
+pub const ACTIONS: &[(Action, &str)] = &[
+    (Action::PlayPause, "play_pause"),
+    (Action::Back5, "back_5s"),
+    (Action::Forward5, "forward_5s"),
+    (Action::Back30, "back_30s"),
+    (Action::Forward30, "forward_30s"),
+    (Action::Start, "start"),
+    (Action::End, "end"),
+    (Action::GoTo, "go_to"),
+    (Action::SpeedDown, "speed_down"),
+    (Action::SpeedUp, "speed_up"),
+    (Action::SpeedReset, "speed_reset"),
+    (Action::Replay, "replay"),
+    (Action::SegmentBegin, "segment_begin"),
+    (Action::SegmentEnd, "segment_end"),
+    (Action::SegmentStartHere, "segment_start_here"),
+    (Action::SegmentEndHere, "segment_end_here"),
+    (Action::SegmentNote, "segment_note"),
+    (Action::Note, "note"),
+    (Action::NoteDomains, "note_domains"),
+    (Action::FocusNext, "focus_next"),
+    (Action::FocusPrev, "focus_prev"),
+    (Action::Up, "up"),
+    (Action::Down, "down"),
+    (Action::Activate, "activate"),
+    (Action::Delete, "delete"),
+    (Action::Score(1), "score_1"),
+    (Action::Score(2), "score_2"),
+    (Action::Score(3), "score_3"),
+    (Action::Score(4), "score_4"),
+    (Action::Score(5), "score_5"),
+    (Action::ClearScore, "score_clear"),
+    (Action::Submit, "submit"),
+    (Action::Undo, "undo"),
+    (Action::Redo, "redo"),
+    (Action::ZoomIn, "zoom_in"),
+    (Action::ZoomOut, "zoom_out"),
+    (Action::Help, "help"),
+    (Action::Back, "back"),
+    (Action::PageUp, "page_up"),
+    (Action::PageDown, "page_down"),
+    (Action::Rationales, "rationales"),
+    (Action::Transcript, "transcript"),
+    (Action::Search, "search"),
 ];
 
 /// A key as the keymap compares it: code plus the modifiers that matter.
@@ -210,15 +213,32 @@ pub struct Keymap {
 impl Default for Keymap {
     fn default() -> Self {
         let mut map = HashMap::new();
-        for (action, _, keys) in ACTIONS {
-            for k in *keys {
-                if let Some(key) = parse_key(k) {
-                    map.insert(key, *action);
-                }
+        for (action, keys) in defaults() {
+            for key in keys.iter().filter_map(|k| parse_key(k)) {
+                map.insert(key, *action);
             }
         }
         Keymap { map, counts: HashMap::new() }
     }
+}
+
+/// The default keys of each action, read once from [`DEFAULT_KEYS`] (a test checks that it
+/// reads without a problem and binds every action).
+fn defaults() -> &'static [(Action, Vec<String>)] {
+    static DEFAULTS: std::sync::OnceLock<Vec<(Action, Vec<String>)>> = std::sync::OnceLock::new();
+    DEFAULTS.get_or_init(|| {
+        Bindings::read(DEFAULT_KEYS, "keys.default.toml").map_or_else(|_| Vec::new(), |b| b.actions)
+    })
+}
+
+/// The default keys of `action` as `keys.toml` writes them (`"space"`, `"shift+left"`).
+pub fn default_keys(action: Action) -> &'static [String] {
+    defaults().iter().find(|(a, _)| *a == action).map_or(&[], |(_, keys)| keys.as_slice())
+}
+
+/// The name of `action` in `keys.toml`.
+pub fn action_name(action: Action) -> &'static str {
+    ACTIONS.iter().find(|(a, _)| *a == action).map_or("?", |(_, n)| n)
 }
 
 /// A problem in `keys.toml`, with file and line.
@@ -269,7 +289,7 @@ impl Keymap {
                 c.key
             );
             if let Some(a) = self.map.get(&k) {
-                let name = ACTIONS.iter().find(|(x, _, _)| x == a).map_or("?", |x| x.1);
+                let name = action_name(*a);
                 return Err(format!(
                     "count `{}` is logged with {}, which is also the key of `{name}`: {how}",
                     c.key,
@@ -299,8 +319,7 @@ impl Keymap {
     /// The one key shown for `action` in a footer: its shortest default key still bound to it,
     /// else the shortest of its keys now; `None` when nothing is bound.
     pub fn shown_key(&self, action: Action) -> Option<String> {
-        let defaults = ACTIONS.iter().find(|(a, _, _)| *a == action).map_or(&[][..], |x| x.2);
-        let bound = defaults
+        let bound = default_keys(action)
             .iter()
             .filter_map(|k| parse_key(k))
             .filter(|k| self.map.get(k) == Some(&action))
@@ -325,12 +344,60 @@ impl Keymap {
             line,
             message,
         };
+        let read = Bindings::read(text, origin)?;
+        let mut keymap = Keymap { counts: read.counts, ..Self::default() };
+        for (action, specs) in read.actions {
+            keymap.map.retain(|_, a| *a != action);
+            for key in specs.iter().filter_map(|s| parse_key(s)) {
+                keymap.map.insert(key, action);
+            }
+        }
+        // A count rebound onto an action's key, or two counts onto one key.
+        let mut counts: Vec<(&String, &Key)> = keymap.counts.iter().collect();
+        counts.sort_by(|a, b| a.0.cmp(b.0));
+        for (i, (count, key)) in counts.iter().enumerate() {
+            let line = line_of_key(text, count);
+            if let Some(a) = keymap.map.get(key) {
+                let name = action_name(*a);
+                return Err(invalid(
+                    line,
+                    format!(
+                        "count `{count}`: {} is the key of `{name}`; choose a free key",
+                        key_name(key)
+                    ),
+                ));
+            }
+            if let Some((other, _)) = counts[..i].iter().find(|(_, k)| k == key) {
+                return Err(invalid(
+                    line,
+                    format!("count `{count}`: {} is already count `{other}`'s key", key_name(key)),
+                ));
+            }
+        }
+        Ok(keymap)
+    }
+}
+
+/// What one `keys.toml` says, checked: each action named with its keys, and the count keys.
+struct Bindings {
+    actions: Vec<(Action, Vec<String>)>,
+    counts: HashMap<String, Key>,
+}
+
+impl Bindings {
+    /// Reads `text`; `origin` names the file in errors, with the line.
+    fn read(text: &str, origin: &str) -> Result<Bindings, KeysError> {
+        let invalid = |line: usize, message: String| KeysError::Invalid {
+            path: origin.to_string(),
+            line,
+            message,
+        };
         let table: toml::Table = toml::from_str(text).map_err(|e| {
             let offset = e.span().map_or(0, |s| s.start);
             let message = crate::toml_hint::with_hint(e.message().trim(), text, offset);
             invalid(line_of(text, offset), message)
         })?;
-        let mut keymap = Self::default();
+        let mut read = Bindings { actions: Vec::new(), counts: HashMap::new() };
         for (name, value) in &table {
             let line = line_of_key(text, name);
             if name == "counts" {
@@ -345,12 +412,12 @@ impl Keymap {
                     let key = spec.as_str().and_then(parse_key).ok_or_else(|| {
                         invalid(line, format!("unknown key {spec} for count `{count}` (e.g. \"w\", \"alt+q\", \"f5\")"))
                     })?;
-                    keymap.counts.insert(count.clone(), key);
+                    read.counts.insert(count.clone(), key);
                 }
                 continue;
             }
-            let Some((action, _, _)) = ACTIONS.iter().find(|(_, n, _)| n == name) else {
-                let known: Vec<&str> = ACTIONS.iter().map(|(_, n, _)| *n).collect();
+            let Some((action, _)) = ACTIONS.iter().find(|(_, n)| n == name) else {
+                let known: Vec<&str> = ACTIONS.iter().map(|(_, n)| *n).collect();
                 return Err(invalid(
                     line,
                     format!("unknown action `{name}`; known actions: {}", known.join(", ")),
@@ -370,42 +437,17 @@ impl Keymap {
                 }
                 _ => return Err(invalid(line, format!("`{name}`: give a key or a list of keys"))),
             };
-            keymap.map.retain(|_, a| a != action);
-            for s in specs {
-                let key = parse_key(s).ok_or_else(|| {
-                    invalid(
-                        line,
-                        format!(
-                            "unknown key `{s}` for `{name}` (e.g. \"x\", \"space\", \"shift+left\", \"ctrl+w\", \"f5\")"
-                        ),
-                    )
-                })?;
-                keymap.map.insert(key, *action);
-            }
-        }
-        // A count rebound onto an action's key, or two counts onto one key.
-        let mut counts: Vec<(&String, &Key)> = keymap.counts.iter().collect();
-        counts.sort_by(|a, b| a.0.cmp(b.0));
-        for (i, (count, key)) in counts.iter().enumerate() {
-            let line = line_of_key(text, count);
-            if let Some(a) = keymap.map.get(key) {
-                let name = ACTIONS.iter().find(|(x, _, _)| x == a).map_or("?", |x| x.1);
+            if let Some(s) = specs.iter().find(|s| parse_key(s).is_none()) {
                 return Err(invalid(
                     line,
                     format!(
-                        "count `{count}`: {} is the key of `{name}`; choose a free key",
-                        key_name(key)
+                        "unknown key `{s}` for `{name}` (e.g. \"x\", \"space\", \"shift+left\", \"ctrl+w\", \"f5\")"
                     ),
                 ));
             }
-            if let Some((other, _)) = counts[..i].iter().find(|(_, k)| k == key) {
-                return Err(invalid(
-                    line,
-                    format!("count `{count}`: {} is already count `{other}`'s key", key_name(key)),
-                ));
-            }
+            read.actions.push((*action, specs.into_iter().map(String::from).collect()));
         }
-        Ok(keymap)
+        Ok(read)
     }
 }
 
@@ -488,6 +530,23 @@ mod tests {
         assert_eq!(k.action(&ev(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::FocusPrev));
         assert_eq!(k.action(&ev(KeyCode::Char('?'), KeyModifiers::SHIFT)), Some(Action::Help));
         assert_eq!(k.action(&ev(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
+    }
+
+    #[test]
+    fn the_default_file_reads_and_binds_every_action_once() {
+        let read = Bindings::read(DEFAULT_KEYS, "keys.default.toml").unwrap();
+        assert!(read.counts.is_empty());
+        let named: Vec<Action> = read.actions.iter().map(|(a, _)| *a).collect();
+        let all: Vec<Action> = ACTIONS.iter().map(|(a, _)| *a).collect();
+        assert_eq!(named.len(), all.len(), "one line an action");
+        for a in &all {
+            assert!(!default_keys(*a).is_empty(), "{} has no default key", action_name(*a));
+        }
+        // No key does two things by default.
+        let keys: usize = all.iter().map(|a| default_keys(*a).len()).sum();
+        assert_eq!(Keymap::default().map.len(), keys);
+        assert_eq!(default_keys(Action::Back), ["q", "esc"]);
+        assert_eq!(action_name(Action::Score(3)), "score_3");
     }
 
     #[test]

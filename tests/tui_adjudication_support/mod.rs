@@ -16,7 +16,7 @@ use tapecoder::study::model::{Adjudication, Decision};
 use tapecoder::transcript::{Cue, Transcript};
 use tapecoder::tui::keys::Keymap;
 use tapecoder::tui::supervisor::view;
-use tapecoder::tui::supervisor::{AdjApp, Effect, Msg, update};
+use tapecoder::tui::supervisor::{AdjApp, Effect, Job, Msg, update};
 pub use tui_common::*;
 
 pub fn codebook() -> Codebook {
@@ -160,7 +160,7 @@ pub fn app() -> AdjApp {
 pub fn recording_app(pos: f64) -> AdjApp {
     let mut a = app();
     let fx = send(&mut a, [key(KeyCode::Enter)]);
-    assert_eq!(fx, vec![Effect::Open { id: "R002".into(), duration_s: 600.0 }]);
+    assert_eq!(fx, vec![Effect::Open(Job::Prepare { id: "R002".into(), duration_s: 600.0 })]);
     update(
         &mut a,
         Msg::Opened {

@@ -11,7 +11,7 @@ use crossterm::event::{KeyCode, KeyEvent};
 
 use crate::tui::coder::coding::{CodingState, SaveState};
 use crate::tui::coder::dialogs::Dialog;
-use crate::tui::coder::model::{App, Effect, Overlay, QUEUE_REFRESH_MS, Screen};
+use crate::tui::coder::model::{App, Effect, Job, Overlay, QUEUE_REFRESH_MS, Screen};
 use crate::tui::transport::Transport;
 
 /// Marks the save as on its way and hands the coding to the saver.
@@ -24,7 +24,7 @@ pub fn save(c: &mut CodingState, now: u64) -> Effect {
         c.save_state = SaveState::Saving;
     }
     c.coding.resume_s = c.snap.position_s;
-    Effect::Save(Box::new(c.coding.clone()))
+    Effect::Disk(Job::Save(Box::new(c.coding.clone())))
 }
 
 /// Whether the playhead moved since the position last saved: a seek alone (no play, no edit) is
@@ -67,7 +67,7 @@ pub fn close(app: &mut App) -> Vec<Effect> {
         app.queue.update_from(&c.coding, &c.coded(), c.training);
     }
     fx.push(Effect::Close);
-    fx.push(Effect::RefreshQueue);
+    fx.push(Effect::Disk(Job::RefreshQueue));
     app.next_refresh_ms = app.shell.now_ms + QUEUE_REFRESH_MS;
     app.overlay = None;
     fx
@@ -170,7 +170,7 @@ pub fn quit(app: &mut App) -> Vec<Effect> {
 /// (which waits for the write).
 pub fn quit_now(app: &mut App) -> Vec<Effect> {
     let mut fx = if app.coding().is_some() { close(app) } else { vec![] };
-    fx.retain(|e| *e != Effect::RefreshQueue);
+    fx.retain(|e| *e != Effect::Disk(Job::RefreshQueue));
     fx.push(Effect::Quit);
     app.quitting = true;
     fx

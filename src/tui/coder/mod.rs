@@ -23,13 +23,14 @@ pub mod view;
 pub mod worker;
 
 pub use model::{
-    App, Effect, LISTEN_SAVE_MS, Msg, Opened, Overlay, QUEUE_REFRESH_MS, SAVE_DEBOUNCE_MS, Screen,
+    App, Effect, Job, LISTEN_SAVE_MS, Msg, Opened, Overlay, QUEUE_REFRESH_MS, SAVE_DEBOUNCE_MS,
+    Screen,
 };
 pub use update::update;
 pub use view::draw;
 
-use crate::tui::runtime::{self, Command, Event};
-use worker::{CoderWorker, Job};
+use crate::tui::runtime::{self, Event};
+use worker::CoderWorker;
 
 impl runtime::App for App {
     crate::app_forwarding!(worker: CoderWorker, update, draw);
@@ -44,21 +45,6 @@ impl runtime::App for App {
             Event::OverviewFailed(_) => return None,
             Event::Shutdown => Msg::Shutdown,
         })
-    }
-
-    fn command(fx: Effect) -> Command<Job> {
-        match fx {
-            Effect::Open(id) => Command::Open(Job::Prepare(id)),
-            Effect::OpenTraining(id) => Command::Open(Job::PrepareTraining(id)),
-            Effect::Feedback(id) => Command::Disk(Job::Feedback(id)),
-            Effect::Close => Command::Close,
-            Effect::Save(c) => Command::Disk(Job::Save(c)),
-            Effect::Submit(c) => Command::Disk(Job::Submit(c)),
-            Effect::SavePrefs(p) => Command::Disk(Job::SavePrefs(p)),
-            Effect::RefreshQueue => Command::Disk(Job::RefreshQueue),
-            Effect::Player(t) => Command::Player(t),
-            Effect::Quit => Command::None,
-        }
     }
 
     fn zoom_tiles(&self) -> Vec<u64> {

@@ -13,9 +13,9 @@ use crate::tui::coder::dialogs::Dialog;
 use crate::tui::coder::feedback::{FeedbackData, FeedbackState};
 use crate::tui::coder::queue::{QueueRow, QueueState};
 use crate::tui::keys::Keymap;
+use crate::tui::runtime::Command;
 use crate::tui::shell::Shell;
 use crate::tui::shell::prompt::Prompt;
-use crate::tui::transport::Transport;
 
 /// How long edits wait before they are saved (well inside SPEC's one second).
 pub const SAVE_DEBOUNCE_MS: u64 = 300;
@@ -64,32 +64,6 @@ pub struct Opened {
     /// recording.
     pub window: Option<Window>,
 }
-
-/// What the runtime must do for `update`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Lock, load or create the coding, open the player at the resume position, start the overview.
-    Open(String),
-    /// The same for a training recording (its coding kept under `coders/<id>/training/`).
-    OpenTraining(String),
-    /// Read the feedback on a submitted training recording (coder's own folder only).
-    Feedback(String),
-    /// Stop the player and overview, release the lock.
-    Close,
-    /// Write the coding (atomically, off the UI thread).
-    Save(Box<Coding>),
-    /// Submit the coding (after the coder confirmed).
-    Submit(Box<Coding>),
-    /// Keep the coder's playback speed for the next recording (`coders/<id>/prefs.toml`).
-    SavePrefs(Prefs),
-    /// Play, pause, seek or change speed.
-    Player(Transport),
-    /// Re-read the queue rows (with the study opened again: new recordings and assignments).
-    RefreshQueue,
-    Quit,
-}
-
-crate::app_effect!(Effect);
 
 /// The screen on show, with its own state: a coding screen always has its coding.
 #[derive(Debug, Clone)]
@@ -181,3 +155,33 @@ impl App {
         }
     }
 }
+
+/// Work for the disk thread, done in order (a refresh after a save sees the saved file): what
+/// `update` asks for in [`Command::Disk`] and, for an open, [`Command::Open`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    /// Write the coding (atomically, off the UI thread).
+    Save(Box<Coding>),
+    /// Submit the coding (after the coder confirmed).
+    Submit(Box<Coding>),
+    /// Keep the coder's playback speed for the next recording (`coders/<id>/prefs.toml`; the
+    /// newest replaces one still queued).
+    SavePrefs(Prefs),
+    /// Re-read the queue rows (with the study opened again: new recordings and assignments).
+    RefreshQueue,
+    /// Lock the recording, check its audio and load or create its coding (hashing a long file
+    /// takes a while); the player then opens at the resume position and the overview starts.
+    Prepare(String),
+    /// The same for a training recording: saves and submits go to its training coding (under
+    /// `coders/<id>/training/`) until the next open.
+    PrepareTraining(String),
+    /// Read the feedback on a submitted training recording (coder's own folder only).
+    Feedback(String),
+}
+
+/// What `update` asks of the runtime: play, pause or seek ([`Command::Player`]), a [`Job`] for
+/// the disk thread, open or close a recording, quit.
+pub type Effect = Command<Job>;
+
+/// What a screen's part of `update` asks of the app.
+pub type Step = crate::tui::shell::Step<Effect>;

@@ -18,7 +18,8 @@ use crate::tui::coder::leave::{
     ask_if_leaving, close, leave, leave_when_saved, on_leave_unsaved_key, quit, quit_now, save,
 };
 use crate::tui::coder::model::{
-    App, Effect, LISTEN_SAVE_MS, Msg, Overlay, QUEUE_REFRESH_MS, SAVE_DEBOUNCE_MS, Screen, Step,
+    App, Effect, Job, LISTEN_SAVE_MS, Msg, Overlay, QUEUE_REFRESH_MS, SAVE_DEBOUNCE_MS, Screen,
+    Step,
 };
 use crate::tui::coder::queue::update as queue_update;
 use crate::tui::keys::Action;
@@ -210,7 +211,7 @@ fn refresh_due(app: &mut App, now: u64) -> Vec<Effect> {
         return vec![];
     }
     app.next_refresh_ms = now + QUEUE_REFRESH_MS;
-    vec![Effect::RefreshQueue]
+    vec![Effect::Disk(Job::RefreshQueue)]
 }
 
 fn on_key(app: &mut App, k: KeyEvent) -> Vec<Effect> {
@@ -310,7 +311,7 @@ fn keep_speed(prefs: &mut Prefs, fx: &mut Vec<Effect>) {
     });
     if let Some(speed) = chosen.filter(|s| (s - prefs.speed).abs() > 0.001) {
         prefs.speed = speed;
-        fx.push(Effect::SavePrefs(*prefs));
+        fx.push(Effect::Disk(Job::SavePrefs(*prefs)));
     }
 }
 
@@ -329,7 +330,7 @@ fn back(app: &mut App) -> Vec<Effect> {
 fn back_to_queue(app: &mut App) -> Vec<Effect> {
     app.screen = Screen::Queue;
     app.next_refresh_ms = app.shell.now_ms + QUEUE_REFRESH_MS;
-    vec![Effect::RefreshQueue]
+    vec![Effect::Disk(Job::RefreshQueue)]
 }
 
 fn on_mouse(app: &mut App, m: MouseEvent) -> Vec<Effect> {
@@ -355,7 +356,7 @@ fn on_submitted(app: &mut App, r: Result<Box<crate::coding::Coding>, String>) ->
             // Training: the feedback at once (the signed submit line exists now).
             let mut fx = close(app);
             app.notice("submitted: reading your feedback…");
-            fx.push(Effect::Feedback(id));
+            fx.push(Effect::Disk(Job::Feedback(id)));
             return fx;
         }
         Ok(coding) => {

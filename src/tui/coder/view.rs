@@ -11,7 +11,7 @@ use crate::tui::coder::feedback::view as feedback_view;
 use crate::tui::coder::model::{App, Overlay, Screen};
 use crate::tui::coder::queue::view as queue_view;
 use crate::tui::keys::{ACTIONS, Action};
-use crate::tui::shell::help::Help;
+use crate::tui::shell::help::{self, Help};
 use crate::tui::shell::prompt::view_prompt_with;
 use crate::tui::widgets::chrome;
 
@@ -57,8 +57,8 @@ fn overlay(f: &mut Frame, app: &App) {
 fn help(f: &mut Frame, app: &App) {
     let entries: Vec<(Action, &str)> = ACTIONS
         .iter()
-        .filter(|(a, _, _)| *a != Action::Rationales)
-        .map(|(a, _, _)| (*a, describe(*a, !app.shell.codebook.items.is_empty())))
+        .filter(|(a, _)| *a != Action::Rationales)
+        .map(|(a, _)| (*a, describe(*a, !app.shell.codebook.items.is_empty())))
         .collect();
     let back = app.shell.keymap.keys_for(Action::Back).join(" ");
     let mut intro = vec![
@@ -105,48 +105,6 @@ fn describe(a: Action, items: bool) -> &'static str {
         Action::Delete if items => "delete event or note",
         Action::Score(1) if items => "score/class 1 (items)",
         Action::ClearScore if items => "clear score / answer",
-        Action::PlayPause => "play / pause",
-        Action::Back5 => "back 5 s",
-        Action::Forward5 => "forward 5 s",
-        Action::Back30 => "back 30 s",
-        Action::Forward30 => "forward 30 s",
-        Action::Start => "go to start",
-        Action::End => "go to end",
-        Action::GoTo => "go to time…",
-        Action::SpeedDown => "speed −0.1",
-        Action::SpeedUp => "speed +0.1",
-        Action::SpeedReset => "speed 1.0",
-        Action::Replay => "replay last 5 s",
-        Action::SegmentBegin => "begin segment (cue start)",
-        Action::SegmentEnd => "end segment (cue end)",
-        Action::SegmentStartHere => "segment start → playhead",
-        Action::SegmentEndHere => "segment end → playhead",
-        Action::SegmentNote => "segment note… · prev match",
-        Action::Note => "note here… · next match",
-        Action::NoteDomains => "note's domains…",
-        Action::FocusNext => "next pane",
-        Action::FocusPrev => "previous pane",
-        Action::Up => "select up",
-        Action::Down => "select down",
-        Action::Activate => "open · jump · rationale",
-        Action::Delete => "delete segment or note",
-        Action::Score(1) => "score 1 (scores pane)",
-        Action::Score(2) => "score 2",
-        Action::Score(3) => "score 3",
-        Action::Score(4) => "score 4",
-        Action::Score(_) => "score 5",
-        Action::ClearScore => "clear score",
-        Action::Submit => "submit…",
-        Action::Undo => "undo the last edit",
-        Action::Redo => "redo",
-        Action::ZoomIn => "zoom strip narrower (±5 s)",
-        Action::ZoomOut => "zoom strip wider (±5 min)",
-        Action::Help => "this help",
-        Action::Back => "back / quit",
-        Action::PageUp => "rubric, feedback: page up",
-        Action::PageDown => "rubric, feedback: page down",
-        Action::Rationales => "",
-        Action::Transcript => "transcript pane on / off",
-        Action::Search => "search the transcript…",
+        _ => help::words(a),
     }
 }

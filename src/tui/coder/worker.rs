@@ -6,29 +6,11 @@ use std::sync::Arc;
 
 use crate::coding::{CodebookRef, Coding, Status, Window};
 use crate::study::journal::now_rfc3339;
-use crate::study::prefs::Prefs;
 use crate::study::{Study, StudyError, Work, calibration, gold};
 use crate::tui::coder::feedback::FeedbackData;
-use crate::tui::coder::model::{Msg, Opened};
+use crate::tui::coder::model::{Job, Msg, Opened};
 use crate::tui::coder::queue::{QueueRow, RowStatus};
 use crate::tui::runtime::{MediaOpen, Reply, Worker};
-
-/// Work for the disk thread, done in order: a refresh after a save sees the saved file.
-#[derive(Debug)]
-pub enum Job {
-    Save(Box<Coding>),
-    Submit(Box<Coding>),
-    /// The coder's preferences (the newest replaces one still queued).
-    SavePrefs(Prefs),
-    RefreshQueue,
-    /// Lock the recording and check its audio and coding (hashing a long file takes a while).
-    Prepare(String),
-    /// The same for a training recording: saves and submits go to its training coding until the
-    /// next open.
-    PrepareTraining(String),
-    /// The feedback on a submitted training recording.
-    Feedback(String),
-}
 
 /// The coder's study and id, on the disk thread.
 pub struct CoderWorker {

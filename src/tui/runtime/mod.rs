@@ -44,7 +44,8 @@ pub const FRAME: Duration = Duration::from_millis(40);
 /// Drawn at least this often even when nothing changed (notices expire, the clock moves).
 const REDRAW: Duration = Duration::from_millis(250);
 
-/// What an app's effect asks the runtime to do.
+/// What an app's `update` asks the runtime to do; `J` is the app's work for the disk thread.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Command<J> {
     /// Play, pause, seek or change speed on the open recording's player.
     Player(Transport),
@@ -55,29 +56,33 @@ pub enum Command<J> {
     Open(J),
     /// Stop the player and the overview (and release what the open held, e.g. a lock).
     Close,
-    /// Nothing for the runtime (the app has already changed its own state).
-    None,
+    /// The app has quit (its `quitting` is set): nothing more for the runtime to do but end.
+    Quit,
+}
+
+/// Playback requests from the shared transport keys arrive as [`Command::Player`].
+impl<J> From<Transport> for Command<J> {
+    fn from(t: Transport) -> Self {
+        Command::Player(t)
+    }
 }
 
 /// A TUI app: state, messages and a pure `update`, a read-only `view`, and how its effects map
 /// to [`Command`]s and its disk work to replies ([`Worker`]).
 pub trait App {
     type Msg: From<Input> + Send + 'static;
-    type Effect;
     /// The disk thread's work, carried out by [`App::Worker`].
     type Job: Send + 'static;
     type Worker: Worker<Job = Self::Job, Msg = Self::Msg>;
 
     /// Applies one message; returns what the runtime must do.
-    fn update(&mut self, msg: Self::Msg) -> Vec<Self::Effect>;
+    fn update(&mut self, msg: Self::Msg) -> Vec<Command<Self::Job>>;
     /// Draws the whole UI (reads the state only).
     fn view(&self, f: &mut Frame);
     /// Set once the app asked to quit: the loop ends after this pass.
     fn quitting(&self) -> bool;
     /// The message for one of the runtime's events, if the app wants it.
     fn event(ev: Event) -> Option<Self::Msg>;
-    /// What the runtime does for one effect.
-    fn command(fx: Self::Effect) -> Command<Self::Job>;
     /// The zoom-strip tiles the screen on show lacks, most wanted first (asked after every
     /// pass; the zoom worker decodes them and each arrives as [`Event::Zoom`]).
     fn zoom_tiles(&self) -> Vec<u64> {
@@ -93,11 +98,10 @@ pub trait App {
 macro_rules! app_forwarding {
     (worker: $worker:ty, $update:path, $draw:path) => {
         type Msg = Msg;
-        type Effect = Effect;
         type Job = Job;
         type Worker = $worker;
 
-        fn update(&mut self, msg: Self::Msg) -> Vec<Self::Effect> {
+        fn update(&mut self, msg: Self::Msg) -> Vec<$crate::tui::runtime::Command<Self::Job>> {
             $update(self, msg)
         }
 
@@ -292,7 +296,7 @@ impl<A: App> Runtime<A> {
         let effects = self.app.update(m);
         self.dirty |= !tick || !effects.is_empty();
         for fx in effects {
-            if let Some(reply) = self.execute(A::command(fx)) {
+            if let Some(reply) = self.execute(fx) {
                 self.pending.push_back(reply);
             }
         }
@@ -309,7 +313,7 @@ impl<A: App> Runtime<A> {
                 }
             }
             Command::Close => self.media.close(),
-            Command::None => {}
+            Command::Quit => {}
         }
         None
     }
@@ -321,7 +325,7 @@ impl<A: App> Runtime<A> {
             && let Some(m) = A::event(Event::Shutdown)
         {
             for fx in self.app.update(m) {
-                if let Command::Disk(job) = A::command(fx) {
+                if let Command::Disk(job) = fx {
                     let _ = self.disk.send(job, false);
                 }
             }

@@ -8,6 +8,56 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use crate::tui::keys::{Action, Keymap};
 
+/// What each action does, in help's words (an app says otherwise where its screens differ: the
+/// supervisor's scores are final scores).
+pub fn words(a: Action) -> &'static str {
+    match a {
+        Action::PlayPause => "play / pause",
+        Action::Back5 => "back 5 s",
+        Action::Forward5 => "forward 5 s",
+        Action::Back30 => "back 30 s",
+        Action::Forward30 => "forward 30 s",
+        Action::Start => "go to start",
+        Action::End => "go to end",
+        Action::GoTo => "go to time…",
+        Action::SpeedDown => "speed −0.1",
+        Action::SpeedUp => "speed +0.1",
+        Action::SpeedReset => "speed 1.0",
+        Action::Replay => "replay last 5 s",
+        Action::SegmentBegin => "begin segment (cue start)",
+        Action::SegmentEnd => "end segment (cue end)",
+        Action::SegmentStartHere => "segment start → playhead",
+        Action::SegmentEndHere => "segment end → playhead",
+        Action::SegmentNote => "segment note… · prev match",
+        Action::Note => "note here… · next match",
+        Action::NoteDomains => "note's domains…",
+        Action::FocusNext => "next pane",
+        Action::FocusPrev => "previous pane",
+        Action::Up => "select up",
+        Action::Down => "select down",
+        Action::Activate => "open · jump · rationale",
+        Action::Delete => "delete segment or note",
+        Action::Score(1) => "score 1 (scores pane)",
+        Action::Score(2) => "score 2",
+        Action::Score(3) => "score 3",
+        Action::Score(4) => "score 4",
+        Action::Score(_) => "score 5",
+        Action::ClearScore => "clear score",
+        Action::Submit => "submit…",
+        Action::Undo => "undo the last edit",
+        Action::Redo => "redo",
+        Action::ZoomIn => "zoom strip narrower (±5 s)",
+        Action::ZoomOut => "zoom strip wider (±5 min)",
+        Action::Help => "this help",
+        Action::Back => "back / quit",
+        Action::PageUp => "rubric, feedback: page up",
+        Action::PageDown => "rubric, feedback: page down",
+        Action::Rationales => "",
+        Action::Transcript => "transcript pane on / off",
+        Action::Search => "search the transcript…",
+    }
+}
+
 /// One app's help: its actions in order, with what each does there.
 pub struct Help<'a> {
     pub title: &'a str,

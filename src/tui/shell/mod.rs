@@ -12,22 +12,6 @@ use ratatui::layout::Rect;
 use crate::codebook::Codebook;
 use crate::tui::keys::{Action, Keymap};
 
-/// What an app's `Effect` shares with the other app's: playback requests arrive as
-/// `Effect::Player` (`From<Transport>`), and `Step` is a screen's answer carrying those effects.
-#[macro_export]
-macro_rules! app_effect {
-    ($effect:ident) => {
-        impl From<$crate::tui::transport::Transport> for $effect {
-            fn from(t: $crate::tui::transport::Transport) -> Self {
-                $effect::Player(t)
-            }
-        }
-
-        /// What a screen's part of `update` asks of the app.
-        pub type Step = $crate::tui::shell::Step<$effect>;
-    };
-}
-
 /// How long a notice stays in the footer (both apps).
 pub const NOTICE_MS: u64 = 5_000;
 

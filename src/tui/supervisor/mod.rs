@@ -20,13 +20,13 @@ pub mod update;
 pub mod view;
 pub mod worker;
 
-pub use model::{AdjApp, Effect, Msg, Overlay, Screen};
+pub use model::{AdjApp, Effect, Job, Msg, Overlay, Screen};
 pub use recording::{Pane, RecordingState};
 pub use update::update;
 pub use view::draw;
 
-use crate::tui::runtime::{self, Command, Event};
-use worker::{Job, SupervisorWorker};
+use crate::tui::runtime::{self, Event};
+use worker::SupervisorWorker;
 
 impl runtime::App for AdjApp {
     crate::app_forwarding!(worker: SupervisorWorker, update, draw);
@@ -39,19 +39,6 @@ impl runtime::App for AdjApp {
             Event::OverviewFailed(e) => Some(Msg::Problem(format!("no waveform: {e}"))),
             Event::Zoom { index, peaks } => Some(Msg::Zoom { index, peaks }),
             Event::Shutdown => Some(Msg::Terminate),
-        }
-    }
-
-    fn command(fx: Effect) -> Command<Job> {
-        match fx {
-            Effect::Open { id, duration_s } => Command::Open(Job::Prepare { id, duration_s }),
-            Effect::Close => Command::Close,
-            Effect::Save(adj) => Command::Disk(Job::Save(adj)),
-            Effect::SaveDraft(d) => Command::Disk(Job::SaveDraft(d)),
-            Effect::DiscardDraft(rec) => Command::Disk(Job::DiscardDraft(rec)),
-            Effect::RefreshList => Command::Disk(Job::RefreshList),
-            Effect::Player(t) => Command::Player(t),
-            Effect::Quit => Command::None,
         }
     }
 

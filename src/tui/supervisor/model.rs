@@ -9,15 +9,17 @@ use crate::study::adjudication::Case;
 use crate::study::model::{Adjudication, AdjudicationDraft};
 use crate::transcript::Transcript;
 use crate::tui::keys::Keymap;
+use crate::tui::runtime::Command;
 use crate::tui::shell::Shell;
 use crate::tui::shell::prompt::Prompt;
 use crate::tui::supervisor::list::ListState;
 use crate::tui::supervisor::recording::RecordingState;
-use crate::tui::transport::Transport;
 
 crate::app_msg! {
     /// Everything that can happen to the adjudication UI.
     pub enum Msg {
+        /// Something the runtime could not do, to show in the footer.
+        Problem(String),
         /// The runtime opened the player for this recording.
         Opened {
             id: String,
@@ -32,38 +34,10 @@ crate::app_msg! {
         Saved(Result<Box<Adjudication>, String>),
         /// The recordings to adjudicate, read again from the study.
         List(Vec<Case>),
-        /// Something the runtime could not do, to show in the footer.
-        Problem(String),
         /// Stop now (SIGTERM, the terminal hung up): save the decisions if they can be saved, quit.
         Terminate,
     }
 }
-
-/// What the runtime must do for `update`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Open the player and the overview of this recording (`duration_s` from the study).
-    Open {
-        id: String,
-        duration_s: f64,
-    },
-    /// Stop the player and the overview.
-    Close,
-    /// Play, pause, seek or change speed.
-    Player(Transport),
-    /// Write `supervisor/adjudications/<recording>.toml` and its journal line. `decided_at` is
-    /// empty: the runner stamps it with the clock.
-    Save(Box<Adjudication>),
-    /// Autosave the decisions being made to `supervisor/drafts/<recording>.toml`.
-    SaveDraft(Box<AdjudicationDraft>),
-    /// Remove the draft of this recording (the decisions were saved, or discarded).
-    DiscardDraft(String),
-    /// Re-read the list of recordings to adjudicate.
-    RefreshList,
-    Quit,
-}
-
-crate::app_effect!(Effect);
 
 /// The screen on show, with its own state: the recording screen always has its recording.
 #[derive(Debug, Clone)]
@@ -171,3 +145,28 @@ impl AdjApp {
         self.shell.codebook.domains.get(r.domain_sel).map(|d| d.key.as_str())
     }
 }
+
+/// Work for the disk thread, done in order: what `update` asks for in [`Command::Disk`] and,
+/// for an open, [`Command::Open`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Job {
+    /// Check the audio of `id` (`duration_s` from the study) and read its transcript; the player
+    /// and the overview then open.
+    Prepare { id: String, duration_s: f64 },
+    /// Write `supervisor/adjudications/<recording>.toml` and its journal line. `decided_at` is
+    /// empty: the worker stamps it with the clock.
+    Save(Box<Adjudication>),
+    /// Autosave the decisions being made to `supervisor/drafts/<recording>.toml`.
+    SaveDraft(Box<AdjudicationDraft>),
+    /// Remove the draft of this recording (the decisions were saved, or discarded).
+    DiscardDraft(String),
+    /// Re-read the list of recordings to adjudicate.
+    RefreshList,
+}
+
+/// What `update` asks of the runtime: play, pause or seek ([`Command::Player`]), a [`Job`] for
+/// the disk thread, open or close a recording, quit.
+pub type Effect = Command<Job>;
+
+/// What a screen's part of `update` asks of the app.
+pub type Step = crate::tui::shell::Step<Effect>;

@@ -10,7 +10,7 @@ use crate::tui::layout;
 use crate::tui::shell::keep_selection;
 use crate::tui::shell::prompt::{Prompt, PromptOutcome};
 use crate::tui::supervisor::list::update as list_update;
-use crate::tui::supervisor::model::{AdjApp, Effect, Msg, Overlay, Screen, Step};
+use crate::tui::supervisor::model::{AdjApp, Effect, Job, Msg, Overlay, Screen, Step};
 use crate::tui::supervisor::recording::RecordingState;
 use crate::tui::supervisor::recording::update::{self as recording_update, Ctx};
 use crate::tui::transport::Transport;
@@ -298,7 +298,7 @@ fn leave(app: &mut AdjApp, force: bool, quit: bool) -> Vec<Effect> {
     }
     let mut fx = vec![];
     if let Some(r) = app.recording().filter(|r| r.draft_on_disk) {
-        fx.push(Effect::DiscardDraft(r.case.recording.clone()));
+        fx.push(Effect::Disk(Job::DiscardDraft(r.case.recording.clone())));
     }
     fx.extend(close_recording(app));
     finish_leaving(app, quit, fx)
@@ -321,7 +321,7 @@ fn finish_leaving(app: &mut AdjApp, quit: bool, mut fx: Vec<Effect>) -> Vec<Effe
         fx.push(Effect::Quit);
         app.quitting = true;
     } else {
-        fx.push(Effect::RefreshList);
+        fx.push(Effect::Disk(Job::RefreshList));
         app.overlay = None;
     }
     fx
@@ -336,7 +336,7 @@ fn terminate(app: &mut AdjApp) -> Vec<Effect> {
         .filter(|r| r.dirty && !r.saving)
         .map(|r| adjudication::build(&app.shell.codebook, &r.case, &app.supervisor, "", &r.drafts));
     match built {
-        Some(Ok(adj)) => fx.push(Effect::Save(Box::new(adj))),
+        Some(Ok(adj)) => fx.push(Effect::Disk(Job::Save(Box::new(adj)))),
         Some(Err(_)) => fx.extend(autosave(app, true)),
         None => {}
     }
@@ -361,9 +361,13 @@ fn autosave(app: &mut AdjApp, now: bool) -> Vec<Effect> {
     let rec = r.case.recording.clone();
     if r.dirty {
         r.draft_on_disk = true;
-        vec![Effect::SaveDraft(Box::new(adjudication::draft_file(&rec, &supervisor, &r.drafts)))]
+        vec![Effect::Disk(Job::SaveDraft(Box::new(adjudication::draft_file(
+            &rec,
+            &supervisor,
+            &r.drafts,
+        ))))]
     } else if std::mem::take(&mut r.draft_on_disk) {
-        vec![Effect::DiscardDraft(rec)]
+        vec![Effect::Disk(Job::DiscardDraft(rec))]
     } else {
         vec![]
     }

@@ -5,7 +5,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::Line;
 
 use crate::tui::keys::Action;
-use crate::tui::shell::help::Help;
+use crate::tui::shell::help::{self, Help};
 use crate::tui::shell::prompt::view_prompt;
 use crate::tui::supervisor::list::view as list_view;
 use crate::tui::supervisor::model::{AdjApp, Overlay, Screen};
@@ -64,47 +64,73 @@ fn leave_view(f: &mut Frame, app: &AdjApp, quit: bool) {
     chrome::dialog(f, "Unsaved decisions", Color::Yellow, lines, 72, h);
 }
 
-/// The keys of the adjudication screens, with what they do here.
-const HELP: &[(Action, &str)] = &[
-    (Action::Up, "select up"),
-    (Action::Down, "select down"),
-    (Action::Activate, "open · reason · jump"),
-    (Action::FocusNext, "pane (scores→A→B→text)"),
-    (Action::FocusPrev, "previous pane"),
-    (Action::Score(1), "final score 1"),
-    (Action::Score(2), "final score 2"),
-    (Action::Score(3), "final score 3"),
-    (Action::Score(4), "final score 4"),
-    (Action::Score(5), "final score 5"),
-    (Action::ClearScore, "clear the decision"),
-    (Action::Rationales, "both rationales in full"),
-    (Action::PageDown, "rationales: page down"),
-    (Action::PageUp, "rationales: page up"),
-    (Action::Submit, "save the adjudication"),
-    (Action::PlayPause, "play / pause"),
-    (Action::Back5, "back 5 s"),
-    (Action::Forward5, "forward 5 s"),
-    (Action::Back30, "back 30 s"),
-    (Action::Forward30, "forward 30 s"),
-    (Action::Start, "start"),
-    (Action::End, "end"),
-    (Action::GoTo, "go to time…"),
-    (Action::SpeedDown, "speed −0.1"),
-    (Action::SpeedUp, "speed +0.1"),
-    (Action::SpeedReset, "speed 1.0"),
-    (Action::Replay, "replay last 5 s"),
-    (Action::ZoomIn, "zoom strip narrower"),
-    (Action::ZoomOut, "zoom strip wider"),
-    (Action::Transcript, "transcript pane on / off"),
-    (Action::Search, "search the transcript…"),
-    (Action::Note, "transcript: next match"),
-    (Action::SegmentNote, "transcript: prev match"),
-    (Action::Help, "this help"),
-    (Action::Back, "back / quit"),
+/// The actions of the adjudication screens' help, in order.
+const HELP: &[Action] = &[
+    Action::Up,
+    Action::Down,
+    Action::Activate,
+    Action::FocusNext,
+    Action::FocusPrev,
+    Action::Score(1),
+    Action::Score(2),
+    Action::Score(3),
+    Action::Score(4),
+    Action::Score(5),
+    Action::ClearScore,
+    Action::Rationales,
+    Action::PageDown,
+    Action::PageUp,
+    Action::Submit,
+    Action::PlayPause,
+    Action::Back5,
+    Action::Forward5,
+    Action::Back30,
+    Action::Forward30,
+    Action::Start,
+    Action::End,
+    Action::GoTo,
+    Action::SpeedDown,
+    Action::SpeedUp,
+    Action::SpeedReset,
+    Action::Replay,
+    Action::ZoomIn,
+    Action::ZoomOut,
+    Action::Transcript,
+    Action::Search,
+    Action::Note,
+    Action::SegmentNote,
+    Action::Help,
+    Action::Back,
 ];
+
+/// What `a` does on the adjudication screens, where the coder's words do not fit.
+fn describe(a: Action) -> &'static str {
+    const FINAL: [&str; 5] =
+        ["final score 1", "final score 2", "final score 3", "final score 4", "final score 5"];
+    match a {
+        Action::Score(n) => {
+            FINAL.get(usize::from(n).wrapping_sub(1)).copied().unwrap_or("final score")
+        }
+        Action::Activate => "open · reason · jump",
+        Action::FocusNext => "pane (scores→A→B→text)",
+        Action::ClearScore => "clear the decision",
+        Action::Rationales => "both rationales in full",
+        Action::PageDown => "rationales: page down",
+        Action::PageUp => "rationales: page up",
+        Action::Submit => "save the adjudication",
+        Action::Start => "start",
+        Action::End => "end",
+        Action::ZoomIn => "zoom strip narrower",
+        Action::ZoomOut => "zoom strip wider",
+        Action::Note => "transcript: next match",
+        Action::SegmentNote => "transcript: prev match",
+        _ => help::words(a),
+    }
+}
 
 fn help(f: &mut Frame, app: &AdjApp) {
     let tolerance = app.tolerance;
+    let entries: Vec<(Action, &str)> = HELP.iter().map(|a| (*a, describe(*a))).collect();
     Help {
         title: " Help — adjudication ",
         bottom: " mouse: click the timeline to seek, wheel ±5 s, click rows · Esc/q/? close ",
@@ -117,7 +143,7 @@ fn help(f: &mut Frame, app: &AdjApp) {
             ),
         ],
         intro_rows: 3,
-        entries: HELP,
+        entries: &entries,
         max_width: 104,
         note: app.shell.audio_detail.as_ref().map(|d| format!("No audio device, so playback is silent: {d}")),
         keys_width: Some(12),

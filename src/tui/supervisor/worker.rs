@@ -6,25 +6,10 @@ use std::sync::Arc;
 
 use crate::study::adjudication::{self, Case};
 use crate::study::journal::now_rfc3339;
-use crate::study::model::{Adjudication, AdjudicationDraft};
+use crate::study::model::Adjudication;
 use crate::study::{Study, StudyError};
 use crate::tui::runtime::{MediaOpen, Reply, Worker};
-use crate::tui::supervisor::model::Msg;
-
-/// Work for the disk thread, done in order.
-#[derive(Debug)]
-pub enum Job {
-    /// Check the audio of `id` (`duration_s` from the study) and open it.
-    Prepare { id: String, duration_s: f64 },
-    /// Stamp and write the adjudication.
-    Save(Box<Adjudication>),
-    /// Autosave the decisions being made (`supervisor/drafts/<recording>.toml`).
-    SaveDraft(Box<AdjudicationDraft>),
-    /// Remove the draft of this recording.
-    DiscardDraft(String),
-    /// Read the recordings to adjudicate again.
-    RefreshList,
-}
+use crate::tui::supervisor::model::{Job, Msg};
 
 /// The study, on the disk thread.
 pub struct SupervisorWorker {

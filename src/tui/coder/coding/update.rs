@@ -8,7 +8,7 @@ use super::rows;
 use super::{CodingState, ItemRow, Pane, cue_s};
 use crate::codebook::Codebook;
 use crate::tui::coder::dialogs::{Dialog, little_listened};
-use crate::tui::coder::model::{Effect, Overlay, Step};
+use crate::tui::coder::model::{Effect, Job, Overlay, Step};
 use crate::tui::keys::Action;
 use crate::tui::layout::{self, contains, wrapped_row_at};
 use crate::tui::shell::prompt::parse_go_to;
@@ -826,7 +826,7 @@ pub fn on_dialog_key(cx: &mut Ctx, c: &mut CodingState, d: Dialog, k: &KeyEvent)
         Dialog::Submit(_) | Dialog::SubmitAnyway(_) => {
             c.coding.resume_s = c.snap.position_s;
             cx.open(Overlay::Dialog(Dialog::Submitting));
-            return Step::Stay(vec![Effect::Submit(Box::new(c.coding.clone()))]);
+            return Step::Stay(vec![Effect::Disk(Job::Submit(Box::new(c.coding.clone())))]);
         }
         Dialog::Submitting => cx.open(Overlay::Dialog(Dialog::Submitting)),
         // Handled above; the app answers LeaveUnsaved (`coder/leave.rs`): it never reaches here.

@@ -2,7 +2,7 @@
 use crossterm::event::{MouseButton, MouseEventKind};
 
 use crate::tui::coder::leave::quit;
-use crate::tui::coder::model::{App, Effect};
+use crate::tui::coder::model::{App, Effect, Job};
 use crate::tui::coder::queue::RowStatus;
 use crate::tui::keys::Action;
 use crate::tui::layout::{self, click_row};
@@ -30,11 +30,15 @@ fn open_selected(app: &mut App) -> Vec<Effect> {
     let (id, training) = (row.id.clone(), row.training);
     if training && row.status == RowStatus::Submitted {
         app.notice(format!("reading the feedback on {id}…"));
-        return vec![Effect::Feedback(id)];
+        return vec![Effect::Disk(Job::Feedback(id))];
     }
     app.training = training;
     app.notice(format!("opening {id}: checking the audio…"));
-    if training { vec![Effect::OpenTraining(id)] } else { vec![Effect::Open(id)] }
+    if training {
+        vec![Effect::Open(Job::PrepareTraining(id))]
+    } else {
+        vec![Effect::Open(Job::Prepare(id))]
+    }
 }
 
 pub fn on_mouse(app: &mut App, kind: MouseEventKind, y: u16) -> Vec<Effect> {

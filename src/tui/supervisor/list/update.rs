@@ -5,7 +5,7 @@ use super::view::list_layout;
 use crate::tui::keys::Action;
 use crate::tui::layout::click_row;
 use crate::tui::shell::list_move;
-use crate::tui::supervisor::model::{AdjApp, Effect};
+use crate::tui::supervisor::model::{AdjApp, Effect, Job};
 
 pub fn on_action(app: &mut AdjApp, a: Action) -> Vec<Effect> {
     if a == Action::Activate {
@@ -22,7 +22,9 @@ fn open_selected(app: &mut AdjApp) -> Vec<Effect> {
             app.notice("nothing to adjudicate");
             vec![]
         }
-        Some(c) => vec![Effect::Open { id: c.recording.clone(), duration_s: c.duration_s }],
+        Some(c) => {
+            vec![Effect::Open(Job::Prepare { id: c.recording.clone(), duration_s: c.duration_s })]
+        }
     }
 }
 

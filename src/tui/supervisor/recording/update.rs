@@ -9,7 +9,7 @@ use crate::tui::keys::Action;
 use crate::tui::layout::{contains, row_at};
 use crate::tui::shell::prompt::{Prompt, PromptKind, parse_go_to};
 use crate::tui::shell::{Shell, step};
-use crate::tui::supervisor::model::{Effect, Overlay, Step};
+use crate::tui::supervisor::model::{Effect, Job, Overlay, Step};
 use crate::tui::transcript_pane::{Transcribed, cue_s, searched_notice};
 use crate::tui::transport;
 use crate::tui::widgets::timeline::time_at;
@@ -341,7 +341,7 @@ pub fn save(cx: &mut Ctx, r: &mut RecordingState) -> Vec<Effect> {
             r.saving = true;
             // The save removes the draft: nothing is left to autosave.
             r.edited_at = None;
-            vec![Effect::Save(Box::new(adj))]
+            vec![Effect::Disk(Job::Save(Box::new(adj)))]
         }
         Err(problems) => {
             let first_domain = problems.iter().find_map(|p| match p {
