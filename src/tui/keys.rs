@@ -1,4 +1,5 @@
-//! The default keymap (SPEC §5) and rebinding from `~/.config/tapecoder/keys.toml`:
+//! The default keymap (SPEC §5, written as a keys.toml in `keys.default.toml` beside this file)
+//! and rebinding from `~/.config/tapecoder/keys.toml`:
 //!
 //! ```toml
 //! play_pause = "space"

@@ -67,8 +67,8 @@ impl<J> From<Transport> for Command<J> {
     }
 }
 
-/// A TUI app: state, messages and a pure `update`, a read-only `view`, and how its effects map
-/// to [`Command`]s and its disk work to replies ([`Worker`]).
+/// A TUI app: state, messages and a pure `update` returning [`Command`]s, a read-only `view`, and
+/// a [`Worker`] that does its disk work and replies.
 pub trait App {
     type Msg: From<Input> + Send + 'static;
     /// The disk thread's work, carried out by [`App::Worker`].
