@@ -1,15 +1,15 @@
 //! The one event loop both TUIs run on, generic over the terminal backend and the app.
 //!
-//! An [`App`] is pure: `update(msg) -> effects` and `view(frame)`. The runtime does everything
+//! An [`App`] is pure: `update(msg) -> commands` and `view(frame)`. The runtime does everything
 //! else, the same way for every app:
 //!
 //! - draws only when something changed (and a few times a second, so notices expire);
 //! - gathers terminal input (an input thread in [`run`], or [`Runtime::send`] in tests), the
 //!   player's state, the waveform overview and the zoom strip's tiles as they arrive (asking the
 //!   zoom worker for the tiles the app lacks after each pass), the clock and termination signals;
-//! - carries out the effects the app returns, each mapped by [`App::command`] to a
-//!   [`Command`]: player requests on the UI thread (which owns the audio output), and every
-//!   read or write of the study on one disk thread ([`disk`]), so no key ever waits on the disk;
+//! - carries out the [`Command`]s the app returns: player requests on the UI thread (which owns
+//!   the audio output), and every read or write of the study (the app's jobs) on one disk thread
+//!   ([`disk`]), so no key ever waits on the disk;
 //! - on quit, a termination signal, a draw error or a panic, hands unsaved work to the disk
 //!   thread and waits until it is written.
 //!
