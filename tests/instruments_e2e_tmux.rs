@@ -4,13 +4,15 @@
 //! `export final --instrument …` and `export events` are checked.
 //!
 //! Without tmux the test prints a skip message and passes, unless `TAPECODER_REQUIRE_TOOLS=1`.
+mod common;
 #[path = "common/tmux.rs"]
 mod tmux;
 
 use std::path::Path;
 
+use common::write_wav;
 use tapecoder::coding::Coding;
-use tmux::{BIN, KEYS, Tmux, tapecoder, tc, write_wav};
+use tmux::{BIN, KEYS, Tmux, tapecoder, tc};
 
 const REPO: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -59,8 +61,8 @@ fn code_a_unit_meeting_and_a_counts_session_then_export_them() {
     let c1 = tapecoder::identity::fictional_signer("c1").public().to_string();
     tc(&study, &["--as", "sup", "coders", "add", "c1", "--name", "Coder One", "--key", &c1]);
     let (unit, mi) = (tmp.path().join("unit.wav"), tmp.path().join("mi.wav"));
-    write_wav(&unit, 20, 330.0);
-    write_wav(&mi, 20, 440.0);
+    write_wav(&unit, 20.0, 330.0);
+    write_wav(&mi, 20.0, 440.0);
     tc(&study, &["--as", "sup", "import", "--instrument", "unit-meeting", unit.to_str().unwrap()]);
     tc(&study, &["--as", "sup", "import", "--instrument", "mi-fidelity", mi.to_str().unwrap()]);
     tc(&study, &["--as", "sup", "assign", "--fraction", "0"]);

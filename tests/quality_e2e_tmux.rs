@@ -4,16 +4,18 @@
 //! training coding is saved apart from c1's live coding of the same recording and verifies.
 //!
 //! Without tmux the test prints a skip message and passes, unless `TAPECODER_REQUIRE_TOOLS=1`.
+mod common;
 #[path = "common/tmux.rs"]
 mod tmux;
 
 use std::path::Path;
 use std::process::Command;
 
+use common::write_wav;
 use tapecoder::coding::{CodebookRef, Coding, Status};
 use tapecoder::identity::fictional_signer;
 use tapecoder::study::Study;
-use tmux::{BIN, KEYS, Tmux, tapecoder, tc, write_wav};
+use tmux::{BIN, KEYS, Tmux, tapecoder, tc};
 
 #[test]
 fn code_a_training_recording_and_read_the_feedback() {
@@ -28,7 +30,7 @@ fn code_a_training_recording_and_read_the_feedback() {
     let c1 = fictional_signer("c1").public().to_string();
     tc(&study, &["--as", "sup", "coders", "add", "c1", "--name", "Coder One", "--key", &c1]);
     let wav = tmp.path().join("visit.wav");
-    write_wav(&wav, 30, 330.0);
+    write_wav(&wav, 30.0, 330.0);
     tc(&study, &["--as", "sup", "import", wav.to_str().unwrap()]);
     tc(&study, &["--as", "sup", "assign", "--fraction", "0"]);
 

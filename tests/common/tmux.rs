@@ -1,6 +1,6 @@
 //! The tmux harness the end-to-end TUI tests share (included by path from each `*_e2e*.rs`
 //! test): the real binary in a private tmux server, keys in, screen text out; and the binary run
-//! to set a study up or check it afterwards, with generated audio.
+//! to set a study up or check it afterwards (the generated audio is `common::write_wav`).
 #![allow(dead_code)]
 use std::path::Path;
 use std::process::Command;
@@ -29,22 +29,6 @@ pub fn tapecoder(args: &[&str]) -> String {
 pub fn tc(study: &Path, args: &[&str]) -> String {
     let study = study.to_str().expect("a UTF-8 temp path");
     tapecoder(&[&["--study", study], args].concat())
-}
-
-/// Writes a mono 16-bit 8 kHz WAV of `seconds` of a `freq` Hz tone.
-pub fn write_wav(path: &Path, seconds: u32, freq: f32) {
-    let spec = hound::WavSpec {
-        channels: 1,
-        sample_rate: 8000,
-        bits_per_sample: 16,
-        sample_format: hound::SampleFormat::Int,
-    };
-    let mut w = hound::WavWriter::create(path, spec).expect("create wav");
-    for i in 0..seconds * 8000 {
-        let t = i as f32 / 8000.0;
-        w.write_sample(((t * freq * std::f32::consts::TAU).sin() * 9000.0) as i16).expect("sample");
-    }
-    w.finalize().expect("finalize wav");
 }
 
 /// A private tmux server (its own socket), killed when dropped. [`Tmux::keep_alive`] keeps it up
