@@ -63,7 +63,6 @@ fn be32(d: &[u8], at: usize) -> Option<u32> {
     Some(u32::from_be_bytes(d.get(at..at + 4)?.try_into().ok()?))
 }
 
-/// ID3v2 (before MP3 or FLAC audio): every frame within the tag. Returns where the tag ends.
 /// Where the audio starts in a file whose first ten bytes are `head`: after the ID3v2 tag (its
 /// ten-byte header, its syncsafe size, a footer if flagged), or 0 without one.
 pub(crate) fn id3v2_end(head: &[u8]) -> u64 {
@@ -80,6 +79,7 @@ fn syncsafe(d: &[u8]) -> u64 {
     d.iter().fold(0u64, |acc, b| (acc << 7) | u64::from(b & 0x7f))
 }
 
+/// ID3v2 (before MP3 or FLAC audio): every frame within the tag. Returns where the tag ends.
 fn check_id3v2(f: &mut File, len: u64) -> Result<u64, String> {
     let head = read_at(f, 0, 10)?;
     let size = syncsafe(head.get(6..10).unwrap_or_default());

@@ -326,31 +326,26 @@ fn gather_measures(
             .collect()
     };
     let numbered: Vec<(usize, &Of)> = of.iter().enumerate().collect();
-    let measures = crate::par::map(&numbered, |&(i, m)| match m {
-        Of::Domain(d) => MeasureRatings {
-            key: d.key.clone(),
-            label: d.label.clone(),
-            kind: MeasureKind::Domain,
-            categories: Some(scale),
+    let measures = crate::par::map(&numbered, |&(i, m)| {
+        let (key, label, kind, categories, tolerance) = match m {
+            Of::Domain(d) => {
+                (d.key.as_str(), d.label.as_str(), MeasureKind::Domain, Some(scale), tolerance)
+            }
+            Of::Composite(c) => {
+                (c.key.as_str(), c.label.as_str(), MeasureKind::Composite, None, tolerance)
+            }
+            Of::Share => {
+                ("bc_percent", "Behaviour-change %", MeasureKind::BcShare, None, BC_TOLERANCE_PP)
+            }
+        };
+        MeasureRatings {
+            key: key.to_string(),
+            label: label.to_string(),
+            kind,
+            categories,
             tolerance,
             recordings: per_recording(i),
-        },
-        Of::Composite(comp) => MeasureRatings {
-            key: comp.key.clone(),
-            label: comp.label.clone(),
-            kind: MeasureKind::Composite,
-            categories: None,
-            tolerance,
-            recordings: per_recording(i),
-        },
-        Of::Share => MeasureRatings {
-            key: "bc_percent".into(),
-            label: "Behaviour-change %".into(),
-            kind: MeasureKind::BcShare,
-            categories: None,
-            tolerance: BC_TOLERANCE_PP,
-            recordings: per_recording(i),
-        },
+        }
     });
     (measures, bins)
 }
