@@ -53,6 +53,16 @@ pub fn restore() {
     ratatui::restore();
 }
 
+/// `s` in at most `width` characters, ending `…` when cut.
+pub fn cut(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 /// Text from a file made safe to draw: escape sequences removed, other control characters and bidi
 /// overrides replaced, tabs and newlines made spaces (see [`crate::ids::sanitize_for_terminal`]).
 pub fn sanitize(s: &str) -> Cow<'_, str> {

@@ -114,9 +114,6 @@ impl Hint {
     pub const fn range(actions: &'static [Action], what: &'static str, keep: u8) -> Self {
         Hint { actions, sep: "-", what, keep }
     }
-}
-
-impl Hint {
     /// This hint, dropped as soon as `keep` says (each footer ranks its own hints).
     pub const fn keep(self, keep: u8) -> Self {
         Hint { keep, ..self }

@@ -146,10 +146,5 @@ impl Scores<'_> {
 
 /// `label` made safe to draw and cut to `width` columns (`…` where it is cut).
 fn fit(label: &str, width: usize) -> String {
-    let clean = sanitize(label);
-    if clean.chars().count() > width {
-        clean.chars().take(width.saturating_sub(1)).chain(['…']).collect()
-    } else {
-        clean.into_owned()
-    }
+    crate::tui::terminal::cut(&sanitize(label), width)
 }

@@ -10,7 +10,7 @@ use crate::coding::{Note, Segment};
 use crate::instrument::{Band, Classification, Formula, Rule, Summary};
 use crate::timefmt::{Clock, length};
 use crate::tui::keys::{Keymap, key_name};
-use crate::tui::terminal::sanitize;
+use crate::tui::terminal::{cut, sanitize};
 use crate::tui::widgets::lists::wrap;
 use crate::tui::widgets::scores::ItemLine;
 
@@ -53,16 +53,6 @@ pub fn note_items(c: &CodingState, book: &Codebook, width: u16) -> Vec<Vec<Line<
             lines
         })
         .collect()
-}
-
-/// `s` in at most `width` characters, ending `…` when cut.
-fn cut(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_string();
-    }
-    let mut out: String = s.chars().take(width.saturating_sub(1)).collect();
-    out.push('…');
-    out
 }
 
 fn note_rows(clock: &Clock, book: &Codebook, width: usize, n: &Note) -> Vec<Line<'static>> {
