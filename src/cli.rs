@@ -510,6 +510,15 @@ pub enum GoldCommand {
         #[arg(long, value_name = "CODER|adjudicated")]
         from: String,
     },
+    /// Write gold codings in the coder's screen: the study's recordings with their gold; a
+    /// recording opens as your draft (autosaved, from its gold if it has one), and submitting it
+    /// sets its gold, signed (replaces an earlier gold).
+    Edit {
+        /// The recording to select first (R001…).
+        recording: Option<String>,
+        #[command(flatten)]
+        code: CodeArgs,
+    },
     /// Print REC's gold coding.
     Show {
         recording: String,

@@ -1,4 +1,4 @@
-//! `tapecoder gold set|show|list`: gold (reference) codings (supervisors only; see
+//! `tapecoder gold set|edit|show|list`: gold (reference) codings (supervisors only; see
 //! [`crate::study::gold`]).
 use std::process::ExitCode;
 
@@ -19,14 +19,7 @@ pub fn run(g: &GlobalArgs, c: &GoldCommand) -> Result<ExitCode> {
             let me = ctx.supervisor("set a gold coding")?.id.clone();
             let study = &ctx.study;
             study.require_recording(recording)?;
-            let (book, first) = (study.codebook_for(recording), study.codebook());
-            if book.id != first.id {
-                bail!(
-                    "{recording} is coded with instrument `{}`; gold, calibration and drift are defined on the study's first instrument (`{}`), so give gold only to its recordings",
-                    book.id,
-                    first.id
-                );
-            }
+            gold::require_first_instrument(study, recording)?;
             let gold = gold::build(study, recording, &From::parse(from), &me, &now_rfc3339())?;
             let replaced = gold::load(study, recording)?.is_some();
             gold::save(study, &gold)?;
@@ -38,6 +31,9 @@ pub fn run(g: &GlobalArgs, c: &GoldCommand) -> Result<ExitCode> {
                 gold.segments.len(),
                 gold.notes.len()
             );
+        }
+        GoldCommand::Edit { recording, code } => {
+            return super::code::run_gold(g, code, recording.as_deref());
         }
         GoldCommand::Show { recording, format } => {
             let ctx = context::resolve(g)?;
@@ -101,13 +97,17 @@ pub fn run(g: &GlobalArgs, c: &GoldCommand) -> Result<ExitCode> {
 }
 
 fn print_gold(book: &crate::codebook::Codebook, g: &GoldCoding) {
-    println!(
-        "gold coding of {} — from {}, set by {} at {}",
-        g.recording,
-        clean(&g.source),
-        g.set_by,
-        g.set_at
-    );
+    if g.source == gold::WRITTEN {
+        println!("gold coding of {} — written by {} at {}", g.recording, g.set_by, g.set_at);
+    } else {
+        println!(
+            "gold coding of {} — from {}, set by {} at {}",
+            g.recording,
+            clean(&g.source),
+            g.set_by,
+            g.set_at
+        );
+    }
     for d in &book.domains {
         let score = g.scores.get(&d.key).map_or("-".to_string(), u8::to_string);
         println!("  {:<28} {score}", clean(&d.label));

@@ -1,6 +1,6 @@
 //! Gold (reference) codings (issue #13): `supervisor/gold/<recording>.toml`, a recording's coding
 //! as the study's supervisors settled it — scores, rationales, segments and notes — with its
-//! provenance (`source = "coder:ana"` or `"adjudicated"`, who set it, when).
+//! provenance (`source = "coder:ana"`, `"adjudicated"` or `"written"`, who set it, when).
 //!
 //! Written only by supervisors, atomically, with a signed intent line before and a signed `gold`
 //! line (path and sha256) after, like an adjudication; `verify` checks every gold file against
@@ -16,6 +16,8 @@ use crate::coding::{CodebookRef, Coding, Note, Segment, Status};
 
 /// The provenance of a gold coding made from an adjudication.
 pub const ADJUDICATED: &str = "adjudicated";
+/// The provenance of a gold coding its supervisor wrote in the TUI (`tapecoder gold edit`).
+pub const WRITTEN: &str = "written";
 
 /// `supervisor/gold/<recording>.toml` (and its feedback copy in a coder's training folder).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,7 +25,8 @@ pub const ADJUDICATED: &str = "adjudicated";
 pub struct GoldCoding {
     pub schema: u32,
     pub recording: String,
-    /// Where it came from: `coder:<id>` (that coder's submitted coding) or `adjudicated`.
+    /// Where it came from: `coder:<id>` (that coder's submitted coding), `adjudicated`, or
+    /// `written` (by `set_by`, in the TUI).
     pub source: String,
     /// The supervisor who set it.
     pub set_by: String,
@@ -76,6 +79,17 @@ impl GoldCoding {
             g.rationales.insert(d.domain.clone(), d.reason.clone());
         }
         g
+    }
+
+    /// The gold as a coding in progress by `supervisor`, to edit it again in the TUI: everything
+    /// it holds, nothing listened to yet.
+    pub fn as_draft(&self, supervisor: &str, now: &str) -> Coding {
+        let mut c = self.as_coding(supervisor);
+        c.status = Status::InProgress;
+        c.submitted_at = None;
+        c.created_at = now.to_string();
+        c.updated_at = now.to_string();
+        c
     }
 
     /// The gold as a submitted coding by `coder` (for the coding's own measures: segment shares,
@@ -162,6 +176,58 @@ pub fn save(study: &Study, gold: &GoldCoding) -> Result<(), StudyError> {
     files::atomic_write(&path, &bytes)?;
     study.append_journal(&gold.set_by, Event::Gold { file })?;
     Ok(())
+}
+
+/// Gold, calibration and drift are defined on the study's first instrument: refuses a recording
+/// coded with another.
+pub fn require_first_instrument(study: &Study, recording: &str) -> Result<(), StudyError> {
+    let (book, first) = (study.codebook_for(recording), study.codebook());
+    if book.id == first.id {
+        return Ok(());
+    }
+    Err(StudyError::Invalid {
+        path: study.layout.gold_file(recording).unwrap_or_default(),
+        message: format!(
+            "{recording} is coded with instrument `{}`; gold, calibration and drift are defined on the study's first instrument (`{}`), so give gold only to its recordings",
+            book.id, first.id
+        ),
+    })
+}
+
+/// Sets the gold coding a supervisor wrote in the TUI: `coding` is their draft (coder = the
+/// supervisor), submitted by the codebook's rules and made from the recording's registered
+/// audio. Saved as [`save`] does (signed lines, atomic write), then the draft is removed.
+pub fn set_written(study: &Study, coding: &Coding) -> Result<(), StudyError> {
+    let draft = study.layout.gold_draft_file(&coding.coder, &coding.recording)?;
+    let rec = study.require_recording(&coding.recording)?;
+    require_first_instrument(study, &rec.id)?;
+    if coding.status != Status::Submitted {
+        return Err(StudyError::Invalid {
+            path: draft,
+            message: "only a finished gold coding can be set (status = \"submitted\")".into(),
+        });
+    }
+    if !coding.audio_sha256.eq_ignore_ascii_case(&rec.sha256) {
+        return Err(StudyError::AudioChanged {
+            recording: rec.id.clone(),
+            path: study.audio_path(rec),
+            expected: rec.sha256.clone(),
+            actual: coding.audio_sha256.clone(),
+        });
+    }
+    let set_at = coding.submitted_at.clone().unwrap_or_else(|| coding.updated_at.clone());
+    let mut gold = GoldCoding::from_coding(coding, &coding.coder, &set_at);
+    gold.source = WRITTEN.to_string();
+    save(study, &gold)?;
+    match std::fs::remove_file(&draft) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(StudyError::io(
+            draft,
+            "removing the gold draft (the gold is set)",
+            "delete the draft by hand",
+            e,
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// Where a gold is taken from (`gold set --from`).

@@ -156,6 +156,21 @@ impl Layout {
         check_id("recording", recording)?;
         Ok(self.gold_dir().join(format!("{recording}.toml")))
     }
+    /// `supervisor/gold/drafts/<supervisor>/`: the gold codings `supervisor` is writing in the
+    /// TUI (`tapecoder gold edit`), autosaved, and their locks; only that supervisor writes here.
+    pub fn gold_drafts_dir(&self, supervisor: &str) -> Result<PathBuf, StudyError> {
+        check_id("supervisor", supervisor)?;
+        Ok(self.gold_dir().join("drafts").join(supervisor))
+    }
+    /// `supervisor/gold/drafts/<supervisor>/<recording>.toml`.
+    pub fn gold_draft_file(
+        &self,
+        supervisor: &str,
+        recording: &str,
+    ) -> Result<PathBuf, StudyError> {
+        check_id("recording", recording)?;
+        Ok(self.gold_drafts_dir(supervisor)?.join(format!("{recording}.toml")))
+    }
     /// `supervisor/calibration/`.
     pub fn calibration_dir(&self) -> PathBuf {
         self.root.join(CALIBRATION_DIR)

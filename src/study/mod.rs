@@ -82,12 +82,16 @@ struct Plan<'a> {
 }
 
 /// Which of a coder's codings: live study work, or training (a calibration set), kept apart so a
-/// recording can be both and training never enters reliability, adjudication or exports.
+/// recording can be both and training never enters reliability, adjudication or exports; or a
+/// supervisor's gold coding being written in the TUI (a draft until it is set as gold).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Work {
     #[default]
     Live,
     Training,
+    /// `supervisor/gold/drafts/<supervisor>/`: "submitting" it sets the recording's gold
+    /// ([`gold::set_written`]).
+    Gold,
 }
 
 /// An open study: its settings, coders, recordings and codebook, read once; everything else is
@@ -505,6 +509,7 @@ impl Study {
         match work {
             Work::Live => self.layout.coding_file(coder, recording),
             Work::Training => self.layout.training_coding_file(coder, recording),
+            Work::Gold => self.layout.gold_draft_file(coder, recording),
         }
     }
 
@@ -608,6 +613,9 @@ impl Study {
     /// [`Study::submit_coding`] for live work or training (a training submit is signed the same
     /// way, its path under `coders/<id>/training/codings/`).
     pub fn submit_coding_in(&self, work: Work, coding: &Coding) -> Result<(), StudyError> {
+        if work == Work::Gold {
+            return gold::set_written(self, coding);
+        }
         let path = self.prepare_coding_write(work, coding)?;
         if coding.status != Status::Submitted {
             return Err(StudyError::Invalid {
@@ -639,7 +647,11 @@ impl Study {
     }
 
     fn prepare_coding_write(&self, work: Work, coding: &Coding) -> Result<PathBuf, StudyError> {
-        self.require_coder(&coding.coder)?;
+        if work == Work::Gold {
+            self.require_supervisor(&coding.coder, "write a gold coding")?;
+        } else {
+            self.require_coder(&coding.coder)?;
+        }
         self.require_recording(&coding.recording)?;
         let path = self.coding_path(work, &coding.coder, &coding.recording)?;
         if let Some(old) = read_coding(&path)?
@@ -666,6 +678,17 @@ impl Study {
         files::clean_stale_temps(&self.layout.codings_dir(coder)?);
         files::clean_stale_temps(&self.layout.locks_dir(coder)?);
         CodingLock::acquire(&self.layout.lock_file(coder, recording)?, coder, recording)
+    }
+
+    /// Takes the lock of a gold coding `supervisor` is writing (in their own gold drafts
+    /// folder), as [`Study::lock_coding`] does for a coder.
+    pub fn lock_gold(&self, supervisor: &str, recording: &str) -> Result<CodingLock, StudyError> {
+        self.require_supervisor(supervisor, "write a gold coding")?;
+        self.require_recording(recording)?;
+        let dir = self.layout.gold_drafts_dir(supervisor)?;
+        files::create_dir_all(&dir)?;
+        files::clean_stale_temps(&dir);
+        CodingLock::acquire(&dir.join(format!("{recording}.lock")), supervisor, recording)
     }
 
     // ----- supervisor only: callers check the role (Study::require_supervisor) ----------------

@@ -27,6 +27,8 @@ pub struct Shown<'a> {
     /// The codebook's domain labels, in order.
     pub domains: &'a [String],
     pub clock: Clock,
+    /// A supervisor's gold draft: the submit dialog says what submitting does to gold.
+    pub gold: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -87,10 +89,15 @@ fn submit_lines(
     lines: &mut Vec<Line>,
     check: &SubmitCheck,
     typed_y: bool,
+    gold: bool,
 ) -> (&'static str, Color) {
     if check.problems.is_empty() {
         lines.push(Line::styled(
-            "Ready to submit. A submitted coding can no longer be changed.",
+            if gold {
+                "Ready to set this as the recording's gold coding (signed; it replaces any earlier gold)."
+            } else {
+                "Ready to submit. A submitted coding can no longer be changed."
+            },
             Style::new().add_modifier(Modifier::BOLD),
         ));
     } else {
@@ -112,11 +119,14 @@ fn submit_lines(
         }
     }
     lines.push(Line::raw(""));
-    let keys = match (check.problems.is_empty(), little_listened(check)) {
-        (false, _) => "Enter / Esc back to coding",
-        (true, None) => "y / Enter submit · n / Esc cancel",
-        (true, Some(_)) if typed_y => "y typed: Enter submits anyway · n / Esc cancel",
-        (true, Some(_)) => "to submit anyway type y, then Enter · n / Esc cancel",
+    let keys = match (check.problems.is_empty(), little_listened(check), gold) {
+        (false, _, _) => "Enter / Esc back to coding",
+        (true, None, false) => "y / Enter submit · n / Esc cancel",
+        (true, None, true) => "y / Enter set gold · n / Esc cancel",
+        (true, Some(_), false) if typed_y => "y typed: Enter submits anyway · n / Esc cancel",
+        (true, Some(_), true) if typed_y => "y typed: Enter sets gold anyway · n / Esc cancel",
+        (true, Some(_), false) => "to submit anyway type y, then Enter · n / Esc cancel",
+        (true, Some(_), true) => "to set gold anyway type y, then Enter · n / Esc cancel",
     };
     let style = if typed_y {
         Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD)
@@ -124,7 +134,8 @@ fn submit_lines(
         Style::new().fg(Color::DarkGray)
     };
     lines.push(Line::styled(keys, style));
-    ("Submit coding", if check.problems.is_empty() { Color::Green } else { Color::Red })
+    let title = if gold { "Set gold coding" } else { "Submit coding" };
+    (title, if check.problems.is_empty() { Color::Green } else { Color::Red })
 }
 
 fn note_domains_lines(
@@ -220,8 +231,8 @@ pub fn view_dialog(f: &mut Frame, d: &Dialog, shown: &Shown) {
             lines.push(hint("y / Enter delete · n / Esc keep"));
             ("Delete note", Color::Red)
         }
-        Dialog::Submit(check) => submit_lines(&mut lines, check, false),
-        Dialog::SubmitAnyway(check) => submit_lines(&mut lines, check, true),
+        Dialog::Submit(check) => submit_lines(&mut lines, check, false, shown.gold),
+        Dialog::SubmitAnyway(check) => submit_lines(&mut lines, check, true, shown.gold),
         Dialog::NoteDomains { note, chosen, cursor } => {
             note_domains_lines(&mut lines, shown, *note, chosen, *cursor)
         }

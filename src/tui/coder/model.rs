@@ -100,6 +100,9 @@ pub struct App {
     pub prefs: Prefs,
     /// The recording being opened or open is a training one (a calibration set).
     pub training: bool,
+    /// A supervisor writing gold codings (`tapecoder gold edit`): the queue is the study's
+    /// recordings with their gold, and a submit sets the recording's gold.
+    pub gold: bool,
     /// Every instrument of the study (empty: only the shell's): opening a recording makes its
     /// coding's instrument the shell's codebook.
     pub instruments: Vec<Arc<Codebook>>,
@@ -127,6 +130,7 @@ impl App {
             next_refresh_ms: QUEUE_REFRESH_MS,
             prefs: Prefs::default(),
             training: false,
+            gold: false,
             instruments: Vec::new(),
             reaction_offset_s: 0.0,
         }

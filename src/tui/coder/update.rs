@@ -89,6 +89,7 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
                 .with_transcript(transcript)
                 .for_book(&app.shell.codebook);
             c.training = app.training;
+            c.gold = app.gold;
             c.reaction_offset_s = app.reaction_offset_s;
             // A sampled window: the playhead starts (or resumes) inside it.
             let mut fx: Vec<Effect> =
@@ -104,6 +105,10 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.shell.notice = None;
             if read_only {
                 app.notice("this coding is submitted: it is read-only");
+            } else if app.gold {
+                app.notice(
+                    "gold draft: submitting sets this recording's gold (replacing any earlier one)",
+                );
             } else if app.training {
                 app.notice(
                     "a training recording: after you submit you see your coding against gold",
@@ -360,11 +365,18 @@ fn on_submitted(app: &mut App, r: Result<Box<crate::coding::Coding>, String>) ->
             return fx;
         }
         Ok(coding) => {
+            let id = coding.recording.clone();
             if let Some(c) = app.coding_mut() {
                 c.submitted(*coding);
             }
             app.overlay = None;
-            app.notice("submitted: thank you. The coding is now read-only");
+            if app.gold {
+                app.notice(format!(
+                    "gold set: {id}'s gold coding is saved and signed (supervisor/gold/{id}.toml); open it again to change it"
+                ));
+            } else {
+                app.notice("submitted: thank you. The coding is now read-only");
+            }
         }
         Err(e) => {
             app.overlay = None;

@@ -46,7 +46,13 @@ fn overlay(f: &mut Frame, app: &App) {
             };
             let domains: Vec<String> =
                 app.shell.codebook.domains.iter().map(|d| d.label.clone()).collect();
-            let shown = dialogs::Shown { segments: &segs, notes: &notes, domains: &domains, clock };
+            let shown = dialogs::Shown {
+                segments: &segs,
+                notes: &notes,
+                domains: &domains,
+                clock,
+                gold: app.gold,
+            };
             dialogs::view_dialog(f, d, &shown);
         }
     }

@@ -1,6 +1,11 @@
 //! The coder app's disk work, done on the runtime's disk thread: saves (newest wins), submits,
 //! queue refreshes (with the study opened again), and the checks before a recording opens (lock,
 //! audio sha256, coding). The only place the coder TUI reads or writes the study.
+//!
+//! The same app lets a supervisor write gold codings (`tapecoder gold edit`): its worker is made
+//! with [`CoderWorker::gold`], its queue is every recording of the study's first instrument with
+//! its gold, and a recording opens as the supervisor's gold draft ([`Work::Gold`]), which a
+//! submit sets as the recording's gold.
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -16,14 +21,21 @@ use crate::tui::runtime::{MediaOpen, Reply, Worker};
 pub struct CoderWorker {
     pub study: Arc<Study>,
     pub coder: String,
-    /// Whether the recording open is live work or training (set by each open; the jobs run in
-    /// order, so every save between two opens belongs to the first).
+    /// Whether the recording open is live work, training or gold (set by each open; the jobs
+    /// run in order, so every save between two opens belongs to the first).
     pub work: Work,
+    /// What `Job::Prepare` opens: live work for a coder, a gold draft for a supervisor.
+    pub opens: Work,
 }
 
 impl CoderWorker {
     pub fn new(study: Arc<Study>, coder: String) -> Self {
-        Self { study, coder, work: Work::Live }
+        Self { study, coder, work: Work::Live, opens: Work::Live }
+    }
+
+    /// The worker of a supervisor writing gold codings.
+    pub fn gold(study: Arc<Study>, supervisor: String) -> Self {
+        Self { study, coder: supervisor, work: Work::Gold, opens: Work::Gold }
     }
 }
 
@@ -42,14 +54,17 @@ impl Worker for CoderWorker {
                 Reply::Msg(Msg::Saved(saved.map_err(|e| e.to_string())))
             }
             Job::Submit(c) => Reply::Msg(submit(&self.study, &self.coder, self.work, *c)),
-            Job::SavePrefs(_) if superseded => Reply::Msg(Msg::PrefsSaved(Ok(()))),
+            // A supervisor has no coder folder to keep a speed in: it lasts the session.
+            Job::SavePrefs(_) if superseded || self.opens == Work::Gold => {
+                Reply::Msg(Msg::PrefsSaved(Ok(())))
+            }
             Job::SavePrefs(p) => Reply::Msg(Msg::PrefsSaved(
                 self.study.save_prefs(&self.coder, &p).map_err(|e| e.to_string()),
             )),
             Job::RefreshQueue => Reply::Msg(self.refresh()),
             Job::Prepare(id) => {
-                self.work = Work::Live;
-                prepare(&self.study, &self.coder, Work::Live, id)
+                self.work = self.opens;
+                prepare(&self.study, &self.coder, self.opens, id)
             }
             Job::PrepareTraining(id) => {
                 self.work = Work::Training;
@@ -95,7 +110,11 @@ impl CoderWorker {
             }
             Err(e) => return Msg::QueueFailed(e.to_string()),
         }
-        match queue_rows(&self.study, &self.coder) {
+        let rows = match self.opens {
+            Work::Gold => gold_rows(&self.study, &self.coder),
+            Work::Live | Work::Training => queue_rows(&self.study, &self.coder),
+        };
+        match rows {
             Ok(rows) => Msg::Queue(rows),
             Err(e) => Msg::QueueFailed(e.to_string()),
         }
@@ -104,7 +123,11 @@ impl CoderWorker {
 
 /// Locks the recording and checks everything; the player opens on the UI thread.
 fn prepare(study: &Study, coder: &str, work: Work, id: String) -> Reply<Msg> {
-    let checked = study.lock_coding(coder, &id).map_err(|e| e.to_string()).and_then(|lock| {
+    let lock = match work {
+        Work::Gold => study.lock_gold(coder, &id),
+        Work::Live | Work::Training => study.lock_coding(coder, &id),
+    };
+    let checked = lock.map_err(|e| e.to_string()).and_then(|lock| {
         prepare_open_in(study, work, coder, &id).map(|(c, p, d, w)| (lock, c, p, d, w))
     });
     let (lock, coding, path, duration_s, window) = match checked {
@@ -180,6 +203,43 @@ pub fn queue_rows(study: &Study, coder: &str) -> Result<Vec<QueueRow>, StudyErro
     Ok(rows)
 }
 
+/// A supervisor's gold queue: every recording of the study's first instrument (gold is defined
+/// on it), in the study's order: "submitted" where a gold is set and no draft of theirs is open,
+/// "in progress" where they have a draft.
+pub fn gold_rows(study: &Study, supervisor: &str) -> Result<Vec<QueueRow>, StudyError> {
+    study.require_supervisor(supervisor, "write gold codings")?;
+    let first = &study.codebook().id;
+    let mut rows = Vec::new();
+    for r in study.recordings().iter().filter(|r| &study.codebook_for(&r.id).id == first) {
+        let coded = Window::or_whole(None, r.duration_s);
+        let (status, listened, problem) = match study.load_coding_in(Work::Gold, supervisor, &r.id)
+        {
+            Ok(Some(c)) => (RowStatus::InProgress, c.listened_fraction_in(&coded), None),
+            Ok(None) => match gold::load(study, &r.id) {
+                Ok(Some(_)) => (RowStatus::Submitted, 0.0, None),
+                Ok(None) => (RowStatus::NotStarted, 0.0, None),
+                Err(e) => {
+                    (RowStatus::NotStarted, 0.0, Some(format!("its gold cannot be read: {e}")))
+                }
+            },
+            Err(e) => (RowStatus::InProgress, 0.0, Some(format!("your draft cannot be read: {e}"))),
+        };
+        let problem = problem.or_else(|| {
+            (!study.audio_path(r).is_file())
+                .then(|| "the audio file is missing or was moved".into())
+        });
+        rows.push(QueueRow {
+            id: r.id.clone(),
+            duration_s: r.duration_s,
+            status,
+            listened,
+            problem,
+            training: false,
+        });
+    }
+    Ok(rows)
+}
+
 /// A user-facing reason a recording cannot be opened. Names no audio file (blinding).
 fn open_problem(e: &StudyError) -> String {
     match e {
@@ -223,6 +283,12 @@ pub fn prepare_open_in(
     let path = study.checked_audio_path(rec).map_err(|e| open_problem(&e))?;
     let coding = match study.load_coding_in(work, coder, id) {
         Ok(Some(c)) => c,
+        // A gold already set is edited again from what it holds.
+        Ok(None) if work == Work::Gold => match gold::load(study, id) {
+            Ok(Some(g)) => g.as_draft(coder, &now_rfc3339()),
+            Ok(None) => new_coding(study, coder, id, &rec.sha256),
+            Err(e) => return Err(format!("the gold coding cannot be read: {e}")),
+        },
         Ok(None) => new_coding(study, coder, id, &rec.sha256),
         Err(e) => return Err(format!("your coding file cannot be read: {e}")),
     };
@@ -240,9 +306,10 @@ pub fn prepare_open_in(
                 .into(),
         );
     }
-    // Training recordings are coded whole; a live one keeps to its window (if well formed).
+    // Training recordings and gold are coded whole; a live one keeps to its window (if well
+    // formed).
     let window = match work {
-        Work::Training => None,
+        Work::Training | Work::Gold => None,
         Work::Live => study
             .window(coder, id)
             .map_err(|e| format!("your queue cannot be read: {e}"))?
@@ -256,7 +323,7 @@ pub fn prepare_open_in(
 fn submit(study: &Study, coder: &str, work: Work, mut c: Coding) -> Msg {
     let duration = study.recording(&c.recording).map_or(0.0, |r| r.duration_s);
     let window = match work {
-        Work::Training => None,
+        Work::Training | Work::Gold => None,
         Work::Live => study.window(coder, &c.recording).ok().flatten(),
     };
     let submitted = c

@@ -126,6 +126,8 @@ pub struct CodingState {
     pub tpane: TranscriptPane,
     /// A training recording: saved under `coders/<id>/training/`, feedback after submit.
     pub training: bool,
+    /// A supervisor's gold draft (`tapecoder gold edit`): submitting sets the recording's gold.
+    pub gold: bool,
     /// The codebook has counts: the events pane takes the segments pane's place.
     pub counts: bool,
     /// The selected event in the events pane.
@@ -184,6 +186,7 @@ impl CodingState {
             history: History::default(),
             tpane: TranscriptPane::default(),
             training: false,
+            gold: false,
             counts: false,
             ev_sel: 0,
             reaction_offset_s: 0.0,

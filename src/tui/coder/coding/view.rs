@@ -115,6 +115,9 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
     let s = &c.snap;
     let play = chrome::play_state(s);
     let saved = match &c.save_state {
+        _ if c.read_only() && c.gold => {
+            Span::styled("gold set · read-only", Style::new().fg(Color::Green))
+        }
         _ if c.read_only() => Span::styled("submitted · read-only", Style::new().fg(Color::Green)),
         SaveState::Saved => Span::styled("✓ saved", Style::new().fg(Color::Green)),
         SaveState::Unsaved | SaveState::Saving => {
@@ -129,10 +132,12 @@ fn header(f: &mut Frame, c: &CodingState, area: Rect) {
         chrome::badge(format!(" {} ", sanitize(&c.coding.recording)), Color::Cyan),
         if c.training {
             Span::styled(" training ", Style::new().fg(Color::Black).bg(Color::Magenta))
+        } else if c.gold {
+            Span::styled(" gold ", Style::new().fg(Color::Black).bg(Color::Yellow))
         } else {
             Span::raw(" ")
         },
-        Span::raw(if c.training { " " } else { "" }),
+        Span::raw(if c.training || c.gold { " " } else { "" }),
         Span::styled(
             format!("{} / {}", c.clock().at(s.position_s), c.clock().at(c.duration_s)),
             Style::new().add_modifier(Modifier::BOLD),

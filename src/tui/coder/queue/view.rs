@@ -16,12 +16,14 @@ pub fn view(f: &mut Frame, app: &App) {
     let l = layout::queue(f.area());
     let q = &app.queue;
     let done = q.rows.iter().filter(|r| r.status == RowStatus::Submitted).count();
+    let (who, done_word) =
+        if app.gold { ("supervisor", "with gold") } else { ("coder", "submitted") };
     let header = Line::from(vec![
         chrome::badge(" tapecoder ", Color::Cyan),
         Span::raw(format!(" {} ", sanitize(&app.study_name))),
-        Span::styled(format!("· coder {} ", sanitize(&app.coder)), Style::new().fg(Color::Gray)),
+        Span::styled(format!("· {who} {} ", sanitize(&app.coder)), Style::new().fg(Color::Gray)),
         Span::styled(
-            format!("· {done} of {} submitted", q.rows.len()),
+            format!("· {done} of {} {done_word}", q.rows.len()),
             Style::new().fg(Color::DarkGray),
         ),
     ]);
@@ -33,6 +35,9 @@ pub fn view(f: &mut Frame, app: &App) {
             // A submitted coding is done whatever happened to the audio since: say so, and that
             // only playback is unavailable.
             let (status, color) = match (&r.problem, r.status) {
+                (None, RowStatus::Submitted) if app.gold => ("gold ✓", Color::Yellow),
+                (None, RowStatus::InProgress) if app.gold => ("draft …", Color::Yellow),
+                (None, RowStatus::NotStarted) if app.gold => ("no gold", Color::Gray),
                 (_, RowStatus::Submitted) if r.training => ("training ✓", Color::Magenta),
                 (None, RowStatus::NotStarted) if r.training => ("training", Color::Magenta),
                 (None, RowStatus::InProgress) if r.training => ("training …", Color::Magenta),
@@ -52,6 +57,9 @@ pub fn view(f: &mut Frame, app: &App) {
                 Cell::from(Span::styled(status, Style::new().fg(color))),
                 if r.problem.is_some() && r.status == RowStatus::Submitted {
                     Cell::from(Span::styled("playback unavailable", Style::new().fg(Color::Red)))
+                } else if app.gold && r.status != RowStatus::InProgress {
+                    // Only a draft has listening of its own.
+                    Cell::from("")
                 } else {
                     Cell::from(bar)
                 },
@@ -73,21 +81,53 @@ pub fn view(f: &mut Frame, app: &App) {
     .block(
         Block::bordered()
             .border_type(BorderType::Rounded)
-            .title(" My recordings ")
+            .title(if app.gold { " Gold codings " } else { " My recordings " })
             .border_style(Style::new().fg(Color::Cyan)),
     );
     f.render_widget(table, l.table);
     if q.rows.is_empty() {
         let msg = Line::styled(
-            "  Nothing assigned to you yet: ask your supervisor to run `tapecoder assign`.",
+            if app.gold {
+                "  No recordings yet: import some with `tapecoder import`."
+            } else {
+                "  Nothing assigned to you yet: ask your supervisor to run `tapecoder assign`."
+            },
             Style::new().fg(Color::DarkGray),
         );
         f.render_widget(msg, Rect { height: 1, ..l.rows });
     }
 
-    let detail = detail_line(q.rows.get(q.selected));
+    let row = q.rows.get(q.selected);
+    let detail = if app.gold { gold_detail_line(row) } else { detail_line(row) };
     f.render_widget(Paragraph::new(detail).wrap(Wrap { trim: true }), l.detail);
     chrome::list_footer(f, &app.shell.keymap, app.current_notice(), l.footer, false);
+}
+
+/// The line under a supervisor's gold queue: what Enter does on the selected row.
+fn gold_detail_line(row: Option<&QueueRow>) -> Line<'static> {
+    let (text, color) = match row {
+        None => return Line::raw(""),
+        Some(QueueRow { problem: Some(p), id, .. }) => {
+            (format!(" {}: {}", sanitize(id), sanitize(p)), Color::Red)
+        }
+        Some(r) => (
+            format!(
+                " Enter opens {}: {}",
+                sanitize(&r.id),
+                match r.status {
+                    RowStatus::Submitted => {
+                        "its gold, to change; submitting sets it again (the earlier gold is replaced)"
+                    }
+                    RowStatus::InProgress => "your draft, where you left it",
+                    RowStatus::NotStarted => {
+                        "code it as a coder would; submitting sets it as its gold (signed)"
+                    }
+                }
+            ),
+            Color::Gray,
+        ),
+    };
+    Line::styled(text, Style::new().fg(color))
 }
 
 /// The line under the table: what Enter does on the selected row, or why it cannot open.
