@@ -202,3 +202,103 @@ fn demo_codes_a_sample_training_visit_and_reads_the_feedback() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// A supervisor writes gold in the TUI: `gold edit R002` in (a copy of) the sample study selects
+/// R002 on the gold queue; it opens as sup's draft (badged *gold*), is scored, noted and set; the
+/// gold file is signed (`source = "written"`), the draft is gone, and R003's gold (Ana's) opens
+/// again as a draft holding its scores.
+#[test]
+fn a_supervisor_writes_a_gold_coding_in_the_tui() {
+    if tmux::skip("quality_e2e_tmux") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&root.join("sample-sessions"), &tmp.path().join("sample-sessions"));
+    copy_dir(&root.join("codebook"), &tmp.path().join("codebook"));
+    let study = tmp.path().join("sample-sessions");
+    let keys = study.join("keys");
+    let run = format!(
+        "env TAPECODER_KEY_DIR={} TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as sup gold edit R002 --no-audio; echo EXIT=$?; sleep 600",
+        keys.display(),
+        tmp.path().join("no-keys.toml").display(),
+        tmp.path().join("cache").display(),
+        study.display()
+    );
+    let mut t = Tmux::new(&format!("tapecoder-gold-{}", std::process::id()));
+    t.keep_alive();
+    t.start("gold", &run);
+    let queue = t.wait_for("Gold codings");
+    assert!(queue.contains("supervisor sup · 2 of 6 with gold"), "{queue}");
+    t.wait_for("Enter opens R002: code it as a coder would");
+    t.keys(&["Enter"]);
+    t.wait_for(" R002  gold ");
+    t.wait_for("Transcript (");
+    t.keys(&["n"]);
+    t.wait_for("Note at");
+    t.text("Clear about the police report");
+    t.keys(&["Enter"]);
+    t.wait_for("Notes (1)");
+    t.keys(&["BTab", "BTab"]);
+    for score in ["3", "2", "2", "3", "3", "5", "4"] {
+        t.keys(&[score, "Down"]);
+    }
+    t.wait_for("Scores 6/7");
+    t.keys(&["S"]);
+    t.wait_for("Ready to set this as the recording's gold");
+    t.keys(&["y"]);
+    t.wait_for("Enter sets gold anyway");
+    t.keys(&["Enter"]);
+    t.wait_for("gold set · read-only");
+    t.keys(&["q"]);
+    let queue = t.wait_for("3 of 6 with gold");
+    let row = queue.lines().find(|l| l.contains("R002")).unwrap();
+    assert!(row.contains("gold ✓"), "{queue}");
+    // R003's gold (from Ana) opens as a draft that holds it.
+    t.keys(&["Down", "Enter"]);
+    t.wait_for(" R003  gold ");
+    let screen = t.wait_for("Scores 7/7");
+    assert!(screen.contains("Segments (1)"), "{screen}");
+    assert!(screen.contains("Accurate, complex reflections"), "gold rationale kept:\n{screen}");
+    // Left unchanged, it leaves no draft; a changed score makes one.
+    t.keys(&["q"]);
+    let queue = t.wait_for("Gold codings");
+    let row = queue.lines().find(|l| l.contains("R003")).unwrap();
+    assert!(row.contains("gold ✓"), "{queue}");
+    t.keys(&["Enter"]);
+    t.wait_for(" R003  gold ");
+    t.wait_for("Scores 7/7");
+    t.keys(&["BTab", "BTab", "2"]);
+    t.wait_for("✓ saved");
+    t.keys(&["q"]);
+    let queue = t.wait_for("draft …");
+    let row = queue.lines().find(|l| l.contains("R003")).unwrap();
+    assert!(row.contains("draft …"), "{queue}");
+    t.keys(&["q"]);
+    let after = t.wait_for("EXIT=");
+    assert!(after.contains("EXIT=0"), "{after}");
+    t.kill_session();
+
+    let text = std::fs::read_to_string(study.join("supervisor/gold/R002.toml")).unwrap();
+    let g: tapecoder::study::gold::GoldCoding = toml::from_str(&text).unwrap();
+    assert_eq!((g.source.as_str(), g.set_by.as_str()), ("written", "sup"));
+    assert_eq!(g.scores.get("clarity_about_concerns"), Some(&5), "{:?}", g.scores);
+    assert_eq!(g.notes.len(), 1, "{:?}", g.notes);
+    assert!(g.notes[0].text.contains("police report"), "{:?}", g.notes);
+    assert!(!study.join("supervisor/gold/drafts/sup/R002.toml").exists(), "the draft is gone");
+    let draft =
+        std::fs::read_to_string(study.join("supervisor/gold/drafts/sup/R003.toml")).unwrap();
+    let draft = Coding::from_toml(&draft, "R003 draft").unwrap();
+    assert_eq!((draft.status, draft.scores.get("empathy")), (Status::InProgress, Some(&2)));
+    let text = std::fs::read_to_string(study.join("supervisor/gold/R003.toml")).unwrap();
+    let g: tapecoder::study::gold::GoldCoding = toml::from_str(&text).unwrap();
+    assert_eq!(g.scores.get("empathy"), Some(&5), "a draft does not change the gold");
+    let out = Command::new(BIN)
+        .env("TAPECODER_KEY_DIR", &keys)
+        .arg("--study")
+        .arg(&study)
+        .args(["--as", "sup", "verify"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+}

@@ -133,3 +133,27 @@ fn a_refused_gold_submit_says_why_and_keeps_the_draft() {
     assert!(!c.read_only());
     assert!(a.current_notice().unwrap().contains("not submitted: sup is not a supervisor"));
 }
+
+#[test]
+fn a_gold_opened_and_left_unchanged_stays_gold_and_saves_nothing() {
+    let mut a = gold_app();
+    update(&mut a, key(KeyCode::Enter));
+    let mut c = coding("R001");
+    c.coder = "sup".into();
+    c.scores.insert("empathy".into(), 4);
+    update(
+        &mut a,
+        Msg::Opened(Box::new(Opened {
+            coding: c,
+            duration_s: 600.0,
+            snapshot: snapshot_at(0.0),
+            transcript: Ok(None),
+            window: None,
+        })),
+    );
+    let fx = update(&mut a, key(KeyCode::Esc));
+    assert!(!fx.iter().any(|e| matches!(e, Effect::Disk(Job::Save(_)))), "{fx:?}");
+    let queue = render(&a, 120, 40);
+    let row = queue.lines().find(|l| l.contains("R001")).unwrap();
+    assert!(row.contains("gold ✓"), "{queue}");
+}

@@ -53,18 +53,22 @@ pub fn close(app: &mut App) -> Vec<Effect> {
         if c.snap.playing {
             fx.push(Effect::from(Transport::Pause));
         }
+        let mut saved = false;
         if !c.read_only() {
             let moved = moved(&c);
             c.coding.resume_s = c.snap.position_s;
-            let unsaved = moved
+            saved = moved
                 || c.dirty_since.is_some()
                 || c.listen_dirty
                 || matches!(c.save_state, SaveState::Failed(_) | SaveState::Unsaved);
-            if unsaved {
+            if saved {
                 fx.push(save(&mut c, app.shell.now_ms));
             }
         }
-        app.queue.update_from(&c.coding, &c.coded(), c.training);
+        // A gold opened and left unchanged has no draft: its row stays as it was.
+        if !(c.gold && !saved && !c.read_only()) {
+            app.queue.update_from(&c.coding, &c.coded(), c.training);
+        }
     }
     fx.push(Effect::Close);
     fx.push(Effect::Disk(Job::RefreshQueue));
