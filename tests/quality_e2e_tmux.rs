@@ -133,6 +133,24 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// A copy of the sample study (and its codebook) in `tmp`, its key folder, and the shell command
+/// that runs `args` on it (`--no-audio`), then prints the exit code and stays.
+fn sample_copy(tmp: &Path, args: &str) -> (std::path::PathBuf, std::path::PathBuf, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(&root.join("sample-sessions"), &tmp.join("sample-sessions"));
+    copy_dir(&root.join("codebook"), &tmp.join("codebook"));
+    let study = tmp.join("sample-sessions");
+    let keys = study.join("keys");
+    let run = format!(
+        "env TAPECODER_KEY_DIR={} TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} {args} --no-audio; echo EXIT=$?; sleep 600",
+        keys.display(),
+        tmp.join("no-keys.toml").display(),
+        tmp.join("cache").display(),
+        study.display()
+    );
+    (study, keys, run)
+}
+
 /// The tour: `demo` in (a copy of) the sample study codes the training visit R004 (gold: Ana's
 /// coding; no behaviour-change talk, so evocation is not compared), submits it and reads the
 /// feedback: Ana's rationale and notes, and the set still pending (R003 not done).
@@ -142,18 +160,7 @@ fn demo_codes_a_sample_training_visit_and_reads_the_feedback() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&root.join("sample-sessions"), &tmp.path().join("sample-sessions"));
-    copy_dir(&root.join("codebook"), &tmp.path().join("codebook"));
-    let study = tmp.path().join("sample-sessions");
-    let keys = study.join("keys");
-    let run = format!(
-        "env TAPECODER_KEY_DIR={} TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as demo code --no-audio; echo EXIT=$?; sleep 600",
-        keys.display(),
-        tmp.path().join("no-keys.toml").display(),
-        tmp.path().join("cache").display(),
-        study.display()
-    );
+    let (study, keys, run) = sample_copy(tmp.path(), "--as demo code");
     let mut t = Tmux::new(&format!("tapecoder-quality-demo-{}", std::process::id()));
     t.keep_alive();
     t.start("demo", &run);
@@ -213,18 +220,7 @@ fn a_supervisor_writes_a_gold_coding_in_the_tui() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    copy_dir(&root.join("sample-sessions"), &tmp.path().join("sample-sessions"));
-    copy_dir(&root.join("codebook"), &tmp.path().join("codebook"));
-    let study = tmp.path().join("sample-sessions");
-    let keys = study.join("keys");
-    let run = format!(
-        "env TAPECODER_KEY_DIR={} TAPECODER_KEYS={} TAPECODER_CACHE_DIR={} {BIN} --study {} --as sup gold edit R002 --no-audio; echo EXIT=$?; sleep 600",
-        keys.display(),
-        tmp.path().join("no-keys.toml").display(),
-        tmp.path().join("cache").display(),
-        study.display()
-    );
+    let (study, keys, run) = sample_copy(tmp.path(), "--as sup gold edit R002");
     let mut t = Tmux::new(&format!("tapecoder-gold-{}", std::process::id()));
     t.keep_alive();
     t.start("gold", &run);

@@ -7,7 +7,7 @@ use crossterm::event::KeyCode;
 use insta::assert_snapshot;
 use tapecoder::coding::Status;
 use tapecoder::tui::coder::queue::{QueueRow, RowStatus};
-use tapecoder::tui::coder::{App, Effect, Job, Msg, Opened, update};
+use tapecoder::tui::coder::{App, Effect, Job, Msg, update};
 use tui_support::*;
 
 fn gold_rows() -> Vec<QueueRow> {
@@ -49,16 +49,7 @@ fn gold_coding_app() -> App {
         c.scores.insert(d.key.clone(), 3);
     }
     c.listened = vec![[0.0, 600.0]];
-    update(
-        &mut a,
-        Msg::Opened(Box::new(Opened {
-            coding: c,
-            duration_s: 600.0,
-            snapshot: snapshot_at(0.0),
-            transcript: Ok(None),
-            window: None,
-        })),
-    );
+    open_on(&mut a, c);
     a
 }
 
@@ -141,16 +132,7 @@ fn a_gold_opened_and_left_unchanged_stays_gold_and_saves_nothing() {
     let mut c = coding("R001");
     c.coder = "sup".into();
     c.scores.insert("empathy".into(), 4);
-    update(
-        &mut a,
-        Msg::Opened(Box::new(Opened {
-            coding: c,
-            duration_s: 600.0,
-            snapshot: snapshot_at(0.0),
-            transcript: Ok(None),
-            window: None,
-        })),
-    );
+    open_on(&mut a, c);
     let fx = update(&mut a, key(KeyCode::Esc));
     assert!(!fx.iter().any(|e| matches!(e, Effect::Disk(Job::Save(_)))), "{fx:?}");
     let queue = render(&a, 120, 40);

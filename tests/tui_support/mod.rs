@@ -153,6 +153,13 @@ fn opened(c: Coding, pos: f64, transcript: Option<Transcript>) -> App {
     a
 }
 
+/// Opens `c` (600 s long, playhead at 0) on `a`, as the runtime's answer to an open.
+pub fn open_on(a: &mut App, c: Coding) -> Vec<Effect> {
+    let snapshot = snapshot_at(0.0);
+    let o = Opened { coding: c, duration_s: 600.0, snapshot, transcript: Ok(None), window: None };
+    update(a, Msg::Opened(Box::new(o)))
+}
+
 /// A short transcript of a visit: a worker (W) and a parent (P) taking turns in the first minute.
 pub fn transcript() -> Transcript {
     let cue = |a: u64, b: u64, who: &str, text: &str| Cue {

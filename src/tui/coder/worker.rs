@@ -185,22 +185,25 @@ pub fn queue_rows(study: &Study, coder: &str) -> Result<Vec<QueueRow>, StudyErro
                 (RowStatus::InProgress, 0.0, Some(format!("your coding file cannot be read: {e}")))
             }
         };
-        let problem = problem.or_else(|| {
-            (!study.audio_path(r).is_file()).then(|| {
-                "the audio file is missing or was moved; ask your supervisor to restore it"
-                    .to_string()
-            })
-        });
-        rows.push(QueueRow {
-            id: r.id.clone(),
-            duration_s: r.duration_s,
-            status,
-            listened,
-            problem,
-            training: work == Work::Training,
-        });
+        rows.push(queue_row(study, r, (status, listened, problem), work == Work::Training));
     }
     Ok(rows)
+}
+
+/// A queue row of `r` as its coding (or gold) stands: status, listened share and a problem; a
+/// missing audio file is the problem when there is no other.
+fn queue_row(
+    study: &Study,
+    r: &crate::study::model::Recording,
+    (status, listened, problem): (RowStatus, f64, Option<String>),
+    training: bool,
+) -> QueueRow {
+    let problem = problem.or_else(|| {
+        (!study.audio_path(r).is_file()).then(|| {
+            "the audio file is missing or was moved; ask your supervisor to restore it".to_string()
+        })
+    });
+    QueueRow { id: r.id.clone(), duration_s: r.duration_s, status, listened, problem, training }
 }
 
 /// A supervisor's gold queue: every recording of the study's first instrument (gold is defined
@@ -212,8 +215,7 @@ pub fn gold_rows(study: &Study, supervisor: &str) -> Result<Vec<QueueRow>, Study
     let mut rows = Vec::new();
     for r in study.recordings().iter().filter(|r| &study.codebook_for(&r.id).id == first) {
         let coded = Window::or_whole(None, r.duration_s);
-        let (status, listened, problem) = match study.load_coding_in(Work::Gold, supervisor, &r.id)
-        {
+        let state = match study.load_coding_in(Work::Gold, supervisor, &r.id) {
             Ok(Some(c)) => (RowStatus::InProgress, c.listened_fraction_in(&coded), None),
             Ok(None) => match gold::load(study, &r.id) {
                 Ok(Some(_)) => (RowStatus::Submitted, 0.0, None),
@@ -224,18 +226,7 @@ pub fn gold_rows(study: &Study, supervisor: &str) -> Result<Vec<QueueRow>, Study
             },
             Err(e) => (RowStatus::InProgress, 0.0, Some(format!("your draft cannot be read: {e}"))),
         };
-        let problem = problem.or_else(|| {
-            (!study.audio_path(r).is_file())
-                .then(|| "the audio file is missing or was moved".into())
-        });
-        rows.push(QueueRow {
-            id: r.id.clone(),
-            duration_s: r.duration_s,
-            status,
-            listened,
-            problem,
-            training: false,
-        });
+        rows.push(queue_row(study, r, state, false));
     }
     Ok(rows)
 }
