@@ -101,6 +101,14 @@ fn a_gold_draft_is_autosaved_then_set_signed_and_opens_again_from_the_gold() {
     let g = gold::load(&open(&dir), "R002").unwrap().unwrap();
     assert_eq!(g.scores.get("empathy"), Some(&2), "the new gold replaced the old");
     ok(cmd(&dir, "sup").arg("verify"));
+
+    // A draft's save killed half way leaves a temp file: verify names it.
+    std::fs::write(drafts.join(".R003.toml.tmp-99-1"), "half").unwrap();
+    let out = cmd(&dir, "sup").arg("verify").output().unwrap();
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("supervisor/gold/drafts/sup/.R003.toml.tmp-99-1: a temp file"), "{text}");
 }
 
 #[test]

@@ -538,6 +538,10 @@ fn check_temp_files(r: &mut Report, l: &Layout, scope: &Scope, mine: &[String]) 
             l.gold_dir(),
             l.calibration_dir(),
         ]);
+        // Each supervisor's gold drafts (`gold edit`).
+        if let Ok(rd) = fs::read_dir(l.gold_dir().join("drafts")) {
+            dirs.extend(rd.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+        }
     }
     for dir in dirs {
         let Ok(rd) = fs::read_dir(&dir) else { continue };
