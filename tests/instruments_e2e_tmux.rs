@@ -19,11 +19,7 @@ const REPO: &str = env!("CARGO_MANIFEST_DIR");
 /// Submits the open coding (nothing was heard with `--no-audio`, so the dialog asks to go on) and
 /// goes back to the queue.
 fn submit_and_leave(t: &Tmux) {
-    t.keys(&["S"]);
-    t.wait_for("Ready to submit");
-    t.keys(&["y"]);
-    t.wait_for("Enter submits anyway");
-    t.keys(&["Enter"]);
+    t.submit_unheard("Ready to submit", "Enter submits anyway");
     t.wait_for("submitted");
     t.keys(&["q"]);
     t.wait_for("My recordings");
@@ -107,9 +103,7 @@ fn code_a_unit_meeting_and_a_counts_session_then_export_them() {
     let screen = t.wait_for("counts 4");
     assert!(screen.contains("Events (4)"), "{screen}");
     t.keys(&["BTab"]);
-    for score in ["4", "3", "5", "4"] {
-        t.keys(&[score, "Down"]);
-    }
+    t.scores(&["4", "3", "5", "4"]);
     let screen = t.wait_for("Items 4/4");
     // The summaries follow the scores live: (4 + 3) / 2 and (5 + 4) / 2 against the thresholds.
     assert!(screen.contains("Technical global          3.5 fair"), "{screen}");

@@ -76,15 +76,9 @@ fn code_a_training_recording_and_read_the_feedback() {
     t.wait_for(" training ");
     // Scores: 3 on every domain, 4 on clarity (evocation is not applicable: no segment).
     t.keys(&["BTab"]);
-    for score in ["3", "3", "3", "3", "3", "4", "3"] {
-        t.keys(&[score, "Down"]);
-    }
+    t.scores(&["3", "3", "3", "3", "3", "4", "3"]);
     t.wait_for("Scores 6/7");
-    t.keys(&["S"]);
-    t.wait_for("Ready to submit");
-    t.keys(&["y"]);
-    t.wait_for("Enter submits anyway");
-    t.keys(&["Enter"]);
+    t.submit_unheard("Ready to submit", "Enter submits anyway");
     let fb = t.wait_for("· training · your coding against gold");
     // All six within ±1, but one recording +1 on clarity is a mean deviation of +1.00 (> 0.5).
     assert!(fb.contains("set basic : not certified"), "{fb}");
@@ -175,15 +169,9 @@ fn demo_codes_a_sample_training_visit_and_reads_the_feedback() {
     t.keys(&["BTab", "BTab"]);
     // Ana's gold: empathy 3, collaboration 4, autonomy 3, purposefulness 4, clarity 3, child 3;
     // the digit on evocation is refused (not applicable without a segment).
-    for score in ["3", "4", "3", "3", "4", "3", "2"] {
-        t.keys(&[score, "Down"]);
-    }
+    t.scores(&["3", "4", "3", "3", "4", "3", "2"]);
     t.wait_for("Scores 6/7");
-    t.keys(&["S"]);
-    t.wait_for("Ready to submit");
-    t.keys(&["y"]);
-    t.wait_for("Enter submits anyway");
-    t.keys(&["Enter"]);
+    t.submit_unheard("Ready to submit", "Enter submits anyway");
     let fb = t.wait_for("R004 · training · your coding against gold");
     assert!(fb.contains("set intro : 1 of 2 done"), "{fb}");
     assert!(fb.contains("Gold rationale: Polite and attentive"), "{fb}");
@@ -236,15 +224,9 @@ fn a_supervisor_writes_a_gold_coding_in_the_tui() {
     t.keys(&["Enter"]);
     t.wait_for("Notes (1)");
     t.keys(&["BTab", "BTab"]);
-    for score in ["3", "2", "2", "3", "3", "5", "4"] {
-        t.keys(&[score, "Down"]);
-    }
+    t.scores(&["3", "2", "2", "3", "3", "5", "4"]);
     t.wait_for("Scores 6/7");
-    t.keys(&["S"]);
-    t.wait_for("Ready to set this as the recording's gold");
-    t.keys(&["y"]);
-    t.wait_for("Enter sets gold anyway");
-    t.keys(&["Enter"]);
+    t.submit_unheard("Ready to set this as the recording's gold", "Enter sets gold anyway");
     t.wait_for("gold set · read-only");
     t.keys(&["q"]);
     let queue = t.wait_for("3 of 6 with gold");

@@ -207,14 +207,7 @@ pub fn set_written(study: &Study, coding: &Coding) -> Result<(), StudyError> {
             message: "only a finished gold coding can be set (status = \"submitted\")".into(),
         });
     }
-    if !coding.audio_sha256.eq_ignore_ascii_case(&rec.sha256) {
-        return Err(StudyError::AudioChanged {
-            recording: rec.id.clone(),
-            path: study.audio_path(rec),
-            expected: rec.sha256.clone(),
-            actual: coding.audio_sha256.clone(),
-        });
-    }
+    study.require_coded_audio(rec, coding)?;
     let set_at = coding.submitted_at.clone().unwrap_or_else(|| coding.updated_at.clone());
     let mut gold = GoldCoding::from_coding(coding, &coding.coder, &set_at);
     gold.source = WRITTEN.to_string();

@@ -434,6 +434,24 @@ impl Study {
         Ok(path)
     }
 
+    /// Refuses `coding` unless it was made on `rec`'s audio (the sha256 recorded in the coding is
+    /// the recording's): a coding of other audio is never submitted or set as gold.
+    pub(crate) fn require_coded_audio(
+        &self,
+        rec: &Recording,
+        coding: &Coding,
+    ) -> Result<(), StudyError> {
+        if coding.audio_sha256.eq_ignore_ascii_case(&rec.sha256) {
+            return Ok(());
+        }
+        Err(StudyError::AudioChanged {
+            recording: rec.id.clone(),
+            path: self.audio_path(rec),
+            expected: rec.sha256.clone(),
+            actual: coding.audio_sha256.clone(),
+        })
+    }
+
     // ----- one coder's own work (never touches supervisor/ or other coders) --------------------
 
     /// The recordings in `coder`'s queue, in order (empty when nothing is assigned yet).
@@ -624,14 +642,7 @@ impl Study {
             });
         }
         let rec = self.require_recording(&coding.recording)?;
-        if !coding.audio_sha256.eq_ignore_ascii_case(&rec.sha256) {
-            return Err(StudyError::AudioChanged {
-                recording: rec.id.clone(),
-                path: self.audio_path(rec),
-                expected: rec.sha256.clone(),
-                actual: coding.audio_sha256.clone(),
-            });
-        }
+        self.require_coded_audio(rec, coding)?;
         let bytes = coding_bytes(coding)?;
         let file = self.file_hash(&path, &bytes);
         // Intent, durable save, commit: a crash after the intent leaves either the old coding in

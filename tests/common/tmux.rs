@@ -137,6 +137,23 @@ impl Tmux {
         }
     }
 
+    /// Types one score per row of the scores pane (a digit, then Down), from the focused row.
+    pub fn scores(&self, scores: &[&str]) {
+        for score in scores {
+            self.keys(&[score, "Down"]);
+        }
+    }
+
+    /// Submits the open coding with `--no-audio` (nothing was heard, so the dialog asks for `y`,
+    /// then Enter): `ready` and `anyway` are the dialog's two prompts.
+    pub fn submit_unheard(&self, ready: &str, anyway: &str) {
+        self.keys(&["S"]);
+        self.wait_for(ready);
+        self.keys(&["y"]);
+        self.wait_for(anyway);
+        self.keys(&["Enter"]);
+    }
+
     pub fn pane_pid(&self) -> u32 {
         let out = self
             .cmd()
