@@ -97,6 +97,13 @@ fn a_gold_draft_is_autosaved_then_set_signed_and_opens_again_from_the_gold() {
     assert_eq!(again.scores, g.scores);
     assert_eq!(again.rationales, g.rationales);
     again.scores.insert("empathy".into(), 2);
+    let Reply::Msg(Msg::Saved(Ok(()))) = w.run(Job::Save(Box::new(again.clone())), false) else {
+        panic!("not saved")
+    };
+    // A draft over a set gold: the row says both, and the gold still counts as set.
+    let row = gold_rows(&open(&dir), "sup").unwrap().into_iter().find(|r| r.id == "R002").unwrap();
+    assert_eq!((row.status, row.gold), (RowStatus::InProgress, true));
+    assert!(!gold_rows(&open(&dir), "sup").unwrap().iter().any(|r| r.id != "R002" && r.gold));
     submit(&mut w, &again).unwrap();
     let g = gold::load(&open(&dir), "R002").unwrap().unwrap();
     assert_eq!(g.scores.get("empathy"), Some(&2), "the new gold replaced the old");

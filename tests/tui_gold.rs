@@ -11,18 +11,21 @@ use tapecoder::tui::coder::{App, Effect, Job, Msg, update};
 use tui_support::*;
 
 fn gold_rows() -> Vec<QueueRow> {
-    let row = |id: &str, status, listened| QueueRow {
+    let row = |id: &str, status, listened, gold| QueueRow {
         id: id.into(),
         duration_s: 600.0,
         status,
         listened,
         problem: None,
         training: false,
+        gold,
     };
     vec![
-        row("R001", RowStatus::Submitted, 0.0),
-        row("R002", RowStatus::InProgress, 0.25),
-        row("R003", RowStatus::NotStarted, 0.0),
+        row("R001", RowStatus::Submitted, 0.0, true),
+        // A draft of a new gold over the one set: the gold stays until the draft is submitted.
+        row("R002", RowStatus::InProgress, 0.25, true),
+        row("R003", RowStatus::NotStarted, 0.0, false),
+        row("R004", RowStatus::InProgress, 0.5, false),
     ]
 }
 
@@ -59,17 +62,21 @@ fn the_gold_queue_says_which_recordings_have_gold() {
     for (w, h) in [(80, 24), (120, 40)] {
         let screen = render(&a, w, h);
         assert!(screen.contains("Gold codings"), "{screen}");
-        assert!(screen.contains("supervisor sup · 1 of 3 with gold"), "{screen}");
+        assert!(screen.contains("supervisor sup · 2 of 4 with gold"), "{screen}");
         let line = |id: &str| screen.lines().find(|l| l.contains(id)).unwrap().to_string();
         assert!(line("R001").contains("gold ✓"), "{screen}");
         assert!(!line("R001").contains('%'), "a set gold has no listening of its own:\n{screen}");
-        assert!(line("R002").contains("draft …") && line("R002").contains("25%"), "{screen}");
+        assert!(
+            line("R002").contains("gold ✓ · draft") && line("R002").contains("25%"),
+            "{screen}"
+        );
+        assert!(line("R004").contains("draft …") && line("R004").contains("50%"), "{screen}");
         assert!(line("R003").contains("no gold"), "{screen}");
         assert!(screen.contains("Enter opens R001: its gold, to change"), "{screen}");
         assert_snapshot!(format!("gold_queue_{w}x{h}"), screen);
     }
     send(&mut a, [key(KeyCode::Down)]);
-    assert!(render(&a, 120, 40).contains("Enter opens R002: your draft, where you left it"));
+    assert!(render(&a, 120, 40).contains("Enter opens R002: your draft of a new gold"));
     // A gold that is set opens like any other row (as a draft from the gold, on the disk thread).
     send(&mut a, [key(KeyCode::Up)]);
     assert_eq!(

@@ -79,6 +79,7 @@ pub fn rows() -> Vec<QueueRow> {
             listened: 0.42,
             problem: None,
             training: false,
+            gold: false,
         },
         QueueRow {
             id: "R002".into(),
@@ -87,6 +88,7 @@ pub fn rows() -> Vec<QueueRow> {
             listened: 0.0,
             problem: None,
             training: false,
+            gold: false,
         },
         QueueRow {
             id: "R003".into(),
@@ -95,6 +97,7 @@ pub fn rows() -> Vec<QueueRow> {
             listened: 0.97,
             problem: None,
             training: false,
+            gold: false,
         },
         QueueRow {
             id: "R004".into(),
@@ -105,6 +108,7 @@ pub fn rows() -> Vec<QueueRow> {
                 "the audio file is missing or was moved; ask your supervisor to restore it".into(),
             ),
             training: false,
+            gold: false,
         },
     ]
 }

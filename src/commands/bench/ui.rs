@@ -91,6 +91,7 @@ pub fn run(a: &BenchArgs) -> anyhow::Result<ExitCode> {
             listened: f64::from(i % 100) / 100.0,
             problem: None,
             training: false,
+            gold: false,
         })
         .collect();
     let mut app = App::new(Arc::new(book), Keymap::default(), "c01", "Bench", rows);

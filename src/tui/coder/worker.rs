@@ -203,30 +203,37 @@ fn queue_row(
             "the audio file is missing or was moved; ask your supervisor to restore it".to_string()
         })
     });
-    QueueRow { id: r.id.clone(), duration_s: r.duration_s, status, listened, problem, training }
+    QueueRow {
+        id: r.id.clone(),
+        duration_s: r.duration_s,
+        status,
+        listened,
+        problem,
+        training,
+        gold: false,
+    }
 }
 
 /// A supervisor's gold queue: every recording of the study's first instrument (gold is defined
 /// on it), in the study's order: "submitted" where a gold is set and no draft of theirs is open,
-/// "in progress" where they have a draft.
+/// "in progress" where they have a draft; `gold` says whether a gold is set, draft or not.
 pub fn gold_rows(study: &Study, supervisor: &str) -> Result<Vec<QueueRow>, StudyError> {
     study.require_supervisor(supervisor, "write gold codings")?;
     let first = &study.codebook().id;
     let mut rows = Vec::new();
     for r in study.recordings().iter().filter(|r| &study.codebook_for(&r.id).id == first) {
         let coded = Window::or_whole(None, r.duration_s);
+        let (gold, gold_problem) = match gold::load(study, &r.id) {
+            Ok(g) => (g.is_some(), None),
+            Err(e) => (false, Some(format!("its gold cannot be read: {e}"))),
+        };
         let state = match study.load_coding_in(Work::Gold, supervisor, &r.id) {
-            Ok(Some(c)) => (RowStatus::InProgress, c.listened_fraction_in(&coded), None),
-            Ok(None) => match gold::load(study, &r.id) {
-                Ok(Some(_)) => (RowStatus::Submitted, 0.0, None),
-                Ok(None) => (RowStatus::NotStarted, 0.0, None),
-                Err(e) => {
-                    (RowStatus::NotStarted, 0.0, Some(format!("its gold cannot be read: {e}")))
-                }
-            },
+            Ok(Some(c)) => (RowStatus::InProgress, c.listened_fraction_in(&coded), gold_problem),
+            Ok(None) if gold => (RowStatus::Submitted, 0.0, None),
+            Ok(None) => (RowStatus::NotStarted, 0.0, gold_problem),
             Err(e) => (RowStatus::InProgress, 0.0, Some(format!("your draft cannot be read: {e}"))),
         };
-        rows.push(queue_row(study, r, state, false));
+        rows.push(QueueRow { gold, ..queue_row(study, r, state, false) });
     }
     Ok(rows)
 }

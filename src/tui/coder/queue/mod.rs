@@ -28,6 +28,8 @@ pub struct QueueRow {
     pub problem: Option<String>,
     /// A training recording (a calibration set): coded apart, with feedback against gold.
     pub training: bool,
+    /// A gold coding is set for it (a supervisor's gold queue only; a draft may be open too).
+    pub gold: bool,
 }
 
 #[derive(Debug, Clone, Default)]

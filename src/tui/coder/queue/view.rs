@@ -15,7 +15,11 @@ use crate::tui::widgets::lists::{recording_cells, recording_table};
 pub fn view(f: &mut Frame, app: &App) {
     let l = layout::queue(f.area());
     let q = &app.queue;
-    let done = q.rows.iter().filter(|r| r.status == RowStatus::Submitted).count();
+    let done = q
+        .rows
+        .iter()
+        .filter(|r| if app.gold { r.gold } else { r.status == RowStatus::Submitted })
+        .count();
     let (who, done_word) =
         if app.gold { ("supervisor", "with gold") } else { ("coder", "submitted") };
     let header = Line::from(vec![
@@ -36,6 +40,9 @@ pub fn view(f: &mut Frame, app: &App) {
             // only playback is unavailable.
             let (status, color) = match (&r.problem, r.status) {
                 (None, RowStatus::Submitted) if app.gold => ("gold ✓", Color::Yellow),
+                (None, RowStatus::InProgress) if app.gold && r.gold => {
+                    ("gold ✓ · draft", Color::Yellow)
+                }
                 (None, RowStatus::InProgress) if app.gold => ("draft …", Color::Yellow),
                 (None, RowStatus::NotStarted) if app.gold => ("no gold", Color::Gray),
                 (_, RowStatus::Submitted) if r.training => ("training ✓", Color::Magenta),
@@ -117,6 +124,9 @@ fn gold_detail_line(row: Option<&QueueRow>) -> Line<'static> {
                 match r.status {
                     RowStatus::Submitted => {
                         "its gold, to change; submitting sets it again (the earlier gold is replaced)"
+                    }
+                    RowStatus::InProgress if r.gold => {
+                        "your draft of a new gold, where you left it (the gold set stays until you submit)"
                     }
                     RowStatus::InProgress => "your draft, where you left it",
                     RowStatus::NotStarted => {
