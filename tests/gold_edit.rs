@@ -154,3 +154,32 @@ fn gold_edit_refuses_a_coder_and_an_unknown_recording_before_taking_the_terminal
     let err = refused(cmd(&dir, "sup").args(["gold", "edit", "R999"]));
     assert!(err.contains("R999"), "{err}");
 }
+
+/// Without a terminal (no controlling tty: `setsid`, input from /dev/null) the screen is refused
+/// with what to do, nothing is written, and the terminal is never half taken.
+#[test]
+fn gold_edit_without_a_terminal_says_it_needs_one() {
+    if std::process::Command::new("setsid").arg("--version").output().is_err() {
+        eprintln!("skipped: `setsid` (util-linux) is not installed");
+        return;
+    }
+    let tmp = study();
+    let dir = tmp.path().join("study");
+    let out = std::process::Command::new("setsid")
+        .arg("-w")
+        .arg(env!("CARGO_BIN_EXE_tapecoder"))
+        .env_remove("TAPECODER_STUDY")
+        .env_remove("TAPECODER_CODER")
+        .env("TAPECODER_KEY_DIR", concat!(env!("CARGO_MANIFEST_DIR"), "/tests/keys"))
+        .arg("--study")
+        .arg(&dir)
+        .args(["--as", "sup", "gold", "edit", "--no-audio"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("need a terminal") && err.contains("terminal window"), "{err}");
+    assert!(!out.stdout.contains(&0x1b), "no escape sequence was written");
+    assert!(!dir.join("supervisor/gold/drafts").exists());
+}

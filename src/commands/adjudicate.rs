@@ -57,7 +57,7 @@ pub fn run(g: &GlobalArgs, a: &AdjudicateArgs) -> anyhow::Result<ExitCode> {
         std::env::var_os("TERM").as_deref(),
     );
     let worker = SupervisorWorker { study: Arc::new(study) };
-    let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;
+    let mut guard = terminal::TerminalGuard::enter().context(terminal::NO_TERMINAL)?;
     runtime::run(&mut guard.terminal, app, worker, output)?;
     Ok(ExitCode::SUCCESS)
 }

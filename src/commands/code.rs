@@ -80,7 +80,7 @@ fn run_app(mut app: App, worker: CoderWorker, a: &CodeArgs) -> anyhow::Result<Ex
     // The device is opened before the terminal is taken, so nothing it prints can garble it.
     let output = Output::open(a.no_audio);
     app.shell.audio_detail = output.silent_detail().map(str::to_string);
-    let mut guard = terminal::TerminalGuard::enter().context("taking the terminal")?;
+    let mut guard = terminal::TerminalGuard::enter().context(terminal::NO_TERMINAL)?;
     runtime::run(&mut guard.terminal, app, worker, output)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -16,6 +16,9 @@ pub struct TerminalGuard {
     pub terminal: DefaultTerminal,
 }
 
+/// What a failed [`TerminalGuard::enter`] means to the user, and what to do.
+pub const NO_TERMINAL: &str = "taking the terminal: tapecoder's screens need a terminal; run it in a terminal window, without piping or redirecting its input or output (commands such as `status` and `reliability` work without one)";
+
 impl TerminalGuard {
     /// Raw mode, alternate screen, mouse capture, and a panic hook that undoes all three before the
     /// panic message is printed.
