@@ -242,16 +242,19 @@ fn a_supervisor_writes_a_gold_coding_in_the_tui() {
     t.keys(&["q"]);
     let queue = t.wait_for("Gold codings");
     let row = queue.lines().find(|l| l.contains("R003")).unwrap();
-    assert!(row.contains("gold ✓"), "{queue}");
+    assert!(row.contains("gold ✓") && !row.contains("draft"), "{queue}");
     t.keys(&["Enter"]);
     t.wait_for(" R003  gold ");
     t.wait_for("Scores 7/7");
     t.keys(&["BTab", "BTab", "2"]);
     t.wait_for("✓ saved");
     t.keys(&["q"]);
-    let queue = t.wait_for("draft …");
+    // The draft is over a set gold: the row says both, and the gold still counts.
+    let queue = t.wait_for("gold ✓ · draft");
     let row = queue.lines().find(|l| l.contains("R003")).unwrap();
-    assert!(row.contains("draft …"), "{queue}");
+    assert!(row.contains("gold ✓ · draft"), "{queue}");
+    assert!(queue.contains("3 of 6 with gold"), "{queue}");
+    assert!(queue.contains("the gold set stays until you submit"), "{queue}");
     t.keys(&["q"]);
     let after = t.wait_for("EXIT=");
     assert!(after.contains("EXIT=0"), "{after}");
