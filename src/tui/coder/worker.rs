@@ -228,7 +228,8 @@ pub fn gold_rows(study: &Study, supervisor: &str) -> Result<Vec<QueueRow>, Study
             Err(e) => (false, Some(format!("its gold cannot be read: {e}"))),
         };
         let state = match study.load_coding_in(Work::Gold, supervisor, &r.id) {
-            Ok(Some(c)) => (RowStatus::InProgress, c.listened_fraction_in(&coded), gold_problem),
+            // A draft opens by itself: an unreadable gold does not stop it.
+            Ok(Some(c)) => (RowStatus::InProgress, c.listened_fraction_in(&coded), None),
             Ok(None) if gold => (RowStatus::Submitted, 0.0, None),
             Ok(None) => (RowStatus::NotStarted, 0.0, gold_problem),
             Err(e) => (RowStatus::InProgress, 0.0, Some(format!("your draft cannot be read: {e}"))),
