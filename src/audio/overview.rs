@@ -399,9 +399,11 @@ impl Plan {
             buf.clear();
             // MP3: a frame's data may start up to 511 bytes back in earlier frames (the bit
             // reservoir; 255 below 32 kHz), so decoding starts early enough for that many bytes
-            // at the recent bitrate (pauses are coded in small frames), with a margin.
+            // at the recent bitrate (pauses are coded in small frames). A margin of 1.5× that
+            // decoded a third more frames for the same fidelity (per-bucket p50 and p95 of the
+            // 2-hour speech file the same to five digits: BENCHMARKS.md), so there is none.
             let lead = if reservoir > 0 {
-                ((reservoir as f64 * 1.5 / per_frame.max(1e-3)) as u64).min(12 * 1152)
+                ((reservoir as f64 / per_frame.max(1e-3)) as u64).min(12 * 1152)
             } else {
                 0
             };
